@@ -1,0 +1,44 @@
+import { dirname, join, relative, resolve } from "node:path";
+import { Glob } from "bun";
+
+/**
+ * The dependency rules of src/ (see docs/DESIGN.md): tools and db depend on nothing internal, core on
+ * tools and db, forms on core, apis on forms/core/tools; only db/sqlite may import bun:sqlite.
+ */
+const allowed: Record<string, string[]> = {
+  tools: ["tools"],
+  db: ["db"],
+  core: ["core", "tools", "db"],
+  migrations: ["core", "tools", "db", "migrations"],
+  forms: ["forms", "core", "tools", "db"],
+  apis: ["apis", "forms", "core", "tools", "db"],
+  mails: ["mails", "core", "tools", "db"],
+  cmd: ["cmd", "apis", "forms", "core", "tools", "db", "migrations", "plugins", "mails"],
+  plugins: ["plugins", "apis", "forms", "core", "tools", "db", "migrations", "mails"],
+};
+
+const importPattern = /(?:^|\n)\s*(?:import|export)[^"'`]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+
+/** checkLayers returns one message per import that breaks the rules. */
+export async function checkLayers(srcDir: string): Promise<string[]> {
+  const root = resolve(srcDir);
+  const violations: string[] = [];
+  for await (const file of new Glob("**/*.ts").scan(root)) {
+    const full = join(root, file);
+    const layer = file.split("/")[0] ?? "";
+    const text = await Bun.file(full).text();
+    for (const m of text.matchAll(importPattern)) {
+      const spec = m[1] ?? m[2] ?? "";
+      if (spec === "bun:sqlite" && !file.startsWith("db/sqlite/"))
+        violations.push(`${file}: only db/sqlite/ may import bun:sqlite`);
+      if (!spec.startsWith(".")) continue;
+      const target = relative(root, resolve(dirname(full), spec));
+      if (target.startsWith("..")) continue;
+      const targetLayer = target.split("/")[0] ?? "";
+      if (file === "main.ts" || !(layer in allowed)) continue;
+      if (!(allowed[layer] ?? []).includes(targetLayer))
+        violations.push(`${file}: ${layer}/ must not import ${targetLayer}/ (${spec})`);
+    }
+  }
+  return violations;
+}

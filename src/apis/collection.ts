@@ -1,0 +1,265 @@
+import type { Hono } from "hono";
+import { z } from "zod";
+import type { App } from "../core/app.ts";
+import { importCollections } from "../core/collection-import.ts";
+import { Collection, type CollectionType, collectionTypes } from "../core/collection-model.ts";
+import { UnknownFieldTypeError } from "../core/fields-registry.ts";
+import {
+  CollectionRequestEvent,
+  CollectionsImportRequestEvent,
+  CollectionsListRequestEvent,
+  type RequestEvent,
+} from "../core/request-event.ts";
+import { ApiError, badRequest, notFound } from "../tools/router/api-error.ts";
+import { pseudorandomString } from "../tools/security/random.ts";
+import type { JsonObject } from "../tools/types/merge.ts";
+import { required, ValidationError, ValidationErrors } from "../tools/validation/validation.ts";
+import type { RouterEnv } from "./middlewares.ts";
+import { requireSuperuser } from "./middlewares-auth.ts";
+import { listParams } from "./record-crud.ts";
+import { route } from "./route.ts";
+
+const rule = z.string().nullable().optional();
+
+/** The shape a collection body must have before it is laid over a collection (types only; values are validated on save). */
+const collectionBody = z.looseObject({
+  id: z.string().optional(),
+  name: z.string().optional(),
+  type: z.string().optional(),
+  system: z.boolean().optional(),
+  fields: z
+    .array(z.looseObject({ type: z.string() }))
+    .nullable()
+    .optional(),
+  indexes: z.array(z.string()).nullable().optional(),
+  listRule: rule,
+  viewRule: rule,
+  createRule: rule,
+  updateRule: rule,
+  deleteRule: rule,
+  authRule: rule,
+  manageRule: rule,
+  viewQuery: z.string().optional(),
+});
+
+const invalidFormatting = "Failed to load the submitted data due to invalid formatting.";
+
+async function collectionJson(e: RequestEvent): Promise<JsonObject> {
+  const { data } = await e.body();
+  const parsed = collectionBody.safeParse(data);
+  if (!parsed.success) throw badRequest(invalidFormatting, parsed.error);
+  return parsed.data as JsonObject;
+}
+
+/** applyBody lays the body over a collection; an unknown field type is a formatting error, as in PocketBase. */
+function applyBody(c: Collection, body: JsonObject): void {
+  try {
+    c.applyJSON(body);
+  } catch (err) {
+    if (err instanceof UnknownFieldTypeError) throw badRequest(invalidFormatting, err);
+    throw err;
+  }
+}
+
+function findOrFail(app: App, nameOrId: string): Collection {
+  const c = app.findCachedCollectionByNameOrId(nameOrId);
+  if (!c) throw notFound();
+  return c;
+}
+
+function saveFailure(err: unknown, message: string): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof ValidationErrors) return badRequest(message, err);
+  return badRequest(`${message} Raw error: \n${err instanceof Error ? err.message : String(err)}`);
+}
+
+/** bindCollectionApi registers the superuser-only `/api/collections` endpoints. */
+export function bindCollectionApi(router: Hono<RouterEnv>): void {
+  const base = "/api/collections";
+
+  router.on(
+    ["GET", "HEAD"],
+    `${base}/meta/scaffolds`,
+    requireSuperuser,
+    route(async (e) => {
+      const suffix = pseudorandomString(10, "abcdefghijklmnopqrstuvwxyz0123456789");
+      const scaffolds: Record<string, JsonObject> = {};
+      for (const type of ["auth", "base", "view"] as CollectionType[]) {
+        const c = Collection.create(type, "", suffix);
+        c.id = "";
+        scaffolds[type] = c.toJSON();
+      }
+      return e.json(200, scaffolds);
+    }),
+  );
+
+  router.put(`${base}/import`, requireSuperuser, route(collectionsImport));
+
+  router.on(
+    ["GET", "HEAD"],
+    base,
+    requireSuperuser,
+    route(async (e) => {
+      const { page, perPage, skipTotal } = listParams(e);
+      const all = e.app.findAllCollections();
+      const items = all.slice((page - 1) * perPage, page * perPage);
+      const event = e.derive(CollectionsListRequestEvent);
+      event.collections = items;
+      event.result = {
+        page,
+        perPage,
+        totalItems: skipTotal ? -1 : all.length,
+        totalPages: skipTotal ? -1 : Math.ceil(all.length / perPage),
+        items,
+      };
+      await e.app.hooks.get("onCollectionsListRequest").trigger(event, async (ev) => {
+        ev.json(200, ev.result);
+      });
+      return event.response;
+    }),
+  );
+
+  router.post(
+    base,
+    requireSuperuser,
+    route(async (e) => {
+      const body = await collectionJson(e);
+      const type =
+        typeof body.type === "string" && (collectionTypes as readonly string[]).includes(body.type)
+          ? (body.type as CollectionType)
+          : "base";
+      const collection = Collection.create(type, typeof body.name === "string" ? body.name : "");
+      if (typeof body.type === "string" && body.type !== type) collection.type = body.type as CollectionType;
+      applyBody(collection, body);
+      const event = e.derive(CollectionRequestEvent);
+      event.collection = collection;
+      await e.app.hooks.get("onCollectionCreateRequest").trigger(event, async (ev) => {
+        try {
+          await ev.app.saveCollection(ev.collection);
+        } catch (err) {
+          throw saveFailure(err, "Failed to create collection.");
+        }
+        ev.json(200, ev.collection);
+      });
+      return event.response;
+    }),
+  );
+
+  router.on(
+    ["GET", "HEAD"],
+    `${base}/:collection`,
+    requireSuperuser,
+    route(async (e) => {
+      const event = e.derive(CollectionRequestEvent);
+      event.collection = findOrFail(e.app, e.params.collection ?? "");
+      await e.app.hooks.get("onCollectionViewRequest").trigger(event, async (ev) => {
+        ev.json(200, ev.collection);
+      });
+      return event.response;
+    }),
+  );
+
+  router.patch(
+    `${base}/:collection`,
+    requireSuperuser,
+    route(async (e) => {
+      const collection = findOrFail(e.app, e.params.collection ?? "").clone();
+      applyBody(collection, await collectionJson(e));
+      const event = e.derive(CollectionRequestEvent);
+      event.collection = collection;
+      await e.app.hooks.get("onCollectionUpdateRequest").trigger(event, async (ev) => {
+        try {
+          await ev.app.saveCollection(ev.collection);
+        } catch (err) {
+          throw saveFailure(err, "Failed to update collection.");
+        }
+        ev.json(200, ev.collection);
+      });
+      return event.response;
+    }),
+  );
+
+  router.delete(
+    `${base}/:collection`,
+    requireSuperuser,
+    route(async (e) => {
+      const event = e.derive(CollectionRequestEvent);
+      event.collection = findOrFail(e.app, e.params.collection ?? "");
+      await e.app.hooks.get("onCollectionDeleteRequest").trigger(event, async (ev) => {
+        try {
+          await ev.app.deleteCollection(ev.collection);
+        } catch (err) {
+          let message = "Failed to delete collection";
+          const refs = ev.app.findCollectionReferences(ev.collection, ev.collection.id);
+          if (refs.size > 0)
+            message += ` probably due to existing reference in ${[...refs.keys()].map((r) => r.name).join(", ")}`;
+          throw err instanceof ApiError ? err : badRequest(message, err);
+        }
+        ev.noContent();
+      });
+      return event.response;
+    }),
+  );
+
+  router.delete(
+    `${base}/:collection/truncate`,
+    requireSuperuser,
+    route(async (e) => {
+      const collection = findOrFail(e.app, e.params.collection ?? "");
+      if (collection.type === "view") {
+        throw badRequest("View collections cannot be truncated since they don't store their own records.");
+      }
+      try {
+        await e.app.truncateCollection(collection);
+      } catch (err) {
+        throw err instanceof ApiError
+          ? err
+          : badRequest(
+              "Failed to truncate collection (most likely due to required cascade delete record references).",
+              err,
+            );
+      }
+      return e.noContent();
+    }),
+  );
+}
+
+const importBody = z.object({
+  collections: z.array(z.looseObject({})).nullable().optional(),
+  deleteMissing: z.boolean().optional(),
+});
+
+async function collectionsImport(e: RequestEvent): Promise<Response | null> {
+  const { data } = await e.body();
+  const parsed = importBody.safeParse(data);
+  if (!parsed.success) throw badRequest("An error occurred while loading the submitted data.", parsed.error);
+  const collections = (parsed.data.collections ?? []) as JsonObject[];
+  if (required(collections)) {
+    throw badRequest(
+      "An error occurred while validating the submitted data.",
+      new ValidationErrors({ collections: new ValidationError("validation_required", "cannot be blank") }),
+    );
+  }
+  const event = e.derive(CollectionsImportRequestEvent);
+  event.collectionsData = collections;
+  event.deleteMissing = parsed.data.deleteMissing ?? false;
+  await e.app.hooks.get("onCollectionsImportRequest").trigger(event, async (ev) => {
+    try {
+      await importCollections(ev.app, ev.collectionsData as JsonObject[], ev.deleteMissing);
+    } catch (err) {
+      if (err instanceof ValidationErrors) throw badRequest("Failed to import collections.", err);
+      const message = err instanceof Error ? err.message : String(err);
+      throw badRequest(
+        "Failed to import collections.",
+        new ValidationErrors({
+          collections: new ValidationError(
+            "validation_collections_import_failure",
+            `Failed to import the collections configuration. Raw error:\n${message}`,
+          ),
+        }),
+      );
+    }
+    ev.noContent();
+  });
+  return event.response;
+}

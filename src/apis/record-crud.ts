@@ -1,0 +1,217 @@
+import type { Hono } from "hono";
+import type { Collection } from "../core/collection-model.ts";
+import { EditorField } from "../core/field-editor.ts";
+import { FileField } from "../core/field-file.ts";
+import { JSONField } from "../core/field-json.ts";
+import { RecordModel } from "../core/record-model.ts";
+import { defaultPerPage, listRecords, maxPerPage } from "../core/record-query.ts";
+import {
+  defaultBodyLimit,
+  RecordRequestEvent,
+  RecordsListRequestEvent,
+  type RequestEvent,
+} from "../core/request-event.ts";
+import { RecordUpsert } from "../forms/record-upsert.ts";
+import { UploadedFile } from "../tools/filesystem/file.ts";
+import { ApiError, badRequest, notFound } from "../tools/router/api-error.ts";
+import { toUniqueStringList } from "../tools/types/cast.ts";
+import { ValidationErrors } from "../tools/validation/validation.ts";
+import type { RouterEnv } from "./middlewares.ts";
+import { checkRuleAccess, enrichRecords, findCollectionOrFail } from "./record-helpers.ts";
+import { route } from "./route.ts";
+
+/** bindRecordCrudApi registers `/api/collections/{collection}/records[/{id}]`. */
+export function bindRecordCrudApi(router: Hono<RouterEnv>): void {
+  const base = "/api/collections/:collection/records";
+  router.on(["GET", "HEAD"], base, route(recordsList));
+  router.on(["GET", "HEAD"], `${base}/:id`, route(recordView));
+  router.post(base, route(recordCreate));
+  router.patch(`${base}/:id`, route(recordUpdate));
+  router.delete(`${base}/:id`, route(recordDelete));
+}
+
+/** parseIntParam reads an integer query parameter (a non-integer is a 400). */
+function parseIntParam(e: RequestEvent, name: string): number | null {
+  const raw = e.url.searchParams.get(name);
+  if (raw === null || raw === "") return null;
+  if (!/^[+-]?\d+$/.test(raw)) throw badRequest("", new Error(`invalid ${name}`));
+  return Number(raw);
+}
+
+function parseBoolParam(e: RequestEvent, name: string): boolean {
+  const raw = e.url.searchParams.get(name);
+  if (raw === null || raw === "") return false;
+  if (["1", "t", "T", "TRUE", "true", "True"].includes(raw)) return true;
+  if (["0", "f", "F", "FALSE", "false", "False"].includes(raw)) return false;
+  throw badRequest("", new Error(`invalid ${name}`));
+}
+
+/** listParams reads page, perPage and skipTotal with PocketBase's defaults and limits. */
+export function listParams(e: RequestEvent): { page: number; perPage: number; skipTotal: boolean } {
+  const skipTotal = parseBoolParam(e, "skipTotal");
+  let page = parseIntParam(e, "page") ?? 1;
+  let perPage = parseIntParam(e, "perPage") ?? defaultPerPage;
+  if (page <= 0) page = 1;
+  if (perPage <= 0) perPage = defaultPerPage;
+  else if (perPage > maxPerPage) perPage = maxPerPage;
+  for (const unsupported of ["filter", "sort"]) {
+    if (e.url.searchParams.get(unsupported))
+      throw badRequest(`The ${unsupported} query parameter is not supported yet.`);
+  }
+  return { page, perPage, skipTotal };
+}
+
+async function recordsList(e: RequestEvent): Promise<Response | null> {
+  const collection = findCollectionOrFail(e);
+  checkRuleAccess(e, collection.listRule);
+  const params = listParams(e);
+  const result = await listRecords(e.app.db, collection, params);
+  const event = e.derive(RecordsListRequestEvent);
+  event.collection = collection;
+  event.records = result.items;
+  event.result = result;
+  await e.app.hooks.get("onRecordsListRequest").trigger(event, async (ev) => {
+    await enrichRecords(ev, ev.records);
+    ev.json(200, ev.result);
+  });
+  return event.response;
+}
+
+async function recordView(e: RequestEvent): Promise<Response | null> {
+  const collection = findCollectionOrFail(e);
+  const id = e.params.id ?? "";
+  if (id === "") throw notFound();
+  checkRuleAccess(e, collection.viewRule);
+  const record = await e.app.findRecordById(collection, id);
+  if (!record) throw notFound();
+  const event = e.derive(RecordRequestEvent);
+  event.collection = collection;
+  event.record = record;
+  await e.app.hooks.get("onRecordViewRequest").trigger(event, async (ev) => {
+    if (ev.record) await enrichRecords(ev, [ev.record]);
+    ev.json(200, ev.record);
+  });
+  return event.response;
+}
+
+/** bodyLimitFor raises the body limit by what the collection's file, editor and json fields may carry. */
+function bodyLimitFor(collection: Collection): number {
+  let limit = defaultBodyLimit;
+  for (const f of collection.fields) {
+    if (f instanceof FileField || f instanceof EditorField || f instanceof JSONField) limit += f.maxBodySize();
+  }
+  return limit;
+}
+
+/**
+ * recordDataFromRequest is the body as record values: modifier keys resolved against the record, uploaded
+ * files merged with the file names sent under the same key, hidden fields dropped for non-superusers.
+ */
+async function recordDataFromRequest(e: RequestEvent, record: RecordModel): Promise<Record<string, unknown>> {
+  e.bodyLimit = bodyLimitFor(record.collection);
+  const body = await e.body();
+  let result = record.replaceModifiers(body.data);
+  const uploads: Record<string, unknown[]> = {};
+  for (const field of record.collection.fields) {
+    if (!(field instanceof FileField)) continue;
+    for (const key of [field.name, `+${field.name}`, `${field.name}+`]) {
+      const files = body.files[key];
+      if (!files || files.length === 0) continue;
+      const list: unknown[] = key === field.name && body.data[key] != null ? toUniqueStringList(body.data[key]) : [];
+      for (const f of files) list.push(await UploadedFile.fromBlob(f, f.name));
+      uploads[key] = list;
+    }
+  }
+  if (Object.keys(uploads).length > 0) result = record.replaceModifiers({ ...result, ...uploads });
+  if (!e.isSuperuser()) {
+    const isAuth = record.collection.type === "auth";
+    for (const f of record.collection.fields) if (f.hidden && !(isAuth && f.name === "password")) delete result[f.name];
+  }
+  return result;
+}
+
+/** submitFailure keeps ApiErrors as they are and turns the rest into a 400 with the given message. */
+function submitFailure(err: unknown, message: string): ApiError {
+  if (err instanceof ApiError) return err;
+  return badRequest(message, err instanceof ValidationErrors ? err : undefined);
+}
+
+async function recordCreate(e: RequestEvent): Promise<Response | null> {
+  const collection = findCollectionOrFail(e);
+  if (collection.type === "view") throw badRequest("Unsupported collection type.");
+  checkRuleAccess(e, collection.createRule);
+  const record = new RecordModel(collection);
+  const data = await recordDataFromRequest(e, record);
+  const form = new RecordUpsert(e.app, record);
+  if (e.isSuperuser()) form.grantSuperuserAccess();
+  form.load(data);
+  const event = e.derive(RecordRequestEvent);
+  event.collection = collection;
+  event.record = record;
+  await e.app.hooks.get("onRecordCreateRequest").trigger(event, async (ev) => {
+    form.app = ev.app;
+    form.record = ev.record ?? record;
+    try {
+      await form.submit();
+    } catch (err) {
+      throw submitFailure(err, "Failed to create record.");
+    }
+    await enrichRecords(ev, [form.record]);
+    ev.json(200, form.record);
+  });
+  return event.response;
+}
+
+async function recordUpdate(e: RequestEvent): Promise<Response | null> {
+  const collection = findCollectionOrFail(e);
+  if (collection.type === "view") throw badRequest("Unsupported collection type.");
+  const id = e.params.id ?? "";
+  if (id === "") throw notFound();
+  checkRuleAccess(e, collection.updateRule);
+  const record = await e.app.findRecordById(collection, id);
+  if (!record) throw notFound();
+  const data = await recordDataFromRequest(e, record);
+  const form = new RecordUpsert(e.app, record);
+  if (e.isSuperuser()) form.grantSuperuserAccess();
+  form.load(data);
+  const event = e.derive(RecordRequestEvent);
+  event.collection = collection;
+  event.record = record;
+  await e.app.hooks.get("onRecordUpdateRequest").trigger(event, async (ev) => {
+    form.app = ev.app;
+    form.record = ev.record ?? record;
+    try {
+      await form.submit();
+    } catch (err) {
+      throw submitFailure(err, "Failed to update record.");
+    }
+    await enrichRecords(ev, [form.record]);
+    ev.json(200, form.record);
+  });
+  return event.response;
+}
+
+async function recordDelete(e: RequestEvent): Promise<Response | null> {
+  const collection = findCollectionOrFail(e);
+  if (collection.type === "view") throw badRequest("Unsupported collection type.");
+  const id = e.params.id ?? "";
+  if (id === "") throw notFound();
+  checkRuleAccess(e, collection.deleteRule);
+  const record = await e.app.findRecordById(collection, id);
+  if (!record) throw notFound();
+  const event = e.derive(RecordRequestEvent);
+  event.collection = collection;
+  event.record = record;
+  await e.app.hooks.get("onRecordDeleteRequest").trigger(event, async (ev) => {
+    try {
+      await ev.app.delete(ev.record ?? record);
+    } catch (err) {
+      throw submitFailure(
+        err,
+        "Failed to delete record. Make sure that the record is not part of a required relation reference.",
+      );
+    }
+    ev.noContent();
+  });
+  return event.response;
+}

@@ -1,0 +1,16 @@
+import type { Context } from "hono";
+import type { RequestEvent } from "../core/request-event.ts";
+import type { RouterEnv } from "./middlewares.ts";
+
+/** A route handler in terms of the request event; it returns the response or sets `e.response`. */
+export type RouteHandler = (e: RequestEvent) => Promise<Response | null | undefined | undefined>;
+
+/** route adapts a RouteHandler to Hono: the event gets the route parameters, the result becomes the response. */
+export function route(fn: RouteHandler) {
+  return async (c: Context<RouterEnv>): Promise<Response> => {
+    const e = c.get("event");
+    e.params = c.req.param() as Record<string, string>;
+    const res = (await fn(e)) ?? e.response;
+    return res ?? new Response(null, { status: 204 });
+  };
+}

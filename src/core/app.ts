@@ -1,0 +1,59 @@
+import type { Queryable } from "../db/driver.ts";
+import type { Filesystem } from "../tools/filesystem/filesystem.ts";
+import type { Logger } from "../tools/logger/logger.ts";
+import type { Collection, CollectionType } from "./collection-model.ts";
+import type { HookMethods, HookRegistry } from "./hooks.ts";
+import type { RecordModel } from "./record-model.ts";
+import type { Settings } from "./settings-model.ts";
+
+/** A callback run when the transaction it was registered in ends (with the error when it rolled back). */
+export type TxCompleteFunc = (err: unknown) => Promise<void>;
+
+/**
+ * App is the kernel every layer above talks to: data access, the save/delete pipeline, the collections
+ * cache, settings, storage, and the hooks (`app.onRecordCreate(...)`). Inside `runInTransaction` the
+ * callback receives a transaction-bound App whose calls all run in that transaction.
+ */
+export interface App extends HookMethods {
+  readonly dataDir: string;
+  readonly isDev: boolean;
+  readonly hooks: HookRegistry;
+  readonly logger: Logger;
+  /** The data database (the transaction, inside runInTransaction). */
+  readonly db: Queryable;
+  /** The auxiliary database (request logs). */
+  readonly auxDb: Queryable;
+  settings(): Settings;
+  filesystem(): Filesystem;
+
+  isTransactional(): boolean;
+  /** runInTransaction runs fn with a transaction-bound app: committed when fn resolves, rolled back when it throws. */
+  runInTransaction<T>(fn: (txApp: App) => Promise<T>): Promise<T>;
+  /** onTxComplete registers a callback for the end of the current transaction (runs at once outside of one). */
+  onTxComplete(fn: TxCompleteFunc): Promise<void>;
+
+  // collections
+  findCachedCollectionByNameOrId(nameOrId: string): Collection | undefined;
+  findAllCollections(...types: CollectionType[]): Collection[];
+  /** Collections with relation fields pointing at the given one (self-references excluded when asked). */
+  findCollectionReferences(collection: Collection, ...excludeIds: string[]): Map<Collection, string[]>;
+  reloadCachedCollections(): Promise<void>;
+  hasTable(name: string): Promise<boolean>;
+  saveCollection(collection: Collection): Promise<void>;
+  deleteCollection(collection: Collection): Promise<void>;
+  truncateCollection(collection: Collection): Promise<void>;
+
+  // records
+  findRecordById(collection: Collection | string, id: string): Promise<RecordModel | null>;
+  findRecordsByIds(collection: Collection, ids: readonly string[]): Promise<RecordModel[]>;
+  findAuthRecordByEmail(collection: Collection | string, email: string): Promise<RecordModel | null>;
+  countRecordsByIds(collection: Collection, ids: readonly string[]): Promise<number>;
+  recordIdExistsIgnoringCase(collection: Collection, id: string): Promise<boolean>;
+  /** save validates and writes a record through the hooks. */
+  save(record: RecordModel): Promise<void>;
+  /** saveNoValidate writes a record through the hooks without the validation step. */
+  saveNoValidate(record: RecordModel): Promise<void>;
+  /** delete removes a record through the hooks, with relation cascades and file cleanup. */
+  delete(record: RecordModel): Promise<void>;
+  validateRecord(record: RecordModel): Promise<void>;
+}

@@ -1,0 +1,279 @@
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import type { Driver, Queryable, Tx } from "../db/driver.ts";
+import type { Filesystem } from "../tools/filesystem/filesystem.ts";
+import { LocalFilesystem } from "../tools/filesystem/local.ts";
+import { consoleSink, Logger, LogLevel } from "../tools/logger/logger.ts";
+import type { App, TxCompleteFunc } from "./app.ts";
+import type { Collection, CollectionType } from "./collection-model.ts";
+import { CollectionsCache, loadCollections } from "./collection-query.ts";
+import { hasTable } from "./collection-record-table-sync.ts";
+import { deleteCollection, saveCollection } from "./collection-save.ts";
+import { BootstrapEvent, TerminateEvent } from "./events.ts";
+import { type HookMethods, HookRegistry } from "./hooks.ts";
+import { type Migration, runMigrations } from "./migrations-runner.ts";
+import type { RecordModel } from "./record-model.ts";
+import { registerSuperuserHooks } from "./record-model-superusers.ts";
+import {
+  countRecordsByIds,
+  findAuthRecordByEmail,
+  findRecordById,
+  findRecordsByIds,
+  recordIdExistsIgnoringCase,
+} from "./record-query.ts";
+import { deleteRecord, saveRecord, validateRecord } from "./record-save.ts";
+import { defaultSettings, loadSettings, type Settings, saveSettings } from "./settings-model.ts";
+
+export interface AppOptions {
+  /** The data directory (created when missing). */
+  dataDir: string;
+  /** Dev mode: debug logs to the console. */
+  isDev?: boolean;
+  /** Opens a database file (the app owns and closes it). */
+  openDatabase: (path: string) => Driver;
+  /** The system migrations to apply on bootstrap. */
+  migrations: readonly Migration[];
+}
+
+/** The state of one open transaction: callbacks for its end, and whether it changed collections. */
+interface TxInfo {
+  callbacks: TxCompleteFunc[];
+  collectionsChanged: boolean;
+}
+
+/**
+ * BaseApp implements App. Services are small modules taking the app; this class wires them, owns the
+ * databases, the collections cache and the settings, and makes transaction-bound copies of itself.
+ *
+ * No `#private` fields: a transaction-bound app is `Object.create(app)` and must reach every member.
+ */
+export class BaseApp implements Omit<App, keyof HookMethods> {
+  readonly dataDir: string;
+  readonly isDev: boolean;
+  readonly hooks = new HookRegistry();
+  readonly logger: Logger;
+  db!: Queryable;
+  auxDb!: Queryable;
+  protected dataDriver: Driver | null = null;
+  protected auxDriver: Driver | null = null;
+  protected txInfo: TxInfo | null = null;
+  protected collectionsCache = new CollectionsCache([]);
+  protected currentSettings: Settings = defaultSettings();
+  protected fs: Filesystem;
+  protected readonly options: AppOptions;
+
+  constructor(options: AppOptions) {
+    this.options = options;
+    this.dataDir = options.dataDir;
+    this.isDev = Boolean(options.isDev);
+    this.logger = new Logger(this.isDev ? LogLevel.debug : LogLevel.info);
+    this.logger.addSink((entry) => {
+      if (this.isDev || entry.level >= LogLevel.warn) consoleSink(entry);
+    });
+    this.fs = new LocalFilesystem(join(this.dataDir, "storage"));
+    Object.assign(this, this.hooks.methods());
+    registerSuperuserHooks(this as unknown as App);
+  }
+
+  /** asApp is this app with its hook accessors typed (they are attached in the constructor). */
+  get app(): App {
+    return this as unknown as App;
+  }
+
+  /** bootstrap opens the databases, applies pending migrations and loads settings and collections. */
+  async bootstrap(): Promise<void> {
+    await this.hooks.get("onBootstrap").trigger(new BootstrapEvent(this.app), async () => {
+      await mkdir(this.dataDir, { recursive: true });
+      if (!this.dataDriver) {
+        this.dataDriver = this.options.openDatabase(join(this.dataDir, "data.db"));
+        this.auxDriver = this.options.openDatabase(join(this.dataDir, "auxiliary.db"));
+        this.db = this.dataDriver;
+        this.auxDb = this.auxDriver;
+      }
+      await this.reloadCachedCollections().catch(() => {});
+      await runMigrations(this.app, this.options.migrations);
+      await this.reloadCachedCollections();
+      await this.reloadSettings();
+    });
+  }
+
+  isBootstrapped(): boolean {
+    return this.dataDriver !== null;
+  }
+
+  /** terminate fires onTerminate and closes the databases (waiting for an open transaction to end). */
+  async terminate(isRestart = false): Promise<void> {
+    await this.hooks.get("onTerminate").trigger(new TerminateEvent(this.app, isRestart), async () => {
+      await this.dataDriver?.close();
+      await this.auxDriver?.close();
+      this.dataDriver = null;
+      this.auxDriver = null;
+    });
+  }
+
+  settings(): Settings {
+    return this.currentSettings;
+  }
+
+  async reloadSettings(): Promise<void> {
+    const stored = await this.db.get(`SELECT 1 AS x FROM ${this.db.dialect.quote("_params")} WHERE id = 'settings'`);
+    this.currentSettings = await loadSettings(this.db);
+    if (!stored) await saveSettings(this.db, this.currentSettings);
+  }
+
+  async saveSettings(settings: Settings): Promise<void> {
+    await saveSettings(this.db, settings);
+    this.currentSettings = settings;
+  }
+
+  filesystem(): Filesystem {
+    return this.fs;
+  }
+
+  // transactions
+
+  isTransactional(): boolean {
+    return this.txInfo !== null;
+  }
+
+  /** withTx returns a copy of this app bound to an open transaction. */
+  protected withTx(tx: Tx, info: TxInfo): App {
+    const txApp = Object.create(this) as BaseApp;
+    txApp.db = tx;
+    txApp.txInfo = info;
+    return txApp.app;
+  }
+
+  async runInTransaction<T>(fn: (txApp: App) => Promise<T>): Promise<T> {
+    const parent = this.txInfo;
+    const info: TxInfo = { callbacks: [], collectionsChanged: false };
+    let result: T;
+    try {
+      result = await this.db.transaction((tx) => fn(this.withTx(tx, info)));
+    } catch (err) {
+      if (info.collectionsChanged || parent) await this.reloadCachedCollections().catch(() => {});
+      await this.runTxCallbacks(info, err);
+      throw err;
+    }
+    if (parent) {
+      // a savepoint: its callbacks belong to the outer transaction
+      parent.callbacks.push(...info.callbacks);
+      parent.collectionsChanged ||= info.collectionsChanged;
+      return result;
+    }
+    if (info.collectionsChanged) await this.reloadCachedCollections();
+    await this.runTxCallbacks(info, undefined);
+    return result;
+  }
+
+  protected async runTxCallbacks(info: TxInfo, err: unknown): Promise<void> {
+    for (const cb of info.callbacks) {
+      try {
+        await cb(err);
+      } catch (cbErr) {
+        this.logger.error("transaction completion callback failed", { error: String(cbErr) });
+      }
+    }
+  }
+
+  async onTxComplete(fn: TxCompleteFunc): Promise<void> {
+    if (this.txInfo) this.txInfo.callbacks.push(fn);
+    else await fn(undefined);
+  }
+
+  // collections
+
+  findCachedCollectionByNameOrId(nameOrId: string): Collection | undefined {
+    return this.collectionsCache.find(nameOrId);
+  }
+
+  findAllCollections(...types: CollectionType[]): Collection[] {
+    return this.collectionsCache.ofTypes(types);
+  }
+
+  findCollectionReferences(collection: Collection, ...excludeIds: string[]): Map<Collection, string[]> {
+    return this.collectionsCache.references(collection, excludeIds);
+  }
+
+  async reloadCachedCollections(): Promise<void> {
+    if (this.txInfo) this.txInfo.collectionsChanged = true;
+    this.collectionsCache = new CollectionsCache(await loadCollections(this.db));
+  }
+
+  hasTable(name: string): Promise<boolean> {
+    return hasTable(this.db, name);
+  }
+
+  saveCollection(collection: Collection): Promise<void> {
+    return saveCollection(this.app, collection);
+  }
+
+  deleteCollection(collection: Collection): Promise<void> {
+    return deleteCollection(this.app, collection);
+  }
+
+  /** truncateCollection deletes every record one by one (hooks, cascades and files included). */
+  async truncateCollection(collection: Collection): Promise<void> {
+    await this.runInTransaction(async (txApp) => {
+      while (true) {
+        const rows = await txApp.db.all<{ id: string }>(
+          `SELECT ${txApp.db.dialect.quote("id")} AS id FROM ${txApp.db.dialect.quote(collection.name)} LIMIT 1000`,
+        );
+        if (rows.length === 0) break;
+        for (const { id } of rows) {
+          const record = await txApp.findRecordById(collection, id);
+          if (record) await txApp.delete(record);
+        }
+      }
+    });
+  }
+
+  // records
+
+  protected resolveCollection(collection: Collection | string): Collection | undefined {
+    return typeof collection === "string" ? this.findCachedCollectionByNameOrId(collection) : collection;
+  }
+
+  async findRecordById(collection: Collection | string, id: string): Promise<RecordModel | null> {
+    const c = this.resolveCollection(collection);
+    return c ? findRecordById(this.db, c, id) : null;
+  }
+
+  findRecordsByIds(collection: Collection, ids: readonly string[]): Promise<RecordModel[]> {
+    return findRecordsByIds(this.db, collection, ids);
+  }
+
+  async findAuthRecordByEmail(collection: Collection | string, email: string): Promise<RecordModel | null> {
+    const c = this.resolveCollection(collection);
+    return c && c.type === "auth" ? findAuthRecordByEmail(this.db, c, email) : null;
+  }
+
+  countRecordsByIds(collection: Collection, ids: readonly string[]): Promise<number> {
+    return countRecordsByIds(this.db, collection, ids);
+  }
+
+  recordIdExistsIgnoringCase(collection: Collection, id: string): Promise<boolean> {
+    return recordIdExistsIgnoringCase(this.db, collection, id);
+  }
+
+  save(record: RecordModel): Promise<void> {
+    return saveRecord(this.app, record, true);
+  }
+
+  saveNoValidate(record: RecordModel): Promise<void> {
+    return saveRecord(this.app, record, false);
+  }
+
+  delete(record: RecordModel): Promise<void> {
+    return deleteRecord(this.app, record);
+  }
+
+  validateRecord(record: RecordModel): Promise<void> {
+    return validateRecord(this.app, record);
+  }
+}
+
+/** createApp builds an app (not yet bootstrapped) with its hook accessors. */
+export function createApp(options: AppOptions): BaseApp & App {
+  return new BaseApp(options) as BaseApp & App;
+}

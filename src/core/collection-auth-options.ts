@@ -1,0 +1,95 @@
+import { randomString } from "../tools/security/random.ts";
+import {
+  defaultAuthAlertTemplate,
+  defaultConfirmEmailChangeTemplate,
+  defaultOtpTemplate,
+  defaultResetPasswordTemplate,
+  defaultVerificationTemplate,
+  type EmailTemplate,
+} from "./collection-auth-templates.ts";
+
+export interface TokenConfig {
+  /** Never serialized to clients; kept when an update omits it. */
+  secret: string;
+  /** Seconds. */
+  duration: number;
+}
+
+export interface OAuth2ProviderConfig {
+  name: string;
+  clientId: string;
+  /** Never serialized to clients; kept when an update omits it. */
+  clientSecret: string;
+  authURL: string;
+  tokenURL: string;
+  userInfoURL: string;
+  displayName: string;
+  pkce: boolean | null;
+  extra: Record<string, unknown> | null;
+}
+
+/** The options of auth collections, stored in `_collections.options`. */
+export interface AuthOptions {
+  authRule: string | null;
+  manageRule: string | null;
+  authAlert: { enabled: boolean; emailTemplate: EmailTemplate };
+  oauth2: {
+    providers: OAuth2ProviderConfig[];
+    mappedFields: { id: string; name: string; username: string; avatarURL: string };
+    enabled: boolean;
+  };
+  passwordAuth: { enabled: boolean; identityFields: string[] };
+  mfa: { enabled: boolean; duration: number; rule: string };
+  otp: { enabled: boolean; duration: number; length: number; emailTemplate: EmailTemplate };
+  authToken: TokenConfig;
+  passwordResetToken: TokenConfig;
+  emailChangeToken: TokenConfig;
+  verificationToken: TokenConfig;
+  fileToken: TokenConfig;
+  verificationTemplate: EmailTemplate;
+  resetPasswordTemplate: EmailTemplate;
+  confirmEmailChangeTemplate: EmailTemplate;
+}
+
+export const tokenTypes = [
+  "authToken",
+  "passwordResetToken",
+  "emailChangeToken",
+  "verificationToken",
+  "fileToken",
+] as const;
+export type TokenOption = (typeof tokenTypes)[number];
+
+const token = (duration: number): TokenConfig => ({ secret: randomString(50), duration });
+
+/** defaultAuthOptions are a new auth collection's options, with fresh random token secrets. */
+export function defaultAuthOptions(): AuthOptions {
+  return {
+    authRule: "",
+    manageRule: null,
+    authAlert: { enabled: true, emailTemplate: { ...defaultAuthAlertTemplate } },
+    oauth2: { providers: [], mappedFields: { id: "", name: "", username: "", avatarURL: "" }, enabled: false },
+    passwordAuth: { enabled: true, identityFields: ["email"] },
+    mfa: { enabled: false, duration: 600, rule: "" },
+    otp: { enabled: false, duration: 180, length: 8, emailTemplate: { ...defaultOtpTemplate } },
+    authToken: token(432000),
+    passwordResetToken: token(1800),
+    emailChangeToken: token(1800),
+    verificationToken: token(86400),
+    fileToken: token(180),
+    verificationTemplate: { ...defaultVerificationTemplate },
+    resetPasswordTemplate: { ...defaultResetPasswordTemplate },
+    confirmEmailChangeTemplate: { ...defaultConfirmEmailChangeTemplate },
+  };
+}
+
+/** publicAuthOptions is the options JSON for clients: secrets left out. */
+export function publicAuthOptions(o: AuthOptions): Record<string, unknown> {
+  const out: Record<string, unknown> = structuredClone(o) as unknown as Record<string, unknown>;
+  for (const t of tokenTypes) out[t] = { duration: o[t].duration };
+  out.oauth2 = {
+    ...o.oauth2,
+    providers: o.oauth2.providers.map((p) => ({ ...p, clientSecret: "" })),
+  };
+  return out;
+}

@@ -1,0 +1,135 @@
+import type { Queryable } from "../db/driver.ts";
+import { buildIndex, isValidIndex, parseIndex } from "../db/index-sql.ts";
+import { pseudorandomString } from "../tools/security/random.ts";
+import { ValidationError, ValidationErrors } from "../tools/validation/validation.ts";
+import type { Collection } from "./collection-model.ts";
+
+/** hasTable reports whether a table or view exists (case-insensitively). */
+export async function hasTable(db: Queryable, name: string): Promise<boolean> {
+  const rows = await db.all<{ name: string }>(db.dialect.listTablesSql().text);
+  return rows.some((r) => r.name.toLowerCase() === name.toLowerCase());
+}
+
+/**
+ * syncRecordTable makes the collection's table match its fields and indexes: it creates the table for a
+ * new collection, or renames, drops, adds and renames columns (data kept), converts single↔multiple
+ * values and rebuilds the indexes. It must run inside the transaction that stores the collection.
+ */
+export async function syncRecordTable(tx: Queryable, next: Collection, old: Collection | null): Promise<void> {
+  if (next.type === "view") return;
+  const d = tx.dialect;
+  const columnType = (c: Collection, name: string) => {
+    const f = c.fields.byName(name);
+    return f ? d.columnType(f.columnKind()) : "";
+  };
+
+  if (!old || !(await hasTable(tx, old.name))) {
+    await tx.exec(
+      d.createTableSql(
+        next.name,
+        next.fields.map((f) => [f.name, d.columnType(f.columnKind())]),
+      ),
+    );
+    await createIndexes(tx, next);
+    return;
+  }
+
+  const rename = old.name !== next.name;
+  const indexesChanged =
+    rename ||
+    JSON.stringify(old.fields.map((f) => f.toJSON())) !== JSON.stringify(next.fields.map((f) => f.toJSON())) ||
+    JSON.stringify(old.indexes) !== JSON.stringify(next.indexes);
+
+  if (indexesChanged) await dropIndexes(tx, old);
+  if (rename) {
+    if (old.name.toLowerCase() === next.name.toLowerCase()) {
+      // a case-only rename needs a detour: table names are case-insensitive
+      const temp = `_${next.name}_${pseudorandomString(5)}`;
+      await tx.exec(d.renameTableSql(old.name, temp));
+      await tx.exec(d.renameTableSql(temp, next.name));
+    } else await tx.exec(d.renameTableSql(old.name, next.name));
+  }
+
+  for (const oldField of old.fields) {
+    if (!next.fields.byId(oldField.id)) await tx.exec(d.dropColumnSql(next.name, oldField.name));
+  }
+
+  // added and renamed columns go through temporary names so that names can be swapped between fields
+  const toRename: [string, string][] = [];
+  for (const field of next.fields) {
+    const oldField = old.fields.byId(field.id);
+    if (!oldField) {
+      const temp = field.name + pseudorandomString(5);
+      await tx.exec(d.addColumnSql(next.name, temp, columnType(next, field.name)));
+      toRename.push([temp, field.name]);
+    } else if (oldField.name !== field.name) {
+      const temp = field.name + pseudorandomString(5);
+      await tx.exec(d.renameColumnSql(next.name, oldField.name, temp));
+      toRename.push([temp, field.name]);
+    }
+  }
+  for (const [temp, name] of toRename) await tx.exec(d.renameColumnSql(next.name, temp, name));
+
+  await convertSingleMultiple(tx, next, old);
+  if (indexesChanged) await createIndexes(tx, next);
+}
+
+/** Fields switching between one value and a list get a new column with the values converted. */
+async function convertSingleMultiple(tx: Queryable, next: Collection, old: Collection): Promise<void> {
+  const d = tx.dialect;
+  for (const field of next.fields) {
+    const oldField = old.fields.byId(field.id);
+    if (!oldField || oldField.isMultiple() === field.isMultiple()) continue;
+    // views may select the column: drop them around the change
+    const views = await tx.all<{ name: string; sql: string }>(d.listViewsSql().text);
+    for (const v of views) await tx.exec(d.dropViewSql(v.name));
+    const temp = `_${field.name}${pseudorandomString(5)}`;
+    await tx.exec(d.renameColumnSql(next.name, field.name, temp));
+    await tx.exec(d.addColumnSql(next.name, field.name, d.columnType(field.columnKind())));
+    await tx.exec(
+      field.isMultiple()
+        ? d.scalarToArraySql(next.name, field.name, temp)
+        : d.arrayToScalarSql(next.name, field.name, temp),
+    );
+    await tx.exec(d.dropColumnSql(next.name, temp));
+    for (const v of views) await tx.exec(v.sql);
+  }
+}
+
+export async function dropIndexes(tx: Queryable, collection: Collection): Promise<void> {
+  if (collection.type === "view") return;
+  for (const raw of collection.indexes) {
+    const idx = parseIndex(raw);
+    if (idx.indexName !== "") await tx.exec(tx.dialect.dropIndexSql(idx.indexName));
+  }
+}
+
+/** createIndexes creates the collection's indexes; failures are validation errors under `indexes`. */
+export async function createIndexes(tx: Queryable, collection: Collection): Promise<void> {
+  if (collection.type === "view") return;
+  const errs = new ValidationErrors();
+  for (const [i, raw] of collection.indexes.entries()) {
+    const idx = parseIndex(raw);
+    idx.tableName = collection.name;
+    if (!isValidIndex(idx)) {
+      errs.set(
+        String(i),
+        new ValidationError("validation_invalid_index_expression", "Invalid CREATE INDEX expression."),
+      );
+      continue;
+    }
+    try {
+      await tx.exec(buildIndex(idx));
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      errs.set(
+        String(i),
+        new ValidationError(
+          "validation_invalid_index_expression",
+          `Failed to create index ${idx.indexName} - ${message}.`,
+        ),
+      );
+    }
+  }
+  if (!errs.isEmpty) throw new ValidationErrors({ indexes: errs });
+}

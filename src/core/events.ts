@@ -1,0 +1,104 @@
+import { HookEvent } from "../tools/hook/hook.ts";
+import type { TaggedEvent } from "../tools/hook/tagged-hook.ts";
+import type { App } from "./app.ts";
+import type { Collection } from "./collection-model.ts";
+import type { RecordModel } from "./record-model.ts";
+import type { RequestEvent } from "./request-event.ts";
+
+/** Every app event carries the app it runs in (inside a transaction: the transaction's app). */
+export class AppEvent extends HookEvent {
+  constructor(public app: App) {
+    super();
+  }
+}
+
+export class BootstrapEvent extends AppEvent {}
+
+/** ServeEvent fires before the HTTP server starts: handlers may add routes to `router`. */
+export class ServeEvent extends AppEvent {
+  constructor(
+    app: App,
+    readonly router: unknown,
+    readonly listen: string,
+  ) {
+    super(app);
+  }
+}
+
+export class TerminateEvent extends AppEvent {
+  constructor(
+    app: App,
+    readonly isRestart: boolean,
+  ) {
+    super(app);
+  }
+}
+
+export type ModelEventType = "create" | "update" | "delete" | "validate";
+
+/** RecordEvent is a record save, delete or validation. */
+export class RecordEvent extends AppEvent implements TaggedEvent {
+  constructor(
+    app: App,
+    public record: RecordModel,
+    readonly type: ModelEventType,
+  ) {
+    super(app);
+  }
+
+  tags(): readonly string[] {
+    return this.record.hookTags();
+  }
+}
+
+export class RecordErrorEvent extends RecordEvent {
+  constructor(
+    app: App,
+    record: RecordModel,
+    type: ModelEventType,
+    readonly error: unknown,
+  ) {
+    super(app, record, type);
+  }
+}
+
+/** RecordEnrichEvent fires for every record about to be sent to a client (list, view, realtime, expand). */
+export class RecordEnrichEvent extends AppEvent implements TaggedEvent {
+  constructor(
+    app: App,
+    public record: RecordModel,
+    readonly request: RequestEvent | null,
+  ) {
+    super(app);
+  }
+
+  tags(): readonly string[] {
+    return this.record.hookTags();
+  }
+}
+
+/** CollectionEvent is a collection save, delete or validation. */
+export class CollectionEvent extends AppEvent implements TaggedEvent {
+  constructor(
+    app: App,
+    public collection: Collection,
+    readonly type: ModelEventType,
+  ) {
+    super(app);
+  }
+
+  tags(): readonly string[] {
+    return [this.collection.id, this.collection.name];
+  }
+}
+
+export class CollectionErrorEvent extends CollectionEvent {
+  constructor(
+    app: App,
+    collection: Collection,
+    type: ModelEventType,
+    readonly error: unknown,
+  ) {
+    super(app, collection, type);
+  }
+}

@@ -1,0 +1,43 @@
+import type { ColumnKind } from "../db/dialect.ts";
+import type { SqlValue } from "../db/sql.ts";
+import { toBool } from "../tools/types/cast.ts";
+import { errRequired, type Rule, type ValidationError } from "../tools/validation/validation.ts";
+import { Field, type FieldJSON, type RecordValidateContext } from "./field.ts";
+import { unsupportedValueType } from "./field-text.ts";
+
+/** BoolField holds true/false; `required` means it must be true. */
+export class BoolField extends Field {
+  readonly type = "bool";
+  required: boolean;
+
+  constructor(json: Partial<FieldJSON> = {}) {
+    super(json);
+    this.required = Boolean(json.required);
+  }
+
+  columnKind(): ColumnKind {
+    return "bool";
+  }
+
+  prepareValue(raw: unknown): boolean {
+    return toBool(raw);
+  }
+
+  override driverValue(value: unknown): SqlValue {
+    return value ? 1 : 0;
+  }
+
+  options(): Record<string, unknown> {
+    return { required: this.required };
+  }
+
+  async validateValue({ record }: RecordValidateContext): Promise<ValidationError | null> {
+    const v = record.getRaw(this.name);
+    if (typeof v !== "boolean") return unsupportedValueType();
+    return this.required && !v ? errRequired() : null;
+  }
+
+  protected optionRules(): Record<string, Rule[]> {
+    return {};
+  }
+}

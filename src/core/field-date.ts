@@ -1,0 +1,130 @@
+import type { ColumnKind } from "../db/dialect.ts";
+import { nowDateTime, parseDateTime } from "../tools/types/datetime.ts";
+import { errRequired, type Rule, ValidationError } from "../tools/validation/validation.ts";
+import type { App } from "./app.ts";
+import { Field, type FieldJSON, type FieldSetter, type InterceptAction, type RecordValidateContext } from "./field.ts";
+import { unsupportedValueType } from "./field-text.ts";
+import type { RecordModel } from "./record-model.ts";
+
+/** DateField holds a UTC datetime (`2006-01-02 15:04:05.000Z`, "" when unset) within an optional range. */
+export class DateField extends Field {
+  readonly type = "date";
+  min: string;
+  max: string;
+  required: boolean;
+
+  constructor(json: Partial<FieldJSON> = {}) {
+    super(json);
+    this.min = parseDateTime(json.min);
+    this.max = parseDateTime(json.max);
+    this.required = Boolean(json.required);
+  }
+
+  columnKind(): ColumnKind {
+    return "text";
+  }
+
+  prepareValue(raw: unknown): string {
+    return parseDateTime(raw);
+  }
+
+  options(): Record<string, unknown> {
+    return { max: this.max, min: this.min, required: this.required };
+  }
+
+  async validateValue({ record }: RecordValidateContext): Promise<ValidationError | null> {
+    const v = record.getRaw(this.name);
+    if (typeof v !== "string") return unsupportedValueType();
+    if (v === "") return this.required ? errRequired() : null;
+    if (this.min !== "" && v < this.min) {
+      return new ValidationError("validation_min_greater_equal_than_required", "must be no less than {{.threshold}}", {
+        threshold: this.min,
+      });
+    }
+    if (this.max !== "" && v > this.max) {
+      return new ValidationError("validation_max_less_equal_than_required", "must be no greater than {{.threshold}}", {
+        threshold: this.max,
+      });
+    }
+    return null;
+  }
+
+  protected optionRules(): Record<string, Rule[]> {
+    return {
+      max: [
+        (v) =>
+          typeof v === "string" && v !== "" && this.min !== "" && v < this.min
+            ? new ValidationError("validation_date_out_of_range", "the date is out of range")
+            : null,
+      ],
+    };
+  }
+}
+
+/**
+ * AutodateField is set by the server to the current time on create and/or update; clients can't set it.
+ * Code may still assign a value before saving, which is kept.
+ */
+export class AutodateField extends Field {
+  readonly type = "autodate";
+  onCreate: boolean;
+  onUpdate: boolean;
+
+  constructor(json: Partial<FieldJSON> = {}) {
+    super(json);
+    this.onCreate = Boolean(json.onCreate);
+    this.onUpdate = Boolean(json.onUpdate);
+  }
+
+  columnKind(): ColumnKind {
+    return "text";
+  }
+
+  prepareValue(raw: unknown): string {
+    return parseDateTime(raw);
+  }
+
+  options(): Record<string, unknown> {
+    return { onCreate: this.onCreate, onUpdate: this.onUpdate };
+  }
+
+  override findSetter(key: string): FieldSetter | undefined {
+    return key === this.name ? () => {} : undefined;
+  }
+
+  /** setValue assigns a value from code (the request setter ignores client input). */
+  setValue(record: RecordModel, value: unknown): void {
+    record.setRaw(this.name, parseDateTime(value));
+  }
+
+  override async intercept(_app: App, record: RecordModel, action: InterceptAction, next: () => Promise<void>) {
+    const stamp = (action === "createExecute" && this.onCreate) || (action === "updateExecute" && this.onUpdate);
+    if (stamp) {
+      const current = record.getRaw(this.name);
+      // a value that differs from the stored one was set explicitly by code: keep it
+      const unchanged = record.isNew() ? current === "" : !record.hasChanged(this.name);
+      if (unchanged) record.setRaw(this.name, nowDateTime());
+    }
+    return next();
+  }
+
+  async validateValue(): Promise<ValidationError | null> {
+    return null;
+  }
+
+  protected optionRules(ctx: { originalField: Field | null }): Record<string, Rule[]> {
+    const old = ctx.originalField instanceof AutodateField ? ctx.originalField : null;
+    const bothOff = (v: unknown) =>
+      !v && !this.onCreate && !this.onUpdate
+        ? new ValidationError("validation_required", "either onCreate or onUpdate must be enabled")
+        : null;
+    const unchangedIfSystem = (before: boolean | undefined) => (v: unknown) =>
+      this.system && old && before !== v
+        ? new ValidationError("validation_values_mismatch", "Values don't match.")
+        : null;
+    return {
+      onCreate: [unchangedIfSystem(old?.onCreate), bothOff],
+      onUpdate: [unchangedIfSystem(old?.onUpdate), bothOff],
+    };
+  }
+}

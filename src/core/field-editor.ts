@@ -1,0 +1,59 @@
+import type { ColumnKind } from "../db/dialect.ts";
+import { castString } from "../tools/types/cast.ts";
+import { errRequired, max, min, type Rule, ValidationError } from "../tools/validation/validation.ts";
+import { Field, type FieldJSON, num, type RecordValidateContext } from "./field.ts";
+import { maxSafeInt } from "./field-rules.ts";
+import { unsupportedValueType } from "./field-text.ts";
+
+export const defaultEditorMaxSize = 5 << 20;
+
+/** EditorField holds rich text (HTML) up to maxSize bytes. */
+export class EditorField extends Field {
+  readonly type = "editor";
+  maxSize: number;
+  convertURLs: boolean;
+  required: boolean;
+
+  constructor(json: Partial<FieldJSON> = {}) {
+    super(json);
+    this.maxSize = num(json.maxSize);
+    this.convertURLs = Boolean(json.convertURLs);
+    this.required = Boolean(json.required);
+  }
+
+  columnKind(): ColumnKind {
+    return "text";
+  }
+
+  prepareValue(raw: unknown): string {
+    return castString(raw);
+  }
+
+  options(): Record<string, unknown> {
+    return { convertURLs: this.convertURLs, maxSize: this.maxSize, required: this.required };
+  }
+
+  /** maxBodySize is the largest value the field accepts, counted into the request body limit. */
+  maxBodySize(): number {
+    return this.maxSize > 0 ? this.maxSize : defaultEditorMaxSize;
+  }
+
+  async validateValue({ record }: RecordValidateContext): Promise<ValidationError | null> {
+    const v = record.getRaw(this.name);
+    if (typeof v !== "string") return unsupportedValueType();
+    if (this.required && v === "") return errRequired();
+    const maxSize = this.maxBodySize();
+    if (Buffer.byteLength(v) > maxSize) {
+      return new ValidationError(
+        "validation_content_size_limit",
+        "The maximum allowed content size is {{.maxSize}} bytes",
+        { maxSize },
+      );
+    }
+    return null;
+  }
+
+  protected optionRules(): Record<string, Rule[]> {
+    return { maxSize: [min(0), max(maxSafeInt)] };
+  }
+}

@@ -1,0 +1,73 @@
+import type { ColumnKind } from "../db/dialect.ts";
+import { castString } from "../tools/types/cast.ts";
+import { empty, errRequired, type Rule, ValidationError, when } from "../tools/validation/validation.ts";
+import { Field, type FieldJSON, nullableStrList, type RecordValidateContext } from "./field.ts";
+import { eachDomain } from "./field-rules.ts";
+import { unsupportedValueType } from "./field-text.ts";
+
+// the shape ozzo-validation's is.EmailFormat accepts: a dotted local part or quoted string, and a host
+const emailPattern =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: RFC 5322 quoted local parts may hold control characters
+  /^(?:[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]+)*|"(?:[\x01-\x08\x0b\x0c\x0e-\x1f\x21\x23-\x5b\x5d-\x7f]|\\[\x01-\x09\x0b\x0c\x0e-\x7f])*")@(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?|\[(?:(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\.){3}(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\])$/;
+
+/** isEmail reports whether s is a syntactically valid email address. */
+export function isEmail(s: string): boolean {
+  return s.length <= 254 && emailPattern.test(s);
+}
+
+export function invalidEmailError(): ValidationError {
+  return new ValidationError("validation_is_email", "must be a valid email address");
+}
+
+/** EmailField holds an email address, optionally limited to (or excluding) some domains. */
+export class EmailField extends Field {
+  readonly type = "email";
+  exceptDomains: string[] | null;
+  onlyDomains: string[] | null;
+  required: boolean;
+
+  constructor(json: Partial<FieldJSON> = {}) {
+    super(json);
+    this.exceptDomains = nullableStrList(json.exceptDomains);
+    this.onlyDomains = nullableStrList(json.onlyDomains);
+    this.required = Boolean(json.required);
+  }
+
+  columnKind(): ColumnKind {
+    return "text";
+  }
+
+  prepareValue(raw: unknown): string {
+    return castString(raw);
+  }
+
+  options(): Record<string, unknown> {
+    return { exceptDomains: this.exceptDomains, onlyDomains: this.onlyDomains, required: this.required };
+  }
+
+  async validateValue({ record }: RecordValidateContext): Promise<ValidationError | null> {
+    const v = record.getRaw(this.name);
+    if (typeof v !== "string") return unsupportedValueType();
+    if (v === "") return this.required ? errRequired() : null;
+    if (!isEmail(v)) return invalidEmailError();
+    const domain = v.slice(v.lastIndexOf("@") + 1);
+    if ((this.onlyDomains?.length && !this.onlyDomains.includes(domain)) || this.exceptDomains?.includes(domain)) {
+      return new ValidationError("validation_email_domain_not_allowed", "Email domain is not allowed");
+    }
+    return null;
+  }
+
+  protected optionRules(): Record<string, Rule[]> {
+    return domainListRules(this.exceptDomains, this.onlyDomains);
+  }
+}
+
+/** domainListRules: exceptDomains and onlyDomains are exclusive, and each item must be a domain. */
+export function domainListRules(except: string[] | null, only: string[] | null): Record<string, Rule[]> {
+  const hasOnly = (only?.length ?? 0) > 0;
+  const hasExcept = (except?.length ?? 0) > 0;
+  return {
+    exceptDomains: [hasOnly ? empty : eachDomain],
+    onlyDomains: [when(hasExcept, empty), when(!hasExcept, eachDomain)],
+  };
+}

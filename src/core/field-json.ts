@@ -1,0 +1,78 @@
+import type { ColumnKind } from "../db/dialect.ts";
+import type { SqlValue } from "../db/sql.ts";
+import { isValidJson, JsonRaw } from "../tools/types/json-raw.ts";
+import { errRequired, max, min, type Rule, ValidationError } from "../tools/validation/validation.ts";
+import { Field, type FieldJSON, num, type RecordValidateContext } from "./field.ts";
+import { maxSafeInt } from "./field-rules.ts";
+import { unsupportedValueType } from "./field-text.ts";
+
+export const defaultJsonMaxSize = 1 << 20;
+const emptyJsonTexts = new Set(["null", '""', "[]", "{}", ""]);
+
+/** toJsonRaw: JSON text stays as it is, any other string is stored as a JSON string, values are encoded. */
+export function toJsonRaw(raw: unknown): JsonRaw {
+  if (raw instanceof JsonRaw) return raw;
+  if (raw === undefined || raw === null) return new JsonRaw("null");
+  if (raw instanceof Uint8Array) return new JsonRaw(new TextDecoder().decode(raw));
+  if (typeof raw === "string") {
+    if (raw === "") return new JsonRaw('""');
+    if (raw === "null" || raw === "true" || raw === "false") return new JsonRaw(raw);
+    const c = raw[0] as string;
+    const looksJson = (c >= "0" && c <= "9") || c === "-" || c === '"' || c === "[" || c === "{";
+    return new JsonRaw(looksJson && isValidJson(raw) ? raw : JSON.stringify(raw));
+  }
+  return JsonRaw.from(raw);
+}
+
+/** JSONField holds any JSON value, stored as its text, up to maxSize bytes. */
+export class JSONField extends Field {
+  readonly type = "json";
+  maxSize: number;
+  required: boolean;
+
+  constructor(json: Partial<FieldJSON> = {}) {
+    super(json);
+    this.maxSize = num(json.maxSize);
+    this.required = Boolean(json.required);
+  }
+
+  columnKind(): ColumnKind {
+    return "json";
+  }
+
+  /** Stored text is taken as JSON as is; request values go through toJsonRaw. */
+  prepareValue(raw: unknown): JsonRaw {
+    return toJsonRaw(raw);
+  }
+
+  override driverValue(value: unknown): SqlValue {
+    const text = toJsonRaw(value).text;
+    return text === "null" ? null : text;
+  }
+
+  options(): Record<string, unknown> {
+    return { maxSize: this.maxSize, required: this.required };
+  }
+
+  maxBodySize(): number {
+    return this.maxSize > 0 ? this.maxSize : defaultJsonMaxSize;
+  }
+
+  async validateValue({ record }: RecordValidateContext): Promise<ValidationError | null> {
+    const v = record.getRaw(this.name);
+    if (!(v instanceof JsonRaw)) return unsupportedValueType();
+    const maxSize = this.maxBodySize();
+    if (Buffer.byteLength(v.text) > maxSize) {
+      return new ValidationError("validation_json_size_limit", "The maximum allowed JSON size is {{.maxSize}} bytes", {
+        maxSize,
+      });
+    }
+    if (!isValidJson(v.text)) return new ValidationError("validation_invalid_json", "Must be a valid json value");
+    if (this.required && emptyJsonTexts.has(v.text.trim())) return errRequired();
+    return null;
+  }
+
+  protected optionRules(): Record<string, Rule[]> {
+    return { maxSize: [min(0), max(maxSafeInt)] };
+  }
+}

@@ -1,0 +1,77 @@
+import type { ColumnKind } from "../db/dialect.ts";
+import { toFloat } from "../tools/types/cast.ts";
+import { errRequired, type Rule, ValidationError } from "../tools/validation/validation.ts";
+import { Field, type FieldJSON, type FieldSetter, type RecordValidateContext } from "./field.ts";
+import { unsupportedValueType } from "./field-text.ts";
+
+const onlyIntError = () => new ValidationError("validation_only_int_constraint", "Decimal numbers are not allowed");
+
+/** NumberField holds a float64-like number: optional min/max, integers only; `n+`/`n-` add and subtract. */
+export class NumberField extends Field {
+  readonly type = "number";
+  min: number | null;
+  max: number | null;
+  onlyInt: boolean;
+  required: boolean;
+
+  constructor(json: Partial<FieldJSON> = {}) {
+    super(json);
+    this.min = nullableNumber(json.min);
+    this.max = nullableNumber(json.max);
+    this.onlyInt = Boolean(json.onlyInt);
+    this.required = Boolean(json.required);
+  }
+
+  columnKind(): ColumnKind {
+    return "number";
+  }
+
+  prepareValue(raw: unknown): number {
+    return toFloat(raw);
+  }
+
+  options(): Record<string, unknown> {
+    return { max: this.max, min: this.min, onlyInt: this.onlyInt, required: this.required };
+  }
+
+  override findSetter(key: string): FieldSetter | undefined {
+    if (key === this.name) return (r, raw) => r.setRaw(this.name, toFloat(raw));
+    if (key === `${this.name}+`) return (r, raw) => r.setRaw(this.name, toFloat(r.getRaw(this.name)) + toFloat(raw));
+    if (key === `${this.name}-`) return (r, raw) => r.setRaw(this.name, toFloat(r.getRaw(this.name)) - toFloat(raw));
+    return undefined;
+  }
+
+  async validateValue({ record }: RecordValidateContext): Promise<ValidationError | null> {
+    const v = record.getRaw(this.name);
+    if (typeof v !== "number") return unsupportedValueType();
+    if (!Number.isFinite(v))
+      return new ValidationError("validation_not_a_number", "The submitted number is not properly formatted");
+    if (v === 0) return this.required ? errRequired() : null;
+    if (this.onlyInt && !Number.isInteger(v)) return onlyIntError();
+    if (this.min !== null && v < this.min) return minError(this.min);
+    if (this.max !== null && v > this.max) {
+      return new ValidationError("validation_max_number_constraint", "Must be less or equal than {{.max}}", {
+        max: this.max,
+      });
+    }
+    return null;
+  }
+
+  protected optionRules(): Record<string, Rule[]> {
+    const checkOnlyInt: Rule = (v) =>
+      typeof v === "number" && this.onlyInt && !Number.isInteger(v) ? onlyIntError() : null;
+    const maxAboveMin: Rule = (v) =>
+      typeof v === "number" && this.min !== null && v < this.min ? minError(this.min) : null;
+    return { min: [checkOnlyInt], max: [checkOnlyInt, maxAboveMin] };
+  }
+}
+
+function minError(min: number): ValidationError {
+  return new ValidationError("validation_min_number_constraint", "Must be greater or equal than {{.min}}", { min });
+}
+
+function nullableNumber(v: unknown): number | null {
+  if (v === null || v === undefined || v === "") return null;
+  const n = toFloat(v);
+  return Number.isFinite(n) ? n : null;
+}

@@ -1,0 +1,86 @@
+import { toUniqueStringList } from "../tools/types/cast.ts";
+import { errRequired, min, type Rule, required, ValidationError, when } from "../tools/validation/validation.ts";
+import type { FieldJSON, FieldSettingsContext, RecordValidateContext } from "./field.ts";
+import { str } from "./field.ts";
+import { ListValueField } from "./field-select.ts";
+
+/** RelationField holds the id (or ids) of records of another collection. */
+export class RelationField extends ListValueField {
+  readonly type = "relation";
+  collectionId: string;
+  cascadeDelete: boolean;
+  minSelect: number;
+
+  constructor(json: Partial<FieldJSON> = {}) {
+    super(json);
+    this.collectionId = str(json.collectionId);
+    this.cascadeDelete = Boolean(json.cascadeDelete);
+    this.minSelect = Number(json.minSelect) || 0;
+  }
+
+  options(): Record<string, unknown> {
+    return {
+      cascadeDelete: this.cascadeDelete,
+      collectionId: this.collectionId,
+      maxSelect: this.maxSelect,
+      minSelect: this.minSelect,
+      required: this.required,
+    };
+  }
+
+  async validateValue({ app, record }: RecordValidateContext): Promise<ValidationError | null> {
+    const ids = toUniqueStringList(record.getRaw(this.name));
+    if (ids.length === 0) return this.required ? errRequired() : null;
+    if (this.minSelect > 0 && ids.length < this.minSelect) {
+      return new ValidationError("validation_not_enough_values", "Select at least {{.minSelect}}", {
+        minSelect: this.minSelect,
+      });
+    }
+    const tooMany = this.tooManyValues(ids.length);
+    if (tooMany) return tooMany;
+    const target = app.findCachedCollectionByNameOrId(this.collectionId);
+    if (!target)
+      return new ValidationError(
+        "validation_missing_rel_collection",
+        "Relation connection is missing or cannot be accessed",
+      );
+    const found = await app.countRecordsByIds(target, ids);
+    return found === ids.length
+      ? null
+      : new ValidationError(
+          "validation_missing_rel_records",
+          "Failed to find all relation records with the provided ids",
+        );
+  }
+
+  protected optionRules(ctx: FieldSettingsContext): Record<string, Rule[]> {
+    return {
+      collectionId: [required, (v) => this.#checkCollection(ctx, str(v))],
+      minSelect: [min(0)],
+      maxSelect: [when(this.minSelect > 0, required), min(this.minSelect)],
+    };
+  }
+
+  #checkCollection(ctx: FieldSettingsContext, id: string): ValidationError | null {
+    if (id === "") return null;
+    const old = ctx.originalField;
+    if (old instanceof RelationField && old.collectionId !== id) {
+      return new ValidationError("validation_field_relation_change", "The relation collection cannot be changed.");
+    }
+    // a collection may point to itself, including while it is being created
+    const target = id === ctx.collection.id ? ctx.collection : ctx.app.findCachedCollectionByNameOrId(id);
+    if (!target || target.id !== id) {
+      return new ValidationError(
+        "validation_field_relation_missing_collection",
+        "The relation collection doesn't exist.",
+      );
+    }
+    if (ctx.collection.type !== "view" && target.type === "view") {
+      return new ValidationError(
+        "validation_relation_field_non_view_base_collection",
+        "Only view collections are allowed to have relations to other views.",
+      );
+    }
+    return null;
+  }
+}

@@ -1,0 +1,89 @@
+import type { ColumnKind } from "../db/dialect.ts";
+import type { SqlValue } from "../db/sql.ts";
+import { subtract, toUniqueStringList } from "../tools/types/cast.ts";
+import { errRequired, max, min, type Rule, required, ValidationError } from "../tools/validation/validation.ts";
+import { Field, type FieldJSON, type FieldSetter, num, type RecordValidateContext, strList } from "./field.ts";
+
+/**
+ * ListValueField is the shared behaviour of select and relation fields: a single string or (maxSelect > 1)
+ * a list of unique strings stored as a JSON array, with the `+name`, `name+` and `name-` modifiers.
+ */
+export abstract class ListValueField extends Field {
+  maxSelect: number;
+  required: boolean;
+
+  constructor(json: Partial<FieldJSON>) {
+    super(json);
+    this.maxSelect = num(json.maxSelect);
+    this.required = Boolean(json.required);
+  }
+
+  override isMultiple(): boolean {
+    return this.maxSelect > 1;
+  }
+
+  columnKind(): ColumnKind {
+    return this.isMultiple() ? "jsonArray" : "text";
+  }
+
+  /** normalize: the list for multiple fields, else the last given value (or ""). */
+  prepareValue(raw: unknown): string | string[] {
+    const list = toUniqueStringList(raw);
+    if (this.isMultiple()) return list;
+    return list[list.length - 1] ?? "";
+  }
+
+  override driverValue(value: unknown): SqlValue {
+    const v = this.prepareValue(value);
+    return Array.isArray(v) ? JSON.stringify(v) : v;
+  }
+
+  override findSetter(key: string): FieldSetter | undefined {
+    const current = (r: Parameters<FieldSetter>[0]) => toUniqueStringList(r.getRaw(this.name));
+    if (key === this.name) return (r, raw) => r.setRaw(this.name, this.prepareValue(raw));
+    if (key === `+${this.name}`)
+      return (r, raw) => r.setRaw(this.name, this.prepareValue([...toUniqueStringList(raw), ...current(r)]));
+    if (key === `${this.name}+`)
+      return (r, raw) => r.setRaw(this.name, this.prepareValue([...current(r), ...toUniqueStringList(raw)]));
+    if (key === `${this.name}-`)
+      return (r, raw) => r.setRaw(this.name, this.prepareValue(subtract(current(r), toUniqueStringList(raw))));
+    return undefined;
+  }
+
+  protected tooManyValues(count: number): ValidationError | null {
+    const maxSelect = Math.max(this.maxSelect, 1);
+    return count > maxSelect
+      ? new ValidationError("validation_too_many_values", "Select no more than {{.maxSelect}}", { maxSelect })
+      : null;
+  }
+}
+
+/** SelectField holds one or several values from a fixed list. */
+export class SelectField extends ListValueField {
+  readonly type = "select";
+  values: string[];
+
+  constructor(json: Partial<FieldJSON> = {}) {
+    super(json);
+    this.values = strList(json.values);
+  }
+
+  options(): Record<string, unknown> {
+    return { maxSelect: this.maxSelect, required: this.required, values: this.values };
+  }
+
+  async validateValue({ record }: RecordValidateContext): Promise<ValidationError | null> {
+    const list = toUniqueStringList(record.getRaw(this.name));
+    if (list.length === 0) return this.required ? errRequired() : null;
+    const tooMany = this.tooManyValues(list.length);
+    if (tooMany) return tooMany;
+    const invalid = list.find((v) => !this.values.includes(v));
+    return invalid === undefined
+      ? null
+      : new ValidationError("validation_invalid_value", "Invalid value {{.value}}", { value: invalid });
+  }
+
+  protected optionRules(): Record<string, Rule[]> {
+    return { values: [required], maxSelect: [min(0), max(Math.max(this.values.length, 1))] };
+  }
+}

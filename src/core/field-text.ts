@@ -1,0 +1,263 @@
+import type { ColumnKind } from "../db/dialect.ts";
+import { RegexPatternError, randomStringByRegex } from "../tools/security/random-by-regex.ts";
+import { castString } from "../tools/types/cast.ts";
+import {
+  empty,
+  errRequired,
+  max,
+  min,
+  type Rule,
+  required,
+  ValidationError,
+  when,
+} from "../tools/validation/validation.ts";
+import type { App } from "./app.ts";
+import {
+  Field,
+  type FieldJSON,
+  type FieldSettingsContext,
+  type InterceptAction,
+  num,
+  type RecordValidateContext,
+  str,
+} from "./field.ts";
+import { isRegex, maxSafeInt } from "./field-rules.ts";
+import type { RecordModel } from "./record-model.ts";
+
+export const defaultIdPattern = "^[a-z0-9]+$";
+const defaultMaxLength = 5000;
+const autogenerateModifier = ":autogenerate";
+const forbiddenPkChars = [
+  ".",
+  "/",
+  "\\",
+  "|",
+  '"',
+  "'",
+  "`",
+  "<",
+  ">",
+  ":",
+  "?",
+  "*",
+  "%",
+  "$",
+  "\0",
+  "\t",
+  "\n",
+  "\r",
+  " ",
+];
+const reservedPks = [
+  "CON",
+  "PRN",
+  "AUX",
+  "NUL",
+  "COM0",
+  "COM1",
+  "COM2",
+  "COM3",
+  "COM4",
+  "COM5",
+  "COM6",
+  "COM7",
+  "COM8",
+  "COM9",
+  "LPT0",
+  "LPT1",
+  "LPT2",
+  "LPT3",
+  "LPT4",
+  "LPT5",
+  "LPT6",
+  "LPT7",
+  "LPT8",
+  "LPT9",
+];
+
+/** TextField holds a string: length limits, a pattern, autogeneration; also the `id` primary key. */
+export class TextField extends Field {
+  readonly type = "text";
+  min: number;
+  max: number;
+  pattern: string;
+  autogeneratePattern: string;
+  required: boolean;
+  primaryKey: boolean;
+  #patternRe: RegExp | null | undefined;
+
+  constructor(json: Partial<FieldJSON> = {}) {
+    super(json);
+    this.min = num(json.min);
+    this.max = num(json.max);
+    this.pattern = str(json.pattern);
+    this.autogeneratePattern = str(json.autogeneratePattern);
+    this.required = Boolean(json.required);
+    this.primaryKey = Boolean(json.primaryKey);
+  }
+
+  columnKind(): ColumnKind {
+    return this.primaryKey ? "primaryKey" : "text";
+  }
+
+  prepareValue(raw: unknown): string {
+    return castString(raw);
+  }
+
+  options(): Record<string, unknown> {
+    return {
+      autogeneratePattern: this.autogeneratePattern,
+      max: this.max,
+      min: this.min,
+      pattern: this.pattern,
+      primaryKey: this.primaryKey,
+      required: this.required,
+    };
+  }
+
+  override findSetter(key: string) {
+    if (key === this.name) return (record: RecordModel, raw: unknown) => record.setRaw(this.name, castString(raw));
+    if (key === this.name + autogenerateModifier) {
+      return (record: RecordModel, raw: unknown) => {
+        const generated = this.autogeneratePattern ? randomStringByRegex(this.autogeneratePattern) : "";
+        record.setRaw(this.name, castString(raw) + generated);
+      };
+    }
+    return undefined;
+  }
+
+  override async intercept(_app: App, record: RecordModel, action: InterceptAction, next: () => Promise<void>) {
+    if ((action === "validate" || action === "create") && this.autogeneratePattern && record.isNew()) {
+      if (castString(record.getRaw(this.name)) === "")
+        record.setRaw(this.name, randomStringByRegex(this.autogeneratePattern));
+    }
+    return next();
+  }
+
+  async validateValue({ app, record }: RecordValidateContext): Promise<ValidationError | null> {
+    const value = record.getRaw(this.name);
+    if (typeof value !== "string") return unsupportedValueType();
+    if (this.primaryKey) {
+      if (!record.isNew()) {
+        const old = record.lastSavedPk();
+        if (old !== value)
+          return new ValidationError("validation_pk_change", "The record primary key cannot be changed.");
+        if (old !== "") return null;
+      } else if (
+        this.pattern !== defaultIdPattern &&
+        value !== "" &&
+        (await app.recordIdExistsIgnoringCase(record.collection, value))
+      ) {
+        return new ValidationError("validation_pk_invalid", "The record primary key is invalid or already exists.");
+      }
+    }
+    return this.validatePlainValue(value);
+  }
+
+  /** validatePlainValue checks a string against the field's required/length/pattern/pk constraints. */
+  validatePlainValue(value: string): ValidationError | null {
+    if ((this.required || this.primaryKey) && value === "") return errRequired();
+    if (value === "") return null;
+    const length = [...value].length;
+    if (this.min > 0 && length < this.min) {
+      return new ValidationError("validation_min_text_constraint", "Must be at least {{.min}} character(s).", {
+        min: this.min,
+      });
+    }
+    const maxLength = this.max === 0 ? defaultMaxLength : this.max;
+    if (maxLength > 0 && length > maxLength) {
+      return new ValidationError("validation_max_text_constraint", "Must be no more than {{.max}} character(s).", {
+        max: maxLength,
+      });
+    }
+    if (this.pattern !== "") {
+      const re = this.#regex();
+      if (!re?.test(value)) return new ValidationError("validation_invalid_format", "Invalid value format.");
+    }
+    if (this.primaryKey && this.pattern !== defaultIdPattern) {
+      for (const ch of forbiddenPkChars) {
+        if (value.includes(ch)) {
+          return new ValidationError(
+            "validation_forbidden_pk_character",
+            "'{{.ch}}' is not a valid primary key character.",
+            { ch },
+          );
+        }
+      }
+      const upper = value.toUpperCase();
+      const reserved = reservedPks.find((r) => r === upper);
+      if (reserved) {
+        return new ValidationError(
+          "validation_reserved_pk",
+          "The primary key '{{.reserved}}' is reserved and cannot be used.",
+          { reserved },
+        );
+      }
+    }
+    return null;
+  }
+
+  #regex(): RegExp | null {
+    if (this.#patternRe === undefined) {
+      try {
+        this.#patternRe = new RegExp(this.pattern, "u");
+      } catch {
+        this.#patternRe = null;
+      }
+    }
+    return this.#patternRe;
+  }
+
+  protected optionRules(ctx: FieldSettingsContext): Record<string, Rule[]> {
+    return {
+      name: [when(this.primaryKey, pkName)],
+      primaryKey: [singlePrimaryKey(ctx)],
+      min: [min(0), max(maxSafeInt)],
+      max: [min(this.min), max(maxSafeInt)],
+      pattern: [when(this.primaryKey, required), isRegex],
+      hidden: [when(this.primaryKey, empty)],
+      required: [when(this.primaryKey, required)],
+      autogeneratePattern: [isRegex, (v) => this.#checkAutogeneratePattern(castString(v))],
+    };
+  }
+
+  #checkAutogeneratePattern(pattern: string): ValidationError | null {
+    if (pattern === "") return null;
+    for (let i = 0; i < 10; i++) {
+      let generated: string;
+      try {
+        generated = randomStringByRegex(pattern);
+      } catch (err) {
+        const message = err instanceof RegexPatternError ? err.message : "invalid pattern";
+        return new ValidationError("validation_invalid_autogenerate_pattern", message);
+      }
+      if (this.validatePlainValue(generated)) {
+        return new ValidationError(
+          "validation_invalid_autogenerate_pattern_value",
+          `The provided autogenerate pattern could produce invalid field values, ex.: ${JSON.stringify(generated)}`,
+        );
+      }
+    }
+    return null;
+  }
+}
+
+const pkName: Rule = (v) =>
+  v === "id" ? null : new ValidationError("validation_in_invalid", 'The primary key must be named "id".');
+
+function singlePrimaryKey(ctx: FieldSettingsContext): Rule {
+  return (v) => {
+    if (!v) return null;
+    const total = ctx.collection.fields.filter((f) => f instanceof TextField && f.primaryKey).length;
+    return total > 1
+      ? new ValidationError(
+          "validation_unsupported_composite_pk",
+          "Composite PKs are not supported and the collection must have only 1 PK.",
+        )
+      : null;
+  };
+}
+
+export function unsupportedValueType(): ValidationError {
+  return new ValidationError("validation_unsupported_value_type", "Invalid or unsupported value type.");
+}

@@ -1,0 +1,266 @@
+import type { SqlValue } from "../db/sql.ts";
+import { castString, toBool, toFloat, toUniqueStringList } from "../tools/types/cast.ts";
+import type { Collection } from "./collection-model.ts";
+import type { Field } from "./field.ts";
+
+/** Keys of record JSON that are never stored, whatever the body says. */
+const dynamicKeys = new Set(["collectionId", "collectionName", "expand"]);
+
+/** Key prefix for values a field keeps on the record between save stages (never exported). */
+export const internalKeyPrefix = "@pbInternal";
+
+export type Expand = Record<string, RecordModel | RecordModel[]>;
+
+/**
+ * RecordModel is one row of a collection: field values in their in-memory form, the values as last
+ * loaded or saved (to tell what changed), the expanded relations, and per-record export options.
+ */
+export class RecordModel {
+  readonly collection: Collection;
+  #data: Map<string, unknown>;
+  /** The values as loaded from the database; shared with #data until the first write (copy on write). */
+  #loaded: Map<string, unknown> | null = null;
+  #isNew = true;
+  #lastSavedPk = "";
+  expand: Expand | null = null;
+  /** Per-field visibility overrides for export (superusers see hidden fields); allocated on first use. */
+  #visibility: Map<string, boolean> | null = null;
+  /** Export the email of auth records regardless of emailVisibility (owner, superuser, manager). */
+  ignoreEmailVisibility = false;
+  /** Export keys that are not fields (set by hooks). */
+  exportCustomData = false;
+
+  /** A record built from a database row is saved (not new); without a row it is new with default values. */
+  constructor(collection: Collection, row?: Record<string, unknown>) {
+    this.collection = collection;
+    const data = new Map<string, unknown>();
+    for (const f of collection.fields) data.set(f.name, f.prepareValue(row ? row[f.name] : undefined, this));
+    this.#data = data;
+    if (row) {
+      this.#loaded = data;
+      this.#isNew = false;
+      this.#lastSavedPk = castString(row.id);
+    }
+  }
+
+  /** fromRow builds a saved record from a database row (column name → stored value). */
+  static fromRow(collection: Collection, row: Record<string, unknown>): RecordModel {
+    return new RecordModel(collection, row);
+  }
+
+  get id(): string {
+    return castString(this.#data.get("id"));
+  }
+
+  set id(value: string) {
+    this.setRaw("id", value);
+  }
+
+  /** tableName is the name of the collection's table. */
+  get tableName(): string {
+    return this.collection.name;
+  }
+
+  isNew(): boolean {
+    return this.#isNew;
+  }
+
+  /** markAsNotNew records that the row exists in the database under its current id. */
+  markAsNotNew(): void {
+    this.#isNew = false;
+    this.#lastSavedPk = this.id;
+    this.#loaded = this.#data;
+  }
+
+  markAsNew(): void {
+    this.#isNew = true;
+    this.#lastSavedPk = "";
+  }
+
+  /** lastSavedPk is the id the row has in the database ("" when new). */
+  lastSavedPk(): string {
+    return this.#lastSavedPk;
+  }
+
+  hookTags(): string[] {
+    return [this.collection.id, this.collection.name];
+  }
+
+  getRaw(key: string): unknown {
+    return this.#data.get(key);
+  }
+
+  setRaw(key: string, value: unknown): void {
+    if (this.#data === this.#loaded) this.#data = new Map(this.#loaded);
+    this.#data.set(key, value);
+  }
+
+  /** get returns a field's value through the field's getters (e.g. a password's plain text), or raw data. */
+  get(key: string): unknown {
+    return this.#data.get(key);
+  }
+
+  /** set assigns a value through the matching field setter (modifiers such as `tags+` included). */
+  set(key: string, value: unknown): void {
+    if (dynamicKeys.has(key)) return;
+    if (!this.setIfFieldExists(key, value)) this.setRaw(key, value);
+  }
+
+  /** setIfFieldExists applies the field setter for key and returns the field, or undefined. */
+  setIfFieldExists(key: string, value: unknown): Field | undefined {
+    for (const f of this.collection.fields) {
+      const setter = f.findSetter(key);
+      if (setter) {
+        setter(this, value);
+        return f;
+      }
+    }
+    return undefined;
+  }
+
+  /** load sets many keys at once, as `set` does. */
+  load(data: Record<string, unknown>): void {
+    for (const [k, v] of Object.entries(data)) this.set(k, v);
+  }
+
+  getString(key: string): string {
+    return castString(this.get(key));
+  }
+
+  getBool(key: string): boolean {
+    return toBool(this.get(key));
+  }
+
+  getNumber(key: string): number {
+    return toFloat(this.get(key));
+  }
+
+  getStringList(key: string): string[] {
+    return toUniqueStringList(this.get(key));
+  }
+
+  /** original returns the record as last loaded or saved (the record itself when unchanged). */
+  original(): RecordModel {
+    const r = new RecordModel(this.collection);
+    if (this.#loaded) r.#data = new Map(this.#loaded);
+    r.#loaded = r.#data;
+    r.#isNew = this.#isNew;
+    r.#lastSavedPk = this.#lastSavedPk;
+    return r;
+  }
+
+  /** clone copies the record with its current values, expand and state. */
+  clone(): RecordModel {
+    const r = this.original();
+    r.#data = new Map(this.#data);
+    r.expand = this.expand ? { ...this.expand } : null;
+    r.ignoreEmailVisibility = this.ignoreEmailVisibility;
+    r.exportCustomData = this.exportCustomData;
+    if (this.#visibility) r.#visibility = new Map(this.#visibility);
+    return r;
+  }
+
+  /** hasChanged reports whether a value differs from the last loaded or saved one. */
+  hasChanged(key: string): boolean {
+    const before = this.#loaded?.get(key);
+    const now = this.#data.get(key);
+    if (before === now) return false;
+    return JSON.stringify(before) !== JSON.stringify(now);
+  }
+
+  /** unhide makes hidden fields visible in the export (used for superusers). */
+  unhide(...names: string[]): void {
+    this.#visibility ??= new Map();
+    for (const n of names) this.#visibility.set(n, true);
+  }
+
+  /** hide removes fields (or collectionId/collectionName/expand) from the export. */
+  hide(...names: string[]): void {
+    this.#visibility ??= new Map();
+    for (const n of names) this.#visibility.set(n, false);
+  }
+
+  #visible(name: string, hiddenByDefault: boolean): boolean {
+    const v = this.#visibility?.get(name);
+    return v === undefined ? !hiddenByDefault : v;
+  }
+
+  /** customData returns the keys that are not fields (and not internal). */
+  customData(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of this.#data) {
+      if (k.startsWith(internalKeyPrefix) || this.collection.fields.byName(k)) continue;
+      out[k] = v;
+    }
+    return out;
+  }
+
+  /**
+   * publicExport is the record's JSON: visible fields, collectionId, collectionName and (when set) expand.
+   * Auth records never show password or tokenKey, and show email only when visible to the requester.
+   */
+  publicExport(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const plain = this.#visibility === null;
+    for (const f of this.collection.fields) {
+      if (plain ? f.hidden : !this.#visible(f.name, f.hidden)) continue;
+      out[f.name] = f.exportValue(this.#data.get(f.name));
+    }
+    if (this.exportCustomData) {
+      for (const [k, v] of Object.entries(this.customData())) if (plain || this.#visible(k, false)) out[k] = v;
+    }
+    if (this.collection.type === "auth") {
+      delete out.password;
+      delete out.tokenKey;
+      if (!this.ignoreEmailVisibility && !toBool(this.#data.get("emailVisibility"))) delete out.email;
+    }
+    if (plain || this.#visible("collectionId", false)) out.collectionId = this.collection.id;
+    if (plain || this.#visible("collectionName", false)) out.collectionName = this.collection.name;
+    if (this.expand && (plain || this.#visible("expand", false))) out.expand = this.expand;
+    return out;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return this.publicExport();
+  }
+
+  /** dbExport returns the column values to store, one per field. */
+  dbExport(): Record<string, SqlValue> {
+    const out: Record<string, SqlValue> = {};
+    for (const f of this.collection.fields) out[f.name] = f.driverValue(this.#data.get(f.name), this);
+    return out;
+  }
+
+  /**
+   * replaceModifiers applies a request body to a copy of this record and returns the body with every
+   * modifier key (`tags+`, `+tags`, `tags-`, `n+`, ...) replaced by the resulting plain field value, as
+   * rules see it in `@request.body`. Shorter keys go first, so `tags` is set before `tags+` appends.
+   */
+  replaceModifiers(data: Record<string, unknown>): Record<string, unknown> {
+    const copy = this.clone();
+    const out: Record<string, unknown> = { ...data };
+    const keys = Object.keys(data).sort((a, b) => a.length - b.length);
+    for (const k of keys) {
+      const field = copy.setIfFieldExists(k, data[k]);
+      if (field) {
+        delete out[k];
+        out[field.name] = copy.get(field.name);
+      }
+    }
+    return out;
+  }
+
+  // auth record helpers
+
+  email(): string {
+    return this.getString("email");
+  }
+
+  tokenKey(): string {
+    return this.getString("tokenKey");
+  }
+
+  verified(): boolean {
+    return this.getBool("verified");
+  }
+}

@@ -1,0 +1,113 @@
+import type { Queryable } from "../db/driver.ts";
+import { ident, join, raw, type Sql, type SqlValue, sql } from "../db/sql.ts";
+import type { Collection } from "./collection-model.ts";
+import { RecordModel } from "./record-model.ts";
+import type { ListResult } from "./request-event.ts";
+
+export const defaultPerPage = 30;
+export const maxPerPage = 1000;
+
+/** The rendered statements of a collection's plain queries, built once per collection version. */
+interface CollectionStatements {
+  byId: string;
+  insert: string;
+  insertColumns: string[];
+  update: string;
+  deleteById: string;
+}
+
+const statementsCache = new WeakMap<Collection, CollectionStatements>();
+
+/** statements returns the cached SQL of a collection (a saved collection is a new object: a new entry). */
+export function statements(db: Queryable, c: Collection): CollectionStatements {
+  let s = statementsCache.get(c);
+  if (s) return s;
+  const d = db.dialect;
+  const table = d.quote(c.name);
+  const columns = c.fields.map((f) => f.name);
+  const quoted = columns.map((n) => d.quote(n));
+  const id = d.quote("id");
+  s = {
+    byId: `SELECT * FROM ${table} WHERE ${id} = ${d.placeholder(1)} LIMIT 1`,
+    insert: `INSERT INTO ${table} (${quoted.join(", ")}) VALUES (${columns.map((_, i) => d.placeholder(i + 1)).join(", ")})`,
+    insertColumns: columns,
+    update: `UPDATE ${table} SET ${quoted.map((col, i) => `${col} = ${d.placeholder(i + 1)}`).join(", ")} WHERE ${id} = ${d.placeholder(columns.length + 1)}`,
+    deleteById: `DELETE FROM ${table} WHERE ${id} = ${d.placeholder(1)}`,
+  };
+  statementsCache.set(c, s);
+  return s;
+}
+
+export async function findRecordById(db: Queryable, c: Collection, id: string): Promise<RecordModel | null> {
+  if (id === "") return null;
+  const row = await db.get<Record<string, unknown>>(statements(db, c).byId, [id]);
+  return row ? new RecordModel(c, row) : null;
+}
+
+export async function findRecordsByIds(db: Queryable, c: Collection, ids: readonly string[]): Promise<RecordModel[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.all<Record<string, unknown>>(
+    sql`SELECT * FROM ${ident(c.name)} WHERE ${ident("id")} IN (${join(
+      ids.map((i) => sql`${i}`),
+      ", ",
+    )})`,
+  );
+  return rows.map((r) => new RecordModel(c, r));
+}
+
+export async function countRecordsByIds(db: Queryable, c: Collection, ids: readonly string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const row = await db.get<{ n: number }>(
+    sql`SELECT COUNT(*) AS n FROM ${ident(c.name)} WHERE ${ident("id")} IN (${join(
+      ids.map((i) => sql`${i}`),
+      ", ",
+    )})`,
+  );
+  return Number(row?.n ?? 0);
+}
+
+export async function recordIdExistsIgnoringCase(db: Queryable, c: Collection, id: string): Promise<boolean> {
+  const row = await db.get(sql`SELECT 1 AS x FROM ${ident(c.name)} WHERE LOWER(${ident("id")}) = LOWER(${id}) LIMIT 1`);
+  return row !== undefined;
+}
+
+export async function findAuthRecordByEmail(db: Queryable, c: Collection, email: string): Promise<RecordModel | null> {
+  if (email === "") return null;
+  const row = await db.get<Record<string, unknown>>(
+    sql`SELECT * FROM ${ident(c.name)} WHERE LOWER(${ident("email")}) = LOWER(${email}) LIMIT 1`,
+  );
+  return row ? new RecordModel(c, row) : null;
+}
+
+/** What a list query asks for: paging and optional conditions and ordering (already compiled). */
+export interface ListOptions {
+  page: number;
+  perPage: number;
+  skipTotal: boolean;
+  where?: Sql | null;
+  orderBy?: Sql | null;
+}
+
+/**
+ * listRecords returns one page of a collection's records. The count (skipped with skipTotal, giving -1)
+ * uses the same conditions; without conditions or ordering the SQL text is the same for every request.
+ */
+export async function listRecords(db: Queryable, c: Collection, opts: ListOptions): Promise<ListResult<RecordModel>> {
+  const table = ident(c.name);
+  const where = opts.where ? sql` WHERE ${opts.where}` : raw("");
+  const order = opts.orderBy ? sql` ORDER BY ${opts.orderBy}` : raw("");
+  const offset = (opts.page - 1) * opts.perPage;
+  const limitParams: SqlValue[] = [opts.perPage, offset];
+  const rows = await db.all<Record<string, unknown>>(
+    sql`SELECT ${table}.* FROM ${table}${where}${order} LIMIT ${limitParams[0] ?? 0} OFFSET ${limitParams[1] ?? 0}`,
+  );
+  const items = rows.map((r) => new RecordModel(c, r));
+  let totalItems = -1;
+  let totalPages = -1;
+  if (!opts.skipTotal) {
+    const count = await db.get<{ n: number }>(sql`SELECT COUNT(*) AS n FROM ${table}${where}`);
+    totalItems = Number(count?.n ?? 0);
+    totalPages = Math.ceil(totalItems / opts.perPage);
+  }
+  return { page: opts.page, perPage: opts.perPage, totalItems, totalPages, items };
+}

@@ -1,0 +1,167 @@
+import { type ParsedBody, parseRequestBody } from "../tools/router/body.ts";
+import type { App } from "./app.ts";
+import type { Collection } from "./collection-model.ts";
+import { AppEvent } from "./events.ts";
+import type { RecordModel } from "./record-model.ts";
+
+export const defaultBodyLimit = 32 << 20;
+
+/** Where a rule is being evaluated, as `@request.context` tells it. */
+export type RequestContext =
+  | "default"
+  | "expand"
+  | "realtime"
+  | "protectedFile"
+  | "batch"
+  | "oauth2"
+  | "otp"
+  | "password";
+
+/** What API rules can see of a request (`@request.*`). */
+export interface RequestInfo {
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  body: Record<string, unknown>;
+  method: string;
+  auth: RecordModel | null;
+  context: RequestContext;
+}
+
+/**
+ * RequestEvent is one HTTP request as handlers and hooks see it: the request, its route parameters, the
+ * authenticated record, and the response once a handler has set it.
+ */
+export class RequestEvent extends AppEvent {
+  readonly request: Request;
+  readonly url: URL;
+  params: Readonly<Record<string, string>>;
+  auth: RecordModel | null = null;
+  response: Response | null = null;
+  /** The IP of the client (the socket address, or the trusted proxy header's value). */
+  realIp = "";
+  /** The limit applied when the body is read (routes with file fields raise it). */
+  bodyLimit = defaultBodyLimit;
+  context: RequestContext = "default";
+  /** Shared by the events derived from this one, so the body is read once. */
+  #shared: { body?: Promise<ParsedBody> } = {};
+
+  constructor(app: App, request: Request, params: Record<string, string> = {}, url?: URL) {
+    super(app);
+    this.request = request;
+    this.url = url ?? new URL(request.url);
+    this.params = params;
+  }
+
+  /** body parses (once) and returns the request body. */
+  body(): Promise<ParsedBody> {
+    this.#shared.body ??= parseRequestBody(this.request, this.bodyLimit);
+    return this.#shared.body;
+  }
+
+  /** setBody replaces the parsed body (used by hooks and internal sub-requests). */
+  setBody(body: ParsedBody): void {
+    this.#shared.body = Promise.resolve(body);
+  }
+
+  /** derive makes an event of a more specific kind for the same request, sharing its state. */
+  derive<T extends RequestEvent>(
+    ctor: new (app: App, request: Request, params: Record<string, string>, url: URL) => T,
+  ): T {
+    const d = new ctor(this.app, this.request, this.params, this.url);
+    d.auth = this.auth;
+    d.realIp = this.realIp;
+    d.bodyLimit = this.bodyLimit;
+    d.context = this.context;
+    d.#shared = this.#shared;
+    return d;
+  }
+
+  isSuperuser(): boolean {
+    return this.auth?.collection.name === "_superusers";
+  }
+
+  /** json sets a JSON response. */
+  json(status: number, data: unknown): Response {
+    this.response = new Response(JSON.stringify(data), {
+      status,
+      headers: { "content-type": "application/json" },
+    });
+    return this.response;
+  }
+
+  noContent(status = 204): Response {
+    this.response = new Response(null, { status });
+    return this.response;
+  }
+
+  /** requestInfo is the request as rules see it. */
+  async requestInfo(): Promise<RequestInfo> {
+    const query: Record<string, string> = {};
+    for (const [k, v] of this.url.searchParams) if (!(k in query)) query[k] = v;
+    const headers: Record<string, string> = {};
+    for (const [k, v] of this.request.headers) headers[k.toLowerCase().replaceAll("-", "_")] = v;
+    const { data } = await this.body().catch(() => ({ data: {} }));
+    return { query, headers, body: data, method: this.request.method, auth: this.auth, context: this.context };
+  }
+}
+
+/** A request about one collection: hooks bound to the collection's id or name see it. */
+export class CollectionScopedRequestEvent extends RequestEvent {
+  collection!: Collection;
+
+  tags(): readonly string[] {
+    return [this.collection.id, this.collection.name];
+  }
+}
+
+/** RecordsListRequestEvent fires for `GET /api/collections/{c}/records`; `result` is the page sent back. */
+export class RecordsListRequestEvent extends CollectionScopedRequestEvent {
+  records: RecordModel[] = [];
+  result!: ListResult<RecordModel>;
+}
+
+/** RecordRequestEvent fires for a record view, create, update or delete request. */
+export class RecordRequestEvent extends CollectionScopedRequestEvent {
+  record: RecordModel | null = null;
+}
+
+export class CollectionsListRequestEvent extends RequestEvent {
+  collections: Collection[] = [];
+  result!: ListResult<Collection>;
+}
+
+export class CollectionRequestEvent extends RequestEvent {
+  collection!: Collection;
+}
+
+export class CollectionsImportRequestEvent extends RequestEvent {
+  collectionsData: Record<string, unknown>[] = [];
+  deleteMissing = false;
+}
+
+export class RecordAuthRequestEvent extends CollectionScopedRequestEvent {
+  record!: RecordModel;
+  token = "";
+  meta: unknown = undefined;
+  authMethod = "";
+}
+
+export class RecordAuthWithPasswordRequestEvent extends CollectionScopedRequestEvent {
+  record: RecordModel | null = null;
+  identity = "";
+  identityField = "";
+  password = "";
+}
+
+export class RecordAuthRefreshRequestEvent extends CollectionScopedRequestEvent {
+  record!: RecordModel;
+}
+
+/** A page of items, as list endpoints return it. */
+export interface ListResult<T> {
+  page: number;
+  perPage: number;
+  totalItems: number;
+  totalPages: number;
+  items: T[];
+}

@@ -1,0 +1,126 @@
+import type { Queryable } from "../db/driver.ts";
+import { ident, sql } from "../db/sql.ts";
+import { nowDateTime } from "../tools/types/datetime.ts";
+import { isPlainObject, mergeJson } from "../tools/types/merge.ts";
+
+export interface S3Config {
+  enabled: boolean;
+  bucket: string;
+  region: string;
+  endpoint: string;
+  accessKey: string;
+  secret: string;
+  forcePathStyle: boolean;
+}
+
+export interface RateLimitRule {
+  label: string;
+  audience: "" | "@guest" | "@auth";
+  duration: number;
+  maxRequests: number;
+}
+
+/** The app settings, stored as the `settings` row of `_params` (PocketBase's shape and defaults). */
+export interface Settings {
+  superuserIPs: string[];
+  smtp: {
+    enabled: boolean;
+    port: number;
+    host: string;
+    username: string;
+    password: string;
+    authMethod: string;
+    tls: boolean;
+    localName: string;
+  };
+  backups: { cron: string; cronMaxKeep: number; s3: S3Config };
+  s3: S3Config;
+  meta: {
+    appName: string;
+    appURL: string;
+    senderName: string;
+    senderAddress: string;
+    hideControls: boolean;
+    accentColor: string;
+  };
+  rateLimits: { rules: RateLimitRule[]; excludedIPs: string[]; enabled: boolean };
+  trustedProxy: { headers: string[]; useLeftmostIP: boolean };
+  batch: { enabled: boolean; maxRequests: number; timeout: number; maxBodySize: number };
+  logs: { maxDays: number; minLevel: number; logIP: boolean; logAuthId: boolean };
+}
+
+const s3Defaults = (): S3Config => ({
+  enabled: false,
+  bucket: "",
+  region: "",
+  endpoint: "",
+  accessKey: "",
+  secret: "",
+  forcePathStyle: false,
+});
+
+export function defaultSettings(): Settings {
+  return {
+    superuserIPs: [],
+    smtp: {
+      enabled: false,
+      port: 587,
+      host: "smtp.example.com",
+      username: "",
+      password: "",
+      authMethod: "",
+      tls: false,
+      localName: "",
+    },
+    backups: { cron: "", cronMaxKeep: 3, s3: s3Defaults() },
+    s3: s3Defaults(),
+    meta: {
+      appName: "Acme",
+      appURL: "http://localhost:8090",
+      senderName: "Support",
+      senderAddress: "support@example.com",
+      hideControls: false,
+      accentColor: "#1055c9",
+    },
+    rateLimits: {
+      rules: [
+        { label: "*:auth", audience: "", duration: 3, maxRequests: 2 },
+        { label: "*:create", audience: "", duration: 5, maxRequests: 20 },
+        { label: "/api/batch", audience: "", duration: 1, maxRequests: 3 },
+        { label: "/api/", audience: "", duration: 10, maxRequests: 300 },
+      ],
+      excludedIPs: [],
+      enabled: false,
+    },
+    trustedProxy: { headers: [], useLeftmostIP: false },
+    batch: { enabled: false, maxRequests: 50, timeout: 3, maxBodySize: 0 },
+    logs: { maxDays: 5, minLevel: 0, logIP: true, logAuthId: false },
+  };
+}
+
+const paramsTable = ident("_params");
+
+/** loadSettings reads the stored settings over the defaults (missing row: the defaults). */
+export async function loadSettings(db: Queryable): Promise<Settings> {
+  const row = await db.get<{ value: string | null }>(sql`SELECT value FROM ${paramsTable} WHERE id = ${"settings"}`);
+  if (!row?.value) return defaultSettings();
+  let stored: unknown;
+  try {
+    stored = JSON.parse(String(row.value));
+  } catch {
+    stored = {};
+  }
+  return mergeJson(defaultSettings(), isPlainObject(stored) ? stored : {});
+}
+
+/** saveSettings writes the settings row. */
+export async function saveSettings(db: Queryable, settings: Settings): Promise<void> {
+  const now = nowDateTime();
+  const value = JSON.stringify(settings);
+  const res = await db.run(sql`UPDATE ${paramsTable} SET value = ${value}, updated = ${now} WHERE id = ${"settings"}`);
+  if (res.changes === 0) {
+    await db.run(
+      sql`INSERT INTO ${paramsTable} (id, value, created, updated) VALUES (${"settings"}, ${value}, ${now}, ${now})`,
+    );
+  }
+}

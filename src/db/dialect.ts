@@ -1,0 +1,72 @@
+import type { Sql, Statement } from "./sql.ts";
+
+/** The column kinds field types ask for; each dialect maps them to its own DDL. */
+export type ColumnKind =
+  | "text" // TEXT DEFAULT '' NOT NULL
+  | "number" // NUMERIC DEFAULT 0 NOT NULL
+  | "bool" // BOOLEAN DEFAULT FALSE NOT NULL
+  | "json" // JSON DEFAULT NULL
+  | "jsonArray" // JSON DEFAULT '[]' NOT NULL
+  | "geoPoint" // JSON DEFAULT '{"lon":0,"lat":0}' NOT NULL
+  | "primaryKey"; // TEXT PRIMARY KEY NOT NULL
+
+/** A column as the engine describes it. */
+export interface ColumnInfo {
+  name: string;
+  type: string;
+  notNull: boolean;
+  primaryKey: boolean;
+}
+
+/** What a unique-constraint failure was about, read from the engine's error. */
+export interface UniqueViolation {
+  table: string;
+  columns: string[];
+}
+
+/**
+ * Dialect is everything that differs between SQL engines: quoting, placeholders, DDL, JSON functions and
+ * introspection. Services build neutral `Sql` fragments; only a dialect turns them into engine text.
+ */
+export interface Dialect {
+  readonly name: "sqlite" | "postgres";
+  quote(identifier: string): string;
+  /** The text of the n-th (1-based) statement parameter. */
+  placeholder(n: number): string;
+  render(fragment: Sql): Statement;
+  columnType(kind: ColumnKind): string;
+  /** SQL listing user tables and views: rows of `{name, type}` with type "table" or "view". */
+  listTablesSql(): Statement;
+  /** SQL listing the columns of a table or view. */
+  tableColumns(rows: readonly Record<string, unknown>[]): ColumnInfo[];
+  tableColumnsSql(table: string): Statement;
+  /** Every index of the database: rows of `{name, table}`. */
+  listIndexesSql(): Statement;
+  /** Indexes of a table: rows of `{name, sql}`. */
+  tableIndexesSql(table: string): Statement;
+  /** Parses a unique-constraint error, or returns null when the error is something else. */
+  uniqueViolation(err: unknown): UniqueViolation | null;
+  /** A condition true when a JSON array column (or a plain value column) holds the value. */
+  jsonArrayContains(column: Sql, value: Sql): Sql;
+  /** Expression truncating a stored datetime to its hour (`YYYY-MM-DD HH:00:00`). */
+  hourBucket(expr: string): string;
+  /** Expression counting the items of a JSON array column. */
+  jsonArrayLength(expr: string): string;
+
+  // DDL for record tables and views; every statement is one string without parameters.
+  createTableSql(table: string, columns: readonly [name: string, type: string][]): string;
+  renameTableSql(from: string, to: string): string;
+  dropTableSql(table: string): string;
+  addColumnSql(table: string, column: string, type: string): string;
+  renameColumnSql(table: string, from: string, to: string): string;
+  dropColumnSql(table: string, column: string): string;
+  dropIndexSql(index: string): string;
+  createViewSql(view: string, select: string): string;
+  dropViewSql(view: string): string;
+  /** Views of the database: rows of `{name, sql}`, to drop and re-create them around column changes. */
+  listViewsSql(): Statement;
+  /** Copies a scalar column into a JSON-array column (`x` → `["x"]`, "" → `[]`). */
+  scalarToArraySql(table: string, target: string, source: string): string;
+  /** Copies a JSON-array column into a scalar column, keeping the last item. */
+  arrayToScalarSql(table: string, target: string, source: string): string;
+}

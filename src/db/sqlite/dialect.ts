@@ -1,0 +1,82 @@
+import type { ColumnInfo, ColumnKind, Dialect, UniqueViolation } from "../dialect.ts";
+import { renderSql, type Sql, type Statement, sql } from "../sql.ts";
+
+const columnTypes: Record<ColumnKind, string> = {
+  text: "TEXT DEFAULT '' NOT NULL",
+  number: "NUMERIC DEFAULT 0 NOT NULL",
+  bool: "BOOLEAN DEFAULT FALSE NOT NULL",
+  json: "JSON DEFAULT NULL",
+  jsonArray: "JSON DEFAULT '[]' NOT NULL",
+  geoPoint: `JSON DEFAULT '{"lon":0,"lat":0}' NOT NULL`,
+  primaryKey: "TEXT PRIMARY KEY NOT NULL",
+};
+
+const quoteIdent = (name: string): string => `\`${name.replaceAll("`", "``")}\``;
+const placeholder = (): string => "?";
+
+/** The SQLite dialect, matching the DDL PocketBase writes so a data directory stays interchangeable. */
+export const sqliteDialect: Dialect = {
+  name: "sqlite",
+  quote: quoteIdent,
+  placeholder,
+  render: (fragment: Sql): Statement => renderSql(fragment, quoteIdent, placeholder),
+  columnType: (kind) => columnTypes[kind],
+  listTablesSql: () => ({
+    text: "SELECT name, type FROM sqlite_schema WHERE type IN ('table','view') AND name NOT LIKE 'sqlite_%'",
+    params: [],
+  }),
+  tableColumnsSql: (table) => ({ text: "SELECT * FROM pragma_table_info(?)", params: [table] }),
+  tableColumns: (rows) =>
+    rows.map(
+      (r): ColumnInfo => ({
+        name: String(r.name),
+        type: String(r.type ?? ""),
+        notNull: Number(r.notnull) === 1,
+        primaryKey: Number(r.pk) > 0,
+      }),
+    ),
+  listIndexesSql: () => ({
+    text: "SELECT name, tbl_name AS \"table\" FROM sqlite_schema WHERE type = 'index'",
+    params: [],
+  }),
+  tableIndexesSql: (table) => ({
+    text: "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+    params: [table],
+  }),
+  uniqueViolation: (err): UniqueViolation | null => {
+    const msg = err instanceof Error ? err.message : "";
+    const m = /UNIQUE constraint failed: (.+)$/i.exec(msg);
+    if (!m?.[1]) return null;
+    const pairs = m[1].split(",").map((s) => s.trim());
+    if (pairs[0]?.startsWith("index ")) return { table: "", columns: [] };
+    const table = pairs[0]?.split(".")[0] ?? "";
+    return { table, columns: pairs.map((p) => p.slice(p.indexOf(".") + 1)) };
+  },
+  createTableSql: (table, columns) =>
+    `CREATE TABLE ${quoteIdent(table)} (${columns.map(([n, t]) => `${quoteIdent(n)} ${t}`).join(", ")})`,
+  renameTableSql: (from, to) => `ALTER TABLE ${quoteIdent(from)} RENAME TO ${quoteIdent(to)}`,
+  dropTableSql: (table) => `DROP TABLE IF EXISTS ${quoteIdent(table)}`,
+  addColumnSql: (table, column, type) => `ALTER TABLE ${quoteIdent(table)} ADD COLUMN ${quoteIdent(column)} ${type}`,
+  renameColumnSql: (table, from, to) =>
+    `ALTER TABLE ${quoteIdent(table)} RENAME COLUMN ${quoteIdent(from)} TO ${quoteIdent(to)}`,
+  dropColumnSql: (table, column) => `ALTER TABLE ${quoteIdent(table)} DROP COLUMN ${quoteIdent(column)}`,
+  dropIndexSql: (index) => `DROP INDEX IF EXISTS ${quoteIdent(index)}`,
+  createViewSql: (view, select) => `CREATE VIEW ${quoteIdent(view)} AS ${select}`,
+  dropViewSql: (view) => `DROP VIEW IF EXISTS ${quoteIdent(view)}`,
+  listViewsSql: () => ({
+    text: "SELECT name, sql FROM sqlite_schema WHERE type = 'view' AND sql IS NOT NULL",
+    params: [],
+  }),
+  scalarToArraySql: (table, target, source) => {
+    const [t, s] = [quoteIdent(target), quoteIdent(source)];
+    return `UPDATE ${quoteIdent(table)} SET ${t} = (CASE WHEN COALESCE(${s}, '') = '' THEN '[]' ELSE (CASE WHEN json_valid(${s}) AND json_type(${s}) = 'array' THEN ${s} ELSE json_array(${s}) END) END)`;
+  },
+  arrayToScalarSql: (table, target, source) => {
+    const [t, s] = [quoteIdent(target), quoteIdent(source)];
+    return `UPDATE ${quoteIdent(table)} SET ${t} = (CASE WHEN COALESCE(${s}, '[]') = '[]' THEN '' ELSE (CASE WHEN json_valid(${s}) AND json_type(${s}) = 'array' THEN COALESCE(json_extract(${s}, '$[#-1]'), '') ELSE ${s} END) END)`;
+  },
+  jsonArrayContains: (column, value) =>
+    sql`EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(${column}) THEN ${column} ELSE json_array(${column}) END) AS __je__ WHERE __je__.value = ${value})`,
+  hourBucket: (expr) => `strftime('%Y-%m-%d %H:00:00', ${expr})`,
+  jsonArrayLength: (expr) => `(CASE WHEN json_valid(${expr}) THEN IFNULL(json_array_length(${expr}), 0) ELSE 0 END)`,
+};

@@ -1,0 +1,193 @@
+import { type Statement as BunStatement, Database } from "bun:sqlite";
+import type { Driver, Queryable, Row, RunResult, Tx } from "../driver.ts";
+import type { Sql, SqlValue } from "../sql.ts";
+import { sqliteDialect } from "./dialect.ts";
+import { AsyncLock } from "./lock.ts";
+import { StatementCache } from "./statement-cache.ts";
+
+export interface SqliteOptions {
+  /** Extra pragmas, applied after the defaults. */
+  pragmas?: readonly string[];
+}
+
+// busy_timeout covers other processes (the CLI) holding the write lock
+const defaultPragmas = [
+  "PRAGMA busy_timeout = 10000",
+  "PRAGMA journal_mode = WAL",
+  "PRAGMA journal_size_limit = 200000000",
+  "PRAGMA synchronous = NORMAL",
+  "PRAGMA foreign_keys = ON",
+  "PRAGMA temp_store = MEMORY",
+  "PRAGMA cache_size = -32000",
+];
+
+function open(path: string, readonly: boolean, pragmas: readonly string[]): Database {
+  const db = new Database(path, readonly ? { readonly: true } : { create: true, readwrite: true });
+  for (const p of pragmas) {
+    if (readonly && /journal_mode|journal_size_limit/.test(p)) continue;
+    db.run(p);
+  }
+  return db;
+}
+
+type Bindable = SqlValue[];
+
+/** Statements run against one bun:sqlite connection. */
+class Connection {
+  readonly statements: StatementCache;
+
+  constructor(readonly db: Database) {
+    this.statements = new StatementCache(db, 500);
+  }
+
+  prepare(query: Sql | string, params: readonly SqlValue[] | undefined): [BunStatement, Bindable] {
+    if (typeof query === "string") return [this.statements.get(query), (params ?? []) as Bindable];
+    const rendered = sqliteDialect.render(query);
+    return [this.statements.get(rendered.text), rendered.params];
+  }
+
+  all<T>(query: Sql | string, params?: readonly SqlValue[]): T[] {
+    const [stmt, args] = this.prepare(query, params);
+    return stmt.all(...args) as T[];
+  }
+
+  get<T>(query: Sql | string, params?: readonly SqlValue[]): T | undefined {
+    const [stmt, args] = this.prepare(query, params);
+    return (stmt.get(...args) ?? undefined) as T | undefined;
+  }
+
+  run(query: Sql | string, params?: readonly SqlValue[]): RunResult {
+    const [stmt, args] = this.prepare(query, params);
+    const res = stmt.run(...args);
+    return { changes: res.changes };
+  }
+}
+
+/**
+ * SqliteDriver owns two connections to one WAL database: a writer, whose statements and transactions are
+ * serialized through an async lock, and a reader that sees the last committed state while a transaction
+ * is open on the writer. bun:sqlite's own `transaction()` is never used: it commits at the first await.
+ */
+export class SqliteDriver implements Driver {
+  readonly dialect = sqliteDialect;
+  readonly isTransaction = false;
+  readonly #writer: Connection;
+  readonly #reader: Connection;
+  readonly #lock = new AsyncLock();
+  #closed = false;
+
+  constructor(path: string, options: SqliteOptions = {}) {
+    const pragmas = [...defaultPragmas, ...(options.pragmas ?? [])];
+    this.#writer = new Connection(open(path, false, pragmas));
+    // an in-memory database is private to its connection: read through the writer
+    this.#reader = path === ":memory:" ? this.#writer : new Connection(open(path, false, pragmas));
+  }
+
+  async all<T = Row>(query: Sql | string, params?: readonly SqlValue[]): Promise<T[]> {
+    return this.#reader.all<T>(query, params);
+  }
+
+  async get<T = Row>(query: Sql | string, params?: readonly SqlValue[]): Promise<T | undefined> {
+    return this.#reader.get<T>(query, params);
+  }
+
+  async run(query: Sql | string, params?: readonly SqlValue[]): Promise<RunResult> {
+    if (!this.#lock.locked) return this.#writer.run(query, params);
+    return this.#lock.with(async () => this.#writer.run(query, params));
+  }
+
+  async exec(text: string): Promise<void> {
+    await this.#lock.with(async () => {
+      this.#writer.db.run(text);
+    });
+  }
+
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.#lock.with(async () => {
+      const db = this.#writer.db;
+      db.run("BEGIN IMMEDIATE");
+      const tx = new SqliteTx(this.#writer);
+      try {
+        const result = await fn(tx);
+        db.run("COMMIT");
+        return result;
+      } catch (err) {
+        if (db.inTransaction) db.run("ROLLBACK");
+        throw err;
+      } finally {
+        tx.close();
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#lock.with(async () => {
+      this.#writer.statements.clear();
+      if (this.#reader !== this.#writer) {
+        this.#reader.statements.clear();
+        this.#reader.db.close();
+      }
+      this.#writer.db.run("PRAGMA optimize");
+      this.#writer.db.close();
+    });
+  }
+}
+
+/** SqliteTx runs statements on the writer inside an open transaction; nested transactions are savepoints. */
+class SqliteTx implements Tx {
+  readonly dialect = sqliteDialect;
+  readonly isTransaction = true;
+  #open = true;
+  #depth = 0;
+
+  constructor(readonly conn: Connection) {}
+
+  close(): void {
+    this.#open = false;
+  }
+
+  #check(): void {
+    if (!this.#open) throw new Error("the transaction is already finished");
+  }
+
+  async all<T = Row>(query: Sql | string, params?: readonly SqlValue[]): Promise<T[]> {
+    this.#check();
+    return this.conn.all<T>(query, params);
+  }
+
+  async get<T = Row>(query: Sql | string, params?: readonly SqlValue[]): Promise<T | undefined> {
+    this.#check();
+    return this.conn.get<T>(query, params);
+  }
+
+  async run(query: Sql | string, params?: readonly SqlValue[]): Promise<RunResult> {
+    this.#check();
+    return this.conn.run(query, params);
+  }
+
+  async exec(text: string): Promise<void> {
+    this.#check();
+    this.conn.db.run(text);
+  }
+
+  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    this.#check();
+    const name = `sp${++this.#depth}`;
+    this.conn.db.run(`SAVEPOINT ${name}`);
+    try {
+      const result = await fn(this);
+      this.conn.db.run(`RELEASE ${name}`);
+      return result;
+    } catch (err) {
+      this.conn.db.run(`ROLLBACK TO ${name}`);
+      this.conn.db.run(`RELEASE ${name}`);
+      throw err;
+    } finally {
+      this.#depth--;
+    }
+  }
+}
+
+export type { Queryable };

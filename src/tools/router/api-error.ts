@@ -1,0 +1,70 @@
+import { sentenize } from "../inflector/inflector.ts";
+import { ValidationError, ValidationErrors } from "../validation/validation.ts";
+
+/** ApiError is the one error type the HTTP layer turns into `{status, message, data}`. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly data: Record<string, unknown>;
+  /** The original error, kept for logs; never sent to the client. */
+  readonly raw: unknown;
+
+  constructor(status: number, message: string, raw?: unknown) {
+    super(sentenize(message));
+    this.status = status;
+    this.raw = raw;
+    this.data = safeErrorData(raw);
+  }
+
+  toJSON(): { data: Record<string, unknown>; message: string; status: number } {
+    return { data: this.data, message: this.message, status: this.status };
+  }
+}
+
+/** Only validation errors are safe to show; anything else becomes `{}`. */
+function safeErrorData(raw: unknown): Record<string, unknown> {
+  if (raw instanceof ValidationErrors) return raw.toJSON();
+  if (raw instanceof ValidationError) return {};
+  return {};
+}
+
+export function badRequest(message = "", raw?: unknown): ApiError {
+  return new ApiError(400, message || "Something went wrong while processing your request.", raw);
+}
+
+export function notFound(message = "", raw?: unknown): ApiError {
+  return new ApiError(404, message || "The requested resource wasn't found.", raw);
+}
+
+export function forbidden(message = "", raw?: unknown): ApiError {
+  return new ApiError(403, message || "You are not allowed to perform this request.", raw);
+}
+
+export function unauthorized(message = "", raw?: unknown): ApiError {
+  return new ApiError(401, message || "Missing or invalid authentication.", raw);
+}
+
+export function tooManyRequests(message = "", raw?: unknown): ApiError {
+  return new ApiError(429, message || "Too Many Requests.", raw);
+}
+
+export function internalError(message = "", raw?: unknown): ApiError {
+  return new ApiError(500, message || "Something went wrong while processing your request.", raw);
+}
+
+export function payloadTooLarge(message = "", raw?: unknown): ApiError {
+  return new ApiError(413, message || "Request entity too large.", raw);
+}
+
+/**
+ * toApiError turns any thrown value into an ApiError: ApiErrors pass through, a NotFoundError becomes 404,
+ * validation errors become 400 with their data, and anything else is a 400 with a generic message
+ * (PocketBase's rule for errors raised by hooks and services).
+ */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof NotFoundError) return notFound("", err);
+  return badRequest("", err);
+}
+
+/** NotFoundError is what data lookups throw when a row is missing ("no rows" in PocketBase). */
+export class NotFoundError extends Error {}

@@ -1,0 +1,122 @@
+import { badRequest, payloadTooLarge } from "./api-error.ts";
+
+/** The parsed body of a request: data keys, and uploaded files by key (multipart only). */
+export interface ParsedBody {
+  data: Record<string, unknown>;
+  files: Record<string, File[]>;
+}
+
+const jsonPayloadKey = "@jsonPayload";
+
+/**
+ * inferValue types a form value the way PocketBase does: "true"/"false" become booleans, and numeric text
+ * becomes a number only when formatting the number gives back the same text ("0001", "1e3", "0.0" stay strings).
+ */
+export function inferValue(raw: string): unknown {
+  if (raw === "true") return true;
+  if (raw === "false") return false;
+  if (raw !== "" && /^-?\d/.test(raw)) {
+    const n = Number(raw);
+    if (Number.isFinite(n) && String(n) === raw) return n;
+  }
+  return raw;
+}
+
+function addValue(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (!(key in target)) target[key] = value;
+  else {
+    const existing = target[key];
+    target[key] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+}
+
+/**
+ * parseRequestBody reads a JSON, urlencoded or multipart body (anything else with content is a 400).
+ * `maxBytes` bounds the body; a larger one is a 413.
+ */
+export async function parseRequestBody(request: Request, maxBytes: number): Promise<ParsedBody> {
+  const declared = Number(request.headers.get("content-length") ?? "");
+  if (Number.isFinite(declared) && declared > maxBytes) throw payloadTooLarge();
+  const type = (request.headers.get("content-type") ?? "").toLowerCase();
+  const result: ParsedBody = { data: {}, files: {} };
+  if (!request.body) return result;
+
+  if (type.startsWith("multipart/form-data")) {
+    let form: Awaited<ReturnType<Request["formData"]>>;
+    try {
+      form = await request.formData();
+    } catch (err) {
+      throw badRequest("Failed to load the submitted data due to invalid formatting.", err);
+    }
+    let size = 0;
+    for (const [key, value] of form.entries()) {
+      if (typeof value === "string") {
+        size += value.length;
+        if (key === jsonPayloadKey) continue;
+        addValue(result.data, key, inferValue(value));
+      } else {
+        size += value.size;
+        const list = result.files[key] ?? [];
+        list.push(value);
+        result.files[key] = list;
+      }
+    }
+    if (size > maxBytes) throw payloadTooLarge();
+    const payload = form.getAll(jsonPayloadKey);
+    for (const p of payload) {
+      if (typeof p !== "string") continue;
+      Object.assign(result.data, parseJsonObject(p));
+    }
+    return result;
+  }
+
+  const text = await readText(request, maxBytes);
+  if (text.trim() === "") return result;
+  if (type.startsWith("application/json") || type === "") {
+    result.data = parseJsonObject(text);
+    return result;
+  }
+  if (type.startsWith("application/x-www-form-urlencoded")) {
+    for (const [k, v] of new URLSearchParams(text)) addValue(result.data, k, inferValue(v));
+    return result;
+  }
+  throw badRequest(
+    "Failed to load the submitted data due to invalid formatting.",
+    new Error("unsupported content type"),
+  );
+}
+
+async function readText(request: Request, maxBytes: number): Promise<string> {
+  const reader = request.body?.getReader();
+  if (!reader) return "";
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  while (true) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw payloadTooLarge();
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
+function parseJsonObject(text: string): Record<string, unknown> {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (err) {
+    throw badRequest("Failed to load the submitted data due to invalid formatting.", err);
+  }
+  if (v === null) return {};
+  if (typeof v !== "object" || Array.isArray(v)) {
+    throw badRequest(
+      "Failed to load the submitted data due to invalid formatting.",
+      new Error("the body must be a JSON object"),
+    );
+  }
+  return v as Record<string, unknown>;
+}

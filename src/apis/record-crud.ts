@@ -4,16 +4,18 @@ import { EditorField } from "../core/field-editor.ts";
 import { FileField } from "../core/field-file.ts";
 import { JSONField } from "../core/field-json.ts";
 import { RecordModel } from "../core/record-model.ts";
-import { defaultPerPage, listRecords, maxPerPage } from "../core/record-query.ts";
+import { defaultPerPage, listRecords, maxPerPage, sortToSql } from "../core/record-query.ts";
 import {
   defaultBodyLimit,
   RecordRequestEvent,
   RecordsListRequestEvent,
   type RequestEvent,
 } from "../core/request-event.ts";
+import type { Sql } from "../db/sql.ts";
 import { RecordUpsert } from "../forms/record-upsert.ts";
 import { UploadedFile } from "../tools/filesystem/file.ts";
 import { ApiError, badRequest, notFound } from "../tools/router/api-error.ts";
+import { parseSort, type SortField } from "../tools/search/sort.ts";
 import { toUniqueStringList } from "../tools/types/cast.ts";
 import { ValidationErrors } from "../tools/validation/validation.ts";
 import type { RouterEnv } from "./middlewares.ts";
@@ -46,26 +48,30 @@ function parseBoolParam(e: RequestEvent, name: string): boolean {
   throw badRequest("", new Error(`invalid ${name}`));
 }
 
-/** listParams reads page, perPage and skipTotal with PocketBase's defaults and limits. */
-export function listParams(e: RequestEvent): { page: number; perPage: number; skipTotal: boolean } {
+/** listParams reads page, perPage, skipTotal and sort with PocketBase's defaults and limits. */
+export function listParams(e: RequestEvent): { page: number; perPage: number; skipTotal: boolean; sort: SortField[] } {
   const skipTotal = parseBoolParam(e, "skipTotal");
   let page = parseIntParam(e, "page") ?? 1;
   let perPage = parseIntParam(e, "perPage") ?? defaultPerPage;
   if (page <= 0) page = 1;
   if (perPage <= 0) perPage = defaultPerPage;
   else if (perPage > maxPerPage) perPage = maxPerPage;
-  for (const unsupported of ["filter", "sort"]) {
-    if (e.url.searchParams.get(unsupported))
-      throw badRequest(`The ${unsupported} query parameter is not supported yet.`);
-  }
-  return { page, perPage, skipTotal };
+  if (e.url.searchParams.get("filter")) throw badRequest("The filter query parameter is not supported yet.");
+  const rawSort = e.url.searchParams.get("sort");
+  return { page, perPage, skipTotal, sort: rawSort ? parseSort(rawSort) : [] };
 }
 
 async function recordsList(e: RequestEvent): Promise<Response | null> {
   const collection = findCollectionOrFail(e);
   checkRuleAccess(e, collection.listRule);
   const params = listParams(e);
-  const result = await listRecords(e.app.db, collection, params);
+  let orderBy: Sql | null;
+  try {
+    orderBy = sortToSql(e.app.db, collection, params.sort);
+  } catch (err) {
+    throw badRequest("", err);
+  }
+  const result = await listRecords(e.app.db, collection, { ...params, orderBy });
   const event = e.derive(RecordsListRequestEvent);
   event.collection = collection;
   event.records = result.items;

@@ -1,5 +1,12 @@
 import type { Queryable } from "../db/driver.ts";
 import { ident, join, raw, type Sql, type SqlValue, sql } from "../db/sql.ts";
+import {
+  maxSortFieldLength,
+  maxSortFields,
+  randomSortKey,
+  rowidSortKey,
+  type SortField,
+} from "../tools/search/sort.ts";
 import type { Collection } from "./collection-model.ts";
 import { RecordModel } from "./record-model.ts";
 import type { ListResult } from "./request-event.ts";
@@ -110,4 +117,26 @@ export async function listRecords(db: Queryable, c: Collection, opts: ListOption
     totalPages = Math.ceil(totalItems / opts.perPage);
   }
   return { page: opts.page, perPage: opts.perPage, totalItems, totalPages, items };
+}
+
+/** InvalidSortError is a sort expression naming something that can't be sorted by. */
+export class InvalidSortError extends Error {}
+
+/**
+ * sortToSql turns parsed sort fields into an ORDER BY list over the collection's own columns
+ * (plus `@random` and `@rowid`).
+ */
+export function sortToSql(db: Queryable, c: Collection, fields: readonly SortField[]): Sql | null {
+  if (fields.length === 0) return null;
+  if (fields.length > maxSortFields) throw new InvalidSortError(`too many sort expressions (max ${maxSortFields})`);
+  const parts: Sql[] = [];
+  for (const f of fields) {
+    if (f.name.length > maxSortFieldLength)
+      throw new InvalidSortError(`sort field ${JSON.stringify(f.name.slice(0, 20))}... is too long`);
+    if (f.name === randomSortKey) parts.push(raw(db.dialect.randomOrder()));
+    else if (f.name === rowidSortKey) parts.push(raw(`${db.dialect.rowid(c.name)} ${f.direction}`));
+    else if (c.fields.byName(f.name)) parts.push(sql`${ident(c.name)}.${ident(f.name)} ${raw(f.direction)}`);
+    else throw new InvalidSortError(`invalid sort field ${JSON.stringify(f.name)}`);
+  }
+  return join(parts, ", ");
 }

@@ -48,6 +48,10 @@ export interface Dialect {
   uniqueViolation(err: unknown): UniqueViolation | null;
   /** A condition true when a JSON array column (or a plain value column) holds the value. */
   jsonArrayContains(column: Sql, value: Sql): Sql;
+  /** The ORDER BY expression for a random order. */
+  randomOrder(): string;
+  /** The engine's implicit row number of a table, for `@rowid` sorting. */
+  rowid(table: string): string;
   /** Expression truncating a stored datetime to its hour (`YYYY-MM-DD HH:00:00`). */
   hourBucket(expr: string): string;
   /** Expression counting the items of a JSON array column. */

@@ -35,13 +35,13 @@ export function newRouter(app: App, options: RouterOptions = {}): Hono<RouterEnv
   bindRecordCrudApi(router);
   bindRecordAuthApi(router);
 
-  router.notFound((c) => errorResponse(app, notFound(), c.req.method));
-  router.onError((err, c) => {
-    const res = errorResponse(app, err, c.req.method);
-    res.headers.set("X-XSS-Protection", "1; mode=block");
-    res.headers.set("X-Content-Type-Options", "nosniff");
-    res.headers.set("X-Frame-Options", "SAMEORIGIN");
-    return res;
+  // PocketBase's standard binary answers every unmatched GET from its public folder, so a missing path
+  // there is "File not found."; other methods get the generic JSON 404
+  router.notFound((c) => {
+    const method = c.req.method;
+    const err = method === "GET" || method === "HEAD" ? notFound("File not found.") : notFound();
+    return errorResponse(app, err, method);
   });
+  router.onError((err, c) => errorResponse(app, err, c.req.method));
   return router;
 }

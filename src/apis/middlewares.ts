@@ -71,30 +71,70 @@ export const securityHeadersMiddleware: MiddlewareHandler<RouterEnv> = async (c,
   if (!h.has("x-frame-options")) h.set("X-Frame-Options", "SAMEORIGIN");
 };
 
-/** originAllowed matches an origin against the list (`*`, exact, or a wildcard pattern). */
-export function originAllowed(origin: string, allowed: readonly string[]): boolean {
-  return allowed.some((a) => {
-    if (a === "*" || a === origin) return true;
-    if (!a.includes("*") && !a.includes("?")) return false;
-    const re = new RegExp(
-      `^${a
-        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-        .replaceAll("*", ".*")
-        .replaceAll("?", ".")}$`,
-    );
-    return re.test(origin);
-  });
+/**
+ * allowedOrigin returns the Access-Control-Allow-Origin value for a request origin, or "" when it is not
+ * allowed: `*` answers `*`, an exact entry answers itself, a wildcard entry (`https://*.example.com`,
+ * `http://localhost:?000`) answers the origin.
+ */
+export function allowedOrigin(
+  origin: string,
+  allowed: readonly string[],
+  patterns: readonly RegExp[] = allowed.filter((a) => a !== "*").map(originPattern),
+): string {
+  for (const a of allowed) {
+    if (a === "*" || a === origin) return a;
+    if (matchesSubdomain(origin, a)) return origin;
+  }
+  // only plausible origins are tried against the patterns (253 is the longest domain name)
+  if (origin.length > 253 + 3 + 5 || !origin.includes("://")) return "";
+  return patterns.some((re) => re.test(origin)) ? origin : "";
 }
 
-/** cors answers preflights (204) and adds the allow-origin header for allowed origins. */
+/** originPattern compiles an allowed-origins entry (`*` any characters, `?` one). */
+export function originPattern(entry: string): RegExp {
+  const escaped = entry
+    .replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+    .replaceAll("\\*", ".*")
+    .replaceAll("\\?", ".");
+  return new RegExp(`^${escaped}$`);
+}
+
+/** matchesSubdomain compares an origin with an entry whose host has `*` labels, from the right. */
+function matchesSubdomain(origin: string, entry: string): boolean {
+  const o = origin.indexOf("://");
+  const p = entry.indexOf("://");
+  if (o < 0 || p < 0 || origin.slice(0, o) !== entry.slice(0, p)) return false;
+  const host = origin.slice(o + 3);
+  if (host.length > 253) return false;
+  const hostLabels = host.split(".").reverse();
+  const entryLabels = entry
+    .slice(p + 3)
+    .split(".")
+    .reverse();
+  for (const [i, label] of hostLabels.entries()) {
+    const want = entryLabels[i];
+    if (want === undefined) return false;
+    if (want === "*") return true;
+    if (want !== label) return false;
+  }
+  return false;
+}
+
+/**
+ * cors adds `Vary: Origin` and, for allowed origins, the allow-origin header; every OPTIONS request is
+ * answered here with a 204 (a preflight from an allowed origin also gets the allowed methods and headers).
+ */
 export function corsMiddleware(allowed: readonly string[]): MiddlewareHandler<RouterEnv> {
+  const patterns = allowed.filter((a) => a !== "*").map(originPattern);
   return async (c, next): Promise<Response | undefined> => {
     const origin = c.req.header("origin") ?? "";
-    const allowOrigin = allowed.includes("*") ? "*" : originAllowed(origin, allowed) ? origin : "";
-    if (c.req.method === "OPTIONS" && c.req.header("access-control-request-method")) {
+    const allowOrigin = origin === "" ? "" : allowedOrigin(origin, allowed, patterns);
+    if (c.req.method === "OPTIONS") {
       const headers = new Headers({ Vary: "Origin" });
-      if (allowOrigin) {
+      if (allowOrigin !== "") {
         headers.set("Access-Control-Allow-Origin", allowOrigin);
+        headers.append("Vary", "Access-Control-Request-Method");
+        headers.append("Vary", "Access-Control-Request-Headers");
         headers.set("Access-Control-Allow-Methods", "GET,HEAD,PUT,PATCH,POST,DELETE");
         const requested = c.req.header("access-control-request-headers");
         if (requested) headers.set("Access-Control-Allow-Headers", requested);
@@ -103,7 +143,7 @@ export function corsMiddleware(allowed: readonly string[]): MiddlewareHandler<Ro
     }
     await next();
     c.res.headers.append("Vary", "Origin");
-    if (allowOrigin) c.res.headers.set("Access-Control-Allow-Origin", allowOrigin);
+    if (allowOrigin !== "") c.res.headers.set("Access-Control-Allow-Origin", allowOrigin);
     return undefined;
   };
 }

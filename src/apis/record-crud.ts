@@ -19,7 +19,7 @@ import { parseSort, type SortField } from "../tools/search/sort.ts";
 import { toUniqueStringList } from "../tools/types/cast.ts";
 import { ValidationErrors } from "../tools/validation/validation.ts";
 import type { RouterEnv } from "./middlewares.ts";
-import { checkRuleAccess, enrichRecords, findCollectionOrFail } from "./record-helpers.ts";
+import { checkRuleAccess, enrichRecords, findCollectionOrFail, readRecordBody } from "./record-helpers.ts";
 import { route } from "./route.ts";
 
 /** bindRecordCrudApi registers `/api/collections/{collection}/records[/{id}]`. */
@@ -67,7 +67,7 @@ async function recordsList(e: RequestEvent): Promise<Response | null> {
   const params = listParams(e);
   let orderBy: Sql | null;
   try {
-    orderBy = sortToSql(e.app.db, collection, params.sort);
+    orderBy = sortToSql(e.app.db, collection, params.sort, e.isSuperuser());
   } catch (err) {
     throw badRequest("", err);
   }
@@ -103,6 +103,7 @@ async function recordView(e: RequestEvent): Promise<Response | null> {
 /** bodyLimitFor raises the body limit by what the collection's file, editor and json fields may carry. */
 function bodyLimitFor(collection: Collection): number {
   let limit = defaultBodyLimit;
+  if (collection.type === "view") return limit;
   for (const f of collection.fields) {
     if (f instanceof FileField || f instanceof EditorField || f instanceof JSONField) limit += f.maxBodySize();
   }
@@ -114,8 +115,7 @@ function bodyLimitFor(collection: Collection): number {
  * files merged with the file names sent under the same key, hidden fields dropped for non-superusers.
  */
 async function recordDataFromRequest(e: RequestEvent, record: RecordModel): Promise<Record<string, unknown>> {
-  e.bodyLimit = bodyLimitFor(record.collection);
-  const body = await e.body();
+  const body = await readRecordBody(e);
   let result = record.replaceModifiers(body.data);
   const uploads: Record<string, unknown[]> = {};
   for (const field of record.collection.fields) {
@@ -136,6 +136,18 @@ async function recordDataFromRequest(e: RequestEvent, record: RecordModel): Prom
   return result;
 }
 
+/**
+ * writableCollectionOrFail resolves the collection of a create or update request and reads its body under
+ * the collection's body limit, in PocketBase's order: unknown collection, view collection, body.
+ */
+async function writableCollectionOrFail(e: RequestEvent): Promise<Collection> {
+  const collection = findCollectionOrFail(e, "Missing or invalid collection context.");
+  e.bodyLimit = bodyLimitFor(collection);
+  if (collection.type === "view") throw badRequest("Unsupported collection type.");
+  await readRecordBody(e);
+  return collection;
+}
+
 /** submitFailure keeps ApiErrors as they are and turns the rest into a 400 with the given message. */
 function submitFailure(err: unknown, message: string): ApiError {
   if (err instanceof ApiError) return err;
@@ -143,8 +155,7 @@ function submitFailure(err: unknown, message: string): ApiError {
 }
 
 async function recordCreate(e: RequestEvent): Promise<Response | null> {
-  const collection = findCollectionOrFail(e);
-  if (collection.type === "view") throw badRequest("Unsupported collection type.");
+  const collection = await writableCollectionOrFail(e);
   checkRuleAccess(e, collection.createRule);
   const record = new RecordModel(collection);
   const data = await recordDataFromRequest(e, record);
@@ -169,8 +180,7 @@ async function recordCreate(e: RequestEvent): Promise<Response | null> {
 }
 
 async function recordUpdate(e: RequestEvent): Promise<Response | null> {
-  const collection = findCollectionOrFail(e);
-  if (collection.type === "view") throw badRequest("Unsupported collection type.");
+  const collection = await writableCollectionOrFail(e);
   const id = e.params.id ?? "";
   if (id === "") throw notFound();
   checkRuleAccess(e, collection.updateRule);
@@ -202,6 +212,7 @@ async function recordDelete(e: RequestEvent): Promise<Response | null> {
   if (collection.type === "view") throw badRequest("Unsupported collection type.");
   const id = e.params.id ?? "";
   if (id === "") throw notFound();
+  await readRecordBody(e);
   checkRuleAccess(e, collection.deleteRule);
   const record = await e.app.findRecordById(collection, id);
   if (!record) throw notFound();

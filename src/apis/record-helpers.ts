@@ -3,15 +3,34 @@ import type { Collection } from "../core/collection-model.ts";
 import { RecordEnrichEvent } from "../core/events.ts";
 import type { RecordModel } from "../core/record-model.ts";
 import type { RequestEvent } from "../core/request-event.ts";
-import { forbidden, notFound } from "../tools/router/api-error.ts";
+import { ApiError, badRequest, forbidden, notFound } from "../tools/router/api-error.ts";
+import { MalformedBodyError, type ParsedBody, UnsupportedContentTypeError } from "../tools/router/body.ts";
 
 export const superusersOnlyMessage = "Only superusers can perform this action.";
 
-/** findCollectionOrFail resolves the `{collection}` parameter (404 "Missing collection context." when unknown). */
-export function findCollectionOrFail(e: RequestEvent): Collection {
+/**
+ * findCollectionOrFail resolves the `{collection}` parameter: an unknown one is a 404 "Missing collection
+ * context." (the routes with a body limit word it as their limit middleware does in PocketBase).
+ */
+export function findCollectionOrFail(e: RequestEvent, message = "Missing collection context."): Collection {
   const c = e.app.findCachedCollectionByNameOrId(e.params.collection ?? "");
-  if (!c) throw notFound("Missing collection context.");
+  if (!c) throw notFound(message);
   return c;
+}
+
+/**
+ * readRecordBody parses the request body with the record endpoints' wording of failures: an unsupported
+ * content type says so, a malformed body is the generic 400, a too large one stays a 413.
+ */
+export async function readRecordBody(e: RequestEvent): Promise<ParsedBody> {
+  try {
+    return await e.body();
+  } catch (err) {
+    if (err instanceof ApiError && err.raw instanceof UnsupportedContentTypeError)
+      throw badRequest("Unsupported Content-Type.", err.raw);
+    if (err instanceof ApiError && err.raw instanceof MalformedBodyError) throw badRequest("", err.raw);
+    throw err;
+  }
 }
 
 /**

@@ -124,9 +124,14 @@ export class InvalidSortError extends Error {}
 
 /**
  * sortToSql turns parsed sort fields into an ORDER BY list over the collection's own columns
- * (plus `@random` and `@rowid`).
+ * (plus `@random` and `@rowid`). Hidden fields can be sorted by only when `allowHidden` (superusers).
  */
-export function sortToSql(db: Queryable, c: Collection, fields: readonly SortField[]): Sql | null {
+export function sortToSql(
+  db: Queryable,
+  c: Collection,
+  fields: readonly SortField[],
+  allowHidden: boolean,
+): Sql | null {
   if (fields.length === 0) return null;
   if (fields.length > maxSortFields) throw new InvalidSortError(`too many sort expressions (max ${maxSortFields})`);
   const parts: Sql[] = [];
@@ -135,8 +140,13 @@ export function sortToSql(db: Queryable, c: Collection, fields: readonly SortFie
       throw new InvalidSortError(`sort field ${JSON.stringify(f.name.slice(0, 20))}... is too long`);
     if (f.name === randomSortKey) parts.push(raw(db.dialect.randomOrder()));
     else if (f.name === rowidSortKey) parts.push(raw(`${db.dialect.rowid(c.name)} ${f.direction}`));
-    else if (c.fields.byName(f.name)) parts.push(sql`${ident(c.name)}.${ident(f.name)} ${raw(f.direction)}`);
+    else if (isSortable(c, f.name, allowHidden)) parts.push(sql`${ident(c.name)}.${ident(f.name)} ${raw(f.direction)}`);
     else throw new InvalidSortError(`invalid sort field ${JSON.stringify(f.name)}`);
   }
   return join(parts, ", ");
+}
+
+function isSortable(c: Collection, name: string, allowHidden: boolean): boolean {
+  const field = c.fields.byName(name);
+  return field !== undefined && (allowHidden || !field.hidden);
 }

@@ -1,4 +1,4 @@
-import { badRequest, payloadTooLarge } from "./api-error.ts";
+import { type ApiError, badRequest, payloadTooLarge } from "./api-error.ts";
 
 /** The parsed body of a request: data keys, and uploaded files by key (multipart only). */
 export interface ParsedBody {
@@ -7,6 +7,22 @@ export interface ParsedBody {
 }
 
 const jsonPayloadKey = "@jsonPayload";
+
+const invalidFormatting = "Failed to load the submitted data due to invalid formatting.";
+
+/** MalformedBodyError is a body that doesn't parse as its content type says (kept as an ApiError's raw error). */
+export class MalformedBodyError extends Error {}
+
+/** UnsupportedContentTypeError is a non-empty body of a type no endpoint reads (kept as an ApiError's raw error). */
+export class UnsupportedContentTypeError extends Error {}
+
+/**
+ * A body that can't be read is a 400 whose raw error tells why (MalformedBodyError or
+ * UnsupportedContentTypeError): PocketBase words the message differently per endpoint.
+ */
+function unreadableBody(raw: Error): ApiError {
+  return badRequest(invalidFormatting, raw);
+}
 
 /**
  * inferValue types a form value the way PocketBase does: "true"/"false" become booleans, and numeric text
@@ -46,7 +62,7 @@ export async function parseRequestBody(request: Request, maxBytes: number): Prom
     try {
       form = await request.formData();
     } catch (err) {
-      throw badRequest("Failed to load the submitted data due to invalid formatting.", err);
+      throw unreadableBody(new MalformedBodyError(String(err)));
     }
     let size = 0;
     for (const [key, value] of form.entries()) {
@@ -71,8 +87,8 @@ export async function parseRequestBody(request: Request, maxBytes: number): Prom
   }
 
   const text = await readText(request, maxBytes);
-  if (text.trim() === "") return result;
-  if (type.startsWith("application/json") || type === "") {
+  if (text === "") return result;
+  if (type.startsWith("application/json")) {
     result.data = parseJsonObject(text);
     return result;
   }
@@ -80,10 +96,10 @@ export async function parseRequestBody(request: Request, maxBytes: number): Prom
     for (const [k, v] of new URLSearchParams(text)) addValue(result.data, k, inferValue(v));
     return result;
   }
-  throw badRequest(
-    "Failed to load the submitted data due to invalid formatting.",
-    new Error("unsupported content type"),
-  );
+  // PocketBase accepts XML bodies but can't bind them to a record's data: always a formatting error
+  if (type.startsWith("text/xml") || type.startsWith("application/xml"))
+    throw unreadableBody(new MalformedBodyError("XML bodies are not supported"));
+  throw unreadableBody(new UnsupportedContentTypeError(`unsupported content type ${JSON.stringify(type)}`));
 }
 
 async function readText(request: Request, maxBytes: number): Promise<string> {
@@ -109,14 +125,10 @@ function parseJsonObject(text: string): Record<string, unknown> {
   try {
     v = JSON.parse(text);
   } catch (err) {
-    throw badRequest("Failed to load the submitted data due to invalid formatting.", err);
+    throw unreadableBody(new MalformedBodyError(String(err)));
   }
   if (v === null) return {};
-  if (typeof v !== "object" || Array.isArray(v)) {
-    throw badRequest(
-      "Failed to load the submitted data due to invalid formatting.",
-      new Error("the body must be a JSON object"),
-    );
-  }
+  if (typeof v !== "object" || Array.isArray(v))
+    throw unreadableBody(new MalformedBodyError("the body must be a JSON object"));
   return v as Record<string, unknown>;
 }

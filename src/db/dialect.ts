@@ -46,6 +46,16 @@ export interface Dialect {
   tableIndexesSql(table: string): Statement;
   /** Parses a unique-constraint error, or returns null when the error is something else. */
   uniqueViolation(err: unknown): UniqueViolation | null;
+  /** A table-valued expression listing the items of a JSON array column (a scalar counts as one item). */
+  jsonEach(column: Sql): Sql;
+  /** Reads a JSON path (`$.a[0].b`) from a column, tolerating values that aren't JSON. */
+  jsonExtract(column: Sql, path: string): Sql;
+  /** The number of items of a JSON array column ("" and NULL count as none, a scalar as one). */
+  jsonLength(column: Sql): Sql;
+  /** SQLite-compatible strftime(format, time, modifiers...). */
+  strftime(args: Sql[]): Sql;
+  /** The great-circle distance in km between two lon/lat points. */
+  geoDistance(lonA: Sql, latA: Sql, lonB: Sql, latB: Sql): Sql;
   /** A condition true when a JSON array column (or a plain value column) holds the value. */
   jsonArrayContains(column: Sql, value: Sql): Sql;
   /** The ORDER BY expression for a random order. */

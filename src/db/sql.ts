@@ -85,3 +85,25 @@ export function renderSql(
   walk(fragment);
   return { text, params };
 }
+
+/** mapParams returns the fragment with every bound value passed through fn (identifiers and text untouched). */
+export function mapParams(fragment: Sql, fn: (value: SqlValue) => SqlValue): Sql {
+  return new Sql(
+    fragment.parts.map((p) => {
+      if (typeof p === "string" || p instanceof Identifier) return p;
+      if (p instanceof Sql) return mapParams(p, fn);
+      return { value: fn(p.value) };
+    }),
+  );
+}
+
+/** paramsOf lists the values bound in a fragment, in order. */
+export function paramsOf(fragment: Sql): SqlValue[] {
+  const out: SqlValue[] = [];
+  for (const p of fragment.parts) {
+    if (typeof p === "string" || p instanceof Identifier) continue;
+    if (p instanceof Sql) out.push(...paramsOf(p));
+    else out.push(p.value);
+  }
+  return out;
+}

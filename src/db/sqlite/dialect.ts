@@ -1,5 +1,5 @@
 import type { ColumnInfo, ColumnKind, Dialect, UniqueViolation } from "../dialect.ts";
-import { renderSql, type Sql, type Statement, sql } from "../sql.ts";
+import { join, renderSql, type Sql, type Statement, sql } from "../sql.ts";
 
 const columnTypes: Record<ColumnKind, string> = {
   text: "TEXT DEFAULT '' NOT NULL",
@@ -75,6 +75,15 @@ export const sqliteDialect: Dialect = {
     const [t, s] = [quoteIdent(target), quoteIdent(source)];
     return `UPDATE ${quoteIdent(table)} SET ${t} = (CASE WHEN COALESCE(${s}, '[]') = '[]' THEN '' ELSE (CASE WHEN json_valid(${s}) AND json_type(${s}) = 'array' THEN COALESCE(json_extract(${s}, '$[#-1]'), '') ELSE ${s} END) END)`;
   },
+  jsonEach: (c) =>
+    sql`json_each(CASE WHEN iif(json_valid(${c}), json_type(${c}) = 'array', FALSE) THEN ${c} ELSE json_array(${c}) END)`,
+  jsonExtract: (c, path) =>
+    sql`(CASE WHEN json_valid(${c}) THEN json_extract(${c}, ${`$${path}`}) ELSE json_extract(json_object('pb', ${c}), ${`$.pb${path}`}) END)`,
+  jsonLength: (c) =>
+    sql`json_array_length(CASE WHEN iif(json_valid(${c}), json_type(${c}) = 'array', FALSE) THEN ${c} ELSE (CASE WHEN ${c} = '' OR ${c} IS NULL THEN json_array() ELSE json_array(${c}) END) END)`,
+  strftime: (args) => sql`strftime(${join(args, ", ")})`,
+  geoDistance: (lonA, latA, lonB, latB) =>
+    sql`(6371 * acos(cos(radians(${latA})) * cos(radians(${latB})) * cos(radians(${lonB}) - radians(${lonA})) + sin(radians(${latA})) * sin(radians(${latB}))))`,
   jsonArrayContains: (column, value) =>
     sql`EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(${column}) THEN ${column} ELSE json_array(${column}) END) AS __je__ WHERE __je__.value = ${value})`,
   randomOrder: () => "RANDOM()",

@@ -1,0 +1,206 @@
+import { ident, join, raw, type Sql, type SqlValue, sql } from "../db/sql.ts";
+import { buildFilter, maxFilterLength } from "../tools/search/filter-sql.ts";
+import {
+  maxSortFieldLength,
+  maxSortFields,
+  randomSortKey,
+  rowidSortKey,
+  type SortField,
+} from "../tools/search/sort.ts";
+import { pseudorandomString } from "../tools/security/random.ts";
+import type { App } from "./app.ts";
+import type { Collection } from "./collection-model.ts";
+import { RecordFieldResolver } from "./record-field-resolver.ts";
+import { RecordModel } from "./record-model.ts";
+import type { RequestInfo } from "./request-event.ts";
+
+/** SearchError is a filter, sort or rule that can't be compiled; the API answers it with a 400. */
+export class SearchError extends Error {}
+
+/** What a records query asks for, beyond paging. */
+export interface RecordSearch {
+  collection: Collection;
+  requestInfo: RequestInfo | null;
+  /** The access rule to apply (`null`/`""`/undefined: none; superusers bypass it anyway). */
+  rule?: string | null;
+  /** A client filter (hidden fields and rule-less joins are refused for non-superusers). */
+  filter?: string;
+  sort?: readonly SortField[];
+}
+
+/** The compiled parts of a records query. */
+export interface CompiledSearch {
+  table: Sql;
+  joins: Sql;
+  where: Sql | null;
+  orderBy: Sql | null;
+  distinct: boolean;
+}
+
+function isSuperuser(info: RequestInfo | null): boolean {
+  return info?.auth?.collection.name === "_superusers";
+}
+
+function wrap<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof SearchError) throw err;
+    const message = err instanceof Error ? err.message : String(err);
+    throw new SearchError(`${what}: ${message}`);
+  }
+}
+
+/**
+ * compileSearch builds the joins, WHERE and ORDER BY of a records query: the access rule (with hidden fields
+ * allowed), then the client filter and sort (hidden fields and rule-less joins refused unless superuser).
+ */
+export function compileSearch(app: App, s: RecordSearch): CompiledSearch {
+  const superuser = isSuperuser(s.requestInfo);
+  const resolver = new RecordFieldResolver(app, s.collection, s.requestInfo, { allowHiddenFields: true });
+  const conditions: Sql[] = [];
+  if (!superuser && s.rule) {
+    const rule = s.rule;
+    conditions.push(wrap("invalid rule", () => buildFilter(rule, resolver)));
+  }
+  resolver.options.allowHiddenFields = superuser;
+  if (s.filter) {
+    const filter = s.filter;
+    if (filter.length > maxFilterLength)
+      throw new SearchError(`the filter is too long (max ${maxFilterLength} characters)`);
+    conditions.push(wrap("invalid filter", () => buildFilter(filter, resolver)));
+  }
+  let orderBy: Sql | null = null;
+  if (s.sort && s.sort.length > 0) orderBy = wrap("invalid sort", () => buildSort(resolver, s.sort ?? []));
+  const parts = wrap("invalid filter", () => resolver.queryParts());
+  conditions.push(...parts.conditions);
+  return {
+    table: sql`${ident(s.collection.name)}`,
+    joins: parts.joins,
+    where:
+      conditions.length === 0
+        ? null
+        : join(
+            conditions.map((c) => sql`(${c})`),
+            " AND ",
+          ),
+    orderBy,
+    distinct: parts.distinct,
+  };
+}
+
+function buildSort(resolver: RecordFieldResolver, fields: readonly SortField[]): Sql {
+  if (fields.length > maxSortFields) throw new SearchError(`too many sort expressions (max ${maxSortFields})`);
+  const d = resolver.dialect;
+  const parts = fields.map((f) => {
+    if (f.name.length > maxSortFieldLength)
+      throw new SearchError(`sort field ${JSON.stringify(f.name.slice(0, 20))}... is too long`);
+    if (f.name === randomSortKey) return raw(d.randomOrder());
+    if (f.name === rowidSortKey) return raw(`${d.rowid(resolver.baseAlias)} ${f.direction}`);
+    let resolved: ReturnType<RecordFieldResolver["resolve"]>;
+    try {
+      resolved = resolver.resolve(f.name);
+    } catch {
+      throw new SearchError(`invalid sort field ${JSON.stringify(f.name)}`);
+    }
+    if ((resolved.params?.length ?? 0) > 0 || resolved.kind === "null" || resolved.kind === "bool") {
+      throw new SearchError(`invalid sort field ${JSON.stringify(f.name)}`);
+    }
+    return sql`${resolved.sql} ${raw(f.direction)}`;
+  });
+  return join(parts, ", ");
+}
+
+function selectFrom(c: CompiledSearch, columns: Sql): Sql {
+  const where = c.where ? sql` WHERE ${c.where}` : raw("");
+  return sql`SELECT ${raw(c.distinct ? "DISTINCT " : "")}${columns} FROM ${c.table}${c.joins}${where}`;
+}
+
+/** findRecords runs a compiled search with ordering and paging and builds the records. */
+export async function findRecords(
+  app: App,
+  collection: Collection,
+  c: CompiledSearch,
+  limit: number,
+  offset: number,
+): Promise<RecordModel[]> {
+  const order = c.orderBy ? sql` ORDER BY ${c.orderBy}` : raw("");
+  const rows = await app.db.all<Record<string, unknown>>(
+    sql`${selectFrom(c, sql`${ident(collection.name)}.*`)}${order} LIMIT ${limit} OFFSET ${offset}`,
+  );
+  return rows.map((r) => new RecordModel(collection, r));
+}
+
+/** countRecords counts the distinct rows matching a compiled search. */
+export async function countRecords(app: App, collection: Collection, c: CompiledSearch): Promise<number> {
+  const key =
+    collection.type === "view"
+      ? sql`${ident(collection.name)}.${ident("id")}`
+      : raw(app.db.dialect.rowid(collection.name));
+  const where = c.where ? sql` WHERE ${c.where}` : raw("");
+  const row = await app.db.get<{ n: number }>(
+    sql`SELECT COUNT(DISTINCT ${key}) AS n FROM ${c.table}${c.joins}${where}`,
+  );
+  return Number(row?.n ?? 0);
+}
+
+/** findRecordByIdWithRule loads a record only if the rule allows the requester to see it. */
+export async function findRecordByIdWithRule(
+  app: App,
+  collection: Collection,
+  id: string,
+  rule: string | null | undefined,
+  requestInfo: RequestInfo | null,
+): Promise<RecordModel | null> {
+  const c = compileSearch(app, { collection, requestInfo, rule });
+  const idCond = sql`${ident(collection.name)}.${ident("id")} = ${id}`;
+  const compiled = { ...c, where: c.where ? sql`${idCond} AND ${c.where}` : idCond };
+  const rows = await findRecords(app, collection, compiled, 1, 0);
+  return rows[0] ?? null;
+}
+
+/**
+ * checkRuleOnNewRecord evaluates a rule against a record that isn't stored yet (a create): its column values
+ * become a one-row CTE standing in for the table. Returns whether the rule matches.
+ */
+export async function checkRuleOnNewRecord(
+  app: App,
+  record: RecordModel,
+  rule: string,
+  requestInfo: RequestInfo | null,
+): Promise<boolean> {
+  const collection = record.collection;
+  const suffix = `__pb_create__${pseudorandomString(6, "abcdefghijklmnopqrstuvwxyz0123456789")}`;
+  const cte = `${collection.name}${suffix}`;
+  const values = record.dbExport();
+  if (!values.id) values.id = `__temp_id__${suffix}`;
+  const selects = Object.entries(values).map(([k, v]) => sql`${v as SqlValue} AS ${ident(k)}`);
+  const resolver = new RecordFieldResolver(app, collection, requestInfo, {
+    allowHiddenFields: true,
+    baseAlias: cte,
+    baseTable: cte,
+  });
+  const cond = wrap("invalid rule", () => buildFilter(rule, resolver));
+  const parts = resolver.queryParts();
+  const where = join(
+    [cond, ...parts.conditions].map((c) => sql`(${c})`),
+    " AND ",
+  );
+  const row = await app.db.get(
+    sql`WITH ${ident(cte)} AS (SELECT ${join(selects, ", ")}) SELECT 1 AS ok FROM ${ident(cte)}${parts.joins} WHERE ${where} LIMIT 1`,
+  );
+  return row !== undefined;
+}
+
+/** canAccessRecord evaluates an access rule for a stored record (superusers always pass, null never). */
+export async function canAccessRecord(
+  app: App,
+  record: RecordModel,
+  requestInfo: RequestInfo | null,
+  rule: string | null,
+): Promise<boolean> {
+  if (isSuperuser(requestInfo)) return true;
+  if (rule === null) return false;
+  if (rule === "") return true;
+  return (await findRecordByIdWithRule(app, record.collection, record.id, rule, requestInfo)) !== null;
+}

@@ -1,0 +1,60 @@
+import type { Dialect } from "../../db/dialect.ts";
+import { ident, join, raw, type Sql, type SqlValue, sql } from "../../db/sql.ts";
+
+/**
+ * How an operand takes part in `=`/`!=` comparisons with empty values: "auto" treats NULL and "" alike,
+ * "disabled" compares as is (JSON paths, geoDistance, `:changed`), "enforced" always applies COALESCE.
+ */
+export type NullFallback = "auto" | "disabled" | "enforced";
+
+/** A LEFT JOIN: a table name (or a table-valued expression) under an alias, with an optional ON condition. */
+export interface Join {
+  table: Sql;
+  alias: string;
+  on: Sql | null;
+}
+
+/**
+ * MultiMatchSubquery selects, for the current row of the target table, every value a multi-valued path
+ * resolves to (through multiple relations, back-relations, `@collection` or `:each`). Plain operators
+ * must hold for all of them, `?` operators for one.
+ */
+export interface MultiMatchSubquery {
+  targetAlias: string;
+  fromTable: string;
+  fromAlias: string;
+  valueExpr: Sql;
+  joins: Join[];
+}
+
+export function buildMultiMatch(m: MultiMatchSubquery): Sql {
+  const joins = m.joins.map((j) =>
+    j.on ? sql` LEFT JOIN ${j.table} ${ident(j.alias)} ON ${j.on}` : sql` LEFT JOIN ${j.table} ${ident(j.alias)}`,
+  );
+  return sql`SELECT ${m.valueExpr} AS ${ident("multiMatchValue")} FROM ${ident(m.fromTable)} ${ident(m.fromAlias)}${join(joins, "")} WHERE ${ident(m.fromAlias)}.${ident("id")} = ${ident(m.targetAlias)}.${ident("id")}`;
+}
+
+/** What an identifier, literal or function in a filter resolves to. */
+export interface ResolverResult {
+  sql: Sql;
+  /** Literal NULL, or the 1/0 of true/false: both count for the empty/non-empty comparison rules. */
+  kind?: "null" | "bool";
+  /** The values bound inside `sql` when it is a literal (text, number, request value): empty ones matter. */
+  params?: SqlValue[];
+  nullFallback?: NullFallback;
+  multiMatch?: MultiMatchSubquery;
+  /** Applied to the whole comparison the operand ends up in. */
+  afterBuild?: (expr: Sql) => Sql;
+}
+
+/** FieldResolver turns identifiers of the filter language into SQL, registering the joins they need. */
+export interface FieldResolver {
+  readonly dialect: Dialect;
+  resolve(identifier: string): ResolverResult;
+}
+
+export const nullResult = (): ResolverResult => ({ sql: raw("NULL"), kind: "null" });
+
+export function paramResult(value: SqlValue): ResolverResult {
+  return { sql: sql`${value}`, params: [value] };
+}

@@ -5,6 +5,7 @@ import { errRequired, max, min, type Rule, ValidationError } from "../tools/vali
 import type { App } from "./app.ts";
 import {
   Field,
+  type FieldGetter,
   type FieldJSON,
   type FieldSetter,
   type InterceptAction,
@@ -82,6 +83,13 @@ export class PasswordField extends Field {
 
   options(): Record<string, unknown> {
     return { cost: this.cost, max: this.max, min: this.min, pattern: this.pattern, required: this.required };
+  }
+
+  /** The field's value reads as the pending plain text; `<name>:hash` reads the hash. */
+  override findGetter(key: string): FieldGetter | undefined {
+    if (key === this.name) return (record) => passwordValue(record.getRaw(this.name)).plain;
+    if (key === `${this.name}:hash`) return (record) => passwordValue(record.getRaw(this.name)).hash;
+    return undefined;
   }
 
   override findSetter(key: string): FieldSetter | undefined {

@@ -62,6 +62,9 @@ export type InterceptAction =
   | "afterUpdateError"
   | "afterDeleteError";
 
+/** A getter reads a key of a record through a field (e.g. a password's pending plain text). */
+export type FieldGetter = (record: RecordModel) => unknown;
+
 /** A setter handles a body key for a field: the plain name or a modifier such as `tags+`. */
 export type FieldSetter = (record: RecordModel, raw: unknown) => void;
 
@@ -114,6 +117,11 @@ export abstract class Field {
   /** isMultiple reports whether the field holds a list of values (stored as a JSON array). */
   isMultiple(): boolean {
     return false;
+  }
+
+  /** findGetter returns a custom getter for a key, or undefined when the raw value is what `get` returns. */
+  findGetter(_key: string): FieldGetter | undefined {
+    return undefined;
   }
 
   /** findSetter returns the setter for a body key (the field name, or a modifier such as `name+`). */

@@ -95,8 +95,12 @@ export class RecordModel {
     this.#data.set(key, value);
   }
 
-  /** get returns a field's value through the field's getters (e.g. a password's plain text), or raw data. */
+  /** get returns a value through the fields' getters (e.g. a password's pending plain text), or the raw value. */
   get(key: string): unknown {
+    for (const f of this.collection.fields) {
+      const getter = f.findGetter(key);
+      if (getter) return getter(this);
+    }
     return this.#data.get(key);
   }
 

@@ -129,7 +129,7 @@ async function prepareAuthRecord(app: App, record: RecordModel): Promise<void> {
   if (!record.isNew()) {
     const stored = await findRecordById(app.db, record.collection, record.lastSavedPk());
     if (stored && stored.tokenKey() === record.tokenKey()) {
-      const password = record.get("password");
+      const password = record.getRaw("password");
       const passwordChanged = password instanceof PasswordValue && password.plain !== "";
       if (passwordChanged || stored.email() !== record.email()) refreshTokenKey(record);
     }

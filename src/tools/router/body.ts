@@ -65,7 +65,9 @@ export async function parseRequestBody(request: Request, maxBytes: number): Prom
       throw unreadableBody(new MalformedBodyError(String(err)));
     }
     let size = 0;
-    for (const [key, value] of form.entries()) {
+    for (const [key, entry] of form.entries()) {
+      // a part without a file name is a plain value, whatever it carries
+      const value = typeof entry === "string" || isNamedFile(entry) ? entry : await (entry as Blob).text();
       if (typeof value === "string") {
         size += value.length;
         if (key === jsonPayloadKey) continue;
@@ -100,6 +102,11 @@ export async function parseRequestBody(request: Request, maxBytes: number): Prom
   if (type.startsWith("text/xml") || type.startsWith("application/xml"))
     throw unreadableBody(new MalformedBodyError("XML bodies are not supported"));
   throw unreadableBody(new UnsupportedContentTypeError(`unsupported content type ${JSON.stringify(type)}`));
+}
+
+/** isNamedFile tells a file part from a plain one (Bun gives a part with `filename=""` no name at all). */
+function isNamedFile(v: unknown): v is File {
+  return v instanceof File && typeof v.name === "string" && v.name !== "";
 }
 
 async function readText(request: Request, maxBytes: number): Promise<string> {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { App } from "../core/app.ts";
 import { importCollections } from "../core/collection-import.ts";
 import { Collection, type CollectionType, collectionTypes } from "../core/collection-model.ts";
+import { InvalidCollectionSortError, listCollections } from "../core/collection-query.ts";
 import { UnknownFieldTypeError } from "../core/fields-registry.ts";
 import {
   CollectionRequestEvent,
@@ -23,10 +24,10 @@ const rule = z.string().nullable().optional();
 
 /** The shape a collection body must have before it is laid over a collection (types only; values are validated on save). */
 const collectionBody = z.looseObject({
-  id: z.string().optional(),
-  name: z.string().optional(),
-  type: z.string().optional(),
-  system: z.boolean().optional(),
+  id: z.string().nullable().optional(),
+  name: z.string().nullable().optional(),
+  type: z.string().nullable().optional(),
+  system: z.boolean().nullable().optional(),
   fields: z
     .array(z.looseObject({ type: z.string() }))
     .nullable()
@@ -39,13 +40,31 @@ const collectionBody = z.looseObject({
   deleteRule: rule,
   authRule: rule,
   manageRule: rule,
-  viewQuery: z.string().optional(),
+  viewQuery: z.string().nullable().optional(),
 });
 
-const invalidFormatting = "Failed to load the submitted data due to invalid formatting.";
+/** The keys a create request reads first, to pick the scaffold the rest of the body is laid over. */
+const scaffoldKeys = z.looseObject({ type: z.string().nullable().optional(), name: z.string().nullable().optional() });
 
-async function collectionJson(e: RequestEvent): Promise<JsonObject> {
-  const { data } = await e.body();
+const invalidFormatting = "Failed to load the submitted data due to invalid formatting.";
+const invalidScaffoldFormatting = "Failed to load the collection type data due to invalid formatting.";
+
+/**
+ * collectionJson reads a collection body. A create request reads it in two steps as PocketBase does, so
+ * an unreadable body or a non-string type or name gets the scaffold step's message.
+ */
+async function collectionJson(e: RequestEvent, isCreate: boolean): Promise<JsonObject> {
+  let data: Record<string, unknown>;
+  try {
+    ({ data } = await e.body());
+  } catch (err) {
+    if (isCreate && err instanceof ApiError && err.status === 400) throw badRequest(invalidScaffoldFormatting, err.raw);
+    throw err;
+  }
+  if (isCreate) {
+    const scaffold = scaffoldKeys.safeParse(data);
+    if (!scaffold.success) throw badRequest(invalidScaffoldFormatting, scaffold.error);
+  }
   const parsed = collectionBody.safeParse(data);
   if (!parsed.success) throw badRequest(invalidFormatting, parsed.error);
   return parsed.data as JsonObject;
@@ -100,18 +119,13 @@ export function bindCollectionApi(router: Hono<RouterEnv>): void {
     base,
     requireSuperuser,
     route(async (e) => {
-      const { page, perPage, skipTotal } = listParams(e);
-      const all = e.app.findAllCollections();
-      const items = all.slice((page - 1) * perPage, page * perPage);
       const event = e.derive(CollectionsListRequestEvent);
-      event.collections = items;
-      event.result = {
-        page,
-        perPage,
-        totalItems: skipTotal ? -1 : all.length,
-        totalPages: skipTotal ? -1 : Math.ceil(all.length / perPage),
-        items,
-      };
+      try {
+        event.result = await listCollections(e.app.db, listParams(e));
+      } catch (err) {
+        throw err instanceof InvalidCollectionSortError ? badRequest("", err) : err;
+      }
+      event.collections = event.result.items;
       await e.app.hooks.get("onCollectionsListRequest").trigger(event, async (ev) => {
         ev.json(200, ev.result);
       });
@@ -123,7 +137,7 @@ export function bindCollectionApi(router: Hono<RouterEnv>): void {
     base,
     requireSuperuser,
     route(async (e) => {
-      const body = await collectionJson(e);
+      const body = await collectionJson(e, true);
       const type =
         typeof body.type === "string" && (collectionTypes as readonly string[]).includes(body.type)
           ? (body.type as CollectionType)
@@ -164,7 +178,7 @@ export function bindCollectionApi(router: Hono<RouterEnv>): void {
     requireSuperuser,
     route(async (e) => {
       const collection = findOrFail(e.app, e.params.collection ?? "").clone();
-      applyBody(collection, await collectionJson(e));
+      applyBody(collection, await collectionJson(e, false));
       const event = e.derive(CollectionRequestEvent);
       event.collection = collection;
       await e.app.hooks.get("onCollectionUpdateRequest").trigger(event, async (ev) => {

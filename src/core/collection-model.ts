@@ -115,7 +115,8 @@ export class Collection {
   applyJSON(json: JsonObject): void {
     if (typeof json.id === "string" && this.#isNew) this.id = json.id;
     if (typeof json.name === "string") this.name = json.name;
-    if (typeof json.type === "string" && this.#isNew) this.type = json.type as CollectionType;
+    // a changed type of a stored collection is refused by validation, not silently ignored
+    if (typeof json.type === "string") this.type = json.type as CollectionType;
     if (typeof json.system === "boolean") this.system = json.system;
     if (Array.isArray(json.fields)) {
       this.fields = FieldsList.fromFields(

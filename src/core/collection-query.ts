@@ -1,7 +1,9 @@
 import type { Queryable } from "../db/driver.ts";
-import { ident, sql } from "../db/sql.ts";
+import { ident, join, raw, type Sql, sql } from "../db/sql.ts";
+import { maxSortFields, randomSortKey, rowidSortKey, type SortField } from "../tools/search/sort.ts";
 import { Collection, type CollectionRow, type CollectionType } from "./collection-model.ts";
 import { RelationField } from "./field-relation.ts";
+import type { ListResult } from "./request-event.ts";
 
 export const collectionsTable = ident("_collections");
 
@@ -52,4 +54,62 @@ export async function loadCollections(db: Queryable): Promise<Collection[]> {
 export async function findStoredCollection(db: Queryable, id: string): Promise<Collection | null> {
   const row = await db.get<CollectionRow>(sql`SELECT * FROM ${collectionsTable} WHERE id = ${id}`);
   return row ? Collection.fromRow(row) : null;
+}
+
+/** The `_collections` columns a collections list can be sorted by (and, with the filter language, filtered by). */
+export const collectionListColumns: readonly string[] = ["id", "created", "updated", "name", "system", "type"];
+
+/** InvalidCollectionSortError is a sort expression naming something a collections list can't be sorted by. */
+export class InvalidCollectionSortError extends Error {}
+
+/** What a collections list asks for; `where` will carry the compiled filter once the filter language lands. */
+export interface CollectionListOptions {
+  page: number;
+  perPage: number;
+  skipTotal: boolean;
+  sort: readonly SortField[];
+  where?: Sql | null;
+}
+
+function collectionsOrderBy(db: Queryable, sort: readonly SortField[]): Sql | null {
+  if (sort.length === 0) return null;
+  if (sort.length > maxSortFields)
+    throw new InvalidCollectionSortError(`too many sort expressions (max ${maxSortFields})`);
+  return join(
+    sort.map((f) => {
+      if (f.name === randomSortKey) return raw(db.dialect.randomOrder());
+      if (f.name === rowidSortKey) return raw(`${db.dialect.rowid("_collections")} ${f.direction}`);
+      if (collectionListColumns.includes(f.name)) return sql`${collectionsTable}.${ident(f.name)} ${raw(f.direction)}`;
+      throw new InvalidCollectionSortError(`invalid sort field ${JSON.stringify(f.name)}`);
+    }),
+    ", ",
+  );
+}
+
+/**
+ * listCollections reads one page of `_collections` (stored order unless sorted); the count, skipped with
+ * skipTotal (giving -1), uses the same conditions.
+ */
+export async function listCollections(db: Queryable, opts: CollectionListOptions): Promise<ListResult<Collection>> {
+  const orderBy = collectionsOrderBy(db, opts.sort);
+  const where = opts.where ? sql` WHERE ${opts.where}` : raw("");
+  const order = orderBy ? sql` ORDER BY ${orderBy}` : raw("");
+  const offset = (opts.page - 1) * opts.perPage;
+  const rows = await db.all<CollectionRow>(
+    sql`SELECT * FROM ${collectionsTable}${where}${order} LIMIT ${opts.perPage} OFFSET ${offset}`,
+  );
+  let totalItems = -1;
+  let totalPages = -1;
+  if (!opts.skipTotal) {
+    const count = await db.get<{ n: number }>(sql`SELECT COUNT(*) AS n FROM ${collectionsTable}${where}`);
+    totalItems = Number(count?.n ?? 0);
+    totalPages = Math.ceil(totalItems / opts.perPage);
+  }
+  return {
+    page: opts.page,
+    perPage: opts.perPage,
+    totalItems,
+    totalPages,
+    items: rows.map((r) => Collection.fromRow(r)),
+  };
 }

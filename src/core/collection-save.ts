@@ -8,7 +8,7 @@ import { collectionsTable, findStoredCollection } from "./collection-query.ts";
 import { syncRecordTable } from "./collection-record-table-sync.ts";
 import { validateCollection } from "./collection-validate.ts";
 import { CollectionErrorEvent, CollectionEvent } from "./events.ts";
-import { createViewFields, saveView } from "./view.ts";
+import { createViewFields, normalizeViewQuery, resaveViewsWithChangedFields, saveView } from "./view.ts";
 
 /**
  * saveCollection validates and stores a collection and alters its table in one transaction, firing
@@ -96,7 +96,7 @@ async function executeSave(app: App, c: Collection): Promise<void> {
   try {
     await app.runInTransaction(async (txApp) => {
       if (c.type === "view") {
-        c.fields = await createViewFields(txApp, c.viewQuery);
+        c.fields = await createViewFields(txApp, normalizeViewQuery(c.viewQuery));
         await saveView(txApp, c.name, stored?.name ?? null, c.viewQuery);
       }
       const row = c.dbRow();
@@ -119,6 +119,14 @@ async function executeSave(app: App, c: Collection): Promise<void> {
     await app.reloadCachedCollections();
   }
   c.markAsNotNew();
+  try {
+    await resaveViewsWithChangedFields(app, c.id);
+  } catch (err) {
+    // the change stands: the user fixes the view queries it broke
+    app.logger.warn(`Dependent view collection(s) may need to be updated after ${c.name} collection change`, {
+      error: err instanceof Error ? err.message : String(err),
+    });
+  }
 }
 
 /**
@@ -145,15 +153,13 @@ export async function deleteCollection(app: App, collection: Collection, integri
             await txApp.db.exec(c.type === "view" ? d.dropViewSql(c.name) : d.dropTableSql(c.name));
             await txApp.db.run(sql`DELETE FROM ${collectionsTable} WHERE id = ${c.id}`);
             await txApp.reloadCachedCollections();
-            const dependentViews: Collection[] = [];
-            for (const v of txApp.findAllCollections("view")) {
-              // a view reading the dropped table no longer runs
-              await txApp.db.all(`SELECT * FROM ${d.quote(v.name)} LIMIT 0`).catch(() => dependentViews.push(v));
-            }
-            if (integrityChecks && dependentViews.length > 0) {
-              throw new Error(
-                `[${c.name}] failed to delete due to existing view dependency: ${dependentViews.map((v) => v.name).join(", ")}`,
-              );
+            if (integrityChecks) {
+              // a view still reading the dropped table fails to re-infer its fields
+              await resaveViewsWithChangedFields(txApp, c.id).catch((err: unknown) => {
+                throw new Error(
+                  `[${c.name}] failed to delete due to existing view dependency: ${err instanceof Error ? err.message : String(err)}`,
+                );
+              });
             }
           });
         } finally {

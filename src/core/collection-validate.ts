@@ -25,6 +25,8 @@ import { BoolField } from "./field-bool.ts";
 import { EmailField } from "./field-email.ts";
 import { PasswordField } from "./field-password.ts";
 import { TextField } from "./field-text.ts";
+import { FieldsList } from "./fields-list.ts";
+import { checkViewQuery, createViewFields, ViewQueryError } from "./view.ts";
 
 const namePattern = /^\w+$/;
 const idPattern = /^\w+$/;
@@ -37,6 +39,14 @@ const reservedAuthFieldNames = ["passwordConfirm", "oldPassword"];
 export async function validateCollection(app: App, next: Collection, stored: Collection | null): Promise<void> {
   const original = stored ?? Collection.create(next.type, "");
   const isNew = stored === null;
+  if (next.type === "view") {
+    // a view's fields always come from its query, whatever the body said
+    try {
+      next.fields = await createViewFields(app, next.viewQuery);
+    } catch (err) {
+      next.fields = err instanceof ViewQueryError ? err.fields : new FieldsList();
+    }
+  }
   const errs = validateObject(
     { id: next.id, system: next.system, type: next.type, name: next.name, indexes: next.indexes },
     {
@@ -97,7 +107,7 @@ export async function validateCollection(app: App, next: Collection, stored: Col
     next.type === "auth"
       ? validateAuthOptions(next, original, isNew)
       : next.type === "view"
-        ? validateViewOptions(next)
+        ? await validateViewOptions(app, next)
         : null;
   if (optionErrs) for (const [k, v] of Object.entries(optionErrs.errors)) errs.set(k, v);
   errs.throwIfAny();
@@ -370,8 +380,9 @@ function checkSystemUniqueIndexesKept(original: Collection, indexes: string[]): 
   return null;
 }
 
-function validateViewOptions(c: Collection): ValidationErrors {
-  return validateObject({ viewQuery: c.viewQuery }, { viewQuery: [required] });
+async function validateViewOptions(app: App, c: Collection): Promise<ValidationErrors> {
+  const queryErr = await checkViewQuery(app, c.viewQuery);
+  return validateObject({ viewQuery: c.viewQuery }, { viewQuery: [required, () => queryErr] });
 }
 
 function validateAuthOptions(c: Collection, original: Collection, isNew: boolean): ValidationErrors {

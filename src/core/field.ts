@@ -143,7 +143,7 @@ export abstract class Field {
   /** validateSettings checks the common keys and the type's options. */
   validateSettings(ctx: FieldSettingsContext): ValidationErrors {
     const json = this.toJSON();
-    return validateObject(json, {
+    const rules: Record<string, Rule[]> = {
       id: [required, length(1, 100)],
       name: [
         required,
@@ -153,8 +153,10 @@ export abstract class Field {
         noVia,
       ],
       help: [length(0, 300)],
-      ...this.optionRules(ctx),
-    });
+    };
+    // a type's rules for a common key (the primary key's name) come after the common ones, not instead
+    for (const [key, list] of Object.entries(this.optionRules(ctx))) rules[key] = [...(rules[key] ?? []), ...list];
+    return validateObject(json, rules);
   }
 
   toJSON(): FieldJSON {

@@ -14,12 +14,15 @@ export interface FilterGroup {
 }
 
 const operandTypes = new Set(["identifier", "text", "number", "function"]);
+/** Deeper nesting is refused: it only serves to make parsing (and the SQL) expensive. */
+export const maxGroupDepth = 50;
 
 /**
  * parseFilter turns filter text into a list of groups. `&&` and `||` are kept in order (SQL's AND-over-OR
  * precedence applies when the list is rendered), parentheses become nested lists.
  */
-export function parseFilter(text: string): FilterGroup[] {
+export function parseFilter(text: string, depth = 0): FilterGroup[] {
+  if (depth > maxGroupDepth) throw new FilterSyntaxError(`too many nested parentheses (max ${maxGroupDepth})`);
   const result: FilterGroup[] = [];
   const scanner = new FilterScanner(text);
   let step: "left" | "sign" | "right" | "join" = "left";
@@ -32,7 +35,7 @@ export function parseFilter(text: string): FilterGroup[] {
     if (t.type === "whitespace" || t.type === "comment") continue;
     if (t.type === "group") {
       if (step !== "left") throw new FilterSyntaxError(`unexpected parenthesized group after ${describeStep(step)}`);
-      const inner = parseFilter(t.literal);
+      const inner = parseFilter(t.literal, depth + 1);
       result.push({ join, item: inner });
       step = "join";
       continue;

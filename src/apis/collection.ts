@@ -11,10 +11,11 @@ import {
   CollectionsListRequestEvent,
   type RequestEvent,
 } from "../core/request-event.ts";
+import { type DryRunViewResult, dryRunView } from "../core/view.ts";
 import { ApiError, badRequest, notFound } from "../tools/router/api-error.ts";
 import { pseudorandomString } from "../tools/security/random.ts";
 import type { JsonObject } from "../tools/types/merge.ts";
-import { required, ValidationError, ValidationErrors } from "../tools/validation/validation.ts";
+import { length, required, ValidationError, ValidationErrors, validateObject } from "../tools/validation/validation.ts";
 import type { RouterEnv } from "./middlewares.ts";
 import { requireSuperuser } from "./middlewares-auth.ts";
 import { listParams } from "./record-crud.ts";
@@ -113,6 +114,7 @@ export function bindCollectionApi(router: Hono<RouterEnv>): void {
   );
 
   router.put(`${base}/import`, requireSuperuser, route(collectionsImport));
+  router.post(`${base}/meta/dry-run-view`, requireSuperuser, route(collectionDryRunView));
 
   router.on(
     ["GET", "HEAD"],
@@ -243,10 +245,18 @@ const importBody = z.object({
   deleteMissing: z.boolean().optional(),
 });
 
+const importLoadFailure = "An error occurred while loading the submitted data.";
+
 async function collectionsImport(e: RequestEvent): Promise<Response | null> {
-  const { data } = await e.body();
+  let data: Record<string, unknown>;
+  try {
+    ({ data } = await e.body());
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 400) throw badRequest(importLoadFailure, err.raw);
+    throw err;
+  }
   const parsed = importBody.safeParse(data);
-  if (!parsed.success) throw badRequest("An error occurred while loading the submitted data.", parsed.error);
+  if (!parsed.success) throw badRequest(importLoadFailure, parsed.error);
   const collections = (parsed.data.collections ?? []) as JsonObject[];
   if (required(collections)) {
     throw badRequest(
@@ -276,4 +286,30 @@ async function collectionsImport(e: RequestEvent): Promise<Response | null> {
     ev.noContent();
   });
   return event.response;
+}
+
+const dryRunBody = z.looseObject({ query: z.string().nullable().optional() });
+
+/** collectionDryRunView infers the fields of a view query and returns them with up to 10 sample records. */
+async function collectionDryRunView(e: RequestEvent): Promise<Response | null> {
+  let data: Record<string, unknown>;
+  try {
+    ({ data } = await e.body());
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 400) throw badRequest(importLoadFailure, err.raw);
+    throw err;
+  }
+  const parsed = dryRunBody.safeParse(data);
+  if (!parsed.success) throw badRequest(importLoadFailure, parsed.error);
+  const query = parsed.data.query ?? "";
+  const errs = validateObject({ query }, { query: [required, length(0, 5000)] });
+  if (!errs.isEmpty) throw badRequest("An error occurred while validating the submitted data.", errs);
+  let result: DryRunViewResult;
+  try {
+    result = await dryRunView(e.app, query, 10);
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    throw badRequest(`Invalid view query. Raw error: \n${err instanceof Error ? err.message : String(err)}`);
+  }
+  return e.json(200, { fields: result.fields, sample: result.sample });
 }

@@ -6,6 +6,7 @@ import { Collection } from "./collection-model.ts";
 import { findStoredCollection, loadCollections } from "./collection-query.ts";
 import { deleteCollection, saveCollection } from "./collection-save.ts";
 import { validateCollection } from "./collection-validate.ts";
+import { fieldFactories, UnknownFieldTypeError } from "./fields-registry.ts";
 
 /**
  * importCollections creates or updates many collections in one transaction: each item is matched to an
@@ -17,31 +18,14 @@ export async function importCollections(app: App, toImport: JsonObject[], delete
   if (toImport.length === 0) throw new Error("no collections to import");
   const imported: Collection[] = [];
   for (const data of toImport) {
-    const identifier = castString(data.id) || castString(data.name);
-    const existing = identifier ? app.findCachedCollectionByNameOrId(identifier) : undefined;
-    let c: Collection;
-    if (existing) {
-      c = existing.clone();
-      const patch = { ...data };
-      if (patch.fields == null && deleteMissing) patch.fields = [];
-      c.applyJSON(patch);
-      // fields not listed are kept unless deleteMissing (system fields always are)
-      for (const f of existing.fields) {
-        if (!f.system && deleteMissing) continue;
-        if (c.fields.byId(f.id)) continue;
-        const sameName = c.fields.byName(f.name);
-        if (sameName && sameName.type === f.type) sameName.id = f.id;
-        else c.fields.add(f);
-      }
-    } else {
-      c = Collection.create(
-        isPlainObject(data) && typeof data.type === "string" ? (data.type as Collection["type"]) : "base",
-        castString(data.name),
-        castString(data.id),
-      );
-      c.applyJSON(data);
+    try {
+      imported.push(importedCollection(app, data, deleteMissing));
+    } catch (err) {
+      if (!(err instanceof UnknownFieldTypeError)) throw err;
+      const fields = Array.isArray(data.fields) ? data.fields : [];
+      const bad = fields.find((f) => !isPlainObject(f) || !(castString(f.type) in fieldFactories));
+      throw new Error(`missing or unknown field type in ${goJson(bad ?? {}, 0)}`);
     }
-    imported.push(c);
   }
   imported.sort((a, b) => {
     const av = a.type === "view" ? 1 : -1;
@@ -73,7 +57,7 @@ export async function importCollections(app: App, toImport: JsonObject[], delete
       try {
         await validateCollection(txApp, c, stored);
       } catch (err) {
-        const detail = err instanceof ValidationErrors ? JSON.stringify(err.toJSON(), null, 2) : String(err);
+        const detail = err instanceof ValidationErrors ? goJson(rawMessages(err)) : String(err);
         throw new ValidationErrors({
           collections: new ValidationError(
             "validation_collections_import_failure",
@@ -83,4 +67,57 @@ export async function importCollections(app: App, toImport: JsonObject[], delete
       }
     }
   });
+}
+
+/**
+ * importedCollection lays one import item over the existing collection it names (by id, then by name) or
+ * over a new one. Fields the item doesn't list are kept unless deleteMissing (system fields always are);
+ * a listed field without id that has a kept field's name and type takes that field's place, as in PocketBase.
+ */
+function importedCollection(app: App, data: JsonObject, deleteMissing: boolean): Collection {
+  const identifier = castString(data.id) || castString(data.name);
+  const existing = identifier ? app.findCachedCollectionByNameOrId(identifier) : undefined;
+  if (!existing) {
+    const type = typeof data.type === "string" ? (data.type as Collection["type"]) : "base";
+    const c = Collection.create(type, castString(data.name), castString(data.id));
+    c.applyJSON(data);
+    return c;
+  }
+  const c = existing.clone();
+  c.applyJSON(data.fields == null && deleteMissing ? { ...data, fields: [] } : data);
+  for (const f of existing.fields) {
+    if ((!f.system && deleteMissing) || c.fields.byId(f.id)) continue;
+    const sameName = c.fields.byName(f.name);
+    if (sameName && sameName.type === f.type) sameName.id = f.id;
+    c.fields.add(f);
+  }
+  return c;
+}
+
+type RawMessages = { [key: string]: string | RawMessages };
+
+/** rawMessages is nested validation errors as their plain messages, the way PocketBase prints them in import failures. */
+function rawMessages(errs: ValidationErrors): RawMessages {
+  const out: RawMessages = {};
+  for (const [key, err] of Object.entries(errs.errors))
+    out[key] = err instanceof ValidationErrors ? rawMessages(err) : err.message;
+  return out;
+}
+
+/** goJson writes JSON as Go's encoder does: keys sorted, `<`, `>` and `&` escaped, indented by two spaces. */
+function goJson(value: unknown, indent = 2): string {
+  const sortKeys = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sortKeys);
+    if (isPlainObject(v))
+      return Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .map((k) => [k, sortKeys(v[k])]),
+      );
+    return v;
+  };
+  return JSON.stringify(sortKeys(value), null, indent || undefined)
+    .replaceAll("<", "\\u003c")
+    .replaceAll(">", "\\u003e")
+    .replaceAll("&", "\\u0026");
 }

@@ -101,7 +101,7 @@ export function length(min: number, max: number): Rule {
     const n = typeof v === "string" ? [...v].length : Array.isArray(v) ? v.length : 0;
     if ((min > 0 && n < min) || (max > 0 && n > max)) {
       if (min === max)
-        return new ValidationError("validation_length_invalid", "the length must be exactly {{.min}}", { min });
+        return new ValidationError("validation_length_invalid", "the length must be exactly {{.min}}", { max, min });
       if (min > 0 && max > 0)
         return new ValidationError(
           "validation_length_out_of_range",
@@ -112,8 +112,15 @@ export function length(min: number, max: number): Rule {
           },
         );
       if (min > 0)
-        return new ValidationError("validation_length_too_short", "the length must be no less than {{.min}}", { min });
-      return new ValidationError("validation_length_too_long", "the length must be no more than {{.max}}", { max });
+        return new ValidationError("validation_length_too_short", "the length must be no less than {{.min}}", {
+          max,
+          min,
+        });
+      // ozzo-validation always reports both bounds
+      return new ValidationError("validation_length_too_long", "the length must be no more than {{.max}}", {
+        max,
+        min,
+      });
     }
     return null;
   };

@@ -4,7 +4,7 @@ import type { App } from "../core/app.ts";
 import { importCollections } from "../core/collection-import.ts";
 import { Collection, type CollectionType, collectionTypes } from "../core/collection-model.ts";
 import { InvalidCollectionSortError, listCollections } from "../core/collection-query.ts";
-import { UnknownFieldTypeError } from "../core/fields-registry.ts";
+import { FieldDecodeError } from "../core/field.ts";
 import {
   CollectionRequestEvent,
   CollectionsImportRequestEvent,
@@ -71,12 +71,12 @@ async function collectionJson(e: RequestEvent, isCreate: boolean): Promise<JsonO
   return parsed.data as JsonObject;
 }
 
-/** applyBody lays the body over a collection; an unknown field type is a formatting error, as in PocketBase. */
+/** applyBody lays the body over a collection; an unknown field type or a mistyped option is a formatting error. */
 function applyBody(c: Collection, body: JsonObject): void {
   try {
     c.applyJSON(body);
   } catch (err) {
-    if (err instanceof UnknownFieldTypeError) throw badRequest(invalidFormatting, err);
+    if (err instanceof FieldDecodeError) throw badRequest(invalidFormatting, err);
     throw err;
   }
 }

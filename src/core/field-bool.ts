@@ -2,7 +2,7 @@ import type { ColumnKind } from "../db/dialect.ts";
 import type { SqlValue } from "../db/sql.ts";
 import { toBool } from "../tools/types/cast.ts";
 import { errRequired, type Rule, type ValidationError } from "../tools/validation/validation.ts";
-import { Field, type FieldJSON, type RecordValidateContext } from "./field.ts";
+import { Field, type FieldJSON, FieldJSONReader, type RecordValidateContext } from "./field.ts";
 import { unsupportedValueType } from "./field-text.ts";
 
 /** BoolField holds true/false; `required` means it must be true. */
@@ -12,7 +12,7 @@ export class BoolField extends Field {
 
   constructor(json: Partial<FieldJSON> = {}) {
     super(json);
-    this.required = Boolean(json.required);
+    this.required = FieldJSONReader.of(json).bool("required");
   }
 
   columnKind(): ColumnKind {

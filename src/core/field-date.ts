@@ -2,7 +2,15 @@ import type { ColumnKind } from "../db/dialect.ts";
 import { nowDateTime, parseDateTime } from "../tools/types/datetime.ts";
 import { errRequired, type Rule, ValidationError } from "../tools/validation/validation.ts";
 import type { App } from "./app.ts";
-import { Field, type FieldJSON, type FieldSetter, type InterceptAction, type RecordValidateContext } from "./field.ts";
+import {
+  Field,
+  FieldDecodeError,
+  type FieldJSON,
+  FieldJSONReader,
+  type FieldSetter,
+  type InterceptAction,
+  type RecordValidateContext,
+} from "./field.ts";
 import { unsupportedValueType } from "./field-text.ts";
 import type { RecordModel } from "./record-model.ts";
 
@@ -15,9 +23,10 @@ export class DateField extends Field {
 
   constructor(json: Partial<FieldJSON> = {}) {
     super(json);
-    this.min = parseDateTime(json.min);
-    this.max = parseDateTime(json.max);
-    this.required = Boolean(json.required);
+    const o = FieldJSONReader.of(json);
+    this.min = dateOption(o, "min");
+    this.max = dateOption(o, "max");
+    this.required = o.bool("required");
   }
 
   columnKind(): ColumnKind {
@@ -49,15 +58,9 @@ export class DateField extends Field {
     return null;
   }
 
+  // PocketBase accepts a max before the min (its range check is a no-op), so there is nothing to check
   protected optionRules(): Record<string, Rule[]> {
-    return {
-      max: [
-        (v) =>
-          typeof v === "string" && v !== "" && this.min !== "" && v < this.min
-            ? new ValidationError("validation_date_out_of_range", "the date is out of range")
-            : null,
-      ],
-    };
+    return {};
   }
 }
 
@@ -72,8 +75,9 @@ export class AutodateField extends Field {
 
   constructor(json: Partial<FieldJSON> = {}) {
     super(json);
-    this.onCreate = Boolean(json.onCreate);
-    this.onUpdate = Boolean(json.onUpdate);
+    const o = FieldJSONReader.of(json);
+    this.onCreate = o.bool("onCreate");
+    this.onUpdate = o.bool("onUpdate");
   }
 
   columnKind(): ColumnKind {
@@ -86,6 +90,10 @@ export class AutodateField extends Field {
 
   options(): Record<string, unknown> {
     return { onCreate: this.onCreate, onUpdate: this.onUpdate };
+  }
+
+  protected override hasHelp(): boolean {
+    return false;
   }
 
   override findSetter(key: string): FieldSetter | undefined {
@@ -127,4 +135,12 @@ export class AutodateField extends Field {
       onUpdate: [unchangedIfSystem(old?.onUpdate), bothOff],
     };
   }
+}
+
+/** dateOption reads a date option: a string (unparseable text is the zero date), or null. */
+function dateOption(o: FieldJSONReader, key: string): string {
+  const v = o.raw(key);
+  if (v === null) return "";
+  if (typeof v !== "string") throw new FieldDecodeError(`${key} must be a string`);
+  return parseDateTime(v);
 }

@@ -1,7 +1,7 @@
 import type { ColumnKind } from "../db/dialect.ts";
 import { castString } from "../tools/types/cast.ts";
 import { errRequired, max, min, type Rule, ValidationError } from "../tools/validation/validation.ts";
-import { Field, type FieldJSON, num, type RecordValidateContext } from "./field.ts";
+import { Field, type FieldJSON, FieldJSONReader, type RecordValidateContext } from "./field.ts";
 import { maxSafeInt } from "./field-rules.ts";
 import { unsupportedValueType } from "./field-text.ts";
 
@@ -16,9 +16,10 @@ export class EditorField extends Field {
 
   constructor(json: Partial<FieldJSON> = {}) {
     super(json);
-    this.maxSize = num(json.maxSize);
-    this.convertURLs = Boolean(json.convertURLs);
-    this.required = Boolean(json.required);
+    const o = FieldJSONReader.of(json);
+    this.maxSize = o.int("maxSize");
+    this.convertURLs = o.bool("convertURLs");
+    this.required = o.bool("required");
   }
 
   columnKind(): ColumnKind {

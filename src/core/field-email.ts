@@ -1,7 +1,7 @@
 import type { ColumnKind } from "../db/dialect.ts";
 import { castString } from "../tools/types/cast.ts";
 import { empty, errRequired, type Rule, ValidationError, when } from "../tools/validation/validation.ts";
-import { Field, type FieldJSON, nullableStrList, type RecordValidateContext } from "./field.ts";
+import { Field, type FieldJSON, FieldJSONReader, type RecordValidateContext } from "./field.ts";
 import { eachDomain } from "./field-rules.ts";
 import { unsupportedValueType } from "./field-text.ts";
 
@@ -28,9 +28,10 @@ export class EmailField extends Field {
 
   constructor(json: Partial<FieldJSON> = {}) {
     super(json);
-    this.exceptDomains = nullableStrList(json.exceptDomains);
-    this.onlyDomains = nullableStrList(json.onlyDomains);
-    this.required = Boolean(json.required);
+    const o = FieldJSONReader.of(json);
+    this.exceptDomains = o.strList("exceptDomains");
+    this.onlyDomains = o.strList("onlyDomains");
+    this.required = o.bool("required");
   }
 
   columnKind(): ColumnKind {

@@ -17,11 +17,10 @@ import type { App } from "./app.ts";
 import {
   Field,
   type FieldJSON,
+  FieldJSONReader,
   type FieldSetter,
   type InterceptAction,
-  num,
   type RecordValidateContext,
-  strList,
 } from "./field.ts";
 import { maxSafeInt } from "./field-rules.ts";
 import { internalKeyPrefix, type RecordModel } from "./record-model.ts";
@@ -68,19 +67,20 @@ export class FileField extends Field {
   readonly type = "file";
   maxSize: number;
   maxSelect: number;
-  mimeTypes: string[];
-  thumbs: string[];
+  mimeTypes: string[] | null;
+  thumbs: string[] | null;
   protected: boolean;
   required: boolean;
 
   constructor(json: Partial<FieldJSON> = {}) {
     super(json);
-    this.maxSize = num(json.maxSize);
-    this.maxSelect = num(json.maxSelect);
-    this.mimeTypes = strList(json.mimeTypes);
-    this.thumbs = strList(json.thumbs);
-    this.protected = Boolean(json.protected);
-    this.required = Boolean(json.required);
+    const o = FieldJSONReader.of(json);
+    this.maxSize = o.int("maxSize");
+    this.maxSelect = o.int("maxSelect");
+    this.mimeTypes = o.strList("mimeTypes");
+    this.thumbs = o.strList("thumbs");
+    this.protected = o.bool("protected");
+    this.required = o.bool("required");
   }
 
   override isMultiple(): boolean {
@@ -185,12 +185,13 @@ export class FileField extends Field {
           { file: upload.originalName.slice(0, 300), maxSize },
         );
       }
-      if (this.mimeTypes.length > 0) {
+      if (this.mimeTypes && this.mimeTypes.length > 0) {
+        const allowed = this.mimeTypes;
         const detected = detectMimeType(upload.data);
-        if (!this.mimeTypes.some((t) => mimeTypeMatches(detected, t))) {
+        if (!allowed.some((t) => mimeTypeMatches(detected, t))) {
           return new ValidationError(
             "validation_invalid_mime_type",
-            `${JSON.stringify(upload.name)} mime type must be one of: ${this.mimeTypes.join(", ")}.`,
+            `${JSON.stringify(upload.name)} mime type must be one of: ${allowed.join(", ")}.`,
           );
         }
       }

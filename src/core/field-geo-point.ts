@@ -2,7 +2,7 @@ import type { ColumnKind } from "../db/dialect.ts";
 import type { SqlValue } from "../db/sql.ts";
 import { toFloat } from "../tools/types/cast.ts";
 import { errRequired, type Rule, ValidationError } from "../tools/validation/validation.ts";
-import { Field, type FieldJSON, type RecordValidateContext } from "./field.ts";
+import { Field, type FieldJSON, FieldJSONReader, type RecordValidateContext } from "./field.ts";
 
 export interface GeoPoint {
   lon: number;
@@ -34,7 +34,7 @@ export class GeoPointField extends Field {
 
   constructor(json: Partial<FieldJSON> = {}) {
     super(json);
-    this.required = Boolean(json.required);
+    this.required = FieldJSONReader.of(json).bool("required");
   }
 
   columnKind(): ColumnKind {

@@ -2,7 +2,7 @@ import type { ColumnKind } from "../db/dialect.ts";
 import type { SqlValue } from "../db/sql.ts";
 import { isValidJson, JsonRaw } from "../tools/types/json-raw.ts";
 import { errRequired, max, min, type Rule, ValidationError } from "../tools/validation/validation.ts";
-import { Field, type FieldJSON, num, type RecordValidateContext } from "./field.ts";
+import { Field, type FieldJSON, FieldJSONReader, type RecordValidateContext } from "./field.ts";
 import { maxSafeInt } from "./field-rules.ts";
 import { unsupportedValueType } from "./field-text.ts";
 
@@ -32,8 +32,9 @@ export class JSONField extends Field {
 
   constructor(json: Partial<FieldJSON> = {}) {
     super(json);
-    this.maxSize = num(json.maxSize);
-    this.required = Boolean(json.required);
+    const o = FieldJSONReader.of(json);
+    this.maxSize = o.int("maxSize");
+    this.required = o.bool("required");
   }
 
   columnKind(): ColumnKind {

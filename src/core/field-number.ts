@@ -1,7 +1,7 @@
 import type { ColumnKind } from "../db/dialect.ts";
 import { toFloat } from "../tools/types/cast.ts";
 import { errRequired, type Rule, ValidationError } from "../tools/validation/validation.ts";
-import { Field, type FieldJSON, type FieldSetter, type RecordValidateContext } from "./field.ts";
+import { Field, type FieldJSON, FieldJSONReader, type FieldSetter, type RecordValidateContext } from "./field.ts";
 import { unsupportedValueType } from "./field-text.ts";
 
 const onlyIntError = () => new ValidationError("validation_only_int_constraint", "Decimal numbers are not allowed");
@@ -16,10 +16,11 @@ export class NumberField extends Field {
 
   constructor(json: Partial<FieldJSON> = {}) {
     super(json);
-    this.min = nullableNumber(json.min);
-    this.max = nullableNumber(json.max);
-    this.onlyInt = Boolean(json.onlyInt);
-    this.required = Boolean(json.required);
+    const o = FieldJSONReader.of(json);
+    this.min = o.nullableFloat("min");
+    this.max = o.nullableFloat("max");
+    this.onlyInt = o.bool("onlyInt");
+    this.required = o.bool("required");
   }
 
   columnKind(): ColumnKind {
@@ -68,10 +69,4 @@ export class NumberField extends Field {
 
 function minError(min: number): ValidationError {
   return new ValidationError("validation_min_number_constraint", "Must be greater or equal than {{.min}}", { min });
-}
-
-function nullableNumber(v: unknown): number | null {
-  if (v === null || v === undefined || v === "") return null;
-  const n = toFloat(v);
-  return Number.isFinite(n) ? n : null;
 }

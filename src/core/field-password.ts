@@ -7,11 +7,10 @@ import {
   Field,
   type FieldGetter,
   type FieldJSON,
+  FieldJSONReader,
   type FieldSetter,
   type InterceptAction,
-  num,
   type RecordValidateContext,
-  str,
 } from "./field.ts";
 import { isRegex } from "./field-rules.ts";
 import type { RecordModel } from "./record-model.ts";
@@ -57,11 +56,12 @@ export class PasswordField extends Field {
 
   constructor(json: Partial<FieldJSON> = {}) {
     super(json);
-    this.pattern = str(json.pattern);
-    this.min = num(json.min);
-    this.max = num(json.max);
-    this.cost = num(json.cost);
-    this.required = Boolean(json.required);
+    const o = FieldJSONReader.of(json);
+    this.pattern = o.str("pattern");
+    this.min = o.int("min");
+    this.max = o.int("max");
+    this.cost = o.int("cost");
+    this.required = o.bool("required");
   }
 
   columnKind(): ColumnKind {

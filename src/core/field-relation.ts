@@ -1,7 +1,6 @@
-import { toUniqueStringList } from "../tools/types/cast.ts";
+import { castString, toUniqueStringList } from "../tools/types/cast.ts";
 import { errRequired, min, type Rule, required, ValidationError, when } from "../tools/validation/validation.ts";
-import type { FieldJSON, FieldSettingsContext, RecordValidateContext } from "./field.ts";
-import { str } from "./field.ts";
+import { type FieldJSON, FieldJSONReader, type FieldSettingsContext, type RecordValidateContext } from "./field.ts";
 import { ListValueField } from "./field-select.ts";
 
 /** RelationField holds the id (or ids) of records of another collection. */
@@ -13,9 +12,10 @@ export class RelationField extends ListValueField {
 
   constructor(json: Partial<FieldJSON> = {}) {
     super(json);
-    this.collectionId = str(json.collectionId);
-    this.cascadeDelete = Boolean(json.cascadeDelete);
-    this.minSelect = Number(json.minSelect) || 0;
+    const o = FieldJSONReader.of(json);
+    this.collectionId = o.str("collectionId");
+    this.cascadeDelete = o.bool("cascadeDelete");
+    this.minSelect = o.int("minSelect");
   }
 
   options(): Record<string, unknown> {
@@ -55,7 +55,7 @@ export class RelationField extends ListValueField {
 
   protected optionRules(ctx: FieldSettingsContext): Record<string, Rule[]> {
     return {
-      collectionId: [required, (v) => this.#checkCollection(ctx, str(v))],
+      collectionId: [required, (v) => this.#checkCollection(ctx, castString(v))],
       minSelect: [min(0)],
       maxSelect: [when(this.minSelect > 0, required), min(this.minSelect)],
     };

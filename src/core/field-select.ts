@@ -2,7 +2,7 @@ import type { ColumnKind } from "../db/dialect.ts";
 import type { SqlValue } from "../db/sql.ts";
 import { subtract, toUniqueStringList } from "../tools/types/cast.ts";
 import { errRequired, max, min, type Rule, required, ValidationError } from "../tools/validation/validation.ts";
-import { Field, type FieldJSON, type FieldSetter, num, type RecordValidateContext, strList } from "./field.ts";
+import { Field, type FieldJSON, FieldJSONReader, type FieldSetter, type RecordValidateContext } from "./field.ts";
 
 /**
  * ListValueField is the shared behaviour of select and relation fields: a single string or (maxSelect > 1)
@@ -14,8 +14,9 @@ export abstract class ListValueField extends Field {
 
   constructor(json: Partial<FieldJSON>) {
     super(json);
-    this.maxSelect = num(json.maxSelect);
-    this.required = Boolean(json.required);
+    const o = FieldJSONReader.of(json);
+    this.maxSelect = o.int("maxSelect");
+    this.required = o.bool("required");
   }
 
   override isMultiple(): boolean {
@@ -65,7 +66,7 @@ export class SelectField extends ListValueField {
 
   constructor(json: Partial<FieldJSON> = {}) {
     super(json);
-    this.values = strList(json.values);
+    this.values = FieldJSONReader.of(json).strList("values") ?? [];
   }
 
   options(): Record<string, unknown> {

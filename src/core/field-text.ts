@@ -15,11 +15,10 @@ import type { App } from "./app.ts";
 import {
   Field,
   type FieldJSON,
+  FieldJSONReader,
   type FieldSettingsContext,
   type InterceptAction,
-  num,
   type RecordValidateContext,
-  str,
 } from "./field.ts";
 import { isRegex, maxSafeInt } from "./field-rules.ts";
 import type { RecordModel } from "./record-model.ts";
@@ -53,7 +52,6 @@ const reservedPks = [
   "PRN",
   "AUX",
   "NUL",
-  "COM0",
   "COM1",
   "COM2",
   "COM3",
@@ -63,7 +61,6 @@ const reservedPks = [
   "COM7",
   "COM8",
   "COM9",
-  "LPT0",
   "LPT1",
   "LPT2",
   "LPT3",
@@ -88,12 +85,13 @@ export class TextField extends Field {
 
   constructor(json: Partial<FieldJSON> = {}) {
     super(json);
-    this.min = num(json.min);
-    this.max = num(json.max);
-    this.pattern = str(json.pattern);
-    this.autogeneratePattern = str(json.autogeneratePattern);
-    this.required = Boolean(json.required);
-    this.primaryKey = Boolean(json.primaryKey);
+    const o = FieldJSONReader.of(json);
+    this.min = o.int("min");
+    this.max = o.int("max");
+    this.pattern = o.str("pattern");
+    this.autogeneratePattern = o.str("autogeneratePattern");
+    this.required = o.bool("required");
+    this.primaryKey = o.bool("primaryKey");
   }
 
   columnKind(): ColumnKind {

@@ -82,13 +82,20 @@ export abstract class Field {
 
   abstract readonly type: string;
 
+  /** Builds the field from its JSON; a value of the wrong JSON type throws FieldDecodeError. */
   constructor(json: Partial<FieldJSON>) {
-    this.id = str(json.id);
-    this.name = str(json.name);
-    this.system = Boolean(json.system);
-    this.hidden = Boolean(json.hidden);
-    this.presentable = Boolean(json.presentable);
-    this.help = str(json.help);
+    const o = FieldJSONReader.of(json);
+    this.id = o.str("id");
+    this.name = o.str("name");
+    this.system = o.bool("system");
+    this.hidden = o.bool("hidden");
+    this.presentable = o.bool("presentable");
+    this.help = this.hasHelp() ? o.str("help") : "";
+  }
+
+  /** hasHelp tells whether the type has the `help` key (autodate fields don't). */
+  protected hasHelp(): boolean {
+    return true;
   }
 
   /** columnKind is the DDL kind of the field's column (the dialect turns it into a type). */
@@ -152,24 +159,26 @@ export abstract class Field {
         notIn("null", "true", "false", "_rowid_", ...systemDynamicFieldNames),
         noVia,
       ],
-      help: [length(0, 300)],
     };
+    if (this.hasHelp()) rules.help = [length(1, 300)];
     // a type's rules for a common key (the primary key's name) come after the common ones, not instead
     for (const [key, list] of Object.entries(this.optionRules(ctx))) rules[key] = [...(rules[key] ?? []), ...list];
     return validateObject(json, rules);
   }
 
+  /** toJSON is the field as PocketBase emits it: the common keys and the options, in alphabetical order. */
   toJSON(): FieldJSON {
-    return {
+    const json: FieldJSON = {
       hidden: this.hidden,
       id: this.id,
       name: this.name,
       presentable: this.presentable,
       system: this.system,
       type: this.type,
-      help: this.help,
       ...this.options(),
     };
+    if (this.hasHelp()) json.help = this.help;
+    return sortedKeys(json);
   }
 }
 
@@ -179,27 +188,90 @@ export const noVia: Rule = (v) =>
     ? new ValidationError("validation_found_via", `The value cannot contain "_via_".`)
     : null;
 
-/** str converts option values loosely to strings (PocketBase's cast.ToString for scalars; "" otherwise). */
-export function str(v: unknown): string {
-  if (typeof v === "string") return v;
-  if (typeof v === "number") return Number.isFinite(v) ? String(v) : "";
-  if (typeof v === "boolean" || typeof v === "bigint") return String(v);
-  return "";
+/** FieldDecodeError is a field JSON whose option has the wrong JSON type (a formatting error, as in Go's decoder). */
+export class FieldDecodeError extends Error {}
+
+const maxInt64 = 2 ** 63;
+const readers = new WeakMap<object, FieldJSONReader>();
+
+/**
+ * FieldJSONReader reads a field's JSON the way Go's decoder fills PocketBase's field structs: keys match
+ * case-insensitively (a later key wins), `null` or a missing key leaves the default, and a value of the
+ * wrong JSON type throws FieldDecodeError.
+ */
+export class FieldJSONReader {
+  readonly #values = new Map<string, unknown>();
+
+  private constructor(json: Record<string, unknown>) {
+    for (const [k, v] of Object.entries(json)) this.#values.set(k.toLowerCase(), v);
+  }
+
+  /** of returns the (cached) reader of a field JSON object. */
+  static of(json: object): FieldJSONReader {
+    let r = readers.get(json);
+    if (!r) {
+      r = new FieldJSONReader(json as Record<string, unknown>);
+      readers.set(json, r);
+    }
+    return r;
+  }
+
+  #get(key: string): unknown {
+    return this.#values.get(key.toLowerCase()) ?? null;
+  }
+
+  str(key: string): string {
+    const v = this.#get(key);
+    if (v === null) return "";
+    if (typeof v !== "string") throw new FieldDecodeError(`${key} must be a string`);
+    return v;
+  }
+
+  bool(key: string): boolean {
+    const v = this.#get(key);
+    if (v === null) return false;
+    if (typeof v !== "boolean") throw new FieldDecodeError(`${key} must be a boolean`);
+    return v;
+  }
+
+  /** int reads an integer (Go's int/int64): a fraction or a value beyond 64 bits is an error. */
+  int(key: string): number {
+    const v = this.#get(key);
+    if (v === null) return 0;
+    if (typeof v !== "number" || !Number.isInteger(v) || Math.abs(v) >= maxInt64)
+      throw new FieldDecodeError(`${key} must be an integer`);
+    return v;
+  }
+
+  /** nullableFloat reads a number that may be unset (Go's *float64). */
+  nullableFloat(key: string): number | null {
+    const v = this.#get(key);
+    if (v === null) return null;
+    if (typeof v !== "number" || !Number.isFinite(v)) throw new FieldDecodeError(`${key} must be a number`);
+    return v;
+  }
+
+  /** strList reads a list of strings; a missing list stays null (Go's nil slice), a null item is "". */
+  strList(key: string): string[] | null {
+    const v = this.#get(key);
+    if (v === null) return null;
+    if (!Array.isArray(v)) throw new FieldDecodeError(`${key} must be an array`);
+    return v.map((item) => {
+      if (item === null) return "";
+      if (typeof item !== "string") throw new FieldDecodeError(`${key} must hold strings`);
+      return item;
+    });
+  }
+
+  /** raw returns the value as given (for options with their own decoding, such as dates). */
+  raw(key: string): unknown {
+    return this.#get(key);
+  }
 }
 
-/** num converts an option value to a finite number (0 otherwise). */
-export function num(v: unknown): number {
-  const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : 0;
-  return Number.isFinite(n) ? n : 0;
-}
-
-/** strList converts an option value to a list of strings. */
-export function strList(v: unknown): string[] {
-  if (Array.isArray(v)) return v.map(str).filter((s) => s !== "");
-  return [];
-}
-
-/** nullableStrList keeps PocketBase's `null` for unset domain lists in the JSON output. */
-export function nullableStrList(v: unknown): string[] | null {
-  return Array.isArray(v) ? strList(v) : null;
+/** sortedKeys returns a copy of an object with its keys in alphabetical order (how PocketBase emits fields). */
+export function sortedKeys<T extends Record<string, unknown>>(obj: T): T {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(obj).sort()) out[k] = obj[k];
+  return out as T;
 }

@@ -1,4 +1,4 @@
-import type { Field, FieldJSON } from "./field.ts";
+import { type Field, FieldDecodeError, type FieldJSON, FieldJSONReader } from "./field.ts";
 import { BoolField } from "./field-bool.ts";
 import { AutodateField, DateField } from "./field-date.ts";
 import { EditorField } from "./field-editor.ts";
@@ -34,15 +34,19 @@ export const fieldFactories: Readonly<Record<string, FieldFactory>> = {
 };
 
 /** UnknownFieldTypeError is thrown for a field JSON whose type is not one of fieldFactories. */
-export class UnknownFieldTypeError extends Error {
+export class UnknownFieldTypeError extends FieldDecodeError {
   constructor(readonly fieldType: string) {
     super(`unknown field type "${fieldType}"`);
   }
 }
 
-/** fieldFromJSON builds a field of the type named in the JSON. */
+/**
+ * fieldFromJSON builds a field of the type named in the JSON. An unknown type, or an option of the wrong
+ * JSON type, throws a FieldDecodeError (a formatting error for the API).
+ */
 export function fieldFromJSON(json: Partial<FieldJSON>): Field {
-  const factory = typeof json.type === "string" ? fieldFactories[json.type] : undefined;
-  if (!factory) throw new UnknownFieldTypeError(String(json.type ?? ""));
+  const type = FieldJSONReader.of(json).raw("type");
+  const factory = typeof type === "string" && Object.hasOwn(fieldFactories, type) ? fieldFactories[type] : undefined;
+  if (!factory) throw new UnknownFieldTypeError(String(type ?? ""));
   return factory(json);
 }

@@ -24,12 +24,11 @@ export async function syncRecordTable(tx: Queryable, next: Collection, old: Coll
   };
 
   if (!old || !(await hasTable(tx, old.name))) {
-    await tx.exec(
-      d.createTableSql(
-        next.name,
-        next.fields.map((f) => [f.name, d.columnType(f.columnKind())]),
-      ),
-    );
+    // columns in name order, as PocketBase creates them
+    const columns = next.fields
+      .map((f): [string, string] => [f.name, d.columnType(f.columnKind())])
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    await tx.exec(d.createTableSql(next.name, columns));
     await createIndexes(tx, next);
     return;
   }
@@ -51,7 +50,8 @@ export async function syncRecordTable(tx: Queryable, next: Collection, old: Coll
   }
 
   for (const oldField of old.fields) {
-    if (!next.fields.byId(oldField.id)) await tx.exec(d.dropColumnSql(next.name, oldField.name));
+    if (!next.fields.byId(oldField.id))
+      await execOrExplain(tx, d.dropColumnSql(next.name, oldField.name), `failed to drop column ${oldField.name}`);
   }
 
   // added and renamed columns go through temporary names so that names can be swapped between fields
@@ -60,11 +60,13 @@ export async function syncRecordTable(tx: Queryable, next: Collection, old: Coll
     const oldField = old.fields.byId(field.id);
     if (!oldField) {
       const temp = field.name + pseudorandomString(5);
-      await tx.exec(d.addColumnSql(next.name, temp, columnType(next, field.name)));
+      const add = d.addColumnSql(next.name, temp, columnType(next, field.name));
+      await execOrExplain(tx, add, `failed to add column ${field.name}`);
       toRename.push([temp, field.name]);
     } else if (oldField.name !== field.name) {
       const temp = field.name + pseudorandomString(5);
-      await tx.exec(d.renameColumnSql(next.name, oldField.name, temp));
+      const rename = d.renameColumnSql(next.name, oldField.name, temp);
+      await execOrExplain(tx, rename, `failed to rename column ${oldField.name}`);
       toRename.push([temp, field.name]);
     }
   }
@@ -72,6 +74,15 @@ export async function syncRecordTable(tx: Queryable, next: Collection, old: Coll
 
   await convertSingleMultiple(tx, next, old);
   if (indexesChanged) await createIndexes(tx, next);
+}
+
+/** execOrExplain runs a DDL statement, prefixing a failure with what was being done. */
+async function execOrExplain(tx: Queryable, statement: string, doing: string): Promise<void> {
+  try {
+    await tx.exec(statement);
+  } catch (err) {
+    throw new Error(`${doing} - ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
 }
 
 /** Fields switching between one value and a list get a new column with the values converted. */

@@ -37,7 +37,7 @@ export const initMigration: Migration = {
     await app.db.exec(
       `CREATE TABLE ${q("_collections")} (${q("id")} TEXT PRIMARY KEY NOT NULL, ${q("system")} BOOLEAN DEFAULT FALSE NOT NULL, ${q("type")} TEXT DEFAULT 'base' NOT NULL, ${q("name")} TEXT UNIQUE NOT NULL, ${q("fields")} JSON DEFAULT '[]' NOT NULL, ${q("indexes")} JSON DEFAULT '[]' NOT NULL, ${q("listRule")} TEXT DEFAULT NULL, ${q("viewRule")} TEXT DEFAULT NULL, ${q("createRule")} TEXT DEFAULT NULL, ${q("updateRule")} TEXT DEFAULT NULL, ${q("deleteRule")} TEXT DEFAULT NULL, ${q("options")} JSON DEFAULT '{}' NOT NULL, ${q("created")} TEXT DEFAULT '' NOT NULL, ${q("updated")} TEXT DEFAULT '' NOT NULL)`,
     );
-    await app.db.exec(`CREATE INDEX IF NOT EXISTS idx__collections_type ON ${q("_collections")} (${q("type")})`);
+    await app.db.exec(`CREATE INDEX IF NOT EXISTS idx__collections_type on ${q("_collections")} (${q("type")})`);
     await app.reloadCachedCollections();
 
     await app.saveCollection(

@@ -1,8 +1,7 @@
 import packageJson from "../package.json" with { type: "json" };
 import { runCli } from "./cmd/cli.ts";
-import { createApp } from "./core/base-app.ts";
-import { SqliteDriver } from "./db/sqlite/driver.ts";
-import { systemMigrations } from "./migrations/index.ts";
+
+const stopSignals = ["SIGINT", "SIGTERM"] as const;
 
 /** The executable: build an app on SQLite for the chosen data directory and run the command line. */
 const code = await runCli(process.argv.slice(2), {
@@ -11,17 +10,25 @@ const code = await runCli(process.argv.slice(2), {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
   },
-  makeApp: (dir, dev) =>
-    createApp({
+  // loaded on demand: `--help`, `--version` and usage errors answer without loading the app
+  makeApp: async (dir, dev) => {
+    const [{ createApp }, { SqliteDriver }, { systemMigrations }] = await Promise.all([
+      import("./core/base-app.ts"),
+      import("./db/sqlite/driver.ts"),
+      import("./migrations/index.ts"),
+    ]);
+    return createApp({
       dataDir: dir,
       isDev: dev,
       openDatabase: (path) => new SqliteDriver(path),
       migrations: systemMigrations,
-    }),
-  stopSignal: () =>
-    new Promise((resolve) => {
-      process.once("SIGINT", () => resolve("SIGINT"));
-      process.once("SIGTERM", () => resolve("SIGTERM"));
-    }),
+    });
+  },
+  onStopSignal: (listener) => {
+    for (const s of stopSignals) process.on(s, listener);
+    return () => {
+      for (const s of stopSignals) process.off(s, listener);
+    };
+  },
 });
 process.exit(code);

@@ -3,37 +3,70 @@ import { newRouter } from "../apis/base.ts";
 import type { App } from "../core/app.ts";
 import type { BaseApp } from "../core/base-app.ts";
 import { ServeEvent } from "../core/events.ts";
+import { displayUrl, parseListen } from "./listen-address.ts";
 
 export interface ServeOptions {
-  /** host:port to listen on. */
+  /** host:port to listen on (port 0 picks a free one). */
   http: string;
   origins: readonly string[];
   /** Largest request body the server reads (larger ones are refused with 413). */
   maxRequestBodySize?: number;
 }
 
+export interface StopOptions {
+  /** How long in-flight requests may run on before their connections are closed (default 5 s). */
+  graceMs?: number;
+  /** Settles when the wait must be cut short (e.g. a second Ctrl+C). */
+  abort?: Promise<unknown>;
+}
+
+export interface StopResult {
+  /** Requests still running when their connections were closed (0 when every request finished). */
+  interrupted: number;
+}
+
 export interface RunningServer {
   server: Server<undefined>;
   url: string;
-  /** stop stops accepting connections, lets in-flight requests finish, then closes the app. */
-  stop(): Promise<void>;
+  /**
+   * stop terminates the app: the server stops accepting connections, in-flight requests get `graceMs` to
+   * finish, then the databases close. Calling `app.terminate()` directly stops the server the same way.
+   */
+  stop(options?: StopOptions): Promise<StopResult>;
 }
 
-/** parseListen splits "host:port" (a bare ":port" listens on every interface). */
-export function parseListen(addr: string): { hostname: string; port: number } {
-  const i = addr.lastIndexOf(":");
-  const host = i >= 0 ? addr.slice(0, i) : addr;
-  const port = Number(i >= 0 ? addr.slice(i + 1) : "8090");
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`invalid --http address ${JSON.stringify(addr)}`);
-  return { hostname: host.replace(/^\[|\]$/g, "") || "0.0.0.0", port };
+export const defaultShutdownGraceMs = 5000;
+
+/** The onTerminate handler that stops the HTTP server before the databases close. */
+export const gracefulShutdownHandlerId = "satchelGracefulShutdown";
+
+/**
+ * drain stops accepting connections and waits for in-flight requests, up to the grace period or the
+ * abort signal; then it closes the connections still open and returns how many requests were cut off.
+ */
+async function drain(server: Server<undefined>, options: StopOptions): Promise<number> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const graceOver = new Promise<"cut">((resolve) => {
+    timer = setTimeout(() => resolve("cut"), options.graceMs ?? defaultShutdownGraceMs);
+  });
+  const drained = server.stop(false).then(() => "drained" as const);
+  const aborted = options.abort?.then(
+    () => "cut" as const,
+    () => "cut" as const,
+  );
+  const outcome = await Promise.race([drained, graceOver, ...(aborted ? [aborted] : [])]);
+  clearTimeout(timer);
+  if (outcome === "drained") return 0;
+  const interrupted = server.pendingRequests;
+  await server.stop(true);
+  return interrupted;
 }
 
 /** serve bootstraps the app, fires onServe and starts the HTTP server. */
 export async function serve(app: BaseApp & App, options: ServeOptions): Promise<RunningServer> {
+  const { hostname, port } = parseListen(options.http);
   if (!app.isBootstrapped()) await app.bootstrap();
   const router = newRouter(app, { origins: options.origins });
-  const { hostname, port } = parseListen(options.http);
   let server: Server<undefined> | undefined;
   await app.hooks.get("onServe").trigger(new ServeEvent(app, router, options.http), async () => {
     server = Bun.serve({
@@ -46,13 +79,26 @@ export async function serve(app: BaseApp & App, options: ServeOptions): Promise<
   });
   if (!server) throw new Error("an onServe handler stopped the server from starting");
   const running = server;
-  const shownHost = hostname === "0.0.0.0" || hostname === "::" ? "127.0.0.1" : hostname;
+
+  let stopOptions: StopOptions = {};
+  let drained: Promise<number> | undefined;
+  app.onTerminate().bind({
+    id: gracefulShutdownHandlerId,
+    priority: -9999,
+    func: async (e) => {
+      drained ??= drain(running, stopOptions);
+      await drained;
+      await e.next();
+    },
+  });
+
   return {
     server: running,
-    url: `http://${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${running.port}`,
-    async stop() {
-      await running.stop(false);
+    url: displayUrl(hostname, running.port ?? port),
+    async stop(opts = {}) {
+      stopOptions = opts;
       await app.terminate();
+      return { interrupted: await (drained ?? Promise.resolve(0)) };
     },
   };
 }

@@ -1,0 +1,111 @@
+import type { App } from "../core/app.ts";
+import type { BaseApp } from "../core/base-app.ts";
+import { type Command, CommandError, type CommandInput, UsageError } from "./command.ts";
+import { parseListen } from "./listen-address.ts";
+import type { RunningServer } from "./serve.ts";
+
+export interface ServeCommandDeps {
+  /** Builds the (not yet bootstrapped) app of the command's data directory. */
+  makeApp(input: CommandInput): Promise<BaseApp & App>;
+  /** Calls listener on every stop request until the returned function is called. */
+  onStopSignal(listener: (signal: string) => void): () => void;
+}
+
+/** How long in-flight requests may run on after the first stop signal. */
+const shutdownGraceMs = 5000;
+/** After the grace period, the databases get this long to close before the command gives up. */
+const closeDeadlineMs = 10_000;
+
+/** timestamp formats a date like Go's standard logger (PocketBase's banner): `2006/01/02 15:04:05`. */
+function timestamp(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}/${p(d.getMonth() + 1)}/${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+/**
+ * stopRequests listens for stop signals from now on: `first` settles with the first one, `again` with the
+ * next (which cuts the graceful wait short).
+ */
+function stopRequests(deps: ServeCommandDeps) {
+  const first = Promise.withResolvers<string>();
+  const again = Promise.withResolvers<string>();
+  let received = 0;
+  const unsubscribe = deps.onStopSignal((signal) => {
+    received++;
+    (received === 1 ? first : again).resolve(signal);
+  });
+  return { first: first.promise, again: again.promise, unsubscribe };
+}
+
+/** stopWithin stops the server, failing when it takes longer than the grace period plus the close deadline. */
+async function stopWithin(running: RunningServer, abort: Promise<unknown>): Promise<number> {
+  let deadline: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    deadline = setTimeout(
+      () => reject(new CommandError("the server did not shut down in time")),
+      shutdownGraceMs + closeDeadlineMs,
+    );
+  });
+  try {
+    const { interrupted } = await Promise.race([running.stop({ graceMs: shutdownGraceMs, abort }), timedOut]);
+    return interrupted;
+  } finally {
+    clearTimeout(deadline);
+  }
+}
+
+/** serveCommand is `satchel serve`: it runs until SIGINT/SIGTERM, then shuts down gracefully. */
+export function serveCommand(deps: ServeCommandDeps): Command {
+  return {
+    name: "serve",
+    summary: "Starts the web server (default to 127.0.0.1:8090 if no --http is set)",
+    flags: [
+      { name: "http", kind: "string", default: "127.0.0.1:8090", usage: "TCP address to listen for the HTTP server" },
+      {
+        name: "origins",
+        kind: "list",
+        default: "*",
+        usage: "CORS allowed domain origins list (comma separated or repeated)",
+      },
+    ],
+    async run(input) {
+      const { args, flags, io } = input;
+      if (args.length > 0) {
+        throw new UsageError(
+          `unexpected argument ${JSON.stringify(args[0])}: serving domains with automatic TLS certificates is not supported; put a TLS-terminating proxy in front of Satchel`,
+        );
+      }
+      const http = flags.string("http");
+      try {
+        parseListen(http);
+      } catch (err) {
+        throw new UsageError(err instanceof Error ? err.message : String(err));
+      }
+
+      // listen from the start, so a signal during startup stops the server as soon as it is up
+      const stop = stopRequests(deps);
+      try {
+        // loaded here so that help and usage errors answer without loading the server
+        const { serve } = await import("./serve.ts");
+        const app = await deps.makeApp(input);
+        let running: RunningServer;
+        try {
+          running = await serve(app, { http, origins: flags.list("origins") });
+        } catch (err) {
+          await app.terminate().catch(() => {});
+          throw new CommandError(`failed to start the server: ${err instanceof Error ? err.message : String(err)}`);
+        }
+        io.out(`${timestamp(new Date())} Server started at ${running.url}\n└─ REST API:  ${running.url}/api/\n`);
+
+        const signal = await stop.first;
+        io.out(`Received ${signal}, shutting down (a second signal stops without waiting for requests)...\n`);
+        const interrupted = await stopWithin(running, stop.again);
+        if (interrupted > 0) io.err(`Closed the connections of ${interrupted} unfinished request(s).\n`);
+        io.out("Server stopped.\n");
+        return 0;
+      } finally {
+        stop.unsubscribe();
+      }
+    },
+  };
+}

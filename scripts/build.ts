@@ -1,0 +1,55 @@
+/**
+ * npm run build: compiles src/main.ts with the Bun runtime into dist/satchel, one executable that runs on a
+ * machine with neither Bun nor Node. `--outfile=<path>` writes it elsewhere (the tests build into a temporary
+ * directory). The build fails loudly: on a compiler error, or when the result does not run `--version`.
+ */
+import { mkdir, rm, stat } from "node:fs/promises";
+import { dirname, join, relative, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import packageJson from "../package.json" with { type: "json" };
+
+const root = resolve(import.meta.dir, "..");
+const entry = join(root, "src", "main.ts");
+
+function fail(message: string): never {
+  process.stderr.write(`\n✖ build failed: ${message}\n`);
+  process.exit(1);
+}
+
+const { values } = parseArgs({
+  args: process.argv.slice(2),
+  options: { outfile: { type: "string", default: join(root, "dist", "satchel") } },
+  strict: true,
+});
+const outfile = resolve(values.outfile);
+
+await mkdir(dirname(outfile), { recursive: true });
+// a failed build must not leave the previous executable behind looking fresh
+await rm(outfile, { force: true });
+
+const started = performance.now();
+const build = Bun.spawnSync([process.execPath, "build", "--compile", entry, "--outfile", outfile], {
+  cwd: root,
+  stdout: "inherit",
+  stderr: "inherit",
+});
+if (build.exitCode !== 0) fail(`bun build --compile exited with ${build.exitCode ?? build.signalCode}`);
+
+const size = await stat(outfile).then(
+  (s) => s.size,
+  () => fail(`${outfile} was not written`),
+);
+
+const check = Bun.spawnSync([outfile, "--version"], { stdout: "pipe", stderr: "pipe" });
+const expected = `satchel version ${packageJson.version}`;
+const printed = check.stdout.toString().trim();
+if (check.exitCode !== 0 || printed !== expected) {
+  fail(
+    `${outfile} --version printed ${JSON.stringify(printed)} (exit ${check.exitCode}), expected "${expected}"\n${check.stderr}`,
+  );
+}
+
+const mib = (size / (1024 * 1024)).toFixed(1);
+const seconds = ((performance.now() - started) / 1000).toFixed(1);
+const shown = relative(process.cwd(), outfile);
+process.stdout.write(`✔ built ${shown.startsWith("..") ? outfile : shown} (${mib} MiB) in ${seconds}s\n`);

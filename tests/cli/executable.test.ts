@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { existsSync } from "node:fs";
+import { chmod, copyFile, mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import PocketBase from "pocketbase";
+import packageJson from "../../package.json" with { type: "json" };
+import { repoRoot, runSatchel, ServeProcess } from "./process.ts";
+
+/**
+ * The single-file executable: `npm run build`'s script compiles it once, then it runs alone in an empty
+ * directory with a PATH that holds neither bun nor node.
+ */
+
+setDefaultTimeout(30_000);
+
+let tmp: string;
+let runDir: string;
+let exe: string;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), "satchel-exe-"));
+  const built = join(tmp, "build", "satchel");
+  const build = await runSatchel([join(repoRoot, "scripts", "build.ts"), `--outfile=${built}`], {
+    cmd: [process.execPath],
+    timeoutMs: 120_000,
+  });
+  if (build.code !== 0) throw new Error(`the build failed:\n${build.stdout}\n${build.stderr}`);
+
+  runDir = join(tmp, "run");
+  await mkdir(runDir);
+  exe = join(runDir, "satchel");
+  await copyFile(built, exe);
+  await chmod(exe, 0o755);
+
+  const emptyBin = join(tmp, "empty-bin");
+  await mkdir(emptyBin);
+  env = { PATH: emptyBin, HOME: runDir };
+}, 120_000);
+
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+test("the environment really lacks bun and node, and the executable is alone in its directory", async () => {
+  expect(Bun.which("bun", { PATH: env.PATH })).toBeNull();
+  expect(Bun.which("node", { PATH: env.PATH })).toBeNull();
+  expect(await readdir(runDir)).toEqual(["satchel"]);
+});
+
+test("the executable creates a superuser, serves the API and stops cleanly", async () => {
+  const run = { cmd: [exe], cwd: runDir, env };
+  expect(await runSatchel(["--version"], run)).toEqual({
+    code: 0,
+    stdout: `satchel version ${packageJson.version}\n`,
+    stderr: "",
+  });
+  const upsert = await runSatchel(["superuser", "upsert", "root@example.com", "S3cret-pass-123"], run);
+  expect(upsert).toEqual({ code: 0, stdout: 'Successfully saved superuser "root@example.com"!\n', stderr: "" });
+
+  const server = await ServeProcess.start("satchel_data", run);
+  try {
+    const health = await fetch(`${server.url}/api/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ message: "API is healthy.", code: 200, data: {} });
+
+    const pb = new PocketBase(server.url);
+    await pb.collection("_superusers").authWithPassword("root@example.com", "S3cret-pass-123");
+    await pb.collections.create({ name: "notes", type: "base", fields: [{ name: "title", type: "text" }] });
+    const created = await pb.collection("notes").create({ title: "from the single file" });
+    const read = await pb.collection("notes").getOne(created.id);
+    expect(read).toMatchObject({ id: created.id, collectionName: "notes", title: "from the single file" });
+  } finally {
+    server.signal("SIGTERM");
+  }
+  expect(await server.exit(10_000)).toBe(0);
+  expect(server.stdout.text).toContain("Server stopped.");
+  expect(server.stderr.text).toBe("");
+
+  // the data directory sits beside the executable, closed cleanly (no write-ahead log left behind)
+  expect((await readdir(runDir)).sort()).toEqual(["satchel", "satchel_data"]);
+  const data = join(runDir, "satchel_data");
+  for (const f of ["data.db", "auxiliary.db"]) expect(existsSync(join(data, f))).toBe(true);
+  expect(existsSync(join(data, "data.db-wal"))).toBe(false);
+});

@@ -1,4 +1,5 @@
 import { randomString } from "../tools/security/random.ts";
+import { isPlainObject } from "../tools/types/merge.ts";
 import {
   defaultAuthAlertTemplate,
   defaultConfirmEmailChangeTemplate,
@@ -83,13 +84,71 @@ export function defaultAuthOptions(): AuthOptions {
   };
 }
 
-/** publicAuthOptions is the options JSON for clients: secrets left out. */
+/** The OAuth2 providers PocketBase knows, by the name a provider config uses. */
+export const oauth2ProviderNames: readonly string[] = [
+  "apple",
+  "bitbucket",
+  "box",
+  "discord",
+  "facebook",
+  "gitea",
+  "gitee",
+  "github",
+  "gitlab",
+  "google",
+  "instagram2",
+  "kakao",
+  "lark",
+  "linear",
+  "livechat",
+  "mailcow",
+  "microsoft",
+  "monday",
+  "notion",
+  "oidc",
+  "oidc2",
+  "oidc3",
+  "patreon",
+  "planningcenter",
+  "spotify",
+  "strava",
+  "trakt",
+  "twitch",
+  "twitter",
+  "vk",
+  "wakatime",
+  "yandex",
+];
+
+/** defaultOAuth2Provider is a provider config with every key at its zero value. */
+export function defaultOAuth2Provider(): OAuth2ProviderConfig {
+  return {
+    pkce: null,
+    name: "",
+    clientId: "",
+    clientSecret: "",
+    authURL: "",
+    tokenURL: "",
+    userInfoURL: "",
+    displayName: "",
+    extra: null,
+  };
+}
+
+/** normalizeAuthOptions gives every provider config all of its keys (stored configs may lack some). */
+export function normalizeAuthOptions(o: AuthOptions): AuthOptions {
+  const providers: unknown[] = Array.isArray(o.oauth2.providers) ? o.oauth2.providers : [];
+  o.oauth2.providers = providers.map((p) => ({ ...defaultOAuth2Provider(), ...(isPlainObject(p) ? p : {}) }));
+  return o;
+}
+
+/** publicAuthOptions is the options JSON for clients: token secrets and provider client secrets left out. */
 export function publicAuthOptions(o: AuthOptions): Record<string, unknown> {
   const out: Record<string, unknown> = structuredClone(o) as unknown as Record<string, unknown>;
   for (const t of tokenTypes) out[t] = { duration: o[t].duration };
   out.oauth2 = {
     ...o.oauth2,
-    providers: o.oauth2.providers.map((p) => ({ ...p, clientSecret: "" })),
+    providers: o.oauth2.providers.map(({ clientSecret: _, ...rest }) => rest),
   };
   return out;
 }

@@ -1,7 +1,13 @@
 import { buildIndex, findSingleColumnUniqueIndex, parseIndex } from "../db/index-sql.ts";
 import { pseudorandomString } from "../tools/security/random.ts";
 import { isPlainObject, type JsonObject, mergeJson } from "../tools/types/merge.ts";
-import { type AuthOptions, defaultAuthOptions, publicAuthOptions, tokenTypes } from "./collection-auth-options.ts";
+import {
+  type AuthOptions,
+  defaultAuthOptions,
+  defaultOAuth2Provider,
+  normalizeAuthOptions,
+  publicAuthOptions,
+} from "./collection-auth-options.ts";
 import type { Field, FieldJSON } from "./field.ts";
 import { BoolField } from "./field-bool.ts";
 import { EmailField } from "./field-email.ts";
@@ -83,7 +89,7 @@ export class Collection {
     c.updated = row.updated;
     const options = parseJsonObject(row.options);
     if (c.type === "view") c.viewQuery = typeof options.viewQuery === "string" ? options.viewQuery : "";
-    if (c.type === "auth") c.auth = mergeJson(defaultAuthOptions(), options);
+    if (c.type === "auth") c.auth = normalizeAuthOptions(mergeJson(defaultAuthOptions(), options));
     c.#isNew = false;
     return c;
   }
@@ -134,24 +140,17 @@ export class Collection {
     for (const key of Object.keys(this.auth)) if (key in json) patch[key] = json[key];
     if ("authRule" in json) patch.authRule = ruleValue(json.authRule);
     if ("manageRule" in json) patch.manageRule = ruleValue(json.manageRule);
-    for (const t of tokenTypes) {
-      // an empty or missing secret keeps the stored one
-      const p = patch[t];
-      if (isPlainObject(p) && (p.secret === "" || p.secret === undefined))
-        patch[t] = { ...p, secret: this.auth[t].secret };
-    }
     const oauth2 = patch.oauth2;
     if (isPlainObject(oauth2) && Array.isArray(oauth2.providers)) {
+      // Go decodes a list into the stored one item by item: an item merges over the provider at its
+      // index, so an omitted clientSecret stays (an empty one replaces it, and fails validation)
+      const stored = this.auth.oauth2.providers;
       patch.oauth2 = {
         ...oauth2,
-        providers: oauth2.providers.map((p) => {
-          const prov = isPlainObject(p) ? p : {};
-          const stored = this.auth.oauth2.providers.find((s) => s.name === prov.name);
-          return prov.clientSecret || !stored ? prov : { ...prov, clientSecret: stored.clientSecret };
-        }),
+        providers: oauth2.providers.map((p, i) => mergeJson(stored[i] ?? defaultOAuth2Provider(), p)),
       };
     }
-    this.auth = mergeJson(this.auth, patch);
+    this.auth = normalizeAuthOptions(mergeJson(this.auth, patch));
   }
 
   /** toJSON is the collection as the API shows it (without secrets unless asked for). */

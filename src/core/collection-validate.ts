@@ -1,5 +1,6 @@
 import { buildIndex, findSingleColumnUniqueIndex, isValidIndex, parseIndex } from "../db/index-sql.ts";
 import { sql } from "../db/sql.ts";
+import { buildFilter } from "../tools/search/filter-sql.ts";
 import {
   each,
   inList,
@@ -16,7 +17,7 @@ import {
   when,
 } from "../tools/validation/validation.ts";
 import type { App } from "./app.ts";
-import { tokenTypes } from "./collection-auth-options.ts";
+import { oauth2ProviderNames, tokenTypes } from "./collection-auth-options.ts";
 import { Collection, collectionTypes, ruleNames } from "./collection-model.ts";
 import { collectionsTable } from "./collection-query.ts";
 import { hasTable } from "./collection-record-table-sync.ts";
@@ -26,6 +27,7 @@ import { EmailField } from "./field-email.ts";
 import { PasswordField } from "./field-password.ts";
 import { TextField } from "./field-text.ts";
 import { FieldsList } from "./fields-list.ts";
+import { RecordFieldResolver } from "./record-field-resolver.ts";
 import { checkViewQuery, createViewFields, ViewQueryError } from "./view.ts";
 
 const namePattern = /^\w+$/;
@@ -92,6 +94,7 @@ export async function validateCollection(app: App, next: Collection, stored: Col
     },
   );
   errs.set("fields", checkFields(app, next, original, isNew));
+  const ruleSyntax = checkRule(app, next);
   for (const r of ruleNames) {
     const viewWrite = next.type === "view" && r !== "listRule" && r !== "viewRule";
     errs.set(
@@ -99,13 +102,14 @@ export async function validateCollection(app: App, next: Collection, stored: Col
       validate(
         next[r],
         (v) => (viewWrite && v !== null ? new ValidationError("validation_nil", "must be blank") : null),
+        ruleSyntax,
         systemRuleUnchanged(original, isNew, original[r]),
       ),
     );
   }
   const optionErrs =
     next.type === "auth"
-      ? validateAuthOptions(next, original, isNew)
+      ? validateAuthOptions(app, next, original, isNew)
       : next.type === "view"
         ? await validateViewOptions(app, next)
         : null;
@@ -149,6 +153,20 @@ async function uniqueName(app: App, next: Collection, original: Collection): Pro
         "The name shouldn't match with an existing internal table.",
       );
     return null;
+  };
+}
+
+/** checkRule compiles a rule against the collection (hidden fields allowed): a rule that can't run is refused. */
+function checkRule(app: App, c: Collection): Rule {
+  return (v) => {
+    if (typeof v !== "string" || v === "") return null;
+    try {
+      buildFilter(v, new RecordFieldResolver(app, c, null, { allowHiddenFields: true }));
+      return null;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      return new ValidationError("validation_invalid_rule", `Invalid rule. Raw error: ${message}`);
+    }
   };
 }
 
@@ -385,13 +403,14 @@ async function validateViewOptions(app: App, c: Collection): Promise<ValidationE
   return validateObject({ viewQuery: c.viewQuery }, { viewQuery: [required, () => queryErr] });
 }
 
-function validateAuthOptions(c: Collection, original: Collection, isNew: boolean): ValidationErrors {
+function validateAuthOptions(app: App, c: Collection, original: Collection, isNew: boolean): ValidationErrors {
   const o = c.auth;
   const errs = new ValidationErrors();
-  errs.set("authRule", systemRuleUnchanged(original, isNew, original.auth.authRule)(o.authRule));
+  const ruleSyntax = checkRule(app, c);
+  errs.set("authRule", validate(o.authRule, ruleSyntax, systemRuleUnchanged(original, isNew, original.auth.authRule)));
   errs.set(
     "manageRule",
-    validate(o.manageRule, nilOrNotEmpty, systemRuleUnchanged(original, isNew, original.auth.manageRule)),
+    validate(o.manageRule, nilOrNotEmpty, ruleSyntax, systemRuleUnchanged(original, isNew, original.auth.manageRule)),
   );
   errs.set("authAlert", validateObject(o.authAlert, { emailTemplate: [templateRule] }));
   const pa = validateObject(o.passwordAuth, { identityFields: o.passwordAuth.enabled ? [required] : [] });
@@ -427,6 +446,13 @@ function validateAuthOptions(c: Collection, original: Collection, isNew: boolean
       }),
     );
     return errs;
+  }
+  if (o.mfa.enabled && o.mfa.rule !== "") {
+    const ruleErr = validate(o.mfa.rule, ruleSyntax, systemRuleUnchanged(original, isNew, original.auth.mfa.rule));
+    if (ruleErr) {
+      errs.set("mfa", new ValidationErrors({ rule: ruleErr }));
+      return errs;
+    }
   }
   if (o.passwordAuth.enabled) {
     for (const name of o.passwordAuth.identityFields) {
@@ -473,9 +499,31 @@ const templateRule: Rule = (v) => {
   return errs.isEmpty ? null : errs;
 };
 
+const knownProvider: Rule = (v) =>
+  typeof v === "string" && v !== "" && !oauth2ProviderNames.includes(v)
+    ? new ValidationError("validation_missing_provider", "Invalid or missing provider with name {{.name}}.", {
+        name: v,
+      })
+    : null;
+
+/** isUrl accepts what govalidator's IsURL does for provider endpoints: a host, with or without a scheme. */
+const isUrl: Rule = (v) => {
+  if (typeof v !== "string" || v === "") return null;
+  const withScheme = v.includes("://") ? v : `http://${v}`;
+  const ok = URL.canParse(withScheme) && new URL(withScheme).hostname !== "" && !/\s/.test(v);
+  return ok ? null : new ValidationError("validation_is_url", "must be a valid URL");
+};
+
 const providerRule: Rule = (v) => {
   const p = (v ?? {}) as Record<string, unknown>;
-  const errs = validateObject(p, { name: [required], clientId: [required], clientSecret: [required] });
+  const errs = validateObject(p, {
+    name: [required, knownProvider],
+    clientId: [required],
+    clientSecret: [required],
+    authURL: [isUrl],
+    tokenURL: [isUrl],
+    userInfoURL: [isUrl],
+  });
   return errs.isEmpty ? null : errs;
 };
 

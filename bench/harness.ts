@@ -1,0 +1,108 @@
+import { cpSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { LoadRequest, LoadResult, LoadSpec } from "./load.ts";
+import { collectionName, createBodies } from "./schema.ts";
+import { canPin, type RunningBenchServer, type ServerKind, startServer } from "./servers.ts";
+
+export const workloadNames = ["list", "view", "create"] as const;
+export type WorkloadName = (typeof workloadNames)[number];
+
+export interface Workload {
+  name: WorkloadName;
+  title: string;
+  requests: LoadRequest[];
+}
+
+const records = `/api/collections/${collectionName}/records`;
+
+/** workloads are the three benchmark requests; `ids` are the seeded records (view cycles through 1,000 of them). */
+export function workloads(ids: readonly string[]): Workload[] {
+  const step = Math.max(1, Math.floor(ids.length / 1000));
+  const viewIds = ids.filter((_, i) => i % step === 0);
+  return [
+    {
+      name: "list",
+      title: "list 30, sort=-num, with total",
+      requests: [{ method: "GET", path: `${records}?perPage=30&sort=-num` }],
+    },
+    {
+      name: "view",
+      title: "view one by id",
+      requests: viewIds.map((id) => ({ method: "GET", path: `${records}/${id}` })),
+    },
+    {
+      name: "create",
+      title: "create one (JSON)",
+      requests: createBodies().map((body) => ({ method: "POST", path: records, body })),
+    },
+  ];
+}
+
+/** parseWorkloadList reads a comma-separated list of workload names. */
+export function parseWorkloadList(text: string): WorkloadName[] {
+  const names = text.split(",").map((s) => s.trim());
+  for (const n of names) {
+    if (!(workloadNames as readonly string[]).includes(n)) throw new Error(`unknown workload ${JSON.stringify(n)}`);
+  }
+  return names as WorkloadName[];
+}
+
+/** The CPUs of the server and of the load generator: one each on a machine with two or more. */
+export const cpus = canPin() ? { server: "1", load: "0" } : { server: null, load: null };
+
+const loadScript = resolve(import.meta.dir, "load.ts");
+
+/** runLoadProcess runs the load generator in its own process (pinned to its CPU) and returns its result. */
+export async function runLoadProcess(spec: LoadSpec, workDir: string): Promise<LoadResult> {
+  const specPath = join(workDir, "load-spec.json");
+  await Bun.write(specPath, JSON.stringify(spec));
+  const cmd = [process.execPath, loadScript, specPath];
+  const proc = Bun.spawn(cpus.load === null ? cmd : ["taskset", "-c", cpus.load, ...cmd], {
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  if (code !== 0) throw new Error(`load generator failed (${code}):\n${err}`);
+  return JSON.parse(out) as LoadResult;
+}
+
+let sessions = 0;
+
+/**
+ * withServer runs fn against a fresh server of the given kind, on its own copy of the template data
+ * directory, pinned to the server CPU; the server is stopped and its copy removed afterwards.
+ */
+export async function withServer<T>(
+  kind: ServerKind,
+  template: string,
+  workDir: string,
+  fn: (server: RunningBenchServer) => Promise<T>,
+  bunArgs: string[] = [],
+): Promise<T> {
+  const dir = join(workDir, `data-${sessions++}-${kind}`);
+  cpSync(template, dir, { recursive: true });
+  try {
+    const server = await startServer(kind, dir, { cpus: cpus.server, bunArgs });
+    try {
+      return await fn(server);
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
+}
+
+export const log = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};

@@ -1,0 +1,83 @@
+/**
+ * Where a server spends its time on each workload: runs it under `bun --cpu-prof` with the same load as
+ * the benchmark, then prints the hottest functions in microseconds per request.
+ *
+ *   bun bench/profile.ts [--servers=satchel,ceiling] [--workloads=list,view,create] [--seconds=5]
+ *                        [--interval=200] [--top=25] [--keep=<dir for the .cpuprofile files>]
+ */
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { type CpuProfile, formatSummary, summarizeProfile } from "./cpu-profile.ts";
+import { log, parseWorkloadList, runLoadProcess, withServer, workloadNames, workloads } from "./harness.ts";
+import { seedDataDir } from "./seed.ts";
+import type { ServerKind } from "./servers.ts";
+
+const { values: opts } = parseArgs({
+  options: {
+    servers: { type: "string", default: "satchel,ceiling" },
+    workloads: { type: "string", default: workloadNames.join(",") },
+    seconds: { type: "string", default: "5" },
+    warmup: { type: "string", default: "1" },
+    connections: { type: "string", default: "16" },
+    interval: { type: "string", default: "200" },
+    top: { type: "string", default: "25" },
+    keep: { type: "string" },
+  },
+});
+const servers = opts.servers.split(",").map((s) => s.trim()) as ServerKind[];
+for (const s of servers) if (s !== "satchel" && s !== "ceiling") throw new Error(`unknown server ${s}`);
+const chosen = parseWorkloadList(opts.workloads);
+const root = resolve(import.meta.dir, "..");
+
+const work = mkdtempSync(join(tmpdir(), "satchel-profile-"));
+try {
+  const profiles = opts.keep ? resolve(opts.keep) : join(work, "profiles");
+  mkdirSync(profiles, { recursive: true });
+  const template = join(work, "template");
+  const ids = await seedDataDir(template);
+  for (const w of workloads(ids).filter((x) => chosen.includes(x.name))) {
+    for (const kind of servers) {
+      const name = `${kind}-${w.name}.cpuprofile`;
+      rmSync(join(profiles, name), { force: true });
+      const bunArgs = [
+        "--cpu-prof",
+        `--cpu-prof-dir=${profiles}`,
+        `--cpu-prof-name=${name}`,
+        `--cpu-prof-interval=${opts.interval}`,
+      ];
+      const res = await withServer(
+        kind,
+        template,
+        work,
+        (server) =>
+          runLoadProcess(
+            {
+              host: server.host,
+              port: server.port,
+              requests: w.requests,
+              connections: Number(opts.connections),
+              warmupSeconds: Number(opts.warmup),
+              seconds: Number(opts.seconds),
+              expectStatus: 200,
+              serverPid: server.pid,
+            },
+            work,
+          ),
+        bunArgs,
+      );
+      if (!readdirSync(profiles).includes(name)) throw new Error(`${kind} wrote no profile`);
+      const profile = (await Bun.file(join(profiles, name)).json()) as CpuProfile;
+      const summary = summarizeProfile(profile, res.completed, root);
+      const cpuUs = res.serverCpuSeconds === undefined ? "?" : ((res.serverCpuSeconds * 1e6) / res.requests).toFixed(1);
+      process.stdout.write(
+        `\n== ${kind} ${w.name}: ${res.rps.toFixed(0)} req/s under the profiler, ${cpuUs} µs of process CPU per request\n` +
+          `${formatSummary(summary, Number(opts.top))}\n`,
+      );
+    }
+  }
+  if (opts.keep) log(`profiles kept in ${profiles}`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,82 @@
+import { resolve } from "node:path";
+
+export type ServerKind = "satchel" | "ceiling";
+
+export interface RunningBenchServer {
+  kind: ServerKind;
+  url: string;
+  host: string;
+  port: number;
+  pid: number;
+  /** stop sends SIGTERM and waits for the process to exit (a CPU profile is written on exit). */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Pin the server to these CPUs with taskset (e.g. "1"); unpinned when null. */
+  cpus: string | null;
+  /** Extra arguments for bun itself, before the script (e.g. `--cpu-prof`). */
+  bunArgs?: string[];
+}
+
+const root = resolve(import.meta.dir, "..");
+
+/** commandFor is the command line of a server on a data directory, listening on a free loopback port. */
+function commandFor(kind: ServerKind, dir: string, bunArgs: string[]): string[] {
+  const bun = process.execPath;
+  if (kind === "satchel")
+    return [bun, ...bunArgs, resolve(root, "src/main.ts"), "serve", "--http=127.0.0.1:0", `--dir=${dir}`];
+  return [bun, ...bunArgs, resolve(root, "bench/ceiling.ts"), "--http=127.0.0.1:0", `--dir=${dir}`];
+}
+
+/** startServer runs a server in its own process and resolves once it prints the address it listens on. */
+export async function startServer(kind: ServerKind, dir: string, options: StartOptions): Promise<RunningBenchServer> {
+  const cmd = commandFor(kind, dir, options.bunArgs ?? []);
+  const proc = Bun.spawn(options.cpus === null ? cmd : ["taskset", "-c", options.cpus, ...cmd], {
+    cwd: root,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const reader = proc.stdout.getReader();
+  const decoder = new TextDecoder();
+  let seen = "";
+  let url: string | null = null;
+  const timeout = setTimeout(() => proc.kill(), 15_000);
+  while (url === null) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    seen += decoder.decode(value, { stream: true });
+    url = /(?:Server started at|Ceiling listening at) (http:\/\/[^\s]+)/.exec(seen)?.[1] ?? null;
+  }
+  clearTimeout(timeout);
+  if (url === null) {
+    const stderr = await new Response(proc.stderr).text();
+    throw new Error(`${kind} did not start:\n${seen}${stderr}`);
+  }
+  // keep draining stdout so the server never blocks on a full pipe
+  void (async () => {
+    while (!(await reader.read()).done) {}
+  })();
+  void new Response(proc.stderr).text();
+  const parsed = new URL(url);
+  return {
+    kind,
+    url,
+    host: parsed.hostname,
+    port: Number(parsed.port),
+    pid: proc.pid,
+    async stop() {
+      proc.kill("SIGTERM");
+      const exited = await Promise.race([proc.exited, Bun.sleep(10_000).then(() => null)]);
+      if (exited === null) {
+        proc.kill("SIGKILL");
+        await proc.exited;
+      }
+    },
+  };
+}
+
+/** Whether CPU pinning is possible: taskset exists and there are at least two CPUs. */
+export function canPin(): boolean {
+  return navigator.hardwareConcurrency >= 2 && Bun.which("taskset") !== null;
+}

@@ -1,6 +1,6 @@
 import type { App } from "../core/app.ts";
 import type { BaseApp } from "../core/base-app.ts";
-import { type CliIO, type Command, type CommandInput, execute } from "./command.ts";
+import { type CliIO, type Command, CommandError, type CommandInput, errorMessage, execute } from "./command.ts";
 import { serveCommand } from "./serve-command.ts";
 import { superuserCommand } from "./superuser-command.ts";
 
@@ -31,7 +31,12 @@ export function rootCommand(ctx: CliContext): Command {
       superuserCommand(async (input, fn) => {
         const app = await appFor(input);
         try {
-          await app.bootstrap();
+          try {
+            await app.bootstrap();
+          } catch (err) {
+            const dir = JSON.stringify(input.flags.string("dir"));
+            throw new CommandError(`failed to open the data directory ${dir}: ${errorMessage(err)}`);
+          }
           return await fn(app);
         } finally {
           await app.terminate();

@@ -10,6 +10,11 @@ export class CommandError extends Error {}
 /** UsageError is a CommandError caused by the command line itself: the help hint is printed after it. */
 export class UsageError extends CommandError {}
 
+/** errorMessage is the message of anything thrown. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 export interface CliIO {
   out(text: string): void;
   err(text: string): void;
@@ -146,7 +151,8 @@ export async function execute(root: Command, argv: readonly string[], options: E
       io.err(`Error: ${err.message}\n`);
       return 1;
     }
-    io.err(`Error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    // not a failure the commands foresaw: the stack helps to report it
+    io.err(`${err instanceof Error ? (err.stack ?? `Error: ${err.message}`) : `Error: ${String(err)}`}\n`);
     return 1;
   }
 }

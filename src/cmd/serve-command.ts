@@ -1,6 +1,6 @@
 import type { App } from "../core/app.ts";
 import type { BaseApp } from "../core/base-app.ts";
-import { type Command, CommandError, type CommandInput, UsageError } from "./command.ts";
+import { type Command, CommandError, type CommandInput, errorMessage, UsageError } from "./command.ts";
 import { parseListen } from "./listen-address.ts";
 import type { RunningServer } from "./serve.ts";
 
@@ -79,7 +79,7 @@ export function serveCommand(deps: ServeCommandDeps): Command {
       try {
         parseListen(http);
       } catch (err) {
-        throw new UsageError(err instanceof Error ? err.message : String(err));
+        throw new UsageError(errorMessage(err));
       }
 
       // listen from the start, so a signal during startup stops the server as soon as it is up
@@ -93,7 +93,7 @@ export function serveCommand(deps: ServeCommandDeps): Command {
           running = await serve(app, { http, origins: flags.list("origins") });
         } catch (err) {
           await app.terminate().catch(() => {});
-          throw new CommandError(`failed to start the server: ${err instanceof Error ? err.message : String(err)}`);
+          throw new CommandError(`failed to start the server: ${errorMessage(err)}`);
         }
         io.out(`${timestamp(new Date())} Server started at ${running.url}\n└─ REST API:  ${running.url}/api/\n`);
 

@@ -220,3 +220,42 @@ describe("superuser commands", () => {
     await expectPassword("root@example.com", "Fl4gs-first-pass");
   });
 });
+
+describe.concurrent("an unusable environment fails with a clear error, not a stack or a hang", () => {
+  test("serve on a port already in use", async () => {
+    const taken = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("taken") });
+    try {
+      const res = await runSatchel(["serve", `--http=127.0.0.1:${taken.port}`, `--dir=${join(tmp, "port-taken")}`]);
+      expect(res.code).toBe(1);
+      expect(res.stderr).toBe(
+        `Error: failed to start the server: Failed to start server. Is port ${taken.port} in use?\n`,
+      );
+    } finally {
+      await taken.stop(true);
+    }
+  });
+
+  test("a data directory path that is a file, and a data.db that is not a database", async () => {
+    const file = join(tmp, "a-file");
+    await Bun.write(file, "not a directory");
+    const garbage = join(tmp, "garbage");
+    await Bun.write(
+      join(garbage, "data.db"),
+      "not a database, just text long enough to be read as a header".repeat(10),
+    );
+
+    const [onFile, serveGarbage, upsertGarbage] = await Promise.all([
+      runSatchel(["superuser", "upsert", "a@example.com", "S3cret-pass-123", `--dir=${file}`]),
+      runSatchel(["serve", "--http=127.0.0.1:0", `--dir=${garbage}`]),
+      runSatchel(["superuser", "upsert", "a@example.com", "S3cret-pass-123", `--dir=${garbage}`]),
+    ]);
+    expect(onFile.code).toBe(1);
+    expect(onFile.stderr).toStartWith(`Error: failed to open the data directory ${JSON.stringify(file)}: EEXIST`);
+    expect(serveGarbage.code).toBe(1);
+    expect(serveGarbage.stderr).toBe("Error: failed to start the server: file is not a database\n");
+    expect(upsertGarbage.code).toBe(1);
+    expect(upsertGarbage.stderr).toBe(
+      `Error: failed to open the data directory ${JSON.stringify(garbage)}: file is not a database\n`,
+    );
+  });
+});

@@ -90,7 +90,9 @@ export function serveCommand(deps: ServeCommandDeps): Command {
         const app = await deps.makeApp(input);
         let running: RunningServer;
         try {
-          running = await serve(app, { http, origins: flags.list("origins") });
+          // like PocketBase, an empty list means any origin
+          const origins = flags.list("origins");
+          running = await serve(app, { http, origins: origins.length > 0 ? origins : ["*"] });
         } catch (err) {
           await app.terminate().catch(() => {});
           throw new CommandError(`failed to start the server: ${errorMessage(err)}`);

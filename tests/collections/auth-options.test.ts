@@ -143,7 +143,7 @@ test("OAuth2 providers are checked, keep their secrets when omitted and never sh
       ],
     },
   });
-  expect(swapped.oauth2.providers.map((p) => p.name)).toEqual(["github", "google"]);
+  expect(swapped.oauth2.providers.map((p: { name: string }) => p.name)).toEqual(["github", "google"]);
   const stored = t.app.findCachedCollectionByNameOrId(name);
   expect(stored?.auth.oauth2.providers.map((p) => p.clientSecret)).toEqual(["g-secret", "h-secret"]);
 

@@ -37,8 +37,13 @@ export interface RunningServer {
 
 export const defaultShutdownGraceMs = 5000;
 
-/** The onTerminate handler that stops the HTTP server before the databases close. */
+/**
+ * The onTerminate handler that stops the HTTP server before the databases close. Long-lived responses
+ * (e.g. realtime streams) never finish by themselves: end them from an onTerminate handler with a lower
+ * priority than this one, or the shutdown waits the whole grace period for them.
+ */
 export const gracefulShutdownHandlerId = "satchelGracefulShutdown";
+export const gracefulShutdownPriority = -9999;
 
 /**
  * drain stops accepting connections and waits for in-flight requests, up to the grace period or the
@@ -84,7 +89,7 @@ export async function serve(app: BaseApp & App, options: ServeOptions): Promise<
   let drained: Promise<number> | undefined;
   app.onTerminate().bind({
     id: gracefulShutdownHandlerId,
-    priority: -9999,
+    priority: gracefulShutdownPriority,
     func: async (e) => {
       drained ??= drain(running, stopOptions);
       await drained;

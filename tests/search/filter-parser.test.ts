@@ -9,7 +9,11 @@ function shape(text: string): unknown {
   const walk = (groups: ReturnType<typeof parseFilter>): unknown[] =>
     groups.map((g) => {
       if (Array.isArray(g.item)) return { join: g.join, group: walk(g.item) };
-      const e = g.item as { left: { type: string; literal: string }; op: string; right: { type: string; literal: string } };
+      const e = g.item as {
+        left: { type: string; literal: string };
+        op: string;
+        right: { type: string; literal: string };
+      };
       return { join: g.join, ...expr(`${e.left.type}:${e.left.literal}`, e.op, `${e.right.type}:${e.right.literal}`) };
     });
   return walk(parseFilter(text));
@@ -33,7 +37,9 @@ describe("filter grammar", () => {
   });
 
   test("identifiers with paths, modifiers and macros; placeholders are plain text after pb.filter()", () => {
-    expect(shape("rel.sub.name ?= @request.auth.id && tags:each != 'x' && created > @now && posts_via_author.id != ''")).toEqual([
+    expect(
+      shape("rel.sub.name ?= @request.auth.id && tags:each != 'x' && created > @now && posts_via_author.id != ''"),
+    ).toEqual([
       { join: "&&", ...expr("identifier:rel.sub.name", "?=", "identifier:@request.auth.id") },
       { join: "&&", ...expr("identifier:tags:each", "!=", "text:x") },
       { join: "&&", ...expr("identifier:created", ">", "identifier:@now") },
@@ -48,7 +54,13 @@ describe("filter grammar", () => {
         join: "||",
         group: [
           { join: "&&", ...expr("identifier:b", "=", "number:2") },
-          { join: "&&", group: [{ join: "&&", ...expr("identifier:c", "=", "number:3") }, { join: "||", ...expr("identifier:d", "=", "number:4") }] },
+          {
+            join: "&&",
+            group: [
+              { join: "&&", ...expr("identifier:c", "=", "number:3") },
+              { join: "||", ...expr("identifier:d", "=", "number:4") },
+            ],
+          },
         ],
       },
     ]);
@@ -63,9 +75,18 @@ describe("filter grammar", () => {
 
   test("function calls with nested arguments", () => {
     const [g] = parseFilter("geoDistance(lon, lat, 1.5, -2) < 10 && strftime('%Y', created, 'start of day') = '2024'");
-    const left = (g?.item as { left: { type: string; literal: string; args: { type: string; literal: string }[] } }).left;
+    const item = g?.item as
+      | { left: { type: string; literal: string; args: { type: string; literal: string }[] } }
+      | undefined;
+    if (!item) throw new Error("no expression parsed");
+    const left = item.left;
     expect(left.type).toBe("function");
-    expect(left.args.map((a) => `${a.type}:${a.literal}`)).toEqual(["identifier:lon", "identifier:lat", "number:1.5", "number:-2"]);
+    expect(left.args.map((a) => `${a.type}:${a.literal}`)).toEqual([
+      "identifier:lon",
+      "identifier:lat",
+      "number:1.5",
+      "number:-2",
+    ]);
   });
 });
 

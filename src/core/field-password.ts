@@ -12,7 +12,7 @@ import {
   type InterceptAction,
   type RecordValidateContext,
 } from "./field.ts";
-import { isRegex } from "./field-rules.ts";
+import { isRegex, matchesPattern } from "./field-rules.ts";
 import type { RecordModel } from "./record-model.ts";
 
 const defaultCost = 10;
@@ -123,14 +123,8 @@ export class PasswordField extends Field {
     if (length > maxLength) {
       return new ValidationError("validation_max_text_constraint", `Must be less than ${maxLength} character(s)`);
     }
-    if (this.pattern !== "") {
-      let ok = false;
-      try {
-        ok = new RegExp(this.pattern, "u").test(v.plain);
-      } catch {
-        ok = false;
-      }
-      if (!ok) return new ValidationError("validation_invalid_format", "Invalid value format");
+    if (this.pattern !== "" && !matchesPattern(this.pattern, v.plain)) {
+      return new ValidationError("validation_invalid_format", "Invalid value format");
     }
     return null;
   }

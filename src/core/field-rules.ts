@@ -1,18 +1,41 @@
+import { GoRegexp } from "../tools/regexp/regexp.ts";
+import { RegexpSyntaxError } from "../tools/regexp/syntax.ts";
 import { each, type Rule, ValidationError } from "../tools/validation/validation.ts";
 
 /** The largest integer a JSON number holds exactly. */
 export const maxSafeInt = Number.MAX_SAFE_INTEGER;
 
-/** isRegex accepts "" or a pattern JavaScript can compile. */
+/** isRegex accepts "" or a pattern Go's regexp package compiles, reporting Go's parse error otherwise. */
 export const isRegex: Rule = (v) => {
   if (typeof v !== "string" || v === "") return null;
   try {
-    new RegExp(v, "u");
+    GoRegexp.compile(v);
     return null;
   } catch (err) {
-    return new ValidationError("validation_invalid_regex", err instanceof Error ? err.message : "invalid regex");
+    if (err instanceof RegexpSyntaxError) return new ValidationError("validation_invalid_regex", err.message);
+    throw err;
   }
 };
+
+const compiled = new Map<string, GoRegexp | null>();
+
+/**
+ * matchesPattern tests a value against a field's pattern with Go's regexp semantics (a pattern that doesn't
+ * compile matches nothing). Compiled patterns are cached, as fields are rebuilt with every collection change.
+ */
+export function matchesPattern(pattern: string, value: string): boolean {
+  let re = compiled.get(pattern);
+  if (re === undefined) {
+    try {
+      re = GoRegexp.compile(pattern);
+    } catch {
+      re = null;
+    }
+    if (compiled.size > 1000) compiled.clear();
+    compiled.set(pattern, re);
+  }
+  return re?.test(value) ?? false;
+}
 
 const domainPattern = /^(?=.{1,253}$)(?:(?!-)[a-zA-Z0-9-]{1,63}(?<!-)\.)+[a-zA-Z]{2,63}$/;
 

@@ -1,5 +1,6 @@
 import type { ColumnKind } from "../db/dialect.ts";
-import { RegexPatternError, randomStringByRegex } from "../tools/security/random-by-regex.ts";
+import { RegexpSyntaxError } from "../tools/regexp/syntax.ts";
+import { RegexpGenerateError, randomStringByRegex } from "../tools/security/random-by-regex.ts";
 import { castString } from "../tools/types/cast.ts";
 import {
   empty,
@@ -20,7 +21,7 @@ import {
   type InterceptAction,
   type RecordValidateContext,
 } from "./field.ts";
-import { isRegex, maxSafeInt } from "./field-rules.ts";
+import { isRegex, matchesPattern, maxSafeInt } from "./field-rules.ts";
 import type { RecordModel } from "./record-model.ts";
 
 export const defaultIdPattern = "^[a-z0-9]+$";
@@ -81,7 +82,6 @@ export class TextField extends Field {
   autogeneratePattern: string;
   required: boolean;
   primaryKey: boolean;
-  #patternRe: RegExp | null | undefined;
 
   constructor(json: Partial<FieldJSON> = {}) {
     super(json);
@@ -168,9 +168,8 @@ export class TextField extends Field {
         max: maxLength,
       });
     }
-    if (this.pattern !== "") {
-      const re = this.#regex();
-      if (!re?.test(value)) return new ValidationError("validation_invalid_format", "Invalid value format.");
+    if (this.pattern !== "" && !matchesPattern(this.pattern, value)) {
+      return new ValidationError("validation_invalid_format", "Invalid value format.");
     }
     if (this.primaryKey && this.pattern !== defaultIdPattern) {
       for (const ch of forbiddenPkChars) {
@@ -195,17 +194,6 @@ export class TextField extends Field {
     return null;
   }
 
-  #regex(): RegExp | null {
-    if (this.#patternRe === undefined) {
-      try {
-        this.#patternRe = new RegExp(this.pattern, "u");
-      } catch {
-        this.#patternRe = null;
-      }
-    }
-    return this.#patternRe;
-  }
-
   protected optionRules(ctx: FieldSettingsContext): Record<string, Rule[]> {
     return {
       name: [when(this.primaryKey, pkName)],
@@ -226,8 +214,9 @@ export class TextField extends Field {
       try {
         generated = randomStringByRegex(pattern);
       } catch (err) {
-        const message = err instanceof RegexPatternError ? err.message : "invalid pattern";
-        return new ValidationError("validation_invalid_autogenerate_pattern", message);
+        if (err instanceof RegexpSyntaxError || err instanceof RegexpGenerateError)
+          return new ValidationError("validation_invalid_autogenerate_pattern", err.message);
+        throw err;
       }
       if (this.validatePlainValue(generated)) {
         return new ValidationError(

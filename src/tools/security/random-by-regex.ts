@@ -1,205 +1,88 @@
-import { randomString } from "./random.ts";
+import { opNumbers, parseRegexp, type Regexp } from "../regexp/syntax.ts";
+import { type Ranges, rangesSize } from "../regexp/unicode.ts";
 
-/** How many extra repetitions an open-ended quantifier (`*`, `+`, `{n,}`) may add. */
-const maxOpenRepeat = 10;
-const printable = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join("");
-const digits = "0123456789";
-const word = `abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ${digits}_`;
-const space = " \t\n\r\f\v";
+/** How many times an open-ended repetition (`*`, `+`, `{n,}`) may repeat at most, as in PocketBase. */
+const defaultMaxRepeat = 6;
+const anyCharRanges: Ranges = [0x30, 0x39, 0x41, 0x5a, 0x61, 0x7a];
 
-type Node =
-  | { kind: "chars"; set: string }
-  | { kind: "seq"; items: Node[] }
-  | { kind: "alt"; options: Node[] }
-  | { kind: "repeat"; node: Node; min: number; max: number };
-
-/** RegexPatternError is thrown for patterns the generator can't read. */
-export class RegexPatternError extends Error {}
+/** RegexpGenerateError is a valid pattern that holds something no string can be generated from (an anchor). */
+export class RegexpGenerateError extends Error {}
 
 /**
- * randomStringByRegex generates a random string matching a simple regular expression (character classes,
- * groups, alternation and quantifiers), the way text fields autogenerate values from `autogeneratePattern`.
+ * randomStringByRegex generates a random string matching a pattern in Go's syntax, the way PocketBase
+ * autogenerates text field values, quirks included: `.` is a letter or digit, `?` and `{0,1}` produce
+ * nothing, a range `{n,m}` repeats n to m-1 times and an open one at most 5 times; anchors and word
+ * boundaries can't be generated. A pattern Go refuses throws its RegexpSyntaxError.
  */
 export function randomStringByRegex(pattern: string): string {
-  return generate(new Parser(pattern).parse());
+  const out: string[] = [];
+  write(parseRegexp(pattern), out);
+  return out.join("");
 }
 
-function generate(node: Node): string {
-  switch (node.kind) {
-    case "chars":
-      return node.set === "" ? "" : randomString(1, node.set);
-    case "seq":
-      return node.items.map(generate).join("");
-    case "alt":
-      return generate(node.options[randomIndex(node.options.length)] as Node);
-    case "repeat": {
-      const n = node.min + randomIndex(node.max - node.min + 1);
-      let out = "";
-      for (let i = 0; i < n; i++) out += generate(node.node);
-      return out;
-    }
+function write(re: Regexp, out: string[]): void {
+  switch (re.op) {
+    case "charClass":
+      out.push(String.fromCodePoint(randomRune(re.ranges)));
+      return;
+    case "anyChar":
+    case "anyCharNotNL":
+      out.push(String.fromCodePoint(randomRune(anyCharRanges)));
+      return;
+    case "alternate":
+      write(re.subs[randomInt(re.subs.length)] as Regexp, out);
+      return;
+    case "concat":
+      for (const sub of re.subs) write(sub, out);
+      return;
+    case "capture":
+      write(re.sub, out);
+      return;
+    case "literal":
+      out.push(String.fromCodePoint(...re.runes));
+      return;
+    case "repeat":
+      repeat(re.sub, re.min, re.max, out);
+      return;
+    case "quest":
+      repeat(re.sub, 0, 1, out);
+      return;
+    case "plus":
+      repeat(re.sub, 1, -1, out);
+      return;
+    case "star":
+      repeat(re.sub, 0, -1, out);
+      return;
+    default:
+      throw new RegexpGenerateError(`unsupported pattern operator ${opNumbers[re.op]}`);
   }
 }
 
-function randomIndex(n: number): number {
+function repeat(sub: Regexp, min: number, max: number, out: string[]): void {
+  let upper = max < 0 ? defaultMaxRepeat : max;
+  if (upper < min) upper = min;
+  // the upper bound is exclusive: PocketBase draws the count from [min, max)
+  const n = upper === min ? min : min + randomInt(upper - min);
+  for (let i = 0; i < n; i++) write(sub, out);
+}
+
+function randomRune(ranges: Ranges): number {
+  let k = randomInt(rangesSize(ranges));
+  for (let i = 0; i < ranges.length; i += 2) {
+    const size = (ranges[i + 1] as number) - (ranges[i] as number) + 1;
+    if (k < size) return (ranges[i] as number) + k;
+    k -= size;
+  }
+  throw new RegexpGenerateError("no runes to choose from");
+}
+
+/** randomInt returns a uniformly random integer in [0, n) from the system's secure random source. */
+function randomInt(n: number): number {
   if (n <= 1) return 0;
-  return crypto.getRandomValues(new Uint32Array(1))[0]! % n;
-}
-
-class Parser {
-  #pos = 0;
-  constructor(readonly src: string) {}
-
-  parse(): Node {
-    const node = this.#alt();
-    if (this.#pos < this.src.length) throw new RegexPatternError(`unexpected ")" at position ${this.#pos}`);
-    return node;
+  const limit = Math.floor(0x100000000 / n) * n;
+  const buf = new Uint32Array(1);
+  for (;;) {
+    crypto.getRandomValues(buf);
+    if ((buf[0] as number) < limit) return (buf[0] as number) % n;
   }
-
-  #peek(): string | undefined {
-    return this.src[this.#pos];
-  }
-
-  #alt(): Node {
-    const options = [this.#seq()];
-    while (this.#peek() === "|") {
-      this.#pos++;
-      options.push(this.#seq());
-    }
-    return options.length === 1 ? (options[0] as Node) : { kind: "alt", options };
-  }
-
-  #seq(): Node {
-    const items: Node[] = [];
-    for (let c = this.#peek(); c !== undefined && c !== "|" && c !== ")"; c = this.#peek()) {
-      const atom = this.#atom();
-      if (atom) items.push(this.#quantified(atom));
-    }
-    return { kind: "seq", items };
-  }
-
-  #atom(): Node | null {
-    const c = this.src[this.#pos++] as string;
-    switch (c) {
-      case "^":
-      case "$":
-        return null;
-      case "(": {
-        if (this.src.startsWith("?:", this.#pos)) this.#pos += 2;
-        else if (this.src.startsWith("?P<", this.#pos) || this.src.startsWith("?<", this.#pos)) {
-          const end = this.src.indexOf(">", this.#pos);
-          if (end < 0) throw new RegexPatternError("unterminated group name");
-          this.#pos = end + 1;
-        }
-        const inner = this.#alt();
-        if (this.src[this.#pos++] !== ")") throw new RegexPatternError("missing closing )");
-        return inner;
-      }
-      case "[":
-        return { kind: "chars", set: this.#class() };
-      case ".":
-        return { kind: "chars", set: printable };
-      case "\\":
-        return { kind: "chars", set: this.#escape(false) };
-      case "*":
-      case "+":
-      case "?":
-      case "{":
-        if (c === "{" && !/^\d+(,\d*)?\}/.test(this.src.slice(this.#pos))) return { kind: "chars", set: c };
-        throw new RegexPatternError(`missing argument to repetition operator: ${c}`);
-      default:
-        return { kind: "chars", set: c };
-    }
-  }
-
-  #escape(inClass: boolean): string {
-    const c = this.src[this.#pos++];
-    if (c === undefined) throw new RegexPatternError("trailing backslash at end of expression");
-    switch (c) {
-      case "d":
-        return digits;
-      case "w":
-        return word;
-      case "s":
-        return space;
-      case "D":
-        return except(digits);
-      case "W":
-        return except(word);
-      case "S":
-        return except(space);
-      case "n":
-        return "\n";
-      case "t":
-        return "\t";
-      case "r":
-        return "\r";
-      default:
-        if (/[a-zA-Z0-9]/.test(c) && !inClass) throw new RegexPatternError(`invalid escape sequence: \\${c}`);
-        return c;
-    }
-  }
-
-  #class(): string {
-    let negate = false;
-    if (this.#peek() === "^") {
-      negate = true;
-      this.#pos++;
-    }
-    let set = "";
-    let first = true;
-    while (true) {
-      const c = this.src[this.#pos++];
-      if (c === undefined) throw new RegexPatternError("missing closing ]");
-      if (c === "]" && !first) break;
-      first = false;
-      let from: string;
-      if (c === "\\") {
-        const esc = this.#escape(true);
-        if (esc.length > 1) {
-          set += esc;
-          continue;
-        }
-        from = esc;
-      } else from = c;
-      if (this.#peek() === "-" && this.src[this.#pos + 1] !== "]" && this.src[this.#pos + 1] !== undefined) {
-        this.#pos++;
-        let to = this.src[this.#pos++] as string;
-        if (to === "\\") to = this.#escape(true);
-        const a = from.codePointAt(0) ?? 0;
-        const b = to.codePointAt(0) ?? 0;
-        if (b < a) throw new RegexPatternError(`invalid character class range: ${from}-${to}`);
-        for (let cp = a; cp <= b; cp++) set += String.fromCodePoint(cp);
-      } else set += from;
-    }
-    return negate ? except(set) : [...new Set(set)].join("");
-  }
-
-  #quantified(atom: Node): Node {
-    let node = atom;
-    while (true) {
-      const c = this.#peek();
-      let min: number;
-      let max: number;
-      if (c === "*") [min, max] = [0, maxOpenRepeat];
-      else if (c === "+") [min, max] = [1, 1 + maxOpenRepeat];
-      else if (c === "?") [min, max] = [0, 1];
-      else if (c === "{") {
-        const m = /^\{(\d+)(,(\d*))?\}/.exec(this.src.slice(this.#pos));
-        if (!m) return node;
-        min = Number(m[1]);
-        max = m[2] === undefined ? min : m[3] === "" ? min + maxOpenRepeat : Number(m[3]);
-        if (max < min || max > 1000) throw new RegexPatternError(`invalid repeat count: ${m[0]}`);
-        this.#pos += m[0].length - 1;
-      } else return node;
-      this.#pos++;
-      // a lazy marker changes nothing for generation
-      if (this.#peek() === "?") this.#pos++;
-      node = { kind: "repeat", node, min, max };
-    }
-  }
-}
-
-function except(set: string): string {
-  return [...printable].filter((ch) => !set.includes(ch)).join("");
 }

@@ -32,12 +32,16 @@ export function bindRecordCrudApi(router: Hono<RouterEnv>): void {
   router.delete(`${base}/:id`, route(recordDelete));
 }
 
-/** parseIntParam reads an integer query parameter (a non-integer is a 400). */
+const int64Min = -(2n ** 63n);
+const int64Max = 2n ** 63n - 1n;
+
+/** parseIntParam reads a 64-bit integer query parameter (anything else, too large ones included, is a 400). */
 function parseIntParam(e: RequestEvent, name: string): number | null {
   const raw = e.url.searchParams.get(name);
   if (raw === null || raw === "") return null;
-  if (!/^[+-]?\d+$/.test(raw)) throw badRequest("", new Error(`invalid ${name}`));
-  return Number(raw);
+  const n = /^[+-]?\d+$/.test(raw) ? BigInt(raw) : null;
+  if (n === null || n < int64Min || n > int64Max) throw badRequest("", new Error(`invalid ${name}`));
+  return Number(n);
 }
 
 function parseBoolParam(e: RequestEvent, name: string): boolean {

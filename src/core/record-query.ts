@@ -1,5 +1,5 @@
 import type { Queryable } from "../db/driver.ts";
-import { ident, join, raw, type Sql, type SqlValue, sql } from "../db/sql.ts";
+import { ident, join, raw, type Sql, sql } from "../db/sql.ts";
 import {
   maxSortFieldLength,
   maxSortFields,
@@ -104,10 +104,13 @@ export async function listRecords(db: Queryable, c: Collection, opts: ListOption
   const where = opts.where ? sql` WHERE ${opts.where}` : raw("");
   const order = opts.orderBy ? sql` ORDER BY ${opts.orderBy}` : raw("");
   const offset = (opts.page - 1) * opts.perPage;
-  const limitParams: SqlValue[] = [opts.perPage, offset];
-  const rows = await db.all<Record<string, unknown>>(
-    sql`SELECT ${table}.* FROM ${table}${where}${order} LIMIT ${limitParams[0] ?? 0} OFFSET ${limitParams[1] ?? 0}`,
-  );
+  // a page far past any possible row count is empty (the offset wouldn't even fit a 64-bit integer)
+  const rows =
+    offset > Number.MAX_SAFE_INTEGER
+      ? []
+      : await db.all<Record<string, unknown>>(
+          sql`SELECT ${table}.* FROM ${table}${where}${order} LIMIT ${opts.perPage} OFFSET ${offset}`,
+        );
   const items = rows.map((r) => new RecordModel(c, r));
   let totalItems = -1;
   let totalPages = -1;

@@ -53,10 +53,12 @@ describe("paging", () => {
   test("a page past the end is empty", async () => {
     const res = await t.client().collection("posts").getList(9, 10);
     expect(res).toMatchObject({ page: 9, totalItems: 35, totalPages: 4, items: [] });
+    const far = await list("?page=9223372036854775807&skipTotal=1");
+    expect(far).toMatchObject({ status: 200, body: { items: [], totalItems: -1 } });
   });
 
   test("non-numeric page or perPage is a 400", async () => {
-    for (const q of ["?page=abc", "?perPage=1.5", "?perPage=ten"]) {
+    for (const q of ["?page=abc", "?perPage=1.5", "?perPage=ten", "?perPage=99999999999999999999", "?page=0x10"]) {
       const res = await list(q);
       expect(res.status).toBe(400);
       expect(res.body).toEqual({

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { App } from "../core/app.ts";
 import { importCollections } from "../core/collection-import.ts";
 import { Collection, type CollectionType, collectionTypes } from "../core/collection-model.ts";
-import { InvalidCollectionSortError, listCollections } from "../core/collection-query.ts";
+import { InvalidCollectionListError, listCollections } from "../core/collection-query.ts";
 import { FieldDecodeError } from "../core/field.ts";
 import {
   CollectionRequestEvent,
@@ -125,7 +125,7 @@ export function bindCollectionApi(router: Hono<RouterEnv>): void {
       try {
         event.result = await listCollections(e.app.db, listParams(e));
       } catch (err) {
-        throw err instanceof InvalidCollectionSortError ? badRequest("", err) : err;
+        throw err instanceof InvalidCollectionListError ? badRequest("", err) : err;
       }
       event.collections = event.result.items;
       await e.app.hooks.get("onCollectionsListRequest").trigger(event, async (ev) => {

@@ -52,23 +52,30 @@ function parseBoolParam(e: RequestEvent, name: string): boolean {
   throw badRequest("", new Error(`invalid ${name}`));
 }
 
-/** listParams reads page, perPage, skipTotal and sort with PocketBase's defaults and limits. */
-export function listParams(e: RequestEvent): { page: number; perPage: number; skipTotal: boolean; sort: SortField[] } {
+/** listParams reads page, perPage, skipTotal, sort and filter with PocketBase's defaults and limits. */
+export function listParams(e: RequestEvent): {
+  page: number;
+  perPage: number;
+  skipTotal: boolean;
+  sort: SortField[];
+  filter: string;
+} {
   const skipTotal = parseBoolParam(e, "skipTotal");
   let page = parseIntParam(e, "page") ?? 1;
   let perPage = parseIntParam(e, "perPage") ?? defaultPerPage;
   if (page <= 0) page = 1;
   if (perPage <= 0) perPage = defaultPerPage;
   else if (perPage > maxPerPage) perPage = maxPerPage;
-  if (e.url.searchParams.get("filter")) throw badRequest("The filter query parameter is not supported yet.");
   const rawSort = e.url.searchParams.get("sort");
-  return { page, perPage, skipTotal, sort: rawSort ? parseSort(rawSort) : [] };
+  const filter = e.url.searchParams.get("filter") ?? "";
+  return { page, perPage, skipTotal, sort: rawSort ? parseSort(rawSort) : [], filter };
 }
 
 async function recordsList(e: RequestEvent): Promise<Response | null> {
   const collection = findCollectionOrFail(e);
   checkRuleAccess(e, collection.listRule);
   const params = listParams(e);
+  if (params.filter) throw badRequest("The filter query parameter is not supported yet.");
   let orderBy: Sql | null;
   try {
     orderBy = sortToSql(e.app.db, collection, params.sort, e.isSuperuser());

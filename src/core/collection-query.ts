@@ -1,5 +1,8 @@
+import type { Dialect } from "../db/dialect.ts";
 import type { Queryable } from "../db/driver.ts";
 import { ident, join, raw, type Sql, sql } from "../db/sql.ts";
+import { buildFilter } from "../tools/search/filter-sql.ts";
+import type { FieldResolver, ResolverResult } from "../tools/search/resolver-result.ts";
 import { maxSortFields, randomSortKey, rowidSortKey, type SortField } from "../tools/search/sort.ts";
 import { Collection, type CollectionRow, type CollectionType } from "./collection-model.ts";
 import { RelationField } from "./field-relation.ts";
@@ -56,31 +59,51 @@ export async function findStoredCollection(db: Queryable, id: string): Promise<C
   return row ? Collection.fromRow(row) : null;
 }
 
-/** The `_collections` columns a collections list can be sorted by (and, with the filter language, filtered by). */
+/** The `_collections` columns a collections list can be filtered and sorted by. */
 export const collectionListColumns: readonly string[] = ["id", "created", "updated", "name", "system", "type"];
 
-/** InvalidCollectionSortError is a sort expression naming something a collections list can't be sorted by. */
-export class InvalidCollectionSortError extends Error {}
+/** InvalidCollectionListError is a filter or sort a collections list can't run. */
+export class InvalidCollectionListError extends Error {}
 
-/** What a collections list asks for; `where` will carry the compiled filter once the filter language lands. */
+/** What a collections list asks for: paging, an optional filter and sort over collectionListColumns. */
 export interface CollectionListOptions {
   page: number;
   perPage: number;
   skipTotal: boolean;
   sort: readonly SortField[];
-  where?: Sql | null;
+  filter?: string;
+}
+
+/** CollectionsFieldResolver resolves the filter identifiers of a collections list: its own columns only. */
+class CollectionsFieldResolver implements FieldResolver {
+  constructor(readonly dialect: Dialect) {}
+
+  resolve(identifier: string): ResolverResult {
+    if (!collectionListColumns.includes(identifier))
+      throw new Error(`failed to resolve field ${JSON.stringify(identifier)}`);
+    return { sql: sql`${collectionsTable}.${ident(identifier)}` };
+  }
+}
+
+function collectionsWhere(db: Queryable, filter: string): Sql | null {
+  if (filter === "") return null;
+  try {
+    return buildFilter(filter, new CollectionsFieldResolver(db.dialect));
+  } catch (err) {
+    throw new InvalidCollectionListError(err instanceof Error ? err.message : String(err), { cause: err });
+  }
 }
 
 function collectionsOrderBy(db: Queryable, sort: readonly SortField[]): Sql | null {
   if (sort.length === 0) return null;
   if (sort.length > maxSortFields)
-    throw new InvalidCollectionSortError(`too many sort expressions (max ${maxSortFields})`);
+    throw new InvalidCollectionListError(`too many sort expressions (max ${maxSortFields})`);
   return join(
     sort.map((f) => {
       if (f.name === randomSortKey) return raw(db.dialect.randomOrder());
       if (f.name === rowidSortKey) return raw(`${db.dialect.rowid("_collections")} ${f.direction}`);
       if (collectionListColumns.includes(f.name)) return sql`${collectionsTable}.${ident(f.name)} ${raw(f.direction)}`;
-      throw new InvalidCollectionSortError(`invalid sort field ${JSON.stringify(f.name)}`);
+      throw new InvalidCollectionListError(`invalid sort field ${JSON.stringify(f.name)}`);
     }),
     ", ",
   );
@@ -88,11 +111,12 @@ function collectionsOrderBy(db: Queryable, sort: readonly SortField[]): Sql | nu
 
 /**
  * listCollections reads one page of `_collections` (stored order unless sorted); the count, skipped with
- * skipTotal (giving -1), uses the same conditions.
+ * skipTotal (giving -1), uses the same filter.
  */
 export async function listCollections(db: Queryable, opts: CollectionListOptions): Promise<ListResult<Collection>> {
+  const filter = collectionsWhere(db, opts.filter ?? "");
   const orderBy = collectionsOrderBy(db, opts.sort);
-  const where = opts.where ? sql` WHERE ${opts.where}` : raw("");
+  const where = filter ? sql` WHERE ${filter}` : raw("");
   const order = orderBy ? sql` ORDER BY ${orderBy}` : raw("");
   const offset = (opts.page - 1) * opts.perPage;
   const rows = await db.all<CollectionRow>(

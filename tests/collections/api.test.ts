@@ -42,7 +42,7 @@ test("only superusers reach the collections API", async () => {
   await expect(user.collections.create({ name: uniqueName("x") })).rejects.toMatchObject({ status: 403 });
 });
 
-test("the list pages, counts, skips the total and sorts by collection properties", async () => {
+test("the list pages, counts, skips the total, filters and sorts by collection properties", async () => {
   const all = await t.pb.collections.getFullList();
   const page = await t.pb.collections.getList(2, 2);
   expect(page).toMatchObject({ page: 2, perPage: 2, totalItems: all.length, totalPages: Math.ceil(all.length / 2) });
@@ -53,6 +53,15 @@ test("the list pages, counts, skips the total and sorts by collection properties
   const sorted = await t.pb.collections.getList(1, 100, { sort: "-type,name" });
   const expected = [...all].sort((a, b) => (a.type === b.type ? (a.name < b.name ? -1 : 1) : a.type < b.type ? 1 : -1));
   expect(sorted.items.map((c) => c.name)).toEqual(expected.map((c) => c.name));
+  const filtered = await t.pb.collections.getList(1, 100, { filter: "system = true && type = 'base'", sort: "name" });
+  expect(filtered.items.map((c) => c.name)).toEqual(["_authOrigins", "_externalAuths", "_mfas", "_otps"]);
+  expect(filtered.totalItems).toBe(4);
+  for (const filter of ["fields = 'x'", "name =", "nope = 1"]) {
+    await expect(t.pb.collections.getList(1, 10, { filter })).rejects.toMatchObject({
+      status: 400,
+      response: { message: "Something went wrong while processing your request.", data: {} },
+    });
+  }
   await expect(t.pb.collections.getList(1, 10, { sort: "fields" })).rejects.toMatchObject({
     status: 400,
     response: { message: "Something went wrong while processing your request.", data: {} },

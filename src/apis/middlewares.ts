@@ -91,7 +91,7 @@ export function allowedOrigin(
 }
 
 /** originPattern compiles an allowed-origins entry (`*` any characters, `?` one). */
-export function originPattern(entry: string): RegExp {
+function originPattern(entry: string): RegExp {
   const escaped = entry
     .replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
     .replaceAll("\\*", ".*")

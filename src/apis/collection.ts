@@ -12,7 +12,7 @@ import {
   type RequestEvent,
 } from "../core/request-event.ts";
 import { type DryRunViewResult, dryRunView } from "../core/view.ts";
-import { ApiError, badRequest, notFound } from "../tools/router/api-error.ts";
+import { ApiError, badRequest, NotFoundError, notFound } from "../tools/router/api-error.ts";
 import { pseudorandomString } from "../tools/security/random.ts";
 import type { JsonObject } from "../tools/types/merge.ts";
 import { length, required, ValidationError, ValidationErrors, validateObject } from "../tools/validation/validation.ts";
@@ -89,6 +89,7 @@ function findOrFail(app: App, nameOrId: string): Collection {
 
 function saveFailure(err: unknown, message: string): ApiError {
   if (err instanceof ApiError) return err;
+  if (err instanceof NotFoundError) return notFound("", err);
   if (err instanceof ValidationErrors) return badRequest(message, err);
   return badRequest(`${message} Raw error: \n${err instanceof Error ? err.message : String(err)}`);
 }

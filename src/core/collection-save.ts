@@ -1,5 +1,6 @@
 import { buildIndex, parseIndex } from "../db/index-sql.ts";
 import { ident, join, sql } from "../db/sql.ts";
+import { NotFoundError } from "../tools/router/api-error.ts";
 import { randomString } from "../tools/security/random.ts";
 import { nowDateTime } from "../tools/types/datetime.ts";
 import type { App } from "./app.ts";
@@ -22,13 +23,17 @@ export async function saveCollection(app: App, collection: Collection, withValid
   const hooks = app.hooks;
   try {
     await hooks.get(isNew ? "onCollectionCreate" : "onCollectionUpdate").trigger(event, async (e) => {
+      // an update under an id no collection has (a body changed it) is a missing collection
+      if (!e.collection.isNew() && !e.app.findCachedCollectionByNameOrId(e.collection.id))
+        throw new NotFoundError(`no collection with id ${JSON.stringify(e.collection.id)}`);
       await prepareForSave(e.app, e.collection);
       if (withValidation) {
         await hooks
           .get("onCollectionValidate")
           .trigger(new CollectionEvent(e.app, e.collection, "validate"), async (v) => {
-            const stored = v.collection.isNew() ? null : await findStoredCollection(v.app.db, v.collection.id);
-            await validateCollection(v.app, v.collection, stored);
+            const c = v.collection;
+            const stored = c.isNew() ? null : await findStoredCollection(v.app.db, c.lastSavedId);
+            await validateCollection(v.app, c, stored);
           });
       }
       await hooks
@@ -44,7 +49,8 @@ export async function saveCollection(app: App, collection: Collection, withValid
   }
   await app.onTxComplete(async (txErr) => {
     if (txErr) {
-      if (isNew) collection.markAsNotNew();
+      // the row it was saved as is gone with the rollback
+      if (isNew) collection.markAsNew();
       await hooks
         .get(isNew ? "onCollectionAfterCreateError" : "onCollectionAfterUpdateError")
         .trigger(new CollectionErrorEvent(app, collection, type, txErr));
@@ -88,7 +94,8 @@ async function updateGeneratedIdIfTaken(app: App, c: Collection): Promise<void> 
 }
 
 async function executeSave(app: App, c: Collection): Promise<void> {
-  const stored = c.isNew() ? null : await findStoredCollection(app.db, c.id);
+  const stored = c.isNew() ? null : await findStoredCollection(app.db, c.lastSavedId);
+  if (!c.isNew() && !stored) throw new NotFoundError(`no collection with id ${JSON.stringify(c.lastSavedId)}`);
   if (stored && c.type === "auth" && stored.auth.authRule !== c.auth.authRule) {
     // a changed auth rule invalidates every auth token of the collection
     c.auth.authToken.secret = randomString(50);
@@ -104,7 +111,7 @@ async function executeSave(app: App, c: Collection): Promise<void> {
       const values = Object.values(row);
       if (stored) {
         const sets = columns.map((col, i) => sql`${ident(col)} = ${values[i] ?? null}`);
-        await txApp.db.run(sql`UPDATE ${collectionsTable} SET ${join(sets, ", ")} WHERE id = ${c.id}`);
+        await txApp.db.run(sql`UPDATE ${collectionsTable} SET ${join(sets, ", ")} WHERE id = ${c.lastSavedId}`);
       } else {
         await txApp.db.run(
           sql`INSERT INTO ${collectionsTable} (${join(columns.map(ident), ", ")}) VALUES (${join(

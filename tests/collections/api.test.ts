@@ -252,6 +252,20 @@ test("system collections can't be renamed, retyped, re-ruled or deleted", async 
   expect(await hasTable("_superusers")).toBe(true);
 });
 
+test("a collection's id can't change: an unknown id is a missing collection, another's a mismatch", async () => {
+  const name = uniqueName("fixed");
+  const c = await t.pb.collections.create({ name });
+  await expect(t.pb.collections.update(name, { id: "someotherid" })).rejects.toMatchObject({
+    status: 404,
+    response: { message: "The requested resource wasn't found." },
+  });
+  await expect(t.pb.collections.update(name, { id: "_pb_users_auth_" })).rejects.toMatchObject(
+    updateFailed({ id: { code: "validation_values_mismatch" } }),
+  );
+  expect((await t.pb.collections.update(name, { id: c.id, listRule: "" })).listRule).toBe("");
+  expect(await t.pb.collections.getOne(c.id)).toMatchObject({ name, listRule: "" });
+});
+
 test("system fields can't be renamed and field types can't change", async () => {
   const name = uniqueName("typed");
   const c = await t.pb.collections.create({ name, fields: [{ name: "n", type: "number" }] });

@@ -4,6 +4,7 @@ import type { Collection } from "../core/collection-model.ts";
 import { isEmail } from "../core/field-email.ts";
 import { PasswordValue } from "../core/field-password.ts";
 import { RecordModel } from "../core/record-model.ts";
+import { canAccessRecord } from "../core/record-search.ts";
 import { newAuthToken } from "../core/record-tokens.ts";
 import {
   RecordAuthRefreshRequestEvent,
@@ -13,11 +14,12 @@ import {
 } from "../core/request-event.ts";
 import { findSingleColumnUniqueIndex } from "../db/index-sql.ts";
 import { ident, raw, sql } from "../db/sql.ts";
-import { badRequest, forbidden, notFound, unauthorized } from "../tools/router/api-error.ts";
+import { ApiError, badRequest, forbidden, notFound, unauthorized } from "../tools/router/api-error.ts";
+import { MalformedBodyError } from "../tools/router/body.ts";
 import { parseUnverifiedJwt } from "../tools/security/jwt.ts";
 import { inList, length, required, validateObject } from "../tools/validation/validation.ts";
 import type { RouterEnv } from "./middlewares.ts";
-import { enrichRecords } from "./record-helpers.ts";
+import { enrichRecords, readRecordBody } from "./record-helpers.ts";
 import { route } from "./route.ts";
 
 /** bindRecordAuthApi registers the auth endpoints of auth collections. */
@@ -45,9 +47,13 @@ export async function recordAuthResponse(
   authMethod: string,
   meta?: unknown,
 ): Promise<Response | null> {
-  const authRule = record.collection.auth.authRule;
-  // until rule expressions are evaluated, only the empty rule lets records authenticate
-  if (authRule !== "") throw forbidden("The request doesn't satisfy the collection requirements to authenticate.");
+  let allowed = false;
+  try {
+    allowed = await canAccessRecord(e.app, record, await e.requestInfo(), record.collection.auth.authRule);
+  } catch (err) {
+    throw forbidden("The request doesn't satisfy the collection requirements to authenticate.", err);
+  }
+  if (!allowed) throw forbidden("The request doesn't satisfy the collection requirements to authenticate.");
   const event = e.derive(RecordAuthRequestEvent);
   event.collection = record.collection;
   event.record = record;
@@ -94,7 +100,12 @@ async function authWithPassword(e: RequestEvent): Promise<Response | null> {
   const c = findAuthCollection(e);
   if (!c.auth.passwordAuth.enabled)
     throw forbidden("The collection is not configured to allow password authentication.");
-  const { data } = await e.body();
+  const { data } = await readRecordBody(e).catch((err: unknown) => {
+    if (err instanceof ApiError && err.raw instanceof MalformedBodyError) {
+      throw badRequest("An error occurred while loading the submitted data.", err.raw);
+    }
+    throw err;
+  });
   const parsed = passwordBody.safeParse(data);
   if (!parsed.success) throw badRequest("An error occurred while loading the submitted data.", parsed.error);
   const form = {

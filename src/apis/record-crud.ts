@@ -4,14 +4,21 @@ import { EditorField } from "../core/field-editor.ts";
 import { FileField } from "../core/field-file.ts";
 import { JSONField } from "../core/field-json.ts";
 import { RecordModel } from "../core/record-model.ts";
-import { defaultPerPage, listRecords, maxPerPage, sortToSql } from "../core/record-query.ts";
+import { defaultPerPage, maxPerPage } from "../core/record-query.ts";
+import {
+  checkRuleOnNewRecord,
+  compileSearch,
+  countRecords,
+  findRecordByIdWithRule,
+  findRecords,
+} from "../core/record-search.ts";
 import {
   defaultBodyLimit,
   RecordRequestEvent,
   RecordsListRequestEvent,
   type RequestEvent,
+  type RequestInfo,
 } from "../core/request-event.ts";
-import type { Sql } from "../db/sql.ts";
 import { RecordUpsert } from "../forms/record-upsert.ts";
 import { UploadedFile } from "../tools/filesystem/file.ts";
 import { ApiError, badRequest, notFound } from "../tools/router/api-error.ts";
@@ -19,7 +26,15 @@ import { parseSort, type SortField } from "../tools/search/sort.ts";
 import { toUniqueStringList } from "../tools/types/cast.ts";
 import { ValidationErrors } from "../tools/validation/validation.ts";
 import type { RouterEnv } from "./middlewares.ts";
-import { checkRuleAccess, enrichRecords, findCollectionOrFail, readRecordBody } from "./record-helpers.ts";
+import {
+  checkForSuperuserOnlyRuleFields,
+  enrichRecords,
+  findCollectionOrFail,
+  readRecordBody,
+  requireRuleNotNull,
+  searchFailure,
+} from "./record-helpers.ts";
+import { listTimingGuard } from "./record-list-timing.ts";
 import { route } from "./route.ts";
 
 /** bindRecordCrudApi registers `/api/collections/{collection}/records[/{id}]`. */
@@ -73,22 +88,40 @@ export function listParams(e: RequestEvent): {
 
 async function recordsList(e: RequestEvent): Promise<Response | null> {
   const collection = findCollectionOrFail(e);
-  checkRuleAccess(e, collection.listRule);
   const params = listParams(e);
-  if (params.filter) throw badRequest("The filter query parameter is not supported yet.");
-  let orderBy: Sql | null;
+  requireRuleNotNull(e, collection.listRule);
+  checkForSuperuserOnlyRuleFields(e);
+  const info = await e.requestInfo();
+  let compiled: ReturnType<typeof compileSearch>;
   try {
-    orderBy = sortToSql(e.app.db, collection, params.sort, e.isSuperuser());
+    compiled = compileSearch(e.app, {
+      collection,
+      requestInfo: info,
+      rule: collection.listRule,
+      filter: params.filter,
+      sort: params.sort,
+    });
   } catch (err) {
-    throw badRequest("", err);
+    throw searchFailure(err);
   }
-  const result = await listRecords(e.app.db, collection, { ...params, orderBy });
+  const offset = (params.page - 1) * params.perPage;
+  const items =
+    offset > Number.MAX_SAFE_INTEGER ? [] : await findRecords(e.app, collection, compiled, params.perPage, offset);
+  let totalItems = -1;
+  let totalPages = -1;
+  if (!params.skipTotal) {
+    totalItems = await countRecords(e.app, collection, compiled);
+    totalPages = Math.ceil(totalItems / params.perPage);
+  }
   const event = e.derive(RecordsListRequestEvent);
   event.collection = collection;
-  event.records = result.items;
-  event.result = result;
+  event.records = items;
+  event.result = { page: params.page, perPage: params.perPage, totalItems, totalPages, items };
   await e.app.hooks.get("onRecordsListRequest").trigger(event, async (ev) => {
-    await enrichRecords(ev, ev.records);
+    await enrichRecords(ev, ev.records, info);
+    if (!ev.isSuperuser() && collection.listRule && params.filter && ev.records.length === 0) {
+      await listTimingGuard(ev, collection);
+    }
     ev.json(200, ev.result);
   });
   return event.response;
@@ -98,17 +131,37 @@ async function recordView(e: RequestEvent): Promise<Response | null> {
   const collection = findCollectionOrFail(e);
   const id = e.params.id ?? "";
   if (id === "") throw notFound();
-  checkRuleAccess(e, collection.viewRule);
-  const record = await e.app.findRecordById(collection, id);
-  if (!record) throw notFound();
+  requireRuleNotNull(e, collection.viewRule);
+  const info = await e.requestInfo();
+  const record = await findWithRule(e, collection, id, collection.viewRule, info);
   const event = e.derive(RecordRequestEvent);
   event.collection = collection;
   event.record = record;
   await e.app.hooks.get("onRecordViewRequest").trigger(event, async (ev) => {
-    if (ev.record) await enrichRecords(ev, [ev.record]);
+    if (ev.record) await enrichRecords(ev, [ev.record], info);
     ev.json(200, ev.record);
   });
   return event.response;
+}
+
+/** findWithRule loads a record the rule lets the requester act on; anything else (missing or hidden) is a 404. */
+async function findWithRule(
+  e: RequestEvent,
+  collection: Collection,
+  id: string,
+  rule: string | null,
+  info: RequestInfo,
+): Promise<RecordModel> {
+  let record: RecordModel | null;
+  try {
+    record = e.isSuperuser()
+      ? await e.app.findRecordById(collection, id)
+      : await findRecordByIdWithRule(e.app, collection, id, rule, info);
+  } catch (err) {
+    throw notFound("", err);
+  }
+  if (!record) throw notFound();
+  return record;
 }
 
 /** bodyLimitFor raises the body limit by what the collection's file, editor and json fields may carry. */
@@ -167,12 +220,22 @@ function submitFailure(err: unknown, message: string): ApiError {
 
 async function recordCreate(e: RequestEvent): Promise<Response | null> {
   const collection = await writableCollectionOrFail(e);
-  checkRuleAccess(e, collection.createRule);
+  requireRuleNotNull(e, collection.createRule);
   const record = new RecordModel(collection);
   const data = await recordDataFromRequest(e, record);
+  const info = { ...(await e.requestInfo()), body: data };
   const form = new RecordUpsert(e.app, record);
   if (e.isSuperuser()) form.grantSuperuserAccess();
   form.load(data);
+  if (!e.isSuperuser()) {
+    // the rule sees the record as it would be stored, never verified by the requester
+    const candidate = record.clone();
+    if (collection.type === "auth") candidate.set("verified", false);
+    if (collection.createRule && !(await ruleAllowsNew(e, candidate, collection.createRule, info))) {
+      throw badRequest("Failed to create record.", new Error("create rule failure"));
+    }
+    if (await hasManageAccess(e, candidate, info)) form.grantManagerAccess();
+  }
   const event = e.derive(RecordRequestEvent);
   event.collection = collection;
   event.record = record;
@@ -194,13 +257,16 @@ async function recordUpdate(e: RequestEvent): Promise<Response | null> {
   const collection = await writableCollectionOrFail(e);
   const id = e.params.id ?? "";
   if (id === "") throw notFound();
-  checkRuleAccess(e, collection.updateRule);
-  const record = await e.app.findRecordById(collection, id);
-  if (!record) throw notFound();
-  const data = await recordDataFromRequest(e, record);
+  requireRuleNotNull(e, collection.updateRule);
+  const stored = await e.app.findRecordById(collection, id);
+  if (!stored) throw notFound();
+  const data = await recordDataFromRequest(e, stored);
+  const info = { ...(await e.requestInfo()), body: data };
+  const record = await findWithRule(e, collection, id, collection.updateRule, info);
   const form = new RecordUpsert(e.app, record);
   if (e.isSuperuser()) form.grantSuperuserAccess();
   form.load(data);
+  if (!e.isSuperuser() && (await hasManageAccess(e, record, info))) form.grantManagerAccess();
   const event = e.derive(RecordRequestEvent);
   event.collection = collection;
   event.record = record;
@@ -224,9 +290,8 @@ async function recordDelete(e: RequestEvent): Promise<Response | null> {
   const id = e.params.id ?? "";
   if (id === "") throw notFound();
   await readRecordBody(e);
-  checkRuleAccess(e, collection.deleteRule);
-  const record = await e.app.findRecordById(collection, id);
-  if (!record) throw notFound();
+  requireRuleNotNull(e, collection.deleteRule);
+  const record = await findWithRule(e, collection, id, collection.deleteRule, await e.requestInfo());
   const event = e.derive(RecordRequestEvent);
   event.collection = collection;
   event.record = record;
@@ -242,4 +307,28 @@ async function recordDelete(e: RequestEvent): Promise<Response | null> {
     ev.noContent();
   });
   return event.response;
+}
+
+async function ruleAllowsNew(e: RequestEvent, record: RecordModel, rule: string, info: RequestInfo): Promise<boolean> {
+  try {
+    return await checkRuleOnNewRecord(e.app, record, rule, info);
+  } catch (err) {
+    throw badRequest("Failed to create record.", err);
+  }
+}
+
+/**
+ * hasManageAccess tells whether the requester passes an auth collection's manage rule for the record
+ * (letting them set email, verified and password without the usual checks).
+ */
+async function hasManageAccess(e: RequestEvent, record: RecordModel, info: RequestInfo): Promise<boolean> {
+  const rule = record.collection.type === "auth" ? record.collection.auth.manageRule : null;
+  if (!rule || !info.auth) return false;
+  try {
+    if (record.isNew()) return await checkRuleOnNewRecord(e.app, record, rule, info);
+    return (await findRecordByIdWithRule(e.app, record.collection, record.id, rule, info)) !== null;
+  } catch (err) {
+    e.app.logger.error("manage rule failure", { collection: record.collection.name, error: String(err) });
+    return false;
+  }
 }

@@ -2,7 +2,9 @@ import type { App } from "../core/app.ts";
 import type { Collection } from "../core/collection-model.ts";
 import { RecordEnrichEvent } from "../core/events.ts";
 import type { RecordModel } from "../core/record-model.ts";
-import type { RequestEvent } from "../core/request-event.ts";
+import { type ExpandFetch, expandRecords } from "../core/record-query-expand.ts";
+import { findRecordsByIdsWithRule } from "../core/record-search.ts";
+import type { RequestEvent, RequestInfo } from "../core/request-event.ts";
 import { ApiError, badRequest, forbidden, notFound } from "../tools/router/api-error.ts";
 import { MalformedBodyError, type ParsedBody, UnsupportedContentTypeError } from "../tools/router/body.ts";
 
@@ -33,23 +35,65 @@ export async function readRecordBody(e: RequestEvent): Promise<ParsedBody> {
   }
 }
 
-/**
- * checkRuleAccess applies the two rule values that need no filter engine: `null` lets only superusers
- * through (403 for others) and `""` lets anyone through. Any other rule is answered as superusers-only
- * until rule expressions are evaluated.
- */
-export function checkRuleAccess(e: RequestEvent, rule: string | null): void {
-  if (e.isSuperuser() || rule === "") return;
-  throw forbidden(superusersOnlyMessage);
+/** requireRuleNotNull refuses non-superusers when the action's rule is `null` (superusers only). */
+export function requireRuleNotNull(e: RequestEvent, rule: string | null): void {
+  if (rule === null && !e.isSuperuser()) throw forbidden(superusersOnlyMessage);
+}
+
+const superuserOnlyFilterFields = ["@collection.", "@request."];
+
+/** checkForSuperuserOnlyRuleFields refuses `@collection.`/`@request.` in the filter or sort of non-superusers. */
+export function checkForSuperuserOnlyRuleFields(e: RequestEvent): void {
+  if (e.isSuperuser()) return;
+  for (const param of ["filter", "sort"]) {
+    const v = e.url.searchParams.get(param) ?? "";
+    for (const f of superuserOnlyFilterFields) if (v.includes(f)) throw forbidden(`Only superusers can filter by ${f}`);
+  }
+}
+
+/** searchFailure turns a filter/sort/rule compile error into the 400 the API answers. */
+export function searchFailure(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  return badRequest("", err);
 }
 
 /**
  * enrichRecords prepares records for a response: onRecordEnrich for each one, then the default flags
- * (superusers see hidden fields and emails; an auth record's owner sees its own email).
+ * (superusers see hidden fields and emails; owners and managers see emails) and the `expand` parameter.
  */
-export async function enrichRecords(e: RequestEvent, records: RecordModel[]): Promise<void> {
+export async function enrichRecords(e: RequestEvent, records: RecordModel[], info?: RequestInfo): Promise<void> {
   if (records.length === 0) return;
-  await triggerEnrichHooks(e.app, e, records, async () => resolveRecordFlags(e, records));
+  const requestInfo = info ?? (await e.requestInfo());
+  await triggerEnrichHooks(e.app, e, records, async () => {
+    await resolveRecordFlags(e.app, records, requestInfo);
+    const expand = e.url.searchParams.get("expand");
+    if (expand) {
+      const failed = await expandRecords(e.app, records, expand.split(","), expandFetch(e, requestInfo));
+      for (const [path, err] of failed) e.app.logger.debug("failed to expand", { path, error: err.message });
+    }
+  });
+}
+
+/**
+ * expandFetch loads expanded records with the target collection's view rule for the requester (context
+ * "expand"); hidden ones are left out. Superusers see everything; a null view rule shows nothing.
+ */
+export function expandFetch(e: RequestEvent, info: RequestInfo): ExpandFetch {
+  const expandInfo: RequestInfo = { ...info, context: "expand" };
+  return async (collection, ids) => {
+    if (ids.length === 0) return [];
+    const superuser = info.auth?.collection.name === "_superusers";
+    if (!superuser && collection.viewRule === null) return [];
+    const records = await findRecordsByIdsWithRule(
+      e.app,
+      collection,
+      ids,
+      superuser ? null : collection.viewRule,
+      expandInfo,
+    );
+    await triggerEnrichHooks(e.app, e, records, () => resolveRecordFlags(e.app, records, expandInfo));
+    return records;
+  };
 }
 
 async function triggerEnrichHooks(
@@ -68,10 +112,11 @@ async function triggerEnrichHooks(
   return step(0);
 }
 
-function resolveRecordFlags(e: RequestEvent, records: RecordModel[]): void {
+async function resolveRecordFlags(app: App, records: RecordModel[], info: RequestInfo): Promise<void> {
   const first = records[0];
   if (!first) return;
-  if (e.isSuperuser()) {
+  const auth = info.auth;
+  if (auth?.collection.name === "_superusers") {
     const names = first.collection.fields.map((f) => f.name);
     for (const r of records) {
       r.unhide(...names);
@@ -79,7 +124,18 @@ function resolveRecordFlags(e: RequestEvent, records: RecordModel[]): void {
     }
     return;
   }
-  if (first.collection.type !== "auth" || !e.auth) return;
-  for (const r of records)
-    if (r.id === e.auth.id && r.collection.id === e.auth.collection.id) r.ignoreEmailVisibility = true;
+  const collection = first.collection;
+  if (collection.type !== "auth" || !auth) return;
+  for (const r of records) if (r.id === auth.id) r.ignoreEmailVisibility = true;
+  const manageRule = collection.auth.manageRule;
+  if (!manageRule) return;
+  const managed = await findRecordsByIdsWithRule(
+    app,
+    collection,
+    records.map((r) => r.id),
+    manageRule,
+    info,
+  ).catch(() => []);
+  const managedIds = new Set(managed.map((r) => r.id));
+  for (const r of records) if (managedIds.has(r.id)) r.ignoreEmailVisibility = true;
 }

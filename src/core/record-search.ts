@@ -159,6 +159,24 @@ export async function findRecordByIdWithRule(
   return rows[0] ?? null;
 }
 
+/** findRecordsByIdsWithRule loads the records among ids that the rule lets the requester see. */
+export async function findRecordsByIdsWithRule(
+  app: App,
+  collection: Collection,
+  ids: readonly string[],
+  rule: string | null | undefined,
+  requestInfo: RequestInfo | null,
+): Promise<RecordModel[]> {
+  if (ids.length === 0) return [];
+  const c = compileSearch(app, { collection, requestInfo, rule });
+  const idCond = sql`${ident(collection.name)}.${ident("id")} IN (${join(
+    ids.map((id) => sql`${id}`),
+    ", ",
+  )})`;
+  const compiled = { ...c, where: c.where ? sql`${idCond} AND ${c.where}` : idCond };
+  return findRecords(app, collection, compiled, ids.length, 0);
+}
+
 /**
  * checkRuleOnNewRecord evaluates a rule against a record that isn't stored yet (a create): its column values
  * become a one-row CTE standing in for the table. Returns whether the rule matches.

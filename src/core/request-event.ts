@@ -1,3 +1,5 @@
+import { parseFields, pick } from "../tools/picker/pick.ts";
+import { badRequest } from "../tools/router/api-error.ts";
 import { type ParsedBody, parseRequestBody } from "../tools/router/body.ts";
 import type { App } from "./app.ts";
 import type { Collection } from "./collection-model.ts";
@@ -82,7 +84,9 @@ export class RequestEvent extends AppEvent {
 
   /** json sets a JSON response. */
   json(status: number, data: unknown): Response {
-    this.response = new Response(JSON.stringify(data), {
+    const fields = this.url.searchParams.get("fields");
+    const body = fields && status >= 200 && status < 300 ? pickFields(data, fields) : JSON.stringify(data);
+    this.response = new Response(body, {
       status,
       headers: { "content-type": "application/json" },
     });
@@ -164,4 +168,26 @@ export interface ListResult<T> {
   totalItems: number;
   totalPages: number;
   items: T[];
+}
+
+const listResultKeys = ["page", "perPage", "totalItems", "totalPages", "items"];
+
+/**
+ * pickFields serializes data keeping only the `fields` the client asked for (applied to each item of a
+ * list result); a malformed expression is a 400.
+ */
+function pickFields(data: unknown, raw: string): string {
+  let parsed: ReturnType<typeof parseFields>;
+  try {
+    parsed = parseFields(raw);
+  } catch (err) {
+    throw badRequest("", err);
+  }
+  const decoded: unknown = JSON.parse(JSON.stringify(data) ?? "null");
+  const isList =
+    typeof decoded === "object" &&
+    decoded !== null &&
+    listResultKeys.every((k) => k in (decoded as Record<string, unknown>));
+  pick(isList ? (decoded as { items: unknown }).items : decoded, parsed);
+  return JSON.stringify(decoded);
 }

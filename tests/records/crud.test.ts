@@ -300,8 +300,12 @@ describe("collection checks", () => {
     expect(await t.pb.collection("locked").getOne(rec.id)).toMatchObject({ title: "x" });
   });
 
-  test("a rule expression is answered as superusers-only until rules are evaluated", async () => {
-    expect((await apiError(t.client().collection("ruled").create({ title: "x" }))).status).toBe(403);
-    expect(await t.pb.collection("ruled").create({ title: "x" })).toMatchObject({ title: "x" });
+  test("a create rule is evaluated on the submitted data: failing it is a 400 and nothing is written", async () => {
+    const err = await apiError(t.client().collection("ruled").create({ title: "" }));
+    expect(err.status).toBe(400);
+    expect(err.response).toEqual({ data: {}, message: "Failed to create record.", status: 400 });
+    expect(await t.client().collection("ruled").create({ title: "x" })).toMatchObject({ title: "x" });
+    expect((await t.pb.collection("ruled").getFullList({ filter: "title = ''" })).length).toBe(0);
+    expect(await t.pb.collection("ruled").create({ title: "" })).toMatchObject({ title: "" });
   });
 });

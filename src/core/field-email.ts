@@ -1,19 +1,13 @@
 import type { ColumnKind } from "../db/dialect.ts";
 import { castString } from "../tools/types/cast.ts";
+import { isEmail } from "../tools/validation/formats.ts";
 import { empty, errRequired, type Rule, ValidationError, when } from "../tools/validation/validation.ts";
 import { Field, type FieldJSON, FieldJSONReader, type RecordValidateContext } from "./field.ts";
 import { eachDomain } from "./field-rules.ts";
 import { unsupportedValueType } from "./field-text.ts";
 
-// the shape ozzo-validation's is.EmailFormat accepts: a dotted local part or quoted string, and a host
-const emailPattern =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: RFC 5322 quoted local parts may hold control characters
-  /^(?:[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]+)*|"(?:[\x01-\x08\x0b\x0c\x0e-\x1f\x21\x23-\x5b\x5d-\x7f]|\\[\x01-\x09\x0b\x0c\x0e-\x7f])*")@(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?|\[(?:(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\.){3}(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\])$/;
-
-/** isEmail reports whether s is a syntactically valid email address. */
-export function isEmail(s: string): boolean {
-  return s.length <= 254 && emailPattern.test(s);
-}
+/** isEmail is the email format check (govalidator's IsEmail, as PocketBase's is.EmailFormat). */
+export { isEmail };
 
 export function invalidEmailError(): ValidationError {
   return new ValidationError("validation_is_email", "must be a valid email address");

@@ -1,5 +1,6 @@
 import { GoRegexp } from "../tools/regexp/regexp.ts";
 import { RegexpSyntaxError } from "../tools/regexp/syntax.ts";
+import { isDomain } from "../tools/validation/formats.ts";
 import { each, type Rule, ValidationError } from "../tools/validation/validation.ts";
 
 /** The largest integer a JSON number holds exactly. */
@@ -37,11 +38,7 @@ export function matchesPattern(pattern: string, value: string): boolean {
   return re?.test(value) ?? false;
 }
 
-const domainPattern = /^(?=.{1,253}$)(?:(?!-)[a-zA-Z0-9-]{1,63}(?<!-)\.)+[a-zA-Z]{2,63}$/;
-
-/** eachDomain checks that every item of a list is a domain name. */
+/** eachDomain checks that every item of a list is a domain name (ozzo-validation's is.Domain). */
 export const eachDomain: Rule = each((d) =>
-  typeof d === "string" && domainPattern.test(d)
-    ? null
-    : new ValidationError("validation_is_domain", "must be a valid domain"),
+  typeof d === "string" && isDomain(d) ? null : new ValidationError("validation_is_domain", "must be a valid domain"),
 );

@@ -1,5 +1,5 @@
 import type { ColumnKind } from "../db/dialect.ts";
-import { nowDateTime, parseDateTime } from "../tools/types/datetime.ts";
+import { goTimeString, nowDateTime, parseDateTime, rfc3339Nano } from "../tools/types/datetime.ts";
 import { errRequired, type Rule, ValidationError } from "../tools/validation/validation.ts";
 import type { App } from "./app.ts";
 import {
@@ -45,15 +45,20 @@ export class DateField extends Field {
     const v = record.getRaw(this.name);
     if (typeof v !== "string") return unsupportedValueType();
     if (v === "") return this.required ? errRequired() : null;
+    // the threshold is a Go time: printed with time.String in the message, as RFC 3339 in the params
     if (this.min !== "" && v < this.min) {
-      return new ValidationError("validation_min_greater_equal_than_required", "must be no less than {{.threshold}}", {
-        threshold: this.min,
-      });
+      return new ValidationError(
+        "validation_min_greater_equal_than_required",
+        `must be no less than ${goTimeString(this.min)}`,
+        { threshold: rfc3339Nano(this.min) },
+      );
     }
     if (this.max !== "" && v > this.max) {
-      return new ValidationError("validation_max_less_equal_than_required", "must be no greater than {{.threshold}}", {
-        threshold: this.max,
-      });
+      return new ValidationError(
+        "validation_max_less_equal_than_required",
+        `must be no greater than ${goTimeString(this.max)}`,
+        { threshold: rfc3339Nano(this.max) },
+      );
     }
     return null;
   }

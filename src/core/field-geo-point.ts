@@ -1,6 +1,6 @@
 import type { ColumnKind } from "../db/dialect.ts";
 import type { SqlValue } from "../db/sql.ts";
-import { toFloat } from "../tools/types/cast.ts";
+import { isPlainObject } from "../tools/types/merge.ts";
 import { errRequired, type Rule, ValidationError } from "../tools/validation/validation.ts";
 import { Field, type FieldJSON, FieldJSONReader, type RecordValidateContext } from "./field.ts";
 
@@ -9,22 +9,34 @@ export interface GeoPoint {
   lat: number;
 }
 
-/** toGeoPoint reads `{lon, lat}` from an object or its JSON text; anything else is (0, 0). */
+/**
+ * toGeoPoint reads `{lon, lat}` the way Go decodes JSON into PocketBase's GeoPoint: from an object or its
+ * JSON text, keys matched case-insensitively (the last one wins), only numbers taken; any other value, a
+ * key of another type or text that isn't JSON leaves that coordinate (or the whole point) at 0.
+ */
 export function toGeoPoint(raw: unknown): GeoPoint {
+  const point = { lon: 0, lat: 0 };
   let v = raw;
+  let entries: [string, unknown][];
   if (typeof v === "string" || v instanceof Uint8Array) {
     const text = typeof v === "string" ? v : new TextDecoder().decode(v);
     try {
-      v = JSON.parse(text);
+      v = text === "" ? null : JSON.parse(text);
     } catch {
-      v = null;
+      return point;
     }
+    if (!isPlainObject(v)) return point;
+    entries = Object.entries(v);
+  } else {
+    if (!isPlainObject(v)) return point;
+    // an object reaches Go as a map, which it encodes with sorted keys before decoding it into the point
+    entries = Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   }
-  if (v && typeof v === "object" && !Array.isArray(v)) {
-    const o = v as Record<string, unknown>;
-    return { lon: toFloat(o.lon), lat: toFloat(o.lat) };
+  for (const [key, value] of entries) {
+    const name = key.toLowerCase();
+    if ((name === "lon" || name === "lat") && typeof value === "number" && Number.isFinite(value)) point[name] = value;
   }
-  return { lon: 0, lat: 0 };
+  return point;
 }
 
 /** GeoPointField holds a longitude/latitude pair. */

@@ -1,6 +1,6 @@
 import type { ColumnKind } from "../db/dialect.ts";
 import type { SqlValue } from "../db/sql.ts";
-import { isValidJson, JsonRaw } from "../tools/types/json-raw.ts";
+import { goQuote, isValidJson, JsonRaw } from "../tools/types/json-raw.ts";
 import { errRequired, max, min, type Rule, ValidationError } from "../tools/validation/validation.ts";
 import { Field, type FieldJSON, FieldJSONReader, type RecordValidateContext } from "./field.ts";
 import { maxSafeInt } from "./field-rules.ts";
@@ -9,7 +9,10 @@ import { unsupportedValueType } from "./field-text.ts";
 export const defaultJsonMaxSize = 1 << 20;
 const emptyJsonTexts = new Set(["null", '""', "[]", "{}", ""]);
 
-/** toJsonRaw: JSON text stays as it is, any other string is stored as a JSON string, values are encoded. */
+/**
+ * toJsonRaw: JSON text stays as it is, any other string is quoted (as Go's strconv.Quote does, so a
+ * string with control characters becomes invalid JSON, as in PocketBase), values are encoded as Go does.
+ */
 export function toJsonRaw(raw: unknown): JsonRaw {
   if (raw instanceof JsonRaw) return raw;
   if (raw === undefined || raw === null) return new JsonRaw("null");
@@ -19,7 +22,7 @@ export function toJsonRaw(raw: unknown): JsonRaw {
     if (raw === "null" || raw === "true" || raw === "false") return new JsonRaw(raw);
     const c = raw[0] as string;
     const looksJson = (c >= "0" && c <= "9") || c === "-" || c === '"' || c === "[" || c === "{";
-    return new JsonRaw(looksJson && isValidJson(raw) ? raw : JSON.stringify(raw));
+    return new JsonRaw(looksJson && isValidJson(raw) ? raw : goQuote(raw));
   }
   return JsonRaw.from(raw);
 }

@@ -8,8 +8,9 @@ export class JsonRaw {
 
   constructor(readonly text: string) {}
 
+  /** from encodes a value as Go's json.Marshal would (see marshalGoJson). */
   static from(value: unknown): JsonRaw {
-    return new JsonRaw(value === undefined ? "null" : (JSON.stringify(value) ?? "null"));
+    return new JsonRaw(marshalGoJson(value));
   }
 
   get value(): unknown {
@@ -42,4 +43,68 @@ export function isValidJson(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+const goEscapes: Record<string, string> = {
+  "<": "\\u003c",
+  ">": "\\u003e",
+  "&": "\\u0026",
+  "\u2028": "\\u2028",
+  "\u2029": "\\u2029",
+};
+
+/**
+ * marshalGoJson encodes a value as Go's json.Marshal does, which is what PocketBase stores and counts
+ * against a json field's maxSize: object keys sorted, `<`, `>`, `&`, U+2028 and U+2029 escaped.
+ */
+export function marshalGoJson(value: unknown): string {
+  if (value === undefined || value === null) return "null";
+  if (value instanceof JsonRaw) return marshalGoJson(value.value);
+  if (typeof value === "string")
+    return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => goEscapes[c] as string);
+  if (typeof value === "number") return Object.is(value, -0) ? "-0" : (JSON.stringify(value) ?? "null");
+  if (typeof value === "boolean") return String(value);
+  if (typeof value === "bigint") return String(value);
+  if (Array.isArray(value)) return `[${value.map(marshalGoJson).join(",")}]`;
+  if (typeof value === "object") {
+    const withJson = value as { toJSON?: () => unknown };
+    if (typeof withJson.toJSON === "function") return marshalGoJson(withJson.toJSON());
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined && typeof v !== "function")
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${marshalGoJson(k)}:${marshalGoJson(v)}`).join(",")}}`;
+  }
+  return "null";
+}
+
+const printable = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
+const quoteEscapes: Record<number, string> = {
+  7: "\\a",
+  8: "\\b",
+  9: "\\t",
+  10: "\\n",
+  11: "\\v",
+  12: "\\f",
+  13: "\\r",
+};
+
+/**
+ * goQuote quotes a string as Go's strconv.Quote does. It is not always JSON: control characters come out
+ * as `\a`, `\v` or `\x01`, which PocketBase then refuses as invalid JSON.
+ */
+export function goQuote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    let cp = ch.codePointAt(0) as number;
+    // a lone surrogate never reaches Go: its JSON decoder has made it U+FFFD already
+    if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd;
+    const c = String.fromCodePoint(cp);
+    if (c === '"' || c === "\\") out += `\\${c}`;
+    else if (printable.test(c)) out += c;
+    else if (cp in quoteEscapes) out += quoteEscapes[cp];
+    else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, "0")}`;
+    else if (cp < 0x10000) out += `\\u${cp.toString(16).padStart(4, "0")}`;
+    else out += `\\U${cp.toString(16).padStart(8, "0")}`;
+  }
+  return `${out}"`;
 }

@@ -1,5 +1,6 @@
 import { snakecase } from "../inflector/inflector.ts";
 import { randomString } from "../security/random.ts";
+import { detectMimeType, mimeExtension } from "./mime.ts";
 
 const randomAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
 const extInvalidChars = /[^\w.*\-+=#]+/g;
@@ -23,16 +24,26 @@ export class UploadedFile {
     return this.data.byteLength;
   }
 
+  /** fromBlob reads an upload; its name is reduced to the last path element, as Go's multipart reader does. */
   static async fromBlob(blob: Blob, name: string): Promise<UploadedFile> {
-    return new UploadedFile(name, new Uint8Array(await blob.arrayBuffer()), blob.type);
+    return new UploadedFile(baseName(name), new Uint8Array(await blob.arrayBuffer()), blob.type);
   }
 }
 
-/** extractExtension returns the extension with its dot (".tar.gz" style double extensions are kept). */
+/** baseName is Go's filepath.Base on Linux: the last "/"-separated element, trailing slashes ignored. */
+export function baseName(path: string): string {
+  if (path === "") return ".";
+  const trimmed = path.replace(/\/+$/, "");
+  if (trimmed === "") return "/";
+  return trimmed.slice(trimmed.lastIndexOf("/") + 1);
+}
+
+/** extractExtension returns the extension with its dot; two dotted parts are kept (".tar.gz", ".c.txt"). */
 function extractExtension(name: string): string {
-  const base = name.slice(Math.max(name.lastIndexOf("/"), name.lastIndexOf("\\")) + 1);
-  const m = /(\.tar)?\.[^.]*$/i.exec(base);
-  return m && m.index > 0 ? m[0] : "";
+  const primary = name.lastIndexOf(".");
+  if (primary < 0) return "";
+  const secondary = name.lastIndexOf(".", primary - 1);
+  return name.slice(secondary >= 0 && primary > 0 ? secondary : primary);
 }
 
 /**
@@ -40,8 +51,7 @@ function extractExtension(name: string): string {
  * an underscore and 10 random characters, and the cleaned original extension.
  */
 export function normalizeFileName(original: string, data: Uint8Array): string {
-  let name = original.length > 300 ? original.slice(original.length - 300) : original;
-  name = name.slice(Math.max(name.lastIndexOf("/"), name.lastIndexOf("\\")) + 1);
+  const name = original.length > 300 ? original.slice(original.length - 300) : original;
   const originalExt = extractExtension(name);
   let ext = `.${originalExt.replace(extInvalidChars, "").replace(/^\.+|\.+$/g, "")}`;
   if (ext === ".") ext = detectExtension(data);
@@ -53,13 +63,5 @@ export function normalizeFileName(original: string, data: Uint8Array): string {
 }
 
 function detectExtension(data: Uint8Array): string {
-  const head = data.subarray(0, 16);
-  const starts = (...bytes: number[]) => bytes.every((b, i) => head[i] === b);
-  if (starts(0x89, 0x50, 0x4e, 0x47)) return ".png";
-  if (starts(0xff, 0xd8, 0xff)) return ".jpg";
-  if (starts(0x47, 0x49, 0x46, 0x38)) return ".gif";
-  if (starts(0x25, 0x50, 0x44, 0x46)) return ".pdf";
-  if (starts(0x52, 0x49, 0x46, 0x46) && head[8] === 0x57 && head[9] === 0x45) return ".webp";
-  if (starts(0x50, 0x4b, 0x03, 0x04)) return ".zip";
-  return "";
+  return mimeExtension(detectMimeType(data));
 }

@@ -106,3 +106,43 @@ export function mimeTypeMatches(detected: string, wanted: string): boolean {
   if (base === want) return true;
   return (aliases[base] ?? []).includes(want);
 }
+
+const extensions: Record<string, string> = {
+  "image/png": ".png",
+  "image/jpeg": ".jpg",
+  "image/gif": ".gif",
+  "image/webp": ".webp",
+  "image/bmp": ".bmp",
+  "image/x-icon": ".ico",
+  "image/tiff": ".tiff",
+  "image/avif": ".avif",
+  "image/heic": ".heic",
+  "image/svg+xml": ".svg",
+  "audio/wav": ".wav",
+  "audio/mpeg": ".mp3",
+  "audio/ogg": ".ogg",
+  "audio/flac": ".flac",
+  "audio/x-m4a": ".m4a",
+  "video/x-msvideo": ".avi",
+  "video/mp4": ".mp4",
+  "video/quicktime": ".mov",
+  "video/3gpp": ".3gp",
+  "video/webm": ".webm",
+  "video/x-matroska": ".mkv",
+  "application/pdf": ".pdf",
+  "application/zip": ".zip",
+  "application/gzip": ".gz",
+  "application/x-7z-compressed": ".7z",
+  "application/x-rar-compressed": ".rar",
+  "application/json": ".json",
+  "font/woff": ".woff",
+  "font/woff2": ".woff2",
+  "text/html": ".html",
+  "text/xml": ".xml",
+  "text/plain": ".txt",
+};
+
+/** mimeExtension is the usual extension (with its dot) of a detected type, or "" when it has none. */
+export function mimeExtension(mimeType: string): string {
+  return extensions[(mimeType.split(";")[0] ?? "").trim()] ?? "";
+}

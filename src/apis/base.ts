@@ -13,6 +13,7 @@ import {
 } from "./middlewares.ts";
 import { bindRecordAuthApi } from "./record-auth.ts";
 import { bindRecordCrudApi } from "./record-crud.ts";
+import { bindSettingsApi } from "./settings.ts";
 
 export interface RouterOptions {
   /** Allowed CORS origins (`*` by default). */
@@ -34,6 +35,7 @@ export function newRouter(app: App, options: RouterOptions = {}): Hono<RouterEnv
   bindCollectionApi(router);
   bindRecordCrudApi(router);
   bindRecordAuthApi(router);
+  bindSettingsApi(router);
 
   // PocketBase's standard binary answers every unmatched GET from its public folder, so a missing path
   // there is "File not found."; other methods get the generic JSON 404

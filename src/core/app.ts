@@ -24,6 +24,10 @@ export interface App extends HookMethods {
   /** The auxiliary database (request logs). */
   readonly auxDb: Queryable;
   settings(): Settings;
+  /** saveSettings validates (throwing ValidationErrors), stores and reloads the settings. */
+  saveSettings(settings: Settings): Promise<void>;
+  /** reloadSettings reads the stored settings again (onSettingsReload). */
+  reloadSettings(): Promise<void>;
   filesystem(): Filesystem;
 
   isTransactional(): boolean;

@@ -22,7 +22,9 @@ import {
   recordIdExistsIgnoringCase,
 } from "./record-query.ts";
 import { deleteRecord, saveRecord, validateRecord } from "./record-save.ts";
+import { SettingsReloadEvent } from "./settings-events.ts";
 import { defaultSettings, loadSettings, type Settings, saveSettings } from "./settings-model.ts";
+import { validateSettings } from "./settings-validate.ts";
 
 export interface AppOptions {
   /** The data directory (created when missing). */
@@ -115,15 +117,20 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
     return this.currentSettings;
   }
 
+  /** reloadSettings reads the stored settings (storing the defaults on first run), firing onSettingsReload. */
   async reloadSettings(): Promise<void> {
-    const stored = await this.db.get(`SELECT 1 AS x FROM ${this.db.dialect.quote("_params")} WHERE id = 'settings'`);
-    this.currentSettings = await loadSettings(this.db);
-    if (!stored) await saveSettings(this.db, this.currentSettings);
+    await this.hooks.get("onSettingsReload").trigger(new SettingsReloadEvent(this.app), async () => {
+      const stored = await this.db.get(`SELECT 1 AS x FROM ${this.db.dialect.quote("_params")} WHERE id = 'settings'`);
+      this.currentSettings = await loadSettings(this.db);
+      if (!stored) await saveSettings(this.db, this.currentSettings);
+    });
   }
 
+  /** saveSettings validates (throwing ValidationErrors), stores and reloads the settings. */
   async saveSettings(settings: Settings): Promise<void> {
+    validateSettings(settings).throwIfAny();
     await saveSettings(this.db, settings);
-    this.currentSettings = settings;
+    await this.reloadSettings();
   }
 
   filesystem(): Filesystem {

@@ -10,6 +10,7 @@ import type {
   ServeEvent,
   TerminateEvent,
 } from "./events.ts";
+import type { MailerEvent, MailerRecordEvent } from "./mailer-events.ts";
 import type {
   CollectionRequestEvent,
   CollectionsImportRequestEvent,
@@ -20,6 +21,15 @@ import type {
   RecordRequestEvent,
   RecordsListRequestEvent,
 } from "./request-event.ts";
+import type {
+  RecordConfirmEmailChangeRequestEvent,
+  RecordConfirmPasswordResetRequestEvent,
+  RecordConfirmVerificationRequestEvent,
+  RecordRequestEmailChangeRequestEvent,
+  RecordRequestPasswordResetRequestEvent,
+  RecordRequestVerificationRequestEvent,
+} from "./request-event-auth.ts";
+import type { SettingsListRequestEvent, SettingsReloadEvent, SettingsUpdateRequestEvent } from "./settings-events.ts";
 
 /** Hooks whose handlers can be bound to collections by id or name (`app.onRecordCreate("posts")`). */
 export interface TaggedHookEvents {
@@ -58,6 +68,17 @@ export interface TaggedHookEvents {
   onRecordAuthRequest: RecordAuthRequestEvent;
   onRecordAuthWithPasswordRequest: RecordAuthWithPasswordRequestEvent;
   onRecordAuthRefreshRequest: RecordAuthRefreshRequestEvent;
+  onRecordRequestVerificationRequest: RecordRequestVerificationRequestEvent;
+  onRecordConfirmVerificationRequest: RecordConfirmVerificationRequestEvent;
+  onRecordRequestPasswordResetRequest: RecordRequestPasswordResetRequestEvent;
+  onRecordConfirmPasswordResetRequest: RecordConfirmPasswordResetRequestEvent;
+  onRecordRequestEmailChangeRequest: RecordRequestEmailChangeRequestEvent;
+  onRecordConfirmEmailChangeRequest: RecordConfirmEmailChangeRequestEvent;
+  onMailerRecordVerificationSend: MailerRecordEvent;
+  onMailerRecordPasswordResetSend: MailerRecordEvent;
+  onMailerRecordEmailChangeSend: MailerRecordEvent;
+  onMailerRecordOTPSend: MailerRecordEvent;
+  onMailerRecordAuthAlertSend: MailerRecordEvent;
 }
 
 /** Hooks that apply to the whole app. */
@@ -71,6 +92,10 @@ export interface PlainHookEvents {
   onCollectionUpdateRequest: CollectionRequestEvent;
   onCollectionDeleteRequest: CollectionRequestEvent;
   onCollectionsImportRequest: CollectionsImportRequestEvent;
+  onMailerSend: MailerEvent;
+  onSettingsListRequest: SettingsListRequestEvent;
+  onSettingsUpdateRequest: SettingsUpdateRequestEvent;
+  onSettingsReload: SettingsReloadEvent;
 }
 
 export type HookEvents = TaggedHookEvents & PlainHookEvents;
@@ -112,6 +137,17 @@ const taggedNames: readonly (keyof TaggedHookEvents)[] = [
   "onRecordAuthRequest",
   "onRecordAuthWithPasswordRequest",
   "onRecordAuthRefreshRequest",
+  "onRecordRequestVerificationRequest",
+  "onRecordConfirmVerificationRequest",
+  "onRecordRequestPasswordResetRequest",
+  "onRecordConfirmPasswordResetRequest",
+  "onRecordRequestEmailChangeRequest",
+  "onRecordConfirmEmailChangeRequest",
+  "onMailerRecordVerificationSend",
+  "onMailerRecordPasswordResetSend",
+  "onMailerRecordEmailChangeSend",
+  "onMailerRecordOTPSend",
+  "onMailerRecordAuthAlertSend",
 ];
 
 const plainNames: readonly (keyof PlainHookEvents)[] = [
@@ -124,6 +160,10 @@ const plainNames: readonly (keyof PlainHookEvents)[] = [
   "onCollectionUpdateRequest",
   "onCollectionDeleteRequest",
   "onCollectionsImportRequest",
+  "onMailerSend",
+  "onSettingsListRequest",
+  "onSettingsUpdateRequest",
+  "onSettingsReload",
 ];
 
 /** The `app.onX(...)` methods: tagged hooks take optional collection ids or names. */

@@ -36,12 +36,12 @@ export interface Settings {
   backups: { cron: string; cronMaxKeep: number; s3: S3Config };
   s3: S3Config;
   meta: {
+    accentColor: string;
     appName: string;
     appURL: string;
     senderName: string;
     senderAddress: string;
     hideControls: boolean;
-    accentColor: string;
   };
   rateLimits: { rules: RateLimitRule[]; excludedIPs: string[]; enabled: boolean };
   trustedProxy: { headers: string[]; useLeftmostIP: boolean };
@@ -75,12 +75,12 @@ export function defaultSettings(): Settings {
     backups: { cron: "", cronMaxKeep: 3, s3: s3Defaults() },
     s3: s3Defaults(),
     meta: {
+      accentColor: "#1055c9",
       appName: "Acme",
       appURL: "http://localhost:8090",
       senderName: "Support",
       senderAddress: "support@example.com",
       hideControls: false,
-      accentColor: "#1055c9",
     },
     rateLimits: {
       rules: [
@@ -96,6 +96,22 @@ export function defaultSettings(): Settings {
     batch: { enabled: false, maxRequests: 50, timeout: 3, maxBodySize: 0 },
     logs: { maxDays: 5, minLevel: 0, logIP: true, logAuthId: false },
   };
+}
+
+/** cloneSettings is a deep copy of the settings. */
+export function cloneSettings(settings: Settings): Settings {
+  return structuredClone(settings);
+}
+
+/**
+ * publicSettings is the settings JSON for clients: the SMTP password and the S3 secrets are left out (so a
+ * PATCH that omits them keeps the stored values).
+ */
+export function publicSettings(settings: Settings): Record<string, unknown> {
+  const { password: _password, ...smtp } = settings.smtp;
+  const { secret: _secret, ...s3 } = settings.s3;
+  const { secret: _backupsSecret, ...backupsS3 } = settings.backups.s3;
+  return { ...settings, smtp, s3, backups: { ...settings.backups, s3: backupsS3 } };
 }
 
 const paramsTable = ident("_params");

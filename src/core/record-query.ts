@@ -1,4 +1,5 @@
 import type { Queryable } from "../db/driver.ts";
+import { findSingleColumnUniqueIndex } from "../db/index-sql.ts";
 import { ident, join, raw, type Sql, sql } from "../db/sql.ts";
 import {
   maxSortFieldLength,
@@ -80,9 +81,11 @@ export async function recordIdExistsIgnoringCase(db: Queryable, c: Collection, i
 
 export async function findAuthRecordByEmail(db: Queryable, c: Collection, email: string): Promise<RecordModel | null> {
   if (email === "") return null;
-  const row = await db.get<Record<string, unknown>>(
-    sql`SELECT * FROM ${ident(c.name)} WHERE LOWER(${ident("email")}) = LOWER(${email}) LIMIT 1`,
-  );
+  // case-insensitive only when the email's unique index says so, as PocketBase looks it up
+  const index = findSingleColumnUniqueIndex(c.indexes, "email");
+  const nocase = index?.columns[0]?.collate.toLowerCase() === "nocase";
+  const match = nocase ? sql`LOWER(${ident("email")}) = LOWER(${email})` : sql`${ident("email")} = ${email}`;
+  const row = await db.get<Record<string, unknown>>(sql`SELECT * FROM ${ident(c.name)} WHERE ${match} LIMIT 1`);
   return row ? new RecordModel(c, row) : null;
 }
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { startTestServer, type TestServer } from "../helpers/test-app.ts";
+import { createCollection, type FieldsServer, startServer } from "./helpers.ts";
 
-let t: TestServer;
+let t: FieldsServer;
 beforeAll(async () => {
-  t = await startTestServer();
+  t = await startServer();
 });
 afterAll(async () => {
   await t.stop();
@@ -15,7 +15,7 @@ const invalidFormatting = {
 };
 
 async function createWith(field: Record<string, unknown>) {
-  return t.pb.collections.create({ name: `c${crypto.randomUUID().slice(0, 8)}`, type: "base", fields: [field] });
+  return t.pb.collections.getOne(await createCollection(t.pb, [field]));
 }
 
 test("an option of the wrong JSON type is a formatting error, as Go's decoder reports it", async () => {

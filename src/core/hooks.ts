@@ -12,6 +12,11 @@ import type {
 } from "./events.ts";
 import type { MailerEvent, MailerRecordEvent } from "./mailer-events.ts";
 import type {
+  RealtimeConnectRequestEvent,
+  RealtimeMessageEvent,
+  RealtimeSubscribeRequestEvent,
+} from "./realtime-events.ts";
+import type {
   CollectionRequestEvent,
   CollectionsImportRequestEvent,
   CollectionsListRequestEvent,
@@ -92,6 +97,9 @@ export interface PlainHookEvents {
   onCollectionUpdateRequest: CollectionRequestEvent;
   onCollectionDeleteRequest: CollectionRequestEvent;
   onCollectionsImportRequest: CollectionsImportRequestEvent;
+  onRealtimeConnectRequest: RealtimeConnectRequestEvent;
+  onRealtimeSubscribeRequest: RealtimeSubscribeRequestEvent;
+  onRealtimeMessageSend: RealtimeMessageEvent;
   onMailerSend: MailerEvent;
   onSettingsListRequest: SettingsListRequestEvent;
   onSettingsUpdateRequest: SettingsUpdateRequestEvent;
@@ -160,6 +168,9 @@ const plainNames: readonly (keyof PlainHookEvents)[] = [
   "onCollectionUpdateRequest",
   "onCollectionDeleteRequest",
   "onCollectionsImportRequest",
+  "onRealtimeConnectRequest",
+  "onRealtimeSubscribeRequest",
+  "onRealtimeMessageSend",
   "onMailerSend",
   "onSettingsListRequest",
   "onSettingsUpdateRequest",

@@ -66,8 +66,8 @@ export function compileSearch(app: App, s: RecordSearch): CompiledSearch {
   resolver.options.allowHiddenFields = superuser;
   if (s.filter) {
     const filter = s.filter;
-    if (filter.length > maxFilterLength)
-      throw new SearchError(`the filter is too long (max ${maxFilterLength} characters)`);
+    if (Buffer.byteLength(filter) > maxFilterLength)
+      throw new SearchError(`the filter is too long (max ${maxFilterLength} bytes)`);
     conditions.push(wrap("invalid filter", () => buildFilter(filter, resolver)));
   }
   let orderBy: Sql | null = null;
@@ -93,7 +93,7 @@ function buildSort(resolver: RecordFieldResolver, fields: readonly SortField[]):
   if (fields.length > maxSortFields) throw new SearchError(`too many sort expressions (max ${maxSortFields})`);
   const d = resolver.dialect;
   const parts = fields.map((f) => {
-    if (f.name.length > maxSortFieldLength)
+    if (Buffer.byteLength(f.name) > maxSortFieldLength)
       throw new SearchError(`sort field ${JSON.stringify(f.name.slice(0, 20))}... is too long`);
     if (f.name === randomSortKey) return raw(d.randomOrder());
     if (f.name === rowidSortKey) return raw(`${d.rowid(resolver.baseAlias)} ${f.direction}`);

@@ -142,7 +142,9 @@ test("expired tokens are refused", async () => {
   const auth = await expiredToken(user, "auth", { refreshable: true });
   const refresh = await post("users/auth-refresh", {}, auth);
   expect(refresh.status).toBe(401);
-  expect((await refresh.json()).message).toBe("The request requires valid record authorization token.");
+  expect(((await refresh.json()) as { message: string }).message).toBe(
+    "The request requires valid record authorization token.",
+  );
 });
 
 test("a token of another type is refused", async () => {
@@ -261,5 +263,7 @@ test("impersonate refuses a negative duration and a malformed one", async () => 
     },
   });
   const text = await post(`users/impersonate/${user.id}`, { duration: "5" }, env.t.pb.authStore.token);
-  expect((await text.json()).message).toBe("An error occurred while loading the submitted data.");
+  expect(((await text.json()) as { message: string }).message).toBe(
+    "An error occurred while loading the submitted data.",
+  );
 });

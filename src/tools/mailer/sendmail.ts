@@ -2,9 +2,9 @@ import { addressList, formatAddress, InterceptableMailer, type Message, qEncode 
 
 const sendmailCandidates = ["/usr/sbin/sendmail", "/usr/bin/sendmail", "sendmail"];
 
-/** findSendmailPath returns the first sendmail executable found, or null. */
-export function findSendmailPath(): string | null {
-  for (const candidate of sendmailCandidates) {
+/** findSendmailPath returns the first sendmail executable found among the candidates, or null. */
+export function findSendmailPath(candidates: readonly string[] = sendmailCandidates): string | null {
+  for (const candidate of candidates) {
     const path = Bun.which(candidate);
     if (path) return path;
   }
@@ -16,8 +16,13 @@ export function findSendmailPath(): string | null {
  * body alone (or the text when there is no HTML), without attachments, as PocketBase's fallback does.
  */
 export class Sendmail extends InterceptableMailer {
+  /** `candidates` are the executables tried in order (the usual sendmail locations by default). */
+  constructor(readonly candidates: readonly string[] = sendmailCandidates) {
+    super();
+  }
+
   protected async deliver(m: Message): Promise<void> {
-    const path = findSendmailPath();
+    const path = findSendmailPath(this.candidates);
     if (!path) throw new Error("failed to locate a sendmail executable path");
     const headers: [string, string][] = [];
     if (m.bcc?.length) headers.push(["Bcc", addressList(m.bcc, false).join(",")]);

@@ -11,6 +11,7 @@ import {
   requestEventMiddleware,
   securityHeadersMiddleware,
 } from "./middlewares.ts";
+import { superuserIpsWhitelistMiddleware } from "./middlewares-superuser-ips.ts";
 import { bindRecordAuthApi } from "./record-auth.ts";
 import { bindRecordCrudApi } from "./record-crud.ts";
 import { bindSettingsApi } from "./settings.ts";
@@ -30,6 +31,7 @@ export function newRouter(app: App, options: RouterOptions = {}): Hono<RouterEnv
   router.use("*", requestEventMiddleware(app));
   router.use("*", securityHeadersMiddleware);
   router.use("*", loadAuthTokenMiddleware(app));
+  router.use("*", superuserIpsWhitelistMiddleware);
 
   bindHealthApi(router);
   bindCollectionApi(router);

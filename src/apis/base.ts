@@ -12,6 +12,7 @@ import {
   securityHeadersMiddleware,
 } from "./middlewares.ts";
 import { superuserIpsWhitelistMiddleware } from "./middlewares-superuser-ips.ts";
+import { bindRealtimeApi } from "./realtime.ts";
 import { bindRecordAuthApi } from "./record-auth.ts";
 import { bindRecordCrudApi } from "./record-crud.ts";
 import { bindSettingsApi } from "./settings.ts";
@@ -38,6 +39,7 @@ export function newRouter(app: App, options: RouterOptions = {}): Hono<RouterEnv
   bindRecordCrudApi(router);
   bindRecordAuthApi(router);
   bindSettingsApi(router);
+  bindRealtimeApi(app, router);
 
   // PocketBase's standard binary answers every unmatched GET from its public folder, so a missing path
   // there is "File not found."; other methods get the generic JSON 404

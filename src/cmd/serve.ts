@@ -1,5 +1,6 @@
 import type { Server } from "bun";
 import { newRouter } from "../apis/base.ts";
+import { type RealtimeSocketData, realtimeWebSocketHandler } from "../apis/realtime-ws.ts";
 import type { App } from "../core/app.ts";
 import type { BaseApp } from "../core/base-app.ts";
 import { ServeEvent } from "../core/events.ts";
@@ -26,7 +27,7 @@ export interface StopResult {
 }
 
 export interface RunningServer {
-  server: Server<undefined>;
+  server: Server<RealtimeSocketData>;
   url: string;
   /**
    * stop terminates the app: the server stops accepting connections, in-flight requests get `graceMs` to
@@ -38,23 +39,29 @@ export interface RunningServer {
 export const defaultShutdownGraceMs = 5000;
 
 /**
- * The onTerminate handler that stops the HTTP server before the databases close. Long-lived responses
- * (e.g. realtime streams) never finish by themselves: end them from an onTerminate handler with a lower
- * priority than this one, or the shutdown waits the whole grace period for them.
+ * The onTerminate handler that stops the HTTP server before the databases close. It ends the realtime
+ * streams and sockets itself; other long-lived responses never finish by themselves: end them from an
+ * onTerminate handler with a lower priority than this one, or the shutdown waits the whole grace period.
  */
 export const gracefulShutdownHandlerId = "satchelGracefulShutdown";
 export const gracefulShutdownPriority = -9999;
 
 /**
- * drain stops accepting connections and waits for in-flight requests, up to the grace period or the
- * abort signal; then it closes the connections still open and returns how many requests were cut off.
+ * drain stops accepting connections, ends the long-lived ones (realtime streams and sockets, which never
+ * finish by themselves) and waits for in-flight requests, up to the grace period or the abort signal; then
+ * it closes the connections still open and returns how many requests were cut off.
  */
-async function drain(server: Server<undefined>, options: StopOptions): Promise<number> {
+async function drain(
+  server: Server<RealtimeSocketData>,
+  options: StopOptions,
+  endLongLived: () => void,
+): Promise<number> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const graceOver = new Promise<"cut">((resolve) => {
     timer = setTimeout(() => resolve("cut"), options.graceMs ?? defaultShutdownGraceMs);
   });
   const drained = server.stop(false).then(() => "drained" as const);
+  endLongLived();
   const aborted = options.abort?.then(
     () => "cut" as const,
     () => "cut" as const,
@@ -72,7 +79,7 @@ export async function serve(app: BaseApp & App, options: ServeOptions): Promise<
   const { hostname, port } = parseListen(options.http);
   if (!app.isBootstrapped()) await app.bootstrap();
   const router = newRouter(app, { origins: options.origins });
-  let server: Server<undefined> | undefined;
+  let server: Server<RealtimeSocketData> | undefined;
   await app.hooks.get("onServe").trigger(new ServeEvent(app, router, options.http), async () => {
     server = Bun.serve({
       hostname,
@@ -80,6 +87,7 @@ export async function serve(app: BaseApp & App, options: ServeOptions): Promise<
       maxRequestBodySize: options.maxRequestBodySize ?? 1 << 30,
       idleTimeout: 255,
       fetch: (req, srv) => router.fetch(req, { server: srv }),
+      websocket: realtimeWebSocketHandler(),
     });
   });
   if (!server) throw new Error("an onServe handler stopped the server from starting");
@@ -91,7 +99,7 @@ export async function serve(app: BaseApp & App, options: ServeOptions): Promise<
     id: gracefulShutdownHandlerId,
     priority: gracefulShutdownPriority,
     func: async (e) => {
-      drained ??= drain(running, stopOptions);
+      drained ??= drain(running, stopOptions, () => app.realtime().closeAll());
       await drained;
       await e.next();
     },

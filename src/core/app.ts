@@ -3,6 +3,7 @@ import type { Filesystem } from "../tools/filesystem/filesystem.ts";
 import type { Logger } from "../tools/logger/logger.ts";
 import type { Collection, CollectionType } from "./collection-model.ts";
 import type { HookMethods, HookRegistry } from "./hooks.ts";
+import type { Realtime } from "./realtime.ts";
 import type { RecordModel } from "./record-model.ts";
 import type { Settings } from "./settings-model.ts";
 
@@ -29,6 +30,8 @@ export interface App extends HookMethods {
   /** reloadSettings reads the stored settings again (onSettingsReload). */
   reloadSettings(): Promise<void>;
   filesystem(): Filesystem;
+  /** realtime is the realtime hub: connected clients, custom broadcasts (`app.realtime().send(topic, data)`). */
+  realtime(): Realtime;
 
   isTransactional(): boolean;
   /** runInTransaction runs fn with a transaction-bound app: committed when fn resolves, rolled back when it throws. */

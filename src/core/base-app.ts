@@ -12,6 +12,7 @@ import { deleteCollection, saveCollection } from "./collection-save.ts";
 import { BootstrapEvent, TerminateEvent } from "./events.ts";
 import { type HookMethods, HookRegistry } from "./hooks.ts";
 import { type Migration, runMigrations } from "./migrations-runner.ts";
+import { Realtime } from "./realtime.ts";
 import type { RecordModel } from "./record-model.ts";
 import { registerSuperuserHooks } from "./record-model-superusers.ts";
 import {
@@ -62,6 +63,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   protected collectionsCache = new CollectionsCache([]);
   protected currentSettings: Settings = defaultSettings();
   protected fs: Filesystem;
+  protected readonly realtimeHub: Realtime = new Realtime(this as unknown as App);
   protected readonly options: AppOptions;
 
   constructor(options: AppOptions) {
@@ -135,6 +137,10 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
 
   filesystem(): Filesystem {
     return this.fs;
+  }
+
+  realtime(): Realtime {
+    return this.realtimeHub;
   }
 
   // transactions

@@ -8,6 +8,8 @@ export interface ClientTransport {
   write(message: Message): void;
   /** close ends the connection. */
   close(): void;
+  /** authChanged is told when the server changed the client's auth state (e.g. dropped on a password change). */
+  authChanged?(): void;
 }
 
 /** Subscription is one subscription string of a client, parsed. */

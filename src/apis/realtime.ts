@@ -1,0 +1,133 @@
+import type { Server } from "bun";
+import type { Context, Hono } from "hono";
+import type { App } from "../core/app.ts";
+import { realtimeClientIpKey, realtimeClientRequestKey } from "../core/realtime.ts";
+import { RealtimeConnectRequestEvent, RealtimeSubscribeRequestEvent } from "../core/realtime-events.ts";
+import type { RecordModel } from "../core/record-model.ts";
+import type { RequestEvent } from "../core/request-event.ts";
+import { badRequest, forbidden, notFound } from "../tools/router/api-error.ts";
+import { Client } from "../tools/subscriptions/client.ts";
+import type { RouterEnv } from "./middlewares.ts";
+import { runConnectHook } from "./realtime-connect.ts";
+import { bindRealtimeEvents } from "./realtime-record-events.ts";
+import { SseTransport } from "./realtime-sse.ts";
+import { readSubscribeForm } from "./realtime-subscriptions.ts";
+import { type RealtimeSocketData, WsTransport } from "./realtime-ws.ts";
+import { route } from "./route.ts";
+
+/**
+ * bindRealtimeApi registers PocketBase's realtime API (`GET /api/realtime` SSE, `POST /api/realtime`
+ * subscriptions), our WebSocket endpoint `/api/realtime/ws`, and the hooks that feed them record events
+ * and keep clients' auth state current.
+ */
+export function bindRealtimeApi(app: App, router: Hono<RouterEnv>): void {
+  router.get("/api/realtime", (c) => realtimeConnect(c));
+  router.post("/api/realtime", route(realtimeSetSubscriptions));
+  router.get("/api/realtime/ws", (c) => realtimeWebSocketConnect(c));
+  bindRealtimeEvents(app);
+}
+
+/** The Bun server serving a request (absent when the router is driven in process by `app.fetch`). */
+function serverOf(c: Context<RouterEnv>): Server<RealtimeSocketData> | undefined {
+  return (c.env as { server?: Server<RealtimeSocketData> } | undefined)?.server;
+}
+
+function newConnectEvent(e: RequestEvent, transport: SseTransport | WsTransport): RealtimeConnectRequestEvent {
+  const ce = e.derive(RealtimeConnectRequestEvent);
+  ce.client = new Client(transport);
+  ce.client.set(realtimeClientIpKey, e.realIp);
+  ce.client.set(realtimeClientRequestKey, ce);
+  return ce;
+}
+
+/** `GET /api/realtime`: the SSE stream, opened with PB_CONNECT, closed when idle or too old. */
+async function realtimeConnect(c: Context<RouterEnv>): Promise<Response> {
+  const e = c.get("event");
+  // the stream outlives the server's idle timeout, as PocketBase lifts its write deadline
+  serverOf(c)?.timeout(c.req.raw, 0);
+  const transport = new SseTransport();
+  const event = newConnectEvent(e, transport);
+  transport.clientId = event.client.id;
+  const response = await runConnectHook(event, async (ce) => {
+    const client = ce.client;
+    const realtime = ce.app.realtime();
+    realtime.broker.register(client);
+    let idle: ReturnType<typeof setTimeout> | undefined;
+    let max: ReturnType<typeof setTimeout> | undefined;
+    const closed = new Promise<void>((resolve) => {
+      transport.onClose = () => {
+        clearTimeout(idle);
+        clearTimeout(max);
+        realtime.broker.unregister(client.id);
+        resolve();
+      };
+    });
+    if (transport.isClosed) transport.onClose();
+    ce.request.signal.addEventListener("abort", () => transport.close());
+    await realtime.deliver(client, { name: "PB_CONNECT", data: JSON.stringify({ clientId: client.id }) });
+    const drop = () => realtime.broker.unregister(client.id);
+    idle = setTimeout(drop, ce.idleTimeoutMs);
+    max = setTimeout(drop, ce.maxTimeoutMs);
+    transport.onWrite = () => idle?.refresh();
+    const res = new Response(transport.stream, {
+      headers: {
+        "Content-Type": "text/event-stream",
+        "Cache-Control": "no-store",
+        "X-Accel-Buffering": "no",
+      },
+    });
+    return { response: res, closed };
+  });
+  return response ?? new Response(null, { status: 200 });
+}
+
+function isSameAuth(a: RecordModel | null, b: RecordModel | null): boolean {
+  if (!a || !b) return a === b;
+  return a.id === b.id && a.collection.id === b.collection.id;
+}
+
+/**
+ * `POST /api/realtime`: replaces a client's subscriptions and binds the request's auth to it. A client may
+ * go from guest to authenticated, never from one auth to another.
+ */
+async function realtimeSetSubscriptions(e: RequestEvent): Promise<Response | null> {
+  const form = await readSubscribeForm(e);
+  const realtime = e.app.realtime();
+  const client = realtime.broker.clientById(form.clientId);
+  if (!client) throw notFound("Missing or invalid client id.");
+  const ip = client.get(realtimeClientIpKey);
+  if (typeof ip === "string" && ip !== "" && ip !== e.realIp) throw badRequest("Invalid realtime client.");
+  const current = realtime.clientAuth(client);
+  if (current && !isSameAuth(current, e.auth))
+    throw forbidden("The current and the previous request authorization don't match.");
+  const event = e.derive(RealtimeSubscribeRequestEvent);
+  event.client = client;
+  event.subscriptions = form.subscriptions;
+  await e.app.hooks.get("onRealtimeSubscribeRequest").trigger(event, (se) => {
+    realtime.setClientAuth(se.client, se.auth);
+    se.client.unsubscribe();
+    se.client.subscribe(...se.subscriptions);
+    se.noContent(204);
+  });
+  return event.response;
+}
+
+/**
+ * `GET /api/realtime/ws`: upgrades to our WebSocket protocol (realtime-ws.ts). The upgrade request's
+ * Authorization, if any, authenticates the client from the start.
+ */
+async function realtimeWebSocketConnect(c: Context<RouterEnv>): Promise<Response> {
+  const e = c.get("event");
+  const server = serverOf(c);
+  const transport = new WsTransport();
+  const event = newConnectEvent(e, transport);
+  transport.client = event.client;
+  if (e.auth) e.app.realtime().setClientAuth(event.client, e.auth);
+  const response = await runConnectHook(event, async (ce) => {
+    const upgraded = server?.upgrade(c.req.raw, { data: { event: ce, transport } }) ?? false;
+    if (!upgraded) throw badRequest("The request is not a WebSocket upgrade.");
+    return { response: undefined, closed: transport.closed };
+  });
+  // after an upgrade Bun ignores the response; the router still needs one
+  return response ?? new Response(null);
+}

@@ -11,8 +11,9 @@ export interface ReceivedMail {
   html: string;
   text: string;
   raw: string;
-  /** The AUTH user the client logged in as ("" when it didn't). */
+  /** The AUTH user the client logged in as, and the method it used ("" when it didn't). */
   user: string;
+  authMethod: string;
 }
 
 /** TestSmtpServer is a real SMTP server on a random loopback port that keeps every mail it receives. */
@@ -28,9 +29,11 @@ export interface TestSmtpServer {
 export interface SmtpServerOptions {
   /** Accepted credentials; when set, clients must log in with them. */
   credentials?: { username: string; password: string };
+  /** The loopback address to listen on (127.0.0.1 by default). */
+  host?: string;
 }
 
-/** startSmtpServer starts the server on 127.0.0.1 (plain SMTP, no STARTTLS). */
+/** startSmtpServer starts the server on a loopback address (plain SMTP, no STARTTLS). */
 export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<TestSmtpServer> {
   const mails: ReceivedMail[] = [];
   const waiters = new Set<() => void>();
@@ -43,7 +46,7 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
       const want = options.credentials;
       if (want && (auth.username !== want.username || auth.password !== want.password))
         return cb(new Error("Invalid username or password"));
-      cb(null, { user: auth.username });
+      cb(null, { user: { name: auth.username, method: auth.method } });
     },
     onData(stream, session, cb) {
       const chunks: Buffer[] = [];
@@ -52,17 +55,19 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
         const raw = Buffer.concat(chunks).toString("utf8");
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : "";
         const to = session.envelope.rcptTo.map((r) => r.address);
-        mails.push({ ...parseMail(raw), from, to, raw, user: String(session.user ?? "") });
+        const user = session.user as { name: string; method: string } | undefined;
+        mails.push({ ...parseMail(raw), from, to, raw, user: user?.name ?? "", authMethod: user?.method ?? "" });
         for (const wake of waiters) wake();
         cb();
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve) => server.listen(0, host, () => resolve()));
   const port = (server.server.address() as AddressInfo).port;
   let seen = 0;
   return {
-    host: "127.0.0.1",
+    host,
     port,
     mails,
     async waitForMail(match = () => true, timeoutMs = 5000) {
@@ -117,7 +122,8 @@ function collectParts(headers: Record<string, string>, body: string, out: { html
     const sections = body.split(`--${boundary}`).slice(1);
     for (const section of sections) {
       if (section.startsWith("--")) break;
-      const part = splitEntity(section.replace(/^\r?\n/, ""));
+      // the line break before a boundary belongs to the boundary
+      const part = splitEntity(section.replace(/^\r?\n/, "").replace(/\r?\n$/, ""));
       collectParts(part.headers, part.body, out);
     }
     return;

@@ -4,7 +4,6 @@ import { errRequired, type Rule, ValidationError } from "../tools/validation/val
 import type { App } from "./app.ts";
 import {
   Field,
-  FieldDecodeError,
   type FieldJSON,
   FieldJSONReader,
   type FieldSetter,
@@ -146,6 +145,6 @@ export class AutodateField extends Field {
 function dateOption(o: FieldJSONReader, key: string): string {
   const v = o.raw(key);
   if (v === null) return "";
-  if (typeof v !== "string") throw new FieldDecodeError(`${key} must be a string`);
+  if (typeof v !== "string") throw o.mismatch(key, v, "string");
   return parseDateTime(v);
 }

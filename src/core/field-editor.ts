@@ -17,7 +17,7 @@ export class EditorField extends Field {
   constructor(json: Partial<FieldJSON> = {}) {
     super(json);
     const o = FieldJSONReader.of(json);
-    this.maxSize = o.int("maxSize");
+    this.maxSize = o.int("maxSize", "int64");
     this.convertURLs = o.bool("convertURLs");
     this.required = o.bool("required");
   }

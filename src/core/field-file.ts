@@ -75,7 +75,7 @@ export class FileField extends Field {
   constructor(json: Partial<FieldJSON> = {}) {
     super(json);
     const o = FieldJSONReader.of(json);
-    this.maxSize = o.int("maxSize");
+    this.maxSize = o.int("maxSize", "int64");
     this.maxSelect = o.int("maxSelect");
     this.mimeTypes = o.strList("mimeTypes");
     this.thumbs = o.strList("thumbs");

@@ -36,7 +36,7 @@ export class JSONField extends Field {
   constructor(json: Partial<FieldJSON> = {}) {
     super(json);
     const o = FieldJSONReader.of(json);
-    this.maxSize = o.int("maxSize");
+    this.maxSize = o.int("maxSize", "int64");
     this.required = o.bool("required");
   }
 

@@ -194,10 +194,36 @@ export class FieldDecodeError extends Error {}
 const maxInt64 = 2 ** 63;
 const readers = new WeakMap<object, FieldJSONReader>();
 
+// the Go struct of each field type, named in decoding errors as PocketBase reports them
+const goStructs: Record<string, string> = {
+  text: "TextField",
+  number: "NumberField",
+  bool: "BoolField",
+  email: "EmailField",
+  url: "URLField",
+  editor: "EditorField",
+  date: "DateField",
+  autodate: "AutodateField",
+  select: "SelectField",
+  file: "FileField",
+  relation: "RelationField",
+  json: "JSONField",
+  geoPoint: "GeoPointField",
+  password: "PasswordField",
+};
+
+/** jsonKind names a JSON value's kind as Go's decoder does in its errors ("number 1.5" for numbers). */
+function jsonKind(v: unknown): string {
+  if (typeof v === "number") return `number ${v}`;
+  if (typeof v === "boolean") return "bool";
+  if (Array.isArray(v)) return "array";
+  return typeof v === "string" ? "string" : "object";
+}
+
 /**
  * FieldJSONReader reads a field's JSON the way Go's decoder fills PocketBase's field structs: keys match
  * case-insensitively (a later key wins), `null` or a missing key leaves the default, and a value of the
- * wrong JSON type throws FieldDecodeError.
+ * wrong JSON type throws FieldDecodeError with Go's message.
  */
 export class FieldJSONReader {
   readonly #values = new Map<string, unknown>();
@@ -220,26 +246,34 @@ export class FieldJSONReader {
     return this.#values.get(key.toLowerCase()) ?? null;
   }
 
+  /** mismatch is the error for a value that doesn't fit the option's Go type. */
+  mismatch(key: string, value: unknown, goType: string): FieldDecodeError {
+    const struct = goStructs[String(this.#values.get("type"))] ?? "Field";
+    const kind = typeof value === "number" && goType !== "int" && goType !== "int64" ? "number" : jsonKind(value);
+    return new FieldDecodeError(
+      `failed to unmarshal field: json: cannot unmarshal ${kind} into Go struct field ${struct}.${key} of type ${goType}`,
+    );
+  }
+
   str(key: string): string {
     const v = this.#get(key);
     if (v === null) return "";
-    if (typeof v !== "string") throw new FieldDecodeError(`${key} must be a string`);
+    if (typeof v !== "string") throw this.mismatch(key, v, "string");
     return v;
   }
 
   bool(key: string): boolean {
     const v = this.#get(key);
     if (v === null) return false;
-    if (typeof v !== "boolean") throw new FieldDecodeError(`${key} must be a boolean`);
+    if (typeof v !== "boolean") throw this.mismatch(key, v, "bool");
     return v;
   }
 
   /** int reads an integer (Go's int/int64): a fraction or a value beyond 64 bits is an error. */
-  int(key: string): number {
+  int(key: string, goType: "int" | "int64" = "int"): number {
     const v = this.#get(key);
     if (v === null) return 0;
-    if (typeof v !== "number" || !Number.isInteger(v) || Math.abs(v) >= maxInt64)
-      throw new FieldDecodeError(`${key} must be an integer`);
+    if (typeof v !== "number" || !Number.isInteger(v) || Math.abs(v) >= maxInt64) throw this.mismatch(key, v, goType);
     return v;
   }
 
@@ -247,7 +281,7 @@ export class FieldJSONReader {
   nullableFloat(key: string): number | null {
     const v = this.#get(key);
     if (v === null) return null;
-    if (typeof v !== "number" || !Number.isFinite(v)) throw new FieldDecodeError(`${key} must be a number`);
+    if (typeof v !== "number" || !Number.isFinite(v)) throw this.mismatch(key, v, "float64");
     return v;
   }
 
@@ -255,10 +289,10 @@ export class FieldJSONReader {
   strList(key: string): string[] | null {
     const v = this.#get(key);
     if (v === null) return null;
-    if (!Array.isArray(v)) throw new FieldDecodeError(`${key} must be an array`);
+    if (!Array.isArray(v)) throw this.mismatch(key, v, "[]string");
     return v.map((item) => {
       if (item === null) return "";
-      if (typeof item !== "string") throw new FieldDecodeError(`${key} must hold strings`);
+      if (typeof item !== "string") throw this.mismatch(key, item, "string");
       return item;
     });
   }

@@ -83,3 +83,20 @@ test("the common field keys are validated for every type", async () => {
     });
   }
 });
+
+test("an import with a mistyped option reports Go's decoding error", async () => {
+  await expect(
+    t.pb.collections.import([{ name: "imported", type: "base", fields: [{ name: "a", type: "text", max: 1.5 }] }]),
+  ).rejects.toMatchObject({
+    status: 400,
+    response: {
+      data: {
+        collections: {
+          code: "validation_collections_import_failure",
+          message:
+            "Failed to import the collections configuration. Raw error:\nfailed to unmarshal field: json: cannot unmarshal number 1.5 into Go struct field TextField.max of type int.",
+        },
+      },
+    },
+  });
+});

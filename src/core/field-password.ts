@@ -17,6 +17,7 @@ import type { RecordModel } from "./record-model.ts";
 
 const defaultCost = 10;
 const bcryptMaxLength = 71;
+const bcryptMaxBytes = 72;
 
 /** PasswordValue is a bcrypt hash and, between a set and the save, the plain text it came from. */
 export class PasswordValue {
@@ -113,6 +114,9 @@ export class PasswordField extends Field {
 
   async validateValue({ record }: RecordValidateContext): Promise<ValidationError | null> {
     const v = passwordValue(record.getRaw(this.name));
+    // bcrypt takes at most 72 bytes: PocketBase's hashing fails on more, before any other check
+    if (Buffer.byteLength(v.plain) > bcryptMaxBytes)
+      return new ValidationError("validation_invalid_value", "Invalid value.");
     if (this.required && v.hash === "" && v.plain === "") return errRequired();
     if (v.plain === "") return null;
     const length = [...v.plain].length;

@@ -26,8 +26,14 @@ test("passwords are never returned", async () => {
 });
 
 test("length, pattern and required", async () => {
-  await expectFieldError(records().create({ ...base, p: "ab" }), "p", "validation_min_text_constraint");
-  await expectFieldError(records().create({ ...base, p: "abcdefghi" }), "p", "validation_max_text_constraint");
+  await expectFieldError(records().create({ ...base, p: "ab" }), "p", "validation_min_text_constraint", {
+    message: "Must be at least 3 character(s).",
+  });
+  // PocketBase words the limit as "less than" although the limit itself is allowed
+  await expectFieldError(records().create({ ...base, p: "abcdefghi" }), "p", "validation_max_text_constraint", {
+    message: "Must be less than 8 character(s).",
+  });
+  expect((await records().create({ ...base, p: "abcdefgh" })).id).toMatch(/^[a-z0-9]{15}$/);
   await expectFieldError(records().create({ ...base, p: "ABCD" }), "p", "validation_invalid_format");
   await expectFieldError(records().create({ ...base, p: "ééé" }), "p", "validation_invalid_format");
   await expectFieldError(records().create({}), "rp", "validation_required");
@@ -36,6 +42,11 @@ test("length, pattern and required", async () => {
   await expectFieldError(records().create({ rp: "x".repeat(72) }), "rp", "validation_max_text_constraint");
   expect((await records().create({ rp: "x".repeat(71) })).id).toMatch(/^[a-z0-9]{15}$/);
   expect((await records().create({ ...base, p: 12345 })).id).toMatch(/^[a-z0-9]{15}$/);
+  // 40 two-byte characters are within 71 characters but beyond bcrypt's 72 bytes
+  await expectFieldError(records().create({ rp: "é".repeat(40) }), "rp", "validation_invalid_value", {
+    message: "Invalid value.",
+  });
+  expect((await records().create({ rp: "é".repeat(36) })).id).toMatch(/^[a-z0-9]{15}$/);
 });
 
 test("a stored password stays when the update doesn't send one; an empty one is refused when required", async () => {

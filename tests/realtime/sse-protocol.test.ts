@@ -165,7 +165,8 @@ describe("POST /api/realtime", () => {
         "alice-auth@example.com",
       );
       expect((await post({ clientId, subscriptions: ["a"] }, asAlice)).status).toBe(204);
-      for (const headers of [{ authorization: bob.authStore.token }, {}]) {
+      const otherAuths: Record<string, string>[] = [{ authorization: bob.authStore.token }, {}];
+      for (const headers of otherAuths) {
         const res = await post({ clientId, subscriptions: ["a"] }, headers);
         expect(res.status).toBe(403);
         expect(await res.json()).toEqual({

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import net from "node:net";
+import { SseTransport, sseMaxQueuedBytes } from "../../src/apis/realtime-sse.ts";
+import { startTestServer, type TestServer } from "../helpers/test-app.ts";
+import { SseReader } from "./helpers.ts";
+
+/** A subscriber that stops reading is cut off at a fixed bound and costs the others nothing. */
+
+let t: TestServer;
+
+beforeAll(async () => {
+  t = await startTestServer();
+});
+afterAll(async () => {
+  await t.stop();
+});
+
+/** stalledSocket opens a raw connection, sends `request` and stops reading once the first bytes arrive. */
+function stalledSocket(request: string): Promise<{ socket: net.Socket; first: string }> {
+  const port = Number(new URL(t.url).port);
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1", () => socket.write(request));
+    socket.once("data", (d) => {
+      socket.pause();
+      resolve({ socket, first: d.toString() });
+    });
+  });
+}
+
+async function flood(topic: string, count: number, size: number, watch: () => void): Promise<void> {
+  const pad = "x".repeat(size);
+  for (let i = 0; i < count; i++) {
+    t.app.realtime().send(topic, { i, pad });
+    watch();
+    if (i % 50 === 0) await Bun.sleep(1);
+  }
+}
+
+test("an SSE client that stops reading is dropped once its queue reaches the bound; a reading one gets everything", async () => {
+  const { socket, first } = await stalledSocket("GET /api/realtime HTTP/1.1\r\nHost: x\r\n\r\n");
+  const slowId = /id:(\w+)/.exec(first)?.[1] ?? "";
+  const healthy = await SseReader.open(t.url);
+  const healthyId = await healthy.clientId();
+  try {
+    for (const clientId of [slowId, healthyId]) {
+      const res = await fetch(`${t.url}/api/realtime`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ clientId, subscriptions: ["flood"] }),
+      });
+      expect(res.status).toBe(204);
+    }
+    const slow = t.app.realtime().broker.clientById(slowId);
+    expect(slow?.transport).toBeInstanceOf(SseTransport);
+    const transport = slow?.transport as SseTransport;
+    let maxQueued = 0;
+    // 24 MB for each subscriber: far more than the socket buffers and the queue bound together
+    const count = 3000;
+    await flood("flood", count, 8000, () => {
+      maxQueued = Math.max(maxQueued, transport.queuedBytes);
+    });
+    await healthy.frames.waitFor(count + 1, 20_000);
+    expect(healthy.frames.items.length).toBe(count + 1);
+    expect(maxQueued).toBeGreaterThan(0);
+    expect(maxQueued).toBeLessThanOrEqual(sseMaxQueuedBytes);
+    expect(transport.isClosed).toBe(true);
+    expect(t.app.realtime().broker.clientById(slowId)).toBeUndefined();
+  } finally {
+    socket.destroy();
+    healthy.close();
+  }
+}, 30_000);
+
+test("a WebSocket client that stops reading is closed at the backpressure limit", async () => {
+  const { socket, first } = await stalledSocket(
+    "GET /api/realtime/ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+  );
+  expect(first).toStartWith("HTTP/1.1 101");
+  const clients = [...t.app.realtime().broker.clients()];
+  const client = clients[clients.length - 1];
+  expect(client).toBeDefined();
+  client?.subscribe("flood");
+  try {
+    await flood("flood", 3000, 8000, () => {});
+    for (let i = 0; i < 100 && t.app.realtime().broker.clientById(client?.id ?? ""); i++) await Bun.sleep(20);
+    expect(t.app.realtime().broker.clientById(client?.id ?? "")).toBeUndefined();
+  } finally {
+    socket.destroy();
+  }
+}, 30_000);

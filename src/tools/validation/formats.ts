@@ -66,20 +66,22 @@ function urlPattern(): string {
 // a label ends with a lower case letter or digit, and " xn--" (with its space) is how ozzo-validation writes it
 const domainPattern = "^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-z0-9])?\\.)+(?:[a-zA-Z]{1,63}| xn--[a-z0-9]{1,59})$";
 
-let compiled: { email: GoRegexp; url: GoRegexp; domain: GoRegexp } | null = null;
-
-function patterns() {
-  compiled ??= {
-    email: GoRegexp.compile(emailPattern()),
-    url: GoRegexp.compile(urlPattern()),
-    domain: GoRegexp.compile(domainPattern),
+/** lazily compiles a pattern the first time a check needs it */
+function lazy(source: () => string): () => GoRegexp {
+  let re: GoRegexp | null = null;
+  return () => {
+    re ??= GoRegexp.compile(source());
+    return re;
   };
-  return compiled;
 }
+
+const emailRegexp = lazy(emailPattern);
+const urlRegexp = lazy(urlPattern);
+const domainRegexp = lazy(() => domainPattern);
 
 /** isEmail reports whether s is an email address as govalidator.IsEmail sees it (no length limit). */
 export function isEmail(s: string): boolean {
-  return patterns().email.test(s);
+  return emailRegexp().test(s);
 }
 
 /**
@@ -91,10 +93,10 @@ export function isURL(s: string): boolean {
   const parsed = parseURL(s.includes(":") && !s.includes("://") ? `http://${s}` : s);
   if (!parsed || parsed.host.startsWith(".")) return false;
   if (parsed.host === "" && parsed.path !== "" && !parsed.path.includes(".")) return false;
-  return patterns().url.test(s);
+  return urlRegexp().test(s);
 }
 
 /** isDomain reports whether s is a domain name as ozzo-validation's is.Domain sees it ("" passes, as it is empty). */
 export function isDomain(s: string): boolean {
-  return s === "" || (s.length <= 255 && patterns().domain.test(s));
+  return s === "" || (s.length <= 255 && domainRegexp().test(s));
 }

@@ -22,9 +22,12 @@ export function randomStringByRegex(pattern: string): string {
 
 function write(re: Regexp, out: string[]): void {
   switch (re.op) {
-    case "charClass":
-      out.push(String.fromCodePoint(randomRune(re.ranges)));
+    case "charClass": {
+      const cp = randomRune(re.ranges);
+      // a surrogate is no character: Go writes the replacement character for it
+      out.push(String.fromCodePoint(cp >= 0xd800 && cp <= 0xdfff ? 0xfffd : cp));
       return;
+    }
     case "anyChar":
     case "anyCharNotNL":
       out.push(String.fromCodePoint(randomRune(anyCharRanges)));

@@ -1,0 +1,50 @@
+import type { ColumnKind } from "../db/dialect.ts";
+import { castString } from "../tools/types/cast.ts";
+import { empty, type Rule, when } from "../tools/validation/validation.ts";
+import { Field, type FieldJSON, FieldJSONReader } from "./field.ts";
+import { eachDomain } from "./field-rules.ts";
+
+/**
+ * DomainListField is the shared shape of the email and url fields: a text value, `required`, and
+ * `onlyDomains`/`exceptDomains` lists (exclusive of each other) checked against the value's domain.
+ */
+export abstract class DomainListField extends Field {
+  exceptDomains: string[] | null;
+  onlyDomains: string[] | null;
+  required: boolean;
+
+  constructor(json: Partial<FieldJSON>) {
+    super(json);
+    const o = FieldJSONReader.of(json);
+    this.exceptDomains = o.strList("exceptDomains");
+    this.onlyDomains = o.strList("onlyDomains");
+    this.required = o.bool("required");
+  }
+
+  columnKind(): ColumnKind {
+    return "text";
+  }
+
+  prepareValue(raw: unknown): string {
+    return castString(raw);
+  }
+
+  options(): Record<string, unknown> {
+    return { exceptDomains: this.exceptDomains, onlyDomains: this.onlyDomains, required: this.required };
+  }
+
+  /** domainAllowed applies onlyDomains and exceptDomains to a value's domain. */
+  protected domainAllowed(domain: string): boolean {
+    if (this.onlyDomains?.length && !this.onlyDomains.includes(domain)) return false;
+    return !this.exceptDomains?.includes(domain);
+  }
+
+  protected optionRules(): Record<string, Rule[]> {
+    const hasOnly = (this.onlyDomains?.length ?? 0) > 0;
+    const hasExcept = (this.exceptDomains?.length ?? 0) > 0;
+    return {
+      exceptDomains: [hasOnly ? empty : eachDomain],
+      onlyDomains: [when(hasExcept, empty), when(!hasExcept, eachDomain)],
+    };
+  }
+}

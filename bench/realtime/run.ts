@@ -242,9 +242,9 @@ async function main(): Promise<void> {
       }
     }
     log(
-      "\n| transport | subscribers | rule | commit → last delivery (median) | max | first event (cold) | server RSS / connection |",
+      "\n| transport | subscribers | rule | commit → last delivery (median) | max | server fan-out (median) | first event (cold) | server RSS / connection |",
     );
-    log("|---|---|---|---|---|---|---|");
+    log("|---|---|---|---|---|---|---|---|");
     for (const r of results) log(r);
     server.kill();
     await server.exited;

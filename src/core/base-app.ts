@@ -5,6 +5,7 @@ import type { Filesystem } from "../tools/filesystem/filesystem.ts";
 import { LocalFilesystem } from "../tools/filesystem/local.ts";
 import { consoleSink, Logger, LogLevel } from "../tools/logger/logger.ts";
 import type { App, TxCompleteFunc } from "./app.ts";
+import { registerAuthSystemHooks } from "./auth-system-hooks.ts";
 import type { Collection, CollectionType } from "./collection-model.ts";
 import { CollectionsCache, loadCollections } from "./collection-query.ts";
 import { hasTable } from "./collection-record-table-sync.ts";
@@ -77,6 +78,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
     this.fs = new LocalFilesystem(join(this.dataDir, "storage"));
     Object.assign(this, this.hooks.methods());
     registerSuperuserHooks(this as unknown as App);
+    registerAuthSystemHooks(this as unknown as App);
   }
 
   /** asApp is this app with its hook accessors typed (they are attached in the constructor). */

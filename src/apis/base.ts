@@ -14,6 +14,7 @@ import {
 import { superuserIpsWhitelistMiddleware } from "./middlewares-superuser-ips.ts";
 import { bindRealtimeApi } from "./realtime.ts";
 import { bindRecordAuthApi } from "./record-auth.ts";
+import { bindRecordAuthWithOAuth2Api } from "./record-auth-with-oauth2.ts";
 import { bindRecordCrudApi } from "./record-crud.ts";
 import { bindSettingsApi } from "./settings.ts";
 
@@ -38,6 +39,7 @@ export function newRouter(app: App, options: RouterOptions = {}): Hono<RouterEnv
   bindCollectionApi(router);
   bindRecordCrudApi(router);
   bindRecordAuthApi(router);
+  bindRecordAuthWithOAuth2Api(router);
   bindSettingsApi(router);
   bindRealtimeApi(app, router);
 

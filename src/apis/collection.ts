@@ -12,6 +12,7 @@ import {
   type RequestEvent,
 } from "../core/request-event.ts";
 import { type DryRunViewResult, dryRunView } from "../core/view.ts";
+import { listProviders } from "../tools/auth/registry.ts";
 import { ApiError, badRequest, NotFoundError, notFound } from "../tools/router/api-error.ts";
 import { pseudorandomString } from "../tools/security/random.ts";
 import type { JsonObject } from "../tools/types/merge.ts";
@@ -112,6 +113,13 @@ export function bindCollectionApi(router: Hono<RouterEnv>): void {
       }
       return e.json(200, scaffolds);
     }),
+  );
+
+  router.on(
+    ["GET", "HEAD"],
+    `${base}/meta/oauth2-providers`,
+    requireSuperuser,
+    route(async (e) => e.json(200, listProviders())),
   );
 
   router.put(`${base}/import`, requireSuperuser, route(collectionsImport));

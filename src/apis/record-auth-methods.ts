@@ -1,26 +1,10 @@
-import type { Collection } from "../core/collection-model.ts";
 import type { RequestEvent } from "../core/request-event.ts";
 import { findAuthCollection } from "./record-auth-helpers.ts";
-
-/** ProviderInfo is what a client needs to start an OAuth2 login with one provider. */
-export interface ProviderInfo {
-  name: string;
-  displayName: string;
-  logo: string;
-  state: string;
-  authURL: string;
-  /** The legacy name of authURL. */
-  authUrl: string;
-  codeVerifier: string;
-  codeChallenge: string;
-  codeChallengeMethod: string;
-}
-
-/**
- * OAuth2ProviderInfos lists the usable providers of a collection whose OAuth2 login is enabled (a provider
- * that can't be set up is left out).
- */
-export type OAuth2ProviderInfos = (e: RequestEvent, collection: Collection) => Promise<ProviderInfo[]>;
+import {
+  type OAuth2ProviderInfos,
+  oauth2ProviderInfos,
+  type ProviderInfo,
+} from "./record-auth-with-oauth2-providers.ts";
 
 /** The response of `auth-methods`, with the legacy keys older SDKs read. */
 export interface AuthMethodsResponse {
@@ -35,9 +19,9 @@ export interface AuthMethodsResponse {
 
 /**
  * newAuthMethodsHandler makes the `GET /api/collections/{c}/auth-methods` handler; `providerInfos` lists the
- * OAuth2 providers (none are implemented yet, so the default lists none).
+ * OAuth2 providers of the collection.
  */
-export function newAuthMethodsHandler(providerInfos: OAuth2ProviderInfos = async () => []) {
+export function newAuthMethodsHandler(providerInfos: OAuth2ProviderInfos = oauth2ProviderInfos) {
   return async (e: RequestEvent): Promise<Response> => {
     const c = findAuthCollection(e);
     const { passwordAuth, oauth2, mfa, otp } = c.auth;
@@ -63,3 +47,5 @@ export function newAuthMethodsHandler(providerInfos: OAuth2ProviderInfos = async
 
 /** authMethods handles `GET /api/collections/{c}/auth-methods`. */
 export const authMethods = newAuthMethodsHandler();
+
+export type { OAuth2ProviderInfos, ProviderInfo };

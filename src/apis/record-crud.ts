@@ -23,9 +23,11 @@ import { RecordUpsert } from "../forms/record-upsert.ts";
 import { UploadedFile } from "../tools/filesystem/file.ts";
 import { ApiError, badRequest, notFound } from "../tools/router/api-error.ts";
 import { parseSort, type SortField } from "../tools/search/sort.ts";
+import { randomString } from "../tools/security/random.ts";
 import { toUniqueStringList } from "../tools/types/cast.ts";
 import { ValidationErrors } from "../tools/validation/validation.ts";
 import type { RouterEnv } from "./middlewares.ts";
+import { hashPendingPassword } from "./record-auth-with-oauth2-password.ts";
 import {
   checkForSuperuserOnlyRuleFields,
   enrichRecords,
@@ -218,15 +220,22 @@ function submitFailure(err: unknown, message: string): ApiError {
   return badRequest(message, err instanceof ValidationErrors ? err : undefined);
 }
 
-async function recordCreate(e: RequestEvent): Promise<Response | null> {
+/**
+ * recordCreate handles `POST /api/collections/{c}/records`; OAuth2 sign-ups call it too (context "oauth2"),
+ * so the create rule applies to them, with a random password when the sign-up data has none.
+ */
+export async function recordCreate(e: RequestEvent): Promise<Response | null> {
   const collection = await writableCollectionOrFail(e);
   requireRuleNotNull(e, collection.createRule);
   const record = new RecordModel(collection);
   const data = await recordDataFromRequest(e, record);
+  const randomPassword = e.context === "oauth2" && collection.type === "auth" && !("password" in data);
+  if (randomPassword) data.password = data.passwordConfirm = randomString(30);
   const info = { ...(await e.requestInfo()), body: data };
   const form = new RecordUpsert(e.app, record);
   if (e.isSuperuser()) form.grantSuperuserAccess();
   form.load(data);
+  if (randomPassword) await hashPendingPassword(record);
   if (!e.isSuperuser()) {
     // the rule sees the record as it would be stored, never verified by the requester
     const candidate = record.clone();

@@ -1,5 +1,6 @@
 import type { App } from "./app.ts";
 import { registerAuthOriginHooks } from "./auth-origin-hooks.ts";
+import { registerExternalAuthHooks } from "./external-auth-hooks.ts";
 import { registerMfaHooks } from "./mfa-hooks.ts";
 import { registerOtpHooks } from "./otp-hooks.ts";
 import { registerExpiredOtpAndMfaCleanup } from "./otp-mfa-cleanup.ts";
@@ -14,5 +15,6 @@ export function registerAuthSystemHooks(app: App): void {
   registerMfaHooks(app);
   registerAuthOriginHooks(app);
   bindRecordRefHooks(app, "_externalAuths");
+  registerExternalAuthHooks(app);
   registerExpiredOtpAndMfaCleanup(app);
 }

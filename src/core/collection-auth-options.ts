@@ -84,42 +84,6 @@ export function defaultAuthOptions(): AuthOptions {
   };
 }
 
-/** The OAuth2 providers PocketBase knows, by the name a provider config uses. */
-export const oauth2ProviderNames: readonly string[] = [
-  "apple",
-  "bitbucket",
-  "box",
-  "discord",
-  "facebook",
-  "gitea",
-  "gitee",
-  "github",
-  "gitlab",
-  "google",
-  "instagram2",
-  "kakao",
-  "lark",
-  "linear",
-  "livechat",
-  "mailcow",
-  "microsoft",
-  "monday",
-  "notion",
-  "oidc",
-  "oidc2",
-  "oidc3",
-  "patreon",
-  "planningcenter",
-  "spotify",
-  "strava",
-  "trakt",
-  "twitch",
-  "twitter",
-  "vk",
-  "wakatime",
-  "yandex",
-];
-
 /** defaultOAuth2Provider is a provider config with every key at its zero value. */
 export function defaultOAuth2Provider(): OAuth2ProviderConfig {
   return {

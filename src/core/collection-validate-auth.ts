@@ -1,4 +1,5 @@
 import { findSingleColumnUniqueIndex } from "../db/index-sql.ts";
+import { hasProvider } from "../tools/auth/registry.ts";
 import {
   each,
   isEmptyValue,
@@ -13,7 +14,7 @@ import {
   when,
 } from "../tools/validation/validation.ts";
 import type { App } from "./app.ts";
-import { oauth2ProviderNames, tokenTypes } from "./collection-auth-options.ts";
+import { tokenTypes } from "./collection-auth-options.ts";
 import type { Collection } from "./collection-model.ts";
 import { checkRule, systemRuleUnchanged } from "./collection-validate-rules.ts";
 
@@ -33,7 +34,11 @@ export function validateAuthOptions(app: App, c: Collection, original: Collectio
   errs.set("authAlert", validateObject(o.authAlert, { emailTemplate: [templateRule] }));
   const pa = validateObject(o.passwordAuth, { identityFields: o.passwordAuth.enabled ? [required] : [] });
   errs.set("passwordAuth", pa);
-  errs.set("oauth2", validateObject(o.oauth2, { providers: [each(providerRule), uniqueProviders] }));
+  // providers are checked only while OAuth2 is enabled, as PocketBase does
+  errs.set(
+    "oauth2",
+    validateObject(o.oauth2, { providers: o.oauth2.enabled ? [each(providerRule), uniqueProviders] : [] }),
+  );
   errs.set(
     "otp",
     validateObject(o.otp, {
@@ -118,7 +123,7 @@ const templateRule: Rule = (v) => {
 };
 
 const knownProvider: Rule = (v) =>
-  typeof v === "string" && v !== "" && !oauth2ProviderNames.includes(v)
+  typeof v === "string" && v !== "" && !hasProvider(v)
     ? new ValidationError("validation_missing_provider", "Invalid or missing provider with name {{.name}}.", {
         name: v,
       })

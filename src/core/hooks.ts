@@ -10,6 +10,7 @@ import type {
   ServeEvent,
   TerminateEvent,
 } from "./events.ts";
+import type { RecordAuthWithOAuth2RequestEvent } from "./external-auth-events.ts";
 import type { MailerEvent, MailerRecordEvent } from "./mailer-events.ts";
 import type {
   RealtimeConnectRequestEvent,
@@ -72,6 +73,7 @@ export interface TaggedHookEvents {
   onRecordDeleteRequest: RecordRequestEvent;
   onRecordAuthRequest: RecordAuthRequestEvent;
   onRecordAuthWithPasswordRequest: RecordAuthWithPasswordRequestEvent;
+  onRecordAuthWithOAuth2Request: RecordAuthWithOAuth2RequestEvent;
   onRecordAuthRefreshRequest: RecordAuthRefreshRequestEvent;
   onRecordRequestVerificationRequest: RecordRequestVerificationRequestEvent;
   onRecordConfirmVerificationRequest: RecordConfirmVerificationRequestEvent;
@@ -144,6 +146,7 @@ const taggedNames: readonly (keyof TaggedHookEvents)[] = [
   "onRecordDeleteRequest",
   "onRecordAuthRequest",
   "onRecordAuthWithPasswordRequest",
+  "onRecordAuthWithOAuth2Request",
   "onRecordAuthRefreshRequest",
   "onRecordRequestVerificationRequest",
   "onRecordConfirmVerificationRequest",

@@ -2,7 +2,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Driver, Queryable, Tx } from "../db/driver.ts";
 import type { Filesystem } from "../tools/filesystem/filesystem.ts";
-import { LocalFilesystem } from "../tools/filesystem/local.ts";
+import { StorageSelector } from "../tools/filesystem/storage-selector.ts";
 import { consoleSink, Logger, LogLevel } from "../tools/logger/logger.ts";
 import type { App, TxCompleteFunc } from "./app.ts";
 import { registerAuthSystemHooks } from "./auth-system-hooks.ts";
@@ -63,7 +63,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   protected txInfo: TxInfo | null = null;
   protected collectionsCache = new CollectionsCache([]);
   protected currentSettings: Settings = defaultSettings();
-  protected fs: Filesystem;
+  protected storage: StorageSelector;
   protected readonly realtimeHub: Realtime = new Realtime(this as unknown as App);
   protected readonly options: AppOptions;
 
@@ -75,7 +75,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
     this.logger.addSink((entry) => {
       if (this.isDev || entry.level >= LogLevel.warn) consoleSink(entry);
     });
-    this.fs = new LocalFilesystem(join(this.dataDir, "storage"));
+    this.storage = new StorageSelector(join(this.dataDir, "storage"));
     Object.assign(this, this.hooks.methods());
     registerSuperuserHooks(this as unknown as App);
     registerAuthSystemHooks(this as unknown as App);
@@ -137,8 +137,9 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
     await this.reloadSettings();
   }
 
+  /** filesystem is the record files' storage: the S3 bucket when `settings.s3.enabled`, else `storage/`. */
   filesystem(): Filesystem {
-    return this.fs;
+    return this.storage.select(this.currentSettings.s3);
   }
 
   realtime(): Realtime {

@@ -11,6 +11,7 @@ import {
   requestEventMiddleware,
   securityHeadersMiddleware,
 } from "./middlewares.ts";
+import { rateLimitMiddleware } from "./middlewares-rate-limit.ts";
 import { superuserIpsWhitelistMiddleware } from "./middlewares-superuser-ips.ts";
 import { bindRealtimeApi } from "./realtime.ts";
 import { bindRecordAuthApi } from "./record-auth.ts";
@@ -34,6 +35,7 @@ export function newRouter(app: App, options: RouterOptions = {}): Hono<RouterEnv
   router.use("*", securityHeadersMiddleware);
   router.use("*", loadAuthTokenMiddleware(app));
   router.use("*", superuserIpsWhitelistMiddleware);
+  router.use("*", rateLimitMiddleware);
 
   bindHealthApi(router);
   bindCollectionApi(router);

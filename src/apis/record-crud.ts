@@ -27,6 +27,7 @@ import { randomString } from "../tools/security/random.ts";
 import { toUniqueStringList } from "../tools/types/cast.ts";
 import { ValidationErrors } from "../tools/validation/validation.ts";
 import type { RouterEnv } from "./middlewares.ts";
+import { checkCollectionRateLimit, unbindGlobalRateLimit } from "./middlewares-rate-limit.ts";
 import { hashPendingPassword } from "./record-auth-with-oauth2-password.ts";
 import {
   checkForSuperuserOnlyRuleFields,
@@ -42,11 +43,12 @@ import { route } from "./route.ts";
 /** bindRecordCrudApi registers `/api/collections/{collection}/records[/{id}]`. */
 export function bindRecordCrudApi(router: Hono<RouterEnv>): void {
   const base = "/api/collections/:collection/records";
-  router.on(["GET", "HEAD"], base, route(recordsList));
-  router.on(["GET", "HEAD"], `${base}/:id`, route(recordView));
-  router.post(base, route(recordCreate));
-  router.patch(`${base}/:id`, route(recordUpdate));
-  router.delete(`${base}/:id`, route(recordDelete));
+  // each handler applies the collection's rate limits itself, once it found the collection
+  router.on(["GET", "HEAD"], base, unbindGlobalRateLimit, route(recordsList));
+  router.on(["GET", "HEAD"], `${base}/:id`, unbindGlobalRateLimit, route(recordView));
+  router.post(base, unbindGlobalRateLimit, route(recordCreate));
+  router.patch(`${base}/:id`, unbindGlobalRateLimit, route(recordUpdate));
+  router.delete(`${base}/:id`, unbindGlobalRateLimit, route(recordDelete));
 }
 
 const int64Min = -(2n ** 63n);
@@ -90,6 +92,7 @@ export function listParams(e: RequestEvent): {
 
 async function recordsList(e: RequestEvent): Promise<Response | null> {
   const collection = findCollectionOrFail(e);
+  checkCollectionRateLimit(e, collection, "list");
   const params = listParams(e);
   requireRuleNotNull(e, collection.listRule);
   checkForSuperuserOnlyRuleFields(e);
@@ -131,6 +134,7 @@ async function recordsList(e: RequestEvent): Promise<Response | null> {
 
 async function recordView(e: RequestEvent): Promise<Response | null> {
   const collection = findCollectionOrFail(e);
+  checkCollectionRateLimit(e, collection, "view");
   const id = e.params.id ?? "";
   if (id === "") throw notFound();
   requireRuleNotNull(e, collection.viewRule);
@@ -206,10 +210,11 @@ async function recordDataFromRequest(e: RequestEvent, record: RecordModel): Prom
  * writableCollectionOrFail resolves the collection of a create or update request and reads its body under
  * the collection's body limit, in PocketBase's order: unknown collection, view collection, body.
  */
-async function writableCollectionOrFail(e: RequestEvent): Promise<Collection> {
+async function writableCollectionOrFail(e: RequestEvent, rateLimitTag: "create" | "update"): Promise<Collection> {
   const collection = findCollectionOrFail(e, "Missing or invalid collection context.");
   e.bodyLimit = bodyLimitFor(collection);
   if (collection.type === "view") throw badRequest("Unsupported collection type.");
+  checkCollectionRateLimit(e, collection, rateLimitTag);
   await readRecordBody(e);
   return collection;
 }
@@ -225,7 +230,7 @@ function submitFailure(err: unknown, message: string): ApiError {
  * so the create rule applies to them, with a random password when the sign-up data has none.
  */
 export async function recordCreate(e: RequestEvent): Promise<Response | null> {
-  const collection = await writableCollectionOrFail(e);
+  const collection = await writableCollectionOrFail(e, "create");
   requireRuleNotNull(e, collection.createRule);
   const record = new RecordModel(collection);
   const data = await recordDataFromRequest(e, record);
@@ -263,7 +268,7 @@ export async function recordCreate(e: RequestEvent): Promise<Response | null> {
 }
 
 async function recordUpdate(e: RequestEvent): Promise<Response | null> {
-  const collection = await writableCollectionOrFail(e);
+  const collection = await writableCollectionOrFail(e, "update");
   const id = e.params.id ?? "";
   if (id === "") throw notFound();
   requireRuleNotNull(e, collection.updateRule);
@@ -296,6 +301,7 @@ async function recordUpdate(e: RequestEvent): Promise<Response | null> {
 async function recordDelete(e: RequestEvent): Promise<Response | null> {
   const collection = findCollectionOrFail(e);
   if (collection.type === "view") throw badRequest("Unsupported collection type.");
+  checkCollectionRateLimit(e, collection, "delete");
   const id = e.params.id ?? "";
   if (id === "") throw notFound();
   await readRecordBody(e);

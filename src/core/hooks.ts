@@ -12,6 +12,7 @@ import type {
 } from "./events.ts";
 import type { RecordAuthWithOAuth2RequestEvent } from "./external-auth-events.ts";
 import type { MailerEvent, MailerRecordEvent } from "./mailer-events.ts";
+import type { RecordAuthWithOTPRequestEvent, RecordCreateOTPRequestEvent } from "./otp-events.ts";
 import type {
   RealtimeConnectRequestEvent,
   RealtimeMessageEvent,
@@ -75,6 +76,8 @@ export interface TaggedHookEvents {
   onRecordAuthWithPasswordRequest: RecordAuthWithPasswordRequestEvent;
   onRecordAuthWithOAuth2Request: RecordAuthWithOAuth2RequestEvent;
   onRecordAuthRefreshRequest: RecordAuthRefreshRequestEvent;
+  onRecordRequestOTPRequest: RecordCreateOTPRequestEvent;
+  onRecordAuthWithOTPRequest: RecordAuthWithOTPRequestEvent;
   onRecordRequestVerificationRequest: RecordRequestVerificationRequestEvent;
   onRecordConfirmVerificationRequest: RecordConfirmVerificationRequestEvent;
   onRecordRequestPasswordResetRequest: RecordRequestPasswordResetRequestEvent;
@@ -148,6 +151,8 @@ const taggedNames: readonly (keyof TaggedHookEvents)[] = [
   "onRecordAuthWithPasswordRequest",
   "onRecordAuthWithOAuth2Request",
   "onRecordAuthRefreshRequest",
+  "onRecordRequestOTPRequest",
+  "onRecordAuthWithOTPRequest",
   "onRecordRequestVerificationRequest",
   "onRecordConfirmVerificationRequest",
   "onRecordRequestPasswordResetRequest",

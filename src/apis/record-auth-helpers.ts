@@ -8,6 +8,8 @@ import { ApiError, badRequest, forbidden, notFound } from "../tools/router/api-e
 import { MalformedBodyError, UnsupportedContentTypeError } from "../tools/router/body.ts";
 import { isEmail } from "../tools/validation/formats.ts";
 import { type Rule, ValidationError } from "../tools/validation/validation.ts";
+import { authAlert } from "./record-auth-alert.ts";
+import { checkMfa } from "./record-auth-mfa.ts";
 import { enrichRecords } from "./record-helpers.ts";
 
 /** findAuthCollection resolves `{collection}` to an auth collection (404 otherwise). */
@@ -82,13 +84,22 @@ export async function recordAuthResponse(
   event.authMethod = authMethod;
   await e.app.hooks.get("onRecordAuthRequest").trigger(event, async (ev) => {
     if (ev.response) return;
-    // MFA (a later step of the auth work) answers 401 {mfaId} here for a first factor, before any enrichment
+    const mfaId = await checkMfa(ev, ev.record, ev.authMethod);
+    if (mfaId !== "") {
+      ev.json(401, { mfaId });
+      return;
+    }
     const authed = ev.derive(RecordAuthRequestEvent);
     authed.auth = ev.record;
     await enrichRecords(authed, [ev.record], { ...info, auth: ev.record });
     if (ev.record.collection.name === "_superusers")
       ev.record.unhide(...ev.record.collection.fields.map((f) => f.name));
     ev.record.ignoreEmailVisibility = true;
+    if (ev.authMethod !== "" && record.collection.auth.authAlert.enabled) {
+      await authAlert(ev, ev.record).catch((err: unknown) =>
+        ev.app.logger.warn("failed to send the login alert", { error: String(err) }),
+      );
+    }
     const body: Record<string, unknown> = { token: ev.token, record: ev.record };
     if (ev.meta !== undefined && ev.meta !== null) body.meta = ev.meta;
     ev.json(200, body);

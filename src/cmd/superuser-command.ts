@@ -17,7 +17,7 @@ function onlyEmail(args: readonly string[]): string {
   return args[0] ?? "";
 }
 
-/** superuserCommand is `satchel superuser upsert|create|update|delete`. */
+/** superuserCommand is `satchel superuser upsert|create|update|delete|otp`. */
 export function superuserCommand(withApp: WithApp): Command {
   return {
     name: "superuser",
@@ -48,6 +48,23 @@ export function superuserCommand(withApp: WithApp): Command {
           checkEmail(email, "invalid or missing email address");
           await withApp(input, (app) => deleteSuperuser(app, email));
           input.io.out(`Successfully deleted superuser ${JSON.stringify(email)}!\n`);
+          return 0;
+        },
+      },
+      {
+        name: "otp",
+        summary: "Creates a new OTP for the specified superuser",
+        argsUsage: "EMAIL",
+        example: "satchel superuser otp test@example.com",
+        async run(input) {
+          const email = onlyEmail(input.args);
+          const { checkEmail, createSuperuserOtp } = await operations();
+          checkEmail(email, "invalid or missing email address");
+          const otp = await withApp(input, (app) => createSuperuserOtp(app, email));
+          input.io.out(
+            `Successfully created OTP for superuser ${JSON.stringify(otp.email)}:\n` +
+              `├─ Id:    ${otp.id}\n├─ Pass:  ${otp.password}\n└─ Valid: ${otp.duration}s\n\n`,
+          );
           return 0;
         },
       },

@@ -1,8 +1,10 @@
 import type { App } from "../core/app.ts";
 import { isEmail } from "../core/field-email.ts";
+import { newOtp } from "../core/otp-query.ts";
 import { RecordModel } from "../core/record-model.ts";
 import { superusersCollectionName } from "../core/record-model-superusers.ts";
 import { ApiError } from "../tools/router/api-error.ts";
+import { randomString } from "../tools/security/random.ts";
 import { ValidationError, ValidationErrors } from "../tools/validation/validation.ts";
 import { CommandError } from "./command.ts";
 
@@ -75,4 +77,30 @@ export async function deleteSuperuser(app: App, email: string): Promise<void> {
   } catch (err) {
     throw new CommandError(`failed to delete superuser ${JSON.stringify(email)}: ${describe(err)}`);
   }
+}
+
+/** A one-time password made for a superuser: its id, the password and how long it stays valid (seconds). */
+export interface SuperuserOtp {
+  /** The superuser's email as stored. */
+  email: string;
+  id: string;
+  password: string;
+  duration: number;
+}
+
+/**
+ * createSuperuserOtp makes a one-time password for an existing superuser (OTP auth must be enabled on
+ * `_superusers`, which also forces MFA there): a way in when the password is lost but the console is not.
+ */
+export async function createSuperuserOtp(app: App, email: string): Promise<SuperuserOtp> {
+  checkEmail(email, "invalid or missing email address");
+  const superuser = await app.findAuthRecordByEmail(superusersCollectionName, email);
+  if (!superuser) throw new CommandError(`superuser with email ${JSON.stringify(email)} doesn't exist`);
+  const options = superuser.collection.auth.otp;
+  if (!options.enabled)
+    throw new CommandError(`OTP auth is not enabled for the ${superusersCollectionName} collection`);
+  const password = randomString(options.length, "1234567890");
+  const otp = newOtp(app, superuser, password);
+  await save(app, otp, "failed to create OTP");
+  return { email: superuser.email(), id: otp.id, password, duration: options.duration };
 }

@@ -35,7 +35,11 @@ afterAll(async () => {
 });
 
 /** configureOidc makes the test provider the `oidc` provider of `users`, with the given mapped fields. */
-async function configureOidc(mappedFields: Record<string, string>, createRule: string | null = "") {
+async function configureOidc(
+  mappedFields: Record<string, string>,
+  createRule: string | null = "",
+  issuers: string[] = [oidc.issuer],
+) {
   await t.pb.collections.update("users", {
     createRule,
     oauth2: {
@@ -51,14 +55,23 @@ async function configureOidc(mappedFields: Record<string, string>, createRule: s
           tokenURL: oidc.tokenURL,
           userInfoURL: oidc.userInfoURL,
         },
+        {
+          // no user info URL: the profile is the id_token, checked against the provider's keys
+          name: "oidc2",
+          clientId: oidc.clientId,
+          clientSecret: oidc.clientSecret,
+          authURL: oidc.authURL,
+          tokenURL: oidc.tokenURL,
+          extra: { jwksURL: oidc.jwksURL, issuers },
+        },
       ],
     },
   });
 }
 
-async function oidcInfo(pb: PocketBase): Promise<AuthProviderInfo> {
+async function oidcInfo(pb: PocketBase, provider = "oidc"): Promise<AuthProviderInfo> {
   const methods = await pb.collection("users").listAuthMethods();
-  const info = methods.oauth2.providers.find((p) => p.name === "oidc");
+  const info = methods.oauth2.providers.find((p) => p.name === provider);
   if (!info) throw new Error("the oidc provider is not listed");
   return info;
 }
@@ -66,15 +79,18 @@ async function oidcInfo(pb: PocketBase): Promise<AuthProviderInfo> {
 /** login runs the browser part of the flow for `account` and exchanges the code through the SDK. */
 async function login(
   account: OidcAccount,
-  options: { pb?: PocketBase; createData?: Record<string, unknown> } = {},
+  options: { pb?: PocketBase; createData?: Record<string, unknown>; provider?: string } = {},
 ): Promise<RecordAuthResponse<RecordModel>> {
   oidc.addAccount(account);
   const pb = options.pb ?? t.client();
-  const info = await oidcInfo(pb);
+  const provider = options.provider ?? "oidc";
+  const info = await oidcInfo(pb, provider);
   const back = await oidc.authorize(info.authURL + encodeURIComponent(manualRedirect), account.sub);
   expect(back.searchParams.get("state")).toBe(info.state);
   const code = back.searchParams.get("code") ?? "";
-  return pb.collection("users").authWithOAuth2Code("oidc", code, info.codeVerifier, manualRedirect, options.createData);
+  return pb
+    .collection("users")
+    .authWithOAuth2Code(provider, code, info.codeVerifier, manualRedirect, options.createData);
 }
 
 async function linksOf(recordId: string) {
@@ -192,6 +208,22 @@ describe("auth-with-oauth2", () => {
     await t.pb.collection("users").update(res.record.id, { verified: true });
     expect(await linksOf(res.record.id)).toHaveLength(0);
     expect((await apiError(pb.collection("users").authRefresh())).status).toBe(401);
+  });
+
+  test("an OIDC provider without a user info URL reads the profile from the verified id_token", async () => {
+    const jade: OidcAccount = { sub: "jade-sub", email: "jade@example.com", email_verified: true, name: "Jade" };
+    const res = await login(jade, { provider: "oidc2" });
+    expect(res.meta).toMatchObject({ id: "jade-sub", name: "Jade", email: "jade@example.com", isNew: true });
+    expect(res.meta?.rawUser).toMatchObject({ iss: oidc.issuer, aud: oidc.clientId });
+    expect((await linksOf(res.record.id)).map((l) => l.provider)).toEqual(["oidc2"]);
+
+    await configureOidc({ name: "name", avatarURL: "website" }, "", ["https://someone-else.test"]);
+    try {
+      const err = await apiError(login(jade, { provider: "oidc2" }));
+      expect(err).toMatchObject({ status: 400, message: "Failed to fetch OAuth2 user." });
+    } finally {
+      await configureOidc({ name: "name", avatarURL: "website" });
+    }
   });
 
   test("a logged-in user links the OAuth2 account to themself", async () => {

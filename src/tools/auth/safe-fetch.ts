@@ -92,36 +92,49 @@ function requestOnce(
   signal: AbortSignal,
 ): Promise<{ redirect: string | null; body: Uint8Array }> {
   return new Promise((resolve, reject) => {
+    let settled = false;
+    const fail = (err: unknown) => {
+      if (settled) return;
+      settled = true;
+      reject(err instanceof SafeDownloadError ? err : new SafeDownloadError(String(err)));
+    };
     if (target.protocol !== "http:" && target.protocol !== "https:") {
-      return reject(new SafeDownloadError(`unsupported URL scheme ${target.protocol}`));
+      return fail(new SafeDownloadError(`unsupported URL scheme ${target.protocol}`));
     }
     const host = target.hostname.replace(/^\[|\]$/g, "");
-    if (isIP(host) !== 0 && !allowed(host)) return reject(new SafeDownloadError(`disallowed address ${host}`));
+    if (isIP(host) !== 0 && !allowed(host)) return fail(new SafeDownloadError(`disallowed address ${host}`));
     const client = target.protocol === "https:" ? https : http;
     const req = client.get(target, { lookup: guardedLookup(allowed), signal }, (res) => {
+      res.on("error", fail);
       const status = res.statusCode ?? 0;
       const location = res.headers.location;
       if (status >= 300 && status < 400 && location) {
         res.resume();
+        settled = true;
         return resolve({ redirect: location, body: new Uint8Array() });
       }
       if (status < 200 || status > 399) {
         res.resume();
-        return reject(new SafeDownloadError(`failed to download ${target.href} (${status})`));
+        return fail(new SafeDownloadError(`failed to download ${target.href} (${status})`));
       }
       const chunks: Buffer[] = [];
       let size = 0;
       res.on("data", (chunk: Buffer) => {
+        if (settled) return;
         size += chunk.length;
         if (size > maxBytes) {
-          req.destroy(new SafeDownloadError(`the body of ${target.href} is larger than ${maxBytes} bytes`));
+          fail(new SafeDownloadError(`the body of ${target.href} is larger than ${maxBytes} bytes`));
+          res.destroy();
           return;
         }
         chunks.push(chunk);
       });
-      res.on("end", () => resolve({ redirect: null, body: new Uint8Array(Buffer.concat(chunks)) }));
-      res.on("error", reject);
+      res.on("end", () => {
+        if (settled) return;
+        settled = true;
+        resolve({ redirect: null, body: new Uint8Array(Buffer.concat(chunks)) });
+      });
     });
-    req.on("error", (err) => reject(err instanceof SafeDownloadError ? err : new SafeDownloadError(String(err))));
+    req.on("error", fail);
   });
 }

@@ -54,6 +54,14 @@ async function stopWithin(running: RunningServer, abort: Promise<unknown>): Prom
   }
 }
 
+/** installerBanner invites to open the installer link, as PocketBase words it. */
+function installerBanner(url: string): string {
+  return (
+    "\n(!) Launch the URL below in the browser if it hasn't been open already to create your first superuser account:\n" +
+    `${url}\n(you can also create your first superuser by running: satchel superuser upsert EMAIL PASS)\n\n`
+  );
+}
+
 /** serveCommand is `satchel serve`: it runs until SIGINT/SIGTERM, then shuts down gracefully. */
 export function serveCommand(deps: ServeCommandDeps): Command {
   return {
@@ -86,7 +94,10 @@ export function serveCommand(deps: ServeCommandDeps): Command {
       const stop = stopRequests(deps);
       try {
         // loaded here so that help and usage errors answer without loading the server
-        const { serve } = await import("./serve.ts");
+        const [{ serve }, { loadInstaller }] = await Promise.all([
+          import("./serve.ts"),
+          import("../apis/installer.ts"),
+        ]);
         const app = await deps.makeApp(input);
         let running: RunningServer;
         try {
@@ -98,6 +109,11 @@ export function serveCommand(deps: ServeCommandDeps): Command {
           throw new CommandError(`failed to start the server: ${errorMessage(err)}`);
         }
         io.out(`${timestamp(new Date())} Server started at ${running.url}\n└─ REST API:  ${running.url}/api/\n`);
+        const installerUrl = await loadInstaller(app, running.url).catch((err: unknown) => {
+          app.logger.warn("failed to initialize the installer", { error: errorMessage(err) });
+          return null;
+        });
+        if (installerUrl) io.out(installerBanner(installerUrl));
 
         const signal = await stop.first;
         io.out(`Received ${signal}, shutting down (a second signal stops without waiting for requests)...\n`);

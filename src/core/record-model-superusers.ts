@@ -8,7 +8,7 @@ export const installerEmail = "__pbinstaller@example.com";
 
 /**
  * registerSuperuserHooks binds the system rules of `_superusers`: always verified, the last one can't be
- * deleted, and creating a real superuser removes the installer placeholder.
+ * deleted, creating a real superuser removes the installer placeholder, whose password can't be reset.
  */
 export function registerSuperuserHooks(app: App): void {
   app.onRecordDelete(superusersCollectionName).bind({
@@ -39,6 +39,15 @@ export function registerSuperuserHooks(app: App): void {
   app
     .onRecordUpdateExecute(superusersCollectionName)
     .bind({ id: "pbSuperusersRecordSaveExec", priority: -99, func: onSave });
+
+  // the installer placeholder has no mailbox: its password is never reset
+  app.onMailerRecordPasswordResetSend(superusersCollectionName).bind({
+    id: "pbSuperusersInstallerPasswordReset",
+    func: async (e) => {
+      if (e.record.email() === installerEmail) throw new Error("cannot reset the password for the installer superuser");
+      await e.next();
+    },
+  });
 
   const onCollectionSave = async (e: CollectionEvent) => {
     const c = e.collection;

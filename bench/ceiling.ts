@@ -55,12 +55,27 @@ const byId = db.query<PostRow, [string]>(`SELECT * FROM ${table} WHERE id = ? LI
 const insert = db.query(
   `INSERT INTO ${table} (id, title, num, active, published, status, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 );
-/** One prepared list statement per accepted `sort` value. */
-const listBySort = new Map<string, ReturnType<typeof db.query<PostRow, [number, number]>>>();
-listBySort.set("", db.query(`SELECT * FROM ${table} LIMIT ? OFFSET ?`));
+/** The ORDER BY of each accepted `sort` value. */
+const orderBySort = new Map<string, string>([["", ""]]);
 for (const column of ["num", "created", "title"]) {
-  listBySort.set(column, db.query(`SELECT * FROM ${table} ORDER BY ${column} ASC LIMIT ? OFFSET ?`));
-  listBySort.set(`-${column}`, db.query(`SELECT * FROM ${table} ORDER BY ${column} DESC LIMIT ? OFFSET ?`));
+  orderBySort.set(column, ` ORDER BY ${column} ASC`);
+  orderBySort.set(`-${column}`, ` ORDER BY ${column} DESC`);
+}
+
+/**
+ * One prepared list statement per sort and page size. The limit is written into the SQL: with the SQLite
+ * that Bun bundles (3.54), a bound LIMIT makes the statement re-prepare at every run (about 10 µs more).
+ */
+const listStatements = new Map<string, ReturnType<typeof db.query<PostRow, [number]>>>();
+
+function listStatement(sort: string, perPage: number) {
+  const key = `${sort} ${perPage}`;
+  let stmt = listStatements.get(key);
+  if (!stmt) {
+    stmt = db.query<PostRow, [number]>(`SELECT * FROM ${table}${orderBySort.get(sort)} LIMIT ${perPage} OFFSET ?`);
+    listStatements.set(key, stmt);
+  }
+  return stmt;
 }
 
 // Satchel's default middlewares add these to every response (with --origins=*, the allow-origin header
@@ -106,9 +121,11 @@ function intParam(params: URLSearchParams, name: string, fallback: number): numb
 function list(req: Request, url: URL): Response {
   const page = intParam(url.searchParams, "page", 1);
   const perPage = Math.min(intParam(url.searchParams, "perPage", 30), 1000);
-  const stmt = listBySort.get(url.searchParams.get("sort") ?? "");
-  if (!stmt) return error(req, 400, "Something went wrong while processing your request.");
-  const items = stmt.all(perPage, (page - 1) * perPage).map(toRecord);
+  const sort = url.searchParams.get("sort") ?? "";
+  if (!orderBySort.has(sort)) return error(req, 400, "Something went wrong while processing your request.");
+  const items = listStatement(sort, perPage)
+    .all((page - 1) * perPage)
+    .map(toRecord);
   const totalItems = countAll.get()?.n ?? 0;
   return json(req, 200, { page, perPage, totalItems, totalPages: Math.ceil(totalItems / perPage), items });
 }

@@ -19,7 +19,7 @@ const { values: opts } = parseArgs({
     servers: { type: "string", default: "satchel,ceiling" },
     workloads: { type: "string", default: workloadNames.join(",") },
     seconds: { type: "string", default: "5" },
-    warmup: { type: "string", default: "1" },
+    warmup: { type: "string", default: "2" },
     connections: { type: "string", default: "16" },
     interval: { type: "string", default: "200" },
     top: { type: "string", default: "25" },

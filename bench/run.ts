@@ -3,7 +3,7 @@
  * each in its own process pinned to one CPU while the load generator (bench/load.ts) runs on the other.
  * See bench/README.md for the method.
  *
- *   bun bench/run.ts [--seconds=3] [--warmup=1] [--repeats=3] [--connections=16] [--workloads=list,view,create]
+ *   bun bench/run.ts [--seconds=3] [--warmup=2] [--repeats=3] [--connections=16] [--workloads=list,view,create]
  *                    [--json=<file>]
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -29,7 +29,7 @@ import { type ServerSnapshot, snapshotDifferences, takeSnapshot } from "./verify
 const { values: opts } = parseArgs({
   options: {
     seconds: { type: "string", default: "3" },
-    warmup: { type: "string", default: "1" },
+    warmup: { type: "string", default: "2" },
     repeats: { type: "string", default: "3" },
     connections: { type: "string", default: "16" },
     workloads: { type: "string", default: workloadNames.join(",") },

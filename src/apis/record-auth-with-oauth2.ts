@@ -1,14 +1,15 @@
-import type { Hono, MiddlewareHandler } from "hono";
+import type { Hono } from "hono";
 import { RecordAuthWithOAuth2RequestEvent } from "../core/external-auth-events.ts";
 import { findFirstExternalAuth } from "../core/external-auth-query.ts";
 import type { RecordModel } from "../core/record-model.ts";
 import { newAuthToken } from "../core/record-tokens.ts";
 import type { RequestEvent } from "../core/request-event.ts";
 import type { AuthUser } from "../tools/auth/auth.ts";
-import { ApiError, badRequest, forbidden, internalError, notFound } from "../tools/router/api-error.ts";
+import { ApiError, badRequest, forbidden, internalError } from "../tools/router/api-error.ts";
 import { isPlainObject } from "../tools/types/merge.ts";
 import { length, required, ValidationError, validateObject } from "../tools/validation/validation.ts";
 import type { RouterEnv } from "./middlewares.ts";
+import { collectionPathRateLimit } from "./middlewares-rate-limit.ts";
 import { bindOAuth2RedirectApi, takeAppleRedirectName } from "./oauth2-redirect.ts";
 import { findAuthCollection, loadFailedMessage, readForm, recordAuthResponse } from "./record-auth-helpers.ts";
 import { initProvider } from "./record-auth-with-oauth2-providers.ts";
@@ -20,16 +21,10 @@ import { route } from "./route.ts";
  * endpoint of the all-in-one flow, `/api/oauth2-redirect`.
  */
 export function bindRecordAuthWithOAuth2Api(router: Hono<RouterEnv>): void {
-  router.post("/api/collections/:collection/auth-with-oauth2", requireCollection, route(authWithOAuth2));
+  const limit = collectionPathRateLimit("authWithOAuth2", "auth");
+  router.post("/api/collections/:collection/auth-with-oauth2", limit, route(authWithOAuth2));
   bindOAuth2RedirectApi(router);
 }
-
-/** requireCollection answers 404 for a `{collection}` that doesn't exist. */
-const requireCollection: MiddlewareHandler<RouterEnv> = async (c, next) => {
-  if (!c.get("event").app.findCachedCollectionByNameOrId(c.req.param("collection") ?? ""))
-    throw notFound("Missing or invalid collection context.");
-  await next();
-};
 
 /**
  * authWithOAuth2 handles `POST /api/collections/{c}/auth-with-oauth2`: it exchanges the code, fetches the

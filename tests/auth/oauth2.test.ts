@@ -226,6 +226,32 @@ describe("auth-with-oauth2", () => {
     }
   });
 
+  test("with MFA, an OAuth2 login is a first factor that a password login completes", async () => {
+    await t.pb.collection("users").create({
+      email: "kim@example.com",
+      password: "kim-pass-1234",
+      passwordConfirm: "kim-pass-1234",
+      verified: true,
+    });
+    const kim: OidcAccount = { sub: "kim-sub", email: "kim@example.com", email_verified: true };
+    await t.pb.collections.update("users", { mfa: { enabled: true } });
+    try {
+      const first = await login(kim).then(
+        () => null,
+        (err: { status: number; response: { mfaId?: string } }) => err,
+      );
+      expect(first?.status).toBe(401);
+      const mfaId = first?.response.mfaId ?? "";
+      expect(mfaId).not.toBe("");
+      const pb = t.client();
+      const second = await pb.collection("users").authWithPassword("kim@example.com", "kim-pass-1234", { mfaId });
+      expect(second.record.email).toBe("kim@example.com");
+      expect(pb.authStore.isValid).toBe(true);
+    } finally {
+      await t.pb.collections.update("users", { mfa: { enabled: false } });
+    }
+  });
+
   test("a logged-in user links the OAuth2 account to themself", async () => {
     const pb = t.client();
     await t.pb.collection("users").create({

@@ -252,6 +252,22 @@ describe("auth-with-oauth2", () => {
     }
   });
 
+  test("onRecordAuthWithOAuth2Request sees the provider's user and may change the sign-up data", async () => {
+    const seen: { provider: string; isNew: boolean; userId: string }[] = [];
+    const id = t.app.onRecordAuthWithOAuth2Request("users").bindFunc(async (e) => {
+      seen.push({ provider: e.providerName, isNew: e.isNewRecord, userId: e.oAuth2User.id });
+      e.createData.name = "Named by a hook";
+      await e.next();
+    });
+    try {
+      const res = await login({ sub: "lena-sub", email: "lena@example.com", email_verified: true, name: "Lena" });
+      expect(seen).toEqual([{ provider: "oidc", isNew: true, userId: "lena-sub" }]);
+      expect(res.record.name).toBe("Named by a hook");
+    } finally {
+      t.app.onRecordAuthWithOAuth2Request("users").unbind(id);
+    }
+  });
+
   test("a logged-in user links the OAuth2 account to themself", async () => {
     const pb = t.client();
     await t.pb.collection("users").create({

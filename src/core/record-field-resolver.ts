@@ -10,7 +10,6 @@ import {
   paramResult,
   type ResolverResult,
 } from "../tools/search/resolver-result.ts";
-import { pseudorandomString } from "../tools/security/random.ts";
 import { castString, toUniqueStringList } from "../tools/types/cast.ts";
 import type { App } from "./app.ts";
 import type { Collection } from "./collection-model.ts";
@@ -92,6 +91,32 @@ export class RecordFieldResolver implements FieldResolver {
     return this.options.joinAliasSuffix ?? "";
   }
 
+  #suffixes = 0;
+
+  /**
+   * nextSuffix names the aliases of a nested rule's joins. It is a counter, not a random part, so that the
+   * same request shape gives the same SQL text (and reuses its prepared statement).
+   */
+  nextSuffix(kind: string): string {
+    return `${this.suffix}_${kind}${++this.#suffixes}`;
+  }
+
+  /**
+   * guardMultiMatch makes the rows of a joined collection that its list rule hides from the requester
+   * count for nothing in an all-items check, so client filters can't probe hidden rows through it.
+   */
+  guardMultiMatch(mm: MultiMatchSubquery, collection: Collection, alias: string): void {
+    const rule = collection.listRule;
+    if (this.options.allowHiddenFields || !rule) return;
+    const nested = new RecordFieldResolver(this.app, collection, this.requestInfo, {
+      allowHiddenFields: true,
+      baseAlias: alias,
+      joinAliasSuffix: this.nextSuffix("g"),
+    });
+    mm.where.push(buildFilter(`id='' || (\n${rule}\n)`, nested));
+    mm.joins.push(...nested.joins);
+  }
+
   resolve(identifier: string): ResolverResult {
     if (!allowedFieldPatterns.some((re) => re.test(identifier)))
       throw new Error(`failed to resolve field ${JSON.stringify(identifier)}`);
@@ -137,7 +162,7 @@ export class RecordFieldResolver implements FieldResolver {
         const nested = new RecordFieldResolver(this.app, rj.collection, this.requestInfo, {
           allowHiddenFields: true,
           baseAlias: rj.alias,
-          joinAliasSuffix: pseudorandomString(8, "abcdefghijklmnopqrstuvwxyz0123456789"),
+          joinAliasSuffix: this.nextSuffix("r"),
         });
         conditions.push(buildFilter(`id='' || (\n${rule}\n)`, nested));
         joins.push(...nested.joins);
@@ -209,6 +234,7 @@ class FieldPath {
       fromAlias: `__mm_${this.alias}`,
       valueExpr: raw("NULL"),
       joins: [],
+      where: [],
     };
     this.mmAlias = this.mm.fromAlias;
   }
@@ -275,6 +301,7 @@ class FieldPath {
     this.r.registerJoin(sql`${ident(collection.name)}`, this.alias, null, collection);
     this.mmAlias = `__mm_${this.alias}`;
     this.mm.joins.push({ table: sql`${ident(collection.name)}`, alias: this.mmAlias, on: null });
+    this.r.guardMultiMatch(this.mm, collection, this.mmAlias);
     this.props = this.props.slice(2);
     return this.walk();
   }
@@ -366,6 +393,7 @@ class FieldPath {
     if (field.isMultiple()) this.withMultiMatch = true;
     this.mmAlias = `__mm_${this.alias}`;
     this.mm.joins.push({ table: sql`${ident(target.name)}`, alias: this.mmAlias, on: inIds(this.mmAlias) });
+    this.r.guardMultiMatch(this.mm, target, this.mmAlias);
     this.props = this.props.slice(3);
     return this.walk();
   }
@@ -445,6 +473,7 @@ class FieldPath {
         on: sql`${this.col(newMm, "id")} = ${this.col(je2, "value")}`,
       });
     }
+    this.r.guardMultiMatch(this.mm, target, newMm);
     this.mmAlias = newMm;
   }
 
@@ -478,6 +507,7 @@ class FieldPath {
       this.withMultiMatch = !findSingleColumnUniqueIndex(backCollection.indexes, backField.name);
     const newMm = `${this.mmAlias}_${prop}${this.r.suffix}`;
     this.mm.joins.push({ table: sql`${ident(backCollection.name)}`, alias: newMm, on: on(newMm, this.mmAlias) });
+    this.r.guardMultiMatch(this.mm, backCollection, newMm);
     this.collectionName = backCollection.name;
     this.alias = newAlias;
     this.mmAlias = newMm;

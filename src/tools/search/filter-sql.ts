@@ -31,7 +31,15 @@ export function parseFilterCached(text: string): FilterGroup[] {
 export function buildFilter(text: string, resolver: FieldResolver, maxExprs = defaultMaxFilterExprs): Sql {
   const groups = parseFilterCached(text);
   if (countExprs(groups) > maxExprs) throw new FilterError(`too many filter expressions (max ${maxExprs})`);
-  return buildGroups(groups, resolver);
+  // aliases restart for every build: the same filter gives the same SQL text, so its statement is reused
+  // (a nested build may repeat an outer alias, which is harmless: each lives in its own subquery)
+  const saved = aliasCounter;
+  aliasCounter = 0;
+  try {
+    return buildGroups(groups, resolver);
+  } finally {
+    aliasCounter = saved;
+  }
 }
 
 function buildGroups(groups: readonly FilterGroup[], resolver: FieldResolver): Sql {
@@ -137,7 +145,7 @@ export function compare(left: ResolverResult, op: SignOp, right: ResolverResult,
 
 const negate = (e: Sql): Sql => sql`NOT (${e})`;
 let aliasCounter = 0;
-const nextAlias = (prefix: string) => `${prefix}${(++aliasCounter % 1e9).toString(36)}`;
+const nextAlias = (prefix: string) => `${prefix}${(++aliasCounter).toString(36)}`;
 
 /** Every value of the multi-valued operand must satisfy the comparison: no value may fail it. */
 function manyVsOne(

@@ -25,13 +25,17 @@ export interface MultiMatchSubquery {
   fromAlias: string;
   valueExpr: Sql;
   joins: Join[];
+  /** Extra conditions on the joined rows (the list rules of joined collections, for client filters). */
+  where: Sql[];
 }
 
 export function buildMultiMatch(m: MultiMatchSubquery): Sql {
   const joins = m.joins.map((j) =>
     j.on ? sql` LEFT JOIN ${j.table} ${ident(j.alias)} ON ${j.on}` : sql` LEFT JOIN ${j.table} ${ident(j.alias)}`,
   );
-  return sql`SELECT ${m.valueExpr} AS ${ident("multiMatchValue")} FROM ${ident(m.fromTable)} ${ident(m.fromAlias)}${join(joins, "")} WHERE ${ident(m.fromAlias)}.${ident("id")} = ${ident(m.targetAlias)}.${ident("id")}`;
+  const own = sql`${ident(m.fromAlias)}.${ident("id")} = ${ident(m.targetAlias)}.${ident("id")}`;
+  const where = m.where.length === 0 ? own : join([own, ...m.where.map((w) => sql`(${w})`)], " AND ");
+  return sql`SELECT ${m.valueExpr} AS ${ident("multiMatchValue")} FROM ${ident(m.fromTable)} ${ident(m.fromAlias)}${join(joins, "")} WHERE ${where}`;
 }
 
 /** What an identifier, literal or function in a filter resolves to. */

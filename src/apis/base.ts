@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { App } from "../core/app.ts";
 import { notFound } from "../tools/router/api-error.ts";
 import { bindCollectionApi } from "./collection.ts";
+import { bindFileApi } from "./file.ts";
 import { bindHealthApi } from "./health.ts";
 import {
   corsMiddleware,
@@ -43,6 +44,7 @@ export function newRouter(app: App, options: RouterOptions = {}): Hono<RouterEnv
   bindRecordAuthApi(router);
   bindRecordAuthWithOAuth2Api(router);
   bindSettingsApi(router);
+  bindFileApi(router);
   bindRealtimeApi(app, router);
 
   // PocketBase's standard binary answers every unmatched GET from its public folder, so a missing path

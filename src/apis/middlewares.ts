@@ -63,12 +63,20 @@ export function loadAuthTokenMiddleware(app: App): MiddlewareHandler<RouterEnv> 
   };
 }
 
+/** Requests whose answer may be embedded in a frame (served files). */
+const framingAllowed = new WeakSet<Request>();
+
+/** allowFraming leaves X-Frame-Options off the answer to this request, unless a handler sets it. */
+export function allowFraming(request: Request): void {
+  framingAllowed.add(request);
+}
+
 export const securityHeadersMiddleware: MiddlewareHandler<RouterEnv> = async (c, next) => {
   await next();
   const h = c.res.headers;
   if (!h.has("x-xss-protection")) h.set("X-XSS-Protection", "1; mode=block");
   if (!h.has("x-content-type-options")) h.set("X-Content-Type-Options", "nosniff");
-  if (!h.has("x-frame-options")) h.set("X-Frame-Options", "SAMEORIGIN");
+  if (!h.has("x-frame-options") && !framingAllowed.has(c.req.raw)) h.set("X-Frame-Options", "SAMEORIGIN");
 };
 
 /**

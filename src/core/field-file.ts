@@ -221,7 +221,7 @@ export class FileField extends Field {
         const stored: string[] = [];
         try {
           for (const u of uploads) {
-            await fs.upload(`${dir}/${u.name}`, u.data);
+            await fs.upload(`${dir}/${u.name}`, u.data, { originalName: u.originalName });
             stored.push(u.name);
           }
           await next();
@@ -241,9 +241,11 @@ export class FileField extends Field {
       }
       case "afterCreateError":
       case "afterUpdateError": {
-        // the row was written inside a transaction that did not commit: remove what this save stored
+        // the row was written but the save failed afterwards (a hook threw after the write). Inside a
+        // transaction the row is rolled back, so what this save stored goes too; outside of one the row
+        // stays and names the new files, so they stay with it rather than leave it pointing at nothing
         const stored = (record.getRaw(uploadedKey + this.name) as string[] | undefined) ?? [];
-        await this.#deleteFiles(app, record, stored);
+        if (app.isTransactional()) await this.#deleteFiles(app, record, stored);
         record.setRaw(uploadedKey + this.name, undefined);
         record.setRaw(toDeleteKey + this.name, undefined);
         return next();

@@ -11,6 +11,7 @@ import type {
   TerminateEvent,
 } from "./events.ts";
 import type { RecordAuthWithOAuth2RequestEvent } from "./external-auth-events.ts";
+import type { FileDownloadRequestEvent, FileTokenRequestEvent } from "./file-events.ts";
 import type { MailerEvent, MailerRecordEvent } from "./mailer-events.ts";
 import type { RecordAuthWithOTPRequestEvent, RecordCreateOTPRequestEvent } from "./otp-events.ts";
 import type {
@@ -89,6 +90,8 @@ export interface TaggedHookEvents {
   onMailerRecordEmailChangeSend: MailerRecordEvent;
   onMailerRecordOTPSend: MailerRecordEvent;
   onMailerRecordAuthAlertSend: MailerRecordEvent;
+  onFileTokenRequest: FileTokenRequestEvent;
+  onFileDownloadRequest: FileDownloadRequestEvent;
 }
 
 /** Hooks that apply to the whole app. */
@@ -164,6 +167,8 @@ const taggedNames: readonly (keyof TaggedHookEvents)[] = [
   "onMailerRecordEmailChangeSend",
   "onMailerRecordOTPSend",
   "onMailerRecordAuthAlertSend",
+  "onFileTokenRequest",
+  "onFileDownloadRequest",
 ];
 
 const plainNames: readonly (keyof PlainHookEvents)[] = [

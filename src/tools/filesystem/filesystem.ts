@@ -14,8 +14,16 @@ export interface StoredObject {
   readonly contentType: string;
   /** A strong validator that changes whenever the bytes change. */
   readonly etag: string;
-  /** body reads the bytes from start (inclusive) to end (exclusive); a slice of a local file is not copied. */
-  body(start?: number, end?: number): Blob;
+  /**
+   * body gives the bytes from start (inclusive) to end (exclusive), ready to be a Response body: a lazy
+   * slice of a local file (sent without copying), the bytes or a stream of them for a remote object.
+   */
+  body(start?: number, end?: number): Promise<Blob | ReadableStream<Uint8Array>>;
+}
+
+/** readBody reads an object's bytes (or a range of them) into memory. */
+export async function readBody(obj: StoredObject, start?: number, end?: number): Promise<Uint8Array> {
+  return new Response(await obj.body(start, end)).bytes();
 }
 
 /**

@@ -88,7 +88,7 @@ export class LocalFilesystem implements Filesystem {
       modified: new Date(Number(info.mtimeMs)),
       contentType,
       etag: `"${info.mtimeNs.toString(16)}-${info.size.toString(16)}"`,
-      body: (start, end) => file.slice(start, end),
+      body: async (start, end) => file.slice(start, end),
     };
   }
 

@@ -1,6 +1,9 @@
 import type { Filesystem, StoredObject, UploadOptions } from "./filesystem.ts";
 import { detectMimeType } from "./mime.ts";
 
+/** Objects (or ranges) up to this size are served from memory, larger ones streamed. */
+const maxBufferedBody = 8 << 20;
+
 /** The connection settings of an S3-compatible bucket, as PocketBase's settings name them. */
 export interface S3Options {
   bucket: string;
@@ -48,7 +51,14 @@ export class S3Filesystem implements Filesystem {
       modified: stat.lastModified,
       contentType: stat.type || "application/octet-stream",
       etag: stat.etag,
-      body: (start, end) => file.slice(start, end),
+      body: async (start = 0, end = stat.size) => {
+        if (end <= start) return new Blob([]);
+        const part = file.slice(start, end);
+        // Bun answers `new Response(s3File)` with a redirect to a presigned URL, and sends a stream without
+        // its length: objects up to a few MiB are read whole so that the answer has a Content-Length
+        if (end - start <= maxBufferedBody) return new Blob([await part.bytes()]);
+        return part.stream();
+      },
     };
   }
 

@@ -27,8 +27,13 @@ afterAll(async () => {
 const albums = () => t.client().collection("albums");
 const file = (name: string, content = `content of ${name}`) => new File([content], name, { type: "text/plain" });
 const recordDir = (id: string) => join(t.dir, "storage", collectionId, id);
-/** stored lists the files of a record's storage folder (null when the folder doesn't exist). */
-const stored = (id: string): string[] | null => (existsSync(recordDir(id)) ? readdirSync(recordDir(id)).sort() : null);
+/** stored lists the files of a record's storage folder, without their `.attrs` side files (null when the folder doesn't exist). */
+const stored = (id: string): string[] | null =>
+  existsSync(recordDir(id))
+    ? readdirSync(recordDir(id))
+        .filter((n) => !n.endsWith(".attrs"))
+        .sort()
+    : null;
 
 test("uploads are stored under storage/<collectionId>/<recordId>/ with PocketBase's file names", async () => {
   const rec = await albums().create({

@@ -1,0 +1,3 @@
+import { filesApiSuite } from "./api.suite.ts";
+
+filesApiSuite("local", () => ({ prepare: async () => {}, stop: async () => {} }));

@@ -72,6 +72,11 @@ export class RecordFieldResolver implements FieldResolver {
   readonly joins: Join[] = [];
   readonly ruleJoins: RuleJoin[] = [];
   readonly staticInfo: Record<string, unknown>;
+  /**
+   * risky is set when a join can multiply rows without bound (back-relations, @collection): such queries
+   * run isolated from the main thread, with the query timeout.
+   */
+  risky = false;
 
   constructor(
     readonly app: App,
@@ -115,6 +120,7 @@ export class RecordFieldResolver implements FieldResolver {
     });
     mm.where.push(buildFilter(`id='' || (\n${rule}\n)`, nested));
     mm.joins.push(...nested.joins);
+    this.risky ||= nested.risky;
   }
 
   resolve(identifier: string): ResolverResult {
@@ -166,6 +172,7 @@ export class RecordFieldResolver implements FieldResolver {
         });
         conditions.push(buildFilter(`id='' || (\n${rule}\n)`, nested));
         joins.push(...nested.joins);
+        this.risky ||= nested.risky;
       }
     }
     const joinSql = joins.map((j) =>
@@ -298,6 +305,7 @@ class FieldPath {
     this.collectionName = collection.name;
     this.alias = `${aliasName ? `__collection_alias_${aliasName}` : `__collection_${collection.name}`}${this.r.suffix}`;
     this.withMultiMatch = true;
+    this.r.risky = true;
     this.r.registerJoin(sql`${ident(collection.name)}`, this.alias, null, collection);
     this.mmAlias = `__mm_${this.alias}`;
     this.mm.joins.push({ table: sql`${ident(collection.name)}`, alias: this.mmAlias, on: null });
@@ -497,6 +505,7 @@ class FieldPath {
 
     const newAlias = `${this.alias}_${prop}${this.r.suffix}`;
     const multiple = backField.isMultiple();
+    this.r.risky = true;
     const on = (alias: string, from: string) =>
       multiple
         ? sql`${this.col(from, "id")} IN (SELECT ${this.col(`__je_${alias}`, "value")} FROM ${this.d.jsonEach(this.col(alias, backField.name))} ${ident(`__je_${alias}`)})`

@@ -35,6 +35,8 @@ export interface CompiledSearch {
   where: Sql | null;
   orderBy: Sql | null;
   distinct: boolean;
+  /** Joins that can multiply rows without bound: run isolated, with the query timeout. */
+  isolate: boolean;
 }
 
 function isSuperuser(info: RequestInfo | null): boolean {
@@ -86,6 +88,7 @@ export function compileSearch(app: App, s: RecordSearch): CompiledSearch {
           ),
     orderBy,
     distinct: parts.distinct,
+    isolate: resolver.risky,
   };
 }
 
@@ -127,6 +130,8 @@ export async function findRecords(
   const order = c.orderBy ? sql` ORDER BY ${c.orderBy}` : raw("");
   const rows = await app.db.all<Record<string, unknown>>(
     sql`${selectFrom(c, sql`${ident(collection.name)}.*`)}${order} LIMIT ${limit} OFFSET ${offset}`,
+    undefined,
+    { isolate: c.isolate },
   );
   return rows.map((r) => new RecordModel(collection, r));
 }
@@ -138,8 +143,10 @@ export async function countRecords(app: App, collection: Collection, c: Compiled
       ? sql`${ident(collection.name)}.${ident("id")}`
       : raw(app.db.dialect.rowid(collection.name));
   const where = c.where ? sql` WHERE ${c.where}` : raw("");
-  const row = await app.db.get<{ n: number }>(
+  const [row] = await app.db.all<{ n: number }>(
     sql`SELECT COUNT(DISTINCT ${key}) AS n FROM ${c.table}${c.joins}${where}`,
+    undefined,
+    { isolate: c.isolate },
   );
   return Number(row?.n ?? 0);
 }

@@ -7,10 +7,19 @@ export interface RunResult {
   changes: number;
 }
 
+export interface QueryOptions {
+  /**
+   * isolate marks a read that may be slow (deep joins built from client input): the driver runs it where
+   * it can't stall other requests and stops it after the query timeout (a QueryTimeoutError). Inside a
+   * transaction it runs in the transaction as usual.
+   */
+  isolate?: boolean;
+}
+
 /** Queryable runs statements; a statement is a neutral fragment or pre-rendered text with its parameters. */
 export interface Queryable {
   readonly dialect: Dialect;
-  all<T = Row>(query: Sql | string, params?: readonly SqlValue[]): Promise<T[]>;
+  all<T = Row>(query: Sql | string, params?: readonly SqlValue[], options?: QueryOptions): Promise<T[]>;
   get<T = Row>(query: Sql | string, params?: readonly SqlValue[]): Promise<T | undefined>;
   run(query: Sql | string, params?: readonly SqlValue[]): Promise<RunResult>;
   /** exec runs one or more statements without parameters (DDL). */

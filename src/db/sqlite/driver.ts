@@ -1,14 +1,19 @@
 import { type Statement as BunStatement, Database } from "bun:sqlite";
-import type { Driver, Queryable, Row, RunResult, Tx } from "../driver.ts";
+import type { Driver, Queryable, QueryOptions, Row, RunResult, Tx } from "../driver.ts";
 import type { Sql, SqlValue } from "../sql.ts";
 import { sqliteDialect } from "./dialect.ts";
+import { IsolatedReader } from "./isolated-reader.ts";
 import { AsyncLock } from "./lock.ts";
 import { StatementCache } from "./statement-cache.ts";
 
 export interface SqliteOptions {
   /** Extra pragmas, applied after the defaults. */
   pragmas?: readonly string[];
+  /** How long an isolated read may run before it is stopped (PocketBase's default: 30 s). */
+  queryTimeoutMs?: number;
 }
+
+const defaultQueryTimeoutMs = 30_000;
 
 // busy_timeout covers other processes (the CLI) holding the write lock
 const defaultPragmas = [
@@ -74,16 +79,24 @@ export class SqliteDriver implements Driver {
   readonly #writer: Connection;
   readonly #reader: Connection;
   readonly #lock = new AsyncLock();
+  readonly #isolated: IsolatedReader | null;
   #closed = false;
 
   constructor(path: string, options: SqliteOptions = {}) {
     const pragmas = [...defaultPragmas, ...(options.pragmas ?? [])];
     this.#writer = new Connection(open(path, false, pragmas));
     // an in-memory database is private to its connection: read through the writer
-    this.#reader = path === ":memory:" ? this.#writer : new Connection(open(path, false, pragmas));
+    const memory = path === ":memory:";
+    this.#reader = memory ? this.#writer : new Connection(open(path, false, pragmas));
+    this.#isolated = memory ? null : new IsolatedReader(path, options.queryTimeoutMs ?? defaultQueryTimeoutMs);
   }
 
-  async all<T = Row>(query: Sql | string, params?: readonly SqlValue[]): Promise<T[]> {
+  async all<T = Row>(query: Sql | string, params?: readonly SqlValue[], options?: QueryOptions): Promise<T[]> {
+    if (options?.isolate && this.#isolated) {
+      const rendered =
+        typeof query === "string" ? { text: query, params: [...(params ?? [])] } : sqliteDialect.render(query);
+      return (await this.#isolated.all(rendered.text, rendered.params)) as T[];
+    }
     return this.#reader.all<T>(query, params);
   }
 
@@ -123,6 +136,7 @@ export class SqliteDriver implements Driver {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#isolated?.close();
     await this.#lock.with(async () => {
       this.#writer.statements.clear();
       if (this.#reader !== this.#writer) {

@@ -15,6 +15,8 @@ export interface LoadRequest {
   path: string;
   /** A JSON body, sent with `Content-Type: application/json`. */
   body?: string;
+  /** Extra request headers (e.g. `Authorization`). */
+  headers?: Record<string, string>;
 }
 
 export interface LoadSpec {
@@ -62,6 +64,7 @@ function encodeRequest(spec: LoadSpec, r: LoadRequest): Buffer {
     "Accept: */*",
     `Origin: ${benchOrigin}`,
   ];
+  for (const [name, value] of Object.entries(r.headers ?? {})) head.push(`${name}: ${value}`);
   if (r.body !== undefined) {
     head.push("Content-Type: application/json", `Content-Length: ${Buffer.byteLength(r.body)}`);
   }

@@ -4,6 +4,7 @@ import { decodeSettingsPatch, SettingsDecodeError } from "../core/settings-decod
 import { SettingsListRequestEvent, SettingsUpdateRequestEvent } from "../core/settings-events.ts";
 import { cloneSettings, publicSettings } from "../core/settings-model.ts";
 import { TestEmailSend } from "../forms/test-email-send.ts";
+import { TestS3Filesystem } from "../forms/test-s3-filesystem.ts";
 import { ApiError, badRequest } from "../tools/router/api-error.ts";
 import { MalformedBodyError, UnsupportedContentTypeError } from "../tools/router/body.ts";
 import { ValidationErrors } from "../tools/validation/validation.ts";
@@ -16,6 +17,7 @@ import { route } from "./route.ts";
 export function bindSettingsApi(router: Hono<RouterEnv>): void {
   router.get("/api/settings", requireSuperuser, route(settingsList));
   router.patch("/api/settings", requireSuperuser, route(settingsSet));
+  router.post("/api/settings/test/s3", requireSuperuser, route(settingsTestS3));
   router.post("/api/settings/test/email", requireSuperuser, route(settingsTestEmail));
 }
 
@@ -65,6 +67,21 @@ async function settingsTestEmail(e: RequestEvent): Promise<Response | null> {
     if (err instanceof ValidationErrors) throw badRequest("Failed to send the test email.", err);
     const reason = err instanceof Error ? err.message : String(err);
     throw badRequest(`Failed to send the test email. Raw error: \n${reason}`);
+  }
+  return e.noContent();
+}
+
+/** settingsTestS3 checks that the storage's or the backups' S3 bucket can be written, listed and cleaned. */
+async function settingsTestS3(e: RequestEvent): Promise<Response | null> {
+  const body = await readForm(e, { filesystem: "string" });
+  const form = new TestS3Filesystem(e.app);
+  Object.assign(form, body);
+  try {
+    await form.submit();
+  } catch (err) {
+    if (err instanceof ValidationErrors) throw badRequest("Failed to test the S3 filesystem.", err);
+    const reason = err instanceof Error ? err.message : String(err);
+    throw badRequest(`Failed to test the S3 filesystem. Raw error: \n${reason}`);
   }
   return e.noContent();
 }

@@ -54,10 +54,19 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] ?? 0;
 }
 
+/** Whether a sample's stack passes through a frame with the given function name. */
+function stackHas(id: number, name: string, byId: Map<number, ProfileNode>, parent: Map<number, number>): boolean {
+  for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+    if (byId.get(cur)?.callFrame.functionName === name) return true;
+  }
+  return false;
+}
+
 /**
- * summarizeProfile turns samples into time per request. Each sample counts as the median sampling
- * interval: the profiler takes no samples while the thread is idle, so the deltas around idle periods
- * (startup, the gap before the load) would otherwise be charged to whatever ran next.
+ * summarizeProfile turns samples into time per request. Samples before the first one inside a request
+ * handler (a frame named `fetch`, as Bun.serve's handler is in both servers) are startup and are left out.
+ * Each sample counts as the median sampling interval: the profiler takes no samples while the thread is
+ * idle, so the deltas around idle periods would otherwise be charged to whatever ran next.
  */
 export function summarizeProfile(profile: CpuProfile, requests: number, root: string): ProfileSummary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -66,8 +75,9 @@ export function summarizeProfile(profile: CpuProfile, requests: number, root: st
   const sampleUs = median(profile.timeDeltas);
   const self = new Map<string, number>();
   const total = new Map<string, number>();
+  const first = profile.samples.findIndex((id) => stackHas(id, "fetch", byId, parent));
   let counted = 0;
-  for (const id of profile.samples) {
+  for (const id of profile.samples.slice(Math.max(0, first))) {
     const node = byId.get(id);
     if (!node || node.callFrame.functionName === "(root)") continue;
     counted++;

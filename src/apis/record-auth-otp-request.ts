@@ -50,11 +50,15 @@ export async function requestOtp(e: RequestEvent): Promise<Response | null> {
       const password = ev.password;
       // sent in the background, so known and unknown emails answer alike
       void sendRecordOtp(originalApp, record, created.id, password).catch(async (err: unknown) => {
-        const deleted = await originalApp.delete(created).then(
-          () => "",
-          (deleteErr: unknown) => String(deleteErr),
-        );
-        originalApp.logger.error("failed to send the OTP email", { error: String(err), deleteError: deleted });
+        originalApp.logger.error("failed to send the OTP email", { otpId: created.id, error: String(err) });
+        await originalApp
+          .delete(created)
+          .catch((deleteErr: unknown) =>
+            originalApp.logger.error("failed to delete the unsent OTP", {
+              otpId: created.id,
+              error: String(deleteErr),
+            }),
+          );
       });
     }
     const otpId = otp.id;

@@ -51,14 +51,12 @@ export async function requestOtp(e: RequestEvent): Promise<Response | null> {
       // sent in the background, so known and unknown emails answer alike
       void sendRecordOtp(originalApp, record, created.id, password).catch(async (err: unknown) => {
         originalApp.logger.error("failed to send the OTP email", { otpId: created.id, error: String(err) });
-        await originalApp
-          .delete(created)
-          .catch((deleteErr: unknown) =>
-            originalApp.logger.error("failed to delete the unsent OTP", {
-              otpId: created.id,
-              error: String(deleteErr),
-            }),
-          );
+        await originalApp.delete(created).catch((deleteErr: unknown) =>
+          originalApp.logger.error("failed to delete the unsent OTP", {
+            otpId: created.id,
+            error: String(deleteErr),
+          }),
+        );
       });
     }
     const otpId = otp.id;

@@ -1,4 +1,4 @@
-import { ident, join, raw, type Sql, type SqlValue, sql } from "../db/sql.ts";
+import { ident, join, raw, type Sql, type SqlValue, type Statement, sql } from "../db/sql.ts";
 import { buildFilter, maxFilterLength } from "../tools/search/filter-sql.ts";
 import {
   maxSortFieldLength,
@@ -12,6 +12,7 @@ import type { App } from "./app.ts";
 import type { Collection } from "./collection-model.ts";
 import { RecordFieldResolver } from "./record-field-resolver.ts";
 import { RecordModel } from "./record-model.ts";
+import { cached, searchCacheKey } from "./record-search-cache.ts";
 import type { RequestInfo } from "./request-event.ts";
 
 /** SearchError is a filter, sort or rule that can't be compiled; the API answers it with a 400. */
@@ -59,6 +60,13 @@ function wrap<T>(what: string, fn: () => T): T {
  */
 export function compileSearch(app: App, s: RecordSearch): CompiledSearch {
   const superuser = isSuperuser(s.requestInfo);
+  const key = searchCacheKey(s.requestInfo, superuser, s.rule, s.filter, s.sort);
+  return key === null
+    ? compileUncached(app, s, superuser)
+    : cached(s.collection, key, () => compileUncached(app, s, superuser));
+}
+
+function compileUncached(app: App, s: RecordSearch, superuser: boolean): CompiledSearch {
   const resolver = new RecordFieldResolver(app, s.collection, s.requestInfo, { allowHiddenFields: true });
   const conditions: Sql[] = [];
   if (!superuser && s.rule) {
@@ -114,6 +122,41 @@ function buildSort(resolver: RecordFieldResolver, fields: readonly SortField[]):
   return join(parts, ", ");
 }
 
+/** The rendered SELECT and COUNT of a compiled search, made once per compiled search. */
+interface RenderedSearch {
+  select: Statement;
+  count: Statement;
+  /** The SELECT of one record by id, and where the id goes among its parameters. */
+  byId: Statement;
+  byIdParam: number;
+}
+
+/** A value no request can send, marking the id's place among the rendered parameters. */
+const idSentinel = "\u0000id\u0000";
+
+const renderedSearches = new WeakMap<CompiledSearch, RenderedSearch>();
+
+function rendered(app: App, collection: Collection, c: CompiledSearch): RenderedSearch {
+  let r = renderedSearches.get(c);
+  if (r) return r;
+  const d = app.db.dialect;
+  const order = c.orderBy ? sql` ORDER BY ${c.orderBy}` : raw("");
+  const key =
+    collection.type === "view" ? sql`${ident(collection.name)}.${ident("id")}` : raw(d.rowid(collection.name));
+  const where = c.where ? sql` WHERE ${c.where}` : raw("");
+  const idCond = sql`${ident(collection.name)}.${ident("id")} = ${idSentinel}`;
+  const byIdWhere = c.where ? sql`${idCond} AND ${c.where}` : idCond;
+  r = {
+    select: d.render(sql`${selectFrom(c, sql`${ident(collection.name)}.*`)}${order}`),
+    count: d.render(sql`SELECT COUNT(DISTINCT ${key}) AS n FROM ${c.table}${c.joins}${where}`),
+    byId: d.render(sql`${selectFrom({ ...c, where: byIdWhere }, sql`${ident(collection.name)}.*`)} LIMIT 1`),
+    byIdParam: -1,
+  };
+  r.byIdParam = r.byId.params.indexOf(idSentinel);
+  renderedSearches.set(c, r);
+  return r;
+}
+
 function selectFrom(c: CompiledSearch, columns: Sql): Sql {
   const where = c.where ? sql` WHERE ${c.where}` : raw("");
   return sql`SELECT ${raw(c.distinct ? "DISTINCT " : "")}${columns} FROM ${c.table}${c.joins}${where}`;
@@ -127,27 +170,20 @@ export async function findRecords(
   limit: number,
   offset: number,
 ): Promise<RecordModel[]> {
-  const order = c.orderBy ? sql` ORDER BY ${c.orderBy}` : raw("");
-  const rows = await app.db.all<Record<string, unknown>>(
-    sql`${selectFrom(c, sql`${ident(collection.name)}.*`)}${order} LIMIT ${limit} OFFSET ${offset}`,
-    undefined,
-    { isolate: c.isolate },
-  );
+  const { select } = rendered(app, collection, c);
+  const d = app.db.dialect;
+  const n = select.params.length;
+  const text = `${select.text} LIMIT ${d.placeholder(n + 1)} OFFSET ${d.placeholder(n + 2)}`;
+  const rows = await app.db.all<Record<string, unknown>>(text, [...select.params, limit, offset], {
+    isolate: c.isolate,
+  });
   return rows.map((r) => new RecordModel(collection, r));
 }
 
 /** countRecords counts the distinct rows matching a compiled search. */
 export async function countRecords(app: App, collection: Collection, c: CompiledSearch): Promise<number> {
-  const key =
-    collection.type === "view"
-      ? sql`${ident(collection.name)}.${ident("id")}`
-      : raw(app.db.dialect.rowid(collection.name));
-  const where = c.where ? sql` WHERE ${c.where}` : raw("");
-  const [row] = await app.db.all<{ n: number }>(
-    sql`SELECT COUNT(DISTINCT ${key}) AS n FROM ${c.table}${c.joins}${where}`,
-    undefined,
-    { isolate: c.isolate },
-  );
+  const { count } = rendered(app, collection, c);
+  const [row] = await app.db.all<{ n: number }>(count.text, count.params, { isolate: c.isolate });
   return Number(row?.n ?? 0);
 }
 
@@ -159,11 +195,13 @@ export async function findRecordByIdWithRule(
   rule: string | null | undefined,
   requestInfo: RequestInfo | null,
 ): Promise<RecordModel | null> {
+  if (id === "") return null;
   const c = compileSearch(app, { collection, requestInfo, rule });
-  const idCond = sql`${ident(collection.name)}.${ident("id")} = ${id}`;
-  const compiled = { ...c, where: c.where ? sql`${idCond} AND ${c.where}` : idCond };
-  const rows = await findRecords(app, collection, compiled, 1, 0);
-  return rows[0] ?? null;
+  const { byId, byIdParam } = rendered(app, collection, c);
+  const params = [...byId.params];
+  params[byIdParam] = id;
+  const [row] = await app.db.all<Record<string, unknown>>(byId.text, params, { isolate: c.isolate });
+  return row ? new RecordModel(collection, row) : null;
 }
 
 /** findRecordsByIdsWithRule loads the records among ids that the rule lets the requester see. */

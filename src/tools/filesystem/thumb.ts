@@ -54,16 +54,13 @@ function cropAt(img: RgbaImage, width: number, height: number, mode: ThumbSize["
 export function makeThumb(src: RgbaImage, size: ThumbSize): RgbaImage {
   const { width, height, mode } = size;
   const srcRatio = src.width / src.height;
-  if (width === 0 || height === 0) {
-    const w = width === 0 ? Math.max(1, Math.floor(height * srcRatio + 0.5)) : width;
-    const h = height === 0 ? Math.max(1, Math.floor(width / srcRatio + 0.5)) : height;
-    return resize(src, w, h);
-  }
+  if (width === 0 || height === 0) return resizeKeepingRatio(src, width, height);
   if (mode === "f") {
     if (src.width <= width && src.height <= height) return resize(src, src.width, src.height);
+    // a side rounded down to zero is then derived from the other, as for `Wx0`
     return srcRatio > width / height
-      ? resize(src, width, Math.trunc(width / srcRatio))
-      : resize(src, Math.trunc(height * srcRatio), height);
+      ? resizeKeepingRatio(src, width, Math.trunc(width / srcRatio))
+      : resizeKeepingRatio(src, Math.trunc(height * srcRatio), height);
   }
   if (src.width === width && src.height === height) return resize(src, width, height);
   const boxRatio = width / height;
@@ -81,6 +78,14 @@ export function makeThumb(src: RgbaImage, size: ThumbSize): RgbaImage {
       ? resize(src, width, Math.max(1, Math.floor(width / srcRatio + 0.5)))
       : resize(src, Math.max(1, Math.floor(height * srcRatio + 0.5)), height);
   return cropAt(covering, width, height, mode);
+}
+
+/** resizeKeepingRatio resizes to width × height, a zero side following the other (at least one pixel). */
+function resizeKeepingRatio(src: RgbaImage, width: number, height: number): RgbaImage {
+  const ratio = src.width / src.height;
+  const w = width === 0 ? Math.max(1, Math.floor(height * ratio + 0.5)) : width;
+  const h = height === 0 ? Math.max(1, Math.floor(width / ratio + 0.5)) : height;
+  return resize(src, w, h);
 }
 
 /** thumbContentType is what a thumb of a source type is stored as: JPEG and GIF stay, the rest become PNG. */

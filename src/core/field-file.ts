@@ -2,6 +2,7 @@ import type { ColumnKind } from "../db/dialect.ts";
 import type { SqlValue } from "../db/sql.ts";
 import { UploadedFile } from "../tools/filesystem/file.ts";
 import { detectMimeType, mimeTypeMatches } from "../tools/filesystem/mime.ts";
+import { thumbSizePattern } from "../tools/filesystem/thumb-size.ts";
 import { toUniqueStringList } from "../tools/types/cast.ts";
 import {
   each,
@@ -26,7 +27,6 @@ import { maxSafeInt } from "./field-rules.ts";
 import { internalKeyPrefix, type RecordModel } from "./record-model.ts";
 
 export const defaultFileMaxSize = 5 << 20;
-export const thumbSizePattern = /^(\d+)x(\d+)(t|b|f)?$/;
 const looseFilename = /^[^./\\][^/\\]+$/;
 const uploadedKey = `${internalKeyPrefix}_uploaded_`;
 const toDeleteKey = `${internalKeyPrefix}_toDelete_`;

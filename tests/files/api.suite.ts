@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type PocketBase from "pocketbase";
-import type { RecordModel } from "pocketbase";
+import type { RecordModel as SdkRecord } from "pocketbase";
+import { RecordModel } from "../../src/core/record-model.ts";
 import { UploadedFile } from "../../src/tools/filesystem/file.ts";
 import type { ImageFormat } from "../../src/tools/filesystem/image-format.ts";
 import { startTestServer, type TestServer } from "../helpers/test-app.ts";
@@ -78,7 +79,7 @@ export function filesApiSuite(name: string, storage: () => StorageUnderTest): vo
 
     const docs = () => t.client().collection("docs");
     const stored = (prefix: string) => t.app.filesystem().list(prefix);
-    const fetchFile = (record: RecordModel, file: string, query: Record<string, string> = {}, init?: RequestInit) =>
+    const fetchFile = (record: SdkRecord, file: string, query: Record<string, string> = {}, init?: RequestInit) =>
       fetch(t.pb.files.getURL(record, file, query), init);
     const bytes = (n: number, seed = 1) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed * 7) & 255);
 
@@ -269,15 +270,25 @@ export function filesApiSuite(name: string, storage: () => StorageUnderTest): vo
     test("a thumb size the field doesn't list, a non-image and a corrupt image are served as the original", async () => {
       const png = await encodeTestImage(gradient(120, 80), "png");
       const corrupt = png.slice(0, 60);
+      // a PNG header claiming 60000x60000 pixels: not decoded at all
+      const huge = png.slice(0, 33);
+      new DataView(huge.buffer).setUint32(16, 60000);
+      new DataView(huge.buffer).setUint32(20, 60000);
       const rec = await docs().create({
-        files: [new File([png], "ok.png"), new File(["plain"], "a.txt"), new File([corrupt], "bad.png")],
+        files: [
+          new File([png], "ok.png"),
+          new File(["plain"], "a.txt"),
+          new File([corrupt], "bad.png"),
+          new File([huge], "huge.png"),
+        ],
       });
-      const [ok, txt, bad] = rec.files as [string, string, string];
+      const [ok, txt, bad, big] = rec.files as [string, string, string, string];
       for (const [file, thumb, body] of [
         [ok, "77x77", png],
         [ok, "50x50x", png],
         [txt, "100x100", new TextEncoder().encode("plain")],
         [bad, "100x100", corrupt],
+        [big, "100x100", huge],
       ] as const) {
         const res = await fetchFile(rec, file, { thumb });
         expect(res.status).toBe(200);
@@ -410,7 +421,7 @@ export function filesApiSuite(name: string, storage: () => StorageUnderTest): vo
       form.append("files", new File([], "empty.txt"));
       const res = await fetch(`${t.url}/api/collections/docs/records`, { method: "POST", body: form });
       expect(res.status).toBe(200);
-      const rec = (await res.json()) as RecordModel;
+      const rec = (await res.json()) as SdkRecord;
       expect(rec.files).toEqual([
         expect.stringMatching(/^x[a-z0-9]{10}_[a-z0-9]{10}\.[a-z0-9]+$/),
         expect.stringMatching(/^[a-z0-9_]+\.evil\.txt$/),
@@ -466,10 +477,9 @@ export function filesApiSuite(name: string, storage: () => StorageUnderTest): vo
       const before = await stored(`${docsId}/`);
       const collection = t.app.findCachedCollectionByNameOrId("docs");
       if (!collection) throw new Error("no docs collection");
-      const { RecordModel: Record } = await import("../../src/core/record-model.ts");
       await expect(
         t.app.runInTransaction(async (tx) => {
-          const record = new Record(collection);
+          const record = new RecordModel(collection);
           record.set("title", "rolled back");
           record.set("files", [new UploadedFile("r.txt", new TextEncoder().encode("gone"))]);
           await tx.save(record);

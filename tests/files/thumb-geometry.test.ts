@@ -1,5 +1,6 @@
 import { expect, test } from "bun:test";
-import { makeThumb, parseThumbSize } from "../../src/tools/filesystem/thumb.ts";
+import { makeThumb } from "../../src/tools/filesystem/thumb.ts";
+import { parseThumbSize } from "../../src/tools/filesystem/thumb-size.ts";
 import { gradient } from "./images.ts";
 
 /** Thumb sizes PocketBase v0.39 made for PNG sources of these sizes (read from its answers). */

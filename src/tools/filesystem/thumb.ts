@@ -2,32 +2,13 @@ import { type Filesystem, readBody } from "./filesystem.ts";
 import { decodeImage, encodeImage } from "./image-codecs.ts";
 import { readImageHeader } from "./image-format.ts";
 import { crop, type RgbaImage, resize } from "./image-resize.ts";
-
-/** The pattern of a thumb size: `WxH` plus an optional mode (`t` top, `b` bottom, `f` fit). */
-export const thumbSizePattern = /^(\d+)x(\d+)(t|b|f)?$/;
+import { parseThumbSize, type ThumbSize } from "./thumb-size.ts";
 
 /** The content types a thumb can be made from. */
 export const thumbSourceTypes: readonly string[] = ["image/png", "image/jpg", "image/jpeg", "image/gif", "image/webp"];
 
 /** Images larger than this many pixels are served as they are rather than decoded. */
 export const maxThumbSourcePixels = 8192 * 8192;
-
-export interface ThumbSize {
-  width: number;
-  height: number;
-  /** "" crops from the center, "t" from the top, "b" from the bottom; "f" fits without cropping. */
-  mode: "" | "t" | "b" | "f";
-}
-
-/** parseThumbSize reads `WxH[t|b|f]`; null when malformed or both sides are zero. */
-export function parseThumbSize(size: string): ThumbSize | null {
-  const m = thumbSizePattern.exec(size);
-  if (!m) return null;
-  const width = Number(m[1]);
-  const height = Number(m[2]);
-  if (width === 0 && height === 0) return null;
-  return { width, height, mode: (m[3] ?? "") as ThumbSize["mode"] };
-}
 
 /** Where a crop of `length` sits inside `total`, for the size's mode (the other axis is centered). */
 function cropOffset(total: number, length: number, mode: ThumbSize["mode"], vertical: boolean): number {

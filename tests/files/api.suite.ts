@@ -176,6 +176,8 @@ export function filesApiSuite(name: string, storage: () => StorageUnderTest): vo
       expect(outside.status).toBe(416);
       expect(outside.headers.get("content-range")).toBe("bytes */22");
       expect(await outside.text()).toBe("invalid range: failed to overlap\n");
+      expect(outside.headers.get("content-disposition")).toBe(`attachment; filename=${f}`);
+      expect(outside.headers.get("cache-control")).toBeNull();
       expect((await fetchFile(rec, f, {}, { headers: { Range: "items=1-2" } })).status).toBe(416);
 
       const full = await fetchFile(rec, f);

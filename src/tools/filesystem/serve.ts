@@ -47,7 +47,7 @@ export async function serveObject(request: Request, obj: StoredObject, headers: 
   try {
     ranges = parseRanges(rangeHeader ?? "", obj.size);
   } catch (err) {
-    return rangeError(err, obj.size);
+    return rangeError(err, obj.size, headers);
   }
   // ranges asking for more than the whole object are answered with the whole object
   if (ranges.reduce((sum, r) => sum + r.length, 0) > obj.size) ranges = [];
@@ -82,10 +82,12 @@ export async function serveObject(request: Request, obj: StoredObject, headers: 
   return new Response(bodyless ? null : body, { status: 206, headers });
 }
 
-/** rangeError is the 416 answer, stripped of the caching headers as Go's serveError strips them. */
-function rangeError(err: unknown, size: number): Response {
+/** rangeError is the 416 answer: the preset headers without the caching ones, as Go's serveError strips them. */
+function rangeError(err: unknown, size: number, headers: Headers): Response {
   const message = err instanceof RangeError416 ? err.message : "invalid range";
-  const headers = new Headers({ "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff" });
+  for (const name of ["cache-control", "etag", "last-modified"]) headers.delete(name);
+  headers.set("Content-Type", "text/plain; charset=utf-8");
+  headers.set("X-Content-Type-Options", "nosniff");
   if (message === noOverlap) headers.set("Content-Range", `bytes */${size}`);
   return new Response(`${message}\n`, { status: 416, headers });
 }

@@ -39,10 +39,8 @@ export function errorResponse(app: App, err: unknown, method: string): Response 
 export function requestEventMiddleware(app: App): MiddlewareHandler<RouterEnv> {
   return async (c: Context<RouterEnv>, next: Next) => {
     const e = new RequestEvent(app, c.req.raw);
-    const info = (
-      c.env as { server?: { requestIP(r: Request): { address: string } | null } } | undefined
-    )?.server?.requestIP(c.req.raw);
-    e.realIp = info?.address ?? "";
+    const server = (c.env as { server?: { requestIP(r: Request): { address: string } | null } } | undefined)?.server;
+    e.resolveIp = () => server?.requestIP(c.req.raw)?.address ?? "";
     c.set("event", e);
     await next();
   };

@@ -127,7 +127,9 @@ async function recordsList(e: RequestEvent): Promise<Response | null> {
     if (!ev.isSuperuser() && collection.listRule && params.filter && ev.records.length === 0) {
       await listTimingGuard(ev, collection);
     }
-    ev.json(200, ev.result);
+    // plain objects serialize much faster than records with toJSON
+    const items = ev.result.items.map((r) => (r instanceof RecordModel ? r.publicExport() : r));
+    ev.json(200, { ...ev.result, items });
   });
   return event.response;
 }

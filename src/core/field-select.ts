@@ -29,6 +29,8 @@ export abstract class ListValueField extends Field {
 
   /** normalize: the list for multiple fields, else the last given value (or ""). */
   prepareValue(raw: unknown): string | string[] {
+    // the usual single value read back from the database: a plain string is its own normalized form
+    if (typeof raw === "string" && !this.isMultiple() && !raw.includes("[")) return raw;
     const list = toUniqueStringList(raw);
     if (this.isMultiple()) return list;
     return list[list.length - 1] ?? "";

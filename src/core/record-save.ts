@@ -4,7 +4,7 @@ import { ValidationError, ValidationErrors } from "../tools/validation/validatio
 import type { App } from "./app.ts";
 import type { Collection } from "./collection-model.ts";
 import { RecordErrorEvent, RecordEvent } from "./events.ts";
-import type { InterceptAction } from "./field.ts";
+import { Field, type InterceptAction } from "./field.ts";
 import { PasswordValue } from "./field-password.ts";
 import { RelationField } from "./field-relation.ts";
 import { TextField } from "./field-text.ts";
@@ -19,21 +19,38 @@ export function runInterceptors(
   fn: () => Promise<void>,
 ): Promise<void> {
   let next = fn;
-  for (const field of record.collection.fields) {
+  for (const field of interceptingFields(record.collection)) {
     const inner = next;
     next = () => field.intercept(app, record, action, inner);
   }
   return next();
 }
 
+const intercepting = new WeakMap<Collection, Field[]>();
+
+/** The fields of a collection whose type wraps save stages (most types don't): found once per collection version. */
+function interceptingFields(collection: Collection): Field[] {
+  let list = intercepting.get(collection);
+  if (!list) {
+    list = collection.fields.filter((f) => f.intercept !== Field.prototype.intercept);
+    intercepting.set(collection, list);
+  }
+  return list;
+}
+
 /** validateRecord runs onRecordValidate, whose default action checks every field's value. */
 export async function validateRecord(app: App, record: RecordModel): Promise<void> {
   await app.hooks.get("onRecordValidate").trigger(new RecordEvent(app, record, "validate"), (e) =>
     runInterceptors(e.app, e.record, "validate", async () => {
-      const errs = new ValidationErrors();
-      for (const f of e.record.collection.fields)
-        errs.set(f.name, await f.validateValue({ app: e.app, record: e.record }));
-      errs.throwIfAny();
+      // the errors object (an Error, with its stack) is made only when a field fails
+      let errs: ValidationErrors | null = null;
+      for (const f of e.record.collection.fields) {
+        const err = await f.validateValue({ app: e.app, record: e.record });
+        if (!err) continue;
+        errs ??= new ValidationErrors();
+        errs.set(f.name, err);
+      }
+      errs?.throwIfAny();
     }),
   );
 }

@@ -39,19 +39,30 @@ export class RequestEvent extends AppEvent {
   params: Readonly<Record<string, string>>;
   auth: RecordModel | null = null;
   response: Response | null = null;
-  /** The IP of the client (the socket address, or the trusted proxy header's value). */
-  realIp = "";
+  #realIp: string | undefined;
+  /** Looks the client's address up when realIp is first read (most requests never read it). */
+  resolveIp: () => string = () => "";
   /** The limit applied when the body is read (routes with file fields raise it). */
   bodyLimit = defaultBodyLimit;
   context: RequestContext = "default";
   /** Shared by the events derived from this one, so the body is read once. */
-  #shared: { body?: Promise<ParsedBody> } = {};
+  #shared: { body?: Promise<ParsedBody>; info?: RequestInfo } = {};
 
   constructor(app: App, request: Request, params: Record<string, string> = {}, url?: URL) {
     super(app);
     this.request = request;
     this.url = url ?? new URL(request.url);
     this.params = params;
+  }
+
+  /** The IP of the client (the socket address, or the trusted proxy header's value). */
+  get realIp(): string {
+    this.#realIp ??= this.resolveIp();
+    return this.#realIp;
+  }
+
+  set realIp(ip: string) {
+    this.#realIp = ip;
   }
 
   /** body parses (once) and returns the request body. */
@@ -63,6 +74,7 @@ export class RequestEvent extends AppEvent {
   /** setBody replaces the parsed body (used by hooks and internal sub-requests). */
   setBody(body: ParsedBody): void {
     this.#shared.body = Promise.resolve(body);
+    this.#shared.info = undefined;
   }
 
   /** derive makes an event of a more specific kind for the same request, sharing its state. */
@@ -71,7 +83,8 @@ export class RequestEvent extends AppEvent {
   ): T {
     const d = new ctor(this.app, this.request, this.params, this.url);
     d.auth = this.auth;
-    d.realIp = this.realIp;
+    if (this.#realIp !== undefined) d.#realIp = this.#realIp;
+    d.resolveIp = this.resolveIp;
     d.bodyLimit = this.bodyLimit;
     d.context = this.context;
     d.#shared = this.#shared;
@@ -100,13 +113,46 @@ export class RequestEvent extends AppEvent {
 
   /** requestInfo is the request as rules see it. */
   async requestInfo(): Promise<RequestInfo> {
-    const query: Record<string, string> = {};
-    for (const [k, v] of this.url.searchParams) if (!(k in query)) query[k] = v;
-    const headers: Record<string, string> = {};
-    for (const [k, v] of this.request.headers) headers[k.toLowerCase().replaceAll("-", "_")] = v;
-    const { data } = await this.body().catch(() => ({ data: {} }));
-    return { query, headers, body: data, method: this.request.method, auth: this.auth, context: this.context };
+    if (!this.#shared.info) {
+      const { data } = await this.body().catch(() => ({ data: {} }));
+      this.#shared.info = lazyRequestInfo(this, data);
+    }
+    // auth and context may change after the first call (auth responses, sub-requests)
+    const info = this.#shared.info;
+    if (info.auth === this.auth && info.context === this.context) return info;
+    return { ...info, auth: this.auth, context: this.context };
   }
+}
+
+/**
+ * A RequestInfo whose query and headers maps are built on first read (most requests never read them).
+ * They are own enumerable getters, so a spread copy (`{...info, body}`) still carries them.
+ */
+function lazyRequestInfo(e: RequestEvent, body: Record<string, unknown>): RequestInfo {
+  let query: Record<string, string> | undefined;
+  let headers: Record<string, string> | undefined;
+  const info = { body, method: e.request.method, auth: e.auth, context: e.context } as RequestInfo;
+  Object.defineProperty(info, "query", {
+    enumerable: true,
+    get(): Record<string, string> {
+      if (!query) {
+        query = {};
+        for (const [k, v] of e.url.searchParams) if (!(k in query)) query[k] = v;
+      }
+      return query;
+    },
+  });
+  Object.defineProperty(info, "headers", {
+    enumerable: true,
+    get(): Record<string, string> {
+      if (!headers) {
+        headers = {};
+        for (const [k, v] of e.request.headers) headers[k.toLowerCase().replaceAll("-", "_")] = v;
+      }
+      return headers;
+    },
+  });
+  return info;
 }
 
 /** A request about one collection: hooks bound to the collection's id or name see it. */

@@ -51,11 +51,16 @@ function addValue(target: Record<string, unknown>, key: string, value: unknown):
  * `maxBytes` bounds the body; a larger one is a 413.
  */
 export async function parseRequestBody(request: Request, maxBytes: number): Promise<ParsedBody> {
-  const declared = Number(request.headers.get("content-length") ?? "");
-  if (Number.isFinite(declared) && declared > maxBytes) throw payloadTooLarge();
+  const lengthHeader = request.headers.get("content-length");
+  const declared = lengthHeader === null || lengthHeader === "" ? Number.NaN : Number(lengthHeader);
+  if (declared > maxBytes) throw payloadTooLarge();
   const type = (request.headers.get("content-type") ?? "").toLowerCase();
   const result: ParsedBody = { data: {}, files: {} };
-  if (!request.body) return result;
+  if (declared === 0) return result;
+  // a declared length bounds the body already (and text() is much cheaper than reading the stream);
+  // bodies without one (chunked uploads, in-process requests) are read with a running count
+  const bounded = Number.isFinite(declared);
+  if (!bounded && !request.body) return result;
 
   if (type.startsWith("multipart/form-data")) {
     let form: Awaited<ReturnType<Request["formData"]>>;
@@ -88,7 +93,7 @@ export async function parseRequestBody(request: Request, maxBytes: number): Prom
     return result;
   }
 
-  const text = await readText(request, maxBytes);
+  const text = bounded ? await request.text() : await readText(request, maxBytes);
   if (text === "") return result;
   if (type.startsWith("application/json")) {
     result.data = parseJsonObject(text);

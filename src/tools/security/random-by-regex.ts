@@ -16,8 +16,21 @@ export class RegexpGenerateError extends Error {}
  */
 export function randomStringByRegex(pattern: string): string {
   const out: string[] = [];
-  write(parseRegexp(pattern), out);
+  write(parsed(pattern), out);
   return out.join("");
+}
+
+// every record id is generated from the same few patterns: parse each once
+const parsedPatterns = new Map<string, Regexp>();
+
+function parsed(pattern: string): Regexp {
+  let re = parsedPatterns.get(pattern);
+  if (!re) {
+    re = parseRegexp(pattern);
+    if (parsedPatterns.size >= 256) parsedPatterns.clear();
+    parsedPatterns.set(pattern, re);
+  }
+  return re;
 }
 
 function write(re: Regexp, out: string[]): void {

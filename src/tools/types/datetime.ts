@@ -357,6 +357,7 @@ export function nowDateTime(): string {
  */
 export function parseDateTime(value: unknown): string {
   if (value instanceof Date) return formatDateTime(value);
+  if (typeof value === "string" && isValidStorageDate(value)) return value;
   const s = castString(value);
   if (s === "") return "";
   for (const l of [defaultLayout, ...castLayouts]) {
@@ -364,6 +365,24 @@ export function parseDateTime(value: unknown): string {
     if (t) return formatParsed(t);
   }
   return "";
+}
+
+const monthDays = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const zeroTimeText = "0001-01-01 00:00:00.000Z";
+
+/**
+ * isValidStorageDate recognizes a real date already in the storage format (every value read back from the
+ * database), which the layout parser would return unchanged: the hot path of loading records.
+ */
+function isValidStorageDate(s: string): boolean {
+  if (s.length !== 24 || s === zeroTimeText || !storagePattern.test(s)) return false;
+  const year = Number(s.slice(0, 4));
+  const month = Number(s.slice(5, 7));
+  const day = Number(s.slice(8, 10));
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && leap ? 29 : (monthDays[month - 1] as number);
+  return day <= days && Number(s.slice(11, 13)) < 24 && Number(s.slice(14, 16)) < 60 && Number(s.slice(17, 19)) < 60;
 }
 
 /** isDateTime reports whether a string is already in the storage format. */

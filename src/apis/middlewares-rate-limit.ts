@@ -218,8 +218,8 @@ routeLimiters.add(unbindGlobalRateLimit);
  */
 export const rateLimitMiddleware: MiddlewareHandler<RouterEnv> = async (c, next) => {
   const e = c.get("event");
-  const ownLimiter = matchedRoutes(c).some((r) => routeLimiters.has(r.handler));
-  if (!ownLimiter && !skipRateLimit(e)) {
+  // the cheap check first: rate limits are off by default
+  if (!skipRateLimit(e) && !matchedRoutes(c).some((r) => routeLimiters.has(r.handler))) {
     const rule = findRateLimitRule(e.app.settings().rateLimits.rules, pathLabels(e), audiencesOf(e));
     if (rule) checkRateLimit(e, rule.label + rule.audience, rule);
   }

@@ -4,16 +4,7 @@ import { notFound } from "../tools/router/api-error.ts";
 import { bindCollectionApi } from "./collection.ts";
 import { bindFileApi } from "./file.ts";
 import { bindHealthApi } from "./health.ts";
-import {
-  corsMiddleware,
-  errorResponse,
-  loadAuthTokenMiddleware,
-  type RouterEnv,
-  requestEventMiddleware,
-  securityHeadersMiddleware,
-} from "./middlewares.ts";
-import { rateLimitMiddleware } from "./middlewares-rate-limit.ts";
-import { superuserIpsWhitelistMiddleware } from "./middlewares-superuser-ips.ts";
+import { defaultMiddleware, errorResponse, type RouterEnv } from "./middlewares.ts";
 import { bindRealtimeApi } from "./realtime.ts";
 import { bindRecordAuthApi } from "./record-auth.ts";
 import { bindRecordAuthWithOAuth2Api } from "./record-auth-with-oauth2.ts";
@@ -31,12 +22,7 @@ export interface RouterOptions {
  */
 export function newRouter(app: App, options: RouterOptions = {}): Hono<RouterEnv> {
   const router = new Hono<RouterEnv>();
-  router.use("*", corsMiddleware(options.origins ?? ["*"]));
-  router.use("*", requestEventMiddleware(app));
-  router.use("*", securityHeadersMiddleware);
-  router.use("*", loadAuthTokenMiddleware(app));
-  router.use("*", superuserIpsWhitelistMiddleware);
-  router.use("*", rateLimitMiddleware);
+  router.use("*", defaultMiddleware(app, options.origins ?? ["*"]));
 
   bindHealthApi(router);
   bindCollectionApi(router);

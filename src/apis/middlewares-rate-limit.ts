@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import type { App } from "../core/app.ts";
 import type { Collection } from "../core/collection-model.ts";
@@ -203,25 +203,22 @@ export function collectionPathRateLimit(...tags: string[]): MiddlewareHandler<Ro
 }
 
 /**
- * unbindGlobalRateLimit marks a route whose handler applies checkCollectionRateLimit itself (the records
- * CRUD routes, which must find their collection first), so the global rate limiter leaves it alone.
+ * withOwnRateLimit marks a route handler that applies checkCollectionRateLimit itself (the records CRUD
+ * routes, which must find their collection first), so the global rate limiter leaves its route alone.
  */
-export const unbindGlobalRateLimit: MiddlewareHandler<RouterEnv> = async (_c, next) => {
-  await next();
-};
-routeLimiters.add(unbindGlobalRateLimit);
+export function withOwnRateLimit<H extends object>(handler: H): H {
+  routeLimiters.add(handler);
+  return handler;
+}
 
 /**
- * rateLimitMiddleware is the global rate limiter: the first of the settings' rules matching `METHOD /path`,
- * `/path` or a prefix of the path counts the request, in one bucket per rule. Routes with their own
- * limiter (collectionPathRateLimit, unbindGlobalRateLimit) are skipped.
+ * checkGlobalRateLimit is the global rate limiter (one of the default middleware's steps): the first of the
+ * settings' rules matching `METHOD /path`, `/path` or a prefix of the path counts the request, in one bucket
+ * per rule. Routes with their own limiter (collectionPathRateLimit, withOwnRateLimit) are skipped.
  */
-export const rateLimitMiddleware: MiddlewareHandler<RouterEnv> = async (c, next) => {
-  const e = c.get("event");
+export function checkGlobalRateLimit(c: Context<RouterEnv>, e: RequestEvent): void {
   // the cheap check first: rate limits are off by default
-  if (!skipRateLimit(e) && !matchedRoutes(c).some((r) => routeLimiters.has(r.handler))) {
-    const rule = findRateLimitRule(e.app.settings().rateLimits.rules, pathLabels(e), audiencesOf(e));
-    if (rule) checkRateLimit(e, rule.label + rule.audience, rule);
-  }
-  await next();
-};
+  if (skipRateLimit(e) || matchedRoutes(c).some((r) => routeLimiters.has(r.handler))) return;
+  const rule = findRateLimitRule(e.app.settings().rateLimits.rules, pathLabels(e), audiencesOf(e));
+  if (rule) checkRateLimit(e, rule.label + rule.audience, rule);
+}

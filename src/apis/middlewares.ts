@@ -1,8 +1,10 @@
-import type { Context, MiddlewareHandler, Next } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { App } from "../core/app.ts";
 import { findAuthRecordByToken } from "../core/record-tokens.ts";
 import { RequestEvent } from "../core/request-event.ts";
 import { ApiError, toApiError } from "../tools/router/api-error.ts";
+import { checkGlobalRateLimit } from "./middlewares-rate-limit.ts";
+import { checkSuperuserIp } from "./middlewares-superuser-ips.ts";
 
 /** Hono context variables set by the default middlewares. */
 export interface RouterEnv {
@@ -35,30 +37,20 @@ export function errorResponse(app: App, err: unknown, method: string): Response 
   return new Response(body, { status: apiErr.status, headers: { "content-type": "application/json" } });
 }
 
-/** requestEvent creates the request's RequestEvent (the first middleware), with the client's IP. */
-export function requestEventMiddleware(app: App): MiddlewareHandler<RouterEnv> {
-  return async (c: Context<RouterEnv>, next: Next) => {
-    const e = new RequestEvent(app, c.req.raw);
-    const server = (c.env as { server?: { requestIP(r: Request): { address: string } | null } } | undefined)?.server;
-    e.resolveIp = () => server?.requestIP(c.req.raw)?.address ?? "";
-    c.set("event", e);
-    await next();
-  };
+/** newRequestEvent creates the request's RequestEvent, with the client's IP resolved on first use. */
+function newRequestEvent(app: App, c: Context<RouterEnv>): RequestEvent {
+  const e = new RequestEvent(app, c.req.raw);
+  const server = (c.env as { server?: { requestIP(r: Request): { address: string } | null } } | undefined)?.server;
+  e.resolveIp = () => server?.requestIP(c.req.raw)?.address ?? "";
+  return e;
 }
 
-/** loadAuthToken authenticates the request from `Authorization` (an invalid token means a guest). */
-export function loadAuthTokenMiddleware(app: App): MiddlewareHandler<RouterEnv> {
-  return async (c, next) => {
-    const header = c.req.header("authorization");
-    if (header) {
-      const token = header.replace(/^bearer\s+/i, "").trim();
-      if (token !== "") {
-        const found = await findAuthRecordByToken(app, token, "auth");
-        if (found) c.get("event").auth = found.record;
-      }
-    }
-    await next();
-  };
+/** loadAuthToken authenticates the request from its `Authorization` header (an invalid token means a guest). */
+async function loadAuthToken(e: RequestEvent, header: string): Promise<void> {
+  const token = header.replace(/^bearer\s+/i, "").trim();
+  if (token === "") return;
+  const found = await findAuthRecordByToken(e.app, token, "auth");
+  if (found) e.auth = found.record;
 }
 
 /** Requests whose answer may be embedded in a frame (served files). */
@@ -69,13 +61,13 @@ export function allowFraming(request: Request): void {
   framingAllowed.add(request);
 }
 
-export const securityHeadersMiddleware: MiddlewareHandler<RouterEnv> = async (c, next) => {
-  await next();
+/** setSecurityHeaders adds the headers PocketBase sends with every answer, unless the handler set them. */
+function setSecurityHeaders(c: Context<RouterEnv>): void {
   const h = c.res.headers;
   if (!h.has("x-xss-protection")) h.set("X-XSS-Protection", "1; mode=block");
   if (!h.has("x-content-type-options")) h.set("X-Content-Type-Options", "nosniff");
   if (!h.has("x-frame-options") && !framingAllowed.has(c.req.raw)) h.set("X-Frame-Options", "SAMEORIGIN");
-};
+}
 
 /**
  * allowedOrigin returns the Access-Control-Allow-Origin value for a request origin, or "" when it is not
@@ -126,28 +118,44 @@ function matchesSubdomain(origin: string, entry: string): boolean {
   return false;
 }
 
+/** preflightResponse answers an OPTIONS request (the allowed methods and headers when its origin is allowed). */
+function preflightResponse(c: Context<RouterEnv>, allowOrigin: string): Response {
+  const headers = new Headers({ Vary: "Origin" });
+  if (allowOrigin !== "") {
+    headers.set("Access-Control-Allow-Origin", allowOrigin);
+    headers.append("Vary", "Access-Control-Request-Method");
+    headers.append("Vary", "Access-Control-Request-Headers");
+    headers.set("Access-Control-Allow-Methods", "GET,HEAD,PUT,PATCH,POST,DELETE");
+    const requested = c.req.header("access-control-request-headers");
+    if (requested) headers.set("Access-Control-Allow-Headers", requested);
+  }
+  return new Response(null, { status: 204, headers });
+}
+
 /**
- * cors adds `Vary: Origin` and, for allowed origins, the allow-origin header; every OPTIONS request is
- * answered here with a 204 (a preflight from an allowed origin also gets the allowed methods and headers).
+ * defaultMiddleware runs PocketBase's default middlewares, in its order, as one Hono middleware (each
+ * Hono middleware costs an async frame per request): CORS (every OPTIONS answered here with a 204), the
+ * request event, the auth token, the superuser IP whitelist, the global rate limiter, then the security
+ * headers and `Vary: Origin` on the way out. A step's error becomes the JSON error answer, as a handler's.
  */
-export function corsMiddleware(allowed: readonly string[]): MiddlewareHandler<RouterEnv> {
-  const patterns = allowed.filter((a) => a !== "*").map(originPattern);
+export function defaultMiddleware(app: App, allowedOrigins: readonly string[]): MiddlewareHandler<RouterEnv> {
+  const patterns = allowedOrigins.filter((a) => a !== "*").map(originPattern);
   return async (c, next): Promise<Response | undefined> => {
     const origin = c.req.header("origin") ?? "";
-    const allowOrigin = origin === "" ? "" : allowedOrigin(origin, allowed, patterns);
-    if (c.req.method === "OPTIONS") {
-      const headers = new Headers({ Vary: "Origin" });
-      if (allowOrigin !== "") {
-        headers.set("Access-Control-Allow-Origin", allowOrigin);
-        headers.append("Vary", "Access-Control-Request-Method");
-        headers.append("Vary", "Access-Control-Request-Headers");
-        headers.set("Access-Control-Allow-Methods", "GET,HEAD,PUT,PATCH,POST,DELETE");
-        const requested = c.req.header("access-control-request-headers");
-        if (requested) headers.set("Access-Control-Allow-Headers", requested);
-      }
-      return new Response(null, { status: 204, headers });
+    const allowOrigin = origin === "" ? "" : allowedOrigin(origin, allowedOrigins, patterns);
+    if (c.req.method === "OPTIONS") return preflightResponse(c, allowOrigin);
+    const e = newRequestEvent(app, c);
+    c.set("event", e);
+    try {
+      const authorization = c.req.header("authorization");
+      if (authorization) await loadAuthToken(e, authorization);
+      checkSuperuserIp(e);
+      checkGlobalRateLimit(c, e);
+      await next();
+    } catch (err) {
+      c.res = errorResponse(app, err, c.req.method);
     }
-    await next();
+    setSecurityHeaders(c);
     c.res.headers.append("Vary", "Origin");
     if (allowOrigin !== "") c.res.headers.set("Access-Control-Allow-Origin", allowOrigin);
     return undefined;

@@ -27,7 +27,7 @@ import { randomString } from "../tools/security/random.ts";
 import { toUniqueStringList } from "../tools/types/cast.ts";
 import { ValidationErrors } from "../tools/validation/validation.ts";
 import type { RouterEnv } from "./middlewares.ts";
-import { checkCollectionRateLimit, unbindGlobalRateLimit } from "./middlewares-rate-limit.ts";
+import { checkCollectionRateLimit, withOwnRateLimit } from "./middlewares-rate-limit.ts";
 import { hashPendingPassword } from "./record-auth-with-oauth2-password.ts";
 import {
   checkForSuperuserOnlyRuleFields,
@@ -44,11 +44,11 @@ import { route } from "./route.ts";
 export function bindRecordCrudApi(router: Hono<RouterEnv>): void {
   const base = "/api/collections/:collection/records";
   // each handler applies the collection's rate limits itself, once it found the collection
-  router.on(["GET", "HEAD"], base, unbindGlobalRateLimit, route(recordsList));
-  router.on(["GET", "HEAD"], `${base}/:id`, unbindGlobalRateLimit, route(recordView));
-  router.post(base, unbindGlobalRateLimit, route(recordCreate));
-  router.patch(`${base}/:id`, unbindGlobalRateLimit, route(recordUpdate));
-  router.delete(`${base}/:id`, unbindGlobalRateLimit, route(recordDelete));
+  router.on(["GET", "HEAD"], base, withOwnRateLimit(route(recordsList)));
+  router.on(["GET", "HEAD"], `${base}/:id`, withOwnRateLimit(route(recordView)));
+  router.post(base, withOwnRateLimit(route(recordCreate)));
+  router.patch(`${base}/:id`, withOwnRateLimit(route(recordUpdate)));
+  router.delete(`${base}/:id`, withOwnRateLimit(route(recordDelete)));
 }
 
 const int64Min = -(2n ** 63n);

@@ -2,7 +2,7 @@ import { cpSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { LoadRequest, LoadResult, LoadSpec } from "./load.ts";
 import { collectionName, createBodies } from "./schema.ts";
-import { canPin, type RunningBenchServer, type ServerKind, startServer } from "./servers.ts";
+import { canPin, type RunningBenchServer, type ServerKind, type StartOptions, startServer } from "./servers.ts";
 
 export const workloadNames = ["list", "view", "create"] as const;
 export type WorkloadName = (typeof workloadNames)[number];
@@ -81,12 +81,12 @@ export async function withServer<T>(
   template: string,
   workDir: string,
   fn: (server: RunningBenchServer) => Promise<T>,
-  bunArgs: string[] = [],
+  options: Omit<StartOptions, "cpus"> = {},
 ): Promise<T> {
   const dir = join(workDir, `data-${sessions++}-${kind}`);
   cpSync(template, dir, { recursive: true });
   try {
-    const server = await startServer(kind, dir, { cpus: cpus.server, bunArgs });
+    const server = await startServer(kind, dir, { ...options, cpus: cpus.server });
     try {
       return await fn(server);
     } finally {

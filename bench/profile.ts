@@ -65,7 +65,7 @@ try {
             },
             work,
           ),
-        bunArgs,
+        { bunArgs },
       );
       if (!readdirSync(profiles).includes(name)) throw new Error(`${kind} wrote no profile`);
       const profile = (await Bun.file(join(profiles, name)).json()) as CpuProfile;

@@ -13,7 +13,6 @@ import { parseArgs } from "node:util";
 import {
   cpus,
   log,
-  median,
   parseWorkloadList,
   runLoadProcess,
   type WorkloadName,
@@ -22,6 +21,7 @@ import {
   workloads,
 } from "./harness.ts";
 import type { LoadRequest, LoadResult } from "./load.ts";
+import { formatRun, mark, renderTable, summary } from "./report.ts";
 import { seedDataDir } from "./seed.ts";
 import type { ServerKind } from "./servers.ts";
 import { type ServerSnapshot, snapshotDifferences, takeSnapshot } from "./verify.ts";
@@ -43,41 +43,6 @@ const connections = Number(opts.connections);
 const chosen = parseWorkloadList(opts.workloads);
 if (!(seconds > 0 && warmup >= 0 && repeats >= 1 && connections >= 1))
   throw new Error("--seconds, --repeats and --connections must be positive, --warmup at least 0");
-
-/** perCpuSecond is how many requests the server answered per second of CPU it used (NaN when unknown). */
-function perCpuSecond(res: LoadResult): number {
-  return res.serverCpuSeconds ? res.requests / res.serverCpuSeconds : Number.NaN;
-}
-
-function summary(xs: LoadResult[]) {
-  return {
-    rps: median(xs.map((x) => x.rps)),
-    p50: median(xs.map((x) => x.p50)),
-    p99: median(xs.map((x) => x.p99)),
-    perCpuSecond: median(xs.map(perCpuSecond)),
-  };
-}
-
-function formatRun(r: number, kind: ServerKind, name: WorkloadName, res: LoadResult): string {
-  const cpu =
-    res.serverCpuSeconds === undefined
-      ? ""
-      : `  server CPU ${((100 * res.serverCpuSeconds) / seconds).toFixed(0)}%, ${perCpuSecond(res).toFixed(0)} req/CPU-s`;
-  return (
-    `  #${r + 1} ${kind.padEnd(7)} ${name.padEnd(6)} ${res.rps.toFixed(0).padStart(7)} req/s` +
-    `  p50 ${res.p50.toFixed(2)} ms  p99 ${res.p99.toFixed(2)} ms${cpu}`
-  );
-}
-
-function renderTable(lines: string[][]): string {
-  const widths = (lines[0] ?? []).map((_, i) => Math.max(...lines.map((line) => (line[i] ?? "").length)));
-  const render = (line: string[]) =>
-    line.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join("  ");
-  const [head, ...body] = lines;
-  return [render(head ?? []), widths.map((n) => "-".repeat(n)).join("  "), ...body.map(render)].join("\n");
-}
-
-const mark = (ratio: number) => (Number.isNaN(ratio) ? "n/a" : `${ratio.toFixed(2)}${ratio >= 0.7 ? "" : " (<0.7)"}`);
 
 const work = mkdtempSync(join(tmpdir(), "satchel-bench-"));
 try {
@@ -131,7 +96,7 @@ try {
           if (res.unexpected > 0)
             throw new Error(`${kind} ${w.name}: ${res.unexpected} unexpected responses: ${res.sample}`);
           results[kind][w.name].push(res);
-          log(formatRun(r, kind, w.name, res));
+          log(formatRun(r, kind, w.name, res, seconds));
         }
       });
     }

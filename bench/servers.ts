@@ -17,21 +17,25 @@ export interface StartOptions {
   cpus: string | null;
   /** Extra arguments for bun itself, before the script (e.g. `--cpu-prof`). */
   bunArgs?: string[];
+  /** The ceiling server's script (bench/ceiling.ts unless a bench brings its own). */
+  ceilingScript?: string;
 }
 
 const root = resolve(import.meta.dir, "..");
 
 /** commandFor is the command line of a server on a data directory, listening on a free loopback port. */
-function commandFor(kind: ServerKind, dir: string, bunArgs: string[]): string[] {
+function commandFor(kind: ServerKind, dir: string, options: StartOptions): string[] {
   const bun = process.execPath;
+  const bunArgs = options.bunArgs ?? [];
   if (kind === "satchel")
     return [bun, ...bunArgs, resolve(root, "src/main.ts"), "serve", "--http=127.0.0.1:0", `--dir=${dir}`];
-  return [bun, ...bunArgs, resolve(root, "bench/ceiling.ts"), "--http=127.0.0.1:0", `--dir=${dir}`];
+  const script = options.ceilingScript ?? resolve(root, "bench/ceiling.ts");
+  return [bun, ...bunArgs, script, "--http=127.0.0.1:0", `--dir=${dir}`];
 }
 
 /** startServer runs a server in its own process and resolves once it prints the address it listens on. */
 export async function startServer(kind: ServerKind, dir: string, options: StartOptions): Promise<RunningBenchServer> {
-  const cmd = commandFor(kind, dir, options.bunArgs ?? []);
+  const cmd = commandFor(kind, dir, options);
   const proc = Bun.spawn(options.cpus === null ? cmd : ["taskset", "-c", options.cpus, ...cmd], {
     cwd: root,
     stdout: "pipe",

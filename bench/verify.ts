@@ -19,7 +19,8 @@ export interface ServerSnapshot {
 
 const ignoredHeaders = new Set(["date", "content-length"]);
 
-async function snapshot(base: string, r: LoadRequest): Promise<ResponseSnapshot> {
+/** responseSnapshot sends one request as the load generator would (with its Origin) and keeps the answer. */
+export async function responseSnapshot(base: string, r: LoadRequest): Promise<ResponseSnapshot> {
   const headers: Record<string, string> = { origin: benchOrigin };
   if (r.body !== undefined) headers["content-type"] = "application/json";
   const res = await fetch(`${base}${r.path}`, {
@@ -38,9 +39,9 @@ export async function takeSnapshot(
   requests: { list: LoadRequest; view: LoadRequest; create: LoadRequest },
 ): Promise<ServerSnapshot> {
   return {
-    list: await snapshot(base, requests.list),
-    view: await snapshot(base, requests.view),
-    create: await snapshot(base, requests.create),
+    list: await responseSnapshot(base, requests.list),
+    view: await responseSnapshot(base, requests.view),
+    create: await responseSnapshot(base, requests.create),
   };
 }
 

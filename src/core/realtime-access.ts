@@ -1,6 +1,7 @@
 import { ident, join, type Sql, type SqlValue, sql } from "../db/sql.ts";
 import { buildFilter, maxFilterLength } from "../tools/search/filter-sql.ts";
 import { identifierMacros } from "../tools/search/identifier-macros.ts";
+import { joinClauses } from "../tools/search/resolver-result.ts";
 import type { App } from "./app.ts";
 import type { Collection } from "./collection-model.ts";
 import { compileRowPredicate, type RowPredicate } from "./realtime-rule-memory.ts";
@@ -124,7 +125,7 @@ function snapshotQuery(
       " AND ",
     );
     exists.push(
-      sql`EXISTS (SELECT 1 FROM ${ident(snapshotTable)} ${ident(collection.name)}${qp.joins} WHERE ${where})`,
+      sql`EXISTS (SELECT 1 FROM ${ident(snapshotTable)} ${ident(collection.name)}${joinClauses(qp.joins)} WHERE ${where})`,
     );
   }
   const columns = collection.fields.map((f) => sql`${null} AS ${ident(f.name)}`);

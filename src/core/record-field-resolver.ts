@@ -137,7 +137,7 @@ export class RecordFieldResolver implements FieldResolver {
   }
 
   /** registerJoin adds (or replaces, by alias) a join; for client filters it also records the list rule to apply. */
-  registerJoin(table: Sql, alias: string, on: Sql | null, collection: Collection | null): void {
+  registerJoin(table: Sql, alias: string, on: Sql | null, collection: Collection | null, toOne = false): void {
     if (!this.options.allowHiddenFields && collection) {
       if (collection.listRule === null) {
         throw new Error(
@@ -148,17 +148,17 @@ export class RecordFieldResolver implements FieldResolver {
       if (existing) existing.collection = collection;
       else this.ruleJoins.push({ collection, alias });
     }
-    const j: Join = { table, alias, on };
+    const j: Join = { table, alias, on, toOne };
     const i = this.joins.findIndex((x) => x.alias === alias);
     if (i >= 0) this.joins[i] = j;
     else this.joins.push(j);
   }
 
   /**
-   * queryParts are what the resolved identifiers need from the query: LEFT JOINs, extra conditions (the
-   * joined collections' list rules) and whether rows must be de-duplicated.
+   * queryParts are what the resolved identifiers need from the query: LEFT JOINs and extra conditions (the
+   * joined collections' list rules).
    */
-  queryParts(): { joins: Sql; conditions: Sql[]; distinct: boolean } {
+  queryParts(): { joins: Join[]; conditions: Sql[] } {
     const joins = [...this.joins];
     const conditions: Sql[] = [];
     if (!this.options.allowHiddenFields) {
@@ -175,10 +175,7 @@ export class RecordFieldResolver implements FieldResolver {
         this.risky ||= nested.risky;
       }
     }
-    const joinSql = joins.map((j) =>
-      j.on ? sql` LEFT JOIN ${j.table} ${ident(j.alias)} ON ${j.on}` : sql` LEFT JOIN ${j.table} ${ident(j.alias)}`,
-    );
-    return { joins: join(joinSql, ""), conditions, distinct: joins.length > 0 };
+    return { joins, conditions };
   }
 }
 
@@ -327,6 +324,7 @@ class FieldPath {
       this.alias,
       sql`${this.col(this.alias, "id")} = ${auth.id}`,
       collection,
+      true,
     );
     this.mmAlias = `__mm_${this.alias}`;
     this.mm.joins.push({
@@ -450,7 +448,15 @@ class FieldPath {
     const prefixed = this.col(this.alias, field.name);
     const newAlias = `${this.alias}_${field.name}${this.r.suffix}`;
     if (!field.isMultiple()) {
-      this.r.registerJoin(sql`${ident(target.name)}`, newAlias, sql`${this.col(newAlias, "id")} = ${prefixed}`, target);
+      // a view's ids need not be unique, a table's are
+      const toOne = target.type !== "view";
+      this.r.registerJoin(
+        sql`${ident(target.name)}`,
+        newAlias,
+        sql`${this.col(newAlias, "id")} = ${prefixed}`,
+        target,
+        toOne,
+      );
     } else {
       const jeAlias = `__je_${newAlias}`;
       this.r.registerJoin(this.d.jsonEach(prefixed), jeAlias, null, null);
@@ -510,10 +516,10 @@ class FieldPath {
       multiple
         ? sql`${this.col(from, "id")} IN (SELECT ${this.col(`__je_${alias}`, "value")} FROM ${this.d.jsonEach(this.col(alias, backField.name))} ${ident(`__je_${alias}`)})`
         : sql`${this.col(alias, backField.name)} = ${this.col(from, "id")}`;
-    this.r.registerJoin(sql`${ident(backCollection.name)}`, newAlias, on(newAlias, this.alias), backCollection);
-    if (multiple) this.withMultiMatch = true;
-    else if (!this.withMultiMatch)
-      this.withMultiMatch = !findSingleColumnUniqueIndex(backCollection.indexes, backField.name);
+    // a single back-relation under a UNIQUE index points back from one row at most
+    const toOne = !multiple && findSingleColumnUniqueIndex(backCollection.indexes, backField.name) !== null;
+    this.r.registerJoin(sql`${ident(backCollection.name)}`, newAlias, on(newAlias, this.alias), backCollection, toOne);
+    if (!toOne) this.withMultiMatch = true;
     const newMm = `${this.mmAlias}_${prop}${this.r.suffix}`;
     this.mm.joins.push({ table: sql`${ident(backCollection.name)}`, alias: newMm, on: on(newMm, this.mmAlias) });
     this.r.guardMultiMatch(this.mm, backCollection, newMm);

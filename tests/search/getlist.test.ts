@@ -145,6 +145,23 @@ describe("sort", () => {
     expect(numbersOf(items)).toEqual(expected);
   });
 
+  test("a sort through a relation neither repeats nor miscounts records", async () => {
+    const single = await guest.collection("books").getList(1, 30, { sort: "author.name,n", filter: "n < 10" });
+    expect(single.totalItems).toBe(10);
+    expect(new Set(single.items.map((r) => r.id)).size).toBe(10);
+    // each author has 240 books: the back-relation join repeats every author 240 times
+    const back = await guest.collection("authors").getList(1, 30, { sort: "-books_via_author.n" });
+    expect(back.totalItems).toBe(authorIds.length);
+    expect(back.items.map((r) => r.id).sort()).toEqual([...authorIds].sort());
+  });
+
+  test("a filter through a back-relation counts each record once", async () => {
+    const list = await guest.collection("authors").getList(1, 30, { filter: "books_via_author.n ?> 1195" });
+    // books 1196..1199 belong to the authors 1, 2, 3 and 4
+    expect(list.totalItems).toBe(4);
+    expect(list.items.map((r) => r.id).sort()).toEqual(authorIds.slice(1).sort());
+  });
+
   test("@random returns the records in a changing order", async () => {
     const first = numbersOf((await books().getList(1, 1000, { sort: "@random", skipTotal: true })).items);
     const second = numbersOf((await books().getList(1, 1000, { sort: "@random", skipTotal: true })).items);

@@ -12,6 +12,18 @@ export interface Join {
   table: Sql;
   alias: string;
   on: Sql | null;
+  /** At most one joined row per row (a single relation to a table, by its primary key): no duplicates. */
+  toOne?: boolean;
+}
+
+/** joinClauses renders joins as consecutive ` LEFT JOIN ...` clauses. */
+export function joinClauses(joins: readonly Join[]): Sql {
+  return join(
+    joins.map((j) =>
+      j.on ? sql` LEFT JOIN ${j.table} ${ident(j.alias)} ON ${j.on}` : sql` LEFT JOIN ${j.table} ${ident(j.alias)}`,
+    ),
+    "",
+  );
 }
 
 /**
@@ -30,12 +42,9 @@ export interface MultiMatchSubquery {
 }
 
 export function buildMultiMatch(m: MultiMatchSubquery): Sql {
-  const joins = m.joins.map((j) =>
-    j.on ? sql` LEFT JOIN ${j.table} ${ident(j.alias)} ON ${j.on}` : sql` LEFT JOIN ${j.table} ${ident(j.alias)}`,
-  );
   const own = sql`${ident(m.fromAlias)}.${ident("id")} = ${ident(m.targetAlias)}.${ident("id")}`;
   const where = m.where.length === 0 ? own : join([own, ...m.where.map((w) => sql`(${w})`)], " AND ");
-  return sql`SELECT ${m.valueExpr} AS ${ident("multiMatchValue")} FROM ${ident(m.fromTable)} ${ident(m.fromAlias)}${join(joins, "")} WHERE ${where}`;
+  return sql`SELECT ${m.valueExpr} AS ${ident("multiMatchValue")} FROM ${ident(m.fromTable)} ${ident(m.fromAlias)}${joinClauses(m.joins)} WHERE ${where}`;
 }
 
 /** What an identifier, literal or function in a filter resolves to. */

@@ -1,0 +1,143 @@
+/**
+ * The query bench: a list with a three-condition filter and a sort through a relation, on 100,000 records,
+ * without and with a list rule, against this bench's ceiling (ceiling.ts). Same method as the records
+ * bench (bench/README.md): one server at a time pinned to its CPU, the load generator on the other.
+ *
+ *   bun bench/query/run.ts [--seconds=5] [--warmup=2] [--repeats=3] [--connections=4] [--json=<file>]
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { cpus, log, runLoadProcess, withServer } from "../harness.ts";
+import type { LoadRequest, LoadResult } from "../load.ts";
+import { formatRun, mark, renderTable, summary } from "../report.ts";
+import type { ServerKind } from "../servers.ts";
+import { type ResponseSnapshot, responseSnapshot } from "../verify.ts";
+import { listQuery, listRule, openCollection, postCount, ruledCollection, thresholds } from "./schema.ts";
+import { seedQueryDataDir } from "./seed.ts";
+
+const { values: opts } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "5" },
+    warmup: { type: "string", default: "2" },
+    repeats: { type: "string", default: "3" },
+    connections: { type: "string", default: "4" },
+    json: { type: "string" },
+  },
+});
+const seconds = Number(opts.seconds);
+const warmup = Number(opts.warmup);
+const repeats = Number(opts.repeats);
+const connections = Number(opts.connections);
+if (!(seconds > 0 && warmup >= 0 && repeats >= 1 && connections >= 1))
+  throw new Error("--seconds, --repeats and --connections must be positive, --warmup at least 0");
+
+const workloads = [
+  { name: "open", title: "3 conditions, sort author.name, no rule", collection: openCollection },
+  { name: "ruled", title: `same, listRule ${JSON.stringify(listRule)}`, collection: ruledCollection },
+].map((w) => ({
+  ...w,
+  requests: thresholds.map(
+    (t): LoadRequest => ({ method: "GET", path: `/api/collections/${w.collection}/records?${listQuery(t)}` }),
+  ),
+}));
+
+const ceilingScript = resolve(import.meta.dir, "ceiling.ts");
+const kinds: ServerKind[] = ["satchel", "ceiling"];
+
+/** answers takes every request's answer, to check that both servers say the same before measuring. */
+async function answers(url: string): Promise<ResponseSnapshot[]> {
+  const out: ResponseSnapshot[] = [];
+  for (const w of workloads) for (const r of w.requests) out.push(await responseSnapshot(url, r));
+  return out;
+}
+
+const work = mkdtempSync(join(tmpdir(), "satchel-query-bench-"));
+try {
+  const started = performance.now();
+  log(
+    `query bench: ${postCount} posts; ${connections} connections, ${warmup}s warmup + ${seconds}s, ${repeats} repeats; ` +
+      `${cpus.server === null ? "no CPU pinning" : "server on CPU 1, load generator on CPU 0"}; load average ${loadavg()
+        .map((n) => n.toFixed(2))
+        .join(" ")}`,
+  );
+  const template = join(work, "template");
+  await seedQueryDataDir(template);
+  log(`seeded in ${((performance.now() - started) / 1000).toFixed(1)}s`);
+
+  const results = new Map<string, LoadResult[]>();
+  let reference: { kind: ServerKind; answers: ResponseSnapshot[] } | null = null;
+  for (let r = 0; r < repeats; r++) {
+    const order = r % 2 === 0 ? kinds : [...kinds].reverse();
+    for (const kind of order) {
+      await withServer(
+        kind,
+        template,
+        work,
+        async (server) => {
+          const got = await answers(server.url);
+          if (got.some((a) => a.status !== 200)) throw new Error(`${kind} refused a request: ${JSON.stringify(got)}`);
+          reference ??= { kind, answers: got };
+          const same = JSON.stringify(reference.answers) === JSON.stringify(got);
+          if (!same) throw new Error(`${reference.kind} and ${kind} answer differently`);
+          for (const w of workloads) {
+            const res = await runLoadProcess(
+              {
+                host: server.host,
+                port: server.port,
+                requests: w.requests,
+                connections,
+                warmupSeconds: warmup,
+                seconds,
+                expectStatus: 200,
+                serverPid: server.pid,
+              },
+              work,
+            );
+            if (res.unexpected > 0) throw new Error(`${kind} ${w.name}: ${res.unexpected} unexpected: ${res.sample}`);
+            const key = `${kind} ${w.name}`;
+            results.set(key, [...(results.get(key) ?? []), res]);
+            log(formatRun(r, kind, w.name, res, seconds));
+          }
+        },
+        { ceilingScript },
+      );
+    }
+  }
+
+  const rows = workloads.map((w) => {
+    const satchel = summary(results.get(`satchel ${w.name}`) ?? []);
+    const ceiling = summary(results.get(`ceiling ${w.name}`) ?? []);
+    return {
+      workload: w.name,
+      title: w.title,
+      satchel,
+      ceiling,
+      ratio: satchel.rps / ceiling.rps,
+      cpuRatio: satchel.perCpuSecond / ceiling.perCpuSecond,
+    };
+  });
+  const table = renderTable([
+    ["workload", "satchel req/s", "p50 ms", "p99 ms", "ceiling req/s", "p50 ms", "p99 ms", "ratio", "ratio per CPU-s"],
+    ...rows.map((row) => [
+      row.title,
+      row.satchel.rps.toFixed(0),
+      row.satchel.p50.toFixed(2),
+      row.satchel.p99.toFixed(2),
+      row.ceiling.rps.toFixed(0),
+      row.ceiling.p50.toFixed(2),
+      row.ceiling.p99.toFixed(2),
+      mark(row.ratio),
+      mark(row.cpuRatio),
+    ]),
+  ]);
+  process.stdout.write(
+    `\n${table}\n\nmedians of ${repeats} runs of ${seconds}s (after ${warmup}s warmup), ${connections} keep-alive ` +
+      `connections, filter thresholds ${thresholds.join(", ")} in turn; total ${((performance.now() - started) / 1000).toFixed(0)}s\n`,
+  );
+  if (opts.json)
+    await Bun.write(opts.json, JSON.stringify({ options: opts, rows, runs: Object.fromEntries(results) }, null, 2));
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,66 @@
+import { Database } from "bun:sqlite";
+import { createApp } from "../../src/core/base-app.ts";
+import { Collection } from "../../src/core/collection-model.ts";
+import { RecordModel } from "../../src/core/record-model.ts";
+import { SqliteDriver } from "../../src/db/sqlite/driver.ts";
+import { systemMigrations } from "../../src/migrations/index.ts";
+import {
+  authorInputs,
+  authorsJson,
+  listRule,
+  openCollection,
+  postInputs,
+  postsJson,
+  ruledCollection,
+} from "./schema.ts";
+
+/**
+ * seedQueryDataDir creates a Satchel data directory with the query bench's collections. Authors and `posts`
+ * are written through Satchel's save pipeline, so values are stored as Satchel stores them; `posts_ruled`
+ * gets a copy of the same rows. The WAL is checkpointed so the directory can be copied file by file.
+ */
+export async function seedQueryDataDir(dir: string): Promise<void> {
+  const app = createApp({ dataDir: dir, openDatabase: (p) => new SqliteDriver(p), migrations: systemMigrations });
+  await app.bootstrap();
+  try {
+    const authors = Collection.create("base", "authors");
+    authors.applyJSON(authorsJson);
+    await app.saveCollection(authors);
+    for (const [name, rule] of [
+      [openCollection, ""],
+      [ruledCollection, listRule],
+    ] as const) {
+      const posts = Collection.create("base", name);
+      posts.applyJSON(postsJson(name, rule, authors.id));
+      await app.saveCollection(posts);
+    }
+    const posts = app.findCachedCollectionByNameOrId(openCollection);
+    if (!posts) throw new Error("the posts collection was not saved");
+    await app.runInTransaction(async (txApp) => {
+      const authorIds: string[] = [];
+      for (const input of authorInputs()) {
+        const record = new RecordModel(authors);
+        record.load({ ...input });
+        await txApp.save(record);
+        authorIds.push(record.id);
+      }
+      for (const input of postInputs()) {
+        const record = new RecordModel(posts);
+        record.load({ ...input, author: authorIds[input.author] });
+        await txApp.save(record);
+      }
+    });
+  } finally {
+    await app.terminate();
+  }
+  const db = new Database(`${dir}/data.db`);
+  db.run(`INSERT INTO ${ruledCollection} SELECT * FROM ${openCollection}`);
+  // the statistics `posts` got from the PRAGMA optimize Satchel runs on close; without them SQLite plans the
+  // copy's queries differently
+  db.run(`ANALYZE ${ruledCollection}`);
+  db.run("PRAGMA wal_checkpoint(TRUNCATE)");
+  db.close();
+  const aux = new Database(`${dir}/auxiliary.db`);
+  aux.run("PRAGMA wal_checkpoint(TRUNCATE)");
+  aux.close();
+}

@@ -1,0 +1,43 @@
+/** How the benches summarize and print their runs. */
+import { median } from "./harness.ts";
+import type { LoadResult } from "./load.ts";
+
+/** perCpuSecond is how many requests the server answered per second of CPU it used (NaN when unknown). */
+export function perCpuSecond(res: LoadResult): number {
+  return res.serverCpuSeconds ? res.requests / res.serverCpuSeconds : Number.NaN;
+}
+
+/** summary is the medians of a server's runs of one workload. */
+export function summary(xs: LoadResult[]) {
+  return {
+    rps: median(xs.map((x) => x.rps)),
+    p50: median(xs.map((x) => x.p50)),
+    p99: median(xs.map((x) => x.p99)),
+    perCpuSecond: median(xs.map(perCpuSecond)),
+  };
+}
+
+/** formatRun is the log line of one measured run. */
+export function formatRun(r: number, kind: string, name: string, res: LoadResult, seconds: number): string {
+  const cpu =
+    res.serverCpuSeconds === undefined
+      ? ""
+      : `  server CPU ${((100 * res.serverCpuSeconds) / seconds).toFixed(0)}%, ${perCpuSecond(res).toFixed(0)} req/CPU-s`;
+  return (
+    `  #${r + 1} ${kind.padEnd(7)} ${name.padEnd(6)} ${res.rps.toFixed(0).padStart(7)} req/s` +
+    `  p50 ${res.p50.toFixed(2)} ms  p99 ${res.p99.toFixed(2)} ms${cpu}`
+  );
+}
+
+/** renderTable aligns rows of cells under their header (first column left, the others right). */
+export function renderTable(lines: string[][]): string {
+  const widths = (lines[0] ?? []).map((_, i) => Math.max(...lines.map((line) => (line[i] ?? "").length)));
+  const render = (line: string[]) =>
+    line.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join("  ");
+  const [head, ...body] = lines;
+  return [render(head ?? []), widths.map((n) => "-".repeat(n)).join("  "), ...body.map(render)].join("\n");
+}
+
+/** mark prints a ratio to the ceiling, flagged below the 0.7 target. */
+export const mark = (ratio: number) =>
+  Number.isNaN(ratio) ? "n/a" : `${ratio.toFixed(2)}${ratio >= 0.7 ? "" : " (<0.7)"}`;

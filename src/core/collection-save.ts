@@ -126,6 +126,14 @@ async function executeSave(app: App, c: Collection): Promise<void> {
     await app.reloadCachedCollections();
   }
   c.markAsNotNew();
+  if (c.type !== "view") {
+    // as SQLite advises after schema changes (and PocketBase does): a new index gets its statistics
+    await app.db
+      .exec(app.db.dialect.optimizeSql())
+      .catch((err: unknown) =>
+        app.logger.warn("Failed to run PRAGMA optimize after record table sync", { error: String(err) }),
+      );
+  }
   try {
     await resaveViewsWithChangedFields(app, c.id);
   } catch (err) {

@@ -77,6 +77,8 @@ export interface Dialect {
   dropIndexSql(index: string): string;
   createViewSql(view: string, select: string): string;
   dropViewSql(view: string): string;
+  /** The statement that refreshes the planner's statistics where they are stale (after a schema change). */
+  optimizeSql(): string;
   /** Views of the database: rows of `{name, sql}`, to drop and re-create them around column changes. */
   listViewsSql(): Statement;
   /** Copies a scalar column into a JSON-array column (`x` → `["x"]`, "" → `[]`). */

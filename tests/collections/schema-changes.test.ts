@@ -231,6 +231,15 @@ test("an index follows a renamed collection and is dropped with a removed index 
   expect(await t.app.db.get("SELECT 1 AS x FROM sqlite_master WHERE name = ?", [`idx_v_${name}`])).toBeUndefined();
 });
 
+test("a new index on a table with records gets planner statistics right away", async () => {
+  const { name } = await postsWithData();
+  await t.pb.collections.update(name, { indexes: [`CREATE INDEX idx_stat_${name} ON anything (views)`] });
+  const stat = await t.app.db.get<{ stat: string }>("SELECT stat FROM sqlite_stat1 WHERE idx = ?", [
+    `idx_stat_${name}`,
+  ]);
+  expect(stat?.stat).toMatch(/^\d+ \d+$/);
+});
+
 test("a failing change in the table leaves the collection and its table as they were", async () => {
   const { name, c } = await postsWithData();
   await t.pb.collections.create({ name: `${name}_v`, type: "view", viewQuery: `select id, body from ${name}` });

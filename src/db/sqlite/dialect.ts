@@ -63,6 +63,7 @@ export const sqliteDialect: Dialect = {
   dropIndexSql: (index) => `DROP INDEX IF EXISTS ${quoteIdent(index)}`,
   createViewSql: (view, select) => `CREATE VIEW ${quoteIdent(view)} AS ${select}`,
   dropViewSql: (view) => `DROP VIEW IF EXISTS ${quoteIdent(view)}`,
+  optimizeSql: () => "PRAGMA optimize",
   listViewsSql: () => ({
     text: "SELECT name, sql FROM sqlite_schema WHERE type = 'view' AND sql IS NOT NULL",
     params: [],

@@ -6,24 +6,38 @@ import { superuserCommand } from "./superuser-command.ts";
 
 export type { CliIO } from "./command.ts";
 
+/** What the command line chooses about the app. */
+export interface AppFlags {
+  dir: string;
+  dev: boolean;
+  /** How long a SELECT may run, in seconds (0 or less: PocketBase's 30). */
+  queryTimeout: number;
+}
+
 export interface CliContext {
   version: string;
   io: CliIO;
   /** Builds the app for a data directory (not bootstrapped). */
-  makeApp(dir: string, dev: boolean): Promise<BaseApp & App>;
+  makeApp(flags: AppFlags): Promise<BaseApp & App>;
   /** Calls listener on every stop request (SIGINT, SIGTERM) until the returned function is called. */
   onStopSignal(listener: (signal: string) => void): () => void;
 }
 
 /** rootCommand is the `satchel` command tree. */
 export function rootCommand(ctx: CliContext): Command {
-  const appFor = (input: CommandInput) => ctx.makeApp(input.flags.string("dir"), input.flags.boolean("dev"));
+  const appFor = (input: CommandInput) =>
+    ctx.makeApp({
+      dir: input.flags.string("dir"),
+      dev: input.flags.boolean("dev"),
+      queryTimeout: input.flags.int("queryTimeout"),
+    });
   return {
     name: "satchel",
     summary: "Satchel CLI: a PocketBase-compatible realtime backend in one file",
     persistentFlags: [
       { name: "dir", kind: "string", default: "satchel_data", usage: "the Satchel data directory" },
       { name: "dev", kind: "boolean", usage: "enable dev mode, aka. printing logs to the console" },
+      { name: "queryTimeout", kind: "int", default: "30", usage: "the default SELECT queries timeout in seconds" },
       { name: "version", short: "v", kind: "boolean", usage: "version for satchel" },
     ],
     commands: [

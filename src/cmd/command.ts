@@ -20,7 +20,7 @@ export interface CliIO {
   err(text: string): void;
 }
 
-export type FlagKind = "string" | "boolean" | "list";
+export type FlagKind = "string" | "boolean" | "list" | "int";
 
 export interface FlagSpec {
   name: string;
@@ -49,6 +49,10 @@ export class Flags {
     return this.#values.get(name) === true;
   }
 
+  int(name: string): number {
+    return Number.parseInt(this.string(name), 10) || 0;
+  }
+
   list(name: string): string[] {
     const v = this.#values.get(name);
     return Array.isArray(v) ? v : [];
@@ -58,6 +62,8 @@ export class Flags {
   assign(spec: FlagSpec, raw: string | true): void {
     if (spec.kind === "boolean") {
       this.#values.set(spec.name, parseBoolean(spec, raw));
+    } else if (spec.kind === "int") {
+      this.#values.set(spec.name, parseInteger(spec, String(raw)));
     } else if (spec.kind === "list") {
       const items = splitList(String(raw));
       const before = this.#set.has(spec.name) ? this.list(spec.name) : [];
@@ -87,6 +93,11 @@ function parseBoolean(spec: FlagSpec, raw: string | true): boolean {
   if (["true", "1", "t"].includes(raw.toLowerCase())) return true;
   if (["false", "0", "f"].includes(raw.toLowerCase())) return false;
   throw new UsageError(`invalid argument ${JSON.stringify(raw)} for "--${spec.name}" flag: expected true or false`);
+}
+
+function parseInteger(spec: FlagSpec, raw: string): string {
+  if (/^[+-]?\d{1,15}$/.test(raw)) return raw;
+  throw new UsageError(`invalid argument ${JSON.stringify(raw)} for "--${spec.name}" flag: expected an integer`);
 }
 
 export interface CommandInput {
@@ -275,7 +286,7 @@ export function renderHelp(path: readonly Command[]): string {
 function renderFlags(specs: readonly FlagSpec[]): string[] {
   const sorted = [...specs].sort((a, b) => a.name.localeCompare(b.name));
   const heads = sorted.map((s) => {
-    const type = s.kind === "string" ? " string" : s.kind === "list" ? " strings" : "";
+    const type = s.kind === "boolean" ? "" : s.kind === "list" ? " strings" : ` ${s.kind}`;
     return `${s.short ? `  -${s.short}, ` : "      "}--${s.name}${type}`;
   });
   const width = Math.max(...heads.map((h) => h.length));
@@ -285,5 +296,6 @@ function renderFlags(specs: readonly FlagSpec[]): string[] {
 function renderDefault(spec: FlagSpec): string {
   if (spec.kind === "boolean") return spec.default === true ? " (default true)" : "";
   if (spec.kind === "list") return spec.default ? ` (default [${splitList(String(spec.default)).join(",")}])` : "";
+  if (spec.kind === "int") return spec.default ? ` (default ${spec.default})` : "";
   return spec.default ? ` (default ${JSON.stringify(spec.default)})` : "";
 }

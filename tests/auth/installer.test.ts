@@ -37,7 +37,7 @@ async function startServe(withInstaller: boolean) {
         output += text;
       },
     },
-    makeApp: async (d, dev) =>
+    makeApp: async ({ dir: d, dev }) =>
       createApp({ dataDir: d, isDev: dev, openDatabase: (p) => new SqliteDriver(p), migrations: systemMigrations }),
     onStopSignal: (listener) => {
       signal = listener;

@@ -62,7 +62,8 @@ describe.concurrent("help and version", () => {
     );
     expect(res.stdout).toContain("--origins strings");
     expect(res.stdout).toContain("(default [*])");
-    expect(res.stdout).toContain('--dir string   the Satchel data directory (default "satchel_data")');
+    expect(res.stdout).toContain('--dir string         the Satchel data directory (default "satchel_data")');
+    expect(res.stdout).toContain("--queryTimeout int   the default SELECT queries timeout in seconds (default 30)");
   });
 
   test("superuser --help lists its subcommands; each shows its arguments", async () => {
@@ -92,6 +93,7 @@ describe.concurrent("bad command lines fail with a clear error on stderr, a non-
     ["a malformed --http", ["serve", "--http=localhost"], 'Error: invalid --http address "localhost"'],
     ["an out of range port", ["serve", "--http=127.0.0.1:70000"], "the port must be a number from 0 to 65535"],
     ["a bad boolean", ["serve", "--dev=maybe"], 'Error: invalid argument "maybe" for "--dev" flag'],
+    ["a bad integer", ["serve", "--queryTimeout=soon"], 'Error: invalid argument "soon" for "--queryTimeout" flag'],
     ["a domain argument", ["serve", "example.com"], 'Error: unexpected argument "example.com"'],
     ["an unknown command", ["nope"], 'Error: unknown command "nope" for "satchel"'],
     ["an unknown subcommand", ["superuser", "nope"], 'Error: unknown command "nope" for "satchel superuser"'],

@@ -82,9 +82,19 @@ export class ServeProcess {
     readonly url: string,
   ) {}
 
-  /** start runs `serve --http=127.0.0.1:0 --dir=<dir>` and waits for the banner that names the address. */
-  static async start(dir: string, options: Omit<RunOptions, "timeoutMs"> = {}): Promise<ServeProcess> {
-    const proc = Bun.spawn([...(options.cmd ?? fromSource), "serve", "--http=127.0.0.1:0", `--dir=${dir}`], {
+  /** start runs `serve --http=127.0.0.1:0 --dir=<dir> [args]` and waits for the banner that names the address. */
+  static async start(
+    dir: string,
+    options: Omit<RunOptions, "timeoutMs"> & { args?: readonly string[] } = {},
+  ): Promise<ServeProcess> {
+    const cmd = [
+      ...(options.cmd ?? fromSource),
+      "serve",
+      "--http=127.0.0.1:0",
+      `--dir=${dir}`,
+      ...(options.args ?? []),
+    ];
+    const proc = Bun.spawn(cmd, {
       cwd: options.cwd ?? repoRoot,
       env: options.env ?? { ...process.env },
       stdin: "ignore",

@@ -7,35 +7,16 @@
  *
  * It prints `Ceiling listening at http://127.0.0.1:<port>` once it is ready and stops on SIGINT/SIGTERM.
  */
-import { Database } from "bun:sqlite";
-import { parseArgs } from "node:util";
+import { ceilingArgs, openLikeSatchel, serveCeiling } from "./ceiling-server.ts";
 import { collectionName, statusValues } from "./schema.ts";
 
-const { values } = parseArgs({
-  options: { dir: { type: "string" }, http: { type: "string", default: "127.0.0.1:0" } },
-});
-if (!values.dir) {
-  process.stderr.write("usage: bun bench/ceiling.ts --dir=<data dir> [--http=127.0.0.1:0]\n");
-  process.exit(2);
-}
-
-const db = new Database(`${values.dir}/data.db`, { readwrite: true });
-// the same settings as Satchel's driver; synchronous must be set explicitly (bun:sqlite leaves it FULL)
-for (const pragma of [
-  "PRAGMA busy_timeout = 10000",
-  "PRAGMA journal_mode = WAL",
-  "PRAGMA synchronous = NORMAL",
-  "PRAGMA foreign_keys = ON",
-  "PRAGMA temp_store = MEMORY",
-  "PRAGMA cache_size = -32000",
-]) {
-  db.run(pragma);
-}
+const args = ceilingArgs("bench/ceiling.ts");
+const db = openLikeSatchel(args.dir);
 
 const collection = db
   .query<{ id: string; name: string }, [string]>("SELECT id, name FROM _collections WHERE name = ?")
   .get(collectionName);
-if (!collection) throw new Error(`no ${collectionName} collection in ${values.dir}`);
+if (!collection) throw new Error(`no ${collectionName} collection in ${args.dir}`);
 const collectionId = collection.id;
 const table = `\`${collectionName}\``;
 
@@ -172,31 +153,17 @@ async function create(req: Request): Promise<Response> {
 
 const prefixes = [`/api/collections/${collectionName}/records`, `/api/collections/${collectionId}/records`];
 
-const [hostname, port] = values.http.split(":");
-const server = Bun.serve({
-  hostname,
-  port: Number(port),
-  fetch(req) {
-    const url = new URL(req.url);
-    for (const prefix of prefixes) {
-      if (!url.pathname.startsWith(prefix)) continue;
-      const rest = url.pathname.slice(prefix.length);
-      if (rest === "" || rest === "/") {
-        if (req.method === "GET") return list(req, url);
-        if (req.method === "POST") return create(req);
-      } else if (req.method === "GET" && rest.lastIndexOf("/") === 0) {
-        return view(req, decodeURIComponent(rest.slice(1)));
-      }
+serveCeiling(args.http, db, (req) => {
+  const url = new URL(req.url);
+  for (const prefix of prefixes) {
+    if (!url.pathname.startsWith(prefix)) continue;
+    const rest = url.pathname.slice(prefix.length);
+    if (rest === "" || rest === "/") {
+      if (req.method === "GET") return list(req, url);
+      if (req.method === "POST") return create(req);
+    } else if (req.method === "GET" && rest.lastIndexOf("/") === 0) {
+      return view(req, decodeURIComponent(rest.slice(1)));
     }
-    return error(req, 404, "The requested resource wasn't found.");
-  },
+  }
+  return error(req, 404, "The requested resource wasn't found.");
 });
-process.stdout.write(`Ceiling listening at http://${server.hostname}:${server.port}\n`);
-
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, async () => {
-    await server.stop(false);
-    db.close();
-    process.exit(0);
-  });
-}

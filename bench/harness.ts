@@ -52,8 +52,31 @@ export const cpus = canPin() ? { server: "1", load: "0" } : { server: null, load
 
 const loadScript = resolve(import.meta.dir, "load.ts");
 
-/** runLoadProcess runs the load generator in its own process (pinned to its CPU) and returns its result. */
-export async function runLoadProcess(spec: LoadSpec, workDir: string): Promise<LoadResult> {
+/** How long and how hard a bench loads a server. */
+export interface LoadSettings {
+  connections: number;
+  warmupSeconds: number;
+  seconds: number;
+}
+
+/**
+ * runLoadProcess runs the load generator in its own process (pinned to its CPU) against a server, every
+ * answer expected to be a 200, and returns its result.
+ */
+export async function runLoadProcess(
+  server: RunningBenchServer,
+  requests: LoadRequest[],
+  settings: LoadSettings,
+  workDir: string,
+): Promise<LoadResult> {
+  const spec: LoadSpec = {
+    host: server.host,
+    port: server.port,
+    requests,
+    ...settings,
+    expectStatus: 200,
+    serverPid: server.pid,
+  };
   const specPath = join(workDir, "load-spec.json");
   await Bun.write(specPath, JSON.stringify(spec));
   const cmd = [process.execPath, loadScript, specPath];

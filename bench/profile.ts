@@ -53,15 +53,12 @@ try {
         work,
         (server) =>
           runLoadProcess(
+            server,
+            w.requests,
             {
-              host: server.host,
-              port: server.port,
-              requests: w.requests,
               connections: Number(opts.connections),
               warmupSeconds: Number(opts.warmup),
               seconds: Number(opts.seconds),
-              expectStatus: 200,
-              serverPid: server.pid,
             },
             work,
           ),

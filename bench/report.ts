@@ -8,7 +8,7 @@ export function perCpuSecond(res: LoadResult): number {
 }
 
 /** summary is the medians of a server's runs of one workload. */
-export function summary(xs: LoadResult[]) {
+function summary(xs: LoadResult[]) {
   return {
     rps: median(xs.map((x) => x.rps)),
     p50: median(xs.map((x) => x.p50)),
@@ -30,7 +30,7 @@ export function formatRun(r: number, kind: string, name: string, res: LoadResult
 }
 
 /** renderTable aligns rows of cells under their header (first column left, the others right). */
-export function renderTable(lines: string[][]): string {
+function renderTable(lines: string[][]): string {
   const widths = (lines[0] ?? []).map((_, i) => Math.max(...lines.map((line) => (line[i] ?? "").length)));
   const render = (line: string[]) =>
     line.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join("  ");
@@ -39,5 +39,39 @@ export function renderTable(lines: string[][]): string {
 }
 
 /** mark prints a ratio to the ceiling, flagged below the 0.7 target. */
-export const mark = (ratio: number) =>
-  Number.isNaN(ratio) ? "n/a" : `${ratio.toFixed(2)}${ratio >= 0.7 ? "" : " (<0.7)"}`;
+const mark = (ratio: number) => (Number.isNaN(ratio) ? "n/a" : `${ratio.toFixed(2)}${ratio >= 0.7 ? "" : " (<0.7)"}`);
+
+/** A workload's medians on both servers and their ratios. */
+export interface ComparisonRow {
+  workload: string;
+  title: string;
+  satchel: ReturnType<typeof summary>;
+  ceiling: ReturnType<typeof summary>;
+  ratio: number;
+  cpuRatio: number;
+}
+
+/** compare summarizes a workload's runs on both servers. */
+export function compare(workload: string, title: string, satchel: LoadResult[], ceiling: LoadResult[]): ComparisonRow {
+  const s = summary(satchel);
+  const c = summary(ceiling);
+  return { workload, title, satchel: s, ceiling: c, ratio: s.rps / c.rps, cpuRatio: s.perCpuSecond / c.perCpuSecond };
+}
+
+/** comparisonTable renders the rows as the benches print them. */
+export function comparisonTable(rows: readonly ComparisonRow[]): string {
+  return renderTable([
+    ["workload", "satchel req/s", "p50 ms", "p99 ms", "ceiling req/s", "p50 ms", "p99 ms", "ratio", "ratio per CPU-s"],
+    ...rows.map((row) => [
+      row.title,
+      row.satchel.rps.toFixed(0),
+      row.satchel.p50.toFixed(2),
+      row.satchel.p99.toFixed(2),
+      row.ceiling.rps.toFixed(0),
+      row.ceiling.p50.toFixed(2),
+      row.ceiling.p99.toFixed(2),
+      mark(row.ratio),
+      mark(row.cpuRatio),
+    ]),
+  ]);
+}

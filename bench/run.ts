@@ -21,7 +21,7 @@ import {
   workloads,
 } from "./harness.ts";
 import type { LoadRequest, LoadResult } from "./load.ts";
-import { formatRun, mark, renderTable, summary } from "./report.ts";
+import { compare, comparisonTable, formatRun } from "./report.ts";
 import { seedDataDir } from "./seed.ts";
 import type { ServerKind } from "./servers.ts";
 import { type ServerSnapshot, snapshotDifferences, takeSnapshot } from "./verify.ts";
@@ -80,19 +80,7 @@ try {
         const diffs = snapshotDifferences(reference.snapshot, snapshot);
         if (diffs.length > 0) throw new Error(`${reference.kind} and ${kind} answer differently:\n${diffs.join("\n")}`);
         for (const w of measured) {
-          const res = await runLoadProcess(
-            {
-              host: server.host,
-              port: server.port,
-              requests: w.requests,
-              connections,
-              warmupSeconds: warmup,
-              seconds,
-              expectStatus: 200,
-              serverPid: server.pid,
-            },
-            work,
-          );
+          const res = await runLoadProcess(server, w.requests, { connections, warmupSeconds: warmup, seconds }, work);
           if (res.unexpected > 0)
             throw new Error(`${kind} ${w.name}: ${res.unexpected} unexpected responses: ${res.sample}`);
           results[kind][w.name].push(res);
@@ -102,27 +90,8 @@ try {
     }
   }
 
-  const rows = measured.map((w) => {
-    const satchel = summary(results.satchel[w.name]);
-    const ceiling = summary(results.ceiling[w.name]);
-    const ratio = satchel.rps / ceiling.rps;
-    const cpuRatio = satchel.perCpuSecond / ceiling.perCpuSecond;
-    return { workload: w.name, title: w.title, satchel, ceiling, ratio, cpuRatio };
-  });
-  const table = renderTable([
-    ["workload", "satchel req/s", "p50 ms", "p99 ms", "ceiling req/s", "p50 ms", "p99 ms", "ratio", "ratio per CPU-s"],
-    ...rows.map((row) => [
-      row.title,
-      row.satchel.rps.toFixed(0),
-      row.satchel.p50.toFixed(2),
-      row.satchel.p99.toFixed(2),
-      row.ceiling.rps.toFixed(0),
-      row.ceiling.p50.toFixed(2),
-      row.ceiling.p99.toFixed(2),
-      mark(row.ratio),
-      mark(row.cpuRatio),
-    ]),
-  ]);
+  const rows = measured.map((w) => compare(w.name, w.title, results.satchel[w.name], results.ceiling[w.name]));
+  const table = comparisonTable(rows);
   process.stdout.write(
     `\n${table}\n\nmedians of ${repeats} runs of ${seconds}s (after ${warmup}s warmup), ${connections} keep-alive ` +
       `connections; total ${((performance.now() - started) / 1000).toFixed(0)}s\n` +

@@ -172,16 +172,9 @@ try {
       for (const w of order) {
         if (!w) continue;
         const res = await runLoadProcess(
-          {
-            host: server.host,
-            port: server.port,
-            requests: w.requests,
-            connections,
-            warmupSeconds: warmup,
-            seconds: w.seconds,
-            expectStatus: 200,
-            serverPid: server.pid,
-          },
+          server,
+          w.requests,
+          { connections, warmupSeconds: warmup, seconds: w.seconds },
           work,
         );
         if (res.unexpected > 0) throw new Error(`${w.name}: ${res.unexpected} unexpected responses: ${res.sample}`);

@@ -7,29 +7,11 @@
  *
  *   bun bench/query/ceiling.ts --dir=<satchel data dir>
  */
-import { Database } from "bun:sqlite";
-import { parseArgs } from "node:util";
+import { ceilingArgs, openLikeSatchel, serveCeiling } from "../ceiling-server.ts";
 import { openCollection, ruledCollection } from "./schema.ts";
 
-const { values } = parseArgs({
-  options: { dir: { type: "string" }, http: { type: "string", default: "127.0.0.1:0" } },
-});
-if (!values.dir) {
-  process.stderr.write("usage: bun bench/query/ceiling.ts --dir=<data dir> [--http=127.0.0.1:0]\n");
-  process.exit(2);
-}
-
-const db = new Database(`${values.dir}/data.db`, { readwrite: true });
-for (const pragma of [
-  "PRAGMA busy_timeout = 10000",
-  "PRAGMA journal_mode = WAL",
-  "PRAGMA synchronous = NORMAL",
-  "PRAGMA foreign_keys = ON",
-  "PRAGMA temp_store = MEMORY",
-  "PRAGMA cache_size = -32000",
-]) {
-  db.run(pragma);
-}
+const args = ceilingArgs("bench/query/ceiling.ts");
+const db = openLikeSatchel(args.dir);
 
 interface PostRow {
   id: string;
@@ -55,7 +37,7 @@ interface Endpoint {
 
 function endpoint(name: string, ruled: boolean): Endpoint {
   const row = db.query<{ id: string }, [string]>("SELECT id FROM _collections WHERE name = ?").get(name);
-  if (!row) throw new Error(`no ${name} collection in ${values.dir}`);
+  if (!row) throw new Error(`no ${name} collection in ${args.dir}`);
   const where = `p.active = 1 AND p.status = 'published' AND p.num > ?1${ruled ? " AND a.verified = 1" : ""}`;
   return {
     collectionId: row.id,
@@ -118,24 +100,10 @@ function list(e: Endpoint, params: URLSearchParams): Response {
 
 const pathPattern = /^\/api\/collections\/([^/]+)\/records\/?$/;
 
-const [hostname, port] = values.http.split(":");
-const server = Bun.serve({
-  hostname,
-  port: Number(port),
-  fetch(req) {
-    const url = new URL(req.url);
-    const e = endpoints.get(pathPattern.exec(url.pathname)?.[1] ?? "");
-    if (!e || req.method !== "GET")
-      return json(404, { data: {}, message: "The requested resource wasn't found.", status: 404 });
-    return list(e, url.searchParams);
-  },
+serveCeiling(args.http, db, (req) => {
+  const url = new URL(req.url);
+  const e = endpoints.get(pathPattern.exec(url.pathname)?.[1] ?? "");
+  if (!e || req.method !== "GET")
+    return json(404, { data: {}, message: "The requested resource wasn't found.", status: 404 });
+  return list(e, url.searchParams);
 });
-process.stdout.write(`Ceiling listening at http://${server.hostname}:${server.port}\n`);
-
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, async () => {
-    await server.stop(false);
-    db.close();
-    process.exit(0);
-  });
-}

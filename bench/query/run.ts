@@ -11,7 +11,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { cpus, log, runLoadProcess, withServer } from "../harness.ts";
 import type { LoadRequest, LoadResult } from "../load.ts";
-import { formatRun, mark, renderTable, summary } from "../report.ts";
+import { compare, comparisonTable, formatRun } from "../report.ts";
 import type { ServerKind } from "../servers.ts";
 import { type ResponseSnapshot, responseSnapshot } from "../verify.ts";
 import { listQuery, listRule, openCollection, postCount, ruledCollection, thresholds } from "./schema.ts";
@@ -82,19 +82,7 @@ try {
           const same = JSON.stringify(reference.answers) === JSON.stringify(got);
           if (!same) throw new Error(`${reference.kind} and ${kind} answer differently`);
           for (const w of workloads) {
-            const res = await runLoadProcess(
-              {
-                host: server.host,
-                port: server.port,
-                requests: w.requests,
-                connections,
-                warmupSeconds: warmup,
-                seconds,
-                expectStatus: 200,
-                serverPid: server.pid,
-              },
-              work,
-            );
+            const res = await runLoadProcess(server, w.requests, { connections, warmupSeconds: warmup, seconds }, work);
             if (res.unexpected > 0) throw new Error(`${kind} ${w.name}: ${res.unexpected} unexpected: ${res.sample}`);
             const key = `${kind} ${w.name}`;
             results.set(key, [...(results.get(key) ?? []), res]);
@@ -106,32 +94,10 @@ try {
     }
   }
 
-  const rows = workloads.map((w) => {
-    const satchel = summary(results.get(`satchel ${w.name}`) ?? []);
-    const ceiling = summary(results.get(`ceiling ${w.name}`) ?? []);
-    return {
-      workload: w.name,
-      title: w.title,
-      satchel,
-      ceiling,
-      ratio: satchel.rps / ceiling.rps,
-      cpuRatio: satchel.perCpuSecond / ceiling.perCpuSecond,
-    };
-  });
-  const table = renderTable([
-    ["workload", "satchel req/s", "p50 ms", "p99 ms", "ceiling req/s", "p50 ms", "p99 ms", "ratio", "ratio per CPU-s"],
-    ...rows.map((row) => [
-      row.title,
-      row.satchel.rps.toFixed(0),
-      row.satchel.p50.toFixed(2),
-      row.satchel.p99.toFixed(2),
-      row.ceiling.rps.toFixed(0),
-      row.ceiling.p50.toFixed(2),
-      row.ceiling.p99.toFixed(2),
-      mark(row.ratio),
-      mark(row.cpuRatio),
-    ]),
-  ]);
+  const rows = workloads.map((w) =>
+    compare(w.name, w.title, results.get(`satchel ${w.name}`) ?? [], results.get(`ceiling ${w.name}`) ?? []),
+  );
+  const table = comparisonTable(rows);
   process.stdout.write(
     `\n${table}\n\nmedians of ${repeats} runs of ${seconds}s (after ${warmup}s warmup), ${connections} keep-alive ` +
       `connections, filter thresholds ${thresholds.join(", ")} in turn; total ${((performance.now() - started) / 1000).toFixed(0)}s\n`,

@@ -1,0 +1,51 @@
+/** What the ceiling servers share: their command line, the database settings and the server's life. */
+import { Database } from "bun:sqlite";
+import { parseArgs } from "node:util";
+
+/** ceilingArgs reads `--dir=<data dir> [--http=127.0.0.1:0]`, printing the usage and exiting without a dir. */
+export function ceilingArgs(script: string): { dir: string; http: string } {
+  const { values } = parseArgs({
+    options: { dir: { type: "string" }, http: { type: "string", default: "127.0.0.1:0" } },
+  });
+  if (!values.dir) {
+    process.stderr.write(`usage: bun ${script} --dir=<data dir> [--http=127.0.0.1:0]\n`);
+    process.exit(2);
+  }
+  return { dir: values.dir, http: values.http };
+}
+
+/**
+ * openLikeSatchel opens a data directory's `data.db` with the settings Satchel's driver uses; synchronous
+ * must be set explicitly (bun:sqlite leaves it FULL).
+ */
+export function openLikeSatchel(dir: string): Database {
+  const db = new Database(`${dir}/data.db`, { readwrite: true });
+  for (const pragma of [
+    "PRAGMA busy_timeout = 10000",
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = NORMAL",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA temp_store = MEMORY",
+    "PRAGMA cache_size = -32000",
+  ]) {
+    db.run(pragma);
+  }
+  return db;
+}
+
+/**
+ * serveCeiling listens on `http` (host:port), prints `Ceiling listening at <url>` once ready (the benches
+ * wait for it) and stops, closing the database, on SIGINT/SIGTERM.
+ */
+export function serveCeiling(http: string, db: Database, fetch: (req: Request) => Response | Promise<Response>): void {
+  const [hostname, port] = http.split(":");
+  const server = Bun.serve({ hostname, port: Number(port), fetch });
+  process.stdout.write(`Ceiling listening at http://${server.hostname}:${server.port}\n`);
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, async () => {
+      await server.stop(false);
+      db.close();
+      process.exit(0);
+    });
+  }
+}

@@ -95,6 +95,29 @@ function saveFailure(err: unknown, message: string): ApiError {
   return badRequest(`${message} Raw error: \n${err instanceof Error ? err.message : String(err)}`);
 }
 
+/**
+ * saveRequest saves a created or changed collection through its request hook and answers it; a failed save
+ * is a 400 with the validation errors.
+ */
+async function saveRequest(
+  e: RequestEvent,
+  collection: Collection,
+  hook: "onCollectionCreateRequest" | "onCollectionUpdateRequest",
+  failure: string,
+): Promise<Response | null> {
+  const event = e.derive(CollectionRequestEvent);
+  event.collection = collection;
+  await e.app.hooks.get(hook).trigger(event, async (ev) => {
+    try {
+      await ev.app.saveCollection(ev.collection);
+    } catch (err) {
+      throw saveFailure(err, failure);
+    }
+    ev.json(200, ev.collection);
+  });
+  return event.response;
+}
+
 /** bindCollectionApi registers the superuser-only `/api/collections` endpoints. */
 export function bindCollectionApi(router: Hono<RouterEnv>): void {
   const base = "/api/collections";
@@ -156,17 +179,7 @@ export function bindCollectionApi(router: Hono<RouterEnv>): void {
       const collection = Collection.create(type, typeof body.name === "string" ? body.name : "");
       if (typeof body.type === "string" && body.type !== type) collection.type = body.type as CollectionType;
       applyBody(collection, body);
-      const event = e.derive(CollectionRequestEvent);
-      event.collection = collection;
-      await e.app.hooks.get("onCollectionCreateRequest").trigger(event, async (ev) => {
-        try {
-          await ev.app.saveCollection(ev.collection);
-        } catch (err) {
-          throw saveFailure(err, "Failed to create collection.");
-        }
-        ev.json(200, ev.collection);
-      });
-      return event.response;
+      return saveRequest(e, collection, "onCollectionCreateRequest", "Failed to create collection.");
     }),
   );
 
@@ -190,17 +203,7 @@ export function bindCollectionApi(router: Hono<RouterEnv>): void {
     route(async (e) => {
       const collection = findOrFail(e.app, e.params.collection ?? "").clone();
       applyBody(collection, await collectionJson(e, false));
-      const event = e.derive(CollectionRequestEvent);
-      event.collection = collection;
-      await e.app.hooks.get("onCollectionUpdateRequest").trigger(event, async (ev) => {
-        try {
-          await ev.app.saveCollection(ev.collection);
-        } catch (err) {
-          throw saveFailure(err, "Failed to update collection.");
-        }
-        ev.json(200, ev.collection);
-      });
-      return event.response;
+      return saveRequest(e, collection, "onCollectionUpdateRequest", "Failed to update collection.");
     }),
   );
 

@@ -1,6 +1,7 @@
 import { ident, sql } from "../db/sql.ts";
 import { errRequired, ValidationError, ValidationErrors } from "../tools/validation/validation.ts";
 import type { App } from "./app.ts";
+import type { RecordEvent } from "./events.ts";
 import { RecordModel } from "./record-model.ts";
 import { findAllByCollectionRef, findAllByRecordRef } from "./record-ref-query.ts";
 
@@ -90,4 +91,21 @@ export function newRecordRef(app: App, collectionName: string, authRecord: Recor
   row.set("collectionRef", authRecord.collection.id);
   row.set("recordRef", authRecord.id);
   return row;
+}
+
+/**
+ * bindAfterPasswordChange runs `fn` once an auth record's update that changed its password has been saved
+ * (what a failure of `fn` means is up to it: thrown, it fails the update).
+ */
+export function bindAfterPasswordChange(app: App, id: string, fn: (e: RecordEvent) => Promise<void>): void {
+  app.onRecordUpdate().bind({
+    id,
+    priority: recordRefHooksPriority,
+    func: async (e) => {
+      if (e.record.collection.type !== "auth") return e.next();
+      const hashBefore = e.record.original().getString("password:hash");
+      await e.next();
+      if (hashBefore !== e.record.getString("password:hash")) await fn(e);
+    },
+  });
 }

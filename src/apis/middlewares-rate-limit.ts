@@ -8,9 +8,6 @@ import type { RateLimitRule } from "../core/settings-model.ts";
 import { notFound, tooManyRequests } from "../tools/router/api-error.ts";
 import type { RouterEnv } from "./middlewares.ts";
 
-export const DefaultRateLimitMiddlewareId = "pbRateLimit";
-export const DefaultRateLimitMiddlewarePriority = -1000;
-
 const settingsReloadHookId = "__pbRateLimitersSettingsHook__";
 /** How long a client's counter is kept after its window ended before a sweep may forget it. */
 const idleClientSeconds = 1800;

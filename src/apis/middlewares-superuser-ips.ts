@@ -2,8 +2,6 @@ import type { RequestEvent } from "../core/request-event.ts";
 import { isIpInList } from "../core/settings-ip.ts";
 import { forbidden } from "../tools/router/api-error.ts";
 
-export const DefaultSuperuserIPsWhitelistMiddlewareId = "pbSuperuserIPsWhitelist";
-
 /**
  * checkSuperuserIp refuses (403) a request authenticated as a superuser from an IP outside the settings'
  * `superuserIPs`, when that list is not empty. The default middleware runs it right after loading the token.

@@ -11,22 +11,6 @@ export interface RouterEnv {
   Variables: { event: RequestEvent };
 }
 
-/** The ids and priorities of the default middlewares (lower runs first), as PocketBase names them. */
-export const DefaultCorsMiddlewareId = "pbCors";
-export const DefaultCorsMiddlewarePriority = -1041;
-export const DefaultPanicRecoverMiddlewareId = "pbPanicRecover";
-export const DefaultPanicRecoverMiddlewarePriority = -1000;
-export const DefaultLoadAuthTokenMiddlewareId = "pbLoadAuthToken";
-export const DefaultLoadAuthTokenMiddlewarePriority = -1020;
-export const DefaultSecurityHeadersMiddlewareId = "pbSecurityHeaders";
-export const DefaultSecurityHeadersMiddlewarePriority = -1010;
-
-export interface Middleware {
-  id: string;
-  priority: number;
-  handler: MiddlewareHandler<RouterEnv>;
-}
-
 /** errorResponse renders any thrown value as PocketBase's JSON error (body left out for HEAD). */
 export function errorResponse(app: App, err: unknown, method: string): Response {
   const apiErr = toApiError(err);

@@ -1,18 +1,10 @@
 import type { App } from "./app.ts";
 import type { RecordModel } from "./record-model.ts";
 import { newRecordRef } from "./record-ref-hooks.ts";
-import {
-  createdMoreThanAgo,
-  deleteAllByRecordRef,
-  deleteCreatedBefore,
-  findAllByRecordRef,
-} from "./record-ref-query.ts";
+import { createdMoreThanAgo, deleteAllByRecordRef, deleteCreatedBefore } from "./record-ref-query.ts";
 
 /** The system collection of pending multi-factor logins: `collectionRef`, `recordRef`, `method`. */
 export const mfasCollectionName = "_mfas";
-
-/** The auth methods an MFA session records (a second factor must use another one). */
-export type MfaMethod = "password" | "oauth2" | "otp";
 
 /** newMfa builds (unsaved) an MFA session opened by a first successful authentication with `method`. */
 export function newMfa(app: App, authRecord: RecordModel, method: string): RecordModel {
@@ -24,11 +16,6 @@ export function newMfa(app: App, authRecord: RecordModel, method: string): Recor
 /** findMfaById returns the MFA session with that id, or null. */
 export function findMfaById(app: App, id: string): Promise<RecordModel | null> {
   return app.findRecordById(mfasCollectionName, id);
-}
-
-/** findAllMfasByRecord lists the MFA sessions of an auth record, newest first. */
-export function findAllMfasByRecord(app: App, authRecord: RecordModel): Promise<RecordModel[]> {
-  return findAllByRecordRef(app, mfasCollectionName, authRecord);
 }
 
 /** deleteAllMfasByRecord deletes every MFA session of an auth record. */

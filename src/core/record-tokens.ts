@@ -14,16 +14,6 @@ export const tokenTypeOptions = {
 
 export type TokenType = keyof typeof tokenTypeOptions;
 
-/** The claim names of PocketBase's tokens. */
-export const tokenClaims = {
-  id: "id",
-  type: "type",
-  collectionId: "collectionId",
-  email: "email",
-  newEmail: "newEmail",
-  refreshable: "refreshable",
-} as const;
-
 function isTokenType(v: unknown): v is TokenType {
   return typeof v === "string" && Object.hasOwn(tokenTypeOptions, v);
 }

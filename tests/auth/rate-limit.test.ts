@@ -169,3 +169,17 @@ test("realtime requests count like any other route", async () => {
   expect((await call("POST", "/api/realtime", { clientId: "missing", subscriptions: [] })).body).toEqual(tooMany);
   await setLimits([], { enabled: false });
 });
+
+test("a refusal by the global limiter carries the CORS and security headers, so a browser app can read it", async () => {
+  await setLimits([{ label: "/api/health", maxRequests: 1 }]);
+  const get = () => fetch(`${t.url}/api/health`, { headers: { origin: "http://localhost:5173" } });
+  expect((await get()).status).toBe(200);
+  const refused = await get();
+  expect(refused.status).toBe(429);
+  expect(await refused.json()).toEqual(tooMany);
+  expect(refused.headers.get("access-control-allow-origin")).toBe("*");
+  expect(refused.headers.get("vary")).toBe("Origin");
+  expect(refused.headers.get("x-content-type-options")).toBe("nosniff");
+  expect(refused.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+  await setLimits([], { enabled: false });
+});

@@ -4,7 +4,6 @@ import { pseudorandomString } from "../security/random.ts";
 import { htmlToText } from "./html-to-text.ts";
 import { type AttachmentContent, addressList, InterceptableMailer, isLocalhost, type Message } from "./message.ts";
 
-export const smtpAuthPlain = "PLAIN";
 export const smtpAuthLogin = "LOGIN";
 
 /** SmtpConfig is how to reach and log in to an SMTP server (the settings' `smtp` block). */

@@ -1,8 +1,5 @@
 import { castString } from "./cast.ts";
 
-/** The storage and wire format of every date: `2006-01-02 15:04:05.000Z`, always UTC. */
-const storagePattern = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
 /**
  * A time as Go's parser builds it: the wall clock fields, nanoseconds, and an offset from UTC in seconds
  * (null when the text named no usable offset).
@@ -401,11 +398,6 @@ function digits(s: string, at: number, count: number): number {
     n = n * 10 + d;
   }
   return n;
-}
-
-/** isDateTime reports whether a string is already in the storage format. */
-export function isDateTime(s: string): boolean {
-  return storagePattern.test(s);
 }
 
 const storageParts = /^(-?\d{4,})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{3})Z$/;

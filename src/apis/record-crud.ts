@@ -147,7 +147,7 @@ async function recordView(e: RequestEvent): Promise<Response | null> {
   event.record = record;
   await e.app.hooks.get("onRecordViewRequest").trigger(event, async (ev) => {
     if (ev.record) await enrichRecords(ev, [ev.record], info);
-    ev.json(200, ev.record);
+    ev.json(200, ev.record instanceof RecordModel ? ev.record.publicExport() : ev.record);
   });
   return event.response;
 }

@@ -50,7 +50,7 @@ beforeAll(async () => {
   const dir = await tempDir();
   const app = createApp({
     dataDir: dir,
-    openDatabase: (p) => new SqliteDriver(p, { queryTimeoutMs: 500 }),
+    openDatabase: (p) => new SqliteDriver(p, { queryTimeoutMs: 1500 }),
     migrations: systemMigrations,
   });
   await app.bootstrap();
@@ -90,7 +90,7 @@ test("a filter whose joins explode is a 400 after the timeout, and the server an
   const slow = guest.collection("posts").getList(1, 10, { filter });
   const health = await fetch(`${server.url}/api/health`);
   expect(health.status).toBe(200);
-  expect(performance.now() - started).toBeLessThan(400);
+  expect(performance.now() - started).toBeLessThan(1000);
   await expect(slow).rejects.toMatchObject({ status: 400 });
-  expect(performance.now() - started).toBeLessThan(5000);
+  expect(performance.now() - started).toBeLessThan(8000);
 });

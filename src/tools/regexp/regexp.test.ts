@@ -1,4 +1,5 @@
 import { expect, test } from "bun:test";
+import fc from "fast-check";
 import { GoRegexp } from "./regexp.ts";
 import { RegexpSyntaxError } from "./syntax.ts";
 
@@ -296,4 +297,27 @@ test("matching takes linear time, whatever the pattern", () => {
   expect(GoRegexp.compile("^(a+)+$").test(`${"a".repeat(5000)}b`)).toBe(false);
   expect(GoRegexp.compile("(x+x+)+y").test("x".repeat(5000))).toBe(false);
   expect(performance.now() - started).toBeLessThan(1000);
+});
+
+test("whole-text runs like ^[a-z0-9]+$ (matched rune by rune) answer as the general matcher does", () => {
+  const patterns = [
+    "^[a-z0-9]+$",
+    "^[a-z]*$",
+    "^([0-9]){2,4}$",
+    "^.{1,3}$",
+    "^(?s:.)+$",
+    "^(?i:k)+$",
+    "^x{0}$",
+    "^[^a-c]{2,}$",
+    "^é+$",
+  ];
+  // `|\b\B` can never match (a position is a boundary or not), but it keeps the pattern off the fast path
+  const pairs = patterns.map((p) => [p, GoRegexp.compile(p), GoRegexp.compile(`(?:${p})|\\b\\B`)] as const);
+  const text = fc.string({ unit: fc.constantFrom("a", "b", "z", "0", "9", "K", "\u212a", "k", "é", "\n", "-", "😀") });
+  fc.assert(
+    fc.property(text, (t) => {
+      for (const [p, fast, general] of pairs) expect([p, t, fast.test(t)]).toEqual([p, t, general.test(t)]);
+    }),
+    { numRuns: 2000 },
+  );
 });

@@ -18,21 +18,25 @@ type Inst =
 export class GoRegexp {
   readonly #prog: Inst[];
   readonly #start: number;
+  readonly #run: WholeTextRun | null;
 
-  private constructor(prog: Inst[], start: number) {
+  private constructor(prog: Inst[], start: number, run: WholeTextRun | null) {
     this.#prog = prog;
     this.#start = start;
+    this.#run = run;
   }
 
   /** compile parses a pattern, throwing a RegexpSyntaxError with Go's message when Go would refuse it. */
   static compile(pattern: string): GoRegexp {
+    const re = parseRegexp(pattern);
     const c = new Compiler();
-    const start = c.compile(parseRegexp(pattern), c.emit({ k: "match" }));
-    return new GoRegexp(c.prog, start);
+    const start = c.compile(re, c.emit({ k: "match" }));
+    return new GoRegexp(c.prog, start, wholeTextRun(re));
   }
 
   /** test reports whether the pattern matches anywhere in the text (Go's MatchString). */
   test(text: string): boolean {
+    if (this.#run) return matchesWholeTextRun(this.#run, text);
     const runes = [...text].map((ch) => ch.codePointAt(0) as number);
     const prog = this.#prog;
     // seen[pc] holds the step at which pc was last added, so each state enters a step's list once
@@ -68,6 +72,49 @@ export class GoRegexp {
       current = next;
     }
   }
+}
+
+/**
+ * A pattern that is one single-rune item repeated over the whole text, like an id's `^[a-z0-9]+$`: matched
+ * rune by rune, without the NFA (the most common field pattern, checked on every record save).
+ */
+interface WholeTextRun {
+  item: Regexp;
+  min: number;
+  /** -1: unbounded */
+  max: number;
+}
+
+function uncaptured(re: Regexp): Regexp {
+  return re.op === "capture" ? uncaptured(re.sub) : re;
+}
+
+function wholeTextRun(re: Regexp): WholeTextRun | null {
+  if (re.op !== "concat" || re.subs.length !== 3) return null;
+  const [first, middle, last] = re.subs as [Regexp, Regexp, Regexp];
+  if (first.op !== "beginText" || last.op !== "endText") return null;
+  const repeat = uncaptured(middle);
+  let bounds: [number, number];
+  if (repeat.op === "star") bounds = [0, -1];
+  else if (repeat.op === "plus") bounds = [1, -1];
+  else if (repeat.op === "repeat") bounds = [repeat.min, repeat.max];
+  else return null;
+  const item = uncaptured(repeat.sub);
+  const singleRune =
+    item.op === "charClass" ||
+    item.op === "anyChar" ||
+    item.op === "anyCharNotNL" ||
+    (item.op === "literal" && item.runes.length === 1);
+  return singleRune ? { item, min: bounds[0], max: bounds[1] } : null;
+}
+
+function matchesWholeTextRun(run: WholeTextRun, text: string): boolean {
+  let count = 0;
+  for (const ch of text) {
+    count++;
+    if ((run.max >= 0 && count > run.max) || !matchesRune(run.item, ch.codePointAt(0) as number)) return false;
+  }
+  return count >= run.min;
 }
 
 function isWordRune(cp: number | undefined): boolean {

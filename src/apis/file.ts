@@ -6,7 +6,7 @@ import { FileDownloadRequestEvent, FileTokenRequestEvent } from "../core/file-ev
 import type { RecordModel } from "../core/record-model.ts";
 import { canAccessRecord } from "../core/record-search.ts";
 import { findAuthRecordByToken, newFileToken } from "../core/record-tokens.ts";
-import type { RequestEvent } from "../core/request-event.ts";
+import { type RequestEvent, requestInfoWith } from "../core/request-event.ts";
 import { isIpInList } from "../core/settings-ip.ts";
 import { findRecordByViewFile } from "../core/view-file.ts";
 import { serveObject } from "../tools/filesystem/serve.ts";
@@ -104,7 +104,7 @@ async function canViewProtectedFile(e: RequestEvent, record: RecordModel): Promi
     const allowed = e.app.settings().superuserIPs;
     if (allowed.length > 0 && !isIpInList(allowed, e.realIp)) auth = null;
   }
-  const info = { ...(await e.requestInfo()), context: "protectedFile" as const, auth };
+  const info = requestInfoWith(await e.requestInfo(), { context: "protectedFile", auth });
   return canAccessRecord(e.app, record, info, record.collection.viewRule).catch(() => false);
 }
 

@@ -1,7 +1,7 @@
 import type { Collection } from "../core/collection-model.ts";
 import type { RecordModel } from "../core/record-model.ts";
 import { canAccessRecord } from "../core/record-search.ts";
-import { RecordAuthRequestEvent, type RequestEvent } from "../core/request-event.ts";
+import { RecordAuthRequestEvent, type RequestEvent, requestInfoWith } from "../core/request-event.ts";
 import { isIpInList } from "../core/settings-ip.ts";
 import { bindForm, FormBindError, type FormFieldType } from "../forms/bind.ts";
 import { ApiError, badRequest, forbidden, notFound } from "../tools/router/api-error.ts";
@@ -91,7 +91,7 @@ export async function recordAuthResponse(
     }
     const authed = ev.derive(RecordAuthRequestEvent);
     authed.auth = ev.record;
-    await enrichRecords(authed, [ev.record], { ...info, auth: ev.record });
+    await enrichRecords(authed, [ev.record], requestInfoWith(info, { auth: ev.record }));
     if (ev.record.collection.name === "_superusers")
       ev.record.unhide(...ev.record.collection.fields.map((f) => f.name));
     ev.record.ignoreEmailVisibility = true;

@@ -4,7 +4,7 @@ import { RecordEnrichEvent } from "../core/events.ts";
 import type { RecordModel } from "../core/record-model.ts";
 import { type ExpandFetch, expandRecords } from "../core/record-query-expand.ts";
 import { findRecordsByIdsWithRule } from "../core/record-search.ts";
-import type { RequestEvent, RequestInfo } from "../core/request-event.ts";
+import { type RequestEvent, type RequestInfo, requestInfoWith } from "../core/request-event.ts";
 import { ApiError, badRequest, forbidden, notFound } from "../tools/router/api-error.ts";
 import { MalformedBodyError, type ParsedBody, UnsupportedContentTypeError } from "../tools/router/body.ts";
 
@@ -79,7 +79,7 @@ export async function enrichRecords(e: RequestEvent, records: RecordModel[], inf
  * "expand"); hidden ones are left out. Superusers see everything; a null view rule shows nothing.
  */
 export function expandFetch(e: RequestEvent, info: RequestInfo): ExpandFetch {
-  const expandInfo: RequestInfo = { ...info, context: "expand" };
+  const expandInfo = requestInfoWith(info, { context: "expand" });
   return async (collection, ids) => {
     if (ids.length === 0) return [];
     const superuser = info.auth?.collection.name === "_superusers";

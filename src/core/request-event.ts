@@ -97,8 +97,10 @@ export class RequestEvent extends AppEvent {
 
   /** json sets a JSON response. */
   json(status: number, data: unknown): Response {
+    // JSON.stringify takes a much slower path for an object with toJSON (a record, a collection)
+    const value = hasToJSON(data) ? data.toJSON() : data;
     const fields = this.url.searchParams.get("fields");
-    const body = fields && status >= 200 && status < 300 ? pickFields(data, fields) : JSON.stringify(data);
+    const body = fields && status >= 200 && status < 300 ? pickFields(value, fields) : JSON.stringify(value);
     this.response = new Response(body, {
       status,
       headers: { "content-type": "application/json" },
@@ -120,14 +122,33 @@ export class RequestEvent extends AppEvent {
     // auth and context may change after the first call (auth responses, sub-requests)
     const info = this.#shared.info;
     if (info.auth === this.auth && info.context === this.context) return info;
-    return { ...info, auth: this.auth, context: this.context };
+    return requestInfoWith(info, { auth: this.auth, context: this.context });
   }
 }
 
+function hasToJSON(data: unknown): data is { toJSON(): unknown } {
+  return typeof data === "object" && data !== null && typeof (data as { toJSON?: unknown }).toJSON === "function";
+}
+
 /**
- * A RequestInfo whose query and headers maps are built on first read (most requests never read them).
- * They are own enumerable getters, so a spread copy (`{...info, body}`) still carries them.
+ * requestInfoWith copies a RequestInfo with some values replaced. A spread copy would read (and so build)
+ * the lazy query and headers maps; this copy keeps their getters.
  */
+export function requestInfoWith(
+  info: RequestInfo,
+  changes: Partial<Pick<RequestInfo, "body" | "auth" | "context">>,
+): RequestInfo {
+  const copy = { body: info.body, method: info.method, auth: info.auth, context: info.context } as RequestInfo;
+  for (const key of lazyKeys) {
+    const d = Object.getOwnPropertyDescriptor(info, key);
+    if (d) Object.defineProperty(copy, key, d);
+  }
+  return Object.assign(copy, changes);
+}
+
+const lazyKeys = ["query", "headers"] as const;
+
+/** A RequestInfo whose query and headers maps are built on first read (most requests never read them). */
 function lazyRequestInfo(e: RequestEvent, body: Record<string, unknown>): RequestInfo {
   let query: Record<string, string> | undefined;
   let headers: Record<string, string> | undefined;

@@ -308,4 +308,23 @@ describe("collection checks", () => {
     expect((await t.pb.collection("ruled").getFullList({ filter: "title = ''" })).length).toBe(0);
     expect(await t.pb.collection("ruled").create({ title: "" })).toMatchObject({ title: "" });
   });
+
+  test("create and update rules see the submitted body, the query string and the headers", async () => {
+    await t.pb.collections.create({
+      name: "gated",
+      type: "base",
+      createRule: "@request.body.title = 'ok' && @request.query.k = 'v' && @request.headers.x_gate = 'open'",
+      updateRule: "@request.body.title = 'ok2' && @request.query.k = 'v' && @request.headers.x_gate = 'open'",
+      fields: [{ name: "title", type: "text" }],
+    });
+    const gated = t.client().collection("gated");
+    const opts = { query: { k: "v" }, headers: { "x-gate": "open" } };
+    const refused = { data: {}, message: "Failed to create record.", status: 400 };
+    expect((await apiError(gated.create({ title: "ok" }, { headers: opts.headers }))).response).toEqual(refused);
+    expect((await apiError(gated.create({ title: "ok" }, { query: opts.query }))).response).toEqual(refused);
+    expect((await apiError(gated.create({ title: "no" }, opts))).response).toEqual(refused);
+    const rec = await gated.create({ title: "ok" }, opts);
+    expect((await apiError(gated.update(rec.id, { title: "ok2" }, { query: opts.query }))).status).toBe(404);
+    expect(await gated.update(rec.id, { title: "ok2" }, opts)).toMatchObject({ title: "ok2" });
+  });
 });

@@ -375,46 +375,33 @@ function expression(identifiers: readonly string[]) {
   return expr;
 }
 
+/** filtersAlwaysRun checks that random valid filters over the identifiers answer a 200 in time. */
+async function filtersAlwaysRun(pb: PocketBase, identifiers: readonly string[], numRuns: number): Promise<void> {
+  await fc.assert(
+    fc.asyncProperty(expression(identifiers), async (filter) => {
+      const a = await list(pb, { filter, fields: "id" });
+      if (a.status !== 200 || a.ms >= perRequestLimitMs) fail("a 200 in time", { filter, ...a });
+    }),
+    { numRuns },
+  );
+}
+
 describe("random valid expressions", () => {
   test(
     "superuser filters over relations and @request always run",
-    async () => {
-      await fc.assert(
-        fc.asyncProperty(expression([...clientIdentifiers, ...requestIdentifiers]), async (filter) => {
-          const a = await list(su, { filter, fields: "id" });
-          if (a.status !== 200 || a.ms >= perRequestLimitMs) fail("a 200 in time", { filter, ...a });
-        }),
-        { numRuns: 200 },
-      );
-    },
+    () => filtersAlwaysRun(su, [...clientIdentifiers, ...requestIdentifiers], 200),
     propertyTimeoutMs,
   );
 
   test(
     "superuser filters over @collection always run",
-    async () => {
-      await fc.assert(
-        fc.asyncProperty(expression(collectionIdentifiers), async (filter) => {
-          const a = await list(su, { filter, fields: "id" });
-          if (a.status !== 200 || a.ms >= perRequestLimitMs) fail("a 200 in time", { filter, ...a });
-        }),
-        { numRuns: 150 },
-      );
-    },
+    () => filtersAlwaysRun(su, collectionIdentifiers, 150),
     propertyTimeoutMs,
   );
 
   test(
     "guest filters without @request/@collection always run",
-    async () => {
-      await fc.assert(
-        fc.asyncProperty(expression(clientIdentifiers), async (filter) => {
-          const a = await list(guest, { filter, fields: "id" });
-          if (a.status !== 200 || a.ms >= perRequestLimitMs) fail("a 200 in time", { filter, ...a });
-        }),
-        { numRuns: 200 },
-      );
-    },
+    () => filtersAlwaysRun(guest, clientIdentifiers, 200),
     propertyTimeoutMs,
   );
 

@@ -132,48 +132,53 @@ function hasToJSON(data: unknown): data is { toJSON(): unknown } {
 
 /**
  * requestInfoWith copies a RequestInfo with some values replaced. A spread copy would read (and so build)
- * the lazy query and headers maps; this copy keeps their getters.
+ * the lazy query and headers maps; this copy reads them from the original when asked.
  */
 export function requestInfoWith(
   info: RequestInfo,
   changes: Partial<Pick<RequestInfo, "body" | "auth" | "context">>,
 ): RequestInfo {
-  const copy = { body: info.body, method: info.method, auth: info.auth, context: info.context } as RequestInfo;
-  for (const key of lazyKeys) {
-    const d = Object.getOwnPropertyDescriptor(info, key);
-    if (d) Object.defineProperty(copy, key, d);
-  }
-  return Object.assign(copy, changes);
+  return {
+    body: changes.body ?? info.body,
+    method: info.method,
+    auth: "auth" in changes ? (changes.auth ?? null) : info.auth,
+    context: changes.context ?? info.context,
+    get query() {
+      return info.query;
+    },
+    get headers() {
+      return info.headers;
+    },
+  };
 }
 
-const lazyKeys = ["query", "headers"] as const;
-
-/** A RequestInfo whose query and headers maps are built on first read (most requests never read them). */
+/**
+ * A RequestInfo whose query and headers maps are built on first read (most requests never read them). They
+ * are own enumerable getters, so a spread copy still has them (read at the time of the copy).
+ */
 function lazyRequestInfo(e: RequestEvent, body: Record<string, unknown>): RequestInfo {
   let query: Record<string, string> | undefined;
   let headers: Record<string, string> | undefined;
-  const info = { body, method: e.request.method, auth: e.auth, context: e.context } as RequestInfo;
-  Object.defineProperty(info, "query", {
-    enumerable: true,
-    get(): Record<string, string> {
+  return {
+    body,
+    method: e.request.method,
+    auth: e.auth,
+    context: e.context,
+    get query() {
       if (!query) {
         query = {};
         for (const [k, v] of e.url.searchParams) if (!(k in query)) query[k] = v;
       }
       return query;
     },
-  });
-  Object.defineProperty(info, "headers", {
-    enumerable: true,
-    get(): Record<string, string> {
+    get headers() {
       if (!headers) {
         headers = {};
         for (const [k, v] of e.request.headers) headers[k.toLowerCase().replaceAll("-", "_")] = v;
       }
       return headers;
     },
-  });
-  return info;
+  };
 }
 
 /** A request about one collection: hooks bound to the collection's id or name see it. */

@@ -259,17 +259,23 @@ const importBody = z.object({
 
 const importLoadFailure = "An error occurred while loading the submitted data.";
 
-async function collectionsImport(e: RequestEvent): Promise<Response | null> {
+/** readBodyAs reads the body into a schema; an unreadable body or a mistyped value is a 400 with `message`. */
+async function readBodyAs<T>(e: RequestEvent, schema: z.ZodType<T>, message: string): Promise<T> {
   let data: Record<string, unknown>;
   try {
     ({ data } = await e.body());
   } catch (err) {
-    if (err instanceof ApiError && err.status === 400) throw badRequest(importLoadFailure, err.raw);
+    if (err instanceof ApiError && err.status === 400) throw badRequest(message, err.raw);
     throw err;
   }
-  const parsed = importBody.safeParse(data);
-  if (!parsed.success) throw badRequest(importLoadFailure, parsed.error);
-  const collections = (parsed.data.collections ?? []) as JsonObject[];
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) throw badRequest(message, parsed.error);
+  return parsed.data;
+}
+
+async function collectionsImport(e: RequestEvent): Promise<Response | null> {
+  const body = await readBodyAs(e, importBody, importLoadFailure);
+  const collections = (body.collections ?? []) as JsonObject[];
   if (required(collections)) {
     throw badRequest(
       "An error occurred while validating the submitted data.",
@@ -278,7 +284,7 @@ async function collectionsImport(e: RequestEvent): Promise<Response | null> {
   }
   const event = e.derive(CollectionsImportRequestEvent);
   event.collectionsData = collections;
-  event.deleteMissing = parsed.data.deleteMissing ?? false;
+  event.deleteMissing = body.deleteMissing ?? false;
   await e.app.hooks.get("onCollectionsImportRequest").trigger(event, async (ev) => {
     try {
       await importCollections(ev.app, ev.collectionsData as JsonObject[], ev.deleteMissing);
@@ -304,16 +310,7 @@ const dryRunBody = z.looseObject({ query: z.string().nullable().optional() });
 
 /** collectionDryRunView infers the fields of a view query and returns them with up to 10 sample records. */
 async function collectionDryRunView(e: RequestEvent): Promise<Response | null> {
-  let data: Record<string, unknown>;
-  try {
-    ({ data } = await e.body());
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 400) throw badRequest(importLoadFailure, err.raw);
-    throw err;
-  }
-  const parsed = dryRunBody.safeParse(data);
-  if (!parsed.success) throw badRequest(importLoadFailure, parsed.error);
-  const query = parsed.data.query ?? "";
+  const query = (await readBodyAs(e, dryRunBody, importLoadFailure)).query ?? "";
   const errs = validateObject({ query }, { query: [required, length(0, 5000)] });
   if (!errs.isEmpty) throw badRequest("An error occurred while validating the submitted data.", errs);
   let result: DryRunViewResult;

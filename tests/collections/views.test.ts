@@ -245,4 +245,15 @@ test("dry-run-view returns the inferred fields and a sample", async () => {
     status: 400,
     response: { message: expect.stringContaining("Invalid view query. Raw error: \nwildcard columns (*)"), data: {} },
   });
+  for (const body of ["{bad", JSON.stringify({ query: 5 })]) {
+    const res = await fetch(`${t.url}/api/collections/meta/dry-run-view`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: t.pb.authStore.token },
+      body,
+    });
+    expect([res.status, await res.json()]).toEqual([
+      400,
+      { data: {}, message: "An error occurred while loading the submitted data.", status: 400 },
+    ]);
+  }
 });

@@ -1,6 +1,7 @@
 import type { App } from "../core/app.ts";
 import type { Collection } from "../core/collection-model.ts";
 import { RecordEnrichEvent } from "../core/events.ts";
+import { newReadScope, requesterKey } from "../core/read-scope.ts";
 import { realtimeClientRequestKey } from "../core/realtime.ts";
 import { type AccessCheck, compileAccessCheck, runAccessCheck, snapshotValues } from "../core/realtime-access.ts";
 import { RecordModel } from "../core/record-model.ts";
@@ -213,7 +214,12 @@ async function buildPayload(
   const request = requestFor(app, g.subs[0]?.client);
   const finish = async () => {
     if (expand === "") return;
-    const failed = await expandRecords(app, [record], expand.split(","), expandFetch(request, g.info));
+    // each message's reads get their own budget (the stored request is as old as the connection)
+    const scope = newReadScope(app, () => requesterKey(g.auth, request.realIp));
+    const failed = await expandRecords(app, [record], expand.split(","), expandFetch(request, g.info, scope), {
+      scope,
+      limits: app.expandLimits,
+    });
     for (const [path, err] of failed) app.logger.debug("realtime expand failed", { path, error: err.message });
   };
   const hook = app.hooks.get("onRecordEnrich");

@@ -20,6 +20,7 @@ import {
   type RequestInfo,
   requestInfoWith,
 } from "../core/request-event.ts";
+import { QueryTimeoutError } from "../db/driver.ts";
 import { RecordUpsert } from "../forms/record-upsert.ts";
 import { UploadedFile } from "../tools/filesystem/file.ts";
 import { ApiError, badRequest, notFound } from "../tools/router/api-error.ts";
@@ -111,12 +112,15 @@ async function recordsList(e: RequestEvent): Promise<Response | null> {
     throw searchFailure(err);
   }
   const offset = (params.page - 1) * params.perPage;
+  const scope = e.readScope();
   const items =
-    offset > Number.MAX_SAFE_INTEGER ? [] : await findRecords(e.app, collection, compiled, params.perPage, offset);
+    offset > Number.MAX_SAFE_INTEGER
+      ? []
+      : await findRecords(e.app, collection, compiled, params.perPage, offset, scope);
   let totalItems = -1;
   let totalPages = -1;
   if (!params.skipTotal) {
-    totalItems = await countRecords(e.app, collection, compiled);
+    totalItems = await countRecords(e.app, collection, compiled, scope);
     totalPages = Math.ceil(totalItems / params.perPage);
   }
   const event = e.derive(RecordsListRequestEvent);
@@ -165,8 +169,10 @@ async function findWithRule(
   try {
     record = e.isSuperuser()
       ? await e.app.findRecordById(collection, id)
-      : await findRecordByIdWithRule(e.app, collection, id, rule, info);
+      : await findRecordByIdWithRule(e.app, collection, id, rule, info, e.readScope());
   } catch (err) {
+    // a request stopped at its deadline is told so, not that the record is missing
+    if (err instanceof QueryTimeoutError) throw err;
     throw notFound("", err);
   }
   if (!record) throw notFound();
@@ -345,7 +351,7 @@ async function hasManageAccess(e: RequestEvent, record: RecordModel, info: Reque
   if (!rule || !info.auth) return false;
   try {
     if (record.isNew()) return await checkRuleOnNewRecord(e.app, record, rule, info);
-    return (await findRecordByIdWithRule(e.app, record.collection, record.id, rule, info)) !== null;
+    return (await findRecordByIdWithRule(e.app, record.collection, record.id, rule, info, e.readScope())) !== null;
   } catch (err) {
     e.app.logger.error("manage rule failure", { collection: record.collection.name, error: String(err) });
     return false;

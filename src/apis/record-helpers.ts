@@ -5,6 +5,7 @@ import type { RecordModel } from "../core/record-model.ts";
 import { type ExpandFetch, expandRecords } from "../core/record-query-expand.ts";
 import { findRecordsByIdsWithRule } from "../core/record-search.ts";
 import { type RequestEvent, type RequestInfo, requestInfoWith } from "../core/request-event.ts";
+import type { ReadScope } from "../db/driver.ts";
 import { ApiError, badRequest, forbidden, notFound } from "../tools/router/api-error.ts";
 import { MalformedBodyError, type ParsedBody, UnsupportedContentTypeError } from "../tools/router/body.ts";
 
@@ -68,7 +69,11 @@ export async function enrichRecords(e: RequestEvent, records: RecordModel[], inf
     await resolveRecordFlags(e.app, records, requestInfo);
     const expand = e.url.searchParams.get("expand");
     if (expand) {
-      const failed = await expandRecords(e.app, records, expand.split(","), expandFetch(e, requestInfo));
+      const scope = e.readScope();
+      const failed = await expandRecords(e.app, records, expand.split(","), expandFetch(e, requestInfo, scope), {
+        scope,
+        limits: e.app.expandLimits,
+      });
       for (const [path, err] of failed) e.app.logger.debug("failed to expand", { path, error: err.message });
     }
   });
@@ -78,7 +83,7 @@ export async function enrichRecords(e: RequestEvent, records: RecordModel[], inf
  * expandFetch loads expanded records with the target collection's view rule for the requester (context
  * "expand"); hidden ones are left out. Superusers see everything; a null view rule shows nothing.
  */
-export function expandFetch(e: RequestEvent, info: RequestInfo): ExpandFetch {
+export function expandFetch(e: RequestEvent, info: RequestInfo, scope: ReadScope): ExpandFetch {
   const expandInfo = requestInfoWith(info, { context: "expand" });
   return async (collection, ids) => {
     if (ids.length === 0) return [];
@@ -90,6 +95,7 @@ export function expandFetch(e: RequestEvent, info: RequestInfo): ExpandFetch {
       ids,
       superuser ? null : collection.viewRule,
       expandInfo,
+      scope,
     );
     await triggerEnrichHooks(e.app, e, records, () => resolveRecordFlags(e.app, records, expandInfo));
     return records;

@@ -1,5 +1,6 @@
 import type { App } from "../core/app.ts";
 import type { BaseApp } from "../core/base-app.ts";
+import { defaultExpandLimits } from "../core/expand-limits.ts";
 import { type CliIO, type Command, CommandError, type CommandInput, errorMessage, execute } from "./command.ts";
 import { serveCommand } from "./serve-command.ts";
 import { superuserCommand } from "./superuser-command.ts";
@@ -10,8 +11,12 @@ export type { CliIO } from "./command.ts";
 export interface AppFlags {
   dir: string;
   dev: boolean;
-  /** How long a SELECT may run, in seconds (0 or less: PocketBase's 30). */
+  /** How long a request's SELECTs may run together, in seconds (0 or less: PocketBase's 30). */
   queryTimeout: number;
+  /** The most expanded records in one response (0 or less: the default). */
+  maxExpandRecords: number;
+  /** The most MiB of expanded records in one response (0 or less: the default). */
+  maxExpandMiB: number;
 }
 
 export interface CliContext {
@@ -30,6 +35,8 @@ export function rootCommand(ctx: CliContext): Command {
       dir: input.flags.string("dir"),
       dev: input.flags.boolean("dev"),
       queryTimeout: input.flags.int("queryTimeout"),
+      maxExpandRecords: input.flags.int("maxExpandRecords"),
+      maxExpandMiB: input.flags.int("maxExpandMiB"),
     });
   return {
     name: "satchel",
@@ -38,6 +45,18 @@ export function rootCommand(ctx: CliContext): Command {
       { name: "dir", kind: "string", default: "satchel_data", usage: "the Satchel data directory" },
       { name: "dev", kind: "boolean", usage: "enable dev mode, aka. printing logs to the console" },
       { name: "queryTimeout", kind: "int", default: "30", usage: "the default SELECT queries timeout in seconds" },
+      {
+        name: "maxExpandRecords",
+        kind: "int",
+        default: String(defaultExpandLimits.maxRecords),
+        usage: "the most expanded records in one response",
+      },
+      {
+        name: "maxExpandMiB",
+        kind: "int",
+        default: String(defaultExpandLimits.maxBytes / 1048576),
+        usage: "the most MiB of expanded records in one response",
+      },
       { name: "version", short: "v", kind: "boolean", usage: "version for satchel" },
     ],
     commands: [

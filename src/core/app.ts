@@ -2,6 +2,7 @@ import type { Queryable } from "../db/driver.ts";
 import type { Filesystem } from "../tools/filesystem/filesystem.ts";
 import type { Logger } from "../tools/logger/logger.ts";
 import type { Collection, CollectionType } from "./collection-model.ts";
+import type { ExpandLimits } from "./expand-limits.ts";
 import type { HookMethods, HookRegistry } from "./hooks.ts";
 import type { Realtime } from "./realtime.ts";
 import type { RecordModel } from "./record-model.ts";
@@ -24,6 +25,8 @@ export interface App extends HookMethods {
   readonly db: Queryable;
   /** The auxiliary database (request logs). */
   readonly auxDb: Queryable;
+  /** How much one response may expand (`--maxExpandRecords`, `--maxExpandMiB`). */
+  readonly expandLimits: ExpandLimits;
   settings(): Settings;
   /** saveSettings validates (throwing ValidationErrors), stores and reloads the settings. */
   saveSettings(settings: Settings): Promise<void>;

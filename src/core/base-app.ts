@@ -11,6 +11,7 @@ import { CollectionsCache, loadCollections } from "./collection-query.ts";
 import { hasTable } from "./collection-record-table-sync.ts";
 import { deleteCollection, saveCollection } from "./collection-save.ts";
 import { BootstrapEvent, TerminateEvent } from "./events.ts";
+import { defaultExpandLimits, type ExpandLimits } from "./expand-limits.ts";
 import { type HookMethods, HookRegistry } from "./hooks.ts";
 import { type Migration, runMigrations } from "./migrations-runner.ts";
 import { Realtime } from "./realtime.ts";
@@ -37,6 +38,8 @@ export interface AppOptions {
   openDatabase: (path: string) => Driver;
   /** The system migrations to apply on bootstrap. */
   migrations: readonly Migration[];
+  /** How much one response may expand (defaults: defaultExpandLimits). */
+  expandLimits?: Partial<ExpandLimits>;
 }
 
 /** The state of one open transaction: callbacks for its end, and whether it changed collections. */
@@ -56,6 +59,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   readonly isDev: boolean;
   readonly hooks = new HookRegistry();
   readonly logger: Logger;
+  readonly expandLimits: ExpandLimits;
   db!: Queryable;
   auxDb!: Queryable;
   protected dataDriver: Driver | null = null;
@@ -71,6 +75,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
     this.options = options;
     this.dataDir = options.dataDir;
     this.isDev = Boolean(options.isDev);
+    this.expandLimits = { ...defaultExpandLimits, ...options.expandLimits };
     this.logger = new Logger(this.isDev ? LogLevel.debug : LogLevel.info);
     this.logger.addSink((entry) => {
       if (this.isDev || entry.level >= LogLevel.warn) consoleSink(entry);

@@ -1,9 +1,11 @@
+import type { ReadScope } from "../db/driver.ts";
 import { parseFields, pick } from "../tools/picker/pick.ts";
 import { badRequest } from "../tools/router/api-error.ts";
 import { type ParsedBody, parseRequestBody } from "../tools/router/body.ts";
 import type { App } from "./app.ts";
 import type { Collection } from "./collection-model.ts";
 import { AppEvent } from "./events.ts";
+import { newReadScope, requesterKey } from "./read-scope.ts";
 import type { RecordModel } from "./record-model.ts";
 
 export const defaultBodyLimit = 32 << 20;
@@ -46,7 +48,9 @@ export class RequestEvent extends AppEvent {
   bodyLimit = defaultBodyLimit;
   context: RequestContext = "default";
   /** Shared by the events derived from this one, so the body is read once. */
-  #shared: { body?: Promise<ParsedBody>; info?: RequestInfo } = {};
+  #shared: { body?: Promise<ParsedBody>; info?: RequestInfo; scope?: ReadScope; startedAt: number } = {
+    startedAt: performance.now(),
+  };
 
   constructor(app: App, request: Request, params: Record<string, string> = {}, url?: URL) {
     super(app);
@@ -89,6 +93,15 @@ export class RequestEvent extends AppEvent {
     d.context = this.context;
     d.#shared = this.#shared;
     return d;
+  }
+
+  /**
+   * readScope is what this request's reads share: a deadline for all of them (the query timeout from the
+   * request's start) and the requester's key (its auth record, or its IP).
+   */
+  readScope(): ReadScope {
+    this.#shared.scope ??= newReadScope(this.app, () => requesterKey(this.auth, this.realIp), this.#shared.startedAt);
+    return this.#shared.scope;
   }
 
   isSuperuser(): boolean {

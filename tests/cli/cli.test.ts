@@ -62,8 +62,10 @@ describe.concurrent("help and version", () => {
     );
     expect(res.stdout).toContain("--origins strings");
     expect(res.stdout).toContain("(default [*])");
-    expect(res.stdout).toContain('--dir string         the Satchel data directory (default "satchel_data")');
-    expect(res.stdout).toContain("--queryTimeout int   the default SELECT queries timeout in seconds (default 30)");
+    expect(res.stdout).toMatch(/--dir string +the Satchel data directory \(default "satchel_data"\)/);
+    expect(res.stdout).toMatch(/--queryTimeout int +the default SELECT queries timeout in seconds \(default 30\)/);
+    expect(res.stdout).toMatch(/--maxExpandRecords int +the most expanded records in one response \(default 20000\)/);
+    expect(res.stdout).toMatch(/--maxExpandMiB int +the most MiB of expanded records in one response \(default 64\)/);
   });
 
   test("superuser --help lists its subcommands; each shows its arguments", async () => {

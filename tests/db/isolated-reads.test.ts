@@ -6,8 +6,8 @@ import PocketBase from "pocketbase";
 import { serve } from "../../src/cmd/serve.ts";
 import { upsertSuperuser } from "../../src/cmd/superuser.ts";
 import { createApp } from "../../src/core/base-app.ts";
+import { QueryTimeoutError } from "../../src/db/driver.ts";
 import { SqliteDriver } from "../../src/db/sqlite/driver.ts";
-import { QueryTimeoutError } from "../../src/db/sqlite/isolated-reader.ts";
 import { systemMigrations } from "../../src/migrations/index.ts";
 
 const dirs: string[] = [];
@@ -32,6 +32,43 @@ test("an isolated read is stopped at the timeout while other statements keep run
   expect(performance.now() - started).toBeLessThan(3000);
   // the reader is replaced and keeps working
   expect(await d.all("SELECT ? AS v", [7], { isolate: true })).toEqual([{ v: 7 }]);
+  await d.close();
+});
+
+const endless =
+  "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c WHERE x < 5000000000) SELECT count(*) AS n FROM c";
+
+test("one requester's endless reads hold one worker: other requesters' reads run at once", async () => {
+  const d = new SqliteDriver(join(await tempDir(), "t.db"), { queryTimeoutMs: 20_000 });
+  const scope = (requester: string, ms = 1500) => ({ requester, deadline: performance.now() + ms });
+  const attacker = scope("attacker");
+  const failures = (p: Promise<unknown>) =>
+    p.then(
+      () => null,
+      (err: unknown) => err,
+    );
+  const runaway = [1, 2, 3].map(() => failures(d.all(endless, [], { isolate: true, scope: attacker })));
+  // two other runaway requesters fill the two warm workers: the pool grows for the next one
+  const others = [scope("x"), scope("y")].map((s) => failures(d.all(endless, [], { isolate: true, scope: s })));
+  await Bun.sleep(100);
+  const started = performance.now();
+  expect(await d.all("SELECT ? AS v", [1], { isolate: true, scope: scope("victim") })).toEqual([{ v: 1 }]);
+  expect(performance.now() - started).toBeLessThan(1500);
+  for (const err of await Promise.all([...runaway, ...others])) expect(err).toBeInstanceOf(QueryTimeoutError);
+  await d.close();
+});
+
+test("a request's reads share one deadline: a read started past it fails at once", async () => {
+  const d = new SqliteDriver(join(await tempDir(), "t.db"), { queryTimeoutMs: 20_000 });
+  const scope = { requester: "r", deadline: performance.now() + 400 };
+  const started = performance.now();
+  await expect(d.all(endless, [], { isolate: true, scope })).rejects.toBeInstanceOf(QueryTimeoutError);
+  // stopped at the request's deadline, not at the 20 s query timeout
+  expect(performance.now() - started).toBeLessThan(5000);
+  await expect(d.all("SELECT 1 AS one", [], { isolate: true, scope })).rejects.toBeInstanceOf(QueryTimeoutError);
+  await expect(d.all("SELECT 1 AS one", [], { scope })).rejects.toBeInstanceOf(QueryTimeoutError);
+  // reads of another request are not affected
+  expect(await d.all("SELECT 1 AS one", [], { isolate: true })).toEqual([{ one: 1 }]);
   await d.close();
 });
 

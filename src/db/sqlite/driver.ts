@@ -1,5 +1,13 @@
 import { type Statement as BunStatement, Database } from "bun:sqlite";
-import type { Driver, Queryable, QueryOptions, Row, RunResult, Tx } from "../driver.ts";
+import {
+  checkDeadline,
+  type Driver,
+  type Queryable,
+  type QueryOptions,
+  type Row,
+  type RunResult,
+  type Tx,
+} from "../driver.ts";
 import type { Sql, SqlValue } from "../sql.ts";
 import { sqliteDialect } from "./dialect.ts";
 import { IsolatedReader } from "./isolated-reader.ts";
@@ -9,8 +17,10 @@ import { StatementCache } from "./statement-cache.ts";
 export interface SqliteOptions {
   /** Extra pragmas, applied after the defaults. */
   pragmas?: readonly string[];
-  /** How long an isolated read may run before it is stopped (PocketBase's default: 30 s). */
+  /** How long a request's reads may take together before they are stopped (PocketBase's default: 30 s). */
   queryTimeoutMs?: number;
+  /** The most worker threads running isolated reads at once (default 8). */
+  maxReaders?: number;
 }
 
 const defaultQueryTimeoutMs = 30_000;
@@ -76,6 +86,7 @@ class Connection {
 export class SqliteDriver implements Driver {
   readonly dialect = sqliteDialect;
   readonly isTransaction = false;
+  readonly queryTimeoutMs: number;
   readonly #writer: Connection;
   readonly #reader: Connection;
   readonly #lock = new AsyncLock();
@@ -88,15 +99,19 @@ export class SqliteDriver implements Driver {
     // an in-memory database is private to its connection: read through the writer
     const memory = path === ":memory:";
     this.#reader = memory ? this.#writer : new Connection(open(path, false, pragmas));
-    this.#isolated = memory ? null : new IsolatedReader(path, options.queryTimeoutMs ?? defaultQueryTimeoutMs);
+    this.queryTimeoutMs = options.queryTimeoutMs ?? defaultQueryTimeoutMs;
+    this.#isolated = memory
+      ? null
+      : new IsolatedReader(path, this.queryTimeoutMs, { maxWorkers: options.maxReaders ?? 8 });
   }
 
   async all<T = Row>(query: Sql | string, params?: readonly SqlValue[], options?: QueryOptions): Promise<T[]> {
     if (options?.isolate && this.#isolated) {
       const rendered =
         typeof query === "string" ? { text: query, params: [...(params ?? [])] } : sqliteDialect.render(query);
-      return (await this.#isolated.all(rendered.text, rendered.params)) as T[];
+      return (await this.#isolated.all(rendered.text, rendered.params, options.scope)) as T[];
     }
+    checkDeadline(options?.scope, this.queryTimeoutMs);
     return this.#reader.all<T>(query, params);
   }
 
@@ -119,7 +134,7 @@ export class SqliteDriver implements Driver {
     return this.#lock.with(async () => {
       const db = this.#writer.db;
       db.run("BEGIN IMMEDIATE");
-      const tx = new SqliteTx(this.#writer);
+      const tx = new SqliteTx(this.#writer, this.queryTimeoutMs);
       try {
         const result = await fn(tx);
         db.run("COMMIT");
@@ -156,7 +171,10 @@ class SqliteTx implements Tx {
   #open = true;
   #depth = 0;
 
-  constructor(readonly conn: Connection) {}
+  constructor(
+    readonly conn: Connection,
+    readonly queryTimeoutMs: number,
+  ) {}
 
   close(): void {
     this.#open = false;
@@ -166,8 +184,9 @@ class SqliteTx implements Tx {
     if (!this.#open) throw new Error("the transaction is already finished");
   }
 
-  async all<T = Row>(query: Sql | string, params?: readonly SqlValue[]): Promise<T[]> {
+  async all<T = Row>(query: Sql | string, params?: readonly SqlValue[], options?: QueryOptions): Promise<T[]> {
     this.#check();
+    checkDeadline(options?.scope, this.queryTimeoutMs);
     return this.conn.all<T>(query, params);
   }
 

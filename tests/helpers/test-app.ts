@@ -22,8 +22,13 @@ export interface TestApp {
   cleanup(): Promise<void>;
 }
 
-export async function newTestApp(): Promise<TestApp> {
-  const dir = await mkdtemp(join(tmpdir(), "satchel-test-"));
+export interface TestAppOptions {
+  /** The data directory to open (a new temporary one when left out); removed by cleanup(). */
+  dir?: string;
+}
+
+export async function newTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const dir = options.dir ?? (await mkdtemp(join(tmpdir(), "satchel-test-")));
   const app = createApp({ dataDir: dir, openDatabase: (p) => new SqliteDriver(p), migrations: systemMigrations });
   const calls = new Map<HookName, number>();
   for (const name of app.hooks.names()) {

@@ -11,7 +11,7 @@ const code = await runCli(process.argv.slice(2), {
     err: (t) => process.stderr.write(t),
   },
   // loaded on demand: `--help`, `--version` and usage errors answer without loading the app
-  makeApp: async ({ dir, dev, queryTimeout }) => {
+  makeApp: async ({ dir, dev, queryTimeout, encryptionEnv }) => {
     const [{ createApp }, { SqliteDriver }, { systemMigrations }] = await Promise.all([
       import("./core/base-app.ts"),
       import("./db/sqlite/driver.ts"),
@@ -22,6 +22,7 @@ const code = await runCli(process.argv.slice(2), {
       isDev: dev,
       openDatabase: (path) => new SqliteDriver(path, queryTimeout > 0 ? { queryTimeoutMs: queryTimeout * 1000 } : {}),
       migrations: systemMigrations,
+      encryptionEnv,
     });
   },
   onStopSignal: (listener) => {

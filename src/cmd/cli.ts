@@ -12,6 +12,8 @@ export interface AppFlags {
   dev: boolean;
   /** How long a SELECT may run, in seconds (0 or less: PocketBase's 30). */
   queryTimeout: number;
+  /** The environment variable holding the settings encryption key ("" for none). */
+  encryptionEnv: string;
 }
 
 export interface CliContext {
@@ -30,12 +32,19 @@ export function rootCommand(ctx: CliContext): Command {
       dir: input.flags.string("dir"),
       dev: input.flags.boolean("dev"),
       queryTimeout: input.flags.int("queryTimeout"),
+      encryptionEnv: input.flags.string("encryptionEnv"),
     });
   return {
     name: "satchel",
     summary: "Satchel CLI: a PocketBase-compatible realtime backend in one file",
     persistentFlags: [
       { name: "dir", kind: "string", default: "satchel_data", usage: "the Satchel data directory" },
+      {
+        name: "encryptionEnv",
+        kind: "string",
+        usage:
+          "the env variable whose value of 32 characters will be used \nas encryption key for the app settings (default none)",
+      },
       { name: "dev", kind: "boolean", usage: "enable dev mode, aka. printing logs to the console" },
       { name: "queryTimeout", kind: "int", default: "30", usage: "the default SELECT queries timeout in seconds" },
       { name: "version", short: "v", kind: "boolean", usage: "version for satchel" },

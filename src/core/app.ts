@@ -24,6 +24,11 @@ export interface App extends HookMethods {
   readonly db: Queryable;
   /** The auxiliary database (request logs). */
   readonly auxDb: Queryable;
+  /**
+   * encryptionEnv names the environment variable whose value (16, 24 or 32 characters; PocketBase documents
+   * 32) encrypts the stored settings ("" for none).
+   */
+  encryptionEnv(): string;
   settings(): Settings;
   /** saveSettings validates (throwing ValidationErrors), stores and reloads the settings. */
   saveSettings(settings: Settings): Promise<void>;

@@ -17,6 +17,8 @@ export interface AppFlags {
   maxExpandRecords: number;
   /** The most MiB of expanded records in one response (0 or less: the default). */
   maxExpandMiB: number;
+  /** The environment variable holding the settings encryption key ("" for none). */
+  encryptionEnv: string;
 }
 
 export interface CliContext {
@@ -37,12 +39,19 @@ export function rootCommand(ctx: CliContext): Command {
       queryTimeout: input.flags.int("queryTimeout"),
       maxExpandRecords: input.flags.int("maxExpandRecords"),
       maxExpandMiB: input.flags.int("maxExpandMiB"),
+      encryptionEnv: input.flags.string("encryptionEnv"),
     });
   return {
     name: "satchel",
     summary: "Satchel CLI: a PocketBase-compatible realtime backend in one file",
     persistentFlags: [
       { name: "dir", kind: "string", default: "satchel_data", usage: "the Satchel data directory" },
+      {
+        name: "encryptionEnv",
+        kind: "string",
+        usage:
+          "the env variable whose value of 32 characters will be used \nas encryption key for the app settings (default none)",
+      },
       { name: "dev", kind: "boolean", usage: "enable dev mode, aka. printing logs to the console" },
       { name: "queryTimeout", kind: "int", default: "30", usage: "the default SELECT queries timeout in seconds" },
       {

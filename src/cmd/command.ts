@@ -290,7 +290,11 @@ function renderFlags(specs: readonly FlagSpec[]): string[] {
     return `${s.short ? `  -${s.short}, ` : "      "}--${s.name}${type}`;
   });
   const width = Math.max(...heads.map((h) => h.length));
-  return sorted.map((s, i) => `${(heads[i] ?? "").padEnd(width)}   ${s.usage}${renderDefault(s)}`);
+  // a usage of several lines continues under its first line, as cobra prints it
+  const indent = `\n${" ".repeat(width + 3)}`;
+  return sorted.map(
+    (s, i) => `${(heads[i] ?? "").padEnd(width)}   ${s.usage.replaceAll("\n", indent)}${renderDefault(s)}`,
+  );
 }
 
 function renderDefault(spec: FlagSpec): string {

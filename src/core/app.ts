@@ -27,6 +27,11 @@ export interface App extends HookMethods {
   readonly auxDb: Queryable;
   /** How much one response may expand (`--maxExpandRecords`, `--maxExpandMiB`). */
   readonly expandLimits: ExpandLimits;
+  /**
+   * encryptionEnv names the environment variable whose value (16, 24 or 32 characters; PocketBase documents
+   * 32) encrypts the stored settings ("" for none).
+   */
+  encryptionEnv(): string;
   settings(): Settings;
   /** saveSettings validates (throwing ValidationErrors), stores and reloads the settings. */
   saveSettings(settings: Settings): Promise<void>;

@@ -26,7 +26,8 @@ import {
 } from "./record-query.ts";
 import { deleteRecord, saveRecord, validateRecord } from "./record-save.ts";
 import { SettingsReloadEvent } from "./settings-events.ts";
-import { defaultSettings, loadSettings, type Settings, saveSettings } from "./settings-model.ts";
+import { defaultSettings, type Settings } from "./settings-model.ts";
+import { loadSettings, type SettingsEncryption, saveSettings } from "./settings-query.ts";
 import { validateSettings } from "./settings-validate.ts";
 
 export interface AppOptions {
@@ -40,6 +41,8 @@ export interface AppOptions {
   migrations: readonly Migration[];
   /** How much one response may expand (defaults: defaultExpandLimits). */
   expandLimits?: Partial<ExpandLimits>;
+  /** The environment variable holding the settings encryption key (PocketBase's `--encryptionEnv`). */
+  encryptionEnv?: string;
 }
 
 /** The state of one open transaction: callbacks for its end, and whether it changed collections. */
@@ -58,6 +61,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   readonly dataDir: string;
   readonly isDev: boolean;
   readonly hooks = new HookRegistry();
+  protected readonly encryptionEnvName: string;
   readonly logger: Logger;
   readonly expandLimits: ExpandLimits;
   db!: Queryable;
@@ -76,6 +80,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
     this.dataDir = options.dataDir;
     this.isDev = Boolean(options.isDev);
     this.expandLimits = { ...defaultExpandLimits, ...options.expandLimits };
+    this.encryptionEnvName = options.encryptionEnv ?? "";
     this.logger = new Logger(this.isDev ? LogLevel.debug : LogLevel.info);
     this.logger.addSink((entry) => {
       if (this.isDev || entry.level >= LogLevel.warn) consoleSink(entry);
@@ -122,23 +127,37 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
     });
   }
 
+  encryptionEnv(): string {
+    return this.encryptionEnvName;
+  }
+
+  /** settingsEncryption is the settings key, read from the environment at each use as PocketBase does. */
+  protected settingsEncryption(): SettingsEncryption {
+    const env = this.encryptionEnvName;
+    return { env, key: env === "" ? "" : (process.env[env] ?? "") };
+  }
+
   settings(): Settings {
     return this.currentSettings;
   }
 
-  /** reloadSettings reads the stored settings (storing the defaults on first run), firing onSettingsReload. */
+  /**
+   * reloadSettings reads the stored settings, firing onSettingsReload; with no settings row it stores the
+   * current ones (the defaults on first run). Unreadable settings (encrypted without the right key) throw.
+   */
   async reloadSettings(): Promise<void> {
     await this.hooks.get("onSettingsReload").trigger(new SettingsReloadEvent(this.app), async () => {
-      const stored = await this.db.get(`SELECT 1 AS x FROM ${this.db.dialect.quote("_params")} WHERE id = 'settings'`);
-      this.currentSettings = await loadSettings(this.db);
-      if (!stored) await saveSettings(this.db, this.currentSettings);
+      const encryption = this.settingsEncryption();
+      const stored = await loadSettings(this.db, encryption);
+      if (stored) this.currentSettings = stored;
+      else await saveSettings(this.db, this.currentSettings, encryption);
     });
   }
 
   /** saveSettings validates (throwing ValidationErrors), stores and reloads the settings. */
   async saveSettings(settings: Settings): Promise<void> {
     validateSettings(settings).throwIfAny();
-    await saveSettings(this.db, settings);
+    await saveSettings(this.db, settings, this.settingsEncryption());
     await this.reloadSettings();
   }
 

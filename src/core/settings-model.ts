@@ -1,8 +1,3 @@
-import type { Queryable } from "../db/driver.ts";
-import { ident, sql } from "../db/sql.ts";
-import { nowDateTime } from "../tools/types/datetime.ts";
-import { isPlainObject, mergeJson } from "../tools/types/merge.ts";
-
 export interface S3Config {
   enabled: boolean;
   bucket: string;
@@ -112,31 +107,4 @@ export function publicSettings(settings: Settings): Record<string, unknown> {
   const { secret: _secret, ...s3 } = settings.s3;
   const { secret: _backupsSecret, ...backupsS3 } = settings.backups.s3;
   return { ...settings, smtp, s3, backups: { ...settings.backups, s3: backupsS3 } };
-}
-
-const paramsTable = ident("_params");
-
-/** loadSettings reads the stored settings over the defaults (missing row: the defaults). */
-export async function loadSettings(db: Queryable): Promise<Settings> {
-  const row = await db.get<{ value: string | null }>(sql`SELECT value FROM ${paramsTable} WHERE id = ${"settings"}`);
-  if (!row?.value) return defaultSettings();
-  let stored: unknown;
-  try {
-    stored = JSON.parse(String(row.value));
-  } catch {
-    stored = {};
-  }
-  return mergeJson(defaultSettings(), isPlainObject(stored) ? stored : {});
-}
-
-/** saveSettings writes the settings row. */
-export async function saveSettings(db: Queryable, settings: Settings): Promise<void> {
-  const now = nowDateTime();
-  const value = JSON.stringify(settings);
-  const res = await db.run(sql`UPDATE ${paramsTable} SET value = ${value}, updated = ${now} WHERE id = ${"settings"}`);
-  if (res.changes === 0) {
-    await db.run(
-      sql`INSERT INTO ${paramsTable} (id, value, created, updated) VALUES (${"settings"}, ${value}, ${now}, ${now})`,
-    );
-  }
 }

@@ -97,9 +97,10 @@ test("a patch merges, is stored and keeps the secrets it omits", async () => {
   await t.pb.settings.update({ meta: { senderName: "Team" } });
   expect(t.app.settings().smtp.password).toBe("smtp-secret");
   expect(t.app.settings().s3.secret).toBe("s3-secret");
-  const row = await t.app.db.get<{ value: string }>("SELECT value FROM _params WHERE id = 'settings'");
-  expect(JSON.parse(row?.value ?? "{}").smtp.password).toBe("smtp-secret");
-  expect(JSON.parse(row?.value ?? "{}").meta).toMatchObject({ appName: "Renamed", senderName: "Team" });
+  const row = await t.app.db.get<{ value: Uint8Array }>("SELECT value FROM _params WHERE id = 'settings'");
+  const stored = JSON.parse(new TextDecoder().decode(row?.value));
+  expect(stored.smtp.password).toBe("smtp-secret");
+  expect(stored.meta).toMatchObject({ appName: "Renamed", senderName: "Team" });
 });
 
 test("a patch decodes as Go does: any key case, list items merged over the existing ones, null no-op", async () => {

@@ -1,4 +1,5 @@
 import type { Queryable } from "../db/driver.ts";
+import type { Cron } from "../tools/cron/cron.ts";
 import type { Filesystem } from "../tools/filesystem/filesystem.ts";
 import type { Logger } from "../tools/logger/logger.ts";
 import type { Collection, CollectionType } from "./collection-model.ts";
@@ -40,6 +41,11 @@ export interface App extends HookMethods {
   filesystem(): Filesystem;
   /** realtime is the realtime hub: connected clients, custom broadcasts (`app.realtime().send(topic, data)`). */
   realtime(): Realtime;
+  /**
+   * cron is the app's scheduler (`app.cron().add(id, "0 * * * *", fn)`, `remove(id)`): PocketBase's
+   * expressions, UTC; its jobs run on schedule while the app serves and are listed by `GET /api/crons`.
+   */
+  cron(): Cron;
 
   isTransactional(): boolean;
   /** runInTransaction runs fn with a transaction-bound app: committed when fn resolves, rolled back when it throws. */

@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Driver, Queryable, Tx } from "../db/driver.ts";
+import { Cron } from "../tools/cron/cron.ts";
 import type { Filesystem } from "../tools/filesystem/filesystem.ts";
 import { StorageSelector } from "../tools/filesystem/storage-selector.ts";
 import { consoleSink, Logger, LogLevel } from "../tools/logger/logger.ts";
@@ -13,6 +14,7 @@ import { deleteCollection, saveCollection } from "./collection-save.ts";
 import { BootstrapEvent, TerminateEvent } from "./events.ts";
 import { defaultExpandLimits, type ExpandLimits } from "./expand-limits.ts";
 import { type HookMethods, HookRegistry } from "./hooks.ts";
+import { registerLogsCleanupJob } from "./logs-cleanup.ts";
 import { type Migration, runMigrations } from "./migrations-runner.ts";
 import { Realtime } from "./realtime.ts";
 import type { RecordModel } from "./record-model.ts";
@@ -73,6 +75,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   protected currentSettings: Settings = defaultSettings();
   protected storage: StorageSelector;
   protected readonly realtimeHub: Realtime = new Realtime(this as unknown as App);
+  protected readonly cronScheduler: Cron;
   protected readonly options: AppOptions;
 
   constructor(options: AppOptions) {
@@ -87,6 +90,18 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
     });
     this.storage = new StorageSelector(join(this.dataDir, "storage"));
     Object.assign(this, this.hooks.methods());
+    this.cronScheduler = new Cron({
+      onError: (id, err) => this.logger.error("cron job failed", { id, error: String(err) }),
+    });
+    this.cronScheduler.add("__pbDBOptimize__", "0 0 * * *", () => this.optimizeDatabases());
+    this.app.onServe().bind({
+      id: "__pbCronStart__",
+      priority: 999,
+      func: async (e) => {
+        this.cronScheduler.start();
+        await e.next();
+      },
+    });
     registerSuperuserHooks(this as unknown as App);
     registerAuthSystemHooks(this as unknown as App);
   }
@@ -110,6 +125,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
       await runMigrations(this.app, this.options.migrations);
       await this.reloadCachedCollections();
       await this.reloadSettings();
+      registerLogsCleanupJob(this.app);
     });
   }
 
@@ -117,9 +133,10 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
     return this.dataDriver !== null;
   }
 
-  /** terminate fires onTerminate and closes the databases (waiting for an open transaction to end). */
+  /** terminate fires onTerminate, stops the cron jobs and closes the databases (after an open transaction). */
   async terminate(isRestart = false): Promise<void> {
     await this.hooks.get("onTerminate").trigger(new TerminateEvent(this.app, isRestart), async () => {
+      this.cronScheduler.stop();
       await this.dataDriver?.close();
       await this.auxDriver?.close();
       this.dataDriver = null;
@@ -168,6 +185,23 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
 
   realtime(): Realtime {
     return this.realtimeHub;
+  }
+
+  cron(): Cron {
+    return this.cronScheduler;
+  }
+
+  /** optimizeDatabases is the `__pbDBOptimize__` job: each database's periodic upkeep (Driver.optimize). */
+  protected async optimizeDatabases(): Promise<void> {
+    const drivers = [
+      ["main", this.dataDriver],
+      ["auxiliary", this.auxDriver],
+    ] as const;
+    for (const [name, driver] of drivers) {
+      await driver?.optimize().catch((err: unknown) => {
+        this.logger.warn(`Failed to run the periodic optimization of the ${name} DB`, { error: String(err) });
+      });
+    }
   }
 
   // transactions

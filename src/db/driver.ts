@@ -69,5 +69,10 @@ export interface Tx extends Queryable {
 /** Driver is an open database: reads run concurrently with a transaction, writes are serialized. */
 export interface Driver extends Queryable {
   readonly isTransaction: false;
+  /**
+   * optimize is the periodic upkeep (PocketBase's nightly job): fold the write-ahead log back into the
+   * database file, without waiting for readers, and refresh the query planner's statistics.
+   */
+  optimize(): Promise<void>;
   close(): Promise<void>;
 }

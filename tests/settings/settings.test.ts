@@ -263,6 +263,8 @@ test("cron expressions are checked segment by segment", async () => {
     ["x * * * *", 'Strconv.Atoi: parsing "x": invalid syntax.'],
     ["1-2-3 * * * *", "Invalid segment range format - the range must have 1 or 2 parts."],
     ["* * 5-2 * *", "Invalid segment range maximum - must be between 5 and 31."],
+    ["* * * * 7", "Invalid segment value - must be between the min and max of the segment."],
+    ["constructor", "Invalid cron expression - must be a valid macro or to have exactly 5 space separated segments."],
   ];
   for (const [cron, message] of cases) {
     const res = await patch({ backups: { cron } });

@@ -148,6 +148,22 @@ export class SqliteDriver implements Driver {
     });
   }
 
+  async optimize(): Promise<void> {
+    await this.#lock.with(async () => {
+      const db = this.#writer.db;
+      // waiting for readers would hold the main thread: without a busy wait, the pages a reader still
+      // needs stay in the log for the next checkpoint
+      const { timeout } = db.query("PRAGMA busy_timeout").get() as { timeout: number };
+      db.run("PRAGMA busy_timeout = 0");
+      try {
+        db.run("PRAGMA wal_checkpoint(TRUNCATE)");
+      } finally {
+        db.run(`PRAGMA busy_timeout = ${timeout}`);
+      }
+      db.run("PRAGMA optimize");
+    });
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

@@ -11,6 +11,7 @@ import { bindRecordAuthApi } from "./record-auth.ts";
 import { bindRecordAuthWithOAuth2Api } from "./record-auth-with-oauth2.ts";
 import { bindRecordCrudApi } from "./record-crud.ts";
 import { bindSettingsApi } from "./settings.ts";
+import { bindSqlApi } from "./sql.ts";
 
 export interface RouterOptions {
   /** Allowed CORS origins (`*` by default). */
@@ -34,6 +35,7 @@ export function newRouter(app: App, options: RouterOptions = {}): Hono<RouterEnv
   bindFileApi(router);
   bindRealtimeApi(app, router);
   bindCronApi(router);
+  bindSqlApi(router);
 
   // PocketBase's standard binary answers every unmatched GET from its public folder, so a missing path
   // there is "File not found."; other methods get the generic JSON 404

@@ -71,6 +71,8 @@ test("the executable creates a superuser, serves the API and stops cleanly", asy
     const created = await pb.collection("notes").create({ title: "from the single file" });
     const read = await pb.collection("notes").getOne(created.id);
     expect(read).toMatchObject({ id: created.id, collectionName: "notes", title: "from the single file" });
+    // the SQL console runs its scripts in a child process of the executable itself
+    expect(await pb.sql.run("SELECT title FROM notes")).toMatchObject({ rows: [["from the single file"]] });
   } finally {
     server.signal("SIGTERM");
   }

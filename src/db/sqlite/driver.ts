@@ -6,12 +6,17 @@ import {
   type QueryOptions,
   type Row,
   type RunResult,
+  ScriptError,
+  type ScriptOptions,
+  type ScriptResult,
   type Tx,
 } from "../driver.ts";
 import type { Sql, SqlValue } from "../sql.ts";
 import { sqliteDialect } from "./dialect.ts";
 import { IsolatedReader } from "./isolated-reader.ts";
 import { AsyncLock } from "./lock.ts";
+import { executeScript, type ScriptReply } from "./script-executor.ts";
+import { ScriptRunner, scriptErrorText } from "./script-runner.ts";
 import { StatementCache } from "./statement-cache.ts";
 
 export interface SqliteOptions {
@@ -21,9 +26,20 @@ export interface SqliteOptions {
   queryTimeoutMs?: number;
   /** The most worker threads running isolated reads at once (default 8). */
   maxReaders?: number;
+  /** How long a script (runScript) may run (PocketBase's SQL console: 3 minutes). */
+  scriptTimeoutMs?: number;
+  /** The most scripts running at once, each in its own process (default 2). */
+  maxScripts?: number;
 }
 
 const defaultQueryTimeoutMs = 30_000;
+const defaultScriptTimeoutMs = 3 * 60_000;
+
+/** scriptResult turns a script's reply into its result, or its failure into a ScriptError. */
+function scriptResult(reply: ScriptReply): ScriptResult {
+  if (!reply.ok) throw new ScriptError(scriptErrorText(reply.message, reply.errno));
+  return reply.output;
+}
 
 // busy_timeout covers other processes (the CLI) holding the write lock
 const defaultPragmas = [
@@ -91,6 +107,7 @@ export class SqliteDriver implements Driver {
   readonly #reader: Connection;
   readonly #lock = new AsyncLock();
   readonly #isolated: IsolatedReader | null;
+  readonly #scripts: ScriptRunner | null;
   #closed = false;
 
   constructor(path: string, options: SqliteOptions = {}) {
@@ -103,6 +120,13 @@ export class SqliteDriver implements Driver {
     this.#isolated = memory
       ? null
       : new IsolatedReader(path, this.queryTimeoutMs, { maxWorkers: options.maxReaders ?? 8 });
+    this.#scripts = memory
+      ? null
+      : new ScriptRunner(path, this.#lock, {
+          timeoutMs: options.scriptTimeoutMs ?? defaultScriptTimeoutMs,
+          maxProcesses: options.maxScripts ?? 2,
+          pragmas,
+        });
   }
 
   async all<T = Row>(query: Sql | string, params?: readonly SqlValue[], options?: QueryOptions): Promise<T[]> {
@@ -128,6 +152,23 @@ export class SqliteDriver implements Driver {
     await this.#lock.with(async () => {
       this.#writer.db.run(text);
     });
+  }
+
+  /**
+   * runScript runs the script in a child process (ScriptRunner); an in-memory database, which no other
+   * process can open, runs it here under the writer lock, unbounded.
+   */
+  async runScript(sql: string, options: ScriptOptions): Promise<ScriptResult> {
+    const request = { ...options, sql, transaction: ["BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"] as const };
+    if (!this.#scripts) {
+      return scriptResult(await this.#lock.with(() => executeScript(this.#writer.db, request, async () => {})));
+    }
+    try {
+      return scriptResult(await this.#scripts.run(request));
+    } catch (err) {
+      if (err instanceof ScriptError) throw err;
+      throw new ScriptError(err instanceof Error ? err.message : String(err));
+    }
   }
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -168,6 +209,7 @@ export class SqliteDriver implements Driver {
     if (this.#closed) return;
     this.#closed = true;
     this.#isolated?.close();
+    this.#scripts?.close();
     await this.#lock.with(async () => {
       this.#writer.statements.clear();
       if (this.#reader !== this.#writer) {
@@ -219,6 +261,12 @@ class SqliteTx implements Tx {
   async exec(text: string): Promise<void> {
     this.#check();
     this.conn.db.run(text);
+  }
+
+  async runScript(sql: string, options: ScriptOptions): Promise<ScriptResult> {
+    this.#check();
+    const savepoint = ["SAVEPOINT script", "RELEASE script", "ROLLBACK TO script; RELEASE script"] as const;
+    return scriptResult(await executeScript(this.conn.db, { ...options, sql, transaction: savepoint }, async () => {}));
   }
 
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {

@@ -3,8 +3,9 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import type { Collection } from "../../src/core/collection-model.ts";
 import { RecordModel } from "../../src/core/record-model.ts";
+import { cloneSettings } from "../../src/core/settings-model.ts";
 import { formatDateTime } from "../../src/tools/types/datetime.ts";
-import { defineFixture, runScenarios } from "../helpers/api-scenario.ts";
+import { defineFixture, runScenarios, send } from "../helpers/api-scenario.ts";
 import { startTestServer, type TestApp } from "../helpers/test-app.ts";
 
 const userEmail = "user@example.com";
@@ -78,6 +79,29 @@ runScenarios("crons API", fixture, [
         ...systemJobs,
         { id: "__pbMine__", expression: "*/5 * * * *" },
       ]);
+    },
+  },
+  {
+    name: "rate limiting adds __pbRateLimitersCleanup__ on its first use, until the settings change",
+    url: "/api/crons",
+    auth: "superuser",
+    beforeTest: async (t) => {
+      const settings = cloneSettings(t.app.settings());
+      settings.rateLimits.enabled = true;
+      await t.app.saveSettings(settings);
+      expect((await send(t.app, { url: "/api/collections/users/records" })).status).toBe(200);
+    },
+    expectedStatus: 200,
+    afterTest: async (t, res) => {
+      expect(res.json).toEqual([...systemJobs, { id: "__pbRateLimitersCleanup__", expression: "2 * * * *" }]);
+      await t.app.cron().jobs().at(-1)?.run();
+      await t.app.saveSettings(cloneSettings(t.app.settings()));
+      expect(
+        t.app
+          .cron()
+          .jobs()
+          .map((j) => j.id),
+      ).toEqual(systemJobs.map((j) => j.id));
     },
   },
   {

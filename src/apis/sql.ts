@@ -105,12 +105,14 @@ function goText(value: ScriptValue, declaredType: string): string | null {
   if (typeof value === "number") return formatFloatG(value);
   if (value instanceof Uint8Array) return bytesToGoString(value);
   if (!timeColumnTypes.has(declaredType)) return value;
+  // Go's time.String() output, with or without its monotonic clock reading ("m=+0.5")
   const m = value.indexOf("m=");
-  const parsed =
-    parseGoTime("2006-01-02 15:04:05.999999999 -0700 MST", (m > 0 ? value.slice(0, m) : value).trim()) ??
-    timeLayouts.reduce<ReturnType<typeof parseGoTime>>(
-      (found, layout) => found ?? parseGoTime(layout, value.endsWith("Z") ? value.slice(0, -1) : value),
-      null,
-    );
-  return parsed ? formatRfc3339Nano(parsed) : value;
+  const goString = parseGoTime("2006-01-02 15:04:05.999999999 -0700 MST", (m > 0 ? value.slice(0, m) : value).trim());
+  if (goString) return formatRfc3339Nano(goString);
+  const text = value.endsWith("Z") ? value.slice(0, -1) : value;
+  for (const layout of timeLayouts) {
+    const parsed = parseGoTime(layout, text);
+    if (parsed) return formatRfc3339Nano(parsed);
+  }
+  return value;
 }

@@ -7,9 +7,8 @@ export interface ScriptRequest extends ScriptOptions {
   transaction: readonly [begin: string, commit: string, rollback: string];
 }
 
-export type ScriptReply =
-  | { ok: true; output: ScriptResult }
-  | { ok: false; message: string /** SQLite's extended result code, when SQLite failed. */; errno: number | null };
+/** A script's result, or its failure: the message, and SQLite's extended result code when SQLite failed. */
+export type ScriptReply = { ok: true; output: ScriptResult } | { ok: false; message: string; errno: number | null };
 
 /**
  * executeScript runs the statements of a script one at a time on a connection. It calls lockWriter (once)

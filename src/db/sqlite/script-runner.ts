@@ -9,11 +9,8 @@ type ToChild = { path: string; pragmas: readonly string[]; request: ScriptReques
 type FromChild = { lock: true } | { reply: ScriptReply };
 
 /**
- * The child's program, run by the same executable (`BUN_BE_BUN=1` makes a compiled one behave as bun): it
- * opens the database, runs executeScript (its source is embedded) and answers over the IPC channel. Then it
- * waits to be killed, so that its exit always means it is gone (and never races its answer). If the server
- * dies without killing it, a watchdog thread notices (the child is handed to another parent) and kills the
- * process, even while its main thread is stuck in a statement.
+ * A thread of the child that kills it when the server died without doing so (the child then has another
+ * parent), even while the child's main thread is stuck in a statement.
  */
 const watchdogSource = `
 const parent = process.ppid;
@@ -21,6 +18,12 @@ setInterval(() => {
   if (process.ppid !== parent) process.kill(process.pid, "SIGKILL");
 }, 500);
 `;
+
+/**
+ * The child's program, run by the same executable (`BUN_BE_BUN=1` makes a compiled one behave as bun): it
+ * opens the database, runs executeScript (its source is embedded) and answers over the IPC channel. Then it
+ * waits to be killed, so that its exit always means it is gone (and never races its answer).
+ */
 const childSource = `
 import { Database } from "bun:sqlite";
 const executeScript = ${executeScript.toString()};
@@ -57,7 +60,7 @@ process.once("message", async ({ path, pragmas, request }) => {
 const childPragmas = ["PRAGMA temp_store = FILE"];
 
 /** ScriptTimeout is a script stopped at the time limit (or never started before it). */
-export class ScriptTimeout extends Error {
+class ScriptTimeout extends Error {
   constructor(timeoutMs: number) {
     super(`the script ran past the ${timeoutMs / 1000}s time limit and was stopped`);
   }

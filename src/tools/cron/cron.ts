@@ -64,8 +64,10 @@ export class Cron {
   }
 
   /**
-   * add registers a job, replacing (and moving to the end of the list) the job with the same id. An invalid
-   * expression throws a CronExpressionError: "failed to add new cron job: " and PocketBase's reason.
+   * add registers a job, replacing (and moving to the end of the list) the job with the same id, so a job
+   * follows its settings by being added again when they change (PocketBase's `__pbAutoBackup__` on each
+   * settings reload, removed when `backups.cron` is empty). An invalid expression throws a
+   * CronExpressionError: "failed to add new cron job: " and PocketBase's reason, and changes nothing.
    */
   add(id: string, expression: string, fn: CronJobFunc): void {
     if (typeof fn !== "function") throw new TypeError("failed to add new cron job: fn must be non-nil function");

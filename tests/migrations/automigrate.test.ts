@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { applyAppMigrations, planRevert } from "../../src/plugins/migratecmd/operations.ts";
 import type { JsonObject } from "../../src/tools/types/merge.ts";
@@ -166,6 +166,18 @@ describe("automigrate", () => {
     const empty = await ws.app("empty");
     expect(await schemaOf(rebuilt.app)).toEqual(await schemaOf(empty.app));
     expect(await appliedFiles(rebuilt.app)).toEqual([]);
+  });
+
+  test("a change whose file can't be written is rolled back: a 400, and nothing saved", async () => {
+    const blocked = join(ws.root, "not-a-directory");
+    await writeFile(blocked, "");
+    const t = await ws.app("blocked", { automigrate: true, migrationsDir: blocked });
+    const res = await api(t.app, "POST", "/api/collections", { name: "lost", type: "base" });
+    expect(res.status).toBe(400);
+    expect(res.json.message).toBe("Failed to write the migration file of this change, so the change was not saved.");
+    expect(t.app.findCachedCollectionByNameOrId("lost")).toBeUndefined();
+    expect(await t.app.hasTable("lost")).toBe(false);
+    expect(await appliedFiles(t.app)).toEqual([]);
   });
 
   test("a change the database refuses writes no file", async () => {

@@ -13,7 +13,7 @@ export interface Workspace {
   root: string;
   migrations: string;
   /** A bootstrapped app on `root/<name>` (created when missing), with the migrations plugin bound. */
-  app(name: string, options?: { automigrate?: boolean }): Promise<TestApp>;
+  app(name: string, options?: { automigrate?: boolean; migrationsDir?: string }): Promise<TestApp>;
   dispose(): Promise<void>;
 }
 
@@ -26,7 +26,8 @@ export async function newWorkspace(): Promise<Workspace> {
     migrations,
     async app(name, options = {}) {
       const t = await newTestApp({ dir: join(root, name) });
-      await registerMigrations(t.app, { dir: migrations, automigrate: options.automigrate ?? false });
+      const dir = options.migrationsDir ?? migrations;
+      await registerMigrations(t.app, { dir, automigrate: options.automigrate ?? false });
       opened.push(t);
       return t;
     },

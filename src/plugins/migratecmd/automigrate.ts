@@ -23,38 +23,43 @@ export function bindAutomigrate(app: App, dir: string): void {
   app.onCollectionsImportRequest().bind({ id: automigrateHandlerId, func: (e) => automigrateImport(e, dir) });
 }
 
-/** inTransaction runs the rest of a request's chain in a transaction, with the event bound to it. */
+/**
+ * inTransaction runs fn in a transaction; `next` runs the rest of the request's chain with the event bound
+ * to that transaction. What fn reads before and after `next` is what the change did, however busy the app.
+ */
 async function inTransaction<E extends { app: App; next(): Promise<void> }>(
   e: E,
-  after: (txApp: App) => Promise<void>,
+  fn: (txApp: App, next: () => Promise<void>) => Promise<void>,
 ): Promise<void> {
   await e.app.runInTransaction(async (txApp) => {
-    const outer = e.app;
-    e.app = txApp;
-    try {
-      await e.next();
-    } finally {
-      e.app = outer;
-    }
-    await after(txApp);
+    await fn(txApp, async () => {
+      const outer = e.app;
+      e.app = txApp;
+      try {
+        await e.next();
+      } finally {
+        e.app = outer;
+      }
+    });
   });
 }
 
 async function automigrateChange(e: CollectionRequestEvent, dir: string, isDelete: boolean): Promise<void> {
-  const before = e.collection.isNew() ? null : await findStoredCollection(e.app.db, e.collection.lastSavedId);
-  await inTransaction(e, async (txApp) => {
+  await inTransaction(e, async (txApp, next) => {
+    const before = e.collection.isNew() ? null : await findStoredCollection(txApp.db, e.collection.lastSavedId);
+    await next();
     const after = isDelete ? null : await findStoredCollection(txApp.db, e.collection.id);
     const content = diffTemplate(after, before);
     if (!content) return;
     const action = !after ? "deleted" : !before ? "created" : "updated";
-    const name = before?.name ?? after?.name ?? "";
-    await writeAutomigration(txApp, dir, actionName(action, name), content);
+    await writeAutomigration(txApp, dir, actionName(action, before?.name ?? after?.name ?? ""), content);
   });
 }
 
 async function automigrateImport(e: CollectionsImportRequestEvent, dir: string): Promise<void> {
-  const before = await loadCollections(e.app.db);
-  await inTransaction(e, async (txApp) => {
+  await inTransaction(e, async (txApp, next) => {
+    const before = await loadCollections(txApp.db);
+    await next();
     const content = importTemplate(await loadCollections(txApp.db), before);
     if (content) await writeAutomigration(txApp, dir, "imported_collections", content);
   });

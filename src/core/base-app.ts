@@ -4,10 +4,13 @@ import type { Driver, Queryable, Tx } from "../db/driver.ts";
 import type { Filesystem } from "../tools/filesystem/filesystem.ts";
 import { StorageSelector } from "../tools/filesystem/storage-selector.ts";
 import { consoleSink, Logger, LogLevel } from "../tools/logger/logger.ts";
+import { NotFoundError } from "../tools/router/api-error.ts";
+import type { JsonObject } from "../tools/types/merge.ts";
 import type { App, TxCompleteFunc } from "./app.ts";
 import { registerAuthSystemHooks } from "./auth-system-hooks.ts";
+import { importCollections } from "./collection-import.ts";
 import type { Collection, CollectionType } from "./collection-model.ts";
-import { CollectionsCache, loadCollections } from "./collection-query.ts";
+import { CollectionsCache, findStoredCollectionByNameOrId, loadCollections } from "./collection-query.ts";
 import { hasTable } from "./collection-record-table-sync.ts";
 import { deleteCollection, saveCollection } from "./collection-save.ts";
 import { BootstrapEvent, TerminateEvent } from "./events.ts";
@@ -238,6 +241,16 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   async reloadCachedCollections(): Promise<void> {
     if (this.txInfo) this.txInfo.collectionsChanged = true;
     this.collectionsCache = new CollectionsCache(await loadCollections(this.db));
+  }
+
+  async findCollectionByNameOrId(nameOrId: string): Promise<Collection> {
+    const c = await findStoredCollectionByNameOrId(this.db, nameOrId);
+    if (!c) throw new NotFoundError(`no collection with name or id ${JSON.stringify(nameOrId)}`);
+    return c;
+  }
+
+  importCollections(collections: JsonObject[], deleteMissing: boolean): Promise<void> {
+    return importCollections(this.app, collections, deleteMissing);
   }
 
   hasTable(name: string): Promise<boolean> {

@@ -710,6 +710,37 @@ runScenarios("batch: requester, rules, headers and hooks", fixture, [
     },
   },
   {
+    name: "each sub-request counts against its collection's rate limit; the batch against its path's",
+    method: "POST",
+    url: "/api/batch",
+    body: { requests: [1, 2, 3].map((i) => ({ method: "POST", url: posts, body: { title: `r${i}` } })) },
+    expectedStatus: 400,
+    ...losesNothing(
+      async (t) => {
+        const s = t.app.settings();
+        const rule = { audience: "" as const, duration: 60, maxRequests: 2 };
+        await t.app.saveSettings({
+          ...s,
+          rateLimits: {
+            ...s.rateLimits,
+            enabled: true,
+            rules: [
+              { ...rule, label: "posts:create" },
+              { ...rule, label: "/api/batch" },
+            ],
+          },
+        });
+      },
+      async (t, res) => {
+        expect(res.json).toEqual(failedAt(2, { data: {}, message: "Too Many Requests.", status: 429 }));
+        const again = await send(t.app, { method: "POST", url: "/api/batch", body: { requests: [] } });
+        expect(again.status).toBe(400);
+        const third = await send(t.app, { method: "POST", url: "/api/batch", body: { requests: [] } });
+        expect(third.json).toEqual({ data: {}, message: "Too Many Requests.", status: 429 });
+      },
+    ),
+  },
+  {
     name: "an authenticated requester passes an auth rule",
     method: "POST",
     url: "/api/batch",

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { App } from "../core/app.ts";
 import { notFound } from "../tools/router/api-error.ts";
+import { bindBatchApi } from "./batch.ts";
 import { bindCollectionApi } from "./collection.ts";
 import { bindFileApi } from "./file.ts";
 import { bindHealthApi } from "./health.ts";
@@ -32,6 +33,7 @@ export function newRouter(app: App, options: RouterOptions = {}): Hono<RouterEnv
   bindSettingsApi(router);
   bindFileApi(router);
   bindRealtimeApi(app, router);
+  bindBatchApi(router);
 
   // PocketBase's standard binary answers every unmatched GET from its public folder, so a missing path
   // there is "File not found."; other methods get the generic JSON 404

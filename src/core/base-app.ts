@@ -52,6 +52,13 @@ export interface AppOptions {
 interface TxInfo {
   callbacks: TxCompleteFunc[];
   collectionsChanged: boolean;
+  /**
+   * How the transaction ended, once it did. Code that goes on after its transaction was stopped (a batch
+   * past its timeout) may still register callbacks: they run at once with that outcome, instead of never.
+   */
+  ended: { err: unknown } | null;
+  /** The transaction a released savepoint handed its callbacks to. */
+  releasedInto: TxInfo | null;
 }
 
 /**
@@ -189,23 +196,26 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
 
   async runInTransaction<T>(fn: (txApp: App) => Promise<T>): Promise<T> {
     const parent = this.txInfo;
-    const info: TxInfo = { callbacks: [], collectionsChanged: false };
+    const info: TxInfo = { callbacks: [], collectionsChanged: false, ended: null, releasedInto: null };
     let result: T;
     try {
       result = await this.db.transaction((tx) => fn(this.withTx(tx, info)));
     } catch (err) {
       if (info.collectionsChanged || parent) await this.reloadCachedCollections().catch(() => {});
       await this.runTxCallbacks(info, err);
+      info.ended = { err };
       throw err;
     }
     if (parent) {
       // a savepoint: its callbacks belong to the outer transaction
       parent.callbacks.push(...info.callbacks);
       parent.collectionsChanged ||= info.collectionsChanged;
+      info.releasedInto = parent;
       return result;
     }
     if (info.collectionsChanged) await this.reloadCachedCollections();
     await this.runTxCallbacks(info, undefined);
+    info.ended = { err: undefined };
     return result;
   }
 
@@ -220,8 +230,11 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   }
 
   async onTxComplete(fn: TxCompleteFunc): Promise<void> {
-    if (this.txInfo) this.txInfo.callbacks.push(fn);
-    else await fn(undefined);
+    let info = this.txInfo;
+    while (info?.releasedInto) info = info.releasedInto;
+    if (!info) await fn(undefined);
+    else if (info.ended) await fn(info.ended.err);
+    else info.callbacks.push(fn);
   }
 
   // collections

@@ -357,7 +357,11 @@ class ReservedLink {
 
   /** begin opens the write transaction, learning the connection object on the way. */
   async begin(): Promise<void> {
-    const options = { onexecute: (c: ConnectionState) => void (this.#state = c) };
+    const options = {
+      onexecute: (c: ConnectionState) => {
+        this.#state = c;
+      },
+    };
     try {
       await this.reserved.unsafe(beginWriteSql, [], options as postgres.UnsafeQueryOptions).simple();
     } catch (err) {

@@ -9,6 +9,10 @@ const code = await runCli(process.argv.slice(2), {
   io: {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
+    readLine: async () => {
+      for await (const line of console) return line;
+      return null;
+    },
   },
   // loaded on demand: `--help`, `--version` and usage errors answer without loading the app
   makeApp: async ({ dir, dev, queryTimeout, maxExpandRecords, maxExpandMiB, encryptionEnv }) => {

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { App } from "../core/app.ts";
 import { notFound } from "../tools/router/api-error.ts";
+import { bindBatchApi } from "./batch.ts";
 import { bindCollectionApi } from "./collection.ts";
 import { bindCronApi } from "./cron.ts";
 import { bindFileApi } from "./file.ts";
@@ -34,6 +35,7 @@ export function newRouter(app: App, options: RouterOptions = {}): Hono<RouterEnv
   bindSettingsApi(router);
   bindFileApi(router);
   bindRealtimeApi(app, router);
+  bindBatchApi(router);
   bindCronApi(router);
   bindSqlApi(router);
 

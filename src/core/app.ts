@@ -2,6 +2,7 @@ import type { Queryable } from "../db/driver.ts";
 import type { Cron } from "../tools/cron/cron.ts";
 import type { Filesystem } from "../tools/filesystem/filesystem.ts";
 import type { Logger } from "../tools/logger/logger.ts";
+import type { JsonObject } from "../tools/types/merge.ts";
 import type { Collection, CollectionType } from "./collection-model.ts";
 import type { ExpandLimits } from "./expand-limits.ts";
 import type { HookMethods, HookRegistry } from "./hooks.ts";
@@ -58,6 +59,10 @@ export interface App extends HookMethods {
   findAllCollections(...types: CollectionType[]): Collection[];
   /** Collections with relation fields pointing at the given one (self-references excluded when asked). */
   findCollectionReferences(collection: Collection, ...excludeIds: string[]): Map<Collection, string[]>;
+  /** findCollectionByNameOrId reads a collection from the database (a copy free to change); NotFoundError when missing. */
+  findCollectionByNameOrId(nameOrId: string): Promise<Collection>;
+  /** importCollections creates, updates (and with deleteMissing deletes) collections from their JSON in one transaction. */
+  importCollections(collections: JsonObject[], deleteMissing: boolean): Promise<void>;
   reloadCachedCollections(): Promise<void>;
   hasTable(name: string): Promise<boolean>;
   saveCollection(collection: Collection): Promise<void>;

@@ -5,10 +5,13 @@ import { Cron } from "../tools/cron/cron.ts";
 import type { Filesystem } from "../tools/filesystem/filesystem.ts";
 import { StorageSelector } from "../tools/filesystem/storage-selector.ts";
 import { consoleSink, Logger, LogLevel } from "../tools/logger/logger.ts";
+import { NotFoundError } from "../tools/router/api-error.ts";
+import type { JsonObject } from "../tools/types/merge.ts";
 import type { App, TxCompleteFunc } from "./app.ts";
 import { registerAuthSystemHooks } from "./auth-system-hooks.ts";
+import { importCollections } from "./collection-import.ts";
 import type { Collection, CollectionType } from "./collection-model.ts";
-import { CollectionsCache, loadCollections } from "./collection-query.ts";
+import { CollectionsCache, findStoredCollectionByNameOrId, loadCollections } from "./collection-query.ts";
 import { hasTable } from "./collection-record-table-sync.ts";
 import { deleteCollection, saveCollection } from "./collection-save.ts";
 import { BootstrapEvent, TerminateEvent } from "./events.ts";
@@ -51,6 +54,13 @@ export interface AppOptions {
 interface TxInfo {
   callbacks: TxCompleteFunc[];
   collectionsChanged: boolean;
+  /**
+   * How the transaction ended, once it did. Code that goes on after its transaction was stopped (a batch
+   * past its timeout) may still register callbacks: they run at once with that outcome, instead of never.
+   */
+  ended: { err: unknown } | null;
+  /** The transaction a released savepoint handed its callbacks to. */
+  releasedInto: TxInfo | null;
 }
 
 /**
@@ -220,23 +230,26 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
 
   async runInTransaction<T>(fn: (txApp: App) => Promise<T>): Promise<T> {
     const parent = this.txInfo;
-    const info: TxInfo = { callbacks: [], collectionsChanged: false };
+    const info: TxInfo = { callbacks: [], collectionsChanged: false, ended: null, releasedInto: null };
     let result: T;
     try {
       result = await this.db.transaction((tx) => fn(this.withTx(tx, info)));
     } catch (err) {
       if (info.collectionsChanged || parent) await this.reloadCachedCollections().catch(() => {});
       await this.runTxCallbacks(info, err);
+      info.ended = { err };
       throw err;
     }
     if (parent) {
       // a savepoint: its callbacks belong to the outer transaction
       parent.callbacks.push(...info.callbacks);
       parent.collectionsChanged ||= info.collectionsChanged;
+      info.releasedInto = parent;
       return result;
     }
     if (info.collectionsChanged) await this.reloadCachedCollections();
     await this.runTxCallbacks(info, undefined);
+    info.ended = { err: undefined };
     return result;
   }
 
@@ -251,8 +264,11 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   }
 
   async onTxComplete(fn: TxCompleteFunc): Promise<void> {
-    if (this.txInfo) this.txInfo.callbacks.push(fn);
-    else await fn(undefined);
+    let info = this.txInfo;
+    while (info?.releasedInto) info = info.releasedInto;
+    if (!info) await fn(undefined);
+    else if (info.ended) await fn(info.ended.err);
+    else info.callbacks.push(fn);
   }
 
   // collections
@@ -272,6 +288,16 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   async reloadCachedCollections(): Promise<void> {
     if (this.txInfo) this.txInfo.collectionsChanged = true;
     this.collectionsCache = new CollectionsCache(await loadCollections(this.db));
+  }
+
+  async findCollectionByNameOrId(nameOrId: string): Promise<Collection> {
+    const c = await findStoredCollectionByNameOrId(this.db, nameOrId);
+    if (!c) throw new NotFoundError(`no collection with name or id ${JSON.stringify(nameOrId)}`);
+    return c;
+  }
+
+  importCollections(collections: JsonObject[], deleteMissing: boolean): Promise<void> {
+    return importCollections(this.app, collections, deleteMissing);
   }
 
   hasTable(name: string): Promise<boolean> {

@@ -227,6 +227,7 @@ export class FileField extends Field {
           await next();
         } catch (err) {
           await this.#deleteFiles(app, record, stored);
+          if (action === "createExecute" && stored.length > 0) await this.#deleteEmptyFolder(app, record);
           throw err;
         }
         const now = toFileList(record.getRaw(this.name));
@@ -245,7 +246,11 @@ export class FileField extends Field {
         // transaction the row is rolled back, so what this save stored goes too; outside of one the row
         // stays and names the new files, so they stay with it rather than leave it pointing at nothing
         const stored = (record.getRaw(uploadedKey + this.name) as string[] | undefined) ?? [];
-        if (app.isTransactional()) await this.#deleteFiles(app, record, stored);
+        if (app.isTransactional() && stored.length > 0) {
+          await this.#deleteFiles(app, record, stored);
+          // a record that was never created leaves no folder behind either (as PocketBase)
+          if (action === "afterCreateError") await this.#deleteEmptyFolder(app, record);
+        }
         record.setRaw(uploadedKey + this.name, undefined);
         record.setRaw(toDeleteKey + this.name, undefined);
         return next();
@@ -265,6 +270,16 @@ export class FileField extends Field {
       }
       default:
         return next();
+    }
+  }
+
+  async #deleteEmptyFolder(app: App, record: RecordModel): Promise<void> {
+    const fs = app.filesystem();
+    const dir = `${recordFilesPath(record)}/`;
+    try {
+      if ((await fs.list(dir)).length === 0) await fs.deletePrefix(dir);
+    } catch (err) {
+      app.logger.warn("failed to delete the empty folder of a record", { folder: dir, error: String(err) });
     }
   }
 

@@ -16,6 +16,18 @@ export class QueryTimeoutError extends Error {
   }
 }
 
+/**
+ * DatabaseUnavailableError is a statement that failed because the database server can't be reached (the
+ * connection was refused or lost, the server is shutting down or restarting, the credentials or database
+ * name are wrong). It says nothing about the statement itself: the API layer answers 503, and the same
+ * statement may succeed once the server is back (the driver's pool reconnects on its own).
+ */
+export class DatabaseUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(`the database is unavailable: ${message}`, options);
+  }
+}
+
 /** checkDeadline refuses a read whose request is already past its deadline (one started can't always be stopped). */
 export function checkDeadline(scope: ReadScope | undefined, timeoutMs: number): void {
   if (scope !== undefined && performance.now() >= scope.deadline) throw new QueryTimeoutError(timeoutMs);

@@ -50,7 +50,16 @@ describe.concurrent("help and version", () => {
     ]);
     expect(res.stdout).toMatch(/^\s+serve\s+Starts the web server/m);
     expect(res.stdout).toMatch(/^\s+superuser\s+Manage superusers/m);
-    for (const flag of ["--dir string", "--dev", "-h, --help", "-v, --version"]) expect(res.stdout).toContain(flag);
+    expect(res.stdout).toMatch(/^\s+migrate\s+Executes app DB migration scripts/m);
+    for (const flag of [
+      "--dir string",
+      "--dev",
+      "--migrationsDir string",
+      "--automigrate",
+      "-h, --help",
+      "-v, --version",
+    ])
+      expect(res.stdout).toContain(flag);
     expect(short.stdout).toBe(res.stdout);
     expect(bare).toEqual({ code: 0, stdout: res.stdout, stderr: "" });
     expect(v.stdout).toBe(version);

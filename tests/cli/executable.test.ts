@@ -1,3 +1,4 @@
+import { Database } from "bun:sqlite";
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { chmod, copyFile, mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
@@ -85,4 +86,59 @@ test("the executable creates a superuser, serves the API and stops cleanly", asy
   const data = join(runDir, "satchel_data");
   for (const f of ["data.db", "auxiliary.db"]) expect(existsSync(join(data, f))).toBe(true);
   expect(existsSync(join(data, "data.db-wal"))).toBe(false);
+});
+
+test("the executable runs TypeScript migrations that import satchel/migrate, their helpers and packages", async () => {
+  const dir = join(tmp, "migrating");
+  const migrations = join(dir, "satchel_migrations");
+  await mkdir(join(migrations, "lib"), { recursive: true });
+  await mkdir(join(migrations, "node_modules", "slugs"), { recursive: true });
+  await Bun.write(join(migrations, "node_modules", "slugs", "package.json"), '{ "name": "slugs", "main": "index.js" }');
+  await Bun.write(
+    join(migrations, "node_modules", "slugs", "index.js"),
+    "export const slug = (s) => s.toLowerCase();\n",
+  );
+  await Bun.write(join(migrations, "lib", "names.ts"), 'export const notes: string = "Notes";\n');
+  await Bun.write(
+    join(migrations, "1700000001_notes.ts"),
+    `import { Collection, migrate, type App } from "satchel/migrate";
+import { slug } from "slugs";
+import { notes } from "./lib/names.ts";
+
+export default migrate(
+  async (app: App) => {
+    await app.saveCollection(Collection.fromJSON({ name: slug(notes), type: "base", fields: [{ name: "title", type: "text" }] }));
+  },
+  async (app: App) => {
+    await app.deleteCollection(await app.findCollectionByNameOrId("notes"));
+  },
+);
+`,
+  );
+  const run = { cmd: [exe], cwd: dir, env };
+  expect(await runSatchel(["migrate", "up"], run)).toEqual({
+    code: 0,
+    stdout: "Applied 1700000001_notes.ts\n",
+    stderr: "",
+  });
+  const db = new Database(join(dir, "satchel_data", "data.db"), { readonly: true });
+  try {
+    expect(db.query("SELECT name FROM _collections WHERE name = 'notes'").all()).toEqual([{ name: "notes" }]);
+  } finally {
+    db.close();
+  }
+  expect(await runSatchel(["migrate", "down", "--yes"], run)).toEqual({
+    code: 0,
+    stdout: "Reverted 1700000001_notes.ts\n",
+    stderr: "",
+  });
+
+  await Bun.write(join(migrations, "1700000002_broken.ts"), "export default migrate(() => { const = 1 });\n");
+  const broken = await runSatchel(["migrate", "up"], run);
+  expect(broken).toEqual({
+    code: 1,
+    stdout: "",
+    stderr:
+      'Error: failed to load migration 1700000002_broken.ts: Expected identifier but found "=" (line 1, column 38)\n',
+  });
 });

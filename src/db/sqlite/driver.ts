@@ -275,11 +275,16 @@ class SqliteTx implements Tx {
     this.conn.db.run(`SAVEPOINT ${name}`);
     try {
       const result = await fn(this);
+      this.#check();
       this.conn.db.run(`RELEASE ${name}`);
       return result;
     } catch (err) {
-      this.conn.db.run(`ROLLBACK TO ${name}`);
-      this.conn.db.run(`RELEASE ${name}`);
+      // once the transaction was ended under it (a batch stopped at its timeout), the connection may already
+      // run another request's transaction, whose savepoints must not be touched
+      if (this.#open) {
+        this.conn.db.run(`ROLLBACK TO ${name}`);
+        this.conn.db.run(`RELEASE ${name}`);
+      }
       throw err;
     } finally {
       this.#depth--;

@@ -24,7 +24,7 @@ export interface SqliteOptions {
   pragmas?: readonly string[];
   /** How long a request's reads may take together before they are stopped (PocketBase's default: 30 s). */
   queryTimeoutMs?: number;
-  /** The most worker threads running isolated reads at once (default 8). */
+  /** The most reader processes running isolated reads at once (default 8). */
   maxReaders?: number;
   /** How long a script (runScript) may run (PocketBase's SQL console: 3 minutes). */
   scriptTimeoutMs?: number;
@@ -119,7 +119,7 @@ export class SqliteDriver implements Driver {
     this.queryTimeoutMs = options.queryTimeoutMs ?? defaultQueryTimeoutMs;
     this.#isolated = memory
       ? null
-      : new IsolatedReader(path, this.queryTimeoutMs, { maxWorkers: options.maxReaders ?? 8 });
+      : new IsolatedReader(path, this.queryTimeoutMs, { maxReaders: options.maxReaders ?? 8 });
     this.#scripts = memory
       ? null
       : new ScriptRunner(path, this.#lock, {

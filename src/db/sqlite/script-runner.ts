@@ -1,5 +1,5 @@
-import { setPriority } from "node:os";
 import type { Subprocess } from "bun";
+import { spawnSqliteChild } from "./child-process.ts";
 import type { AsyncLock } from "./lock.ts";
 import { executeScript, type ScriptReply, type ScriptRequest } from "./script-executor.ts";
 
@@ -9,17 +9,6 @@ type ToChild = { path: string; pragmas: readonly string[]; request: ScriptReques
 type FromChild = { lock: true } | { reply: ScriptReply };
 
 /**
- * A thread of the child that kills it when the server died without doing so (the child then has another
- * parent), even while the child's main thread is stuck in a statement.
- */
-const watchdogSource = `
-const parent = process.ppid;
-setInterval(() => {
-  if (process.ppid !== parent) process.kill(process.pid, "SIGKILL");
-}, 500);
-`;
-
-/**
  * The child's program, run by the same executable (`BUN_BE_BUN=1` makes a compiled one behave as bun): it
  * opens the database, runs executeScript (its source is embedded) and answers over the IPC channel. Then it
  * waits to be killed, so that its exit always means it is gone (and never races its answer).
@@ -27,8 +16,6 @@ setInterval(() => {
 const childSource = `
 import { Database } from "bun:sqlite";
 const executeScript = ${executeScript.toString()};
-new Worker(URL.createObjectURL(new Blob([${JSON.stringify(watchdogSource)}], { type: "application/javascript" }))).unref();
-process.on("disconnect", () => process.exit(0));
 process.once("message", async ({ path, pragmas, request }) => {
   let reply;
   let db = null;
@@ -149,27 +136,19 @@ export class ScriptRunner {
           answer();
         });
       };
-      const child = Bun.spawn([process.execPath, "--no-install", "-e", childSource], {
-        // no transpiler cache left in the user's home either
-        env: { ...process.env, BUN_BE_BUN: "1", BUN_RUNTIME_TRANSPILER_CACHE_PATH: "0" },
-        stdin: "ignore",
-        stdout: "ignore",
-        stderr: "pipe",
-        serialization: "advanced",
-        ipc: (message: FromChild) => {
-          if ("reply" in message) {
-            settle(() => resolve(message.reply));
-            return;
-          }
-          void this.#lock.with(
-            () =>
-              new Promise<void>((release) => {
-                if (settled) return release();
-                releaseLock = release;
-                child.send({ locked: true } satisfies ToChild);
-              }),
-          );
-        },
+      const child = spawnSqliteChild<FromChild>(childSource, (message) => {
+        if ("reply" in message) {
+          settle(() => resolve(message.reply));
+          return;
+        }
+        void this.#lock.with(
+          () =>
+            new Promise<void>((release) => {
+              if (settled) return release();
+              releaseLock = release;
+              child.send({ locked: true } satisfies ToChild);
+            }),
+        );
       });
       this.#children.add(child);
       const timer = setTimeout(
@@ -180,11 +159,6 @@ export class ScriptRunner {
         const stderr = (await new Response(child.stderr).text()).trim().slice(-500);
         settle(() => reject(new Error(`the script's process ended (${code ?? child.signalCode}) ${stderr}`.trim())));
       });
-      try {
-        setPriority(child.pid, 10);
-      } catch {
-        // not allowed here: the script runs at the server's priority
-      }
       const pragmas = [...this.#options.pragmas, ...childPragmas];
       child.send({ path: this.#path, pragmas, request } satisfies ToChild);
     });

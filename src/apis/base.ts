@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { App } from "../core/app.ts";
 import { notFound } from "../tools/router/api-error.ts";
 import { bindCollectionApi } from "./collection.ts";
+import { bindDashboard, type DashboardSource } from "./dashboard.ts";
 import { bindFileApi } from "./file.ts";
 import { bindHealthApi } from "./health.ts";
 import { defaultMiddleware, errorResponse, type RouterEnv } from "./middlewares.ts";
@@ -14,11 +15,13 @@ import { bindSettingsApi } from "./settings.ts";
 export interface RouterOptions {
   /** Allowed CORS origins (`*` by default). */
   origins?: readonly string[];
+  /** The admin dashboard's files, served at `/_/` (not served when left out). */
+  dashboard?: DashboardSource;
 }
 
 /**
  * newRouter builds the HTTP router: the default middlewares (CORS, request event, auth token, security
- * headers), every API, the JSON error handler and the JSON 404 for unknown paths.
+ * headers), every API, the dashboard when given, the JSON error handler and the JSON 404 for unknown paths.
  */
 export function newRouter(app: App, options: RouterOptions = {}): Hono<RouterEnv> {
   const router = new Hono<RouterEnv>();
@@ -32,6 +35,7 @@ export function newRouter(app: App, options: RouterOptions = {}): Hono<RouterEnv
   bindSettingsApi(router);
   bindFileApi(router);
   bindRealtimeApi(app, router);
+  if (options.dashboard) bindDashboard(router, app, options.dashboard);
 
   // PocketBase's standard binary answers every unmatched GET from its public folder, so a missing path
   // there is "File not found."; other methods get the generic JSON 404

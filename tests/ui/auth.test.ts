@@ -4,7 +4,9 @@ import { loadInstaller } from "../../src/apis/installer.ts";
 import { otpFromMail } from "../auth/otp-helpers.ts";
 import { startSmtpServer } from "../helpers/smtp.ts";
 import { superuserEmail, superuserPassword } from "../helpers/test-app.ts";
-import { authStorageKey, describedBy, uiTest } from "./harness.ts";
+import { authStorageKey, describedBy, uiTest, useBrowser } from "./harness.ts";
+
+useBrowser();
 
 uiTest(
   "the installer link creates the first superuser, shows the server's validation errors, and signs in",

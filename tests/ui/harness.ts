@@ -46,14 +46,22 @@ const launchArgs = [
 let browser: Promise<Browser> | undefined;
 
 /** sharedBrowser launches the browser once per test file (each test gets its own context). */
-export function sharedBrowser(): Promise<Browser> {
+function sharedBrowser(): Promise<Browser> {
   browser ??= chromium.launch({ executablePath: chromiumPath, headless: true, args: launchArgs });
   return browser;
 }
 
-afterAll(async () => {
-  if (browser) await (await browser).close();
-});
+/**
+ * useBrowser, called once at the top of each browser test file, closes the file's browser after its
+ * tests (bun runs every file in one process, so a hook in this module would only cover the first file).
+ */
+export function useBrowser(): void {
+  afterAll(async () => {
+    const running = browser;
+    browser = undefined;
+    if (running) await (await running).close();
+  });
+}
 
 let dashboard: Promise<DashboardSource> | undefined;
 

@@ -12,9 +12,9 @@ const embeddedPrefix = "dist/";
 
 /**
  * loadDashboard finds the dashboard's built files: those embedded in the executable, or ui/dist of the
- * source tree when running from source. Without them it says why, and how to build them.
+ * source tree (or dir) when running from source. Without them it says why, and how to build them.
  */
-export async function loadDashboard(): Promise<DashboardSource> {
+export async function loadDashboard(dir: string = builtDir): Promise<DashboardSource> {
   if (Bun.isStandaloneExecutable) {
     const embedded: NamedBlob[] = [];
     for (const blob of Bun.embeddedFiles) {
@@ -24,9 +24,9 @@ export async function loadDashboard(): Promise<DashboardSource> {
     if (embedded.some((b) => b.name === "index.html")) return { assets: await StaticAssets.fromBlobs(embedded) };
     return { missing: "This executable was built without the dashboard." };
   }
-  const assets = await StaticAssets.fromDirectory(builtDir);
+  const assets = await StaticAssets.fromDirectory(dir);
   if (assets?.get("index.html")) return { assets };
   return {
-    missing: `${join(builtDir, "index.html")} is missing: run "npm run build:ui" in the Satchel folder, then restart the server.`,
+    missing: `${join(dir, "index.html")} is missing: run "npm run build:ui" in the Satchel folder, then restart the server.`,
   };
 }

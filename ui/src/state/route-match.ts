@@ -17,9 +17,8 @@ export function parseHash(hash: string): HashLocation {
  * (`/pbinstall/:token`): the decoded parameters, or null when it doesn't match.
  */
 export function matchPath(pattern: string, path: string): Record<string, string> | null {
-  const want = pattern.split("/");
+  const want = pattern.replace(/\/+$/, "").split("/");
   const got = path.replace(/\/+$/, "").split("/");
-  if (path === "/") got.splice(1);
   if (want.length !== got.length) return null;
   const params: Record<string, string> = {};
   for (let i = 0; i < want.length; i++) {

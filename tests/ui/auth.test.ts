@@ -108,3 +108,64 @@ uiTest(
     }
   },
 );
+
+uiTest(
+  "a forgotten password: the reset is requested from the login, and the emailed link sets a new one",
+  async ({ page, server }) => {
+    const smtp = await startSmtpServer();
+    try {
+      await server.pb.settings.update({ smtp: { enabled: true, host: smtp.host, port: smtp.port } });
+      await page.goto(server.dashboardUrl);
+      await page.getByRole("link", { name: "Forgotten password?" }).click();
+      await page.getByLabel("Email").fill(superuserEmail);
+      await page.getByRole("button", { name: "Send the reset link" }).click();
+      await page.getByRole("status").filter({ hasText: "a link to reset the password is on its way" }).waitFor();
+
+      const mail = await smtp.waitForMail((m) => m.to.includes(superuserEmail));
+      const token = /#\/auth\/confirm-password-reset\/([\w.-]+)/.exec(mail.html)?.[1] ?? "";
+      expect(token).not.toBe("");
+      await page.goto(`${server.dashboardUrl}#/auth/confirm-password-reset/${token}`);
+      await page.getByText(`Choose a new password for ${superuserEmail}.`).waitFor();
+      await page.getByLabel("New password", { exact: true }).fill("Brand-new-pass-1");
+      await page.getByLabel("New password confirm").fill("Brand-new-pass-1");
+      await page.getByRole("button", { name: "Set the new password" }).click();
+      await page.getByRole("status").filter({ hasText: "Your password was changed." }).waitFor();
+
+      const pb = new PocketBase(server.url);
+      await pb.collection("_superusers").authWithPassword(superuserEmail, "Brand-new-pass-1");
+      expect(pb.authStore.isValid).toBe(true);
+
+      // the link is spent: the server's answer shows on the form
+      await page.goto(`${server.dashboardUrl}#/login`);
+      await page.goto(`${server.dashboardUrl}#/auth/confirm-password-reset/${token}`);
+      await page.getByLabel("New password", { exact: true }).fill("Another-pass-12");
+      await page.getByLabel("New password confirm").fill("Another-pass-12");
+      await page.getByRole("button", { name: "Set the new password" }).click();
+      await page.getByRole("alert").first().waitFor();
+    } finally {
+      await smtp.stop();
+    }
+  },
+);
+
+uiTest("a verification link verifies the user it was sent to", async ({ page, server }) => {
+  const smtp = await startSmtpServer();
+  try {
+    await server.pb.settings.update({ smtp: { enabled: true, host: smtp.host, port: smtp.port } });
+    await server.pb
+      .collection("users")
+      .create({ email: "reader@example.com", password: "Reader-pass-123", passwordConfirm: "Reader-pass-123" });
+    await server.pb.collection("users").requestVerification("reader@example.com");
+    const mail = await smtp.waitForMail((m) => m.to.includes("reader@example.com"));
+    const token = /#\/auth\/confirm-verification\/([\w.-]+)/.exec(mail.html)?.[1] ?? "";
+    await page.goto(`${server.dashboardUrl}#/auth/confirm-verification/${token}`);
+    await page.getByRole("status").filter({ hasText: "reader@example.com is verified." }).waitFor();
+    const user = await server.pb.collection("users").getFirstListItem('email = "reader@example.com"');
+    expect(user.verified).toBe(true);
+
+    await page.goto(`${server.dashboardUrl}#/auth/confirm-verification/not-a-token`);
+    await page.getByText("This verification link is invalid or has expired").waitFor();
+  } finally {
+    await smtp.stop();
+  }
+});

@@ -1,4 +1,5 @@
 import type { Component } from "svelte";
+import Login from "./screens/auth/Login.svelte";
 
 /**
  * Who may open a screen: `superuser` screens need a signed-in superuser (others go to the login), `guest`
@@ -60,13 +61,33 @@ export const routes: RouteDef[] = [
     path: loginPath,
     access: "guest",
     title: "Superuser login",
-    load: () => import("./screens/auth/Login.svelte"),
+    // the first screen of every signed-out visit is in the main bundle: no second round trip before it shows
+    load: async () => ({ default: Login }),
   },
   {
     path: "/request-password-reset",
     access: "guest",
     title: "Forgotten password",
     load: () => import("./screens/auth/RequestPasswordReset.svelte"),
+  },
+  // the pages the default emails of every auth collection link to
+  {
+    path: "/auth/confirm-password-reset/:token",
+    access: "public",
+    title: "Reset your password",
+    load: () => import("./screens/auth/ConfirmPasswordReset.svelte"),
+  },
+  {
+    path: "/auth/confirm-verification/:token",
+    access: "public",
+    title: "Email verification",
+    load: () => import("./screens/auth/ConfirmVerification.svelte"),
+  },
+  {
+    path: "/auth/confirm-email-change/:token",
+    access: "public",
+    title: "Confirm your new email",
+    load: () => import("./screens/auth/ConfirmEmailChange.svelte"),
   },
   {
     path: "/settings",

@@ -1,15 +1,7 @@
-import PocketBase, { LocalAuthStore, type SendOptions } from "pocketbase";
+import PocketBase, { BaseAuthStore, LocalAuthStore, type SendOptions } from "pocketbase";
 import { connection } from "../state/connection.svelte.ts";
+import { apiBaseUrl } from "./base-url.ts";
 import { isAbort, isNetworkError } from "./errors.ts";
-
-/**
- * apiBaseUrl is the server's address as seen from the dashboard: the dashboard lives at `<base>/_/`, so
- * the API is the folder above (this keeps working behind a proxy that adds a path prefix).
- */
-export function apiBaseUrl(location: Pick<Location, "origin" | "pathname">): string {
-  const base = location.pathname.replace(/_\/(index\.html)?$/, "");
-  return new URL(base.endsWith("/") ? base : `${base}/`, location.origin).href;
-}
 
 /** authStoreKey keeps the superuser's session per dashboard path, with the key PocketBase's dashboard uses. */
 function authStoreKey(pathname: string): string {
@@ -25,15 +17,30 @@ export const pb = new PocketBase(
   new LocalAuthStore(authStoreKey(window.location.pathname)),
 );
 
-const sendWithSdk = pb.send.bind(pb);
-pb.send = async <T>(path: string, options: SendOptions): Promise<T> => {
-  try {
-    const result = await sendWithSdk<T>(path, options);
-    connection.answered();
-    return result;
-  } catch (err) {
-    if (isNetworkError(err)) connection.unanswered(() => pb.health.check({ requestKey: null }));
-    else if (!isAbort(err)) connection.answered();
-    throw err;
-  }
-};
+/** trackConnection makes a client's requests tell the connection state whether the server answered. */
+function trackConnection(client: PocketBase): PocketBase {
+  const sendWithSdk = client.send.bind(client);
+  client.send = async <T>(path: string, options: SendOptions): Promise<T> => {
+    try {
+      const result = await sendWithSdk<T>(path, options);
+      connection.answered();
+      return result;
+    } catch (err) {
+      if (isNetworkError(err)) connection.unanswered(() => pb.health.check({ requestKey: null }));
+      else if (!isAbort(err)) connection.answered();
+      throw err;
+    }
+  };
+  return client;
+}
+
+trackConnection(pb);
+
+/**
+ * guestClient is a client with a session of its own, kept in memory: for the pages that act for an app's
+ * user from an emailed link (password reset, verification, email change), so the superuser's session
+ * stays as it is.
+ */
+export function guestClient(): PocketBase {
+  return trackConnection(new PocketBase(pb.baseURL, new BaseAuthStore()));
+}

@@ -10,6 +10,7 @@ export const productName = "Satchel";
  */
 class AppSettings {
   value = $state<PublicSettings | null>(null);
+  #inFlight: Promise<PublicSettings> | null = null;
 
   get appName(): string {
     return this.value?.meta.appName || productName;
@@ -20,8 +21,21 @@ class AppSettings {
     return this.value?.meta.hideControls ?? false;
   }
 
-  async load(): Promise<void> {
-    this.set((await pb.settings.getAll({ requestKey: "appSettings" })) as PublicSettings);
+  /**
+   * fetch reads the settings from the server (one request for all callers while one is on its way: the
+   * shell and the first screen both ask on the first load) and updates the shell with them.
+   */
+  fetch(): Promise<PublicSettings> {
+    this.#inFlight ??= pb.settings
+      .getAll({ requestKey: null })
+      .then((settings) => {
+        this.set(settings as PublicSettings);
+        return settings as PublicSettings;
+      })
+      .finally(() => {
+        this.#inFlight = null;
+      });
+    return this.#inFlight;
   }
 
   set(settings: PublicSettings | null): void {

@@ -35,7 +35,7 @@ export class SettingsForm<T extends SettingsPatch> {
     this.loading = true;
     this.errors.reset();
     try {
-      this.#init((await pb.settings.getAll()) as PublicSettings);
+      this.#init(await appSettings.fetch());
     } catch (err) {
       handleError(err, { form: this.errors });
     } finally {

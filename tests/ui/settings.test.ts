@@ -87,3 +87,38 @@ uiTest(
   },
   { signedIn: true },
 );
+
+uiTest(
+  "rate limit rules are added and removed, and a bad rule's error shows in its row",
+  async ({ page, server }) => {
+    await page.goto(server.dashboardUrl);
+    await page.getByText("Rate limits", { exact: true }).click();
+    await page.getByLabel("Enable the rate limits").check();
+    // the defaults are 4 rules; a fifth, left without a label
+    await page.getByRole("button", { name: "Add a rule" }).click();
+    const fifth = page.getByRole("group", { name: "Rule 5" });
+    await fifth.getByLabel("Max requests").fill("7");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    const label = fifth.getByLabel("Label");
+    await label.and(page.locator('[aria-invalid="true"]')).waitFor();
+    expect(await describedBy(label)).toBe("Cannot be blank.");
+
+    await label.fill("POST /api/collections/posts/records");
+    await fifth.getByLabel("Audience").selectOption({ label: "Guests only" });
+    await page.getByRole("button", { name: "Remove rule 1" }).click();
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.getByRole("status").filter({ hasText: "The settings were saved." }).waitFor();
+
+    const { rateLimits } = await server.pb.settings.getAll();
+    expect(rateLimits.enabled).toBe(true);
+    expect(rateLimits.rules).toHaveLength(4);
+    expect(rateLimits.rules.map((r: { label: string }) => r.label)).not.toContain("*:auth");
+    expect(rateLimits.rules).toContainEqual({
+      label: "POST /api/collections/posts/records",
+      audience: "@guest",
+      duration: 3,
+      maxRequests: 7,
+    });
+  },
+  { signedIn: true },
+);

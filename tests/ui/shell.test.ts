@@ -83,3 +83,20 @@ uiTest(
   },
   { signedIn: true, viewport: { width: 390, height: 800 } },
 );
+
+uiTest(
+  "a session the server no longer accepts (the password changed elsewhere) ends on load, with a message",
+  async ({ page, server }) => {
+    const me = server.pb.authStore.record;
+    // a password change renews the superuser's token key, which voids every token issued before
+    await server.pb.collection("_superusers").update(me?.id ?? "", {
+      password: "Changed-pass-123",
+      passwordConfirm: "Changed-pass-123",
+    });
+    await page.goto(server.dashboardUrl);
+    await page.getByRole("heading", { name: "Superuser login" }).waitFor();
+    await page.getByRole("status").filter({ hasText: "Your session has ended. Please sign in again." }).waitFor();
+    expect(await page.evaluate(`localStorage.getItem("__pb_superusers__/_")`)).toBeNull();
+  },
+  { signedIn: true },
+);

@@ -12,10 +12,9 @@ import { parseArgs } from "node:util";
 import { chromium, type Page } from "playwright-core";
 import PocketBase from "pocketbase";
 import { loadDashboard } from "../../src/cmd/dashboard-source.ts";
-import { serve } from "../../src/cmd/serve.ts";
-import { upsertSuperuser } from "../../src/cmd/superuser.ts";
 import type { StaticAssets } from "../../src/tools/router/static-assets.ts";
-import { newTestApp, superuserEmail, superuserPassword } from "../../tests/helpers/test-app.ts";
+import { runSatchel, ServeProcess } from "../../tests/cli/process.ts";
+import { superuserEmail, superuserPassword } from "../../tests/helpers/test-app.ts";
 
 const root = resolve(import.meta.dir, "..", "..");
 const chromiumPath = process.env.SATCHEL_CHROMIUM ?? "/usr/bin/chromium";
@@ -39,11 +38,13 @@ function run(cmd: string[]): void {
 
 run([join(root, "node_modules", ".bin", "vite"), "build", "--logLevel", "warn", "ui"]);
 
-const t = await newTestApp();
-await upsertSuperuser(t.app, superuserEmail, superuserPassword);
+// the server runs in its own process (`satchel serve` from source), as a user runs it
+const dataDir = await mkdtemp(join(tmpdir(), "satchel-bench-ui-data-"));
+const upsert = await runSatchel(["superuser", "upsert", superuserEmail, superuserPassword, `--dir=${dataDir}`]);
+if (upsert.code !== 0) throw new Error(`superuser upsert failed: ${upsert.stderr}`);
+const server = await ServeProcess.start(dataDir);
 const source = await loadDashboard();
 if ("missing" in source) throw new Error(source.missing);
-const server = await serve(t.app, { http: "127.0.0.1:0", origins: ["*"], dashboard: source });
 const dashboardUrl = `${server.url}/_/`;
 const pb = new PocketBase(server.url);
 await pb.collection("_superusers").authWithPassword(superuserEmail, superuserPassword);
@@ -181,8 +182,9 @@ for (const screen of screens) {
 }
 await browser.close();
 ceiling.stop(true);
-await server.stop();
-await t.cleanup();
+server.signal("SIGTERM");
+await server.exit(10_000);
+await rm(dataDir, { recursive: true, force: true });
 
 process.stdout.write(
   `\nDashboard first load, ${loads} cold loads each (new browser profile, empty cache), loopback:\n\n` +

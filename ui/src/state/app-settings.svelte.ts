@@ -8,9 +8,13 @@ export const productName = "Satchel";
  * The application's settings as the shell needs them (the name in the header, the accent colour, whether
  * controls are hidden). Screens that change the settings hand the server's answer to `set()`.
  */
+/** A read of the settings this recent serves the next caller too (the shell and the first screen ask together). */
+const reuseMs = 1000;
+
 class AppSettings {
   value = $state<PublicSettings | null>(null);
   #inFlight: Promise<PublicSettings> | null = null;
+  #readAt = 0;
 
   get appName(): string {
     return this.value?.meta.appName || productName;
@@ -22,13 +26,15 @@ class AppSettings {
   }
 
   /**
-   * fetch reads the settings from the server (one request for all callers while one is on its way: the
-   * shell and the first screen both ask on the first load) and updates the shell with them.
+   * fetch reads the settings from the server and updates the shell with them. Callers share a read on its
+   * way or one made in the last second: on the first load the shell and the first screen both ask.
    */
   fetch(): Promise<PublicSettings> {
+    if (this.value && Date.now() - this.#readAt < reuseMs) return Promise.resolve($state.snapshot(this.value));
     this.#inFlight ??= pb.settings
       .getAll({ requestKey: null })
       .then((settings) => {
+        this.#readAt = Date.now();
         this.set(settings as PublicSettings);
         return settings as PublicSettings;
       })
@@ -39,6 +45,7 @@ class AppSettings {
   }
 
   set(settings: PublicSettings | null): void {
+    if (!settings) this.#readAt = 0;
     this.value = settings;
     applyAccentColor(settings?.meta.accentColor ?? "");
   }

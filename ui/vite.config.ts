@@ -50,6 +50,8 @@ export default defineConfig({
     emptyOutDir: true,
     target: "es2022",
     reportCompressedSize: false,
+    // the Svelte compiler is most of the build's time; the bundler's note saying so is noise in `npm test`
+    rolldownOptions: { checks: { bundlerTimings: false } },
   },
   server: {
     proxy: { "/api": { target: devApi, changeOrigin: true } },

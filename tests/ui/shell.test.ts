@@ -73,6 +73,11 @@ uiTest(
     expect(await page.getByRole("button", { name: "Log out" }).isVisible()).toBe(false);
     await menu.click();
     expect(await menu.getAttribute("aria-expanded")).toBe("true");
+    // Escape folds it back, and the focus returns to the button
+    await page.keyboard.press("Escape");
+    expect(await menu.getAttribute("aria-expanded")).toBe("false");
+    expect(await page.evaluate(`document.activeElement?.getAttribute("aria-label")`)).toBe("Menu");
+    await menu.click();
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
     await page.getByRole("heading", { name: "Application" }).waitFor();
     // the followed link closed the menu, and the new screen's heading has the focus

@@ -4,6 +4,7 @@ import { notFound } from "../tools/router/api-error.ts";
 import { bindBatchApi } from "./batch.ts";
 import { bindCollectionApi } from "./collection.ts";
 import { bindCronApi } from "./cron.ts";
+import { bindDashboard, type DashboardSource } from "./dashboard.ts";
 import { bindFileApi } from "./file.ts";
 import { bindHealthApi } from "./health.ts";
 import { defaultMiddleware, errorResponse, type RouterEnv } from "./middlewares.ts";
@@ -17,11 +18,13 @@ import { bindSqlApi } from "./sql.ts";
 export interface RouterOptions {
   /** Allowed CORS origins (`*` by default). */
   origins?: readonly string[];
+  /** The admin dashboard's files, served at `/_/` (not served when left out). */
+  dashboard?: DashboardSource;
 }
 
 /**
  * newRouter builds the HTTP router: the default middlewares (CORS, request event, auth token, security
- * headers), every API, the JSON error handler and the JSON 404 for unknown paths.
+ * headers), every API, the dashboard when given, the JSON error handler and the JSON 404 for unknown paths.
  */
 export function newRouter(app: App, options: RouterOptions = {}): Hono<RouterEnv> {
   const router = new Hono<RouterEnv>();
@@ -38,6 +41,7 @@ export function newRouter(app: App, options: RouterOptions = {}): Hono<RouterEnv
   bindBatchApi(router);
   bindCronApi(router);
   bindSqlApi(router);
+  if (options.dashboard) bindDashboard(router, app, options.dashboard);
 
   // PocketBase's standard binary answers every unmatched GET from its public folder, so a missing path
   // there is "File not found."; other methods get the generic JSON 404

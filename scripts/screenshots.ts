@@ -39,6 +39,72 @@ const shots: Shot[] = [
     ready: (page) => page.getByLabel("Application name").waitFor(),
   },
   {
+    name: "collection-editor",
+    path: "/collections/posts/edit",
+    seed: async (pb) => {
+      await pb.settings.update({ meta: { appName: "Acme Notes" } });
+      const users = await pb.collections.getOne("users");
+      await pb.collections.create({
+        name: "tags",
+        type: "base",
+        listRule: "",
+        viewRule: "",
+        fields: [{ name: "label", type: "text", required: true }],
+      });
+      const tags = await pb.collections.getOne("tags");
+      await pb.collections.create({
+        name: "posts",
+        type: "base",
+        listRule: "published = true || author = @request.auth.id",
+        viewRule: "published = true || author = @request.auth.id",
+        createRule: '@request.auth.id != "" && @request.body.author = @request.auth.id',
+        updateRule: "author = @request.auth.id",
+        deleteRule: "author = @request.auth.id",
+        fields: [
+          { name: "title", type: "text", required: true, max: 200, presentable: true },
+          { name: "body", type: "editor" },
+          { name: "author", type: "relation", collectionId: users.id, maxSelect: 1, required: true },
+          { name: "tags", type: "relation", collectionId: tags.id, maxSelect: 10 },
+          { name: "cover", type: "file", maxSelect: 1, mimeTypes: ["image/jpeg", "image/png"], thumbs: ["480x320"] },
+          { name: "published", type: "bool" },
+          { name: "created", type: "autodate", onCreate: true },
+          { name: "updated", type: "autodate", onCreate: true, onUpdate: true },
+        ],
+        indexes: ["CREATE INDEX idx_posts_created ON posts (created)"],
+      });
+    },
+    ready: async (page) => {
+      await page.getByRole("heading", { level: 1, name: "posts" }).waitFor();
+      await page.getByRole("button", { name: "Options of title" }).click();
+      await page.getByLabel("Max length").waitFor();
+    },
+  },
+  {
+    name: "collection-rules",
+    path: "/collections/posts/edit",
+    seed: async (pb) => {
+      const users = await pb.collections.getOne("users");
+      await pb.collections.create({
+        name: "posts",
+        type: "base",
+        listRule: "",
+        fields: [
+          { name: "title", type: "text" },
+          { name: "author", type: "relation", collectionId: users.id, maxSelect: 1 },
+          { name: "status", type: "select", values: ["draft", "published"], maxSelect: 1 },
+        ],
+      });
+    },
+    ready: async (page) => {
+      await page.getByRole("heading", { level: 1, name: "posts" }).waitFor();
+      await page.getByRole("tab", { name: "API rules" }).click();
+      const rule = page.getByLabel("List/Search rule");
+      await rule.pressSequentially('status = "published" || author = @request.auth.');
+      await page.getByRole("listbox", { name: "Suggestions" }).waitFor();
+    },
+    theme: "dark",
+  },
+  {
     name: "login-dark",
     path: "/login",
     theme: "dark",

@@ -40,6 +40,8 @@ export interface RouteDef {
   /** Loads the screen's component on first use, so the first load stays small. */
   load: () => Promise<{ default: ScreenComponent }>;
   settingsNav?: SettingsNavEntry;
+  /** Shown beside the collections sidebar (the collections' screens). */
+  collectionsSidebar?: boolean;
 }
 
 /** Where a signed-in superuser lands. */
@@ -89,6 +91,28 @@ export const routes: RouteDef[] = [
     title: "Confirm your new email",
     load: () => import("./screens/auth/ConfirmEmailChange.svelte"),
   },
+  // the collections: `/collections/new` comes before any `/collections/:collection` route
+  {
+    path: "/collections",
+    access: "superuser",
+    title: "Collections",
+    load: () => import("./screens/collections/CollectionsOverview.svelte"),
+    collectionsSidebar: true,
+  },
+  {
+    path: "/collections/new",
+    access: "superuser",
+    title: "New collection",
+    load: () => import("./screens/collections/CollectionEditor.svelte"),
+    collectionsSidebar: true,
+  },
+  {
+    path: "/collections/:collection/edit",
+    access: "superuser",
+    title: "Edit collection",
+    load: () => import("./screens/collections/CollectionEditor.svelte"),
+    collectionsSidebar: true,
+  },
   {
     path: "/settings",
     access: "superuser",
@@ -96,7 +120,24 @@ export const routes: RouteDef[] = [
     load: () => import("./screens/settings/ApplicationSettings.svelte"),
     settingsNav: { group: "System", label: "Application" },
   },
+  {
+    path: "/settings/export-collections",
+    access: "superuser",
+    title: "Export collections",
+    load: () => import("./screens/collections/ExportCollections.svelte"),
+    settingsNav: { group: "Sync", label: "Export collections" },
+  },
+  {
+    path: "/settings/import-collections",
+    access: "superuser",
+    title: "Import collections",
+    load: () => import("./screens/collections/ImportCollections.svelte"),
+    settingsNav: { group: "Sync", label: "Import collections" },
+  },
 ];
 
 /** The header's navigation. */
-export const mainNav: MainNavLink[] = [{ label: "Settings", path: "/settings", section: "/settings" }];
+export const mainNav: MainNavLink[] = [
+  { label: "Collections", path: "/collections", section: "/collections" },
+  { label: "Settings", path: "/settings", section: "/settings" },
+];

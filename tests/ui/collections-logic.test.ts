@@ -18,6 +18,7 @@ import {
   renameIndexColumn,
   setIndexTable,
 } from "../../ui/src/screens/collections/index-sql.ts";
+import { completeSql, tokenizeSql } from "../../ui/src/screens/collections/view/sql.ts";
 
 /** The collections screens' plain logic (no browser needed). */
 
@@ -171,5 +172,52 @@ describe("imports", () => {
     expect(replaced[0]?.indexes).toEqual(["CREATE INDEX `idx_c1_title` ON `posts` (`title`)"]);
     expect(replaced[1]?.fields).toEqual([field("h1", "post", { type: "relation", collectionId: "c1" })]);
     expect(idsToReplace([posts], replaced)).toEqual([]);
+  });
+});
+
+describe("view queries", () => {
+  test("highlight keywords, strings, quoted names, numbers and comments", () => {
+    const src = "SELECT p.id, 'it''s' AS s, \"x\" -- note\nFROM posts p /* c */ WHERE n > 1.5";
+    const tokens = tokenizeSql(src);
+    expect(tokens.map((t) => t.text).join("")).toBe(src);
+    expect(tokens.filter((t) => t.kind !== "space").map((t) => `${t.kind}:${t.text}`)).toEqual([
+      "keyword:SELECT",
+      "word:p",
+      "punct:.",
+      "word:id",
+      "punct:,",
+      "string:'it''s'",
+      "keyword:AS",
+      "word:s",
+      "punct:,",
+      'quoted:"x"',
+      "comment:-- note",
+      "keyword:FROM",
+      "word:posts",
+      "word:p",
+      "comment:/* c */",
+      "keyword:WHERE",
+      "word:n",
+      "punct:>",
+      "number:1.5",
+    ]);
+  });
+
+  test("suggest keywords, tables, and the columns of the tables read, through their aliases", () => {
+    const tables = [
+      { name: "posts", columns: ["id", "title", "author"] },
+      { name: "users", columns: ["id", "name"] },
+    ];
+    const labels = (input: string) => {
+      const caret = input.indexOf("|");
+      return completeSql(input.replace("|", ""), caret, tables, true)?.items.map((s) => s.label) ?? [];
+    };
+    expect(labels("sel|")).toEqual(["SELECT"]);
+    expect(labels("SELECT id FROM po|")).toEqual(["posts"]);
+    expect(labels("SELECT p.| FROM posts p")).toEqual(["p.id", "p.title", "p.author"]);
+    expect(labels("SELECT u.n| FROM posts JOIN users AS u ON u.id = posts.author")).toEqual(["u.name"]);
+    expect(labels("SELECT ti| FROM posts")).toEqual(["title"]);
+    expect(labels("SELECT 'ti|' FROM posts")).toEqual([]);
+    expect(completeSql("SELECT ", 7, tables, false)).toBeNull();
   });
 });

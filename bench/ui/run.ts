@@ -156,7 +156,7 @@ const screens = [
   {
     name: "collection editor (signed in)",
     hash: "#/collections/users/edit",
-    ready: 'input[name="fields.1.name"]',
+    ready: 'input[name="name"]',
     signedIn: true,
   },
 ];

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { App } from "../core/app.ts";
 import { notFound } from "../tools/router/api-error.ts";
+import { bindBackupApi } from "./backup.ts";
 import { bindBatchApi } from "./batch.ts";
 import { bindCollectionApi } from "./collection.ts";
 import { bindCronApi } from "./cron.ts";
@@ -38,6 +39,7 @@ export function newRouter(app: App, options: RouterOptions = {}): Hono<RouterEnv
   bindBatchApi(router);
   bindCronApi(router);
   bindSqlApi(router);
+  bindBackupApi(router);
 
   // PocketBase's standard binary answers every unmatched GET from its public folder, so a missing path
   // there is "File not found."; other methods get the generic JSON 404

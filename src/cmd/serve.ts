@@ -1,9 +1,11 @@
 import type { Server } from "bun";
 import { newRouter } from "../apis/base.ts";
+import { errorResponse } from "../apis/middlewares.ts";
 import { type RealtimeSocketData, realtimeWebSocketHandler } from "../apis/realtime-ws.ts";
 import type { App } from "../core/app.ts";
 import type { BaseApp } from "../core/base-app.ts";
 import { ServeEvent } from "../core/events.ts";
+import { ApiError } from "../tools/router/api-error.ts";
 import { displayUrl, parseListen } from "./listen-address.ts";
 
 export interface ServeOptions {
@@ -46,6 +48,37 @@ export const defaultShutdownGraceMs = 5000;
 export const gracefulShutdownHandlerId = "satchelGracefulShutdown";
 export const gracefulShutdownPriority = -9999;
 
+/** The onBootstrap handler that puts a restarted app back behind the server (see serve). */
+export const restartServeHandlerId = "satchelRestartServe";
+
+/** How long a restart waits for requests in flight before it goes on without them. */
+export const restartGraceMs = 30_000;
+
+/** RequestHold keeps new requests waiting while the app restarts. */
+class RequestHold {
+  waiting = 0;
+  readonly #released = Promise.withResolvers<void>();
+
+  async wait(): Promise<void> {
+    this.waiting++;
+    try {
+      await this.#released.promise;
+    } finally {
+      this.waiting--;
+    }
+  }
+
+  release(): void {
+    this.#released.resolve();
+  }
+}
+
+/** settle waits until no request is running but the held ones, or the grace period is over. */
+async function settle(server: Server<RealtimeSocketData>, hold: RequestHold, graceMs: number): Promise<void> {
+  const deadline = performance.now() + graceMs;
+  while (server.pendingRequests - hold.waiting > 0 && performance.now() < deadline) await Bun.sleep(5);
+}
+
 /**
  * drain stops accepting connections, ends the long-lived ones (realtime streams and sockets, which never
  * finish by themselves) and waits for in-flight requests, up to the grace period or the abort signal; then
@@ -74,19 +107,34 @@ async function drain(
   return interrupted;
 }
 
-/** serve bootstraps the app, fires onServe and starts the HTTP server. */
+/**
+ * serve bootstraps the app, fires onServe and starts the HTTP server. An app restart (`app.restart()`, a
+ * backup restore) keeps the server listening: new requests wait while requests in flight finish (up to
+ * restartGraceMs) and the app stops and bootstraps again; then onServe fires again with a new router,
+ * which the waiting requests and all later ones go to. The realtime clients are disconnected (the SDK
+ * reconnects by itself).
+ */
 export async function serve(app: BaseApp & App, options: ServeOptions): Promise<RunningServer> {
   const { hostname, port } = parseListen(options.http);
   if (!app.isBootstrapped()) await app.bootstrap();
-  const router = newRouter(app, { origins: options.origins });
+  let router = newRouter(app, { origins: options.origins });
   let server: Server<RealtimeSocketData> | undefined;
+  let hold: RequestHold | null = null;
+  let stopping = false;
+  const handle = (req: Request, srv: Server<RealtimeSocketData>) => router.fetch(req, { server: srv });
+  const afterHold = async (current: RequestHold, req: Request, srv: Server<RealtimeSocketData>) => {
+    await current.wait();
+    return stopping
+      ? errorResponse(app, new ApiError(503, "The server is shutting down."), req.method)
+      : handle(req, srv);
+  };
   await app.hooks.get("onServe").trigger(new ServeEvent(app, router, options.http), async () => {
     server = Bun.serve({
       hostname,
       port,
       maxRequestBodySize: options.maxRequestBodySize ?? 1 << 30,
       idleTimeout: 255,
-      fetch: (req, srv) => router.fetch(req, { server: srv }),
+      fetch: (req, srv) => (hold ? afterHold(hold, req, srv) : handle(req, srv)),
       websocket: realtimeWebSocketHandler(),
     });
   });
@@ -99,9 +147,34 @@ export async function serve(app: BaseApp & App, options: ServeOptions): Promise<
     id: gracefulShutdownHandlerId,
     priority: gracefulShutdownPriority,
     func: async (e) => {
+      if (e.isRestart) {
+        hold ??= new RequestHold();
+        app.realtime().closeAll();
+        await settle(running, hold, restartGraceMs);
+        await e.next();
+        return;
+      }
+      // requests held by a restart that won't come back are answered now, so that they don't hold the drain
+      stopping = true;
+      hold?.release();
       drained ??= drain(running, stopOptions, () => app.realtime().closeAll());
       await drained;
       await e.next();
+    },
+  });
+  app.onBootstrap().bind({
+    id: restartServeHandlerId,
+    priority: gracefulShutdownPriority,
+    func: async (e) => {
+      await e.next();
+      const held = hold;
+      if (!held) return;
+      const next = newRouter(app, { origins: options.origins });
+      await app.hooks.get("onServe").trigger(new ServeEvent(app, next, options.http), async () => {
+        router = next;
+      });
+      hold = null;
+      held.release();
     },
   });
 

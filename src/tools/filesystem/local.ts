@@ -41,6 +41,11 @@ export class LocalFilesystem implements Filesystem {
     return full;
   }
 
+  /** pathOf is the file a key is stored in (an invalid key throws, as everywhere). */
+  pathOf(key: string): string {
+    return this.#path(key);
+  }
+
   async upload(key: string, data: Uint8Array, options: UploadOptions = {}): Promise<void> {
     const md5 = new Bun.CryptoHasher("md5").update(data).digest("base64");
     const contentType = options.contentType ?? detectMimeType(data);

@@ -8,8 +8,8 @@ import { defineFixture } from "../helpers/api-scenario.ts";
 
 export const userEmail = "user@example.com";
 
-/** posts with a title and files, three of them seeded with a file each; a user. */
-export const backupFixture = defineFixture(async (app) => {
+/** seedPosts makes posts with a title and files, three of them seeded with a file each, and a user. */
+export async function seedPosts(app: App): Promise<void> {
   const posts = Collection.create("base", "posts");
   posts.applyJSON({
     listRule: "",
@@ -26,7 +26,9 @@ export const backupFixture = defineFixture(async (app) => {
   const user = new RecordModel(users);
   user.load({ email: userEmail, password: "1234567890", passwordConfirm: "1234567890" });
   await app.save(user);
-});
+}
+
+export const backupFixture = defineFixture(seedPosts);
 
 /** addPost saves a post with one file, through the records pipeline (the file goes to storage). */
 export async function addPost(app: App, title: string, fileName: string, content: string): Promise<RecordModel> {

@@ -36,6 +36,8 @@ export interface RunningServer {
    * finish, then the databases close. Calling `app.terminate()` directly stops the server the same way.
    */
   stop(options?: StopOptions): Promise<StopResult>;
+  /** Settles once the server has stopped and the app is terminated, however that came about. */
+  closed: Promise<void>;
 }
 
 export const defaultShutdownGraceMs = 5000;
@@ -143,6 +145,7 @@ export async function serve(app: BaseApp & App, options: ServeOptions): Promise<
 
   let stopOptions: StopOptions = {};
   let drained: Promise<number> | undefined;
+  const closed = Promise.withResolvers<void>();
   app.onTerminate().bind({
     id: gracefulShutdownHandlerId,
     priority: gracefulShutdownPriority,
@@ -157,9 +160,13 @@ export async function serve(app: BaseApp & App, options: ServeOptions): Promise<
       // requests held by a restart that won't come back are answered now, so that they don't hold the drain
       stopping = true;
       hold?.release();
-      drained ??= drain(running, stopOptions, () => app.realtime().closeAll());
-      await drained;
-      await e.next();
+      try {
+        drained ??= drain(running, stopOptions, () => app.realtime().closeAll());
+        await drained;
+        await e.next();
+      } finally {
+        closed.resolve();
+      }
     },
   });
   app.onBootstrap().bind({
@@ -181,6 +188,7 @@ export async function serve(app: BaseApp & App, options: ServeOptions): Promise<
   return {
     server: running,
     url: displayUrl(hostname, running.port ?? port),
+    closed: closed.promise,
     async stop(opts = {}) {
       stopOptions = opts;
       await app.terminate();

@@ -1,5 +1,5 @@
 import type { Dirent } from "node:fs";
-import { copyFile, link, mkdir, readdir, rename, rm, statfs } from "node:fs/promises";
+import { copyFile, link, mkdir, readdir, realpath, rename, rm, stat, statfs } from "node:fs/promises";
 import { join } from "node:path";
 import type { Driver } from "../db/driver.ts";
 import { createZip } from "../tools/archive/create.ts";
@@ -139,11 +139,23 @@ async function snapshotDataDir(host: BackupHost, dest: string, exclude: readonly
   });
 }
 
-/** linkTree hard-links every regular file under src into dest, keeping the layout. */
-async function linkTree(src: string, dest: string, prefix: string, skip: (name: string) => boolean): Promise<void> {
+/**
+ * linkTree hard-links every regular file under src into dest, keeping the layout. Symbolic links are
+ * followed (a storage folder on another disk is a common setup), each folder once.
+ */
+async function linkTree(
+  src: string,
+  dest: string,
+  prefix: string,
+  skip: (name: string) => boolean,
+  seen = new Set<string>(),
+): Promise<void> {
   let entries: Dirent[];
   try {
-    entries = await readdir(join(src, prefix), { withFileTypes: true });
+    const dir = await realpath(join(src, prefix));
+    if (seen.has(dir)) return;
+    seen.add(dir);
+    entries = await readdir(dir, { withFileTypes: true });
   } catch (err) {
     // a folder removed meanwhile (a deleted record's files, after its commit) is no loss
     if (errorCode(err) === "ENOENT") return;
@@ -152,11 +164,18 @@ async function linkTree(src: string, dest: string, prefix: string, skip: (name: 
   for (const entry of entries) {
     if (prefix === "" && skip(entry.name)) continue;
     const rel = prefix === "" ? entry.name : join(prefix, entry.name);
-    if (entry.isDirectory()) {
+    let kind: "dir" | "file" | null = entry.isDirectory() ? "dir" : entry.isFile() ? "file" : null;
+    if (entry.isSymbolicLink()) {
+      const target = await stat(join(src, rel)).catch(() => null);
+      kind = target?.isDirectory() ? "dir" : target?.isFile() ? "file" : null;
+    }
+    if (kind === "dir") {
       await mkdir(join(dest, rel), { recursive: true });
-      await linkTree(src, dest, rel, skip);
-    } else if (entry.isFile()) {
-      await linkOrCopy(join(src, rel), join(dest, rel));
+      await linkTree(src, dest, rel, skip, seen);
+    } else if (kind === "file") {
+      // a hard link to a symbolic link would be the link itself: its file is copied
+      if (entry.isSymbolicLink()) await copyFile(join(src, rel), join(dest, rel));
+      else await linkOrCopy(join(src, rel), join(dest, rel));
     }
   }
 }

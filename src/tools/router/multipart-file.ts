@@ -40,6 +40,11 @@ export async function receiveMultipartFile(
   }
   let received: ReceivedFile | null = null;
   let written: Promise<void> | null = null;
+  let fileStream: BusboyFileStream | null = null;
+  const failure = Promise.withResolvers<never>();
+  const failed = failure.promise;
+  failed.catch(() => {});
+  const fail = (err: unknown) => failure.reject(err);
   const parsed = new Promise<void>((resolve, reject) => {
     parser.on("file", (name: string, stream: BusboyFileStream, filename: string) => {
       if (name !== field || received || filename === "") {
@@ -48,15 +53,18 @@ export async function receiveMultipartFile(
       }
       const file: ReceivedFile = { name: filename, size: 0 };
       received = file;
+      fileStream = stream;
       stream.on("data", (chunk: Buffer) => {
         file.size += chunk.length;
       });
       written = pipeline(stream, createWriteStream(destPath));
-      // a failed write is reported once the body is read (and stops nothing before)
-      written.catch(() => {});
+      written.catch((err: unknown) => fail(err));
     });
     parser.on("finish", resolve);
-    parser.on("error", reject);
+    parser.on("error", (err: unknown) => {
+      fail(err);
+      reject(err);
+    });
   });
   parsed.catch(() => {});
 
@@ -65,16 +73,17 @@ export async function receiveMultipartFile(
     for await (const chunk of request.body) {
       total += chunk.byteLength;
       if (total > maxBytes) throw payloadTooLarge();
-      if (!parser.write(chunk)) await new Promise((resolve) => parser.once("drain", resolve));
+      // a parse or write failure ends the wait for the parser to take more
+      if (!parser.write(chunk)) await Promise.race([new Promise((resolve) => parser.once("drain", resolve)), failed]);
     }
     parser.end();
-    await parsed.catch((err: unknown) => {
-      throw malformed(err);
-    });
+    await Promise.race([parsed, failed]);
     await written;
     return received;
   } catch (err) {
     parser.destroy();
+    // the part's stream doesn't end with the parser: stopped here, its write fails and closes the file
+    (fileStream as BusboyFileStream | null)?.destroy();
     await (written as Promise<void> | null)?.catch(() => {});
     await rm(destPath, { force: true });
     if (err instanceof ApiError) throw err;

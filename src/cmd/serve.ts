@@ -12,6 +12,8 @@ export interface ServeOptions {
   origins: readonly string[];
   /** Largest request body the server reads (larger ones are refused with 413). */
   maxRequestBodySize?: number;
+  /** Whether `GET /api/openapi.json` answers others than superusers. */
+  publicOpenApi?: boolean;
 }
 
 export interface StopOptions {
@@ -78,7 +80,7 @@ async function drain(
 export async function serve(app: BaseApp & App, options: ServeOptions): Promise<RunningServer> {
   const { hostname, port } = parseListen(options.http);
   if (!app.isBootstrapped()) await app.bootstrap();
-  const router = newRouter(app, { origins: options.origins });
+  const router = newRouter(app, { origins: options.origins, publicOpenApi: options.publicOpenApi ?? false });
   let server: Server<RealtimeSocketData> | undefined;
   await app.hooks.get("onServe").trigger(new ServeEvent(app, router, options.http), async () => {
     server = Bun.serve({

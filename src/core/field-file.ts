@@ -160,8 +160,8 @@ export class FileField extends Field {
     const upload = schemaRef("FileUpload");
     return {
       response: listValue(name, multiple, this.maxSelect),
-      create: listValue(upload, multiple, this.maxSelect),
-      update: listValue({ anyOf: [upload, name] }, multiple, this.maxSelect),
+      create: listValue(upload, multiple, this.maxSelect, false),
+      update: listValue({ anyOf: [upload, name] }, multiple, this.maxSelect, false),
       requiredOnCreate: this.required,
       // a single file is deleted by name with `name-`
       modifiers: multiple ? listModifiers(this.name, upload, name, true) : [removeModifier(this.name, name)],

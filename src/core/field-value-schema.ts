@@ -86,8 +86,11 @@ export function listModifiers(name: string, add: JsonSchema, remove: JsonSchema,
   ];
 }
 
-/** listValue is the value of a single or multiple field: one item ("" when empty) or a list of unique items. */
-export function listValue(item: JsonSchema, multiple: boolean, maxSelect: number): JsonSchema {
+/**
+ * listValue is the value of a single or multiple field: one item ("" when empty) or a list, of unique items
+ * unless they are uploads (each upload is stored under a new name, so none is a duplicate).
+ */
+export function listValue(item: JsonSchema, multiple: boolean, maxSelect: number, unique = true): JsonSchema {
   if (!multiple) return item;
-  return arrayOf(item, { uniqueItems: true, ...(maxSelect > 0 ? { maxItems: maxSelect } : {}) });
+  return arrayOf(item, { ...(unique ? { uniqueItems: true } : {}), ...(maxSelect > 0 ? { maxItems: maxSelect } : {}) });
 }

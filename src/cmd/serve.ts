@@ -1,5 +1,6 @@
 import type { Server } from "bun";
 import { newRouter } from "../apis/base.ts";
+import { type DashboardSource, dashboardPath } from "../apis/dashboard.ts";
 import { errorResponse } from "../apis/middlewares.ts";
 import { type RealtimeSocketData, realtimeWebSocketHandler } from "../apis/realtime-ws.ts";
 import type { App } from "../core/app.ts";
@@ -14,6 +15,10 @@ export interface ServeOptions {
   origins: readonly string[];
   /** Largest request body the server reads (larger ones are refused with 413). */
   maxRequestBodySize?: number;
+  /** The admin dashboard, served at `/_/` (left out: no `/_/` routes at all). */
+  dashboard?: DashboardSource;
+  /** Whether `GET /api/openapi.json` answers others than superusers. */
+  publicOpenApi?: boolean;
 }
 
 export interface StopOptions {
@@ -31,6 +36,8 @@ export interface StopResult {
 export interface RunningServer {
   server: Server<RealtimeSocketData>;
   url: string;
+  /** The dashboard's address (null when its files are missing or it isn't served). */
+  dashboardUrl: string | null;
   /**
    * stop terminates the app: the server stops accepting connections, in-flight requests get `graceMs` to
    * finish, then the databases close. Calling `app.terminate()` directly stops the server the same way.
@@ -119,7 +126,12 @@ async function drain(
 export async function serve(app: BaseApp & App, options: ServeOptions): Promise<RunningServer> {
   const { hostname, port } = parseListen(options.http);
   if (!app.isBootstrapped()) await app.bootstrap();
-  let router = newRouter(app, { origins: options.origins });
+  const routerOptions = {
+    origins: options.origins,
+    publicOpenApi: options.publicOpenApi ?? false,
+    ...(options.dashboard ? { dashboard: options.dashboard } : {}),
+  };
+  let router = newRouter(app, routerOptions);
   let server: Server<RealtimeSocketData> | undefined;
   let hold: RequestHold | null = null;
   let stopping = false;
@@ -176,7 +188,7 @@ export async function serve(app: BaseApp & App, options: ServeOptions): Promise<
       await e.next();
       const held = hold;
       if (!held) return;
-      const next = newRouter(app, { origins: options.origins });
+      const next = newRouter(app, routerOptions);
       await app.hooks.get("onServe").trigger(new ServeEvent(app, next, options.http), async () => {
         router = next;
       });
@@ -185,9 +197,11 @@ export async function serve(app: BaseApp & App, options: ServeOptions): Promise<
     },
   });
 
+  const url = displayUrl(hostname, running.port ?? port);
   return {
     server: running,
-    url: displayUrl(hostname, running.port ?? port),
+    url,
+    dashboardUrl: options.dashboard && "assets" in options.dashboard ? `${url}${dashboardPath}` : null,
     closed: closed.promise,
     async stop(opts = {}) {
       stopOptions = opts;

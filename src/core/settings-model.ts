@@ -44,6 +44,23 @@ export interface Settings {
   logs: { maxDays: number; minLevel: number; logIP: boolean; logAuthId: boolean };
 }
 
+/** An S3 configuration as the API shows it: without its secret. */
+export type PublicS3Config = Omit<S3Config, "secret">;
+
+/**
+ * The settings as `GET`/`PATCH /api/settings` answer them: the SMTP password and the S3 secrets left out.
+ * The dashboard reads this type.
+ */
+export type PublicSettings = Omit<Settings, "smtp" | "s3" | "backups"> & {
+  smtp: Omit<Settings["smtp"], "password">;
+  s3: PublicS3Config;
+  backups: Omit<Settings["backups"], "s3"> & { s3: PublicS3Config };
+};
+
+/** A body of `PATCH /api/settings`: any part of the settings (secrets included), merged onto the stored ones. */
+export type SettingsPatch = { [K in keyof Settings]?: PartialDeep<Settings[K]> };
+type PartialDeep<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: PartialDeep<T[K]> } : T;
+
 const s3Defaults = (): S3Config => ({
   enabled: false,
   bucket: "",
@@ -102,7 +119,7 @@ export function cloneSettings(settings: Settings): Settings {
  * publicSettings is the settings JSON for clients: the SMTP password and the S3 secrets are left out (so a
  * PATCH that omits them keeps the stored values).
  */
-export function publicSettings(settings: Settings): Record<string, unknown> {
+export function publicSettings(settings: Settings): PublicSettings {
   const { password: _password, ...smtp } = settings.smtp;
   const { secret: _secret, ...s3 } = settings.s3;
   const { secret: _backupsSecret, ...backupsS3 } = settings.backups.s3;

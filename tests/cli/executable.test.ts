@@ -50,6 +50,38 @@ test("the environment really lacks bun and node, and the executable is alone in 
   expect(await readdir(runDir)).toEqual(["satchel"]);
 });
 
+test("the executable serves the dashboard embedded in it", async () => {
+  const run = { cmd: [exe], cwd: runDir, env };
+  const server = await ServeProcess.start("dashboard_data", run);
+  try {
+    await server.stdout.waitFor(/Dashboard: /, 5000);
+    expect(server.stdout.text).toContain(`├─ REST API:  ${server.url}/api/\n└─ Dashboard: ${server.url}/_/\n`);
+
+    const redirect = await fetch(`${server.url}/_`, { redirect: "manual" });
+    expect(redirect.status).toBe(301);
+    expect(redirect.headers.get("location")).toBe("/_/");
+
+    const index = await fetch(`${server.url}/_/`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(index.headers.get("cache-control")).toBe("no-cache");
+    const html = await index.text();
+    expect(html).toContain('<div id="app"></div>');
+
+    const script = /src="\.\/(assets\/index-[\w-]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const js = await fetch(`${server.url}/_/${script}`, { headers: { "accept-encoding": "br" } });
+    expect(js.status).toBe(200);
+    expect(js.headers.get("content-encoding")).toBe("br");
+    expect(js.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect((await js.text()).length).toBeGreaterThan(10_000);
+  } finally {
+    server.signal("SIGTERM");
+  }
+  expect(await server.exit(10_000)).toBe(0);
+  await rm(join(runDir, "dashboard_data"), { recursive: true, force: true });
+});
+
 test("the executable creates a superuser, serves the API and stops cleanly", async () => {
   const run = { cmd: [exe], cwd: runDir, env };
   expect(await runSatchel(["--version"], run)).toEqual({

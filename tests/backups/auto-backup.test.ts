@@ -46,6 +46,13 @@ describe("automatic backups", () => {
           .jobs()
           .find((j) => j.id === "__pbAutoBackup__")?.expression,
       ).toBe("0 2 * * *");
+      // where PocketBase lists it after a start
+      expect(
+        again.app
+          .cron()
+          .jobs()
+          .map((j) => j.id),
+      ).toEqual(["__pbDBOptimize__", "__pbMFACleanup__", "__pbOTPCleanup__", "__pbLogsCleanup__", "__pbAutoBackup__"]);
       await patchSettings(again.app, (s) => {
         s.backups.cron = "";
       });

@@ -4,7 +4,8 @@ import { notFound } from "../tools/router/api-error.ts";
 import { bindCollectionApi } from "./collection.ts";
 import { bindFileApi } from "./file.ts";
 import { bindHealthApi } from "./health.ts";
-import { defaultMiddleware, errorResponse, type RouterEnv } from "./middlewares.ts";
+import { bindLogsApi } from "./logs.ts";
+import { answerError, defaultMiddleware, type RouterEnv } from "./middlewares.ts";
 import { bindRealtimeApi } from "./realtime.ts";
 import { bindRecordAuthApi } from "./record-auth.ts";
 import { bindRecordAuthWithOAuth2Api } from "./record-auth-with-oauth2.ts";
@@ -32,14 +33,15 @@ export function newRouter(app: App, options: RouterOptions = {}): Hono<RouterEnv
   bindSettingsApi(router);
   bindFileApi(router);
   bindRealtimeApi(app, router);
+  bindLogsApi(router);
 
   // PocketBase's standard binary answers every unmatched GET from its public folder, so a missing path
   // there is "File not found."; other methods get the generic JSON 404
   router.notFound((c) => {
     const method = c.req.method;
     const err = method === "GET" || method === "HEAD" ? notFound("File not found.") : notFound();
-    return errorResponse(app, err, method);
+    return answerError(c, app, err);
   });
-  router.onError((err, c) => errorResponse(app, err, c.req.method));
+  router.onError((err, c) => answerError(c, app, err));
   return router;
 }

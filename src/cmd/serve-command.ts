@@ -110,7 +110,7 @@ export function serveCommand(deps: ServeCommandDeps): Command {
         }
         io.out(`${timestamp(new Date())} Server started at ${running.url}\n└─ REST API:  ${running.url}/api/\n`);
         const installerUrl = await loadInstaller(app, running.url).catch((err: unknown) => {
-          app.logger.warn("failed to initialize the installer", { error: errorMessage(err) });
+          app.logger().warn("failed to initialize the installer", { error: errorMessage(err) });
           return null;
         });
         if (installerUrl) io.out(installerBanner(installerUrl));

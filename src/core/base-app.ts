@@ -3,8 +3,9 @@ import { join } from "node:path";
 import type { Driver, Queryable, Tx } from "../db/driver.ts";
 import type { Filesystem } from "../tools/filesystem/filesystem.ts";
 import { StorageSelector } from "../tools/filesystem/storage-selector.ts";
-import { consoleSink, Logger, LogLevel } from "../tools/logger/logger.ts";
+import type { Logger } from "../tools/logger/logger.ts";
 import type { App, TxCompleteFunc } from "./app.ts";
+import { newAppLogger } from "./app-logger.ts";
 import { registerAuthSystemHooks } from "./auth-system-hooks.ts";
 import type { Collection, CollectionType } from "./collection-model.ts";
 import { CollectionsCache, loadCollections } from "./collection-query.ts";
@@ -32,7 +33,7 @@ import { validateSettings } from "./settings-validate.ts";
 export interface AppOptions {
   /** The data directory (created when missing). */
   dataDir: string;
-  /** Dev mode: debug logs to the console. */
+  /** Dev mode: every log entry printed to the console. */
   isDev?: boolean;
   /** Opens a database file (the app owns and closes it). */
   openDatabase: (path: string) => Driver;
@@ -58,7 +59,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   readonly dataDir: string;
   readonly isDev: boolean;
   readonly hooks = new HookRegistry();
-  readonly logger: Logger;
+  protected readonly appLogger: Logger;
   readonly expandLimits: ExpandLimits;
   db!: Queryable;
   auxDb!: Queryable;
@@ -76,12 +77,9 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
     this.dataDir = options.dataDir;
     this.isDev = Boolean(options.isDev);
     this.expandLimits = { ...defaultExpandLimits, ...options.expandLimits };
-    this.logger = new Logger(this.isDev ? LogLevel.debug : LogLevel.info);
-    this.logger.addSink((entry) => {
-      if (this.isDev || entry.level >= LogLevel.warn) consoleSink(entry);
-    });
     this.storage = new StorageSelector(join(this.dataDir, "storage"));
     Object.assign(this, this.hooks.methods());
+    this.appLogger = newAppLogger(this as unknown as App & { isBootstrapped(): boolean });
     registerSuperuserHooks(this as unknown as App);
     registerAuthSystemHooks(this as unknown as App);
   }
@@ -108,6 +106,10 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
     });
   }
 
+  logger(): Logger {
+    return this.appLogger;
+  }
+
   isBootstrapped(): boolean {
     return this.dataDriver !== null;
   }
@@ -115,6 +117,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   /** terminate fires onTerminate and closes the databases (waiting for an open transaction to end). */
   async terminate(isRestart = false): Promise<void> {
     await this.hooks.get("onTerminate").trigger(new TerminateEvent(this.app, isRestart), async () => {
+      await this.appLogger.flush();
       await this.dataDriver?.close();
       await this.auxDriver?.close();
       this.dataDriver = null;
@@ -192,7 +195,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
       try {
         await cb(err);
       } catch (cbErr) {
-        this.logger.error("transaction completion callback failed", { error: String(cbErr) });
+        this.appLogger.error("transaction completion callback failed", { error: String(cbErr) });
       }
     }
   }

@@ -277,7 +277,7 @@ export class FileField extends Field {
         await fs.delete(`${dir}/${name}`);
         await fs.deletePrefix(`${dir}/thumbs_${name}/`);
       } catch (err) {
-        app.logger.warn("failed to delete a record file", { file: name, error: String(err) });
+        app.logger().warn("failed to delete a record file", { file: name, error: String(err) });
       }
     }
   }

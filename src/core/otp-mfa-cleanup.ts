@@ -22,10 +22,10 @@ export function registerExpiredOtpAndMfaCleanup(app: App): void {
   const schedule = () => {
     timer = setTimeout(async () => {
       await deleteExpiredOtps(app).catch((err: unknown) =>
-        app.logger.warn("failed to delete expired OTP sessions", { error: String(err) }),
+        app.logger().warn("failed to delete expired OTP sessions", { error: String(err) }),
       );
       await deleteExpiredMfas(app).catch((err: unknown) =>
-        app.logger.warn("failed to delete expired MFA sessions", { error: String(err) }),
+        app.logger().warn("failed to delete expired MFA sessions", { error: String(err) }),
       );
       if (timer !== undefined) schedule();
     }, msUntilNextHour());

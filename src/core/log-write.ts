@@ -35,28 +35,36 @@ function insertSql(dialect: Dialect, rows: number): string {
   return text;
 }
 
-/** insertLogs writes entries to `_logs` in one transaction, each with a new id. */
-export async function insertLogs(db: Queryable, entries: readonly LogEntry[]): Promise<void> {
-  if (entries.length === 0) return;
+/** A `_logs` row ready to insert: id, level, message, data (JSON text), created. */
+export type LogRow = [id: string, level: number, message: string, data: string, created: string];
+
+/** logRow is the row of an entry, with a new id. */
+export function logRow(entry: LogEntry): LogRow {
+  return [newLogId(entry.time), entry.level, entry.message, stringifyLogData(entry.data), formatLogTime(entry.time)];
+}
+
+/** insertLogRows writes rows to `_logs` in one transaction. */
+export async function insertLogRows(db: Queryable, rows: readonly LogRow[]): Promise<void> {
+  if (rows.length === 0) return;
   await db.transaction(async (tx) => {
     let i = 0;
     for (const size of chunkSizes) {
-      while (entries.length - i >= size) {
+      while (rows.length - i >= size) {
         const params: SqlValue[] = new Array(size * columns.length);
         let p = 0;
-        for (let r = 0; r < size; r++) {
-          const e = entries[i + r] as LogEntry;
-          params[p++] = newLogId(e.time);
-          params[p++] = e.level;
-          params[p++] = e.message;
-          params[p++] = stringifyLogData(e.data);
-          params[p++] = formatLogTime(e.time);
+        for (let r = i; r < i + size; r++) {
+          for (const value of rows[r] as LogRow) params[p++] = value;
         }
         await tx.run(insertSql(tx.dialect, size), params);
         i += size;
       }
     }
   });
+}
+
+/** insertLogs writes entries to `_logs` in one transaction, each with a new id. */
+export function insertLogs(db: Queryable, entries: readonly LogEntry[]): Promise<void> {
+  return insertLogRows(db, entries.map(logRow));
 }
 
 /** stringifyLogData is the JSON of a log's data; data that can't be serialized (a cycle, a bigint) is replaced by why. */

@@ -1,12 +1,17 @@
 import type { LogEntry, LogSink } from "./logger.ts";
 
-export interface BatchOptions {
-  /** Writes a batch of entries; the handler never runs two writes at once. */
-  write(entries: LogEntry[]): Promise<void>;
+export interface BatchOptions<T> {
+  /**
+   * Turns an entry into what waits for the write, as it is logged. Waiting items outlive many garbage
+   * collections: a compact form (its strings, not the entry's objects) costs the collector much less.
+   */
+  prepare(entry: LogEntry): T;
+  /** Writes a batch; the handler never runs two writes at once. */
+  write(items: T[]): Promise<void>;
   /** Whether an entry is kept, asked as it is logged (so a changed setting applies to the next entry). */
   accept?(entry: LogEntry): boolean;
-  /** Called when a write fails (its entries are dropped). */
-  onError?(err: unknown, entries: readonly LogEntry[]): void;
+  /** Called when a write fails (its items are dropped). */
+  onError?(err: unknown, items: readonly T[]): void;
   /** A write starts once this many entries wait (default 200). */
   batchSize?: number;
   /** ... or at the latest this long after the first of them was logged (default 3000 ms). */
@@ -16,20 +21,21 @@ export interface BatchOptions {
 }
 
 /**
- * BatchHandler is a log sink that collects entries and writes them in batches, never on the caller's
+ * BatchHandler is a log sink that collects entries (each in its prepared form) and writes them in batches, never on the caller's
  * path: a full batch is written from a later task of the event loop, a partial one after the flush
  * interval, and `flush()` writes what waits at once. Memory stays bounded when writes stall.
  */
-export class BatchHandler implements LogSink {
-  readonly #options: Required<Omit<BatchOptions, "accept" | "onError">> & Pick<BatchOptions, "accept" | "onError">;
-  #pending: LogEntry[] = [];
+export class BatchHandler<T> implements LogSink {
+  readonly #options: Required<Omit<BatchOptions<T>, "accept" | "onError">> &
+    Pick<BatchOptions<T>, "accept" | "onError">;
+  #pending: T[] = [];
   #writing: Promise<void> | null = null;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #immediate = false;
   /** How many entries were dropped because too many were waiting. */
   dropped = 0;
 
-  constructor(options: BatchOptions) {
+  constructor(options: BatchOptions<T>) {
     this.#options = { batchSize: 200, flushIntervalMs: 3000, maxPending: 20_000, ...options };
   }
 
@@ -45,7 +51,7 @@ export class BatchHandler implements LogSink {
       this.dropped++;
       return;
     }
-    this.#pending.push(entry);
+    this.#pending.push(this.#options.prepare(entry));
     if (this.#pending.length >= batchSize) this.#flushSoon();
     else if (this.#timer === null) this.#startTimer();
   }
@@ -71,7 +77,7 @@ export class BatchHandler implements LogSink {
     this.#stopTimer();
   }
 
-  async #write(batch: LogEntry[]): Promise<void> {
+  async #write(batch: T[]): Promise<void> {
     try {
       await this.#options.write(batch);
     } catch (err) {

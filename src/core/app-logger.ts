@@ -3,7 +3,7 @@ import { Logger } from "../tools/logger/logger.ts";
 import type { App } from "./app.ts";
 import { consoleLogSink } from "./log-printer.ts";
 import { deleteLogsOutsideSettings } from "./log-query.ts";
-import { insertLogRows, logRow } from "./log-write.ts";
+import { insertEncodedLogs } from "./log-write.ts";
 
 /** The app as its logger needs it: the settings and aux database, and whether they are open. */
 type LoggingApp = App & { isBootstrapped(): boolean };
@@ -20,13 +20,12 @@ export function newAppLogger(app: LoggingApp): Logger {
       const logs = app.settings().logs;
       return logs.maxDays > 0 && entry.level >= logs.minLevel;
     },
-    prepare: logRow,
-    write: async (rows) => {
+    write: async (logs) => {
       if (!app.isBootstrapped() || app.settings().logs.maxDays === 0) return;
-      await insertLogRows(app.auxDb, rows);
+      await insertEncodedLogs(app.auxDb, logs);
     },
-    onError: (err, rows) => {
-      process.stderr.write(`failed to write ${rows.length} log entries: ${String(err)}\n`);
+    onError: (err, logs) => {
+      process.stderr.write(`failed to write ${logs.length} log entries: ${String(err)}\n`);
     },
   });
   const logger = new Logger([consoleLogSink(app.isDev), store]);

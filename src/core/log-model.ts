@@ -1,4 +1,3 @@
-import { pseudorandomString } from "../tools/security/random.ts";
 import { formatDateTime } from "../tools/types/datetime.ts";
 
 /** The logs table of the auxiliary database. */
@@ -36,9 +35,11 @@ function parseLogData(raw: unknown): Record<string, unknown> {
   }
 }
 
-const idAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
 const timePartLength = 8;
 const timePartModulus = 36 ** timePartLength;
+const randomPartModulus = 36 ** (15 - timePartLength);
+let lastIdTime = Number.NaN;
+let lastTimePart = "";
 
 /**
  * newLogId makes a log id of PocketBase's shape (15 characters of `[a-z0-9]`) that starts with the time in
@@ -47,8 +48,12 @@ const timePartModulus = 36 ** timePartLength;
  * costs that locality.
  */
 export function newLogId(time: number): string {
-  const timePart = (Math.floor(time) % timePartModulus).toString(36).padStart(timePartLength, "0");
-  return timePart + pseudorandomString(15 - timePartLength, idAlphabet);
+  if (time !== lastIdTime) {
+    lastIdTime = time;
+    lastTimePart = (Math.floor(time) % timePartModulus).toString(36).padStart(timePartLength, "0");
+  }
+  const randomPart = Math.floor(Math.random() * randomPartModulus).toString(36);
+  return lastTimePart + randomPart.padStart(15 - timePartLength, "0");
 }
 
 let lastTime = Number.NaN;

@@ -1,6 +1,7 @@
 import type { Dialect } from "../db/dialect.ts";
-import type { Queryable } from "../db/driver.ts";
-import type { SqlValue } from "../db/sql.ts";
+import { canWriteInBackground, type Queryable } from "../db/driver.ts";
+import type { SqlValue, Statement } from "../db/sql.ts";
+import { type EncodedLog, stringifyLogData } from "../tools/logger/encoded-queue.ts";
 import type { LogEntry } from "../tools/logger/logger.ts";
 import { formatLogTime, logsTableName, newLogId } from "./log-model.ts";
 
@@ -35,43 +36,52 @@ function insertSql(dialect: Dialect, rows: number): string {
   return text;
 }
 
-/** A `_logs` row ready to insert: id, level, message, data (JSON text), created. */
-export type LogRow = [id: string, level: number, message: string, data: string, created: string];
-
-/** logRow is the row of an entry, with a new id. */
-export function logRow(entry: LogEntry): LogRow {
-  return [newLogId(entry.time), entry.level, entry.message, stringifyLogData(entry.data), formatLogTime(entry.time)];
+/** logStatements are the INSERTs of logs, each with a new id, in as few statements as chunkSizes allow. */
+function logStatements(dialect: Dialect, logs: readonly EncodedLog[]): Statement[] {
+  const statements: Statement[] = [];
+  let i = 0;
+  for (const size of chunkSizes) {
+    while (logs.length - i >= size) {
+      const params: SqlValue[] = new Array(size * columns.length);
+      for (let r = 0, p = 0; r < size; r++, p += columns.length) {
+        const log = logs[i + r] as EncodedLog;
+        params[p] = newLogId(log.time);
+        params[p + 1] = log.level;
+        params[p + 2] = log.message;
+        params[p + 3] = log.data;
+        params[p + 4] = formatLogTime(log.time);
+      }
+      statements.push({ text: insertSql(dialect, size), params });
+      i += size;
+    }
+  }
+  return statements;
 }
 
-/** insertLogRows writes rows to `_logs` in one transaction. */
-export async function insertLogRows(db: Queryable, rows: readonly LogRow[]): Promise<void> {
-  if (rows.length === 0) return;
+/**
+ * From this many logs on, a batch is written in the background (a driver that can: SQLite's worker
+ * thread), so that its file I/O never holds up requests; fewer (little traffic, tests) are written at
+ * once, where starting a thread would cost more than it saves.
+ */
+const backgroundMinLogs = 50;
+
+/** insertEncodedLogs writes logs (their data already JSON) to `_logs` in one transaction, each with a new id. */
+export async function insertEncodedLogs(db: Queryable, logs: readonly EncodedLog[]): Promise<void> {
+  if (logs.length === 0) return;
+  const statements = logStatements(db.dialect, logs);
+  if (logs.length >= backgroundMinLogs && canWriteInBackground(db)) {
+    await db.writeInBackground(statements);
+    return;
+  }
   await db.transaction(async (tx) => {
-    let i = 0;
-    for (const size of chunkSizes) {
-      while (rows.length - i >= size) {
-        const params: SqlValue[] = new Array(size * columns.length);
-        let p = 0;
-        for (let r = i; r < i + size; r++) {
-          for (const value of rows[r] as LogRow) params[p++] = value;
-        }
-        await tx.run(insertSql(tx.dialect, size), params);
-        i += size;
-      }
-    }
+    for (const s of statements) await tx.run(s.text, s.params);
   });
 }
 
 /** insertLogs writes entries to `_logs` in one transaction, each with a new id. */
 export function insertLogs(db: Queryable, entries: readonly LogEntry[]): Promise<void> {
-  return insertLogRows(db, entries.map(logRow));
-}
-
-/** stringifyLogData is the JSON of a log's data; data that can't be serialized (a cycle, a bigint) is replaced by why. */
-function stringifyLogData(data: Record<string, unknown>): string {
-  try {
-    return JSON.stringify(data) ?? "{}";
-  } catch (err) {
-    return JSON.stringify({ logDataError: err instanceof Error ? err.message : String(err) });
-  }
+  return insertEncodedLogs(
+    db,
+    entries.map((e) => ({ time: e.time, level: e.level, message: e.message, data: stringifyLogData(e.data) })),
+  );
 }

@@ -51,7 +51,7 @@ test("app logs reach _logs with their attrs, at or above minLevel, once flushed"
   expect(await messages(t.app)).toEqual(["slow", "now kept"]);
 });
 
-test("many entries are written in multi-row chunks, every one with its own id", async () => {
+test("a large batch is written by the background writer in multi-row chunks, each log with its own id", async () => {
   t = await newTestApp();
   const entries = Array.from({ length: 263 }, (_, i) => ({
     level: 0,

@@ -1,5 +1,6 @@
 import { type Statement as BunStatement, Database } from "bun:sqlite";
 import {
+  type BackgroundWrites,
   checkDeadline,
   type Driver,
   type Queryable,
@@ -8,7 +9,8 @@ import {
   type RunResult,
   type Tx,
 } from "../driver.ts";
-import type { Sql, SqlValue } from "../sql.ts";
+import type { Sql, SqlValue, Statement } from "../sql.ts";
+import { BackgroundWriter } from "./background-writer.ts";
 import { sqliteDialect } from "./dialect.ts";
 import { IsolatedReader } from "./isolated-reader.ts";
 import { AsyncLock } from "./lock.ts";
@@ -83,7 +85,7 @@ class Connection {
  * serialized through an async lock, and a reader that sees the last committed state while a transaction
  * is open on the writer. bun:sqlite's own `transaction()` is never used: it commits at the first await.
  */
-export class SqliteDriver implements Driver {
+export class SqliteDriver implements Driver, BackgroundWrites {
   readonly dialect = sqliteDialect;
   readonly isTransaction = false;
   readonly queryTimeoutMs: number;
@@ -91,6 +93,7 @@ export class SqliteDriver implements Driver {
   readonly #reader: Connection;
   readonly #lock = new AsyncLock();
   readonly #isolated: IsolatedReader | null;
+  readonly #background: BackgroundWriter | null;
   #closed = false;
 
   constructor(path: string, options: SqliteOptions = {}) {
@@ -103,6 +106,12 @@ export class SqliteDriver implements Driver {
     this.#isolated = memory
       ? null
       : new IsolatedReader(path, this.queryTimeoutMs, { maxWorkers: options.maxReaders ?? 8 });
+    this.#background = memory
+      ? null
+      : new BackgroundWriter(
+          path,
+          pragmas.filter((p) => !/journal_mode|journal_size_limit|cache_size/.test(p)),
+        );
   }
 
   async all<T = Row>(query: Sql | string, params?: readonly SqlValue[], options?: QueryOptions): Promise<T[]> {
@@ -148,17 +157,30 @@ export class SqliteDriver implements Driver {
     });
   }
 
+  /** writeInBackground runs the statements in a transaction of a worker thread's connection (see BackgroundWrites). */
+  writeInBackground(statements: readonly Statement[]): Promise<void> {
+    if (!this.#background)
+      return this.transaction(async (tx) => {
+        for (const s of statements) await tx.run(s.text, s.params);
+      });
+    return this.#background.write(statements);
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     this.#isolated?.close();
+    await this.#background?.close();
     await this.#lock.with(async () => {
       this.#writer.statements.clear();
       if (this.#reader !== this.#writer) {
         this.#reader.statements.clear();
         this.#reader.db.close();
       }
-      this.#writer.db.run("PRAGMA optimize");
+      // housekeeping only: a database another connection still holds (SQLITE_BUSY) closes all the same
+      try {
+        this.#writer.db.run("PRAGMA optimize");
+      } catch {}
       this.#writer.db.close();
     });
   }

@@ -5,11 +5,10 @@ import type { LogEntry } from "./logger.ts";
 const entry = (message: string, level = 0): LogEntry => ({ level, message, data: {}, time: Date.now() });
 
 /** A handler whose writes are recorded, and resolve when `release()` is called if `hold` is set. */
-function recorded(options: Partial<BatchOptions<LogEntry>> = {}, hold = false) {
+function recorded(options: Partial<BatchOptions> = {}, hold = false) {
   const batches: string[][] = [];
   const releases: (() => void)[] = [];
-  const handler = new BatchHandler<LogEntry>({
-    prepare: (e) => e,
+  const handler = new BatchHandler({
     write: async (entries) => {
       if (hold) await new Promise<void>((r) => releases.push(r));
       batches.push(entries.map((e) => e.message));
@@ -100,8 +99,7 @@ test("a failing write is reported, its entries dropped, and later writes go on",
   const failures: [string, number][] = [];
   let fail = true;
   const written: string[] = [];
-  const handler = new BatchHandler<LogEntry>({
-    prepare: (e) => e,
+  const handler = new BatchHandler({
     write: async (entries) => {
       if (fail) throw new Error("disk full");
       written.push(...entries.map((e) => e.message));
@@ -115,4 +113,13 @@ test("a failing write is reported, its entries dropped, and later writes go on",
   await handler.flush();
   expect(failures).toEqual([["Error: disk full", 1]]);
   expect(written).toEqual(["b"]);
+});
+
+test("entries beyond maxPendingBytes are dropped too", async () => {
+  const { handler, batches } = recorded({ maxPendingBytes: 64 });
+  handler.write(entry("fits"));
+  handler.write(entry("z".repeat(100)));
+  expect(handler.dropped).toBe(1);
+  await handler.flush();
+  expect(batches).toEqual([["fits"]]);
 });

@@ -216,11 +216,39 @@ async function recordDataFromRequest(e: RequestEvent, record: RecordModel): Prom
 }
 
 /**
+ * BatchStep makes a record write one sub-request of a batch: at the end of this one's default action, inside
+ * its request hook, `next` takes its answer and runs the batch's next sub-request, as PocketBase chains them
+ * (a handler around one sub-request wraps the ones after it, and sees their failure).
+ */
+export interface BatchStep {
+  next(response: Response | null): Promise<void>;
+}
+
+/**
+ * chainedStep calls a batch's next step once: from the default action, or after the hooks when they didn't
+ * let it run. Outside of a batch there is none (and nothing to do per request).
+ */
+function chainedStep(step: BatchStep | undefined): ((response: Response | null) => Promise<void>) | null {
+  if (!step) return null;
+  let done = false;
+  return async (response) => {
+    if (done) return;
+    done = true;
+    await step.next(response);
+  };
+}
+
+/**
  * writableCollectionOrFail resolves the collection of a create or update request and reads its body under
  * the collection's body limit, in PocketBase's order: unknown collection, view collection, body.
  */
-async function writableCollectionOrFail(e: RequestEvent, rateLimitTag: "create" | "update"): Promise<Collection> {
-  const collection = findCollectionOrFail(e, "Missing or invalid collection context.");
+async function writableCollectionOrFail(
+  e: RequestEvent,
+  rateLimitTag: "create" | "update",
+  inBatch: boolean,
+): Promise<Collection> {
+  // an unknown collection is worded by the body limit middleware, which batch sub-requests don't pass
+  const collection = findCollectionOrFail(e, inBatch ? undefined : "Missing or invalid collection context.");
   e.bodyLimit = bodyLimitFor(collection);
   if (collection.type === "view") throw badRequest("Unsupported collection type.");
   checkCollectionRateLimit(e, collection, rateLimitTag);
@@ -236,10 +264,11 @@ function submitFailure(err: unknown, message: string): ApiError {
 
 /**
  * recordCreate handles `POST /api/collections/{c}/records`; OAuth2 sign-ups call it too (context "oauth2"),
- * so the create rule applies to them, with a random password when the sign-up data has none.
+ * so the create rule applies to them, with a random password when the sign-up data has none, and so do
+ * batches (with their next step).
  */
-export async function recordCreate(e: RequestEvent): Promise<Response | null> {
-  const collection = await writableCollectionOrFail(e, "create");
+export async function recordCreate(e: RequestEvent, step?: BatchStep): Promise<Response | null> {
+  const collection = await writableCollectionOrFail(e, "create", step !== undefined);
   requireRuleNotNull(e, collection.createRule);
   const record = new RecordModel(collection);
   const data = await recordDataFromRequest(e, record);
@@ -263,6 +292,7 @@ export async function recordCreate(e: RequestEvent): Promise<Response | null> {
   const event = e.derive(RecordRequestEvent);
   event.collection = collection;
   event.record = record;
+  const next = chainedStep(step);
   await e.app.hooks.get("onRecordCreateRequest").trigger(event, async (ev) => {
     form.app = ev.app;
     form.record = ev.record ?? record;
@@ -272,13 +302,16 @@ export async function recordCreate(e: RequestEvent): Promise<Response | null> {
       throw submitFailure(err, "Failed to create record.");
     }
     await enrichRecords(ev, [form.record]);
-    ev.json(200, form.record);
+    const response = ev.json(200, form.record);
+    if (next) await next(response);
   });
+  if (next) await next(event.response);
   return event.response;
 }
 
-async function recordUpdate(e: RequestEvent): Promise<Response | null> {
-  const collection = await writableCollectionOrFail(e, "update");
+/** recordUpdate handles `PATCH /api/collections/{c}/records/{id}` (and a batch's update or upsert). */
+export async function recordUpdate(e: RequestEvent, step?: BatchStep): Promise<Response | null> {
+  const collection = await writableCollectionOrFail(e, "update", step !== undefined);
   const id = e.params.id ?? "";
   if (id === "") throw notFound();
   requireRuleNotNull(e, collection.updateRule);
@@ -294,6 +327,7 @@ async function recordUpdate(e: RequestEvent): Promise<Response | null> {
   const event = e.derive(RecordRequestEvent);
   event.collection = collection;
   event.record = record;
+  const next = chainedStep(step);
   await e.app.hooks.get("onRecordUpdateRequest").trigger(event, async (ev) => {
     form.app = ev.app;
     form.record = ev.record ?? record;
@@ -303,12 +337,15 @@ async function recordUpdate(e: RequestEvent): Promise<Response | null> {
       throw submitFailure(err, "Failed to update record.");
     }
     await enrichRecords(ev, [form.record]);
-    ev.json(200, form.record);
+    const response = ev.json(200, form.record);
+    if (next) await next(response);
   });
+  if (next) await next(event.response);
   return event.response;
 }
 
-async function recordDelete(e: RequestEvent): Promise<Response | null> {
+/** recordDelete handles `DELETE /api/collections/{c}/records/{id}` (and a batch's delete). */
+export async function recordDelete(e: RequestEvent, step?: BatchStep): Promise<Response | null> {
   const collection = findCollectionOrFail(e);
   if (collection.type === "view") throw badRequest("Unsupported collection type.");
   checkCollectionRateLimit(e, collection, "delete");
@@ -320,6 +357,7 @@ async function recordDelete(e: RequestEvent): Promise<Response | null> {
   const event = e.derive(RecordRequestEvent);
   event.collection = collection;
   event.record = record;
+  const next = chainedStep(step);
   await e.app.hooks.get("onRecordDeleteRequest").trigger(event, async (ev) => {
     try {
       await ev.app.delete(ev.record ?? record);
@@ -329,8 +367,10 @@ async function recordDelete(e: RequestEvent): Promise<Response | null> {
         "Failed to delete record. Make sure that the record is not part of a required relation reference.",
       );
     }
-    ev.noContent();
+    const response = ev.noContent();
+    if (next) await next(response);
   });
+  if (next) await next(event.response);
   return event.response;
 }
 

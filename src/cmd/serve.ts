@@ -1,5 +1,6 @@
 import type { Server } from "bun";
 import { newRouter } from "../apis/base.ts";
+import { type DashboardSource, dashboardPath } from "../apis/dashboard.ts";
 import { type RealtimeSocketData, realtimeWebSocketHandler } from "../apis/realtime-ws.ts";
 import type { App } from "../core/app.ts";
 import type { BaseApp } from "../core/base-app.ts";
@@ -12,6 +13,10 @@ export interface ServeOptions {
   origins: readonly string[];
   /** Largest request body the server reads (larger ones are refused with 413). */
   maxRequestBodySize?: number;
+  /** The admin dashboard, served at `/_/` (left out: no `/_/` routes at all). */
+  dashboard?: DashboardSource;
+  /** Whether `GET /api/openapi.json` answers others than superusers. */
+  publicOpenApi?: boolean;
 }
 
 export interface StopOptions {
@@ -29,6 +34,8 @@ export interface StopResult {
 export interface RunningServer {
   server: Server<RealtimeSocketData>;
   url: string;
+  /** The dashboard's address (null when its files are missing or it isn't served). */
+  dashboardUrl: string | null;
   /**
    * stop terminates the app: the server stops accepting connections, in-flight requests get `graceMs` to
    * finish, then the databases close. Calling `app.terminate()` directly stops the server the same way.
@@ -78,7 +85,11 @@ async function drain(
 export async function serve(app: BaseApp & App, options: ServeOptions): Promise<RunningServer> {
   const { hostname, port } = parseListen(options.http);
   if (!app.isBootstrapped()) await app.bootstrap();
-  const router = newRouter(app, { origins: options.origins });
+  const router = newRouter(app, {
+    origins: options.origins,
+    publicOpenApi: options.publicOpenApi ?? false,
+    ...(options.dashboard ? { dashboard: options.dashboard } : {}),
+  });
   let server: Server<RealtimeSocketData> | undefined;
   await app.hooks.get("onServe").trigger(new ServeEvent(app, router, options.http), async () => {
     server = Bun.serve({
@@ -105,9 +116,11 @@ export async function serve(app: BaseApp & App, options: ServeOptions): Promise<
     },
   });
 
+  const url = displayUrl(hostname, running.port ?? port);
   return {
     server: running,
-    url: displayUrl(hostname, running.port ?? port),
+    url,
+    dashboardUrl: options.dashboard && "assets" in options.dashboard ? `${url}${dashboardPath}` : null,
     async stop(opts = {}) {
       stopOptions = opts;
       await app.terminate();

@@ -1,6 +1,8 @@
 import type { Queryable } from "../db/driver.ts";
+import type { Cron } from "../tools/cron/cron.ts";
 import type { Filesystem } from "../tools/filesystem/filesystem.ts";
 import type { Logger } from "../tools/logger/logger.ts";
+import type { JsonObject } from "../tools/types/merge.ts";
 import type { Collection, CollectionType } from "./collection-model.ts";
 import type { ExpandLimits } from "./expand-limits.ts";
 import type { HookMethods, HookRegistry } from "./hooks.ts";
@@ -28,6 +30,11 @@ export interface App extends HookMethods {
   readonly auxDb: Queryable;
   /** How much one response may expand (`--maxExpandRecords`, `--maxExpandMiB`). */
   readonly expandLimits: ExpandLimits;
+  /**
+   * encryptionEnv names the environment variable whose value (16, 24 or 32 characters; PocketBase documents
+   * 32) encrypts the stored settings ("" for none).
+   */
+  encryptionEnv(): string;
   settings(): Settings;
   /** saveSettings validates (throwing ValidationErrors), stores and reloads the settings. */
   saveSettings(settings: Settings): Promise<void>;
@@ -36,6 +43,11 @@ export interface App extends HookMethods {
   filesystem(): Filesystem;
   /** realtime is the realtime hub: connected clients, custom broadcasts (`app.realtime().send(topic, data)`). */
   realtime(): Realtime;
+  /**
+   * cron is the app's scheduler (`app.cron().add(id, "0 * * * *", fn)`, `remove(id)`): PocketBase's
+   * expressions, UTC; its jobs run on schedule while the app serves and are listed by `GET /api/crons`.
+   */
+  cron(): Cron;
 
   isTransactional(): boolean;
   /** runInTransaction runs fn with a transaction-bound app: committed when fn resolves, rolled back when it throws. */
@@ -48,6 +60,10 @@ export interface App extends HookMethods {
   findAllCollections(...types: CollectionType[]): Collection[];
   /** Collections with relation fields pointing at the given one (self-references excluded when asked). */
   findCollectionReferences(collection: Collection, ...excludeIds: string[]): Map<Collection, string[]>;
+  /** findCollectionByNameOrId reads a collection from the database (a copy free to change); NotFoundError when missing. */
+  findCollectionByNameOrId(nameOrId: string): Promise<Collection>;
+  /** importCollections creates, updates (and with deleteMissing deletes) collections from their JSON in one transaction. */
+  importCollections(collections: JsonObject[], deleteMissing: boolean): Promise<void>;
   reloadCachedCollections(): Promise<void>;
   hasTable(name: string): Promise<boolean>;
   saveCollection(collection: Collection): Promise<void>;

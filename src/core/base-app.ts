@@ -1,19 +1,24 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Driver, Queryable, Tx } from "../db/driver.ts";
+import { Cron } from "../tools/cron/cron.ts";
 import type { Filesystem } from "../tools/filesystem/filesystem.ts";
 import { StorageSelector } from "../tools/filesystem/storage-selector.ts";
 import type { Logger } from "../tools/logger/logger.ts";
+import { NotFoundError } from "../tools/router/api-error.ts";
+import type { JsonObject } from "../tools/types/merge.ts";
 import type { App, TxCompleteFunc } from "./app.ts";
 import { newAppLogger } from "./app-logger.ts";
 import { registerAuthSystemHooks } from "./auth-system-hooks.ts";
+import { importCollections } from "./collection-import.ts";
 import type { Collection, CollectionType } from "./collection-model.ts";
-import { CollectionsCache, loadCollections } from "./collection-query.ts";
+import { CollectionsCache, findStoredCollectionByNameOrId, loadCollections } from "./collection-query.ts";
 import { hasTable } from "./collection-record-table-sync.ts";
 import { deleteCollection, saveCollection } from "./collection-save.ts";
 import { BootstrapEvent, TerminateEvent } from "./events.ts";
 import { defaultExpandLimits, type ExpandLimits } from "./expand-limits.ts";
 import { type HookMethods, HookRegistry } from "./hooks.ts";
+import { registerLogsCleanupJob } from "./logs-cleanup.ts";
 import { type Migration, runMigrations } from "./migrations-runner.ts";
 import { Realtime } from "./realtime.ts";
 import type { RecordModel } from "./record-model.ts";
@@ -27,7 +32,8 @@ import {
 } from "./record-query.ts";
 import { deleteRecord, saveRecord, validateRecord } from "./record-save.ts";
 import { SettingsReloadEvent } from "./settings-events.ts";
-import { defaultSettings, loadSettings, type Settings, saveSettings } from "./settings-model.ts";
+import { defaultSettings, type Settings } from "./settings-model.ts";
+import { loadSettings, type SettingsEncryption, saveSettings } from "./settings-query.ts";
 import { validateSettings } from "./settings-validate.ts";
 
 export interface AppOptions {
@@ -41,12 +47,21 @@ export interface AppOptions {
   migrations: readonly Migration[];
   /** How much one response may expand (defaults: defaultExpandLimits). */
   expandLimits?: Partial<ExpandLimits>;
+  /** The environment variable holding the settings encryption key (PocketBase's `--encryptionEnv`). */
+  encryptionEnv?: string;
 }
 
 /** The state of one open transaction: callbacks for its end, and whether it changed collections. */
 interface TxInfo {
   callbacks: TxCompleteFunc[];
   collectionsChanged: boolean;
+  /**
+   * How the transaction ended, once it did. Code that goes on after its transaction was stopped (a batch
+   * past its timeout) may still register callbacks: they run at once with that outcome, instead of never.
+   */
+  ended: { err: unknown } | null;
+  /** The transaction a released savepoint handed its callbacks to. */
+  releasedInto: TxInfo | null;
 }
 
 /**
@@ -59,6 +74,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   readonly dataDir: string;
   readonly isDev: boolean;
   readonly hooks = new HookRegistry();
+  protected readonly encryptionEnvName: string;
   protected readonly appLogger: Logger;
   readonly expandLimits: ExpandLimits;
   db!: Queryable;
@@ -70,6 +86,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   protected currentSettings: Settings = defaultSettings();
   protected storage: StorageSelector;
   protected readonly realtimeHub: Realtime = new Realtime(this as unknown as App);
+  protected readonly cronScheduler: Cron;
   protected readonly options: AppOptions;
 
   constructor(options: AppOptions) {
@@ -77,9 +94,22 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
     this.dataDir = options.dataDir;
     this.isDev = Boolean(options.isDev);
     this.expandLimits = { ...defaultExpandLimits, ...options.expandLimits };
+    this.encryptionEnvName = options.encryptionEnv ?? "";
     this.storage = new StorageSelector(join(this.dataDir, "storage"));
     Object.assign(this, this.hooks.methods());
     this.appLogger = newAppLogger(this as unknown as App & { isBootstrapped(): boolean });
+    this.cronScheduler = new Cron({
+      onError: (id, err) => this.appLogger.error("cron job failed", { id, error: String(err) }),
+    });
+    this.cronScheduler.add("__pbDBOptimize__", "0 0 * * *", () => this.optimizeDatabases());
+    this.app.onServe().bind({
+      id: "__pbCronStart__",
+      priority: 999,
+      func: async (e) => {
+        this.cronScheduler.start();
+        await e.next();
+      },
+    });
     registerSuperuserHooks(this as unknown as App);
     registerAuthSystemHooks(this as unknown as App);
   }
@@ -103,6 +133,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
       await runMigrations(this.app, this.options.migrations);
       await this.reloadCachedCollections();
       await this.reloadSettings();
+      registerLogsCleanupJob(this.app);
     });
   }
 
@@ -114,9 +145,10 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
     return this.dataDriver !== null;
   }
 
-  /** terminate fires onTerminate and closes the databases (waiting for an open transaction to end). */
+  /** terminate fires onTerminate, stops the cron jobs and closes the databases (after an open transaction). */
   async terminate(isRestart = false): Promise<void> {
     await this.hooks.get("onTerminate").trigger(new TerminateEvent(this.app, isRestart), async () => {
+      this.cronScheduler.stop();
       await this.appLogger.flush();
       await this.dataDriver?.close();
       await this.auxDriver?.close();
@@ -125,23 +157,37 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
     });
   }
 
+  encryptionEnv(): string {
+    return this.encryptionEnvName;
+  }
+
+  /** settingsEncryption is the settings key, read from the environment at each use as PocketBase does. */
+  protected settingsEncryption(): SettingsEncryption {
+    const env = this.encryptionEnvName;
+    return { env, key: env === "" ? "" : (process.env[env] ?? "") };
+  }
+
   settings(): Settings {
     return this.currentSettings;
   }
 
-  /** reloadSettings reads the stored settings (storing the defaults on first run), firing onSettingsReload. */
+  /**
+   * reloadSettings reads the stored settings, firing onSettingsReload; with no settings row it stores the
+   * current ones (the defaults on first run). Unreadable settings (encrypted without the right key) throw.
+   */
   async reloadSettings(): Promise<void> {
     await this.hooks.get("onSettingsReload").trigger(new SettingsReloadEvent(this.app), async () => {
-      const stored = await this.db.get(`SELECT 1 AS x FROM ${this.db.dialect.quote("_params")} WHERE id = 'settings'`);
-      this.currentSettings = await loadSettings(this.db);
-      if (!stored) await saveSettings(this.db, this.currentSettings);
+      const encryption = this.settingsEncryption();
+      const stored = await loadSettings(this.db, encryption);
+      if (stored) this.currentSettings = stored;
+      else await saveSettings(this.db, this.currentSettings, encryption);
     });
   }
 
   /** saveSettings validates (throwing ValidationErrors), stores and reloads the settings. */
   async saveSettings(settings: Settings): Promise<void> {
     validateSettings(settings).throwIfAny();
-    await saveSettings(this.db, settings);
+    await saveSettings(this.db, settings, this.settingsEncryption());
     await this.reloadSettings();
   }
 
@@ -152,6 +198,23 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
 
   realtime(): Realtime {
     return this.realtimeHub;
+  }
+
+  cron(): Cron {
+    return this.cronScheduler;
+  }
+
+  /** optimizeDatabases is the `__pbDBOptimize__` job: each database's periodic upkeep (Driver.optimize). */
+  protected async optimizeDatabases(): Promise<void> {
+    const drivers = [
+      ["main", this.dataDriver],
+      ["auxiliary", this.auxDriver],
+    ] as const;
+    for (const [name, driver] of drivers) {
+      await driver?.optimize().catch((err: unknown) => {
+        this.logger().warn(`Failed to run the periodic optimization of the ${name} DB`, { error: String(err) });
+      });
+    }
   }
 
   // transactions
@@ -170,23 +233,26 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
 
   async runInTransaction<T>(fn: (txApp: App) => Promise<T>): Promise<T> {
     const parent = this.txInfo;
-    const info: TxInfo = { callbacks: [], collectionsChanged: false };
+    const info: TxInfo = { callbacks: [], collectionsChanged: false, ended: null, releasedInto: null };
     let result: T;
     try {
       result = await this.db.transaction((tx) => fn(this.withTx(tx, info)));
     } catch (err) {
       if (info.collectionsChanged || parent) await this.reloadCachedCollections().catch(() => {});
       await this.runTxCallbacks(info, err);
+      info.ended = { err };
       throw err;
     }
     if (parent) {
       // a savepoint: its callbacks belong to the outer transaction
       parent.callbacks.push(...info.callbacks);
       parent.collectionsChanged ||= info.collectionsChanged;
+      info.releasedInto = parent;
       return result;
     }
     if (info.collectionsChanged) await this.reloadCachedCollections();
     await this.runTxCallbacks(info, undefined);
+    info.ended = { err: undefined };
     return result;
   }
 
@@ -201,8 +267,11 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   }
 
   async onTxComplete(fn: TxCompleteFunc): Promise<void> {
-    if (this.txInfo) this.txInfo.callbacks.push(fn);
-    else await fn(undefined);
+    let info = this.txInfo;
+    while (info?.releasedInto) info = info.releasedInto;
+    if (!info) await fn(undefined);
+    else if (info.ended) await fn(info.ended.err);
+    else info.callbacks.push(fn);
   }
 
   // collections
@@ -222,6 +291,16 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   async reloadCachedCollections(): Promise<void> {
     if (this.txInfo) this.txInfo.collectionsChanged = true;
     this.collectionsCache = new CollectionsCache(await loadCollections(this.db));
+  }
+
+  async findCollectionByNameOrId(nameOrId: string): Promise<Collection> {
+    const c = await findStoredCollectionByNameOrId(this.db, nameOrId);
+    if (!c) throw new NotFoundError(`no collection with name or id ${JSON.stringify(nameOrId)}`);
+    return c;
+  }
+
+  importCollections(collections: JsonObject[], deleteMissing: boolean): Promise<void> {
+    return importCollections(this.app, collections, deleteMissing);
   }
 
   hasTable(name: string): Promise<boolean> {

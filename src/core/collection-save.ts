@@ -9,7 +9,13 @@ import { collectionsTable, findStoredCollection } from "./collection-query.ts";
 import { syncRecordTable } from "./collection-record-table-sync.ts";
 import { validateCollection } from "./collection-validate.ts";
 import { CollectionErrorEvent, CollectionEvent } from "./events.ts";
-import { createViewFields, normalizeViewQuery, resaveViewsWithChangedFields, saveView } from "./view.ts";
+import {
+  createViewFields,
+  keepViewFieldIds,
+  normalizeViewQuery,
+  resaveViewsWithChangedFields,
+  saveView,
+} from "./view.ts";
 
 /**
  * saveCollection validates and stores a collection and alters its table in one transaction, firing
@@ -103,7 +109,7 @@ async function executeSave(app: App, c: Collection): Promise<void> {
   try {
     await app.runInTransaction(async (txApp) => {
       if (c.type === "view") {
-        c.fields = await createViewFields(txApp, normalizeViewQuery(c.viewQuery));
+        c.fields = keepViewFieldIds(await createViewFields(txApp, normalizeViewQuery(c.viewQuery)), c.fields);
         await saveView(txApp, c.name, stored?.name ?? null, c.viewQuery);
       }
       const row = c.dbRow();

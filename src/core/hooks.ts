@@ -37,6 +37,7 @@ import type {
   RecordRequestPasswordResetRequestEvent,
   RecordRequestVerificationRequestEvent,
 } from "./request-event-auth.ts";
+import type { BatchRequestEvent } from "./request-event-batch.ts";
 import type { SettingsListRequestEvent, SettingsReloadEvent, SettingsUpdateRequestEvent } from "./settings-events.ts";
 
 /** Hooks whose handlers can be bound to collections by id or name (`app.onRecordCreate("posts")`). */
@@ -112,6 +113,7 @@ export interface PlainHookEvents {
   onSettingsListRequest: SettingsListRequestEvent;
   onSettingsUpdateRequest: SettingsUpdateRequestEvent;
   onSettingsReload: SettingsReloadEvent;
+  onBatchRequest: BatchRequestEvent;
 }
 
 export type HookEvents = TaggedHookEvents & PlainHookEvents;
@@ -188,6 +190,7 @@ const plainNames: readonly (keyof PlainHookEvents)[] = [
   "onSettingsListRequest",
   "onSettingsUpdateRequest",
   "onSettingsReload",
+  "onBatchRequest",
 ];
 
 /** The `app.onX(...)` methods: tagged hooks take optional collection ids or names. */

@@ -11,7 +11,6 @@ import {
   type SortField,
 } from "../tools/search/sort.ts";
 import { formatDateTime } from "../tools/types/datetime.ts";
-import type { App } from "./app.ts";
 import { type Log, logFromRow, logsTableName } from "./log-model.ts";
 import type { ListResult } from "./request-event.ts";
 
@@ -145,11 +144,6 @@ export async function logsStats(db: Queryable, filter: string, scope?: ReadScope
   return rows.map((r) => ({ date: r.date ? `${r.date}.000Z` : "", total: Number(r.total) }));
 }
 
-/** deleteLogsCreatedBefore deletes the logs created at or before the date (no hooks fire). */
-export async function deleteLogsCreatedBefore(db: Queryable, createdBefore: Date): Promise<void> {
-  await db.run(sql`DELETE FROM ${logsTable} WHERE ${ident("created")} <= ${formatDateTime(createdBefore)}`);
-}
-
 const dayMs = 24 * 60 * 60 * 1000;
 
 /**
@@ -162,12 +156,4 @@ export async function deleteLogsOutsideSettings(db: Queryable, maxDays: number, 
     sql`DELETE FROM ${logsTable} WHERE ${ident("created")} <= ${createdBefore} OR ${ident("level")} < ${minLevel}`,
   );
   if (maxDays === 0) await db.exec("VACUUM");
-}
-
-/**
- * deleteOldLogs deletes the logs older than `settings.logs.maxDays` days (all of them when it is 0): what
- * PocketBase's `__pbLogsCleanup__` cron job runs every 6 hours.
- */
-export async function deleteOldLogs(app: App): Promise<void> {
-  await deleteLogsCreatedBefore(app.auxDb, new Date(Date.now() - app.settings().logs.maxDays * dayMs));
 }

@@ -16,6 +16,18 @@ export class QueryTimeoutError extends Error {
   }
 }
 
+/**
+ * DatabaseUnavailableError is a statement that failed because the database server can't be reached (the
+ * connection was refused or lost, the server is shutting down or restarting, the credentials or database
+ * name are wrong). It says nothing about the statement itself: the API layer answers 503, and the same
+ * statement may succeed once the server is back (the driver's pool reconnects on its own).
+ */
+export class DatabaseUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(`the database is unavailable: ${message}`, options);
+  }
+}
+
 /** checkDeadline refuses a read whose request is already past its deadline (one started can't always be stopped). */
 export function checkDeadline(scope: ReadScope | undefined, timeoutMs: number): void {
   if (scope !== undefined && performance.now() >= scope.deadline) throw new QueryTimeoutError(timeoutMs);
@@ -44,6 +56,34 @@ export interface QueryOptions {
   scope?: ReadScope;
 }
 
+/** A value in a script's result: integers come as bigint, reals as number, blobs as bytes. */
+export type ScriptValue = string | number | bigint | Uint8Array | null;
+
+/** How runScript runs a script and what it may answer. */
+export interface ScriptOptions {
+  /**
+   * "exec": every statement runs to its end in one transaction (all or nothing), and the answer is the
+   * number of rows the last INSERT, UPDATE or DELETE changed. "query": the statements run one after the
+   * other, each in its own transaction; the answer is the rows of the last statement that returned some,
+   * or of the last statement when it ends the script and returned none.
+   */
+  mode: "exec" | "query";
+  /** The most rows to answer: the statement is not read further. */
+  maxRows: number;
+  /** The most bytes of values the rows may hold together: a larger answer fails the script. */
+  maxBytes: number;
+}
+
+export interface ScriptResult {
+  /** Each column's name and declared type, as written in the schema ("" for an expression). */
+  columns: { name: string; type: string }[];
+  rows: ScriptValue[][];
+  affectedRows: number;
+}
+
+/** ScriptError is a script the database refused, failed or stopped, in the engine's words. */
+export class ScriptError extends Error {}
+
 /** Queryable runs statements; a statement is a neutral fragment or pre-rendered text with its parameters. */
 export interface Queryable {
   readonly dialect: Dialect;
@@ -54,6 +94,12 @@ export interface Queryable {
   run(query: Sql | string, params?: readonly SqlValue[]): Promise<RunResult>;
   /** exec runs one or more statements without parameters (DDL). */
   exec(text: string): Promise<void>;
+  /**
+   * runScript runs raw SQL text of one or more statements, never binding parameters (the superusers' SQL
+   * console). On a Driver it runs where it can't stall the server and is stopped at the driver's script time
+   * limit; inside a transaction it runs in it (exec mode in a savepoint). Failures throw a ScriptError.
+   */
+  runScript(sql: string, options: ScriptOptions): Promise<ScriptResult>;
   /**
    * transaction runs fn inside a transaction (a savepoint when already in one): committed when fn
    * resolves, rolled back when it throws. Other requests' statements never interleave with it.
@@ -69,6 +115,11 @@ export interface Tx extends Queryable {
 /** Driver is an open database: reads run concurrently with a transaction, writes are serialized. */
 export interface Driver extends Queryable {
   readonly isTransaction: false;
+  /**
+   * optimize is the periodic upkeep (PocketBase's nightly job): fold the write-ahead log back into the
+   * database file, without waiting for readers, and refresh the query planner's statistics.
+   */
+  optimize(): Promise<void>;
   close(): Promise<void>;
 }
 

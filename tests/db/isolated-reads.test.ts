@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import PocketBase from "pocketbase";
@@ -37,6 +37,34 @@ test("an isolated read is stopped at the timeout while other statements keep run
 
 const endless =
   "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c WHERE x < 5000000000) SELECT count(*) AS n FROM c";
+
+/** cpuMs is the CPU time this process (all its threads) and its children have used so far, from /proc. */
+async function cpuMs(): Promise<number> {
+  const own = process.cpuUsage();
+  const tasks = await readdir(`/proc/${process.pid}/task`);
+  let ticks = 0;
+  for (const task of tasks) {
+    const children = (await Bun.file(`/proc/${process.pid}/task/${task}/children`).text()).trim();
+    for (const pid of children.split(/\s+/).filter(Boolean)) {
+      const stat = await Bun.file(`/proc/${pid}/stat`)
+        .text()
+        .catch(() => "");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+    }
+  }
+  return (own.user + own.system) / 1000 + ticks * 10;
+}
+
+test.skipIf(process.platform !== "linux")("a read stopped at its deadline stops using the CPU", async () => {
+  const d = new SqliteDriver(join(await tempDir(), "t.db"), { queryTimeoutMs: 300 });
+  await expect(d.all(endless, [], { isolate: true })).rejects.toBeInstanceOf(QueryTimeoutError);
+  const before = await cpuMs();
+  await Bun.sleep(1000);
+  // a worker thread's SQLite call ran on after terminate(), burning a core for as long as the query lasted
+  expect((await cpuMs()) - before).toBeLessThan(300);
+  await d.close();
+});
 
 test("one requester's endless reads hold one worker: other requesters' reads run at once", async () => {
   const d = new SqliteDriver(join(await tempDir(), "t.db"), { queryTimeoutMs: 20_000 });

@@ -63,7 +63,7 @@ export interface Scenario {
 export interface Fixture {
   /** A fresh app on its own copy of the seeded directory (bootstrapped; hook counts start at zero). */
   newApp(): Promise<TestApp>;
-  /** Removes the seeded directory. */
+  /** Removes the seeded directory (a later newApp() seeds a new one). */
   dispose(): Promise<void>;
 }
 
@@ -85,7 +85,10 @@ export function defineFixture(seed: (app: App) => Promise<void> = async () => {}
       return newTestApp({ dir });
     },
     async dispose() {
-      if (template) await rm(await template, { recursive: true, force: true });
+      const built = template;
+      // a fixture shared by several runScenarios calls is seeded again for the next one
+      template = null;
+      if (built) await rm(await built, { recursive: true, force: true });
     },
   };
 }

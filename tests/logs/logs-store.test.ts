@@ -1,7 +1,7 @@
 import { afterEach, expect, test } from "bun:test";
 import { createApp } from "../../src/core/base-app.ts";
-import { deleteOldLogs } from "../../src/core/log-query.ts";
 import { insertLogs } from "../../src/core/log-write.ts";
+import { deleteOldLogs } from "../../src/core/logs-cleanup.ts";
 import { cloneSettings } from "../../src/core/settings-model.ts";
 import { SqliteDriver } from "../../src/db/sqlite/driver.ts";
 import { systemMigrations } from "../../src/migrations/index.ts";

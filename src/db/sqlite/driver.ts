@@ -7,6 +7,9 @@ import {
   type QueryOptions,
   type Row,
   type RunResult,
+  ScriptError,
+  type ScriptOptions,
+  type ScriptResult,
   type Tx,
 } from "../driver.ts";
 import type { Sql, SqlValue, Statement } from "../sql.ts";
@@ -14,6 +17,8 @@ import { BackgroundWriter } from "./background-writer.ts";
 import { sqliteDialect } from "./dialect.ts";
 import { IsolatedReader } from "./isolated-reader.ts";
 import { AsyncLock } from "./lock.ts";
+import { executeScript, type ScriptReply } from "./script-executor.ts";
+import { ScriptRunner, scriptErrorText } from "./script-runner.ts";
 import { StatementCache } from "./statement-cache.ts";
 
 export interface SqliteOptions {
@@ -21,11 +26,22 @@ export interface SqliteOptions {
   pragmas?: readonly string[];
   /** How long a request's reads may take together before they are stopped (PocketBase's default: 30 s). */
   queryTimeoutMs?: number;
-  /** The most worker threads running isolated reads at once (default 8). */
+  /** The most reader processes running isolated reads at once (default 8). */
   maxReaders?: number;
+  /** How long a script (runScript) may run (PocketBase's SQL console: 3 minutes). */
+  scriptTimeoutMs?: number;
+  /** The most scripts running at once, each in its own process (default 2). */
+  maxScripts?: number;
 }
 
 const defaultQueryTimeoutMs = 30_000;
+const defaultScriptTimeoutMs = 3 * 60_000;
+
+/** scriptResult turns a script's reply into its result, or its failure into a ScriptError. */
+function scriptResult(reply: ScriptReply): ScriptResult {
+  if (!reply.ok) throw new ScriptError(scriptErrorText(reply.message, reply.errno));
+  return reply.output;
+}
 
 // busy_timeout covers other processes (the CLI) holding the write lock
 const defaultPragmas = [
@@ -93,6 +109,7 @@ export class SqliteDriver implements Driver, BackgroundWrites {
   readonly #reader: Connection;
   readonly #lock = new AsyncLock();
   readonly #isolated: IsolatedReader | null;
+  readonly #scripts: ScriptRunner | null;
   readonly #background: BackgroundWriter | null;
   #closed = false;
 
@@ -105,7 +122,14 @@ export class SqliteDriver implements Driver, BackgroundWrites {
     this.queryTimeoutMs = options.queryTimeoutMs ?? defaultQueryTimeoutMs;
     this.#isolated = memory
       ? null
-      : new IsolatedReader(path, this.queryTimeoutMs, { maxWorkers: options.maxReaders ?? 8 });
+      : new IsolatedReader(path, this.queryTimeoutMs, { maxReaders: options.maxReaders ?? 8 });
+    this.#scripts = memory
+      ? null
+      : new ScriptRunner(path, this.#lock, {
+          timeoutMs: options.scriptTimeoutMs ?? defaultScriptTimeoutMs,
+          maxProcesses: options.maxScripts ?? 2,
+          pragmas,
+        });
     this.#background = memory
       ? null
       : new BackgroundWriter(
@@ -139,6 +163,23 @@ export class SqliteDriver implements Driver, BackgroundWrites {
     });
   }
 
+  /**
+   * runScript runs the script in a child process (ScriptRunner); an in-memory database, which no other
+   * process can open, runs it here under the writer lock, unbounded.
+   */
+  async runScript(sql: string, options: ScriptOptions): Promise<ScriptResult> {
+    const request = { ...options, sql, transaction: ["BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"] as const };
+    if (!this.#scripts) {
+      return scriptResult(await this.#lock.with(() => executeScript(this.#writer.db, request, async () => {})));
+    }
+    try {
+      return scriptResult(await this.#scripts.run(request));
+    } catch (err) {
+      if (err instanceof ScriptError) throw err;
+      throw new ScriptError(err instanceof Error ? err.message : String(err));
+    }
+  }
+
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.#lock.with(async () => {
       const db = this.#writer.db;
@@ -166,10 +207,27 @@ export class SqliteDriver implements Driver, BackgroundWrites {
     return this.#background.write(statements);
   }
 
+  async optimize(): Promise<void> {
+    await this.#lock.with(async () => {
+      const db = this.#writer.db;
+      // waiting for readers would hold the main thread: without a busy wait, the pages a reader still
+      // needs stay in the log for the next checkpoint
+      const { timeout } = db.query("PRAGMA busy_timeout").get() as { timeout: number };
+      db.run("PRAGMA busy_timeout = 0");
+      try {
+        db.run("PRAGMA wal_checkpoint(TRUNCATE)");
+      } finally {
+        db.run(`PRAGMA busy_timeout = ${timeout}`);
+      }
+      db.run("PRAGMA optimize");
+    });
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     this.#isolated?.close();
+    this.#scripts?.close();
     await this.#background?.close();
     await this.#lock.with(async () => {
       this.#writer.statements.clear();
@@ -227,17 +285,28 @@ class SqliteTx implements Tx {
     this.conn.db.run(text);
   }
 
+  async runScript(sql: string, options: ScriptOptions): Promise<ScriptResult> {
+    this.#check();
+    const savepoint = ["SAVEPOINT script", "RELEASE script", "ROLLBACK TO script; RELEASE script"] as const;
+    return scriptResult(await executeScript(this.conn.db, { ...options, sql, transaction: savepoint }, async () => {}));
+  }
+
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     this.#check();
     const name = `sp${++this.#depth}`;
     this.conn.db.run(`SAVEPOINT ${name}`);
     try {
       const result = await fn(this);
+      this.#check();
       this.conn.db.run(`RELEASE ${name}`);
       return result;
     } catch (err) {
-      this.conn.db.run(`ROLLBACK TO ${name}`);
-      this.conn.db.run(`RELEASE ${name}`);
+      // once the transaction was ended under it (a batch stopped at its timeout), the connection may already
+      // run another request's transaction, whose savepoints must not be touched
+      if (this.#open) {
+        this.conn.db.run(`ROLLBACK TO ${name}`);
+        this.conn.db.run(`RELEASE ${name}`);
+      }
       throw err;
     } finally {
       this.#depth--;

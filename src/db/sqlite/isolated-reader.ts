@@ -1,27 +1,22 @@
+import type { Subprocess } from "bun";
 import { QueryTimeoutError, type ReadScope } from "../driver.ts";
 import type { SqlValue } from "../sql.ts";
+import { spawnSqliteChild } from "./child-process.ts";
 
 /** The first message names the database file; every later one is a statement. */
 type ReaderRequest = { open: string } | { id: number; text: string; params: SqlValue[] };
 type ReaderResponse = { id: number; rows: Record<string, unknown>[] } | { id: number; error: string };
 
 /**
- * The worker's code: one read-only connection running the statements it is sent. It is kept as source
- * text (started from a Blob) so that it works the same from the sources and inside the single-file
- * executable, where a worker file would need its own build entry point. On Linux the thread lowers its
- * own CPU priority, so that runaway reads yield the cores to the main thread's ordinary requests.
+ * The reader's program, run in a child process: one read-only connection running the statements it is
+ * sent, answering over the IPC channel. A child, not a worker thread: at a deadline the child is killed,
+ * which stops its statement at once, where a terminated worker's SQLite call runs on to its end.
  */
-const workerSource = `
+const readerSource = `
 import { Database } from "bun:sqlite";
-import { readlinkSync } from "node:fs";
-import { setPriority } from "node:os";
-try {
-  setPriority(Number(readlinkSync("/proc/thread-self").split("/").pop()), 10);
-} catch {}
 let db = null;
 const statements = new Map();
-self.onmessage = (e) => {
-  const msg = e.data;
+process.on("message", (msg) => {
   if ("open" in msg) {
     db = new Database(msg.open, { readonly: true });
     db.run("PRAGMA busy_timeout = 10000");
@@ -35,15 +30,14 @@ self.onmessage = (e) => {
       if (statements.size > 200) statements.clear();
       statements.set(msg.text, stmt);
     }
-    self.postMessage({ id: msg.id, rows: stmt.all(...msg.params) });
+    process.send({ id: msg.id, rows: stmt.all(...msg.params) });
   } catch (err) {
-    self.postMessage({ id: msg.id, error: err instanceof Error ? err.message : String(err) });
+    process.send({ id: msg.id, error: err instanceof Error ? err.message : String(err) });
   }
-};
+});
 `;
-let workerUrl: string | null = null;
 
-/** One read waiting for, or running in, a worker. */
+/** One read waiting for, or running in, a reader process. */
 interface Job {
   id: number;
   text: string;
@@ -57,9 +51,9 @@ interface Job {
   slot: ReaderSlot | null;
 }
 
-/** One worker with its own connection, running one job at a time; its worker is replaced when killed. */
+/** One reader process with its own connection, running one job at a time; replaced when killed. */
 class ReaderSlot {
-  #worker: Worker | null = null;
+  #child: Subprocess | null = null;
   job: Job | null = null;
   idleTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -69,55 +63,60 @@ class ReaderSlot {
     readonly onCrash: (slot: ReaderSlot, err: Error) => void,
   ) {}
 
-  #spawn(): Worker {
-    workerUrl ??= URL.createObjectURL(new Blob([workerSource], { type: "application/javascript" }));
-    const w = new Worker(workerUrl);
-    w.postMessage({ open: this.path } satisfies ReaderRequest);
-    w.onmessage = (e: MessageEvent<ReaderResponse>) => this.onResult(this, e.data);
-    w.onerror = (e) => this.onCrash(this, new Error(`reader worker failed: ${e.message}`));
-    // the worker must not keep the process alive on its own
-    w.unref();
-    return w;
+  #spawn(): Subprocess {
+    const child = spawnSqliteChild<ReaderResponse>(readerSource, (msg) => this.onResult(this, msg));
+    child.send({ open: this.path } satisfies ReaderRequest);
+    void child.exited.then(async (code) => {
+      if (this.#child !== child) return;
+      this.#child = null;
+      const stderr = (await new Response(child.stderr).text()).trim().slice(-300);
+      this.onCrash(this, new Error(`the reader process ended (${code ?? child.signalCode}) ${stderr}`.trim()));
+    });
+    // the reader must not keep the server's process alive on its own
+    child.unref();
+    return child;
   }
 
   run(job: Job): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
-    this.#worker ??= this.#spawn();
+    this.#child ??= this.#spawn();
     this.job = job;
     job.slot = this;
-    this.#worker.postMessage({ id: job.id, text: job.text, params: job.params } satisfies ReaderRequest);
+    this.#child.send({ id: job.id, text: job.text, params: job.params } satisfies ReaderRequest);
   }
 
-  /** kill stops the worker, and with it a statement still running (the next job starts a new one). */
+  /** kill stops the process, and with it a statement still running (the next job starts a new one). */
   kill(): void {
-    this.#worker?.terminate();
-    this.#worker = null;
+    const child = this.#child;
+    this.#child = null;
+    child?.kill("SIGKILL");
   }
 }
 
 export interface IsolatedReaderOptions {
-  /** Workers kept even when idle. */
-  minWorkers?: number;
-  /** The most workers running at once; more reads wait in line. */
-  maxWorkers?: number;
-  /** How long a worker above minWorkers may stay idle before it is stopped. */
+  /** Reader processes kept even when idle. */
+  minReaders?: number;
+  /** The most reader processes running at once; more reads wait in line. */
+  maxReaders?: number;
+  /** How long a reader above minReaders may stay idle before it is stopped. */
   idleMs?: number;
 }
 
 /**
- * IsolatedReader runs read statements in worker threads with a deadline: a pathological query costs its
- * own request a timeout error instead of freezing the server, which runs bun:sqlite on its main thread.
+ * IsolatedReader runs read statements in low-priority reader processes with a deadline: a pathological
+ * query costs its own request a timeout error (and its process) instead of freezing the server, which runs
+ * bun:sqlite on its main thread.
  *
  * Fairness: a requester runs one isolated read at a time (its others wait in line, up to their deadline),
- * and the pool grows on demand up to maxWorkers, so one client's runaway reads hold at most one worker and
+ * and the pool grows on demand up to maxReaders, so one client's runaway reads hold at most one reader and
  * never the reads of other clients. Reads wait in arrival order otherwise.
  */
 export class IsolatedReader {
   readonly #path: string;
   readonly #timeoutMs: number;
-  readonly #minWorkers: number;
-  readonly #maxWorkers: number;
+  readonly #minReaders: number;
+  readonly #maxReaders: number;
   readonly #idleMs: number;
   readonly #slots: ReaderSlot[] = [];
   readonly #queue: Job[] = [];
@@ -128,13 +127,13 @@ export class IsolatedReader {
   constructor(path: string, timeoutMs: number, options: IsolatedReaderOptions = {}) {
     this.#path = path;
     this.#timeoutMs = timeoutMs;
-    this.#minWorkers = options.minWorkers ?? 2;
-    this.#maxWorkers = Math.max(this.#minWorkers, options.maxWorkers ?? 8);
+    this.#minReaders = options.minReaders ?? 2;
+    this.#maxReaders = Math.max(this.#minReaders, options.maxReaders ?? 8);
     this.#idleMs = options.idleMs ?? 30_000;
   }
 
-  /** The workers alive now (idle ones included). */
-  get workers(): number {
+  /** The reader slots alive now (idle ones included). */
+  get readers(): number {
     return this.#slots.length;
   }
 
@@ -160,7 +159,7 @@ export class IsolatedReader {
     });
   }
 
-  /** #dispatch starts every waiting job it can: its requester has none running and a worker is free. */
+  /** #dispatch starts every waiting job it can: its requester has none running and a reader is free. */
   #dispatch(): void {
     for (let i = 0; i < this.#queue.length; ) {
       const job = this.#queue[i] as Job;
@@ -179,7 +178,7 @@ export class IsolatedReader {
   #freeSlot(): ReaderSlot | null {
     const idle = this.#slots.find((s) => s.job === null);
     if (idle) return idle;
-    if (this.#slots.length >= this.#maxWorkers) return null;
+    if (this.#slots.length >= this.#maxReaders) return null;
     const slot = new ReaderSlot(
       this.#path,
       (s, msg) => this.#onResult(s, msg),
@@ -204,7 +203,7 @@ export class IsolatedReader {
     job?.reject(err);
   }
 
-  /** #expire fails a job at its deadline: dropped from the line, or its worker stopped mid-statement. */
+  /** #expire fails a job at its deadline: dropped from the line, or its reader killed mid-statement. */
   #expire(job: Job): void {
     const slot = job.slot;
     if (slot) {
@@ -217,21 +216,21 @@ export class IsolatedReader {
     job.reject(new QueryTimeoutError(this.#timeoutMs));
   }
 
-  /** #release frees a job's worker and requester, then starts what waits. */
+  /** #release frees a job's reader and requester, then starts what waits. */
   #release(slot: ReaderSlot, job: Job): void {
     clearTimeout(job.timer);
     slot.job = null;
     job.slot = null;
     if (job.requester !== undefined) this.#busyRequesters.delete(job.requester);
     this.#dispatch();
-    if (slot.job === null && this.#slots.length > this.#minWorkers) {
+    if (slot.job === null && this.#slots.length > this.#minReaders) {
       slot.idleTimer = setTimeout(() => this.#retire(slot), this.#idleMs);
       slot.idleTimer.unref?.();
     }
   }
 
   #retire(slot: ReaderSlot): void {
-    if (slot.job !== null || this.#slots.length <= this.#minWorkers) return;
+    if (slot.job !== null || this.#slots.length <= this.#minReaders) return;
     slot.kill();
     this.#slots.splice(this.#slots.indexOf(slot), 1);
   }

@@ -54,7 +54,8 @@ export async function parseRequestBody(request: Request, maxBytes: number): Prom
   const lengthHeader = request.headers.get("content-length");
   const declared = lengthHeader === null || lengthHeader === "" ? Number.NaN : Number(lengthHeader);
   if (declared > maxBytes) throw payloadTooLarge();
-  const type = (request.headers.get("content-type") ?? "").toLowerCase();
+  const rawType = request.headers.get("content-type") ?? "";
+  const type = rawType.toLowerCase();
   const result: ParsedBody = { data: {}, files: {} };
   if (declared === 0) return result;
   // a declared length bounds the body already (and text() is much cheaper than reading the stream);
@@ -69,7 +70,8 @@ export async function parseRequestBody(request: Request, maxBytes: number): Prom
       // buffer the whole stream, however long, before any check could run
       form = bounded
         ? await request.formData()
-        : await new Response(await readBytes(request, maxBytes), { headers: { "content-type": type } }).formData();
+        : // the boundary is case-sensitive: the header as sent
+          await new Response(await readBytes(request, maxBytes), { headers: { "content-type": rawType } }).formData();
     } catch (err) {
       if (err instanceof ApiError) throw err;
       throw unreadableBody(new MalformedBodyError(String(err)));

@@ -89,6 +89,11 @@ export function serveCommand(deps: ServeCommandDeps): Command {
         default: "*",
         usage: "CORS allowed domain origins list (comma separated or repeated)",
       },
+      {
+        name: "publicOpenAPI",
+        kind: "boolean",
+        usage: "serve /api/openapi.json to anybody, each the part of the API they may use (default superusers only)",
+      },
     ],
     async run(input) {
       const { args, flags, io } = input;
@@ -119,19 +124,29 @@ export function serveCommand(deps: ServeCommandDeps): Command {
         try {
           // like PocketBase, an empty list means any origin
           const origins = flags.list("origins");
-          running = await serve(app, { http, origins: origins.length > 0 ? origins : ["*"], dashboard });
+          running = await serve(app, {
+            http,
+            origins: origins.length > 0 ? origins : ["*"],
+            dashboard,
+            publicOpenApi: flags.boolean("publicOpenAPI"),
+          });
         } catch (err) {
           await app.terminate().catch(() => {});
           throw new CommandError(`failed to start the server: ${errorMessage(err)}`);
         }
         io.out(startBanner(running, "missing" in dashboard ? dashboard.missing : null));
         const installerUrl = await loadInstaller(app, running.url).catch((err: unknown) => {
-          app.logger.warn("failed to initialize the installer", { error: errorMessage(err) });
+          app.logger().warn("failed to initialize the installer", { error: errorMessage(err) });
           return null;
         });
         if (installerUrl) io.out(installerBanner(running.dashboardUrl ? installerUrl : null));
 
-        const signal = await stop.first;
+        // the app may also end on its own: a restore whose data, and then the previous data, failed to start
+        const signal = await Promise.race([stop.first, running.closed.then(() => null)]);
+        if (signal === null) {
+          io.err("The app was terminated (see the error above): the server stopped.\n");
+          return 1;
+        }
         io.out(`Received ${signal}, shutting down (a second signal stops without waiting for requests)...\n`);
         const interrupted = await stopWithin(running, stop.again);
         if (interrupted > 0) io.err(`Closed the connections of ${interrupted} unfinished request(s).\n`);

@@ -4,6 +4,7 @@ import { toBool } from "../tools/types/cast.ts";
 import { errRequired, type Rule, type ValidationError } from "../tools/validation/validation.ts";
 import { Field, type FieldJSON, FieldJSONReader, type RecordValidateContext } from "./field.ts";
 import { unsupportedValueType } from "./field-text.ts";
+import { type FieldValueSchema, sameInput } from "./field-value-schema.ts";
 
 /** The options of a bool field, as its JSON carries them. */
 export type BoolFieldOptions = { required: boolean };
@@ -38,6 +39,11 @@ export class BoolField extends Field {
     const v = record.getRaw(this.name);
     if (typeof v !== "boolean") return unsupportedValueType();
     return this.required && !v ? errRequired() : null;
+  }
+
+  /** A required bool must be sent, and true. */
+  valueSchema(): FieldValueSchema {
+    return sameInput({ type: "boolean" }, this.required);
   }
 
   protected optionRules(): Record<string, Rule[]> {

@@ -24,6 +24,7 @@ import {
   type RecordValidateContext,
 } from "./field.ts";
 import { maxSafeInt } from "./field-rules.ts";
+import { type FieldValueSchema, listModifiers, listValue, removeModifier, schemaRef } from "./field-value-schema.ts";
 import { internalKeyPrefix, type RecordModel } from "./record-model.ts";
 
 export const defaultFileMaxSize = 5 << 20;
@@ -159,6 +160,24 @@ export class FileField extends Field {
     return toFileList(record.getRaw(this.name)).filter((f): f is UploadedFile => f instanceof UploadedFile);
   }
 
+  /**
+   * File names in records; a create uploads files (multipart), an update uploads more or keeps stored ones by
+   * name (leaving a name out deletes that file).
+   */
+  valueSchema(): FieldValueSchema {
+    const multiple = this.isMultiple();
+    const name = schemaRef("FileNameString");
+    const upload = schemaRef("FileUpload");
+    return {
+      response: listValue(name, multiple, this.maxSelect),
+      create: listValue(upload, multiple, this.maxSelect, false),
+      update: listValue({ anyOf: [upload, name] }, multiple, this.maxSelect, false),
+      requiredOnCreate: this.required,
+      // a single file is deleted by name with `name-`
+      modifiers: multiple ? listModifiers(this.name, upload, name, true) : [removeModifier(this.name, name)],
+    };
+  }
+
   async validateValue({ app, record }: RecordValidateContext): Promise<ValidationError | null> {
     const files = toFileList(record.getRaw(this.name));
     if (files.length === 0) return this.required ? errRequired() : null;
@@ -289,7 +308,7 @@ export class FileField extends Field {
     try {
       if ((await fs.list(dir)).length === 0) await fs.deletePrefix(dir);
     } catch (err) {
-      app.logger.warn("failed to delete the empty folder of a record", { folder: dir, error: String(err) });
+      app.logger().warn("failed to delete the empty folder of a record", { folder: dir, error: String(err) });
     }
   }
 
@@ -302,7 +321,7 @@ export class FileField extends Field {
         await fs.delete(`${dir}/${name}`);
         await fs.deletePrefix(`${dir}/thumbs_${name}/`);
       } catch (err) {
-        app.logger.warn("failed to delete a record file", { file: name, error: String(err) });
+        app.logger().warn("failed to delete a record file", { file: name, error: String(err) });
       }
     }
   }

@@ -2,6 +2,7 @@ import { castString, toUniqueStringList } from "../tools/types/cast.ts";
 import { errRequired, min, type Rule, required, ValidationError, when } from "../tools/validation/validation.ts";
 import { type FieldJSON, FieldJSONReader, type FieldSettingsContext, type RecordValidateContext } from "./field.ts";
 import { ListValueField } from "./field-select.ts";
+import { type FieldValueSchema, listModifiers, listValue, schemaRef } from "./field-value-schema.ts";
 
 /** The options of a relation field: the related collection and how many records it may hold. */
 export type RelationFieldOptions = {
@@ -34,6 +35,19 @@ export class RelationField extends ListValueField {
       maxSelect: this.maxSelect,
       minSelect: this.minSelect,
       required: this.required,
+    };
+  }
+
+  /** Record ids of the related collection: one ("" when unset) or a list. */
+  valueSchema(): FieldValueSchema {
+    const id = schemaRef("RecordIdString");
+    const value = listValue(id, this.isMultiple(), this.maxSelect);
+    return {
+      response: value,
+      create: value,
+      update: value,
+      requiredOnCreate: this.required || this.minSelect > 0,
+      modifiers: listModifiers(this.name, id, id, this.isMultiple()),
     };
   }
 

@@ -96,6 +96,20 @@ export const routes: RouteDef[] = [
     load: () => import("./screens/settings/ApplicationSettings.svelte"),
     settingsNav: { group: "System", label: "Application" },
   },
+  {
+    path: "/settings/superusers",
+    access: "superuser",
+    title: "Superusers",
+    load: () => import("./screens/records/SuperusersScreen.svelte"),
+    settingsNav: { group: "System", label: "Superusers" },
+  },
+  // a collection's records (the collections screen shows the same area, RecordsArea, beside its sidebar)
+  {
+    path: "/collections/:collection/records",
+    access: "superuser",
+    title: "Records",
+    load: () => import("./screens/records/RecordsScreen.svelte"),
+  },
 ];
 
 /** The header's navigation. */

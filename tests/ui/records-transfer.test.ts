@@ -86,7 +86,8 @@ uiTest(
     await page.goto(`${server.dashboardUrl}#/collections/posts/records`);
     await page.getByText("No posts records yet").waitFor();
     const dialog = await openImport(page);
-    const csv = 'title,views,status,unknown\r\nFirst,1,draft,x\r\n,2,draft,y\r\nThird,3,"not a status",z\r\nFourth,4,published,w\r\n';
+    const csv =
+      'title,views,status,unknown\r\nFirst,1,draft,x\r\n,2,draft,y\r\nThird,3,"not a status",z\r\nFourth,4,published,w\r\n';
     await dialog.getByLabel("CSV or JSON file").setInputFiles({
       name: "posts.csv",
       mimeType: "text/csv",
@@ -126,7 +127,9 @@ uiTest(
   "a JSON export holds the records the filter matches, read page by page",
   async ({ page, server }) => {
     await seedPosts(server.pb, 4);
-    await page.goto(`${server.dashboardUrl}#/collections/posts/records?filter=${encodeURIComponent('status = "draft"')}`);
+    await page.goto(
+      `${server.dashboardUrl}#/collections/posts/records?filter=${encodeURIComponent('status = "draft"')}`,
+    );
     await page.getByText("1–2 of 2 records").waitFor();
     const json = await exportFile(page, "JSON");
     expect(json.name).toEndWith(".json");

@@ -140,7 +140,7 @@ uiTest(
     await seedPosts(server.pb, 2);
     await page.goto(`${server.dashboardUrl}#/collections/posts/records`);
     await page.getByText("1–2 of 2 records").waitFor();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(Number(await page.evaluate("document.documentElement.scrollWidth"))).toBeLessThanOrEqual(390);
 
     await page.getByRole("button", { name: "New record" }).click();
     const panel = page.getByRole("dialog", { name: "New posts record" });

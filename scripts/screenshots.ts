@@ -1,7 +1,7 @@
 /**
  * bun scripts/screenshots.ts: the README's pictures of the dashboard, taken in Debian's Chromium from a
  * freshly seeded server and written to docs/screenshots/ (committed). Add a screen to `shots`, with the seed
- * it needs, and rerun after changing what it shows.
+ * it needs, and rerun after changing what it shows (naming shots retakes only those).
  */
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
@@ -73,7 +73,6 @@ async function seedPosts(pb: PocketBase): Promise<void> {
       { name: "views", type: "number" },
       { name: "featured", type: "bool" },
       { name: "published", type: "date" },
-      { name: "created", type: "autodate", onCreate: true },
     ],
   });
   const authors = [];
@@ -120,7 +119,9 @@ if ("missing" in source) throw new Error(source.missing);
 await mkdir(outDir, { recursive: true });
 const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ["--no-sandbox"] });
 try {
-  for (const shot of shots) {
+  // `bun scripts/screenshots.ts records` retakes only the pictures named
+  const only = process.argv.slice(2);
+  for (const shot of shots.filter((s) => only.length === 0 || only.includes(s.name))) {
     const t = await newTestApp();
     await upsertSuperuser(t.app, superuserEmail, superuserPassword);
     const server = await serve(t.app, { http: "127.0.0.1:0", origins: ["*"], dashboard: source });

@@ -5,6 +5,9 @@ import { errRequired, type Rule, type ValidationError } from "../tools/validatio
 import { Field, type FieldJSON, FieldJSONReader, type RecordValidateContext } from "./field.ts";
 import { unsupportedValueType } from "./field-text.ts";
 
+/** The options of a bool field, as its JSON carries them. */
+export type BoolFieldOptions = { required: boolean };
+
 /** BoolField holds true/false; `required` means it must be true. */
 export class BoolField extends Field {
   readonly type = "bool";
@@ -27,7 +30,7 @@ export class BoolField extends Field {
     return value ? 1 : 0;
   }
 
-  options(): Record<string, unknown> {
+  options(): BoolFieldOptions {
     return { required: this.required };
   }
 

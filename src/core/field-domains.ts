@@ -4,6 +4,13 @@ import { empty, type Rule, when } from "../tools/validation/validation.ts";
 import { Field, type FieldJSON, FieldJSONReader } from "./field.ts";
 import { eachDomain } from "./field-rules.ts";
 
+/** The options of the email and url fields (null lists are the same as empty ones). */
+export type DomainListFieldOptions = {
+  exceptDomains: string[] | null;
+  onlyDomains: string[] | null;
+  required: boolean;
+};
+
 /**
  * DomainListField is the shared shape of the email and url fields: a text value, `required`, and
  * `onlyDomains`/`exceptDomains` lists (exclusive of each other) checked against the value's domain.
@@ -29,7 +36,7 @@ export abstract class DomainListField extends Field {
     return castString(raw);
   }
 
-  options(): Record<string, unknown> {
+  options(): DomainListFieldOptions {
     return { exceptDomains: this.exceptDomains, onlyDomains: this.onlyDomains, required: this.required };
   }
 

@@ -7,6 +7,9 @@ import { unsupportedValueType } from "./field-text.ts";
 
 export const defaultEditorMaxSize = 5 << 20;
 
+/** The options of an editor field (maxSize in bytes, 0 for the default). */
+export type EditorFieldOptions = { convertURLs: boolean; maxSize: number; required: boolean };
+
 /** EditorField holds rich text (HTML) up to maxSize bytes. */
 export class EditorField extends Field {
   readonly type = "editor";
@@ -30,7 +33,7 @@ export class EditorField extends Field {
     return castString(raw);
   }
 
-  options(): Record<string, unknown> {
+  options(): EditorFieldOptions {
     return { convertURLs: this.convertURLs, maxSize: this.maxSize, required: this.required };
   }
 

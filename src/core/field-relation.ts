@@ -3,6 +3,15 @@ import { errRequired, min, type Rule, required, ValidationError, when } from "..
 import { type FieldJSON, FieldJSONReader, type FieldSettingsContext, type RecordValidateContext } from "./field.ts";
 import { ListValueField } from "./field-select.ts";
 
+/** The options of a relation field: the related collection and how many records it may hold. */
+export type RelationFieldOptions = {
+  cascadeDelete: boolean;
+  collectionId: string;
+  maxSelect: number;
+  minSelect: number;
+  required: boolean;
+};
+
 /** RelationField holds the id (or ids) of records of another collection. */
 export class RelationField extends ListValueField {
   readonly type = "relation";
@@ -18,7 +27,7 @@ export class RelationField extends ListValueField {
     this.minSelect = o.int("minSelect");
   }
 
-  options(): Record<string, unknown> {
+  options(): RelationFieldOptions {
     return {
       cascadeDelete: this.cascadeDelete,
       collectionId: this.collectionId,

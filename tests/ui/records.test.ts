@@ -155,6 +155,15 @@ uiTest(
     expect(await tableTitles(page)).toEqual(["Post 5", "Post 4", "Post 3", "Post 2", "Post 1"]);
 
     const filter = page.getByRole("search").getByLabel("Filter", { exact: true });
+    // the filter suggests the collection's fields as one types
+    await filter.click();
+    await filter.pressSequentially("sta");
+    await page
+      .getByRole("listbox", { name: "Suggestions" })
+      .getByRole("option", { name: /^status/ })
+      .waitFor();
+    await filter.press("Enter");
+    expect(await filter.inputValue()).toStartWith("status");
     await filter.fill('status = "published"');
     await filter.press("Enter");
     await page.getByText("1–2 of 2 records").waitFor();

@@ -50,10 +50,19 @@ export function summaryFields(collection: CollectionModel): FieldModel[] {
   return [];
 }
 
-/** plainText is the text of an HTML fragment (rich text shown in a cell or a summary), without its markup. */
+const entities: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", apos: "'", nbsp: " " };
+
+/**
+ * plainText is the text of an HTML fragment (rich text shown in a cell or a summary), without its markup. It
+ * is only ever shown as text, so removing the tags and the usual entities is enough.
+ */
 export function plainText(html: string): string {
-  if (!html.includes("<")) return html;
-  return new DOMParser().parseFromString(html, "text/html").body.textContent ?? "";
+  if (!html.includes("<") && !html.includes("&")) return html;
+  return html
+    .replace(/<[^>]*>/g, " ")
+    .replace(/&(amp|lt|gt|quot|#39|apos|nbsp);/g, (_, name: string) => entities[name] ?? "")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 /** recordSummary names a record in a few words: its presentable values, else its id. */
@@ -86,4 +95,18 @@ export function searchFilter(input: string, collection: CollectionModel, quote: 
   if (names.length === 0) return term;
   const bare = term.replace(/^["'`]|["'`]$/g, "");
   return names.map((name) => `${name}?~${quote(bare)}`).join("||");
+}
+
+/**
+ * serverSort is the sort to ask the server for: a relation column sorts by the related records' names (their
+ * presentable fields), as PocketBase's dashboard does, rather than by their ids.
+ */
+export function serverSort(sort: string, collection: CollectionModel, all: readonly CollectionModel[]): string {
+  const match = /^([-+]?)(\w+)$/.exec(sort);
+  const field = match ? collection.fields.find((f) => f.name === match[2]) : undefined;
+  if (!match || field?.type !== "relation") return sort;
+  const related = all.find((c) => c.id === field.collectionId);
+  const names = related ? summaryFields(related).filter((f) => f.type !== "file" && f.type !== "relation") : [];
+  if (names.length === 0) return sort;
+  return names.map((f) => `${match[1]}${field.name}.${f.name}`).join(",");
 }

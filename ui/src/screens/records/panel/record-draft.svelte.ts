@@ -127,11 +127,14 @@ export class RecordDraft {
     return multipartSafe(out);
   }
 
-  /** store keeps the edits in this browser while there are any, and forgets them when there are none. */
+  /**
+   * store keeps the edits in this browser while there are any, and forgets them when there are none (edits
+   * kept from an earlier visit stay until the user restores or discards them, or edits anew).
+   */
   store(): void {
     try {
       if (this.hasChanges) localStorage.setItem(this.#storageKey(), this.#serializedValues());
-      else localStorage.removeItem(this.#storageKey());
+      else if (!this.storedDraft) localStorage.removeItem(this.#storageKey());
     } catch {
       // too large for the browser's storage: the edits are only in the form
     }

@@ -1,6 +1,8 @@
 import { expect } from "bun:test";
+import type { Page } from "playwright-core";
 import PocketBase from "pocketbase";
-import { describedBy, uiTest, useBrowser } from "./harness.ts";
+import { startSmtpServer } from "../helpers/smtp.ts";
+import { type DashboardServer, describedBy, uiTest, useBrowser } from "./harness.ts";
 import { seedPosts, tableIds, tableTitles } from "./records-helpers.ts";
 
 useBrowser();
@@ -83,56 +85,83 @@ uiTest(
 );
 
 uiTest(
-  "an auth record's verified flag, its linked providers and one-time passwords, and an impersonation token",
+  "an auth record's linked providers and one-time passwords, a verification email, its verified flag, and an impersonation token",
   async ({ page, server }) => {
-    const { users } = await seedPosts(server.pb, 0);
-    const alice = users[0];
-    if (!alice) throw new Error("no user");
-    await server.pb.collection("_externalAuths").create({
-      collectionRef: alice.collectionId,
-      recordRef: alice.id,
-      provider: "github",
-      providerId: "gh-1234",
-    });
-    await page.goto(`${server.dashboardUrl}#/collections/users/records?record=${alice.id}`);
-    const panel = page.getByRole("dialog", { name: "Edit users record" });
-    await panel.getByLabel("email", { exact: true }).waitFor();
-    expect(await panel.getByLabel("email", { exact: true }).inputValue()).toBe("alice@example.com");
-
-    await panel.getByRole("tab", { name: "Sign-ins" }).click();
-    const providers = panel.getByRole("region", { name: "External auth providers" });
-    await providers.getByText("github").waitFor();
-    await providers.getByRole("button", { name: "Unlink github" }).click();
-    await page.getByRole("dialog", { name: "Unlink github?" }).getByRole("button", { name: "Unlink" }).click();
-    await providers.getByText("No OAuth2 provider is linked to this account.").waitFor();
-    expect(await server.pb.collection("_externalAuths").getFullList()).toEqual([]);
-    await panel.getByRole("region", { name: "One-time passwords" }).getByText("No one-time password").waitFor();
-
-    await panel.getByRole("tab", { name: "Account" }).click();
-    // changing verified by hand asks first
-    await panel.getByLabel("verified").click();
-    await page
-      .getByRole("dialog", { name: "Mark this account as verified?" })
-      .getByRole("button", { name: "Verify" })
-      .click();
-    expect(await panel.getByLabel("verified").isChecked()).toBe(true);
-    await panel.getByRole("button", { name: "Save changes" }).click();
-    await panel.waitFor({ state: "hidden" });
-    expect((await server.pb.collection("users").getOne(alice.id)).verified).toBe(true);
-    await page.getByRole("button", { name: `Open record ${alice.id}` }).click();
-
-    await panel.getByRole("button", { name: "More actions" }).click();
-    await panel.getByRole("menuitem", { name: "Impersonate" }).click();
-    const impersonate = page.getByRole("dialog", { name: "Impersonate alice@example.com" });
-    await impersonate.getByLabel("Token duration in seconds").fill("120");
-    await impersonate.getByRole("button", { name: "Generate a token" }).click();
-    const token = await impersonate.getByLabel("Token", { exact: true }).inputValue();
-    const client = new PocketBase(server.url);
-    client.authStore.save(token, null);
-    expect((await client.collection("users").getOne(alice.id)).email).toBe("alice@example.com");
+    const smtp = await startSmtpServer();
+    try {
+      await server.pb.settings.update({ smtp: { enabled: true, host: smtp.host, port: smtp.port } });
+    } catch (err) {
+      await smtp.stop();
+      throw err;
+    }
+    try {
+      await authRecordSteps(page, server, smtp);
+    } finally {
+      await smtp.stop();
+    }
   },
   { signedIn: true },
 );
+
+async function authRecordSteps(
+  page: Page,
+  server: DashboardServer,
+  smtp: Awaited<ReturnType<typeof startSmtpServer>>,
+): Promise<void> {
+  const { users } = await seedPosts(server.pb, 0);
+  const alice = users[0];
+  if (!alice) throw new Error("no user");
+  await server.pb.collection("_externalAuths").create({
+    collectionRef: alice.collectionId,
+    recordRef: alice.id,
+    provider: "github",
+    providerId: "gh-1234",
+  });
+  await page.goto(`${server.dashboardUrl}#/collections/users/records?record=${alice.id}`);
+  const panel = page.getByRole("dialog", { name: "Edit users record" });
+  await panel.getByLabel("email", { exact: true }).waitFor();
+  expect(await panel.getByLabel("email", { exact: true }).inputValue()).toBe("alice@example.com");
+
+  await panel.getByRole("tab", { name: "Sign-ins" }).click();
+  const providers = panel.getByRole("region", { name: "External auth providers" });
+  await providers.getByText("github").waitFor();
+  await providers.getByRole("button", { name: "Unlink github" }).click();
+  await page.getByRole("dialog", { name: "Unlink github?" }).getByRole("button", { name: "Unlink" }).click();
+  await providers.getByText("No OAuth2 provider is linked to this account.").waitFor();
+  expect(await server.pb.collection("_externalAuths").getFullList()).toEqual([]);
+  await panel.getByRole("region", { name: "One-time passwords" }).getByText("No one-time password").waitFor();
+
+  await panel.getByRole("tab", { name: "Account" }).click();
+  await panel.getByRole("button", { name: "More actions" }).click();
+  await panel.getByRole("menuitem", { name: "Send a verification email" }).click();
+  await page
+    .getByRole("dialog", { name: "Send a verification email to alice@example.com?" })
+    .getByRole("button", { name: "Send" })
+    .click();
+  await smtp.waitForMail((m) => m.to.includes("alice@example.com"));
+
+  // changing verified by hand asks first
+  await panel.getByLabel("verified").click();
+  await page
+    .getByRole("dialog", { name: "Mark this account as verified?" })
+    .getByRole("button", { name: "Verify" })
+    .click();
+  expect(await panel.getByLabel("verified").isChecked()).toBe(true);
+  await panel.getByRole("button", { name: "Save changes" }).click();
+  await panel.waitFor({ state: "hidden" });
+  expect((await server.pb.collection("users").getOne(alice.id)).verified).toBe(true);
+  await page.getByRole("button", { name: `Open record ${alice.id}` }).click();
+
+  await panel.getByRole("button", { name: "More actions" }).click();
+  await panel.getByRole("menuitem", { name: "Impersonate" }).click();
+  const impersonate = page.getByRole("dialog", { name: "Impersonate alice@example.com" });
+  await impersonate.getByLabel("Token duration in seconds").fill("120");
+  await impersonate.getByRole("button", { name: "Generate a token" }).click();
+  const token = await impersonate.getByLabel("Token", { exact: true }).inputValue();
+  const client = new PocketBase(server.url);
+  client.authStore.save(token, null);
+  expect((await client.collection("users").getOne(alice.id)).email).toBe("alice@example.com");
+}
 
 uiTest(
   "at phone width the table scrolls in its own box and a record can be created",

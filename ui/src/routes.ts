@@ -134,6 +134,21 @@ export const routes: RouteDef[] = [
     load: () => import("./screens/collections/ImportCollections.svelte"),
     settingsNav: { group: "Sync", label: "Import collections" },
   },
+  {
+    path: "/settings/superusers",
+    access: "superuser",
+    title: "Superusers",
+    load: () => import("./screens/records/SuperusersScreen.svelte"),
+    settingsNav: { group: "System", label: "Superusers" },
+  },
+  // a collection's records, beside the collections sidebar
+  {
+    path: "/collections/:collection/records",
+    access: "superuser",
+    title: "Records",
+    load: () => import("./screens/records/RecordsScreen.svelte"),
+    collectionsSidebar: true,
+  },
 ];
 
 /** The header's navigation. */

@@ -5,12 +5,14 @@ export function editCollectionPath(name: string): string {
   return `/collections/${encodeURIComponent(name)}/edit`;
 }
 
-/**
- * collectionPath is where a collection's entry in the sidebar leads: its editor, until a records screen
- * takes `/collections/:collection` (then this returns that path, and the editor is a button away).
- */
+/** recordsPath is the path of a collection's records. */
+export function recordsPath(name: string): string {
+  return `/collections/${encodeURIComponent(name)}/records`;
+}
+
+/** collectionPath is where a collection's entry in the sidebar leads: its records (the editor is a button away). */
 export function collectionPath(name: string): string {
-  return editCollectionPath(name);
+  return recordsPath(name);
 }
 
 /** newCollectionPath is the path of the form that creates a collection (of a type, or a copy of one). */

@@ -40,6 +40,8 @@ export interface RouteDef {
   /** Loads the screen's component on first use, so the first load stays small. */
   load: () => Promise<{ default: ScreenComponent }>;
   settingsNav?: SettingsNavEntry;
+  /** More words the command palette finds the screen by (the sections it holds). */
+  keywords?: string[];
 }
 
 /** Where a signed-in superuser lands. */
@@ -95,6 +97,47 @@ export const routes: RouteDef[] = [
     title: "Application settings",
     load: () => import("./screens/settings/ApplicationSettings.svelte"),
     settingsNav: { group: "System", label: "Application" },
+    keywords: ["app name", "URL", "accent colour", "batch", "rate limits", "trusted proxy", "superuser IPs"],
+  },
+  {
+    path: "/settings/mail",
+    access: "superuser",
+    title: "Mail settings",
+    load: () => import("./screens/settings/MailSettings.svelte"),
+    settingsNav: { group: "System", label: "Mail" },
+    keywords: ["SMTP", "sender", "test email"],
+  },
+  {
+    path: "/settings/storage",
+    access: "superuser",
+    title: "Files storage",
+    load: () => import("./screens/settings/StorageSettings.svelte"),
+    settingsNav: { group: "System", label: "Files storage" },
+    keywords: ["S3", "bucket", "uploads"],
+  },
+  {
+    path: "/settings/crons",
+    access: "superuser",
+    title: "Crons",
+    load: () => import("./screens/settings/Crons.svelte"),
+    settingsNav: { group: "System", label: "Crons" },
+    keywords: ["cron jobs", "schedule", "run now"],
+  },
+  {
+    path: "/settings/tokens",
+    access: "superuser",
+    title: "Token options",
+    load: () => import("./screens/settings/TokenSettings.svelte"),
+    settingsNav: { group: "System", label: "Token options" },
+    keywords: ["token secrets", "invalidate tokens", "token duration", "sign out everyone"],
+  },
+  {
+    path: "/settings/sql",
+    access: "superuser",
+    title: "SQL console",
+    load: () => import("./screens/settings/SqlConsole.svelte"),
+    settingsNav: { group: "Tools", label: "SQL console" },
+    keywords: ["query", "database"],
   },
 ];
 

@@ -5,8 +5,11 @@
  * once on the server (beside the code that produces it) and re-export it here.
  */
 export type { AuthMethodsResponse } from "../../../src/apis/record-auth-methods.ts";
+export type { SqlResult } from "../../../src/apis/sql.ts";
+export type { TokenOption } from "../../../src/core/collection-auth-options.ts";
 export type {
   PublicSettings,
   RateLimitRule,
   SettingsPatch,
 } from "../../../src/core/settings-model.ts";
+export type { CronJobInfo } from "../../../src/tools/cron/cron.ts";

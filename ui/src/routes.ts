@@ -139,7 +139,23 @@ export const routes: RouteDef[] = [
     settingsNav: { group: "Tools", label: "SQL console" },
     keywords: ["query", "database"],
   },
+  {
+    path: "/api-preview",
+    access: "superuser",
+    title: "API preview",
+    load: () => import("./screens/api-preview/ApiPreview.svelte"),
+    keywords: ["SDK", "endpoints", "docs"],
+  },
+  {
+    path: "/api-preview/:collection",
+    access: "superuser",
+    title: "API preview",
+    load: () => import("./screens/api-preview/ApiPreview.svelte"),
+  },
 ];
 
 /** The header's navigation. */
-export const mainNav: MainNavLink[] = [{ label: "Settings", path: "/settings", section: "/settings" }];
+export const mainNav: MainNavLink[] = [
+  { label: "API preview", path: "/api-preview", section: "/api-preview" },
+  { label: "Settings", path: "/settings", section: "/settings" },
+];

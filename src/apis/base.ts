@@ -8,18 +8,22 @@ import { bindDashboard, type DashboardSource } from "./dashboard.ts";
 import { bindFileApi } from "./file.ts";
 import { bindHealthApi } from "./health.ts";
 import { defaultMiddleware, errorResponse, type RouterEnv } from "./middlewares.ts";
+import { bindOpenApiApi } from "./openapi.ts";
 import { bindRealtimeApi } from "./realtime.ts";
 import { bindRecordAuthApi } from "./record-auth.ts";
 import { bindRecordAuthWithOAuth2Api } from "./record-auth-with-oauth2.ts";
 import { bindRecordCrudApi } from "./record-crud.ts";
 import { bindSettingsApi } from "./settings.ts";
 import { bindSqlApi } from "./sql.ts";
+import { bindTypegenApi } from "./typegen.ts";
 
 export interface RouterOptions {
   /** Allowed CORS origins (`*` by default). */
   origins?: readonly string[];
   /** The admin dashboard's files, served at `/_/` (not served when left out). */
   dashboard?: DashboardSource;
+  /** Whether `GET /api/openapi.json` answers others than superusers (with the part of the API they may use). */
+  publicOpenApi?: boolean;
 }
 
 /**
@@ -42,6 +46,8 @@ export function newRouter(app: App, options: RouterOptions = {}): Hono<RouterEnv
   bindCronApi(router);
   bindSqlApi(router);
   if (options.dashboard) bindDashboard(router, app, options.dashboard);
+  bindTypegenApi(router);
+  bindOpenApiApi(router, options.publicOpenApi ?? false);
 
   // PocketBase's standard binary answers every unmatched GET from its public folder, so a missing path
   // there is "File not found."; other methods get the generic JSON 404

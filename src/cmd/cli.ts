@@ -6,6 +6,7 @@ import { type CliIO, type Command, CommandError, type CommandInput, errorMessage
 import { migrateCommand, migrateConfig, migrateFlags } from "./migrate-command.ts";
 import { serveCommand } from "./serve-command.ts";
 import { superuserCommand, type WithApp } from "./superuser-command.ts";
+import { typegenCommand } from "./typegen-command.ts";
 
 export type { CliIO } from "./command.ts";
 
@@ -95,6 +96,7 @@ export function rootCommand(ctx: CliContext): Command {
       serveCommand({ makeApp: appWithPlugins, onStopSignal: ctx.onStopSignal }),
       superuserCommand(withApp),
       migrateCommand(withApp),
+      typegenCommand(withApp),
     ],
   };
 }

@@ -89,6 +89,11 @@ export function serveCommand(deps: ServeCommandDeps): Command {
         default: "*",
         usage: "CORS allowed domain origins list (comma separated or repeated)",
       },
+      {
+        name: "publicOpenAPI",
+        kind: "boolean",
+        usage: "serve /api/openapi.json to anybody, each the part of the API they may use (default superusers only)",
+      },
     ],
     async run(input) {
       const { args, flags, io } = input;
@@ -119,7 +124,12 @@ export function serveCommand(deps: ServeCommandDeps): Command {
         try {
           // like PocketBase, an empty list means any origin
           const origins = flags.list("origins");
-          running = await serve(app, { http, origins: origins.length > 0 ? origins : ["*"], dashboard });
+          running = await serve(app, {
+            http,
+            origins: origins.length > 0 ? origins : ["*"],
+            dashboard,
+            publicOpenApi: flags.boolean("publicOpenAPI"),
+          });
         } catch (err) {
           await app.terminate().catch(() => {});
           throw new CommandError(`failed to start the server: ${errorMessage(err)}`);

@@ -15,6 +15,8 @@ export interface ServeOptions {
   maxRequestBodySize?: number;
   /** The admin dashboard, served at `/_/` (left out: no `/_/` routes at all). */
   dashboard?: DashboardSource;
+  /** Whether `GET /api/openapi.json` answers others than superusers. */
+  publicOpenApi?: boolean;
 }
 
 export interface StopOptions {
@@ -85,6 +87,7 @@ export async function serve(app: BaseApp & App, options: ServeOptions): Promise<
   if (!app.isBootstrapped()) await app.bootstrap();
   const router = newRouter(app, {
     origins: options.origins,
+    publicOpenApi: options.publicOpenApi ?? false,
     ...(options.dashboard ? { dashboard: options.dashboard } : {}),
   });
   let server: Server<RealtimeSocketData> | undefined;

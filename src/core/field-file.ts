@@ -24,6 +24,7 @@ import {
   type RecordValidateContext,
 } from "./field.ts";
 import { maxSafeInt } from "./field-rules.ts";
+import { type FieldValueSchema, listModifiers, listValue, removeModifier, schemaRef } from "./field-value-schema.ts";
 import { internalKeyPrefix, type RecordModel } from "./record-model.ts";
 
 export const defaultFileMaxSize = 5 << 20;
@@ -147,6 +148,24 @@ export class FileField extends Field {
   /** unsavedFiles returns the uploads assigned to the field and not yet stored. */
   unsavedFiles(record: RecordModel): UploadedFile[] {
     return toFileList(record.getRaw(this.name)).filter((f): f is UploadedFile => f instanceof UploadedFile);
+  }
+
+  /**
+   * File names in records; a create uploads files (multipart), an update uploads more or keeps stored ones by
+   * name (leaving a name out deletes that file).
+   */
+  valueSchema(): FieldValueSchema {
+    const multiple = this.isMultiple();
+    const name = schemaRef("FileNameString");
+    const upload = schemaRef("FileUpload");
+    return {
+      response: listValue(name, multiple, this.maxSelect),
+      create: listValue(upload, multiple, this.maxSelect, false),
+      update: listValue({ anyOf: [upload, name] }, multiple, this.maxSelect, false),
+      requiredOnCreate: this.required,
+      // a single file is deleted by name with `name-`
+      modifiers: multiple ? listModifiers(this.name, upload, name, true) : [removeModifier(this.name, name)],
+    };
   }
 
   async validateValue({ app, record }: RecordValidateContext): Promise<ValidationError | null> {

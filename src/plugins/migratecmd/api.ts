@@ -17,6 +17,7 @@ export { Collection } from "../../core/collection-model.ts";
 export type { FieldJSON } from "../../core/field.ts";
 export { fieldFromJSON } from "../../core/fields-registry.ts";
 export { RecordModel } from "../../core/record-model.ts";
+export type { TypedRecordModel } from "../../core/record-model-typed.ts";
 
 /** One direction of a migration: it runs inside the migrations' transaction, with that transaction's app. */
 export type MigrationFunc = (app: App) => Promise<void> | void;

@@ -63,6 +63,11 @@ test("example records have the keys, in order, and the value kinds of the record
   expect(example.status).toBe("draft");
   expect(example.tags).toEqual(["a", "b"]);
 
+  // the list example's filter is one the server takes, and it finds the example record
+  const filter = /filter: '(.*)',/.exec(apiEndpoints(posts, server.url)[0]?.js ?? "")?.[1] ?? "";
+  expect(filter).toBe('title ~ "example"');
+  expect((await server.pb.collection("posts").getList(1, 50, { filter })).items.map((r) => r.id)).toEqual([created.id]);
+
   const authExample = exampleRecord(users);
   const ann = server.client();
   await ann.collection("users").authWithPassword("ann@example.com", "ann-pass-123");

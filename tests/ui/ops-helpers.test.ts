@@ -1,4 +1,11 @@
 import { expect, test } from "bun:test";
+import {
+  couldBeId,
+  type PaletteItem,
+  recordPath,
+  score,
+  search,
+} from "../../ui/src/components/palette/palette-items.ts";
 import { describeCron } from "../../ui/src/screens/settings/cron-describe.ts";
 import {
   compareValues,
@@ -89,4 +96,38 @@ test("token durations read in whole units; new secrets are 50 random characters"
   expect(newSecret()).not.toBe(a);
   expect(tokenKinds("_superusers").map((k) => k.key)).toEqual(["authToken", "passwordResetToken", "fileToken"]);
   expect(tokenKinds("users")).toHaveLength(5);
+});
+
+test("the palette ranks a label's start above a word of it, above anywhere in it, above its keywords", () => {
+  const item = (label: string, keywords: string[] = []): PaletteItem => ({
+    id: label,
+    group: "Pages",
+    label,
+    detail: "",
+    path: `/${label}`,
+    keywords,
+  });
+  expect(score(item("Mail"), "ma")).toBeGreaterThan(score(item("Email change"), "ma"));
+  expect(score(item("Email change"), "ch")).toBeGreaterThan(score(item("Batch"), "ch"));
+  expect(score(item("Batch"), "ch")).toBeGreaterThan(score(item("Other", ["change"]), "ch"));
+  // keywords match at the start of their words only
+  expect(score(item("Mail", ["SMTP", "sender"]), "smtp")).toBeGreaterThan(0);
+  expect(score(item("API preview", ["endpoints"]), "po")).toBe(0);
+  // every word must match
+  expect(score(item("Files storage", ["S3"]), "s3 files")).toBeGreaterThan(0);
+  expect(score(item("Files storage"), "files nope")).toBe(0);
+  const ranked = search([item("Token options", ["secrets"]), item("Tools"), item("SQL console")], "to");
+  expect(ranked.map((i) => i.label)).toEqual(["Token options", "Tools"]);
+});
+
+test("a text is looked up as a record id only where it fits the id field's length and pattern", () => {
+  const rules = { pattern: "^[a-z0-9]+$", min: 15, max: 15 };
+  expect(couldBeId("a1b2c3d4e5f6g7h", rules)).toBe(true);
+  expect(couldBeId("a1b2c3d4e5f6g7", rules)).toBe(false);
+  expect(couldBeId("A1B2C3D4E5F6G7H", rules)).toBe(false);
+  expect(couldBeId("a1b2c3d4 5f6g7h", rules)).toBe(false);
+  expect(couldBeId("anything", { pattern: "", min: 0, max: 0 })).toBe(true);
+  // a Go pattern JavaScript can't compile is left to the server
+  expect(couldBeId("abc", { pattern: "(?i)^[a-z]+$", min: 0, max: 0 })).toBe(true);
+  expect(recordPath("my posts", "abc")).toBe("/collections/my%20posts/records?record=abc");
 });

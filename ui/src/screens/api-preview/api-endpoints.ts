@@ -151,9 +151,18 @@ function bodyParams(collection: CollectionModel, forUpdate: boolean): ApiParam[]
   return params;
 }
 
-function listQuery(collection: CollectionModel): ApiParam[] {
+/** A filter on one of the collection's fields: "contains" for text, "equals" for the others. */
+function filterExample(collection: CollectionModel): string {
   const field = exampleFilterField(collection);
-  const filter = field ? `${field.name} != ${JSON.stringify(exampleValue(field) ?? "")}` : "id != ''";
+  if (!field) return "id != ''";
+  const value = exampleValue(field);
+  if (typeof value === "string" && ["text", "email", "url", "editor"].includes(field.type))
+    return `${field.name} ~ ${JSON.stringify(value.split(/[\s@.]/)[0])}`;
+  return `${field.name} = ${JSON.stringify(Array.isArray(value) ? value[0] : value)}`;
+}
+
+function listQuery(collection: CollectionModel): ApiParam[] {
+  const filter = filterExample(collection);
   const hasCreated = collection.fields.some((f) => f.name === "created");
   return [
     { name: "page", type: "Number", required: false, description: "The page (1 by default)." },
@@ -213,10 +222,7 @@ function recordEndpoints(c: CollectionModel, baseUrl: string): ApiEndpoint[] {
   const name = q(c.name);
   const base = `/api/collections/${c.name}/records`;
   const record = exampleRecord(c);
-  const filterField = exampleFilterField(c);
-  const filterExample = filterField
-    ? `${filterField.name} != ${JSON.stringify(exampleValue(filterField) ?? "")}`
-    : "id != ''";
+  const filter = filterExample(c);
   const list: ApiEndpoint = {
     id: "list",
     label: "List/Search",
@@ -227,26 +233,26 @@ function recordEndpoints(c: CollectionModel, baseUrl: string): ApiEndpoint[] {
     access: { ruleName: "listRule", rule: c.listRule ?? null },
     js: `${js}// a page of records
 const resultList = await pb.collection(${name}).getList(1, 50, {
-  filter: ${q(filterExample)},
+  filter: ${q(filter)},
 });
 
 // all of them at once (requests page after page)
 const records = await pb.collection(${name}).getFullList({ sort: '-id' });
 
 // the first match
-const first = await pb.collection(${name}).getFirstListItem(${q(filterExample)});`,
+const first = await pb.collection(${name}).getFirstListItem(${q(filter)});`,
     dart: `${dart}// a page of records
 final resultList = await pb.collection(${name}).getList(
   page: 1,
   perPage: 50,
-  filter: ${q(filterExample)},
+  filter: ${q(filter)},
 );
 
 // all of them at once (requests page after page)
 final records = await pb.collection(${name}).getFullList(sort: '-id');
 
 // the first match
-final first = await pb.collection(${name}).getFirstListItem(${q(filterExample)});`,
+final first = await pb.collection(${name}).getFirstListItem(${q(filter)});`,
     query: listQuery(c),
     body: [],
     responses: [

@@ -6,6 +6,7 @@ import {
   score,
   search,
 } from "../../ui/src/components/palette/palette-items.ts";
+import { formatBytes, newestFirst } from "../../ui/src/screens/settings/backups.ts";
 import { describeCron } from "../../ui/src/screens/settings/cron-describe.ts";
 import {
   compareValues,
@@ -130,4 +131,18 @@ test("a text is looked up as a record id only where it fits the id field's lengt
   // a Go pattern JavaScript can't compile is left to the server
   expect(couldBeId("abc", { pattern: "(?i)^[a-z]+$", min: 0, max: 0 })).toBe(true);
   expect(recordPath("my posts", "abc")).toBe("/collections/my%20posts/records?record=abc");
+});
+
+test("backups list the newest first, with sizes in the largest fitting unit", () => {
+  expect(formatBytes(0)).toBe("0 B");
+  expect(formatBytes(1023)).toBe("1023 B");
+  expect(formatBytes(1536)).toBe("1.5 KB");
+  expect(formatBytes(10 * 1024 * 1024)).toBe("10 MB");
+  expect(formatBytes(3.25 * 1024 ** 3)).toBe("3.3 GB");
+  const list = [
+    { key: "b.zip", modified: "2026-01-01 10:00:00.000Z" },
+    { key: "a.zip", modified: "2026-01-02 10:00:00.000Z" },
+    { key: "c.zip", modified: "2026-01-01 10:00:00.000Z" },
+  ];
+  expect(newestFirst(list).map((b) => b.key)).toEqual(["a.zip", "b.zip", "c.zip"]);
 });

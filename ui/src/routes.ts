@@ -116,6 +116,14 @@ export const routes: RouteDef[] = [
     keywords: ["S3", "bucket", "uploads"],
   },
   {
+    path: "/settings/backups",
+    access: "superuser",
+    title: "Backups",
+    load: () => import("./screens/settings/BackupsSettings.svelte"),
+    settingsNav: { group: "System", label: "Backups" },
+    keywords: ["restore", "download", "automatic backups", "zip"],
+  },
+  {
     path: "/settings/crons",
     access: "superuser",
     title: "Crons",

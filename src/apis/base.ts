@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { App } from "../core/app.ts";
 import { notFound } from "../tools/router/api-error.ts";
+import { bindBackupApi } from "./backup.ts";
 import { bindBatchApi } from "./batch.ts";
 import { bindCollectionApi } from "./collection.ts";
 import { bindCronApi } from "./cron.ts";
@@ -48,6 +49,7 @@ export function newRouter(app: App, options: RouterOptions = {}): Hono<RouterEnv
   if (options.dashboard) bindDashboard(router, app, options.dashboard);
   bindTypegenApi(router);
   bindOpenApiApi(router, options.publicOpenApi ?? false);
+  bindBackupApi(router);
 
   // PocketBase's standard binary answers every unmatched GET from its public folder, so a missing path
   // there is "File not found."; other methods get the generic JSON 404

@@ -60,8 +60,8 @@ const contentTypesByExtension: Readonly<Record<string, string>> = {
 };
 
 /** Served files can't run scripts or load anything, even when opened directly. */
-const fileContentSecurityPolicy = "default-src 'none'; media-src 'self'; style-src 'unsafe-inline'; sandbox";
-const fileCacheControl = "max-age=2592000, stale-while-revalidate=86400";
+export const fileContentSecurityPolicy = "default-src 'none'; media-src 'self'; style-src 'unsafe-inline'; sandbox";
+export const fileCacheControl = "max-age=2592000, stale-while-revalidate=86400";
 
 /** bindFileApi registers `POST /api/files/token` and `GET|HEAD /api/files/{collection}/{recordId}/{filename}`. */
 export function bindFileApi(router: Hono<RouterEnv>): void {

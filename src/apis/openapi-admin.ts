@@ -9,6 +9,7 @@ import {
   type Paths,
   parameterRefs,
   pathParameter,
+  query,
   responseRef,
   superusersOnly,
 } from "./openapi-common.ts";
@@ -371,6 +372,7 @@ export function adminPaths(paths: Paths): void {
       },
     }),
   );
+  backupPaths(paths);
   addOperation(
     paths,
     "/api/typegen",
@@ -405,4 +407,95 @@ export function openApiPath(paths: Paths, isPublic: boolean): void {
       ...(isPublic ? {} : errors(401, 403)),
     },
   });
+}
+
+/** backupPaths adds the backups API: list, create, upload, download (with a file token), delete, restore. */
+function backupPaths(paths: Paths): void {
+  const refused = errors(401, 403);
+  const key = pathParameter("key", "The backup's file name.");
+  addOperation(
+    paths,
+    "/api/backups",
+    "get",
+    admin("Backups", {
+      operationId: "listBackups",
+      summary: "Lists the backups, by key",
+      responses: {
+        "200": jsonResponse(
+          arrayOf(
+            objectSchema({ modified: string, key: string, size: { type: "integer" } }, ["modified", "key", "size"]),
+          ),
+        ),
+        ...errors(400),
+        ...refused,
+      },
+    }),
+  );
+  addOperation(
+    paths,
+    "/api/backups",
+    "post",
+    admin("Backups", {
+      operationId: "createBackup",
+      summary: "Makes a backup of the data directory",
+      description:
+        "A zip of a consistent snapshot of the data directory, without `backups/`; the name is generated when left out.",
+      requestBody: jsonBody(objectSchema({ name: { type: "string", pattern: "^[a-z0-9_-]+\\.zip$", maxLength: 150 } })),
+      responses: { "204": responseRef("NoContent"), ...errors(400), ...refused },
+    }),
+  );
+  addOperation(
+    paths,
+    "/api/backups/upload",
+    "post",
+    admin("Backups", {
+      operationId: "uploadBackup",
+      summary: "Adds a backup zip, kept under the name it is sent with",
+      requestBody: {
+        required: true,
+        content: {
+          "multipart/form-data": {
+            schema: objectSchema({ file: { type: "string", format: "binary" } }, ["file"]),
+          },
+        },
+      },
+      responses: { "204": responseRef("NoContent"), ...errors(400, 413), ...refused },
+    }),
+  );
+  addOperation(paths, "/api/backups/{key}", "get", {
+    operationId: "downloadBackup",
+    summary: "Downloads a backup",
+    description: "Takes a superuser's file token (`POST /api/files/token`) in `token`, not the Authorization header.",
+    tags: ["Backups"],
+    security: [{}],
+    parameters: [key, query("token", { type: "string" }, "A superuser's file token.")],
+    responses: {
+      "200": { description: "The zip.", content: { "application/zip": { schema: {} } } },
+      ...errors(403, 404),
+    },
+  });
+  addOperation(
+    paths,
+    "/api/backups/{key}",
+    "delete",
+    admin("Backups", {
+      operationId: "deleteBackup",
+      summary: "Deletes a backup",
+      parameters: [key],
+      responses: { "204": responseRef("NoContent"), ...errors(400), ...refused },
+    }),
+  );
+  addOperation(
+    paths,
+    "/api/backups/{key}/restore",
+    "post",
+    admin("Backups", {
+      operationId: "restoreBackup",
+      summary: "Restores a backup, restarting the app in place",
+      description:
+        "The backup is checked first (a 400 changes nothing); after the answer, the app restarts on the restored data once the requests in flight are done.",
+      parameters: [key],
+      responses: { "204": responseRef("NoContent"), ...errors(400), ...refused },
+    }),
+  );
 }

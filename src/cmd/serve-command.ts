@@ -141,7 +141,12 @@ export function serveCommand(deps: ServeCommandDeps): Command {
         });
         if (installerUrl) io.out(installerBanner(running.dashboardUrl ? installerUrl : null));
 
-        const signal = await stop.first;
+        // the app may also end on its own: a restore whose data, and then the previous data, failed to start
+        const signal = await Promise.race([stop.first, running.closed.then(() => null)]);
+        if (signal === null) {
+          io.err("The app was terminated (see the error above): the server stopped.\n");
+          return 1;
+        }
         io.out(`Received ${signal}, shutting down (a second signal stops without waiting for requests)...\n`);
         const interrupted = await stopWithin(running, stop.again);
         if (interrupted > 0) io.err(`Closed the connections of ${interrupted} unfinished request(s).\n`);

@@ -3,6 +3,7 @@ import type { Cron } from "../tools/cron/cron.ts";
 import type { Filesystem } from "../tools/filesystem/filesystem.ts";
 import type { Logger } from "../tools/logger/logger.ts";
 import type { JsonObject } from "../tools/types/merge.ts";
+import type { RestoreOptions } from "./base-backup.ts";
 import type { Collection, CollectionType } from "./collection-model.ts";
 import type { ExpandLimits } from "./expand-limits.ts";
 import type { HookMethods, HookRegistry } from "./hooks.ts";
@@ -47,6 +48,26 @@ export interface App extends HookMethods {
    * expressions, UTC; its jobs run on schedule while the app serves and are listed by `GET /api/crons`.
    */
   cron(): Cron;
+  /** backupsFilesystem is where backups are kept: the S3 bucket of `settings.backups.s3` when enabled, else `backups/`. */
+  backupsFilesystem(): Filesystem;
+  /** activeBackup is the backup being created or restored (PocketBase's `@activeBackup`), null when none. */
+  activeBackup(): string | null;
+  /**
+   * createBackup zips a consistent snapshot of the data directory (without `backups/`) into the backups
+   * filesystem under name (PocketBase's `pb_backup_<app>_<time>.zip` when empty), through onBackupCreate;
+   * a BackupBusyError while another backup or restore runs.
+   */
+  createBackup(name?: string): Promise<void>;
+  /**
+   * restoreBackup replaces the data directory with a backup's content and restarts the app in this process,
+   * through onBackupRestore; a backup that can't be restored is an InvalidBackupError, and nothing changes.
+   */
+  restoreBackup(name: string, options?: RestoreOptions): Promise<void>;
+  /**
+   * restart stops the app (onTerminate with `isRestart`) and bootstraps it again in this process; a served
+   * app keeps its port, lets requests in flight finish and holds new ones until it is back.
+   */
+  restart(): Promise<void>;
 
   isTransactional(): boolean;
   /** runInTransaction runs fn with a transaction-bound app: committed when fn resolves, rolled back when it throws. */

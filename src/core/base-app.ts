@@ -9,6 +9,16 @@ import { NotFoundError } from "../tools/router/api-error.ts";
 import type { JsonObject } from "../tools/types/merge.ts";
 import type { App, TxCompleteFunc } from "./app.ts";
 import { registerAuthSystemHooks } from "./auth-system-hooks.ts";
+import {
+  type BackupHost,
+  backupsDirName,
+  clearScratchDir,
+  createBackup,
+  type DataDirSwap,
+  type RestoreOptions,
+  registerAutoBackupHooks,
+  restoreBackup,
+} from "./base-backup.ts";
 import { importCollections } from "./collection-import.ts";
 import type { Collection, CollectionType } from "./collection-model.ts";
 import { CollectionsCache, findStoredCollectionByNameOrId, loadCollections } from "./collection-query.ts";
@@ -87,6 +97,9 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   protected readonly realtimeHub: Realtime = new Realtime(this as unknown as App);
   protected readonly cronScheduler: Cron;
   protected readonly options: AppOptions;
+  protected readonly backupsStorage: StorageSelector;
+  /** Shared with the transaction-bound copies, which must see the same lock. */
+  protected readonly backupLock: { name: string | null } = { name: null };
 
   constructor(options: AppOptions) {
     this.options = options;
@@ -99,6 +112,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
       if (this.isDev || entry.level >= LogLevel.warn) consoleSink(entry);
     });
     this.storage = new StorageSelector(join(this.dataDir, "storage"));
+    this.backupsStorage = new StorageSelector(join(this.dataDir, backupsDirName));
     Object.assign(this, this.hooks.methods());
     this.cronScheduler = new Cron({
       onError: (id, err) => this.logger.error("cron job failed", { id, error: String(err) }),
@@ -114,6 +128,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
     });
     registerSuperuserHooks(this as unknown as App);
     registerAuthSystemHooks(this as unknown as App);
+    registerAutoBackupHooks(this.app);
   }
 
   /** asApp is this app with its hook accessors typed (they are attached in the constructor). */
@@ -136,6 +151,8 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
       await this.reloadCachedCollections();
       await this.reloadSettings();
       registerLogsCleanupJob(this.app);
+      // a restore restarting the app cleans up after itself once it knows the restart went well
+      if (this.backupLock.name === null) await clearScratchDir(this.app);
     });
   }
 
@@ -151,6 +168,37 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
       await this.auxDriver?.close();
       this.dataDriver = null;
       this.auxDriver = null;
+    });
+  }
+
+  /**
+   * restart stops the app (onTerminate with isRestart) and bootstraps it again in this process. With a
+   * swap (a restore), the swap is applied in between; when the app then fails to start, the swap is
+   * reverted and the app started again on its previous data (and the failure thrown). When even that
+   * fails, the app is terminated for good.
+   */
+  async restart(swap?: DataDirSwap): Promise<void> {
+    await this.terminate(true);
+    let failure: unknown;
+    try {
+      await swap?.apply();
+      await this.bootstrap();
+      return;
+    } catch (err) {
+      failure = err;
+    }
+    this.logger.error("Failed to restart the app", { error: String(failure) });
+    try {
+      await this.terminate(true);
+      if (!swap) throw failure;
+      await swap.revert();
+      await this.bootstrap();
+    } catch (err) {
+      await this.terminate().catch(() => {});
+      throw new Error(`the app failed to start again and was stopped: ${errorText(err)}`, { cause: err });
+    }
+    throw new Error(`the restored data failed to start, the previous data is back: ${errorText(failure)}`, {
+      cause: failure,
     });
   }
 
@@ -199,6 +247,39 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
 
   cron(): Cron {
     return this.cronScheduler;
+  }
+
+  backupsFilesystem(): Filesystem {
+    return this.backupsStorage.select(this.currentSettings.backups.s3);
+  }
+
+  activeBackup(): string | null {
+    return this.backupLock.name;
+  }
+
+  createBackup(name = ""): Promise<void> {
+    return createBackup(this.backupHost(), name);
+  }
+
+  restoreBackup(name: string, options?: RestoreOptions): Promise<void> {
+    return restoreBackup(this.backupHost(), name, options);
+  }
+
+  /** backupHost gives the backups what they need of the app's own parts. */
+  protected backupHost(): BackupHost {
+    return {
+      app: this.app,
+      lock: this.backupLock,
+      databases: () => {
+        if (!this.dataDriver || !this.auxDriver) throw new Error("the app is not bootstrapped");
+        return [
+          ["data.db", this.dataDriver],
+          ["auxiliary.db", this.auxDriver],
+        ];
+      },
+      openDatabase: (path) => this.options.openDatabase(path),
+      restart: (swap) => this.restart(swap),
+    };
   }
 
   /** optimizeDatabases is the `__pbDBOptimize__` job: each database's periodic upkeep (Driver.optimize). */
@@ -371,6 +452,10 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   validateRecord(record: RecordModel): Promise<void> {
     return validateRecord(this.app, record);
   }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** createApp builds an app (not yet bootstrapped) with its hook accessors. */

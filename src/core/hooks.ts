@@ -1,5 +1,6 @@
 import { Hook } from "../tools/hook/hook.ts";
 import { TaggedHook } from "../tools/hook/tagged-hook.ts";
+import type { BackupEvent } from "./backup-events.ts";
 import type {
   BootstrapEvent,
   CollectionErrorEvent,
@@ -114,6 +115,8 @@ export interface PlainHookEvents {
   onSettingsUpdateRequest: SettingsUpdateRequestEvent;
   onSettingsReload: SettingsReloadEvent;
   onBatchRequest: BatchRequestEvent;
+  onBackupCreate: BackupEvent;
+  onBackupRestore: BackupEvent;
 }
 
 export type HookEvents = TaggedHookEvents & PlainHookEvents;
@@ -191,6 +194,8 @@ const plainNames: readonly (keyof PlainHookEvents)[] = [
   "onSettingsUpdateRequest",
   "onSettingsReload",
   "onBatchRequest",
+  "onBackupCreate",
+  "onBackupRestore",
 ];
 
 /** The `app.onX(...)` methods: tagged hooks take optional collection ids or names. */

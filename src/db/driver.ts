@@ -120,5 +120,12 @@ export interface Driver extends Queryable {
    * database file, without waiting for readers, and refresh the query planner's statistics.
    */
   optimize(): Promise<void>;
+  /**
+   * backupTo writes a consistent copy of the database as last committed to a new file at path (one that
+   * exists is an error), in a format the same engine opens as a database. It reads a snapshot without
+   * holding writes back: to make the copy agree with something else (the stored files), run it inside a
+   * transaction, which holds the other writers. An engine that can't copy itself into a file throws.
+   */
+  backupTo(path: string): Promise<void>;
   close(): Promise<void>;
 }

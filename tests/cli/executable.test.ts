@@ -106,6 +106,19 @@ test("the executable creates a superuser, serves the API and stops cleanly", asy
     expect(read).toMatchObject({ id: created.id, collectionName: "notes", title: "from the single file" });
     // the SQL console runs its scripts in a child process of the executable itself
     expect(await pb.sql.run("SELECT title FROM notes")).toMatchObject({ rows: [["from the single file"]] });
+    // a backup: the databases copied by a child process of the executable, zipped; restored in place
+    await pb.backups.create("exe.zip");
+    await pb.collection("notes").create({ title: "after the backup" });
+    await pb.backups.restore("exe.zip");
+    const deadline = Date.now() + 10_000;
+    let titles: string[] = [];
+    while (Date.now() < deadline) {
+      titles = (await pb.collection("notes").getFullList()).map((n) => n.title as string);
+      if (titles.length === 1) break;
+      await Bun.sleep(50);
+    }
+    expect(titles).toEqual(["from the single file"]);
+    expect((await pb.backups.getFullList()).map((b) => b.key)).toEqual(["exe.zip"]);
   } finally {
     server.signal("SIGTERM");
   }

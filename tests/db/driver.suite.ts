@@ -4,6 +4,9 @@
  * `driverConformance` with a way to open a fresh driver and, for each test it skips, a written reason.
  */
 import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   type Driver,
   type QueryOptions,
@@ -27,6 +30,8 @@ export interface DriverUnderTest {
   open(options?: OpenOptions): Promise<Driver>;
   /** Tests this engine doesn't run, by name, each with the reason. */
   skip?: Record<string, string>;
+  /** openCopy opens a file backupTo wrote (undefined: the engine can't copy itself into a file yet). */
+  openCopy?(path: string): Promise<Driver>;
 }
 
 /** A column type for bytes, which no field kind asks for. */
@@ -674,6 +679,31 @@ export function driverConformance(engine: DriverUnderTest): void {
       await d.run(sql`INSERT INTO optimize_t (id) VALUES (${"a"})`);
       await d.optimize();
       expect(await d.all(sql`SELECT id FROM optimize_t`)).toEqual([{ id: "a" }]);
+    });
+
+    it("copies the committed database into a new file while a transaction holds writes", async () => {
+      const d = await open();
+      await kindsTable(d, "backup_t");
+      await d.run(sql`INSERT INTO ${ident("backup_t")} (${ident("id")}) VALUES (${"a"})`);
+      const dir = mkdtempSync(join(tmpdir(), "satchel-backup-to-"));
+      const dest = join(dir, "copy.db");
+      try {
+        await d.transaction(async (tx) => {
+          await tx.run(sql`INSERT INTO ${ident("backup_t")} (${ident("id")}) VALUES (${"b"})`);
+          if (engine.openCopy) await d.backupTo(dest);
+          else await expect(d.backupTo(dest)).rejects.toThrow("not supported yet");
+        });
+        if (!engine.openCopy) return;
+        await expect(d.backupTo(dest)).rejects.toThrow();
+        const copy = await engine.openCopy(dest);
+        try {
+          expect(await copy.all(sql`SELECT ${ident("id")} AS id FROM ${ident("backup_t")}`)).toEqual([{ id: "a" }]);
+        } finally {
+          await copy.close();
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it("refuses statements once closed", async () => {

@@ -14,4 +14,5 @@ const file = join(dir, "data.db");
 driverConformance({
   name: "SQLite",
   open: async (options) => new SqliteDriver(file, options),
+  openCopy: async (path) => new SqliteDriver(path),
 });

@@ -325,6 +325,14 @@ export class PostgresDriver implements Driver {
   }
 
   /**
+   * backupTo is not supported yet: a PostgreSQL database lives on its server, not in the data directory,
+   * and a consistent copy of it into one file needs pg_dump's work (a snapshot exported to a dump format).
+   */
+  async backupTo(_path: string): Promise<void> {
+    throw new Error("backups of a PostgreSQL database are not supported yet; use pg_dump meanwhile");
+  }
+
+  /**
    * runScript runs the script's statements on a connection of the scripts' pool, cancelled at the time limit.
    * Exec mode runs them in one transaction holding the writer lock, as transaction() does; in query mode
    * each statement commits on its own, without the writer lock (PostgreSQL keeps concurrent writes safe).

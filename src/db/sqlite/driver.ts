@@ -12,6 +12,7 @@ import {
   type Tx,
 } from "../driver.ts";
 import type { Sql, SqlValue } from "../sql.ts";
+import { vacuumInto } from "./backup.ts";
 import { sqliteDialect } from "./dialect.ts";
 import { IsolatedReader } from "./isolated-reader.ts";
 import { AsyncLock } from "./lock.ts";
@@ -108,9 +109,11 @@ export class SqliteDriver implements Driver {
   readonly #lock = new AsyncLock();
   readonly #isolated: IsolatedReader | null;
   readonly #scripts: ScriptRunner | null;
+  readonly #path: string;
   #closed = false;
 
   constructor(path: string, options: SqliteOptions = {}) {
+    this.#path = path;
     const pragmas = [...defaultPragmas, ...(options.pragmas ?? [])];
     this.#writer = new Connection(open(path, false, pragmas));
     // an in-memory database is private to its connection: read through the writer
@@ -203,6 +206,18 @@ export class SqliteDriver implements Driver {
       }
       db.run("PRAGMA optimize");
     });
+  }
+
+  /**
+   * backupTo copies the database with `VACUUM INTO` in a child process (vacuumInto), from a snapshot of
+   * what is committed: inside a transaction the copy holds none of its changes. An in-memory database,
+   * which no other connection can see, is copied by its own connection, which SQLite refuses while a
+   * transaction is open on it.
+   */
+  async backupTo(path: string): Promise<void> {
+    if (this.#closed) throw new Error("the database is closed");
+    if (this.#path !== ":memory:") return vacuumInto(this.#path, path);
+    this.#writer.db.run("VACUUM INTO ?", [path]);
   }
 
   async close(): Promise<void> {

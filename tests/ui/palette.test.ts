@@ -18,7 +18,7 @@ uiTest(
     // a setting, by a word of what it holds
     await page.keyboard.press("Control+k");
     await input.waitFor();
-    expect(await input.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await input.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     await input.fill("smtp");
     const first = dialog.getByRole("option").first();
     expect(await first.innerText()).toContain("Mail");
@@ -73,7 +73,7 @@ uiTest(
     expect(await dialog.getByRole("option").count()).toBe(0);
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "hidden" });
-    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe("Refresh");
+    expect(await page.evaluate("document.activeElement?.textContent?.trim()")).toBe("Refresh");
   },
   { signedIn: true },
 );

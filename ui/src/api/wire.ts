@@ -4,6 +4,7 @@
  * copy a shape here by hand: when the dashboard needs a type the server doesn't declare yet, declare it
  * once on the server (beside the code that produces it) and re-export it here.
  */
+export type { BackupInfo } from "../../../src/apis/backup.ts";
 export type { AuthMethodsResponse } from "../../../src/apis/record-auth-methods.ts";
 export type { SqlResult } from "../../../src/apis/sql.ts";
 export type { TokenOption } from "../../../src/core/collection-auth-options.ts";

@@ -127,3 +127,30 @@ uiTest(
   },
   { signedIn: true },
 );
+
+uiTest(
+  "at phone width, in the dark theme, every operations screen fits the screen's width",
+  async ({ page, server }) => {
+    await server.pb.collections.create({ name: "posts", type: "base", fields: [{ name: "title", type: "text" }] });
+    await page.emulateMedia({ colorScheme: "dark" });
+    const screens: [string, string][] = [
+      ["#/settings/mail", "Mail"],
+      ["#/settings/storage", "Files storage"],
+      ["#/settings/backups", "Backups"],
+      ["#/settings/crons", "Crons"],
+      ["#/settings/tokens", "Token options"],
+      ["#/settings/sql", "SQL console"],
+      ["#/api-preview/posts?endpoint=create", "posts"],
+    ];
+    for (const [hash, title] of screens) {
+      await page.goto(`${server.dashboardUrl}${hash}`);
+      await page.getByRole("heading", { name: title, level: 1 }).waitFor();
+      await page.waitForLoadState("networkidle");
+      const overflow = await page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth",
+      );
+      expect([hash, overflow]).toEqual([hash, 0]);
+    }
+  },
+  { signedIn: true, viewport: { width: 360, height: 740 } },
+);

@@ -112,7 +112,7 @@ async function backupRestore(e: RequestEvent): Promise<Response> {
     if (err instanceof BackupBusyError) throw badRequest(`${busyMessage}.`);
     throw badRequest("Failed to restore backup.", err);
   }
-  restored.catch((err: unknown) => e.app.logger.error("Failed to restore backup", { key, error: errorText(err) }));
+  restored.catch((err: unknown) => e.app.logger().error("Failed to restore backup", { key, error: errorText(err) }));
   return e.noContent();
 }
 

@@ -8,7 +8,8 @@ import { bindCronApi } from "./cron.ts";
 import { bindDashboard, type DashboardSource } from "./dashboard.ts";
 import { bindFileApi } from "./file.ts";
 import { bindHealthApi } from "./health.ts";
-import { defaultMiddleware, errorResponse, type RouterEnv } from "./middlewares.ts";
+import { bindLogsApi } from "./logs.ts";
+import { answerError, defaultMiddleware, type RouterEnv } from "./middlewares.ts";
 import { bindOpenApiApi } from "./openapi.ts";
 import { bindRealtimeApi } from "./realtime.ts";
 import { bindRecordAuthApi } from "./record-auth.ts";
@@ -46,6 +47,7 @@ export function newRouter(app: App, options: RouterOptions = {}): Hono<RouterEnv
   bindBatchApi(router);
   bindCronApi(router);
   bindSqlApi(router);
+  bindLogsApi(router);
   if (options.dashboard) bindDashboard(router, app, options.dashboard);
   bindTypegenApi(router);
   bindOpenApiApi(router, options.publicOpenApi ?? false);
@@ -56,8 +58,8 @@ export function newRouter(app: App, options: RouterOptions = {}): Hono<RouterEnv
   router.notFound((c) => {
     const method = c.req.method;
     const err = method === "GET" || method === "HEAD" ? notFound("File not found.") : notFound();
-    return errorResponse(app, err, method);
+    return answerError(c, app, err);
   });
-  router.onError((err, c) => errorResponse(app, err, c.req.method));
+  router.onError((err, c) => answerError(c, app, err));
   return router;
 }

@@ -154,7 +154,7 @@ async function download(e: RequestEvent, thumbs: ThumbGenerator): Promise<Respon
         event.servedName = thumbName;
       } catch (err) {
         event.thumbError = err instanceof Error ? err : new Error(String(err));
-        e.app.logger.warn(`Fallback to original - failed to create thumb ${thumbName}`, {
+        e.app.logger().warn(`Fallback to original - failed to create thumb ${thumbName}`, {
           error: event.thumbError.message,
           original: originalPath,
           thumb: thumbPath,

@@ -118,7 +118,7 @@ export function checkRateLimit(
   if (rule.audience === "@auth" && !e.auth) return;
   const key = e.realIp;
   if (key === "") {
-    e.app.logger.warn("empty rate limit client key");
+    e.app.logger().warn("empty rate limit client key");
     return;
   }
   if (!RateLimiters.of(e.app).get(id, rule).isAllowed(key)) {

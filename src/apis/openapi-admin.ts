@@ -373,6 +373,69 @@ export function adminPaths(paths: Paths): void {
     }),
   );
   backupPaths(paths);
+  const log = objectSchema(
+    {
+      id: string,
+      created: string,
+      data: { type: "object", description: "For a request: method, url, status, execTime (ms), auth, ..." },
+      message: string,
+      level: { type: "integer", description: "-4 debug, 0 info, 4 warn, 8 error." },
+    },
+    ["id", "created", "data", "message", "level"],
+  );
+  addOperation(
+    paths,
+    "/api/logs",
+    "get",
+    admin("Logs", {
+      operationId: "listLogs",
+      summary: "Lists the request and app logs",
+      description: "Filter and sort on id, created, level, message, data and `data.<path>`.",
+      parameters: parameterRefs("page", "perPage", "sort", "filter", "skipTotal", "fields"),
+      responses: {
+        "200": jsonResponse(
+          objectSchema(
+            {
+              page: { type: "integer" },
+              perPage: { type: "integer" },
+              totalItems: { type: "integer" },
+              totalPages: { type: "integer" },
+              items: arrayOf(log),
+            },
+            ["page", "perPage", "totalItems", "totalPages", "items"],
+          ),
+        ),
+        ...errors(400),
+        ...refused,
+      },
+    }),
+  );
+  addOperation(
+    paths,
+    "/api/logs/stats",
+    "get",
+    admin("Logs", {
+      operationId: "logsStats",
+      summary: "How many logs (matching the filter) each hour holds",
+      parameters: parameterRefs("filter", "fields"),
+      responses: {
+        "200": jsonResponse(arrayOf(objectSchema({ date: string, total: { type: "integer" } }, ["date", "total"]))),
+        ...errors(400),
+        ...refused,
+      },
+    }),
+  );
+  addOperation(
+    paths,
+    "/api/logs/{id}",
+    "get",
+    admin("Logs", {
+      operationId: "viewLog",
+      summary: "One log",
+      parameters: [pathParameter("id", "The log's id."), ...parameterRefs("fields")],
+      responses: { "200": jsonResponse(log), ...errors(404), ...refused },
+    }),
+  );
   addOperation(
     paths,
     "/api/typegen",

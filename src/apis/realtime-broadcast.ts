@@ -184,7 +184,7 @@ async function payloadFor(
   try {
     data = await buildPayload(app, snap, g, superuser, showEmail, expand, fields);
   } catch (err) {
-    app.logger.debug("realtime record payload failed", { collection: c.name, error: String(err) });
+    app.logger().debug("realtime record payload failed", { collection: c.name, error: String(err) });
     data = null;
   }
   payloads.set(key, data);
@@ -220,7 +220,7 @@ async function buildPayload(
       scope,
       limits: app.expandLimits,
     });
-    for (const [path, err] of failed) app.logger.debug("realtime expand failed", { path, error: err.message });
+    for (const [path, err] of failed) app.logger().debug("realtime expand failed", { path, error: err.message });
   };
   const hook = app.hooks.get("onRecordEnrich");
   if (hook.length > 0) await hook.trigger(new RecordEnrichEvent(app, record, request), finish);
@@ -232,7 +232,7 @@ async function buildPayload(
       exported = JSON.parse(JSON.stringify(record));
       pick(exported, parsed);
     } catch (err) {
-      app.logger.debug("realtime fields failed", { fields, error: String(err) });
+      app.logger().debug("realtime fields failed", { fields, error: String(err) });
       exported = record;
     }
   }

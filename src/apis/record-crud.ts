@@ -393,7 +393,7 @@ async function hasManageAccess(e: RequestEvent, record: RecordModel, info: Reque
     if (record.isNew()) return await checkRuleOnNewRecord(e.app, record, rule, info);
     return (await findRecordByIdWithRule(e.app, record.collection, record.id, rule, info, e.readScope())) !== null;
   } catch (err) {
-    e.app.logger.error("manage rule failure", { collection: record.collection.name, error: String(err) });
+    e.app.logger().error("manage rule failure", { collection: record.collection.name, error: String(err) });
     return false;
   }
 }

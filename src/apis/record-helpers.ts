@@ -74,7 +74,7 @@ export async function enrichRecords(e: RequestEvent, records: RecordModel[], inf
         scope,
         limits: e.app.expandLimits,
       });
-      for (const [path, err] of failed) e.app.logger.debug("failed to expand", { path, error: err.message });
+      for (const [path, err] of failed) e.app.logger().debug("failed to expand", { path, error: err.message });
     }
   });
 }

@@ -136,7 +136,7 @@ export function serveCommand(deps: ServeCommandDeps): Command {
         }
         io.out(startBanner(running, "missing" in dashboard ? dashboard.missing : null));
         const installerUrl = await loadInstaller(app, running.url).catch((err: unknown) => {
-          app.logger.warn("failed to initialize the installer", { error: errorMessage(err) });
+          app.logger().warn("failed to initialize the installer", { error: errorMessage(err) });
           return null;
         });
         if (installerUrl) io.out(installerBanner(running.dashboardUrl ? installerUrl : null));

@@ -23,10 +23,11 @@ export interface App extends HookMethods {
   readonly dataDir: string;
   readonly isDev: boolean;
   readonly hooks: HookRegistry;
-  readonly logger: Logger;
+  /** logger is the app logger (`app.logger().info(message, attrs)`): the console, and `_logs` per `settings.logs`. */
+  logger(): Logger;
   /** The data database (the transaction, inside runInTransaction). */
   readonly db: Queryable;
-  /** The auxiliary database (request logs). */
+  /** The auxiliary database (request and app logs). */
   readonly auxDb: Queryable;
   /** How much one response may expand (`--maxExpandRecords`, `--maxExpandMiB`). */
   readonly expandLimits: ExpandLimits;

@@ -4,10 +4,11 @@ import type { Driver, Queryable, Tx } from "../db/driver.ts";
 import { Cron } from "../tools/cron/cron.ts";
 import type { Filesystem } from "../tools/filesystem/filesystem.ts";
 import { StorageSelector } from "../tools/filesystem/storage-selector.ts";
-import { consoleSink, Logger, LogLevel } from "../tools/logger/logger.ts";
+import type { Logger } from "../tools/logger/logger.ts";
 import { NotFoundError } from "../tools/router/api-error.ts";
 import type { JsonObject } from "../tools/types/merge.ts";
 import type { App, TxCompleteFunc } from "./app.ts";
+import { newAppLogger } from "./app-logger.ts";
 import { registerAuthSystemHooks } from "./auth-system-hooks.ts";
 import {
   type BackupHost,
@@ -48,7 +49,7 @@ import { validateSettings } from "./settings-validate.ts";
 export interface AppOptions {
   /** The data directory (created when missing). */
   dataDir: string;
-  /** Dev mode: debug logs to the console. */
+  /** Dev mode: every log entry printed to the console. */
   isDev?: boolean;
   /** Opens a database file (the app owns and closes it). */
   openDatabase: (path: string) => Driver;
@@ -84,7 +85,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   readonly isDev: boolean;
   readonly hooks = new HookRegistry();
   protected readonly encryptionEnvName: string;
-  readonly logger: Logger;
+  protected readonly appLogger: Logger;
   readonly expandLimits: ExpandLimits;
   db!: Queryable;
   auxDb!: Queryable;
@@ -107,15 +108,12 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
     this.isDev = Boolean(options.isDev);
     this.expandLimits = { ...defaultExpandLimits, ...options.expandLimits };
     this.encryptionEnvName = options.encryptionEnv ?? "";
-    this.logger = new Logger(this.isDev ? LogLevel.debug : LogLevel.info);
-    this.logger.addSink((entry) => {
-      if (this.isDev || entry.level >= LogLevel.warn) consoleSink(entry);
-    });
     this.storage = new StorageSelector(join(this.dataDir, "storage"));
     this.backupsStorage = new StorageSelector(join(this.dataDir, backupsDirName));
     Object.assign(this, this.hooks.methods());
+    this.appLogger = newAppLogger(this as unknown as App & { isBootstrapped(): boolean });
     this.cronScheduler = new Cron({
-      onError: (id, err) => this.logger.error("cron job failed", { id, error: String(err) }),
+      onError: (id, err) => this.appLogger.error("cron job failed", { id, error: String(err) }),
     });
     this.cronScheduler.add("__pbDBOptimize__", "0 0 * * *", () => this.optimizeDatabases());
     this.app.onServe().bind({
@@ -156,6 +154,10 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
     });
   }
 
+  logger(): Logger {
+    return this.appLogger;
+  }
+
   isBootstrapped(): boolean {
     return this.dataDriver !== null;
   }
@@ -164,6 +166,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   async terminate(isRestart = false): Promise<void> {
     await this.hooks.get("onTerminate").trigger(new TerminateEvent(this.app, isRestart), async () => {
       this.cronScheduler.stop();
+      await this.appLogger.flush();
       await this.dataDriver?.close();
       await this.auxDriver?.close();
       this.dataDriver = null;
@@ -187,7 +190,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
     } catch (err) {
       failure = err;
     }
-    this.logger.error("Failed to restart the app", { error: String(failure) });
+    this.logger().error("Failed to restart the app", { error: String(failure) });
     try {
       await this.terminate(true);
       if (!swap) throw failure;
@@ -290,7 +293,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
     ] as const;
     for (const [name, driver] of drivers) {
       await driver?.optimize().catch((err: unknown) => {
-        this.logger.warn(`Failed to run the periodic optimization of the ${name} DB`, { error: String(err) });
+        this.logger().warn(`Failed to run the periodic optimization of the ${name} DB`, { error: String(err) });
       });
     }
   }
@@ -339,7 +342,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
       try {
         await cb(err);
       } catch (cbErr) {
-        this.logger.error("transaction completion callback failed", { error: String(cbErr) });
+        this.appLogger.error("transaction completion callback failed", { error: String(cbErr) });
       }
     }
   }

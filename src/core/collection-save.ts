@@ -137,14 +137,14 @@ async function executeSave(app: App, c: Collection): Promise<void> {
     await app.db
       .exec(app.db.dialect.optimizeSql())
       .catch((err: unknown) =>
-        app.logger.warn("Failed to run PRAGMA optimize after record table sync", { error: String(err) }),
+        app.logger().warn("Failed to run PRAGMA optimize after record table sync", { error: String(err) }),
       );
   }
   try {
     await resaveViewsWithChangedFields(app, c.id);
   } catch (err) {
     // the change stands: the user fixes the view queries it broke
-    app.logger.warn(`Dependent view collection(s) may need to be updated after ${c.name} collection change`, {
+    app.logger().warn(`Dependent view collection(s) may need to be updated after ${c.name} collection change`, {
       error: err instanceof Error ? err.message : String(err),
     });
   }

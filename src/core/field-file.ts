@@ -298,7 +298,7 @@ export class FileField extends Field {
     try {
       if ((await fs.list(dir)).length === 0) await fs.deletePrefix(dir);
     } catch (err) {
-      app.logger.warn("failed to delete the empty folder of a record", { folder: dir, error: String(err) });
+      app.logger().warn("failed to delete the empty folder of a record", { folder: dir, error: String(err) });
     }
   }
 
@@ -311,7 +311,7 @@ export class FileField extends Field {
         await fs.delete(`${dir}/${name}`);
         await fs.deletePrefix(`${dir}/thumbs_${name}/`);
       } catch (err) {
-        app.logger.warn("failed to delete a record file", { file: name, error: String(err) });
+        app.logger().warn("failed to delete a record file", { file: name, error: String(err) });
       }
     }
   }

@@ -17,7 +17,7 @@ export async function deleteOldLogs(app: App): Promise<void> {
 export function registerLogsCleanupJob(app: App): void {
   app.cron().add("__pbLogsCleanup__", "0 */6 * * *", async () => {
     await deleteOldLogs(app).catch((err: unknown) =>
-      app.logger.warn("Failed to delete old logs", { error: String(err) }),
+      app.logger().warn("Failed to delete old logs", { error: String(err) }),
     );
   });
 }

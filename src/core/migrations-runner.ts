@@ -8,6 +8,8 @@ export interface Migration {
   up(txApp: App): Promise<void>;
   /** Undoes up (`migrate down`); without it, reverting only forgets the migration. */
   down?(txApp: App): Promise<void>;
+  /** Whether to run an applied migration again (the aux tables, when `auxiliary.db` was deleted). */
+  reapplyIf?(app: App): Promise<boolean>;
 }
 
 const migrationsTable = ident("_migrations");
@@ -24,11 +26,15 @@ export async function runMigrations(app: App, migrations: readonly Migration[]):
   const applied = new Set(rows.map((r) => r.file));
   const ran: string[] = [];
   for (const m of migrations) {
-    if (applied.has(m.file)) continue;
+    if (applied.has(m.file) && !(await m.reapplyIf?.(app))) continue;
     await app.runInTransaction(async (txApp) => {
       await m.up(txApp);
       const micros = Date.now() * 1000;
-      await txApp.db.run(sql`INSERT INTO ${migrationsTable} (file, applied) VALUES (${m.file}, ${micros})`);
+      if (applied.has(m.file)) {
+        await txApp.db.run(sql`UPDATE ${migrationsTable} SET applied = ${micros} WHERE file = ${m.file}`);
+      } else {
+        await txApp.db.run(sql`INSERT INTO ${migrationsTable} (file, applied) VALUES (${m.file}, ${micros})`);
+      }
     });
     ran.push(m.file);
   }

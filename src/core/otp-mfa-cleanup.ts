@@ -9,12 +9,12 @@ import { deleteExpiredOtps } from "./otp-query.ts";
 export function registerExpiredOtpAndMfaCleanup(app: App): void {
   app.cron().add("__pbMFACleanup__", "0 * * * *", async () => {
     await deleteExpiredMfas(app).catch((err: unknown) =>
-      app.logger.warn("Failed to delete expired MFA sessions", { error: String(err) }),
+      app.logger().warn("Failed to delete expired MFA sessions", { error: String(err) }),
     );
   });
   app.cron().add("__pbOTPCleanup__", "0 * * * *", async () => {
     await deleteExpiredOtps(app).catch((err: unknown) =>
-      app.logger.warn("Failed to delete expired OTP sessions", { error: String(err) }),
+      app.logger().warn("Failed to delete expired OTP sessions", { error: String(err) }),
     );
   });
 }

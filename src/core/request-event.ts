@@ -42,7 +42,8 @@ export class RequestEvent extends AppEvent {
   auth: RecordModel | null = null;
   response: Response | null = null;
   #realIp: string | undefined;
-  /** Looks the client's address up when realIp is first read (most requests never read it). */
+  #remoteIp: string | undefined;
+  /** Looks the socket's address up when remoteIp or realIp is first read (many requests never read it). */
   resolveIp: () => string = () => "";
   /** The limit applied when the body is read (routes with file fields raise it). */
   bodyLimit = defaultBodyLimit;
@@ -61,8 +62,14 @@ export class RequestEvent extends AppEvent {
 
   /** The IP of the client (the socket address, or the trusted proxy header's value). */
   get realIp(): string {
-    this.#realIp ??= this.resolveIp();
+    this.#realIp ??= this.remoteIp;
     return this.#realIp;
+  }
+
+  /** The address of the socket the request came on. */
+  get remoteIp(): string {
+    this.#remoteIp ??= this.resolveIp();
+    return this.#remoteIp;
   }
 
   set realIp(ip: string) {
@@ -88,6 +95,7 @@ export class RequestEvent extends AppEvent {
     const d = new ctor(this.app, this.request, this.params, this.url);
     d.auth = this.auth;
     if (this.#realIp !== undefined) d.#realIp = this.#realIp;
+    if (this.#remoteIp !== undefined) d.#remoteIp = this.#remoteIp;
     d.resolveIp = this.resolveIp;
     d.bodyLimit = this.bodyLimit;
     d.context = this.context;

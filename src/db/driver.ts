@@ -1,5 +1,5 @@
 import type { Dialect } from "./dialect.ts";
-import type { Sql, SqlValue } from "./sql.ts";
+import type { Sql, SqlValue, Statement } from "./sql.ts";
 
 export type Row = Record<string, unknown>;
 
@@ -128,4 +128,18 @@ export interface Driver extends Queryable {
    */
   backupTo(path: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/** BackgroundWrites is a driver that can write without holding up the caller's thread. */
+export interface BackgroundWrites {
+  /**
+   * writeInBackground runs rendered statements in one transaction on a connection of their own, off the
+   * thread of the caller where the engine's calls block it (SQLite), and resolves once they are committed.
+   * Nothing orders it with the driver's other writes: it suits rows nothing else writes at the time (logs).
+   */
+  writeInBackground(statements: readonly Statement[]): Promise<void>;
+}
+
+export function canWriteInBackground(db: Queryable): db is Queryable & BackgroundWrites {
+  return typeof (db as Partial<BackgroundWrites>).writeInBackground === "function";
 }

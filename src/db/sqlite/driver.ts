@@ -1,5 +1,6 @@
 import { type Statement as BunStatement, Database } from "bun:sqlite";
 import {
+  type BackgroundWrites,
   checkDeadline,
   type Driver,
   type Queryable,
@@ -11,7 +12,8 @@ import {
   type ScriptResult,
   type Tx,
 } from "../driver.ts";
-import type { Sql, SqlValue } from "../sql.ts";
+import type { Sql, SqlValue, Statement } from "../sql.ts";
+import { BackgroundWriter } from "./background-writer.ts";
 import { vacuumInto } from "./backup.ts";
 import { sqliteDialect } from "./dialect.ts";
 import { IsolatedReader } from "./isolated-reader.ts";
@@ -100,7 +102,7 @@ class Connection {
  * serialized through an async lock, and a reader that sees the last committed state while a transaction
  * is open on the writer. bun:sqlite's own `transaction()` is never used: it commits at the first await.
  */
-export class SqliteDriver implements Driver {
+export class SqliteDriver implements Driver, BackgroundWrites {
   readonly dialect = sqliteDialect;
   readonly isTransaction = false;
   readonly queryTimeoutMs: number;
@@ -110,6 +112,7 @@ export class SqliteDriver implements Driver {
   readonly #isolated: IsolatedReader | null;
   readonly #scripts: ScriptRunner | null;
   readonly #path: string;
+  readonly #background: BackgroundWriter | null;
   #closed = false;
 
   constructor(path: string, options: SqliteOptions = {}) {
@@ -130,6 +133,12 @@ export class SqliteDriver implements Driver {
           maxProcesses: options.maxScripts ?? 2,
           pragmas,
         });
+    this.#background = memory
+      ? null
+      : new BackgroundWriter(
+          path,
+          pragmas.filter((p) => !/journal_mode|journal_size_limit|cache_size/.test(p)),
+        );
   }
 
   async all<T = Row>(query: Sql | string, params?: readonly SqlValue[], options?: QueryOptions): Promise<T[]> {
@@ -192,6 +201,15 @@ export class SqliteDriver implements Driver {
     });
   }
 
+  /** writeInBackground runs the statements in a transaction of a worker thread's connection (see BackgroundWrites). */
+  writeInBackground(statements: readonly Statement[]): Promise<void> {
+    if (!this.#background)
+      return this.transaction(async (tx) => {
+        for (const s of statements) await tx.run(s.text, s.params);
+      });
+    return this.#background.write(statements);
+  }
+
   async optimize(): Promise<void> {
     await this.#lock.with(async () => {
       const db = this.#writer.db;
@@ -225,13 +243,17 @@ export class SqliteDriver implements Driver {
     this.#closed = true;
     this.#isolated?.close();
     this.#scripts?.close();
+    await this.#background?.close();
     await this.#lock.with(async () => {
       this.#writer.statements.clear();
       if (this.#reader !== this.#writer) {
         this.#reader.statements.clear();
         this.#reader.db.close();
       }
-      this.#writer.db.run("PRAGMA optimize");
+      // housekeeping only: a database another connection still holds (SQLITE_BUSY) closes all the same
+      try {
+        this.#writer.db.run("PRAGMA optimize");
+      } catch {}
       this.#writer.db.close();
     });
   }

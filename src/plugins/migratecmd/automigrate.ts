@@ -76,7 +76,7 @@ async function writeAutomigration(txApp: App, dir: string, action: string, conte
     });
   } catch (err) {
     if (err instanceof ApiError) throw err;
-    txApp.logger.error("failed to write the automigrate file", {
+    txApp.logger().error("failed to write the automigrate file", {
       error: err instanceof Error ? err.message : String(err),
     });
     throw badRequest("Failed to write the migration file of this change, so the change was not saved.", err);

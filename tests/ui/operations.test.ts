@@ -141,6 +141,7 @@ uiTest(
       ["#/settings/tokens", "Token options"],
       ["#/settings/sql", "SQL console"],
       ["#/api-preview/posts?endpoint=create", "posts"],
+      ["#/logs", "Logs"],
     ];
     for (const [hash, title] of screens) {
       await page.goto(`${server.dashboardUrl}${hash}`);

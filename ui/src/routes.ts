@@ -148,6 +148,13 @@ export const routes: RouteDef[] = [
     keywords: ["query", "database"],
   },
   {
+    path: "/logs",
+    access: "superuser",
+    title: "Logs",
+    load: () => import("./screens/logs/Logs.svelte"),
+    keywords: ["requests", "errors", "activity"],
+  },
+  {
     path: "/api-preview",
     access: "superuser",
     title: "API preview",
@@ -164,6 +171,7 @@ export const routes: RouteDef[] = [
 
 /** The header's navigation. */
 export const mainNav: MainNavLink[] = [
+  { label: "Logs", path: "/logs", section: "/logs" },
   { label: "API preview", path: "/api-preview", section: "/api-preview" },
   { label: "Settings", path: "/settings", section: "/settings" },
 ];

@@ -8,6 +8,8 @@ export type { BackupInfo } from "../../../src/apis/backup.ts";
 export type { AuthMethodsResponse } from "../../../src/apis/record-auth-methods.ts";
 export type { SqlResult } from "../../../src/apis/sql.ts";
 export type { TokenOption } from "../../../src/core/collection-auth-options.ts";
+export type { Log } from "../../../src/core/log-model.ts";
+export type { LogsStatsItem } from "../../../src/core/log-query.ts";
 export type {
   PublicSettings,
   RateLimitRule,

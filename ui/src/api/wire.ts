@@ -6,8 +6,10 @@
  */
 import type { FieldModel, FieldType } from "../../../src/core/fields-registry.ts";
 
+export type { BackupInfo } from "../../../src/apis/backup.ts";
 export type { DryRunViewResponse } from "../../../src/apis/collection.ts";
 export type { AuthMethodsResponse } from "../../../src/apis/record-auth-methods.ts";
+export type { SqlResult } from "../../../src/apis/sql.ts";
 export type {
   AuthOptionsModel,
   OAuth2ProviderModel,
@@ -17,6 +19,8 @@ export type { EmailTemplate } from "../../../src/core/collection-auth-templates.
 export type { CollectionModel, CollectionType } from "../../../src/core/collection-model.ts";
 export type { GeoPoint } from "../../../src/core/field-geo-point.ts";
 export type { FieldModel, FieldOptionsByType, FieldType } from "../../../src/core/fields-registry.ts";
+export type { Log } from "../../../src/core/log-model.ts";
+export type { LogsStatsItem } from "../../../src/core/log-query.ts";
 export type { FilterModifier } from "../../../src/core/record-field-resolver.ts";
 export type { RequestContext } from "../../../src/core/request-event.ts";
 export type {
@@ -25,6 +29,7 @@ export type {
   SettingsPatch,
 } from "../../../src/core/settings-model.ts";
 export type { ProviderListItem } from "../../../src/tools/auth/registry.ts";
+export type { CronJobInfo } from "../../../src/tools/cron/cron.ts";
 export type { IdentifierMacroName } from "../../../src/tools/search/identifier-macros.ts";
 
 /** The JSON of a field of one type (`FieldOf<"file">`). */

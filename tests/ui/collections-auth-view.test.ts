@@ -1,7 +1,7 @@
 import { expect } from "bun:test";
 import type { CollectionModel } from "../../src/core/collection-model.ts";
 import { saved } from "./collections-helpers.ts";
-import { uiTest, useBrowser } from "./harness.ts";
+import { describedBy, uiTest, useBrowser } from "./harness.ts";
 
 useBrowser();
 
@@ -94,6 +94,47 @@ uiTest(
     const view = await server.pb.collections.getOne<CollectionModel>("titles");
     expect(view.type === "view" && view.viewQuery).toBe("SELECT id, title, LENGTH(title) AS size FROM posts");
     expect(view.fields.map((f) => f.name)).toEqual(["id", "title", "size"]);
+  },
+  { signedIn: true },
+);
+
+uiTest(
+  "an auth collection's token durations and mail templates: the server's errors beside them, then saved",
+  async ({ page, server }) => {
+    const before = await server.pb.collections.getOne<CollectionModel>("users");
+    await page.goto(`${server.dashboardUrl}#/collections/users/edit`);
+    await page.getByRole("heading", { level: 1, name: "users" }).waitFor();
+    await page.getByRole("tab", { name: "Options" }).click();
+
+    await page.getByText("Tokens", { exact: true }).click();
+    const duration = page.getByLabel("Auth token duration (seconds)");
+    await duration.fill("5");
+    await page.getByText("Verification", { exact: true }).click();
+    const subject = page.getByRole("textbox", { name: "Subject" });
+    await subject.fill("");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    // each error under its own input, and nothing saved
+    await page.getByRole("tab", { name: "Options" }).waitFor();
+    expect(await describedBy(duration)).toMatch(/\S/);
+    expect(await describedBy(subject)).toMatch(/\S/);
+    expect(await server.pb.collections.getOne<CollectionModel>("users")).toEqual(before);
+
+    await duration.fill("3600");
+    await subject.fill("Verify your ");
+    await page.getByRole("button", { name: "{APP_NAME}" }).first().click();
+    expect(await subject.inputValue()).toBe("Verify your {APP_NAME}");
+    await page
+      .getByRole("textbox", { name: "Body (HTML)" })
+      .fill('<p><a href="{APP_URL}/verify/{TOKEN}">Verify</a></p>');
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await saved(page, "The collection users was saved.");
+    const stored = await server.pb.collections.getOne<CollectionModel>("users");
+    if (stored.type !== "auth") throw new Error("users is not an auth collection");
+    expect(stored.authToken.duration).toBe(3600);
+    expect(stored.verificationTemplate).toEqual({
+      subject: "Verify your {APP_NAME}",
+      body: '<p><a href="{APP_URL}/verify/{TOKEN}">Verify</a></p>',
+    });
   },
   { signedIn: true },
 );

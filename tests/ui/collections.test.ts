@@ -331,15 +331,23 @@ uiTest(
       .getByRole("list", { name: "Pinned" })
       .getByRole("link", { name: "tags" })
       .waitFor();
-    // a link opens the collection, marked as the current one
+    // a link opens the collection's records, marked as the current one; its editor is a link away, and back
     await page.getByRole("navigation", { name: "Collections" }).getByRole("link", { name: "posts" }).click();
     await page.getByRole("heading", { level: 1, name: "posts" }).waitFor();
+    await page.getByRole("button", { name: "New record" }).waitFor();
+    expect(page.url()).toEndWith("#/collections/posts/records");
     expect(
       await page
         .getByRole("navigation", { name: "Collections" })
         .getByRole("link", { name: "posts" })
         .getAttribute("aria-current"),
     ).toBe("page");
+    await page.getByRole("link", { name: "Edit collection" }).click();
+    await page.getByRole("tab", { name: "Fields" }).waitFor();
+    expect(page.url()).toEndWith("#/collections/posts/edit");
+    await page.getByRole("link", { name: "Records", exact: true }).click();
+    await page.getByRole("button", { name: "New record" }).waitFor();
+    expect(page.url()).toEndWith("#/collections/posts/records");
   },
   { signedIn: true },
 );

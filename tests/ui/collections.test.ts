@@ -107,7 +107,14 @@ uiTest(
     await related.selectOption({ label: "users" });
     await page.getByRole("button", { name: "New field" }).click();
     await page.getByRole("menuitem", { name: "Plain text", exact: true }).click();
-    await fieldGroup(page, "text").getByLabel("Field name").fill("Select");
+    // a field name the server refuses (spaces become underscores as typed; the "!" stays): its message
+    // beside that field's name
+    await fieldGroup(page, "text").getByLabel("Field name").fill("bad name!");
+    await create.click();
+    const badName = fieldGroup(page, "bad_name!").getByLabel("Field name");
+    await badName.and(page.locator('[aria-invalid="true"]')).waitFor();
+    expect(await describedBy(badName)).toContain("Must be in a valid format.");
+    await badName.fill("Select");
     await create.click();
     const duplicate = fieldGroup(page, "Select").getByLabel("Field name");
     await duplicate.and(page.locator('[aria-invalid="true"]')).waitFor();

@@ -1,11 +1,6 @@
 import { expect, test } from "bun:test";
-import {
-  couldBeId,
-  type PaletteItem,
-  recordPath,
-  score,
-  search,
-} from "../../ui/src/components/palette/palette-items.ts";
+import { couldBeId, type PaletteItem, score, search } from "../../ui/src/components/palette/palette-items.ts";
+import { recordPath } from "../../ui/src/screens/collections/paths.ts";
 import { formatBytes, newestFirst } from "../../ui/src/screens/settings/backups.ts";
 import { describeCron } from "../../ui/src/screens/settings/cron-describe.ts";
 import {

@@ -1,4 +1,5 @@
 import type { MainNavLink, RouteDef } from "../../routes.ts";
+import { collectionPath } from "../../screens/collections/paths.ts";
 
 export type PaletteGroup = "Records" | "Collections" | "Pages" | "API preview";
 
@@ -24,11 +25,6 @@ export interface PaletteCollection {
   name: string;
   type: string;
 }
-
-/** Where a collection's records are browsed, and one record opened beside them. */
-export const collectionPath = (name: string) => `/collections/${encodeURIComponent(name)}/records`;
-export const recordPath = (collection: string, id: string) =>
-  `${collectionPath(collection)}?record=${encodeURIComponent(id)}`;
 
 /** pageItems lists the screens worth jumping to: the header's links and the settings pages. */
 export function pageItems(routes: RouteDef[], mainNav: MainNavLink[]): PaletteItem[] {

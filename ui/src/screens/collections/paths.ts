@@ -10,6 +10,11 @@ export function recordsPath(name: string): string {
   return `/collections/${encodeURIComponent(name)}/records`;
 }
 
+/** recordPath is the path of one record, opened beside its collection's records. */
+export function recordPath(collection: string, id: string): string {
+  return `${recordsPath(collection)}?record=${encodeURIComponent(id)}`;
+}
+
 /** collectionPath is where a collection's entry in the sidebar leads: its records (the editor is a button away). */
 export function collectionPath(name: string): string {
   return recordsPath(name);

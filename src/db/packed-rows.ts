@@ -17,8 +17,8 @@ export interface PackedRows {
   readonly cells: Float64Array<ArrayBuffer>;
 }
 
-/** A value of packed rows, as bound to a statement. */
-export type PackedValue = string | number;
+/** A value of packed rows, as bound to a statement: a text value as a string, or as its UTF-8 bytes. */
+export type PackedValue = string | number | Uint8Array;
 
 /** One INSERT's worth of packed rows: how many rows, and their values row by row. */
 export interface PackedChunk {
@@ -29,12 +29,14 @@ export interface PackedChunk {
 /**
  * packedChunks decodes packed rows into the parameters of multi-row INSERTs: as few statements as the row
  * counts 200, 50, 10 and 1 allow (only these few texts are ever prepared; one statement of 200 rows costs
- * less per row than 200 of one), none with more than maxParams parameters.
+ * less per row than 200 of one), none with more than maxParams parameters. Text values are strings, or
+ * with textAsBytes views of their UTF-8 bytes in `rows.text` (no string made; SQLite's writer binds them as
+ * blobs that its INSERT casts to TEXT, which keeps the bytes as they are).
  *
  * It is sent as source text to the SQLite driver's writer thread (background-writer.ts), so it must use
  * nothing but its arguments, the language and Bun's globals: no imports, no helpers from this module.
  */
-export function packedChunks(rows: PackedRows, maxParams: number): PackedChunk[] {
+export function packedChunks(rows: PackedRows, maxParams: number, textAsBytes = false): PackedChunk[] {
   const { types, count, cells } = rows;
   const width = types.length;
   const isText = types.map((t) => t === "text");
@@ -49,7 +51,7 @@ export function packedChunks(rows: PackedRows, maxParams: number): PackedChunk[]
       for (let p = 0, at = row * width; p < params.length; p++, at++) {
         const cell = cells[at] as number;
         if (isText[p % width]) {
-          params[p] = bytes.toString("utf8", start, cell);
+          params[p] = textAsBytes ? rows.text.subarray(start, cell) : bytes.toString("utf8", start, cell);
           start = cell;
         } else {
           params[p] = cell;

@@ -2,14 +2,15 @@ import { maxInsertParams, type PackedRows, packedChunks } from "../packed-rows.t
 
 type WriterRequest =
   | { open: string; pragmas: readonly string[] }
-  | { id: number; insert: string; width: number; rows: PackedRows }
+  | { id: number; insert: string; rows: PackedRows }
   | { id: number; close: true };
 type WriterResponse = { id: number; error?: string };
 
 /**
  * The worker's code: one read-write connection inserting each job's packed rows in one transaction, with
  * multi-row INSERTs made of the job's `INSERT INTO table (columns)` head. The rows come as the buffers they
- * were packed in (transferred, not copied) and are decoded here, by packedChunks' own source. Kept as
+ * were packed in (transferred, not copied) and are decoded here, by packedChunks' own source, text values as
+ * views of their bytes bound as `CAST(? AS TEXT)` (no string made and encoded again per value). Kept as
  * source text (started from a Blob) so it works the same from the sources and in the single-file
  * executable, as the isolated readers do.
  */
@@ -18,11 +19,11 @@ import { Database } from "bun:sqlite";
 const packedChunks = ${packedChunks.toString()};
 let db = null;
 const statements = new Map();
-const statement = (insert, width, rows) => {
+const statement = (insert, types, rows) => {
   const key = rows + "\0" + insert;
   let stmt = statements.get(key);
   if (!stmt) {
-    const row = "(" + new Array(width).fill("?").join(", ") + ")";
+    const row = "(" + types.map((t) => (t === "text" ? "CAST(? AS TEXT)" : "?")).join(", ") + ")";
     stmt = db.prepare(insert + " VALUES " + new Array(rows).fill(row).join(", "));
     if (statements.size > 50) statements.clear();
     statements.set(key, stmt);
@@ -44,10 +45,10 @@ self.onmessage = (e) => {
     return;
   }
   try {
-    const chunks = packedChunks(msg.rows, ${maxInsertParams});
+    const chunks = packedChunks(msg.rows, ${maxInsertParams}, true);
     db.run("BEGIN IMMEDIATE");
     try {
-      for (const c of chunks) statement(msg.insert, msg.width, c.rows).run(...c.params);
+      for (const c of chunks) statement(msg.insert, msg.rows.types, c.rows).run(...c.params);
       db.run("COMMIT");
     } catch (err) {
       if (db.inTransaction) db.run("ROLLBACK");
@@ -101,7 +102,7 @@ export class BackgroundWriter {
     const id = ++this.#nextId;
     return new Promise((resolve, reject) => {
       this.#jobs.set(id, { resolve, reject });
-      const request: WriterRequest = { id, insert, width: rows.types.length, rows };
+      const request: WriterRequest = { id, insert, rows };
       this.#worker?.postMessage(request, [rows.text.buffer, rows.cells.buffer]);
     });
   }

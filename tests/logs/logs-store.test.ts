@@ -79,6 +79,30 @@ test("terminate writes the logs still waiting", async () => {
   }
 });
 
+test("terminate writes a batch still waiting through the background writer, as text", async () => {
+  t = await newTestApp();
+  // enough waiting logs for the worker thread to write them (50 or more), some of them not ASCII
+  for (let i = 0; i < 120; i++) t.app.logger().warn(`wärning ✓ ${i}`, { i, note: i % 2 === 0 ? "" : "日本" });
+  await t.app.terminate();
+  const app = createApp({ dataDir: t.dir, openDatabase: (p) => new SqliteDriver(p), migrations: systemMigrations });
+  await app.bootstrap();
+  try {
+    const rows = await app.auxDb.all<{ message: string; kinds: string; i: number; note: string }>(
+      "SELECT message, typeof(message) || ',' || typeof(data) || ',' || typeof(id) || ',' || typeof(created) AS kinds, json_extract(data, '$.i') AS i, json_extract(data, '$.note') AS note FROM _logs ORDER BY i",
+    );
+    expect(rows).toEqual(
+      Array.from({ length: 120 }, (_, i) => ({
+        message: `wärning ✓ ${i}`,
+        kinds: "text,text,text,text",
+        i,
+        note: i % 2 === 0 ? "" : "日本",
+      })),
+    );
+  } finally {
+    await app.terminate();
+  }
+});
+
 test("a settings reload deletes the logs the new settings don't keep; maxDays 0 deletes them all", async () => {
   t = await newTestApp();
   await insertLogs(t.app.auxDb, [at("old", 10), at("recent debug", 1, LogLevel.debug), at("recent", 1), at("new", 0)]);

@@ -11,6 +11,7 @@ import {
   type ScriptResult,
   type Tx,
 } from "../driver.ts";
+import { checkPackedColumns, insertChunks, maxInsertParams, type PackedRows, packedChunks } from "../packed-rows.ts";
 import type { Sql, SqlValue } from "../sql.ts";
 import { postgresDialect } from "./dialect.ts";
 import { functionsMarker, functionsSql } from "./functions.ts";
@@ -330,6 +331,23 @@ export class PostgresDriver implements Driver {
    */
   async backupTo(_path: string): Promise<void> {
     throw new Error("backups of a PostgreSQL database are not supported yet; use pg_dump meanwhile");
+  }
+
+  /**
+   * insertRowsInBackground inserts the rows from here (see Driver): postgres.js never blocks the thread,
+   * the server does the work. PostgreSQL's text can't hold U+0000 (a whole batch would be refused for
+   * one, say a log of a URL with `%00`): it is stored as U+FFFD.
+   */
+  async insertRowsInBackground(table: string, columns: readonly string[], rows: PackedRows): Promise<void> {
+    checkPackedColumns(columns, rows);
+    const chunks = packedChunks(rows, maxInsertParams);
+    for (const { params } of chunks) {
+      for (let i = 0; i < params.length; i++) {
+        const v = params[i];
+        if (typeof v === "string" && v.includes("\0")) params[i] = v.replaceAll("\0", "\ufffd");
+      }
+    }
+    return insertChunks(this, table, columns, chunks);
   }
 
   /**

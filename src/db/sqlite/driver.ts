@@ -1,6 +1,5 @@
 import { type Statement as BunStatement, Database } from "bun:sqlite";
 import {
-  type BackgroundWrites,
   checkDeadline,
   type Driver,
   type Queryable,
@@ -12,7 +11,8 @@ import {
   type ScriptResult,
   type Tx,
 } from "../driver.ts";
-import type { Sql, SqlValue, Statement } from "../sql.ts";
+import { checkPackedColumns, insertPackedRows, type PackedRows } from "../packed-rows.ts";
+import type { Sql, SqlValue } from "../sql.ts";
 import { BackgroundWriter } from "./background-writer.ts";
 import { vacuumInto } from "./backup.ts";
 import { sqliteDialect } from "./dialect.ts";
@@ -36,6 +36,8 @@ export interface SqliteOptions {
 }
 
 const defaultQueryTimeoutMs = 30_000;
+/** From this many rows on, insertRowsInBackground writes on the worker thread. */
+const backgroundMinRows = 50;
 const defaultScriptTimeoutMs = 3 * 60_000;
 
 /** scriptResult turns a script's reply into its result, or its failure into a ScriptError. */
@@ -102,7 +104,7 @@ class Connection {
  * serialized through an async lock, and a reader that sees the last committed state while a transaction
  * is open on the writer. bun:sqlite's own `transaction()` is never used: it commits at the first await.
  */
-export class SqliteDriver implements Driver, BackgroundWrites {
+export class SqliteDriver implements Driver {
   readonly dialect = sqliteDialect;
   readonly isTransaction = false;
   readonly queryTimeoutMs: number;
@@ -201,13 +203,16 @@ export class SqliteDriver implements Driver, BackgroundWrites {
     });
   }
 
-  /** writeInBackground runs the statements in a transaction of a worker thread's connection (see BackgroundWrites). */
-  writeInBackground(statements: readonly Statement[]): Promise<void> {
-    if (!this.#background)
-      return this.transaction(async (tx) => {
-        for (const s of statements) await tx.run(s.text, s.params);
-      });
-    return this.#background.write(statements);
+  /**
+   * insertRowsInBackground hands a batch of backgroundMinRows rows or more to the worker thread's connection
+   * (see Driver); fewer, where starting and feeding a thread would cost more than it saves, and an in-memory
+   * database, which no other connection sees, are inserted here.
+   */
+  async insertRowsInBackground(table: string, columns: readonly string[], rows: PackedRows): Promise<void> {
+    checkPackedColumns(columns, rows);
+    if (!this.#background || rows.count < backgroundMinRows) return insertPackedRows(this, table, columns, rows);
+    const q = sqliteDialect.quote;
+    return this.#background.insert(`INSERT INTO ${q(table)} (${columns.map((c) => q(c)).join(", ")})`, rows);
   }
 
   async optimize(): Promise<void> {

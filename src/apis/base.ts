@@ -15,6 +15,7 @@ import { bindOpenApiApi } from "./openapi.ts";
 import { bindRealtimeApi } from "./realtime.ts";
 import type { RealtimeCluster } from "./realtime-cluster.ts";
 import { bindRecordAuthApi } from "./record-auth.ts";
+import { ResendThrottle } from "./record-auth-throttle.ts";
 import { bindRecordAuthWithOAuth2Api } from "./record-auth-with-oauth2.ts";
 import { bindRecordCrudApi } from "./record-crud.ts";
 import { bindSettingsApi } from "./settings.ts";
@@ -49,6 +50,8 @@ export function newRouter(app: App, options: RouterOptions = {}): Hono<RouterEnv
   bindFileApi(router);
   bindRealtimeApi(app, router, options.realtimeCluster);
   bindRateLimitSync(app);
+  // subscribed from the start, so that the other processes' mails are known before a request needs them
+  ResendThrottle.of(app);
   bindBatchApi(router);
   bindCronApi(router);
   bindSqlApi(router);

@@ -4,6 +4,7 @@ import type { SqlValue } from "../db/sql.ts";
 import {
   type Delivery,
   hasSubscribers,
+  hasSubscribersTo,
   prepareDeliveries,
   type RecordAction,
   takeSnapshot,
@@ -215,9 +216,8 @@ function bindRemoteRecordEvents(app: App, fanOut: FanOut): void {
     const collection = app.findCachedCollectionByNameOrId(data.collectionId);
     if (!collection) return;
     const id = typeof data.row.id === "string" ? data.row.id : "";
-    const record = RecordModel.fromRow(collection, data.row);
-    if (id === "" || !hasSubscribers(app, record)) return;
-    const snap = takeSnapshot(data.action, record);
+    if (id === "" || !hasSubscribersTo(app, collection, id)) return;
+    const snap = takeSnapshot(data.action, RecordModel.fromRow(collection, data.row));
     fanOut.push(() => prepareDeliveries(app, snap));
   });
   remoteBindings.set(app, unsubscribe);

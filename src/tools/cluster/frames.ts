@@ -40,14 +40,25 @@ export class LineReader {
   }
 }
 
-/** LineWriter writes frames to a socket, keeping what the socket could not take until it drains. */
+/**
+ * LineWriter writes frames to a socket, keeping what the socket could not take until it drains. Frames
+ * written in one task go out together at its end (one system call instead of one per frame: under load, a
+ * process publishes many messages per task, and the hub relays a whole read's worth at once).
+ */
 export class LineWriter {
   readonly #queue: Uint8Array[] = [];
+  #corked = "";
 
   constructor(readonly socket: Socket<unknown>) {}
 
   write(frame: string): void {
-    const bytes = Buffer.from(`${frame}\n`);
+    if (this.#corked === "") queueMicrotask(() => this.#flush());
+    this.#corked += `${frame}\n`;
+  }
+
+  #flush(): void {
+    const bytes = Buffer.from(this.#corked);
+    this.#corked = "";
     if (this.#queue.length > 0) {
       this.#queue.push(bytes);
       return;

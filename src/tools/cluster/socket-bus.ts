@@ -130,6 +130,8 @@ export class SocketBus implements ClusterBus {
     const frame = parseFrame(line);
     if (!frame) return this.#bad(`not a frame: ${line.slice(0, 200)}`);
     switch (frame.t) {
+      // the hub passes a plain publish on as it came ("pub"), one that waits for acks as a "msg"
+      case "pub":
       case "msg": {
         if (typeof frame.c !== "string") return this.#bad("a message without a channel");
         const from = typeof frame.f === "string" ? frame.f : "";

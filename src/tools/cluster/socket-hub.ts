@@ -118,7 +118,7 @@ export class SocketHub {
     if (!this.#peers.has(peer)) return this.#bad(peer, `a ${frame.t} frame before hello`);
     switch (frame.t) {
       case "pub":
-        return this.#publish(peer, frame);
+        return this.#publish(peer, frame, line);
       case "ack":
         return this.#ack(peer, frame.w);
       case "lead":
@@ -132,7 +132,7 @@ export class SocketHub {
     }
   }
 
-  #publish(from: Peer, frame: Frame): undefined {
+  #publish(from: Peer, frame: Frame, line: string): undefined {
     if (typeof frame.c !== "string") return this.#bad(from, "pub without a channel");
     this.options.onMessage?.(frame.c, frame.d, from.nodeId);
     const targets = [...this.#peers].filter((p) => p !== from);
@@ -145,7 +145,11 @@ export class SocketHub {
       waitId = ++this.#nextWait;
       this.#waits.set(waitId, { from, id: frame.w, pending: new Set(targets) });
     }
-    const out = JSON.stringify({ t: "msg", c: frame.c, d: frame.d, f: from.nodeId, w: waitId });
+    // a plain publish goes on as it came, its payload not encoded again: the sender's id put in front
+    const out =
+      waitId === undefined && line.startsWith("{")
+        ? `{"f":${JSON.stringify(from.nodeId)},${line.slice(1)}`
+        : JSON.stringify({ t: "msg", c: frame.c, d: frame.d, f: from.nodeId, w: waitId });
     for (const p of targets) p.writer.write(out);
   }
 

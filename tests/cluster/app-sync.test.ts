@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import PocketBase from "pocketbase";
 import { recordEventsChannel } from "../../src/apis/realtime-record-events.ts";
+import { ResendThrottle } from "../../src/apis/record-auth-throttle.ts";
 import { type RunningServer, serve } from "../../src/cmd/serve.ts";
 import { upsertSuperuser } from "../../src/cmd/superuser.ts";
 import { clusterChannels } from "../../src/core/cluster-sync.ts";
@@ -162,6 +163,15 @@ describe("across the cluster", () => {
     } finally {
       await a.pb.settings.update({ rateLimits: { enabled: false, rules: [] } });
     }
+  });
+
+  test("a verification or password reset mail sent by one node holds back the same mail on the others", async () => {
+    ResendThrottle.of(a.t.app).set("@limitVerificationEmail_x");
+    await Bun.sleep(5);
+    expect(ResendThrottle.of(b.t.app).has("@limitVerificationEmail_x")).toBe(true);
+    ResendThrottle.of(b.t.app).remove("@limitVerificationEmail_x");
+    await Bun.sleep(5);
+    expect(ResendThrottle.of(a.t.app).has("@limitVerificationEmail_x")).toBe(false);
   });
 
   test("the cron jobs run on one node, and on the other once it stops", async () => {

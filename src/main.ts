@@ -15,7 +15,9 @@ const code = await runCli(process.argv.slice(2), {
     },
   },
   // loaded on demand: `--help`, `--version` and usage errors answer without loading the app
-  makeApp: async ({ dir, dev, queryTimeout, maxExpandRecords, maxExpandMiB, encryptionEnv }) => {
+  // a compiled executable's argv[1] is its own embedded entry: the arguments start after it either way
+  workerCommand: [process.execPath, ...process.argv.slice(Bun.isStandaloneExecutable ? 2 : 1)],
+  makeApp: async ({ dir, dev, queryTimeout, maxExpandRecords, maxExpandMiB, encryptionEnv, bus }) => {
     const [{ createApp }, { SqliteDriver }, { systemMigrations }] = await Promise.all([
       import("./core/base-app.ts"),
       import("./db/sqlite/driver.ts"),
@@ -31,6 +33,7 @@ const code = await runCli(process.argv.slice(2), {
         ...(maxExpandMiB > 0 ? { maxBytes: maxExpandMiB * 1048576 } : {}),
       },
       encryptionEnv,
+      ...(bus ? { bus } : {}),
     });
   },
   onStopSignal: (listener) => {

@@ -10,9 +10,12 @@ import { bindFileApi } from "./file.ts";
 import { bindHealthApi } from "./health.ts";
 import { bindLogsApi } from "./logs.ts";
 import { answerError, defaultMiddleware, type RouterEnv } from "./middlewares.ts";
+import { bindRateLimitSync } from "./middlewares-rate-limit.ts";
 import { bindOpenApiApi } from "./openapi.ts";
 import { bindRealtimeApi } from "./realtime.ts";
+import type { RealtimeCluster } from "./realtime-cluster.ts";
 import { bindRecordAuthApi } from "./record-auth.ts";
+import { ResendThrottle } from "./record-auth-throttle.ts";
 import { bindRecordAuthWithOAuth2Api } from "./record-auth-with-oauth2.ts";
 import { bindRecordCrudApi } from "./record-crud.ts";
 import { bindSettingsApi } from "./settings.ts";
@@ -26,6 +29,8 @@ export interface RouterOptions {
   dashboard?: DashboardSource;
   /** Whether `GET /api/openapi.json` answers others than superusers (with the part of the API they may use). */
   publicOpenApi?: boolean;
+  /** Where the realtime clients of the other processes are (`satchel serve --workers`; left out: alone). */
+  realtimeCluster?: RealtimeCluster;
 }
 
 /**
@@ -43,7 +48,10 @@ export function newRouter(app: App, options: RouterOptions = {}): Hono<RouterEnv
   bindRecordAuthWithOAuth2Api(router);
   bindSettingsApi(router);
   bindFileApi(router);
-  bindRealtimeApi(app, router);
+  bindRealtimeApi(app, router, options.realtimeCluster);
+  bindRateLimitSync(app);
+  // subscribed from the start, so that the other processes' mails are known before a request needs them
+  ResendThrottle.of(app);
   bindBatchApi(router);
   bindCronApi(router);
   bindSqlApi(router);

@@ -2,6 +2,7 @@ import type { App } from "../core/app.ts";
 import type { BaseApp } from "../core/base-app.ts";
 import { defaultExpandLimits } from "../core/expand-limits.ts";
 import { registerMigrations } from "../plugins/migratecmd/migratecmd.ts";
+import type { ClusterBus } from "../tools/cluster/bus.ts";
 import { type CliIO, type Command, CommandError, type CommandInput, errorMessage, execute } from "./command.ts";
 import { migrateCommand, migrateConfig, migrateFlags } from "./migrate-command.ts";
 import { serveCommand } from "./serve-command.ts";
@@ -22,6 +23,8 @@ export interface AppFlags {
   maxExpandMiB: number;
   /** The environment variable holding the settings encryption key ("" for none). */
   encryptionEnv: string;
+  /** The bus to the other processes of the cluster (a worker of `serve --workers`; none when alone). */
+  bus?: ClusterBus;
 }
 
 export interface CliContext {
@@ -31,12 +34,15 @@ export interface CliContext {
   makeApp(flags: AppFlags): Promise<BaseApp & App>;
   /** Calls listener on every stop request (SIGINT, SIGTERM) until the returned function is called. */
   onStopSignal(listener: (signal: string) => void): () => void;
+  /** The command line starting this program again with the same arguments (`serve --workers`; absent: no workers). */
+  workerCommand?: readonly string[];
 }
 
 /** rootCommand is the `satchel` command tree. */
 export function rootCommand(ctx: CliContext): Command {
-  const appFor = (input: CommandInput) =>
+  const appFor = (input: CommandInput, bus?: ClusterBus) =>
     ctx.makeApp({
+      ...(bus ? { bus } : {}),
       dir: input.flags.string("dir"),
       dev: input.flags.boolean("dev"),
       queryTimeout: input.flags.int("queryTimeout"),
@@ -45,8 +51,8 @@ export function rootCommand(ctx: CliContext): Command {
       encryptionEnv: input.flags.string("encryptionEnv"),
     });
   // every command's app carries the plugins: migration files applied at start, automigrate
-  const appWithPlugins = async (input: CommandInput) => {
-    const app = await appFor(input);
+  const appWithPlugins = async (input: CommandInput, bus?: ClusterBus) => {
+    const app = await appFor(input, bus);
     await registerMigrations(app, migrateConfig(input));
     return app;
   };
@@ -93,7 +99,11 @@ export function rootCommand(ctx: CliContext): Command {
       { name: "version", short: "v", kind: "boolean", usage: "version for satchel" },
     ],
     commands: [
-      serveCommand({ makeApp: appWithPlugins, onStopSignal: ctx.onStopSignal }),
+      serveCommand({
+        makeApp: appWithPlugins,
+        onStopSignal: ctx.onStopSignal,
+        ...(ctx.workerCommand ? { workerCommand: ctx.workerCommand } : {}),
+      }),
       superuserCommand(withApp),
       migrateCommand(withApp),
       typegenCommand(withApp),

@@ -1,6 +1,8 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Driver, Queryable, Tx } from "../db/driver.ts";
+import type { ClusterBus } from "../tools/cluster/bus.ts";
+import { aloneBus } from "../tools/cluster/memory-bus.ts";
 import { Cron } from "../tools/cron/cron.ts";
 import type { Filesystem } from "../tools/filesystem/filesystem.ts";
 import { StorageSelector } from "../tools/filesystem/storage-selector.ts";
@@ -20,6 +22,7 @@ import {
   registerAutoBackupHooks,
   restoreBackup,
 } from "./base-backup.ts";
+import { clusterChannels, registerClusterSync } from "./cluster-sync.ts";
 import { importCollections } from "./collection-import.ts";
 import type { Collection, CollectionType } from "./collection-model.ts";
 import { CollectionsCache, findStoredCollectionByNameOrId, loadCollections } from "./collection-query.ts";
@@ -59,6 +62,8 @@ export interface AppOptions {
   expandLimits?: Partial<ExpandLimits>;
   /** The environment variable holding the settings encryption key (PocketBase's `--encryptionEnv`). */
   encryptionEnv?: string;
+  /** The bus to the other processes of the cluster (default: none, an app alone). */
+  bus?: ClusterBus;
 }
 
 /** The state of one open transaction: callbacks for its end, and whether it changed collections. */
@@ -97,6 +102,9 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   protected storage: StorageSelector;
   protected readonly realtimeHub: Realtime = new Realtime(this as unknown as App);
   protected readonly cronScheduler: Cron;
+  protected readonly bus: ClusterBus;
+  /** Withdraws from the cron leadership (shared with the transaction-bound copies). */
+  protected readonly cronLeadership = { withdraw: () => {} };
   protected readonly options: AppOptions;
   protected readonly backupsStorage: StorageSelector;
   /** Shared with the transaction-bound copies, which must see the same lock. */
@@ -108,6 +116,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
     this.isDev = Boolean(options.isDev);
     this.expandLimits = { ...defaultExpandLimits, ...options.expandLimits };
     this.encryptionEnvName = options.encryptionEnv ?? "";
+    this.bus = options.bus ?? aloneBus();
     this.storage = new StorageSelector(join(this.dataDir, "storage"));
     this.backupsStorage = new StorageSelector(join(this.dataDir, backupsDirName));
     Object.assign(this, this.hooks.methods());
@@ -116,17 +125,25 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
       onError: (id, err) => this.appLogger.error("cron job failed", { id, error: String(err) }),
     });
     this.cronScheduler.add("__pbDBOptimize__", "0 0 * * *", () => this.optimizeDatabases());
+    // in a cluster, the jobs run on one process: the leader of "cron"
     this.app.onServe().bind({
       id: "__pbCronStart__",
       priority: 999,
       func: async (e) => {
-        this.cronScheduler.start();
+        this.cronLeadership.withdraw();
+        this.cronLeadership.withdraw = this.bus.lead("cron", (leader) => {
+          if (leader) this.cronScheduler.start();
+          else this.cronScheduler.stop();
+        });
         await e.next();
       },
     });
     registerSuperuserHooks(this as unknown as App);
     registerAuthSystemHooks(this as unknown as App);
     registerAutoBackupHooks(this.app);
+    registerClusterSync(this.app, {
+      reloadCollections: () => this.loadCollectionsCache(),
+    });
   }
 
   /** asApp is this app with its hook accessors typed (they are attached in the constructor). */
@@ -144,13 +161,14 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
         this.db = this.dataDriver;
         this.auxDb = this.auxDriver;
       }
-      await this.reloadCachedCollections().catch(() => {});
+      await this.loadCollectionsCache().catch(() => {});
       await runMigrations(this.app, this.options.migrations);
-      await this.reloadCachedCollections();
+      await this.loadCollectionsCache();
       await this.reloadSettings();
       registerLogsCleanupJob(this.app);
-      // a restore restarting the app cleans up after itself once it knows the restart went well
-      if (this.backupLock.name === null) await clearScratchDir(this.app);
+      // a restore restarting the app cleans up after itself once it knows the restart went well; a process
+      // of a cluster leaves the scratch folder alone (another one may be making a backup in it)
+      if (this.backupLock.name === null && !this.options.bus) await clearScratchDir(this.app);
     });
   }
 
@@ -165,6 +183,8 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   /** terminate fires onTerminate, stops the cron jobs and closes the databases (after an open transaction). */
   async terminate(isRestart = false): Promise<void> {
     await this.hooks.get("onTerminate").trigger(new TerminateEvent(this.app, isRestart), async () => {
+      this.cronLeadership.withdraw();
+      this.cronLeadership.withdraw = () => {};
       this.cronScheduler.stop();
       await this.appLogger.flush();
       await this.dataDriver?.close();
@@ -237,6 +257,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
     validateSettings(settings).throwIfAny();
     await saveSettings(this.db, settings, this.settingsEncryption());
     await this.reloadSettings();
+    if (this.bus.peers() > 0) await this.bus.publishAndWait(clusterChannels.settings, null);
   }
 
   /** filesystem is the record files' storage: the S3 bucket when `settings.s3.enabled`, else `storage/`. */
@@ -250,6 +271,10 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
 
   cron(): Cron {
     return this.cronScheduler;
+  }
+
+  cluster(): ClusterBus {
+    return this.bus;
   }
 
   backupsFilesystem(): Filesystem {
@@ -369,7 +394,20 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
     return this.collectionsCache.references(collection, excludeIds);
   }
 
+  /**
+   * reloadCachedCollections reads the collections again. Outside a transaction, once bootstrapped, it also
+   * has the cluster's other processes reload theirs, and waits until they did (so their next request sees
+   * the change).
+   */
   async reloadCachedCollections(): Promise<void> {
+    await this.loadCollectionsCache();
+    if (!this.txInfo && this.dataDriver && this.bus.peers() > 0) {
+      await this.bus.publishAndWait(clusterChannels.collections, null);
+    }
+  }
+
+  /** loadCollectionsCache reads the collections again, without telling anyone. */
+  protected async loadCollectionsCache(): Promise<void> {
     if (this.txInfo) this.txInfo.collectionsChanged = true;
     this.collectionsCache = new CollectionsCache(await loadCollections(this.db));
   }

@@ -46,6 +46,15 @@ export class BackupBusyError extends Error {
 /** InvalidBackupError is a backup that can't be restored as it is (what it holds, not the server's state). */
 export class InvalidBackupError extends Error {}
 
+/** A restore asked of one process of several (`serve --workers`): only a server running alone can restore. */
+export class ClusterRestoreError extends Error {
+  constructor() {
+    super(
+      "a backup can't be restored while other server processes share the data directory: restart with --workers=1 to restore",
+    );
+  }
+}
+
 /** A change of the data directory's content that can be undone: the restore's swap. */
 export interface DataDirSwap {
   apply(): Promise<void>;
@@ -203,6 +212,8 @@ async function linkOrCopy(from: string, to: string): Promise<void> {
  */
 export async function restoreBackup(host: BackupHost, name: string, options: RestoreOptions = {}): Promise<void> {
   const { app } = host;
+  // the swap and the restart happen in this process: the others would keep the replaced files open
+  if (app.cluster().peers() > 0) throw new ClusterRestoreError();
   await withLock(host, name, async () => {
     const exclude = [backupsDirName, tempDirName, autocertDirName, lostFoundDirName];
     await app.hooks.get("onBackupRestore").trigger(new BackupEvent(app, name, exclude), async (e) => {

@@ -187,3 +187,21 @@ export default migrate(
       'Error: failed to load migration 1700000002_broken.ts: Expected identifier but found "=" (line 1, column 38)\n',
   });
 });
+
+test("the executable runs as a primary with worker processes of itself (--workers=2)", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "satchel-exe-workers-"));
+  const run = { cmd: [exe], cwd: dir, env: { ...env, HOME: dir } };
+  const server = await ServeProcess.start("workers_data", { ...run, args: ["--workers=2"] });
+  try {
+    await server.stdout.waitFor(/Serving with 2 worker processes/, 15_000);
+    for (let i = 0; i < 6; i++) {
+      const res = await fetch(`${server.url}/api/health`, { headers: { connection: "close" } });
+      expect(res.status).toBe(200);
+    }
+  } finally {
+    server.signal("SIGTERM");
+  }
+  expect(await server.exit(20_000)).toBe(0);
+  expect(server.stderr.text).toBe("");
+  await rm(dir, { recursive: true, force: true });
+});

@@ -9,6 +9,7 @@ import { type BaseApp, createApp } from "../../src/core/base-app.ts";
 import type { HookName } from "../../src/core/hooks.ts";
 import { SqliteDriver, type SqliteOptions } from "../../src/db/sqlite/driver.ts";
 import { systemMigrations } from "../../src/migrations/index.ts";
+import type { ClusterBus } from "../../src/tools/cluster/bus.ts";
 
 export const superuserEmail = "root@example.com";
 export const superuserPassword = "S3cret-pass-123";
@@ -27,6 +28,10 @@ export interface TestAppOptions {
   dir?: string;
   /** Options of the SQLite driver of both databases. */
   driver?: SqliteOptions;
+  /** The cluster bus (several apps on one MemoryHub act as processes of one cluster). */
+  bus?: ClusterBus;
+  /** Leave the data directory in place at cleanup (another app of the cluster still uses it). */
+  keepDir?: boolean;
 }
 
 export async function newTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -35,6 +40,7 @@ export async function newTestApp(options: TestAppOptions = {}): Promise<TestApp>
     dataDir: dir,
     openDatabase: (p) => new SqliteDriver(p, options.driver),
     migrations: systemMigrations,
+    ...(options.bus ? { bus: options.bus } : {}),
   });
   const calls = new Map<HookName, number>();
   for (const name of app.hooks.names()) {
@@ -54,7 +60,7 @@ export async function newTestApp(options: TestAppOptions = {}): Promise<TestApp>
     calls,
     async cleanup() {
       if (app.isBootstrapped()) await app.terminate();
-      await rm(dir, { recursive: true, force: true });
+      if (!options.keepDir) await rm(dir, { recursive: true, force: true });
     },
   };
 }

@@ -15,6 +15,7 @@ import { checkPackedColumns, insertPackedRows, type PackedRows } from "../packed
 import type { Sql, SqlValue } from "../sql.ts";
 import { BackgroundWriter } from "./background-writer.ts";
 import { vacuumInto } from "./backup.ts";
+import { isBusy, retryBusy } from "./busy.ts";
 import { sqliteDialect } from "./dialect.ts";
 import { IsolatedReader } from "./isolated-reader.ts";
 import { AsyncLock } from "./lock.ts";
@@ -46,7 +47,8 @@ function scriptResult(reply: ScriptReply): ScriptResult {
   return reply.output;
 }
 
-// busy_timeout covers other processes (the CLI) holding the write lock
+// busy_timeout covers other processes holding a lock on the connections that read (the writer waits from
+// timers instead: busy.ts)
 const defaultPragmas = [
   "PRAGMA busy_timeout = 10000",
   "PRAGMA journal_mode = WAL",
@@ -121,6 +123,8 @@ export class SqliteDriver implements Driver {
     this.#path = path;
     const pragmas = [...defaultPragmas, ...(options.pragmas ?? [])];
     this.#writer = new Connection(open(path, false, pragmas));
+    // the writer waits for other processes from timers (busy.ts), not in SQLite's sleeping busy handler
+    if (path !== ":memory:") this.#writer.db.run("PRAGMA busy_timeout = 0");
     // an in-memory database is private to its connection: read through the writer
     const memory = path === ":memory:";
     this.#reader = memory ? this.#writer : new Connection(open(path, false, pragmas));
@@ -158,14 +162,19 @@ export class SqliteDriver implements Driver {
   }
 
   async run(query: Sql | string, params?: readonly SqlValue[]): Promise<RunResult> {
-    if (!this.#lock.locked) return this.#writer.run(query, params);
-    return this.#lock.with(async () => this.#writer.run(query, params));
+    if (!this.#lock.locked) {
+      try {
+        return this.#writer.run(query, params);
+      } catch (err) {
+        if (!isBusy(err)) throw err;
+      }
+    }
+    // waiting for another process: under the lock, so that no transaction starts on the writer meanwhile
+    return this.#lock.with(() => retryBusy(() => this.#writer.run(query, params)));
   }
 
   async exec(text: string): Promise<void> {
-    await this.#lock.with(async () => {
-      this.#writer.db.run(text);
-    });
+    await this.#lock.with(() => retryBusy(() => this.#writer.db.run(text)));
   }
 
   /**
@@ -188,7 +197,7 @@ export class SqliteDriver implements Driver {
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.#lock.with(async () => {
       const db = this.#writer.db;
-      db.run("BEGIN IMMEDIATE");
+      await retryBusy(() => db.run("BEGIN IMMEDIATE"));
       const tx = new SqliteTx(this.#writer, this.queryTimeoutMs);
       try {
         const result = await fn(tx);

@@ -2,6 +2,7 @@ import { HookEvent } from "../tools/hook/hook.ts";
 import type { TaggedEvent } from "../tools/hook/tagged-hook.ts";
 import type { App } from "./app.ts";
 import type { Collection } from "./collection-model.ts";
+import type { Model } from "./db-model.ts";
 import type { RecordModel } from "./record-model.ts";
 import type { RequestEvent } from "./request-event.ts";
 
@@ -36,6 +37,37 @@ export class TerminateEvent extends AppEvent {
 
 export type ModelEventType = "create" | "update" | "delete" | "validate";
 
+/**
+ * ModelEvent is a save, delete or validation of any stored model (records and collections), as the onModel*
+ * hooks see it; the onRecord* and onCollection* hooks fire inside them. Handlers bound to tags match a
+ * record's collection id or name, or a collection's table (`_collections`).
+ */
+export class ModelEvent extends AppEvent implements TaggedEvent {
+  constructor(
+    app: App,
+    public model: Model,
+    readonly type: ModelEventType,
+  ) {
+    super(app);
+  }
+
+  override tags(): readonly string[] {
+    return this.model.hookTags();
+  }
+}
+
+/** ModelErrorEvent is a failed save or delete (onModelAfter*Error), with the error. */
+export class ModelErrorEvent extends ModelEvent {
+  constructor(
+    app: App,
+    model: Model,
+    type: ModelEventType,
+    readonly error: unknown,
+  ) {
+    super(app, model, type);
+  }
+}
+
 /** RecordEvent is a record save, delete or validation. */
 export class RecordEvent extends AppEvent implements TaggedEvent {
   constructor(
@@ -46,7 +78,7 @@ export class RecordEvent extends AppEvent implements TaggedEvent {
     super(app);
   }
 
-  tags(): readonly string[] {
+  override tags(): readonly string[] {
     return this.record.hookTags();
   }
 }
@@ -72,7 +104,7 @@ export class RecordEnrichEvent extends AppEvent implements TaggedEvent {
     super(app);
   }
 
-  tags(): readonly string[] {
+  override tags(): readonly string[] {
     return this.record.hookTags();
   }
 }
@@ -87,8 +119,8 @@ export class CollectionEvent extends AppEvent implements TaggedEvent {
     super(app);
   }
 
-  tags(): readonly string[] {
-    return [this.collection.id, this.collection.name];
+  override tags(): readonly string[] {
+    return this.collection.idAndName();
   }
 }
 

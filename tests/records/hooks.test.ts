@@ -37,10 +37,26 @@ afterAll(async () => {
   await t.stop();
 });
 
-/** track resets the hook counters; fired returns what fired since then (hook name → count). */
+/**
+ * track resets the hook counters; fired returns what fired since then (hook name → count), after checking
+ * that each onModel* hook fired as often as its onRecord* counterpart (only records are saved here) and
+ * leaving the onModel* ones out.
+ */
 function track(): () => Partial<Record<HookName, number>> {
   t.calls.clear();
-  return () => Object.fromEntries(t.calls);
+  return () => {
+    const fired = Object.fromEntries(t.calls);
+    const modelStages = Object.fromEntries(
+      Object.entries(fired)
+        .filter(([name]) => name.startsWith("onModel"))
+        .map(([name, n]) => [name.replace("onModel", "onRecord"), n]),
+    );
+    const recordStages = Object.fromEntries(
+      Object.entries(fired).filter(([name]) => `onModel${name.slice("onRecord".length)}` in t.app.hooks),
+    );
+    expect(modelStages).toEqual(recordStages);
+    return Object.fromEntries(Object.entries(fired).filter(([name]) => !name.startsWith("onModel")));
+  };
 }
 
 /** forTest unbinds a handler once the test ends. */

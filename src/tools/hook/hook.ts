@@ -182,8 +182,10 @@ export class Hook<E extends HookEvent> {
 
   /** chainFor is the chain that runs for an event: the handlers without tags and those matching its tags. */
   #chainFor(event: E): Chain<E> {
-    if (!this.#anyTagged) return this.#chain;
-    const tags = event.tags();
+    return this.#anyTagged ? this.#chainForTags(event.tags()) : this.#chain;
+  }
+
+  #chainForTags(tags: readonly string[]): Chain<E> {
     let chain = this.#byTags.get(tags);
     if (!chain) {
       chain = this.#chainOf(this.#handlers.filter((h) => h.tags.length === 0 || h.tags.some((t) => tags.includes(t))));
@@ -193,9 +195,9 @@ export class Hook<E extends HookEvent> {
     return chain;
   }
 
-  /** hasHandlersFor tells whether firing the hook for this event would run any handler. */
-  hasHandlersFor(event: E): boolean {
-    return this.#chainFor(event).handlers.length > 0;
+  /** hasHandlersFor tells whether firing the hook for an event with these tags would run any handler. */
+  hasHandlersFor(tags: readonly string[] = noTags): boolean {
+    return (this.#anyTagged ? this.#chainForTags(tags) : this.#chain).handlers.length > 0;
   }
 
   /** trigger runs the handlers in priority order, then the optional default action. */

@@ -1,8 +1,10 @@
 import type { App } from "../core/app.ts";
 import type { BaseApp } from "../core/base-app.ts";
 import { defaultExpandLimits } from "../core/expand-limits.ts";
+import { registerHooks } from "../plugins/hooks/hooks.ts";
 import { registerMigrations } from "../plugins/migratecmd/migratecmd.ts";
 import { type CliIO, type Command, CommandError, type CommandInput, errorMessage, execute } from "./command.ts";
+import { hooksConfig, hooksFlags } from "./hooks-flags.ts";
 import { migrateCommand, migrateConfig, migrateFlags } from "./migrate-command.ts";
 import { serveCommand } from "./serve-command.ts";
 import { superuserCommand, type WithApp } from "./superuser-command.ts";
@@ -44,10 +46,11 @@ export function rootCommand(ctx: CliContext): Command {
       maxExpandMiB: input.flags.int("maxExpandMiB"),
       encryptionEnv: input.flags.string("encryptionEnv"),
     });
-  // every command's app carries the plugins: migration files applied at start, automigrate
+  // every command's app carries the plugins: migration files applied at start, automigrate, hook files
   const appWithPlugins = async (input: CommandInput) => {
     const app = await appFor(input);
     await registerMigrations(app, migrateConfig(input));
+    await registerHooks(app, hooksConfig(input));
     return app;
   };
   const withApp: WithApp = async (input, fn) => {
@@ -90,6 +93,7 @@ export function rootCommand(ctx: CliContext): Command {
         usage: "the most MiB of expanded records in one response",
       },
       ...migrateFlags,
+      ...hooksFlags,
       { name: "version", short: "v", kind: "boolean", usage: "version for satchel" },
     ],
     commands: [

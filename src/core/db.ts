@@ -131,6 +131,23 @@ export function validateModel<M extends Model, E extends AppEvent, EE extends E>
 }
 
 /**
+ * inOwnTransaction runs a write's stages in a transaction of their own when handlers are bound to them and
+ * the app is not already in one: a handler that fails after `e.next()` then takes the write back with it.
+ * Without handlers, the write is one statement (or makes its own transaction) and needs none.
+ */
+function inOwnTransaction(
+  app: App,
+  model: Model,
+  stageHooks: readonly { hasHandlersFor(tags: readonly string[]): boolean }[],
+  stages: (writer: App) => Promise<void>,
+): Promise<void> {
+  if (app.isTransactional()) return stages(app);
+  const tags = model.hookTags();
+  if (!stageHooks.some((h) => h.hasHandlersFor(tags))) return stages(app);
+  return app.runInTransaction(stages);
+}
+
+/**
  * saveModel creates or updates a model through its hooks: create/update { (validate) execute { the row } },
  * then, once the transaction commits (at once outside of one), the after-success hooks; the after-error
  * hooks when anything fails, or the transaction rolls back.
@@ -146,14 +163,18 @@ export async function saveModel<M extends Model, E extends AppEvent, EE extends 
   const hooks = app.hooks;
   const kindHooks = kind.hooks(app);
   const event = kind.newEvent(app, model, type);
-  try {
-    await fire(
+  const stageHooks = isNew
+    ? [hooks.onModelCreate, hooks.onModelCreateExecute, kindHooks.create, kindHooks.createExecute]
+    : [hooks.onModelUpdate, hooks.onModelUpdateExecute, kindHooks.update, kindHooks.updateExecute];
+  const stages = (writer: App) => {
+    event.app = writer;
+    return fire(
       isNew ? hooks.onModelCreate : hooks.onModelUpdate,
-      () => new ModelEvent(app, model, type),
+      () => new ModelEvent(writer, model, type),
       model,
       isNew ? kindHooks.create : kindHooks.update,
       event,
-      (fn) => kind.around(app, model, type, fn),
+      (fn) => kind.around(writer, model, type, fn),
       (e, inner) => kind.beforeSave(e, inner),
       async (current) => {
         if (withValidation) await validateModel(current, model, kind);
@@ -169,10 +190,21 @@ export async function saveModel<M extends Model, E extends AppEvent, EE extends 
         );
       },
     );
+  };
+  // the after-error hooks run where the write ran (in its transaction, before the rollback)
+  const attempt = async (writer: App) => {
+    try {
+      await stages(writer);
+    } catch (err) {
+      if (isNew) model.markAsNew();
+      await afterError(writer, model, kind, type, err);
+      throw err;
+    }
+  };
+  try {
+    await inOwnTransaction(app, model, stageHooks, attempt);
   } catch (err) {
-    if (isNew) model.markAsNew();
     await kind.saveFailed(app);
-    await afterError(app, model, kind, type, err);
     throw err;
   }
   await app.onTxComplete(async (txErr) => {
@@ -182,6 +214,7 @@ export async function saveModel<M extends Model, E extends AppEvent, EE extends 
       await afterError(app, model, kind, type, txErr);
       return;
     }
+    event.app = app;
     await fire(
       isNew ? hooks.onModelAfterCreateSuccess : hooks.onModelAfterUpdateSuccess,
       () => new ModelEvent(app, model, type),
@@ -207,14 +240,15 @@ export async function deleteModel<M extends Model, E extends AppEvent, EE extend
   const hooks = app.hooks;
   const kindHooks = kind.hooks(app);
   const event = kind.newEvent(app, model, "delete");
-  try {
-    await fire(
+  const stages = (writer: App) => {
+    event.app = writer;
+    return fire(
       hooks.onModelDelete,
-      () => new ModelEvent(app, model, "delete"),
+      () => new ModelEvent(writer, model, "delete"),
       model,
       kindHooks.delete,
       event,
-      (fn) => kind.around(app, model, "delete", fn),
+      (fn) => kind.around(writer, model, "delete", fn),
       innerOnly,
       async (current) => {
         if (model.lastSavedPk() === "")
@@ -231,15 +265,22 @@ export async function deleteModel<M extends Model, E extends AppEvent, EE extend
         );
       },
     );
-  } catch (err) {
-    await afterError(app, model, kind, "delete", err);
-    throw err;
-  }
+  };
+  const stageHooks = [hooks.onModelDelete, hooks.onModelDeleteExecute, kindHooks.delete, kindHooks.deleteExecute];
+  await inOwnTransaction(app, model, stageHooks, async (writer) => {
+    try {
+      await stages(writer);
+    } catch (err) {
+      await afterError(writer, model, kind, "delete", err);
+      throw err;
+    }
+  });
   await app.onTxComplete(async (txErr) => {
     if (txErr) {
       await afterError(app, model, kind, "delete", txErr);
       return;
     }
+    event.app = app;
     await fire(
       hooks.onModelAfterDeleteSuccess,
       () => new ModelEvent(app, model, "delete"),

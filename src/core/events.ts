@@ -5,6 +5,7 @@ import type { Collection } from "./collection-model.ts";
 import type { Model } from "./db-model.ts";
 import type { RecordModel } from "./record-model.ts";
 import type { RequestEvent } from "./request-event.ts";
+import type { Router } from "./router.ts";
 
 /** Every app event carries the app it runs in (inside a transaction: the transaction's app). */
 export class AppEvent extends HookEvent {
@@ -15,12 +16,21 @@ export class AppEvent extends HookEvent {
 
 export class BootstrapEvent extends AppEvent {}
 
-/** ServeEvent fires before the HTTP server starts: handlers may add routes to `router`. */
+/**
+ * ServeEvent fires before the HTTP server starts (and again after a restart, or when hook files are
+ * reloaded): handlers add routes and middlewares to `router`.
+ */
 export class ServeEvent extends AppEvent {
   constructor(
     app: App,
-    readonly router: unknown,
+    readonly router: Router,
     readonly listen: string,
+    /**
+     * remount builds a new router and fires onServe again with it; once every handler ran, later requests go
+     * to it (those in flight finish on the old one, realtime connections stay). Hook files reloaded under
+     * `--dev` use it.
+     */
+    readonly remount: () => Promise<void>,
   ) {
     super(app);
   }

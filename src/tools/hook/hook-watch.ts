@@ -23,35 +23,102 @@ function formatMs(ms: number): string {
 
 /** Watched is a hook run with a timeout: check fails it once its current handler is late (true when it did). */
 export interface Watched {
+  /** Set once the run has settled: the next tick drops it. */
+  readonly ended: boolean;
   check(now: number): boolean;
 }
 
-/** How often the runs being watched are checked. */
-const tickMs = 100;
-const runs = new Set<Watched>();
+/** How often the runs being watched are checked, and the resolution of `clock()`. */
+export const tickMs = 100;
+let runs: Watched[] = [];
 let ticker: ReturnType<typeof setInterval> | null = null;
+let ticks = 0;
+
+/**
+ * clock counts the ticks since the module loaded: a handler's hold is timed in ticks, so timing one costs a
+ * read of a number, not a call for the time (a hook chain takes several holds per request).
+ */
+export function clock(): number {
+  return ticks;
+}
 
 function tick(): void {
-  if (runs.size === 0) {
+  ticks++;
+  // runs that ended are dropped here, not when they end: ending one costs setting a flag
+  const live = runs.filter((run) => !run.ended);
+  if (live.length === 0) {
     if (ticker) clearInterval(ticker);
     ticker = null;
+    runs = [];
     return;
   }
-  const now = performance.now();
-  for (const run of runs) if (run.check(now)) runs.delete(run);
+  runs = [];
+  for (const run of live) if (!run.check(ticks * tickMs)) runs.push(run);
 }
 
 /**
- * watch checks a run every 100 ms until the returned function is called. One timer serves every run, and
- * only while some run is watched; it never keeps the process alive.
+ * watch checks a run every 100 ms until it has ended. One timer serves every run, and only while some run
+ * is watched; it never keeps the process alive.
  */
-export function watch(run: Watched): () => void {
-  runs.add(run);
+export function watch(run: Watched): void {
+  runs.push(run);
   if (ticker === null) {
     ticker = setInterval(tick, tickMs);
     ticker.unref?.();
   }
-  return () => {
-    runs.delete(run);
-  };
+}
+
+/**
+ * BatchWatch times the handlers of a hook fired many times in a row within one operation (see
+ * Hook.triggerUnwatched: onRecordEnrich, once per record sent), as one: the time between `resume()` and
+ * `pause()` counts against the timeout, and past it the promise given to `guard` fails with a
+ * HookTimeoutError naming the hook and its handlers. One watch instead of one per firing.
+ */
+export class BatchWatch implements Watched {
+  ended = false;
+  #heldTicks = 0;
+  #since: number | null = null;
+  #fail: ((err: Error) => void) | null = null;
+
+  constructor(
+    readonly hookName: string,
+    readonly handlerIds: string,
+    readonly timeoutMs: number,
+  ) {}
+
+  guard<T>(work: () => Promise<T>): Promise<T> {
+    const { promise, resolve, reject } = Promise.withResolvers<T>();
+    this.#fail = reject;
+    watch(this);
+    this.resume();
+    work().then(
+      (v) => {
+        this.ended = true;
+        resolve(v);
+      },
+      (err: unknown) => {
+        this.ended = true;
+        reject(err);
+      },
+    );
+    return promise;
+  }
+
+  pause(): void {
+    if (this.#since === null) return;
+    this.#heldTicks += clock() - this.#since;
+    this.#since = null;
+  }
+
+  resume(): void {
+    this.#since = clock();
+  }
+
+  check(): boolean {
+    const ticks = this.#heldTicks + (this.#since === null ? 0 : clock() - this.#since);
+    // a tick crossed may have come right after resume(): only the ticks after the first count surely
+    if (this.ended || (ticks - 1) * tickMs < this.timeoutMs) return false;
+    this.#fail?.(new HookTimeoutError(this.hookName, this.handlerIds, this.timeoutMs));
+    return true;
+  }
 }

@@ -1,5 +1,5 @@
 import { pseudorandomString } from "../security/random.ts";
-import { HookTimeoutError, type Watched, watch } from "./hook-watch.ts";
+import { clock, HookTimeoutError, tickMs, type Watched, watch } from "./hook-watch.ts";
 
 /** The function of a handler: it gets the event and calls `await e.next()` to run the rest of the chain. */
 export type HandlerFunc<E extends HookEvent> = (e: E) => Promise<void> | void;
@@ -208,6 +208,17 @@ export class Hook<E extends HookEvent> {
   }
 
   /**
+   * triggerUnwatched is trigger without the handlers' timeouts: for hooks fired many times within one
+   * request (onRecordEnrich, once per record sent), whose caller watches the batch as a whole instead.
+   */
+  triggerUnwatched(event: E, action?: HandlerFunc<E>): Promise<void> {
+    const chain = this.#chainFor(event);
+    if (chain.handlers.length === 0) return action ? invoke(action, event) : done;
+    const unwatched = chain.timeouts === null ? chain : { handlers: chain.handlers, timeouts: null };
+    return new Run(this.name, unwatched, 0, chain.handlers.length, event, action).start();
+  }
+
+  /**
    * triggerSplit runs the handlers with a priority below `priority`, then `middle`, whose `rest` runs the
    * other handlers and then the default action: a chain that another one is woven into (the onModel* hooks
    * around the onRecord* and onCollection* ones, at PocketBase's -99).
@@ -249,6 +260,8 @@ class Run<E extends HookEvent> implements Cursor, Watched {
   #since = 0;
   #fail: ((err: Error) => void) | null = null;
   #failed: Error | null = null;
+  /** Set once the run has settled (the watch then drops it). */
+  ended = false;
 
   constructor(hookName: string, chain: Chain<E>, from: number, to: number, event: E, action?: HandlerFunc<E>) {
     this.#hookName = hookName;
@@ -289,24 +302,24 @@ class Run<E extends HookEvent> implements Cursor, Watched {
 
   #hold(i: number): void {
     this.#holder = i;
-    this.#since = performance.now();
+    this.#since = clock();
   }
 
   #watched(): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.#fail = reject;
-      const stop = watch(this);
-      this.next().then(
-        () => {
-          stop();
-          resolve();
-        },
-        (err: unknown) => {
-          stop();
-          reject(err);
-        },
-      );
-    });
+    const { promise, resolve, reject } = Promise.withResolvers<void>();
+    this.#fail = reject;
+    watch(this);
+    this.next().then(
+      () => {
+        this.ended = true;
+        resolve();
+      },
+      (err: unknown) => {
+        this.ended = true;
+        reject(err);
+      },
+    );
+    return promise;
   }
 
   /** check fails the run when the handler holding it has held it longer than its timeout. */
@@ -314,7 +327,8 @@ class Run<E extends HookEvent> implements Cursor, Watched {
     const i = this.#holder;
     // before its first handler and at the default action, no handler of this run holds it
     const ms = i >= this.#from && i < this.#end ? (this.#chain.timeouts?.[i] ?? 0) : 0;
-    if (ms <= 0 || now - this.#since < ms || this.#failed) return false;
+    // held since a tick: late once a full timeout has passed after the next tick (at most a tick late)
+    if (ms <= 0 || now - (this.#since + 1) * tickMs < ms || this.#failed) return false;
     const handler = this.#chain.handlers[i] as BoundHandler<E>;
     this.#failed = new HookTimeoutError(this.#hookName, handler.id, ms);
     this.#fail?.(this.#failed);

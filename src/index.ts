@@ -1,3 +1,5 @@
+// the ambient types of Satchel's own imports (wasm codecs), for programs that typecheck through this entry
+/// <reference path="./tools/filesystem/image-modules.d.ts" />
 /**
  * Satchel as a library (`import { createApp } from "satchel"`): a Bun program embeds the server, binds
  * its hooks, routes and jobs in code and runs the command line, the way PocketBase is used as a Go

@@ -15,7 +15,7 @@ const code = await runCli(process.argv.slice(2), {
     },
   },
   // loaded on demand: `--help`, `--version` and usage errors answer without loading the app
-  makeApp: async ({ dir, dev, queryTimeout, maxExpandRecords, maxExpandMiB, encryptionEnv }) => {
+  makeApp: async ({ dir, dev, queryTimeout, maxExpandRecords, maxExpandMiB, encryptionEnv, hookTimeout }) => {
     const [{ createApp }, { SqliteDriver }, { systemMigrations }] = await Promise.all([
       import("./core/base-app.ts"),
       import("./db/sqlite/driver.ts"),
@@ -31,6 +31,7 @@ const code = await runCli(process.argv.slice(2), {
         ...(maxExpandMiB > 0 ? { maxBytes: maxExpandMiB * 1048576 } : {}),
       },
       encryptionEnv,
+      hookTimeout: Math.max(0, hookTimeout) * 1000,
     });
   },
   onStopSignal: (listener) => {

@@ -24,6 +24,8 @@ export interface AppFlags {
   maxExpandMiB: number;
   /** The environment variable holding the settings encryption key ("" for none). */
   encryptionEnv: string;
+  /** How long (seconds) a hook handler may hold its chain before its request fails (0: no limit). */
+  hookTimeout: number;
 }
 
 export interface CliContext {
@@ -45,6 +47,7 @@ export function rootCommand(ctx: CliContext): Command {
       maxExpandRecords: input.flags.int("maxExpandRecords"),
       maxExpandMiB: input.flags.int("maxExpandMiB"),
       encryptionEnv: input.flags.string("encryptionEnv"),
+      hookTimeout: input.flags.int("hookTimeout"),
     });
   // every command's app carries the plugins: migration files applied at start, automigrate, hook files
   const appWithPlugins = async (input: CommandInput) => {
@@ -80,6 +83,12 @@ export function rootCommand(ctx: CliContext): Command {
       },
       { name: "dev", kind: "boolean", usage: "enable dev mode, aka. printing logs to the console" },
       { name: "queryTimeout", kind: "int", default: "30", usage: "the default SELECT queries timeout in seconds" },
+      {
+        name: "hookTimeout",
+        kind: "int",
+        default: "30",
+        usage: "how long in seconds a hook handler may hold its chain before its request fails (0: no limit)",
+      },
       {
         name: "maxExpandRecords",
         kind: "int",

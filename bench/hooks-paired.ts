@@ -5,7 +5,10 @@
  * stages, enrich, the request hooks), one with no hook file, both pinned to the server CPU, are loaded at
  * the same time round after round, so whatever else the machine runs falls on both alike.
  *
+ * `--hookTimeout=0` serves both without the hook timeout (what watching the handlers costs).
+ *
  *   bun bench/hooks-paired.ts [--rounds=8] [--seconds=3] [--warmup=1] [--connections=16] [--workloads=list,view,create]
+ *                             [--hookTimeout=30]
  */
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -24,6 +27,7 @@ const { values: opts } = parseArgs({
     warmup: { type: "string", default: "1" },
     connections: { type: "string", default: "16" },
     workloads: { type: "string", default: workloadNames.join(",") },
+    hookTimeout: { type: "string", default: "30" },
   },
 });
 const rounds = Number(opts.rounds);
@@ -49,7 +53,7 @@ export type { HookName };
 const work = mkdtempSync(join(tmpdir(), "satchel-hooks-paired-"));
 try {
   log(
-    `no-op hooks against none, paired: ${chosen.join(", ")}; ${rounds} rounds of ${settings.seconds}s; load average ${loadavg()[0]?.toFixed(2)}`,
+    `no-op hooks against none, paired: ${chosen.join(", ")}; ${rounds} rounds of ${settings.seconds}s; hook timeout ${opts.hookTimeout}s; load average ${loadavg()[0]?.toFixed(2)}`,
   );
   const seeded = join(work, "seeded");
   const ids = await seedDataDir(seeded);
@@ -60,9 +64,10 @@ try {
   cpSync(seeded, plain, { recursive: true });
   mkdirSync(join(work, "hooked", "satchel_hooks"));
   writeFileSync(join(work, "hooked", "satchel_hooks", "noop.ts"), noopHooks);
+  const args = [`--hookTimeout=${Number(opts.hookTimeout)}`];
   const servers = {
-    hooked: await startServer("satchel", hooked, { cpus: cpus.server }),
-    plain: await startServer("satchel", plain, { cpus: cpus.server }),
+    hooked: await startServer("satchel", hooked, { cpus: cpus.server, args }),
+    plain: await startServer("satchel", plain, { cpus: cpus.server, args }),
   };
   const lines: string[] = [];
   try {

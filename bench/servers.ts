@@ -17,6 +17,8 @@ export interface StartOptions {
   cpus: string | null;
   /** Extra arguments for bun itself, before the script (e.g. `--cpu-prof`). */
   bunArgs?: string[];
+  /** Extra arguments for `satchel serve` (e.g. `--hookTimeout=0`). */
+  args?: string[];
   /** The ceiling server's script (bench/ceiling.ts unless a bench brings its own). */
   ceilingScript?: string;
 }
@@ -28,7 +30,15 @@ function commandFor(kind: ServerKind, dir: string, options: StartOptions): strin
   const bun = process.execPath;
   const bunArgs = options.bunArgs ?? [];
   if (kind === "satchel")
-    return [bun, ...bunArgs, resolve(root, "src/main.ts"), "serve", "--http=127.0.0.1:0", `--dir=${dir}`];
+    return [
+      bun,
+      ...bunArgs,
+      resolve(root, "src/main.ts"),
+      "serve",
+      "--http=127.0.0.1:0",
+      `--dir=${dir}`,
+      ...(options.args ?? []),
+    ];
   const script = options.ceilingScript ?? resolve(root, "bench/ceiling.ts");
   return [bun, ...bunArgs, script, "--http=127.0.0.1:0", `--dir=${dir}`];
 }

@@ -129,15 +129,17 @@ async function triggerEnrichHooks(
     enrichTimings.set(handlers, timing);
   }
   const batch = timing.timeout > 0 ? new BatchWatch(hook.name, timing.ids, timing.timeout) : null;
-  const step = async (i: number): Promise<void> => {
-    const record = records[i];
-    if (record) return hook.triggerUnwatched(new RecordEnrichEvent(app, record, e), () => step(i + 1));
+  const finish = async (): Promise<void> => {
     batch?.pause();
     try {
       await done();
     } finally {
       batch?.resume();
     }
+  };
+  const step = (i: number): Promise<void> => {
+    const record = records[i];
+    return record ? hook.triggerUnwatched(new RecordEnrichEvent(app, record, e), () => step(i + 1)) : finish();
   };
   return batch ? batch.guard(() => step(0)) : step(0);
 }

@@ -33,6 +33,8 @@ export interface AppFlags {
   maxExpandMiB: number;
   /** The environment variable holding the settings encryption key ("" for none). */
   encryptionEnv: string;
+  /** How long (seconds) a hook handler may hold its chain before its request fails (0: no limit). */
+  hookTimeout: number;
 }
 
 export interface CliContext {
@@ -61,6 +63,12 @@ export const appFlagSpecs: readonly FlagSpec[] = [
   { name: "dev", kind: "boolean", usage: "enable dev mode, aka. printing logs to the console" },
   { name: "queryTimeout", kind: "int", default: "30", usage: "the default SELECT queries timeout in seconds" },
   {
+    name: "hookTimeout",
+    kind: "int",
+    default: "30",
+    usage: "how long in seconds a hook handler may hold its chain before its request fails (0: no limit)",
+  },
+  {
     name: "maxExpandRecords",
     kind: "int",
     default: String(defaultExpandLimits.maxRecords),
@@ -83,6 +91,7 @@ export function appFlagsOf(flags: Flags): AppFlags {
     maxExpandRecords: flags.int("maxExpandRecords"),
     maxExpandMiB: flags.int("maxExpandMiB"),
     encryptionEnv: flags.string("encryptionEnv"),
+    hookTimeout: flags.int("hookTimeout"),
   };
 }
 

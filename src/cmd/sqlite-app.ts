@@ -17,6 +17,7 @@ export function sqliteAppOptions(flags: AppFlags): AppOptions {
       ...(maxExpandMiB > 0 ? { maxBytes: maxExpandMiB * 1048576 } : {}),
     },
     encryptionEnv: flags.encryptionEnv,
+    hookTimeout: Math.max(0, flags.hookTimeout) * 1000,
   };
 }
 

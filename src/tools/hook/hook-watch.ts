@@ -21,16 +21,21 @@ function formatMs(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
-/** Watched is a hook run with a timeout: check fails it once its current handler is late (true when it did). */
+/**
+ * Watched is a hook run with a timeout: check fails it once its current handler is late (true when it did).
+ * The watch links the runs it watches through their own fields (no Set, no allocation), and a run leaves
+ * it as soon as it settles, so nothing it holds (its event, its record) outlives it: runs kept even a tick
+ * would carry many requests' objects into the old generation.
+ */
 export interface Watched {
-  /** Set once the run has settled: the next tick drops it. */
-  readonly ended: boolean;
+  watchPrev: Watched | null;
+  watchNext: Watched | null;
   check(now: number): boolean;
 }
 
 /** How often the runs being watched are checked, and the resolution of `clock()`. */
 export const tickMs = 100;
-let runs: Watched[] = [];
+let head: Watched | null = null;
 let ticker: ReturnType<typeof setInterval> | null = null;
 let ticks = 0;
 
@@ -44,28 +49,42 @@ export function clock(): number {
 
 function tick(): void {
   ticks++;
-  // runs that ended are dropped here, not when they end: ending one costs setting a flag
-  const live = runs.filter((run) => !run.ended);
-  if (live.length === 0) {
+  if (head === null) {
     if (ticker) clearInterval(ticker);
     ticker = null;
-    runs = [];
     return;
   }
-  runs = [];
-  for (const run of live) if (!run.check(ticks * tickMs)) runs.push(run);
+  const now = ticks * tickMs;
+  for (let run: Watched | null = head; run !== null; ) {
+    const next: Watched | null = run.watchNext;
+    if (run.check(now)) unwatch(run);
+    run = next;
+  }
 }
 
 /**
- * watch checks a run every 100 ms until it has ended. One timer serves every run, and only while some run
- * is watched; it never keeps the process alive.
+ * watch checks a run every 100 ms until unwatch. One timer serves every run, and only while some run is
+ * watched; it never keeps the process alive.
  */
 export function watch(run: Watched): void {
-  runs.push(run);
+  run.watchPrev = null;
+  run.watchNext = head;
+  if (head) head.watchPrev = run;
+  head = run;
   if (ticker === null) {
     ticker = setInterval(tick, tickMs);
     ticker.unref?.();
   }
+}
+
+/** unwatch stops watching a run (a run not watched is left alone). */
+export function unwatch(run: Watched): void {
+  if (run.watchPrev) run.watchPrev.watchNext = run.watchNext;
+  else if (head === run) head = run.watchNext;
+  else return;
+  if (run.watchNext) run.watchNext.watchPrev = run.watchPrev;
+  run.watchPrev = null;
+  run.watchNext = null;
 }
 
 /**
@@ -75,7 +94,9 @@ export function watch(run: Watched): void {
  * HookTimeoutError naming the hook and its handlers. One watch instead of one per firing.
  */
 export class BatchWatch implements Watched {
-  ended = false;
+  watchPrev: Watched | null = null;
+  watchNext: Watched | null = null;
+  #ended = false;
   #heldTicks = 0;
   #since: number | null = null;
   #fail: ((err: Error) => void) | null = null;
@@ -93,11 +114,13 @@ export class BatchWatch implements Watched {
     this.resume();
     work().then(
       (v) => {
-        this.ended = true;
+        this.#ended = true;
+        unwatch(this);
         resolve(v);
       },
       (err: unknown) => {
-        this.ended = true;
+        this.#ended = true;
+        unwatch(this);
         reject(err);
       },
     );
@@ -117,7 +140,7 @@ export class BatchWatch implements Watched {
   check(): boolean {
     const ticks = this.#heldTicks + (this.#since === null ? 0 : clock() - this.#since);
     // a tick crossed may have come right after resume(): only the ticks after the first count surely
-    if (this.ended || (ticks - 1) * tickMs < this.timeoutMs) return false;
+    if (this.#ended || (ticks - 1) * tickMs < this.timeoutMs) return false;
     this.#fail?.(new HookTimeoutError(this.hookName, this.handlerIds, this.timeoutMs));
     return true;
   }

@@ -1,5 +1,5 @@
 import { pseudorandomString } from "../security/random.ts";
-import { clock, HookTimeoutError, tickMs, type Watched, watch } from "./hook-watch.ts";
+import { clock, HookTimeoutError, tickMs, unwatch, type Watched, watch } from "./hook-watch.ts";
 
 /** The function of a handler: it gets the event and calls `await e.next()` to run the rest of the chain. */
 export type HandlerFunc<E extends HookEvent> = (e: E) => Promise<void> | void;
@@ -101,6 +101,8 @@ export class Hook<E extends HookEvent> {
   #anyTagged = false;
   #chain: Chain<E> = { handlers: [], timeouts: null };
   #byTags = new WeakMap<readonly string[], Chain<E>>();
+  /** Each chain without its timeouts (triggerUnwatched), made once. */
+  #unwatched = new WeakMap<Chain<E>, Chain<E>>();
 
   /** With a timeout, the hook's handlers bound without one get it, whatever setDefaultTimeout says. */
   constructor(options: { timeout?: number } = {}) {
@@ -214,7 +216,11 @@ export class Hook<E extends HookEvent> {
   triggerUnwatched(event: E, action?: HandlerFunc<E>): Promise<void> {
     const chain = this.#chainFor(event);
     if (chain.handlers.length === 0) return action ? invoke(action, event) : done;
-    const unwatched = chain.timeouts === null ? chain : { handlers: chain.handlers, timeouts: null };
+    let unwatched = this.#unwatched.get(chain);
+    if (!unwatched) {
+      unwatched = chain.timeouts === null ? chain : { handlers: chain.handlers, timeouts: null };
+      this.#unwatched.set(chain, unwatched);
+    }
     return new Run(this.name, unwatched, 0, chain.handlers.length, event, action).start();
   }
 
@@ -245,8 +251,10 @@ export class Hook<E extends HookEvent> {
 
 /**
  * Run is one firing of a hook: the position in its chain, which `next()` advances. When a handler of the
- * chain has a timeout, the run also tracks which handler holds the chain (from its start to its `next()`
- * call, and from the end of that call to its own end) and fails at that handler's timeout.
+ * chain has a timeout, the run is watched: which handler holds the chain (from its start to its `next()`
+ * call, and from the end of that call to its own end) is read from the states of the handlers' promises
+ * (Bun.peek.status, at each watcher tick: no callback per handler), and the run fails at that handler's
+ * timeout.
  */
 class Run<E extends HookEvent> implements Cursor, Watched {
   #index: number;
@@ -256,12 +264,15 @@ class Run<E extends HookEvent> implements Cursor, Watched {
   readonly #chain: Chain<E>;
   readonly #event: E;
   readonly #action: HandlerFunc<E> | undefined;
-  #holder = -1;
-  #since = 0;
+  /** Timed runs: the promise of each step entered (handlers from #from, then the action). */
+  #steps: Promise<void>[] | null = null;
+  /** Timed runs: the failure of the promise given to the caller. */
   #fail: ((err: Error) => void) | null = null;
   #failed: Error | null = null;
-  /** Set once the run has settled (the watch then drops it). */
-  ended = false;
+  #holder = -1;
+  #since = 0;
+  watchPrev: Watched | null = null;
+  watchNext: Watched | null = null;
 
   constructor(hookName: string, chain: Chain<E>, from: number, to: number, event: E, action?: HandlerFunc<E>) {
     this.#hookName = hookName;
@@ -288,43 +299,50 @@ class Run<E extends HookEvent> implements Cursor, Watched {
     if (i < this.#end) fn = (this.#chain.handlers[i] as BoundHandler<E>).func;
     else if (i === this.#end) fn = this.#action;
     if (!fn) return done;
-    if (this.#chain.timeouts === null) return invoke(fn, this.#event);
-    this.#hold(i);
-    // when it ends, the handler that called next() has the chain again
-    return invoke(fn, this.#event).then(
-      () => this.#hold(i - 1),
-      (err: unknown) => {
-        this.#hold(i - 1);
-        throw err;
-      },
-    );
-  }
-
-  #hold(i: number): void {
-    this.#holder = i;
-    this.#since = clock();
+    const step = invoke(fn, this.#event);
+    if (this.#steps) {
+      this.#steps.push(step);
+      this.#holder = i;
+      this.#since = clock();
+    }
+    return step;
   }
 
   #watched(): Promise<void> {
     const { promise, resolve, reject } = Promise.withResolvers<void>();
     this.#fail = reject;
+    this.#steps = [];
     watch(this);
     this.next().then(
       () => {
-        this.ended = true;
+        unwatch(this);
         resolve();
       },
       (err: unknown) => {
-        this.ended = true;
+        unwatch(this);
         reject(err);
       },
     );
     return promise;
   }
 
+  /** holder is the innermost step still running: the handler (or the action) that has the chain. */
+  #currentHolder(): number {
+    const steps = this.#steps ?? [];
+    for (let k = steps.length - 1; k >= 0; k--) {
+      if (Bun.peek.status(steps[k] as Promise<void>) === "pending") return this.#from + k;
+    }
+    return -1;
+  }
+
   /** check fails the run when the handler holding it has held it longer than its timeout. */
   check(now: number): boolean {
-    const i = this.#holder;
+    const i = this.#currentHolder();
+    if (i !== this.#holder) {
+      // the chain came back to a handler since the last tick: it holds it from this tick on
+      this.#holder = i;
+      this.#since = clock() - 1;
+    }
     // before its first handler and at the default action, no handler of this run holds it
     const ms = i >= this.#from && i < this.#end ? (this.#chain.timeouts?.[i] ?? 0) : 0;
     // held since a tick: late once a full timeout has passed after the next tick (at most a tick late)

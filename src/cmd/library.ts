@@ -24,6 +24,8 @@ export interface CreateAppOptions {
   queryTimeout?: number;
   /** The environment variable holding the settings encryption key (`--encryptionEnv`). */
   encryptionEnv?: string;
+  /** How long in seconds a hook handler may hold its chain before its request fails (`--hookTimeout`; 0: no limit). */
+  hookTimeout?: number;
   /** The command line (default `process.argv.slice(2)`, e.g. `serve --http=0.0.0.0:8090`). */
   args?: readonly string[];
   /** What `--version` prints (default Satchel's version). */
@@ -103,6 +105,7 @@ export function createApp(options: CreateAppOptions = {}): SatchelApp {
     ...(options.dev !== undefined ? { dev: options.dev } : {}),
     ...(options.queryTimeout !== undefined ? { queryTimeout: options.queryTimeout } : {}),
     ...(options.encryptionEnv !== undefined ? { encryptionEnv: options.encryptionEnv } : {}),
+    ...(options.hookTimeout !== undefined ? { hookTimeout: options.hookTimeout } : {}),
   };
   const migrations = Object.entries(options.migrations ?? {})
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

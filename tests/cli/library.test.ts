@@ -15,10 +15,11 @@ afterEach(async () => {
 test("the app's flags are read ahead of the command, the program's options being their defaults", () => {
   const flags = readAppFlags(["serve", "--http", "0.0.0.0:80", "--dir", "x", "--dev", "--queryTimeout=5"], {});
   expect(flags).toMatchObject({ dir: "x", dev: true, queryTimeout: 5, encryptionEnv: "" });
-  expect(readAppFlags(["serve"], { dir: "mine", dev: true, queryTimeout: 9 })).toMatchObject({
+  expect(readAppFlags(["serve"], { dir: "mine", dev: true, queryTimeout: 9, hookTimeout: 0 })).toMatchObject({
     dir: "mine",
     dev: true,
     queryTimeout: 9,
+    hookTimeout: 0,
   });
   expect(readAppFlags(["--dir=given", "--dev=false"], { dir: "mine", dev: true })).toMatchObject({
     dir: "given",

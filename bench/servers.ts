@@ -19,7 +19,7 @@ export interface StartOptions {
   bunArgs?: string[];
   /** The ceiling server's script (bench/ceiling.ts unless a bench brings its own). */
   ceilingScript?: string;
-  /** Extra arguments of `satchel serve` (e.g. `--workers=2`). */
+  /** Extra arguments of `satchel serve` (e.g. `--workers=2`, `--hookTimeout=0`). */
   serveArgs?: string[];
   /** What the server prints once it serves, after its address (e.g. all workers started). */
   readyPattern?: RegExp;

@@ -9,7 +9,7 @@ import { bindDashboard, type DashboardSource } from "./dashboard.ts";
 import { bindFileApi } from "./file.ts";
 import { bindHealthApi } from "./health.ts";
 import { bindLogsApi } from "./logs.ts";
-import { answerError, defaultMiddleware, type RouterEnv } from "./middlewares.ts";
+import { answerError, defaultMiddleware, newMiddlewaresHook, type RouterEnv } from "./middlewares.ts";
 import { bindRateLimitSync } from "./middlewares-rate-limit.ts";
 import { bindOpenApiApi } from "./openapi.ts";
 import { bindRealtimeApi } from "./realtime.ts";
@@ -18,6 +18,7 @@ import { bindRecordAuthApi } from "./record-auth.ts";
 import { ResendThrottle } from "./record-auth-throttle.ts";
 import { bindRecordAuthWithOAuth2Api } from "./record-auth-with-oauth2.ts";
 import { bindRecordCrudApi } from "./record-crud.ts";
+import { ServeRouter } from "./serve-router.ts";
 import { bindSettingsApi } from "./settings.ts";
 import { bindSqlApi } from "./sql.ts";
 import { bindTypegenApi } from "./typegen.ts";
@@ -33,13 +34,24 @@ export interface RouterOptions {
   realtimeCluster?: RealtimeCluster;
 }
 
+const serveRouters = new WeakMap<Hono<RouterEnv>, ServeRouter>();
+
+/** serveRouter is the router onServe handlers get (`e.router`) for a router made by newRouter. */
+export function serveRouter(router: Hono<RouterEnv>): ServeRouter {
+  const r = serveRouters.get(router);
+  if (!r) throw new Error("not a router made by newRouter");
+  return r;
+}
+
 /**
  * newRouter builds the HTTP router: the default middlewares (CORS, request event, auth token, security
  * headers), every API, the dashboard when given, the JSON error handler and the JSON 404 for unknown paths.
  */
 export function newRouter(app: App, options: RouterOptions = {}): Hono<RouterEnv> {
   const router = new Hono<RouterEnv>();
-  router.use("*", defaultMiddleware(app, options.origins ?? ["*"]));
+  const middlewares = newMiddlewaresHook();
+  router.use("*", defaultMiddleware(app, options.origins ?? ["*"], middlewares));
+  serveRouters.set(router, new ServeRouter(router, middlewares));
 
   bindHealthApi(router);
   bindCollectionApi(router);

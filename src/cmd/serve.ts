@@ -1,6 +1,6 @@
 import { rmSync } from "node:fs";
 import type { Server } from "bun";
-import { newRouter } from "../apis/base.ts";
+import { newRouter, serveRouter } from "../apis/base.ts";
 import { type DashboardSource, dashboardPath } from "../apis/dashboard.ts";
 import { errorResponse } from "../apis/middlewares.ts";
 import { forwardedIpHeader, type RealtimeCluster } from "../apis/realtime-cluster.ts";
@@ -154,7 +154,14 @@ export async function serve(app: BaseApp & App, options: ServeOptions): Promise<
       ? errorResponse(app, new ApiError(503, "The server is shutting down."), req.method)
       : handle(req, srv);
   };
-  await app.hooks.get("onServe").trigger(new ServeEvent(app, router, options.http), async () => {
+  // a new router, onServe fired with it, then later requests sent to it: after restarts and hook reloads
+  const remount = async (): Promise<void> => {
+    const next = newRouter(app, routerOptions);
+    await app.hooks.get("onServe").trigger(new ServeEvent(app, serveRouter(next), options.http, remount), async () => {
+      router = next;
+    });
+  };
+  await app.hooks.get("onServe").trigger(new ServeEvent(app, serveRouter(router), options.http, remount), async () => {
     server = Bun.serve({
       hostname,
       port,
@@ -203,10 +210,7 @@ export async function serve(app: BaseApp & App, options: ServeOptions): Promise<
       await e.next();
       const held = hold;
       if (!held) return;
-      const next = newRouter(app, routerOptions);
-      await app.hooks.get("onServe").trigger(new ServeEvent(app, next, options.http), async () => {
-        router = next;
-      });
+      await remount();
       hold = null;
       held.release();
     },

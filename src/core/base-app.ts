@@ -30,7 +30,8 @@ import { hasTable } from "./collection-record-table-sync.ts";
 import { deleteCollection, saveCollection } from "./collection-save.ts";
 import { BootstrapEvent, TerminateEvent } from "./events.ts";
 import { defaultExpandLimits, type ExpandLimits } from "./expand-limits.ts";
-import { type HookMethods, HookRegistry } from "./hooks.ts";
+import { HookAccessors } from "./hook-accessors.ts";
+import { defaultHookTimeoutMs, HookRegistry } from "./hooks.ts";
 import { registerLogsCleanupJob } from "./logs-cleanup.ts";
 import { type Migration, runMigrations } from "./migrations-runner.ts";
 import { Realtime } from "./realtime.ts";
@@ -64,6 +65,11 @@ export interface AppOptions {
   encryptionEnv?: string;
   /** The bus to the other processes of the cluster (default: none, an app alone). */
   bus?: ClusterBus;
+  /**
+   * How long (ms) a hook handler may keep its chain waiting before the trigger fails with a 500 naming it
+   * (Handler.timeout; 0: no limit). Default 30 s. The app's lifecycle and backup hooks have none.
+   */
+  hookTimeout?: number;
 }
 
 /** The state of one open transaction: callbacks for its end, and whether it changed collections. */
@@ -85,10 +91,10 @@ interface TxInfo {
  *
  * No `#private` fields: a transaction-bound app is `Object.create(app)` and must reach every member.
  */
-export class BaseApp implements Omit<App, keyof HookMethods> {
+export class BaseApp extends HookAccessors implements App {
   readonly dataDir: string;
   readonly isDev: boolean;
-  readonly hooks = new HookRegistry();
+  readonly hooks: HookRegistry;
   protected readonly encryptionEnvName: string;
   protected readonly appLogger: Logger;
   readonly expandLimits: ExpandLimits;
@@ -100,7 +106,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   protected collectionsCache = new CollectionsCache([]);
   protected currentSettings: Settings = defaultSettings();
   protected storage: StorageSelector;
-  protected readonly realtimeHub: Realtime = new Realtime(this as unknown as App);
+  protected readonly realtimeHub: Realtime = new Realtime(this);
   protected readonly cronScheduler: Cron;
   protected readonly bus: ClusterBus;
   /** Withdraws from the cron leadership (shared with the transaction-bound copies). */
@@ -111,6 +117,8 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   protected readonly backupLock: { name: string | null } = { name: null };
 
   constructor(options: AppOptions) {
+    super();
+    this.hooks = new HookRegistry(options.hookTimeout ?? defaultHookTimeoutMs);
     this.options = options;
     this.dataDir = options.dataDir;
     this.isDev = Boolean(options.isDev);
@@ -119,14 +127,13 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
     this.bus = options.bus ?? aloneBus();
     this.storage = new StorageSelector(join(this.dataDir, "storage"));
     this.backupsStorage = new StorageSelector(join(this.dataDir, backupsDirName));
-    Object.assign(this, this.hooks.methods());
-    this.appLogger = newAppLogger(this as unknown as App & { isBootstrapped(): boolean });
+    this.appLogger = newAppLogger(this);
     this.cronScheduler = new Cron({
       onError: (id, err) => this.appLogger.error("cron job failed", { id, error: String(err) }),
     });
     this.cronScheduler.add("__pbDBOptimize__", "0 0 * * *", () => this.optimizeDatabases());
     // in a cluster, the jobs run on one process: the leader of "cron"
-    this.app.onServe().bind({
+    this.onServe().bind({
       id: "__pbCronStart__",
       priority: 999,
       func: async (e) => {
@@ -138,22 +145,17 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
         await e.next();
       },
     });
-    registerSuperuserHooks(this as unknown as App);
-    registerAuthSystemHooks(this as unknown as App);
-    registerAutoBackupHooks(this.app);
-    registerClusterSync(this.app, {
+    registerSuperuserHooks(this);
+    registerAuthSystemHooks(this);
+    registerAutoBackupHooks(this);
+    registerClusterSync(this, {
       reloadCollections: () => this.loadCollectionsCache(),
     });
   }
 
-  /** asApp is this app with its hook accessors typed (they are attached in the constructor). */
-  get app(): App {
-    return this as unknown as App;
-  }
-
   /** bootstrap opens the databases, applies pending migrations and loads settings and collections. */
   async bootstrap(): Promise<void> {
-    await this.hooks.get("onBootstrap").trigger(new BootstrapEvent(this.app), async () => {
+    await this.hooks.get("onBootstrap").trigger(new BootstrapEvent(this), async () => {
       await mkdir(this.dataDir, { recursive: true });
       if (!this.dataDriver) {
         this.dataDriver = this.options.openDatabase(join(this.dataDir, "data.db"));
@@ -162,13 +164,13 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
         this.auxDb = this.auxDriver;
       }
       await this.loadCollectionsCache().catch(() => {});
-      await runMigrations(this.app, this.options.migrations);
+      await runMigrations(this, this.options.migrations);
       await this.loadCollectionsCache();
       await this.reloadSettings();
-      registerLogsCleanupJob(this.app);
+      registerLogsCleanupJob(this);
       // a restore restarting the app cleans up after itself once it knows the restart went well; a process
       // of a cluster leaves the scratch folder alone (another one may be making a backup in it)
-      if (this.backupLock.name === null && !this.options.bus) await clearScratchDir(this.app);
+      if (this.backupLock.name === null && !this.options.bus) await clearScratchDir(this);
     });
   }
 
@@ -182,7 +184,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
 
   /** terminate fires onTerminate, stops the cron jobs and closes the databases (after an open transaction). */
   async terminate(isRestart = false): Promise<void> {
-    await this.hooks.get("onTerminate").trigger(new TerminateEvent(this.app, isRestart), async () => {
+    await this.hooks.get("onTerminate").trigger(new TerminateEvent(this, isRestart), async () => {
       this.cronLeadership.withdraw();
       this.cronLeadership.withdraw = () => {};
       this.cronScheduler.stop();
@@ -244,7 +246,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
    * current ones (the defaults on first run). Unreadable settings (encrypted without the right key) throw.
    */
   async reloadSettings(): Promise<void> {
-    await this.hooks.get("onSettingsReload").trigger(new SettingsReloadEvent(this.app), async () => {
+    await this.hooks.get("onSettingsReload").trigger(new SettingsReloadEvent(this), async () => {
       const encryption = this.settingsEncryption();
       const stored = await loadSettings(this.db, encryption);
       if (stored) this.currentSettings = stored;
@@ -296,7 +298,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   /** backupHost gives the backups what they need of the app's own parts. */
   protected backupHost(): BackupHost {
     return {
-      app: this.app,
+      app: this,
       lock: this.backupLock,
       databases: () => {
         if (!this.dataDriver || !this.auxDriver) throw new Error("the app is not bootstrapped");
@@ -334,7 +336,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
     const txApp = Object.create(this) as BaseApp;
     txApp.db = tx;
     txApp.txInfo = info;
-    return txApp.app;
+    return txApp;
   }
 
   async runInTransaction<T>(fn: (txApp: App) => Promise<T>): Promise<T> {
@@ -419,7 +421,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   }
 
   importCollections(collections: JsonObject[], deleteMissing: boolean): Promise<void> {
-    return importCollections(this.app, collections, deleteMissing);
+    return importCollections(this, collections, deleteMissing);
   }
 
   hasTable(name: string): Promise<boolean> {
@@ -427,11 +429,11 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   }
 
   saveCollection(collection: Collection): Promise<void> {
-    return saveCollection(this.app, collection);
+    return saveCollection(this, collection);
   }
 
   deleteCollection(collection: Collection): Promise<void> {
-    return deleteCollection(this.app, collection);
+    return deleteCollection(this, collection);
   }
 
   /** truncateCollection deletes every record one by one (hooks, cascades and files included). */
@@ -479,19 +481,19 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   }
 
   save(record: RecordModel): Promise<void> {
-    return saveRecord(this.app, record, true);
+    return saveRecord(this, record, true);
   }
 
   saveNoValidate(record: RecordModel): Promise<void> {
-    return saveRecord(this.app, record, false);
+    return saveRecord(this, record, false);
   }
 
   delete(record: RecordModel): Promise<void> {
-    return deleteRecord(this.app, record);
+    return deleteRecord(this, record);
   }
 
   validateRecord(record: RecordModel): Promise<void> {
-    return validateRecord(this.app, record);
+    return validateRecord(this, record);
   }
 }
 
@@ -499,7 +501,7 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** createApp builds an app (not yet bootstrapped) with its hook accessors. */
-export function createApp(options: AppOptions): BaseApp & App {
-  return new BaseApp(options) as BaseApp & App;
+/** createApp builds an app (not yet bootstrapped). */
+export function createApp(options: AppOptions): BaseApp {
+  return new BaseApp(options);
 }

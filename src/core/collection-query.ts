@@ -4,11 +4,11 @@ import { ident, join, raw, type Sql, sql } from "../db/sql.ts";
 import { buildFilter } from "../tools/search/filter-sql.ts";
 import type { FieldResolver, ResolverResult } from "../tools/search/resolver-result.ts";
 import { maxSortFields, randomSortKey, rowidSortKey, type SortField } from "../tools/search/sort.ts";
-import { Collection, type CollectionRow, type CollectionType } from "./collection-model.ts";
+import { Collection, type CollectionRow, type CollectionType, collectionsTableName } from "./collection-model.ts";
 import { RelationField } from "./field-relation.ts";
 import type { ListResult } from "./request-event.ts";
 
-export const collectionsTable = ident("_collections");
+export const collectionsTable = ident(collectionsTableName);
 
 /** CollectionsCache is an immutable snapshot of all collections, indexed by id and lower-cased name. */
 export class CollectionsCache {

@@ -56,6 +56,9 @@ describe.concurrent("help and version", () => {
       "--dev",
       "--migrationsDir string",
       "--automigrate",
+      "--hooksDir string",
+      "--hooksWatch",
+      "--hookTimeout int",
       "-h, --help",
       "-v, --version",
     ])

@@ -205,3 +205,38 @@ test("the executable runs as a primary with worker processes of itself (--worker
   expect(server.stderr.text).toBe("");
   await rm(dir, { recursive: true, force: true });
 });
+
+test("the executable loads hook files that import satchel/hooks and npm packages; a broken one stops serve", async () => {
+  const dir = join(tmp, "hooked");
+  const hooks = join(dir, "satchel_hooks");
+  await mkdir(join(hooks, "node_modules", "greet"), { recursive: true });
+  await Bun.write(join(hooks, "node_modules", "greet", "package.json"), '{ "name": "greet", "main": "index.js" }');
+  await Bun.write(join(hooks, "node_modules", "greet", "index.js"), "export const greet = (n) => `hello ${n}`;\n");
+  await Bun.write(
+    join(hooks, "routes.ts"),
+    `import { type App, requireGuestOnly } from "satchel/hooks";
+import { greet } from "greet";
+
+export default (app: App) => {
+  app.onServe((e) => {
+    e.router.get("/hello/{name}", (re) => re.json(200, { text: greet(re.params.name ?? "") }), requireGuestOnly());
+    return e.next();
+  });
+};
+`,
+  );
+  const run = { cmd: [exe], cwd: dir, env };
+  const server = await ServeProcess.start("satchel_data", run);
+  try {
+    const res = await fetch(`${server.url}/hello/ann`);
+    expect(await res.json()).toEqual({ text: "hello ann" });
+  } finally {
+    server.signal("SIGTERM");
+  }
+  expect(await server.exit(10_000)).toBe(0);
+
+  await Bun.write(join(hooks, "zz_broken.ts"), "export default (app) => {\n  app.onServe((e) => e.next(;\n};\n");
+  const broken = await runSatchel(["serve", "--http=127.0.0.1:0"], { ...run, timeoutMs: 20_000 });
+  expect(broken.code).toBe(1);
+  expect(broken.stderr).toMatch(/failed to load hook file zz_broken\.ts: .*\(line 2, column \d+\)/);
+});

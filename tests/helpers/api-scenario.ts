@@ -2,11 +2,12 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { newRouter } from "../../src/apis/base.ts";
+import { newRouter, serveRouter } from "../../src/apis/base.ts";
 import { upsertSuperuser } from "../../src/cmd/superuser.ts";
 import type { App } from "../../src/core/app.ts";
 import type { HookName } from "../../src/core/hooks.ts";
 import { newAuthToken } from "../../src/core/record-tokens.ts";
+import type { Router } from "../../src/core/router.ts";
 import { newTestApp, superuserEmail, superuserPassword, type TestApp } from "./test-app.ts";
 
 /**
@@ -51,6 +52,8 @@ export interface Scenario {
    * out of the list may fire.
    */
   expectedEvents?: Partial<Record<HookName | "*", number>>;
+  /** Adds routes and middlewares to the request's router, as an onServe handler does with `e.router`. */
+  routes?: (router: Router, app: App) => void;
   /** Runs on the scenario's app before the request (seed what only this scenario needs, bind hooks). */
   beforeTest?: (t: TestApp) => Promise<void> | void;
   /** Runs after the checks, with the response (assert on the database, the storage, ...). */
@@ -121,7 +124,7 @@ async function tokenFor(app: App, auth: ScenarioAuth | undefined): Promise<strin
   return newAuthToken(record);
 }
 
-type RequestParts = Pick<Scenario, "method" | "url" | "body" | "headers" | "auth">;
+type RequestParts = Pick<Scenario, "method" | "url" | "body" | "headers" | "auth" | "routes">;
 
 /** send runs one request through a fresh router on the app, as if it came from 127.0.0.1. */
 export async function send(app: App, s: RequestParts): Promise<ScenarioResponse> {
@@ -130,7 +133,9 @@ export async function send(app: App, s: RequestParts): Promise<ScenarioResponse>
 
 async function sendSigned(app: App, s: RequestParts, token: string | null): Promise<ScenarioResponse> {
   const request = new Request(`http://127.0.0.1:8090${s.url}`, requestInit(s, token));
-  const res = await newRouter(app).fetch(request, { server: loopback });
+  const router = newRouter(app);
+  s.routes?.(serveRouter(router), app);
+  const res = await router.fetch(request, { server: loopback });
   const text = await res.text();
   let json: unknown;
   try {

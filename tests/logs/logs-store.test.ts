@@ -16,8 +16,9 @@ afterEach(async () => {
   t = null;
 });
 
+/** messages lists the stored logs' messages in the order they were written (two may share a millisecond). */
 async function messages(app: TestApp["app"]): Promise<string[]> {
-  const rows = await app.auxDb.all<{ message: string }>("SELECT message FROM _logs ORDER BY created, message");
+  const rows = await app.auxDb.all<{ message: string }>("SELECT message FROM _logs ORDER BY created, rowid");
   return rows.map((r) => r.message);
 }
 

@@ -3,7 +3,7 @@ import { runCli } from "./cmd/cli.ts";
 
 const stopSignals = ["SIGINT", "SIGTERM"] as const;
 
-/** The executable: build an app on SQLite for the chosen data directory and run the command line. */
+/** The executable: build an app on the chosen engine (SQLite in the data directory, or PostgreSQL) and run the command line. */
 const code = await runCli(process.argv.slice(2), {
   version: packageJson.version,
   io: {
@@ -15,16 +15,19 @@ const code = await runCli(process.argv.slice(2), {
     },
   },
   // loaded on demand: `--help`, `--version` and usage errors answer without loading the app
-  makeApp: async ({ dir, dev, queryTimeout, maxExpandRecords, maxExpandMiB, encryptionEnv }) => {
-    const [{ createApp }, { SqliteDriver }, { systemMigrations }] = await Promise.all([
+  makeApp: async ({ dir, dev, queryTimeout, maxExpandRecords, maxExpandMiB, encryptionEnv, db }) => {
+    const [{ createApp }, { databaseOpener }, { systemMigrations }] = await Promise.all([
       import("./core/base-app.ts"),
-      import("./db/sqlite/driver.ts"),
+      import("./cmd/open-database.ts"),
       import("./migrations/index.ts"),
     ]);
     return createApp({
       dataDir: dir,
       isDev: dev,
-      openDatabase: (path) => new SqliteDriver(path, queryTimeout > 0 ? { queryTimeoutMs: queryTimeout * 1000 } : {}),
+      openDatabase: databaseOpener({
+        url: db,
+        ...(queryTimeout > 0 ? { queryTimeoutMs: queryTimeout * 1000 } : {}),
+      }),
       migrations: systemMigrations,
       expandLimits: {
         ...(maxExpandRecords > 0 ? { maxRecords: maxExpandRecords } : {}),

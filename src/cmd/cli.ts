@@ -4,6 +4,7 @@ import { defaultExpandLimits } from "../core/expand-limits.ts";
 import { registerMigrations } from "../plugins/migratecmd/migratecmd.ts";
 import { type CliIO, type Command, CommandError, type CommandInput, errorMessage, execute } from "./command.ts";
 import { migrateCommand, migrateConfig, migrateFlags } from "./migrate-command.ts";
+import { databaseUrlEnv } from "./open-database.ts";
 import { serveCommand } from "./serve-command.ts";
 import { superuserCommand, type WithApp } from "./superuser-command.ts";
 import { typegenCommand } from "./typegen-command.ts";
@@ -22,6 +23,8 @@ export interface AppFlags {
   maxExpandMiB: number;
   /** The environment variable holding the settings encryption key ("" for none). */
   encryptionEnv: string;
+  /** The PostgreSQL database's URL (`--db`, else SATCHEL_DATABASE_URL), or "" for SQLite in the data directory. */
+  db: string;
 }
 
 export interface CliContext {
@@ -43,6 +46,7 @@ export function rootCommand(ctx: CliContext): Command {
       maxExpandRecords: input.flags.int("maxExpandRecords"),
       maxExpandMiB: input.flags.int("maxExpandMiB"),
       encryptionEnv: input.flags.string("encryptionEnv"),
+      db: input.flags.string("db") || (process.env[databaseUrlEnv] ?? ""),
     });
   // every command's app carries the plugins: migration files applied at start, automigrate
   const appWithPlugins = async (input: CommandInput) => {
@@ -74,6 +78,11 @@ export function rootCommand(ctx: CliContext): Command {
         kind: "string",
         usage:
           "the env variable whose value of 32 characters will be used \nas encryption key for the app settings (default none)",
+      },
+      {
+        name: "db",
+        kind: "string",
+        usage: `a postgres://user:pass@host:port/database URL: keep the data in PostgreSQL \ninstead of SQLite files in --dir (default $${databaseUrlEnv}, else SQLite)`,
       },
       { name: "dev", kind: "boolean", usage: "enable dev mode, aka. printing logs to the console" },
       { name: "queryTimeout", kind: "int", default: "30", usage: "the default SELECT queries timeout in seconds" },

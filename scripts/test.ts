@@ -11,9 +11,14 @@ const bin = (name: string) => `${import.meta.dir}/../node_modules/.bin/${name}`;
 /** The suites run on PostgreSQL too (SATCHEL_TEST_ENGINE=postgres): the app's API through the test helpers. */
 const postgresSuites = ["tests/records", "tests/collections", "tests/auth", "tests/realtime", "tests/files"];
 
-function run(label: string, cmd: string[]): void {
+function run(label: string, cmd: string[], env: Record<string, string> = {}): void {
   process.stdout.write(`\n▶ ${label}\n`);
-  const res = Bun.spawnSync(cmd, { stdout: "inherit", stderr: "inherit", cwd: `${import.meta.dir}/..` });
+  const res = Bun.spawnSync(cmd, {
+    stdout: "inherit",
+    stderr: "inherit",
+    cwd: `${import.meta.dir}/..`,
+    env: { ...process.env, ...env },
+  });
   if (res.exitCode !== 0) {
     process.stderr.write(`\n✖ ${label} failed\n`);
     process.exit(res.exitCode ?? 1);
@@ -50,8 +55,7 @@ if (filters.length === 0) {
   if (reason) process.stdout.write(`\n▶ the API tests on PostgreSQL were skipped: ${reason}\n`);
   else {
     // the server found or started here (stopped when this script ends) serves the whole pass
-    process.env.SATCHEL_TEST_POSTGRES_URL = testServerUrl() ?? "";
-    process.env.SATCHEL_TEST_ENGINE = "postgres";
-    run("the API tests on PostgreSQL", [process.execPath, "test", "--timeout", "20000", ...postgresSuites]);
+    const env = { SATCHEL_TEST_POSTGRES_URL: testServerUrl() ?? "", SATCHEL_TEST_ENGINE: "postgres" };
+    run("the API tests on PostgreSQL", [process.execPath, "test", "--timeout", "20000", ...postgresSuites], env);
   }
 }

@@ -16,6 +16,7 @@ import {
 } from "./command.ts";
 import { hooksConfig, hooksFlags } from "./hooks-flags.ts";
 import { migrateCommand, migrateConfig, migrateFlags } from "./migrate-command.ts";
+import { databaseUrlEnv } from "./open-database.ts";
 import { serveCommand } from "./serve-command.ts";
 import { superuserCommand, type WithApp } from "./superuser-command.ts";
 import { typegenCommand } from "./typegen-command.ts";
@@ -36,6 +37,8 @@ export interface AppFlags {
   encryptionEnv: string;
   /** How long (seconds) a hook handler may hold its chain before its request fails (0: no limit). */
   hookTimeout: number;
+  /** The PostgreSQL database's URL (`--db`, else SATCHEL_DATABASE_URL), or "" for SQLite in the data directory. */
+  db: string;
   /** The bus to the other processes of the cluster (a worker of `serve --workers`; none when alone). */
   bus?: ClusterBus;
 }
@@ -64,6 +67,11 @@ export const appFlagSpecs: readonly FlagSpec[] = [
     kind: "string",
     usage:
       "the env variable whose value of 32 characters will be used \nas encryption key for the app settings (default none)",
+  },
+  {
+    name: "db",
+    kind: "string",
+    usage: `a postgres://user:pass@host:port/database URL: keep the data in PostgreSQL \ninstead of SQLite files in --dir (default $${databaseUrlEnv}, else SQLite)`,
   },
   { name: "dev", kind: "boolean", usage: "enable dev mode, aka. printing logs to the console" },
   { name: "queryTimeout", kind: "int", default: "30", usage: "the default SELECT queries timeout in seconds" },
@@ -97,6 +105,7 @@ export function appFlagsOf(flags: Flags): AppFlags {
     maxExpandMiB: flags.int("maxExpandMiB"),
     encryptionEnv: flags.string("encryptionEnv"),
     hookTimeout: flags.int("hookTimeout"),
+    db: flags.string("db") || (process.env[databaseUrlEnv] ?? ""),
   };
 }
 

@@ -3,10 +3,10 @@ import type { App } from "../core/app.ts";
 import { BaseApp } from "../core/base-app.ts";
 import type { Migration } from "../core/migrations-runner.ts";
 import type { MigrationDefinition } from "../plugins/migratecmd/api.ts";
+import { appOptionsFromFlags } from "./app-from-flags.ts";
 import { type AppFlags, appFlagSpecs, appFlagsOf, type FlagDefaults, runCli, withDefaults } from "./cli.ts";
 import { Flags } from "./command.ts";
 import { onProcessStopSignal, processIO } from "./process-io.ts";
-import { sqliteAppOptions } from "./sqlite-app.ts";
 
 /**
  * Satchel as a library: a program makes the app with createApp, binds its hooks, routes and jobs in code,
@@ -76,7 +76,7 @@ class LibraryApp extends BaseApp implements SatchelApp {
   protected readonly version: string;
 
   constructor(args: readonly string[], defaults: FlagDefaults, version: string, migrations: readonly Migration[]) {
-    const options = sqliteAppOptions(readAppFlags(args, defaults));
+    const options = appOptionsFromFlags(readAppFlags(args, defaults));
     super({ ...options, migrations: [...options.migrations, ...migrations] });
     this.cliArgs = args;
     this.flagDefaults = defaults;

@@ -55,8 +55,11 @@ export interface AppOptions {
   dataDir: string;
   /** Dev mode: every log entry printed to the console. */
   isDev?: boolean;
-  /** Opens a database file (the app owns and closes it). */
-  openDatabase: (path: string) => Driver;
+  /**
+   * Opens a database by its file in the data directory, `data.db` or `auxiliary.db` (the app owns and closes
+   * it): that file on SQLite, or what stands for it on another engine.
+   */
+  openDatabase: (path: string) => Driver | Promise<Driver>;
   /** The system migrations to apply on bootstrap. */
   migrations: readonly Migration[];
   /** How much one response may expand (defaults: defaultExpandLimits). */
@@ -158,10 +161,18 @@ export class BaseApp extends HookAccessors implements App {
     await this.hooks.get("onBootstrap").trigger(new BootstrapEvent(this), async () => {
       await mkdir(this.dataDir, { recursive: true });
       if (!this.dataDriver) {
-        this.dataDriver = this.options.openDatabase(join(this.dataDir, "data.db"));
-        this.auxDriver = this.options.openDatabase(join(this.dataDir, "auxiliary.db"));
-        this.db = this.dataDriver;
-        this.auxDb = this.auxDriver;
+        const data = await this.options.openDatabase(join(this.dataDir, "data.db"));
+        let aux: Driver;
+        try {
+          aux = await this.options.openDatabase(join(this.dataDir, "auxiliary.db"));
+        } catch (err) {
+          await data.close();
+          throw err;
+        }
+        this.dataDriver = data;
+        this.auxDriver = aux;
+        this.db = data;
+        this.auxDb = aux;
       }
       await this.loadCollectionsCache().catch(() => {});
       await runMigrations(this, this.options.migrations);

@@ -69,7 +69,7 @@ export interface BackupHost {
   /** The open databases, by their file name in the data directory. */
   databases(): [file: string, driver: Driver][];
   /** openDatabase opens a database file as the app opens its own (the caller closes it). */
-  openDatabase(path: string): Driver;
+  openDatabase(path: string): Driver | Promise<Driver>;
   /** restart stops the app, applies the swap and starts again; on failure it reverts and starts again. */
   restart(swap: DataDirSwap): Promise<void>;
 }
@@ -289,7 +289,7 @@ async function extractBackup(zipPath: string, dest: string, tempDir: string): Pr
 async function checkDatabase(host: BackupHost, path: string): Promise<void> {
   let driver: Driver | null = null;
   try {
-    driver = host.openDatabase(path);
+    driver = await host.openDatabase(path);
     if (!(await hasTable(driver, "_collections"))) {
       throw new InvalidBackupError("data.db has no _collections table: it isn't a PocketBase or Satchel database");
     }

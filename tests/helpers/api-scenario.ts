@@ -8,6 +8,7 @@ import type { App } from "../../src/core/app.ts";
 import type { HookName } from "../../src/core/hooks.ts";
 import { newAuthToken } from "../../src/core/record-tokens.ts";
 import type { Router } from "../../src/core/router.ts";
+import type { TestDatabase } from "../db/postgres-server.ts";
 import { newTestApp, superuserEmail, superuserPassword, type TestApp } from "./test-app.ts";
 
 /**
@@ -72,26 +73,30 @@ export interface Fixture {
 
 /** defineFixture seeds a data directory once (a superuser root@example.com is always there). */
 export function defineFixture(seed: (app: App) => Promise<void> = async () => {}): Fixture {
-  let template: Promise<string> | null = null;
+  let template: Promise<{ dir: string; database: TestDatabase | null }> | null = null;
   const build = async () => {
     const t = await newTestApp();
     await upsertSuperuser(t.app, superuserEmail, superuserPassword);
     await seed(t.app);
     await t.app.terminate();
-    return t.dir;
+    return { dir: t.dir, database: t.database };
   };
   return {
     async newApp() {
       template ??= build();
+      const seeded = await template;
       const dir = await mkdtemp(join(tmpdir(), "satchel-scenario-"));
-      await cp(await template, dir, { recursive: true });
-      return newTestApp({ dir });
+      await cp(seeded.dir, dir, { recursive: true });
+      return newTestApp({ dir, ...(seeded.database ? { template: seeded.database } : {}) });
     },
     async dispose() {
       const built = template;
       // a fixture shared by several runScenarios calls is seeded again for the next one
       template = null;
-      if (built) await rm(await built, { recursive: true, force: true });
+      if (!built) return;
+      const seeded = await built;
+      await rm(seeded.dir, { recursive: true, force: true });
+      await seeded.database?.drop();
     },
   };
 }

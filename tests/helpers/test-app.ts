@@ -7,17 +7,24 @@ import { upsertSuperuser } from "../../src/cmd/superuser.ts";
 import type { App } from "../../src/core/app.ts";
 import { type BaseApp, createApp } from "../../src/core/base-app.ts";
 import type { HookName } from "../../src/core/hooks.ts";
-import { SqliteDriver, type SqliteOptions } from "../../src/db/sqlite/driver.ts";
+import type { SqliteOptions } from "../../src/db/sqlite/driver.ts";
 import { systemMigrations } from "../../src/migrations/index.ts";
 import type { ClusterBus } from "../../src/tools/cluster/bus.ts";
+import type { TestDatabase } from "../db/postgres-server.ts";
+import { testDatabases } from "./test-engine.ts";
 
 export const superuserEmail = "root@example.com";
 export const superuserPassword = "S3cret-pass-123";
 
-/** TestApp is a bootstrapped app on a fresh temporary data directory that counts every hook it fires. */
+/**
+ * TestApp is a bootstrapped app on a fresh temporary data directory that counts every hook it fires, on
+ * the engine SATCHEL_TEST_ENGINE chooses (test-engine.ts).
+ */
 export interface TestApp {
   app: BaseApp & App;
   dir: string;
+  /** The PostgreSQL database of the app (null on SQLite). */
+  database: TestDatabase | null;
   /** How many times each hook fired (handlers called `next()` or not). */
   calls: Map<HookName, number>;
   cleanup(): Promise<void>;
@@ -26,19 +33,22 @@ export interface TestApp {
 export interface TestAppOptions {
   /** The data directory to open (a new temporary one when left out); removed by cleanup(). */
   dir?: string;
-  /** Options of the SQLite driver of both databases. */
+  /** Options of the SQLite driver of both databases (on PostgreSQL, only the query timeout applies). */
   driver?: SqliteOptions;
   /** The cluster bus (several apps on one MemoryHub act as processes of one cluster). */
   bus?: ClusterBus;
   /** Leave the data directory in place at cleanup (another app of the cluster still uses it). */
   keepDir?: boolean;
+  /** On PostgreSQL, the database to copy (a fixture's seeded one) instead of an empty one. */
+  template?: TestDatabase;
 }
 
 export async function newTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), "satchel-test-")));
+  const databases = await testDatabases(options.driver, options.template);
   const app = createApp({
     dataDir: dir,
-    openDatabase: (p) => new SqliteDriver(p, options.driver),
+    openDatabase: databases.openDatabase,
     migrations: systemMigrations,
     ...(options.bus ? { bus: options.bus } : {}),
   });
@@ -57,10 +67,14 @@ export async function newTestApp(options: TestAppOptions = {}): Promise<TestApp>
   return {
     app,
     dir,
+    database: databases.database,
     calls,
     async cleanup() {
       if (app.isBootstrapped()) await app.terminate();
-      if (!options.keepDir) await rm(dir, { recursive: true, force: true });
+      if (!options.keepDir) {
+        await rm(dir, { recursive: true, force: true });
+        await databases.drop();
+      }
     },
   };
 }

@@ -1,16 +1,19 @@
 import type { App } from "../core/app.ts";
 import { type AppOptions, type BaseApp, createApp } from "../core/base-app.ts";
-import { SqliteDriver } from "../db/sqlite/driver.ts";
 import { systemMigrations } from "../migrations/index.ts";
 import type { AppFlags } from "./cli.ts";
+import { databaseOpener } from "./open-database.ts";
 
-/** sqliteAppOptions describes the app the command line's flags choose, on SQLite. */
-export function sqliteAppOptions(flags: AppFlags): AppOptions {
+/** appOptionsFromFlags describes the app the command line's flags choose (on SQLite unless `--db` names PostgreSQL). */
+export function appOptionsFromFlags(flags: AppFlags): AppOptions {
   const { queryTimeout, maxExpandRecords, maxExpandMiB } = flags;
   return {
     dataDir: flags.dir,
     isDev: flags.dev,
-    openDatabase: (path) => new SqliteDriver(path, queryTimeout > 0 ? { queryTimeoutMs: queryTimeout * 1000 } : {}),
+    openDatabase: databaseOpener({
+      url: flags.db,
+      ...(queryTimeout > 0 ? { queryTimeoutMs: queryTimeout * 1000 } : {}),
+    }),
     migrations: systemMigrations,
     expandLimits: {
       ...(maxExpandRecords > 0 ? { maxRecords: maxExpandRecords } : {}),
@@ -22,7 +25,7 @@ export function sqliteAppOptions(flags: AppFlags): AppOptions {
   };
 }
 
-/** makeSqliteApp builds the app the command line's flags describe, on SQLite (not yet bootstrapped). */
-export function makeSqliteApp(flags: AppFlags): BaseApp & App {
-  return createApp(sqliteAppOptions(flags));
+/** makeAppFromFlags builds the app the command line's flags describe (not yet bootstrapped). */
+export function makeAppFromFlags(flags: AppFlags): BaseApp & App {
+  return createApp(appOptionsFromFlags(flags));
 }

@@ -18,8 +18,8 @@ interface Diagnostic {
 }
 
 /** checkUi runs svelte-check and returns the problems it found in ui/, one line each. */
-export function checkUi(): string[] {
-  const res = Bun.spawnSync(
+export async function checkUi(): Promise<string[]> {
+  const proc = Bun.spawn(
     [
       join(uiDir, "node_modules", ".bin", "svelte-check"),
       "--tsconfig",
@@ -29,9 +29,13 @@ export function checkUi(): string[] {
     ],
     { cwd: uiDir, stdout: "pipe", stderr: "pipe" },
   );
-  const out = res.stdout.toString();
+  const [out, err, exitCode] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   if (!out.includes(" COMPLETED ")) {
-    return [`svelte-check did not complete (exit ${res.exitCode}):\n${out}\n${res.stderr.toString()}`];
+    return [`svelte-check did not complete (exit ${exitCode}):\n${out}\n${err}`];
   }
   const problems: string[] = [];
   for (const line of out.split("\n")) {
@@ -47,7 +51,7 @@ export function checkUi(): string[] {
 }
 
 if (import.meta.main) {
-  const problems = checkUi();
+  const problems = await checkUi();
   for (const p of problems) process.stderr.write(`${p}\n`);
   process.exit(problems.length > 0 ? 1 : 0);
 }

@@ -2,7 +2,10 @@
  * The dashboard's typecheck: svelte-check over ui/ (components and modules, TypeScript strict). The
  * dashboard imports the server's wire types, so the server files they come from are part of its program;
  * their diagnostics under the browser's libraries are left out here, since the server's own typecheck
- * (`tsc` at the root, with Bun's types) is the one that judges them.
+ * (`tsc` at the root, with Bun's types) is the one that judges them. `--tsgo` hands the TypeScript part to
+ * TypeScript 7's native compiler (ui's `@typescript/native`, the same version as the root's `typescript`):
+ * about twice as fast as TypeScript 6's API, with the same diagnostics; it writes the components as
+ * TypeScript under ui/.svelte-check (ignored by git).
  */
 import { join, resolve } from "node:path";
 
@@ -22,6 +25,7 @@ export async function checkUi(): Promise<string[]> {
   const proc = Bun.spawn(
     [
       join(uiDir, "node_modules", ".bin", "svelte-check"),
+      "--tsgo",
       "--tsconfig",
       "./tsconfig.json",
       "--output",

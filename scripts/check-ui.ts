@@ -20,17 +20,20 @@ interface Diagnostic {
   source?: string;
 }
 
-/** checkUi runs svelte-check and returns the problems it found in ui/, one line each. */
-export async function checkUi(): Promise<string[]> {
+/**
+ * checkUi runs svelte-check and returns the problems it found in ui/, one line each; `wrap` may prefix the
+ * command (npm test runs it niced).
+ */
+export async function checkUi(wrap: (cmd: string[]) => string[] = (cmd) => cmd): Promise<string[]> {
   const proc = Bun.spawn(
-    [
+    wrap([
       join(uiDir, "node_modules", ".bin", "svelte-check"),
       "--tsgo",
       "--tsconfig",
       "./tsconfig.json",
       "--output",
       "machine-verbose",
-    ],
+    ]),
     { cwd: uiDir, stdout: "pipe", stderr: "pipe" },
   );
   const [out, err, exitCode] = await Promise.all([

@@ -1,20 +1,26 @@
 /**
- * npm test: the checks (the typecheck of the server and of the dashboard, the linter, the layer rules, the
- * dashboard's build), run at once since none needs another's result, then the test suite. A failed check
- * stops it before the tests. Extra arguments go to `bun test` (e.g. a file filter).
+ * npm test: the layer rules and the dashboard's build first (the browser tests and the executable serve the
+ * dashboard as built from the sources being tested), then the test suite, with the typechecks (server and
+ * dashboard) and the linter running beside it at a lower CPU priority (nice), so they use what the tests
+ * leave idle and never slow them down. A failed check stops the tests. Extra arguments go to `bun test`
+ * (e.g. a file filter).
  */
 import { checkLayers, checkUiImports } from "./check-layers.ts";
 import { checkUi } from "./check-ui.ts";
 
 const root = `${import.meta.dir}/..`;
 const bin = (name: string) => `${root}/node_modules/.bin/${name}`;
+const started = performance.now();
+const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
 
-/** A check's outcome: what it printed (shown whole, after it ends, so outputs never interleave) and whether it passed. */
+/** The checks that only read the sources run niced, where the system has nice. */
+const nice = Bun.which("nice");
+const niced = (cmd: string[]) => (nice ? [nice, "-n", "10", ...cmd] : cmd);
+
+/** A check's outcome: what it printed (shown whole once it ends, so outputs never interleave) and whether it passed. */
 interface Outcome {
   output: string;
   ok: boolean;
-  /** When it ended, in ms since the start. */
-  endedAt?: number;
 }
 
 async function run(cmd: string[]): Promise<Outcome> {
@@ -32,42 +38,50 @@ async function problems(found: Promise<string[]>): Promise<Outcome> {
   return { output: list.map((p) => `${p}\n`).join(""), ok: list.length === 0 };
 }
 
-const started = performance.now();
-const check = (label: string, outcome: Promise<Outcome>) =>
-  [label, outcome.then((o) => ({ ...o, endedAt: performance.now() - started }))] as const;
-const checks = [
-  check("typecheck", run([bin("tsc"), "--noEmit", "-p", "."])),
-  check("typecheck the dashboard (svelte-check)", problems(checkUi())),
-  check("lint", run([bin("biome"), "ci", "--colors=off", "."])),
-  check(
-    "layers",
-    problems(
-      Promise.all([checkLayers(`${root}/src`), checkUiImports(`${root}/ui/src`)]).then(([src, ui]) => [...src, ...ui]),
-    ),
-  ),
-  // the browser tests and the executable serve the dashboard as built from the sources being tested
-  check("build the dashboard", run([bin("vite"), "build", "--logLevel", "warn", "ui"])),
-];
-const failed: string[] = [];
-for (const [label, outcome] of checks) {
-  const { output, ok, endedAt = 0 } = await outcome;
-  process.stdout.write(`\n▶ ${label} (done at ${(endedAt / 1000).toFixed(1)} s)\n${output}`);
-  if (!ok) {
-    process.stderr.write(`\n✖ ${label} failed\n`);
-    failed.push(label);
-  }
+/** show prints a check's outcome with when it ended; false when it failed. */
+function show(label: string, outcome: Outcome, endedAt: string): boolean {
+  process.stdout.write(`\n▶ ${label} (done at ${endedAt} s)\n${outcome.output}`);
+  if (!outcome.ok) process.stderr.write(`\n✖ ${label} failed\n`);
+  return outcome.ok;
 }
-if (failed.length > 0) process.exit(1);
-process.stdout.write(`\n(checks took ${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+
+const first = await Promise.all([
+  problems(
+    Promise.all([checkLayers(`${root}/src`), checkUiImports(`${root}/ui/src`)]).then(([src, ui]) => [...src, ...ui]),
+  ).then((o) => ["layers", o, seconds()] as const),
+  run([bin("vite"), "build", "--logLevel", "warn", "ui"]).then((o) => ["build the dashboard", o, seconds()] as const),
+]);
+if (!first.map(([label, o, at]) => show(label, o, at)).every(Boolean)) process.exit(1);
 
 // a test that drives servers can take several seconds on a loaded CI machine; a hang still fails at 20 s
-process.stdout.write("\n▶ tests\n");
-const tests = Bun.spawnSync([process.execPath, "test", "--timeout", "20000", ...process.argv.slice(2)], {
+process.stdout.write(`\n▶ tests (the typechecks and the linter run beside them; their outcome follows)\n`);
+const tests = Bun.spawn([process.execPath, "test", "--timeout", "20000", ...process.argv.slice(2)], {
   stdout: "inherit",
   stderr: "inherit",
   cwd: root,
 });
-if (tests.exitCode !== 0) {
-  process.stderr.write("\n✖ tests failed\n");
-  process.exit(tests.exitCode ?? 1);
-}
+let failedCheck = false;
+const shown = new Set<string>();
+const beside = [
+  ["typecheck", run(niced([bin("tsc"), "--noEmit", "-p", "."]))],
+  ["typecheck the dashboard (svelte-check)", problems(checkUi(niced))],
+  ["lint", run(niced([bin("biome"), "ci", "--colors=off", "."]))],
+].map(([label, outcome]) =>
+  (outcome as Promise<Outcome>).then((o) => {
+    const done = [label as string, o, seconds()] as const;
+    if (!o.ok && !failedCheck) {
+      // no use waiting for the tests of a tree that doesn't typecheck or lint
+      failedCheck = true;
+      shown.add(done[0]);
+      show(...done);
+      tests.kill();
+    }
+    return done;
+  }),
+);
+const testsCode = await tests.exited;
+const checks = await Promise.all(beside);
+const checksOk = checks.map(([label, o, at]) => (shown.has(label) ? false : show(label, o, at))).every(Boolean);
+if (testsCode !== 0 && !failedCheck) process.stderr.write("\n✖ tests failed\n");
+process.stdout.write(`\n(npm test took ${seconds()} s)\n`);
+if (testsCode !== 0 || !checksOk) process.exit(testsCode || 1);

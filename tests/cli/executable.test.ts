@@ -1,16 +1,17 @@
 import { Database } from "bun:sqlite";
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync } from "node:fs";
-import { chmod, copyFile, mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import PocketBase from "pocketbase";
 import packageJson from "../../package.json" with { type: "json" };
-import { repoRoot, runSatchel, ServeProcess } from "./process.ts";
+import { copyExecutable } from "../helpers/executable.ts";
+import { runSatchel, ServeProcess } from "./process.ts";
 
 /**
- * The single-file executable: `npm run build`'s script compiles it once, then it runs alone in an empty
- * directory with a PATH that holds neither bun nor node.
+ * The single-file executable (compiled once for the test run by tests/helpers/executable.ts) runs alone in
+ * an empty directory with a PATH that holds neither bun nor node.
  */
 
 setDefaultTimeout(30_000);
@@ -22,22 +23,10 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), "satchel-exe-"));
-  const built = join(tmp, "build", "satchel");
-  const build = await runSatchel([join(repoRoot, "scripts", "build.ts"), `--outfile=${built}`], {
-    cmd: [process.execPath],
-    timeoutMs: 120_000,
-  });
-  if (build.code !== 0) throw new Error(`the build failed:\n${build.stdout}\n${build.stderr}`);
-
-  runDir = join(tmp, "run");
-  await mkdir(runDir);
-  exe = join(runDir, "satchel");
-  await copyFile(built, exe);
-  await chmod(exe, 0o755);
-
-  const emptyBin = join(tmp, "empty-bin");
-  await mkdir(emptyBin);
-  env = { PATH: emptyBin, HOME: runDir };
+  const run = await copyExecutable(tmp);
+  runDir = run.cwd;
+  exe = run.exe;
+  env = run.env;
 }, 120_000);
 
 afterAll(async () => {

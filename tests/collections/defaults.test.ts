@@ -8,7 +8,7 @@ import pocketbaseSchema from "./fixtures/pocketbase-schema.json";
 
 let t: TestServer;
 beforeAll(async () => {
-  t = await startTestServer();
+  t = await startTestServer({ defaultUsers: true });
 });
 afterAll(async () => {
   await t.stop();

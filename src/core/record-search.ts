@@ -14,7 +14,7 @@ import type { App } from "./app.ts";
 import type { Collection } from "./collection-model.ts";
 import { RecordFieldResolver } from "./record-field-resolver.ts";
 import { RecordModel } from "./record-model.ts";
-import { cached, searchCacheKey } from "./record-search-cache.ts";
+import { cached, joinableRules, searchCacheKey } from "./record-search-cache.ts";
 import type { RequestInfo } from "./request-event.ts";
 
 /** SearchError is a filter, sort or rule that can't be compiled; the API answers it with a 400. */
@@ -67,7 +67,10 @@ function wrap<T>(what: string, fn: () => T): T {
  */
 export function compileSearch(app: App, s: RecordSearch): CompiledSearch {
   const superuser = isSuperuser(s.requestInfo);
-  const key = searchCacheKey(s.requestInfo, superuser, s.rule, s.filter, s.sort);
+  // a client filter or sort joins other collections, whose list rules then hold for the requester
+  const joins = !superuser && (!!s.filter || (s.sort?.length ?? 0) > 0);
+  const joinedRules = joins ? joinableRules(s.collection, () => app.findAllCollections()) : [];
+  const key = searchCacheKey(s.requestInfo, superuser, s.rule, s.filter, s.sort, joinedRules);
   return key === null
     ? compileUncached(app, s, superuser)
     : cached(s.collection, key, () => compileUncached(app, s, superuser));

@@ -1,6 +1,8 @@
 import type { Dialect } from "../db/dialect.ts";
 import { ident, join, raw, type Sql, type SqlValue, type Statement, sql } from "../db/sql.ts";
-import { buildFilter, maxFilterLength } from "../tools/search/filter-sql.ts";
+import { aliasesRead, placeConditions } from "../tools/search/condition-placement.ts";
+import { buildFilter, buildFilterTree, maxFilterLength } from "../tools/search/filter-sql.ts";
+import { type FilterTree, renderFilterTree } from "../tools/search/filter-tree.ts";
 import { type Join, joinClauses } from "../tools/search/resolver-result.ts";
 import {
   maxSortFieldLength,
@@ -78,36 +80,35 @@ export function compileSearch(app: App, s: RecordSearch): CompiledSearch {
 
 function compileUncached(app: App, s: RecordSearch, superuser: boolean): CompiledSearch {
   const resolver = new RecordFieldResolver(app, s.collection, s.requestInfo, { allowHiddenFields: true });
-  const conditions: Sql[] = [];
+  const conditions: FilterTree[] = [];
   if (!superuser && s.rule) {
     const rule = s.rule;
-    conditions.push(wrap("invalid rule", () => buildFilter(rule, resolver)));
+    conditions.push(wrap("invalid rule", () => buildFilterTree(rule, resolver)));
   }
   resolver.options.allowHiddenFields = superuser;
   if (s.filter) {
     const filter = s.filter;
     if (Buffer.byteLength(filter) > maxFilterLength)
       throw new SearchError(`the filter is too long (max ${maxFilterLength} bytes)`);
-    conditions.push(wrap("invalid filter", () => buildFilter(filter, resolver)));
+    conditions.push(wrap("invalid filter", () => buildFilterTree(filter, resolver)));
   }
   let orderBy: Sql | null = null;
   if (s.sort && s.sort.length > 0) orderBy = wrap("invalid sort", () => buildSort(resolver, s.sort ?? []));
   const parts = wrap("invalid filter", () => resolver.queryParts());
   conditions.push(...parts.conditions);
-  const where =
-    conditions.length === 0
-      ? null
-      : join(
-          conditions.map((c) => sql`(${c})`),
-          " AND ",
-        );
-  const countJoins = joinsReadBy(app.db.dialect, parts.joins, where);
+  const placed = placeConditions({
+    baseAlias: resolver.baseAlias,
+    joins: parts.joins,
+    conditions,
+    pinned: orderBy ? aliasesRead(orderBy) : new Set(),
+  });
+  const countJoins = joinsReadBy(app.db.dialect, placed.joins, placed.where);
   return {
     table: sql`${ident(s.collection.name)}`,
-    joins: joinClauses(parts.joins),
-    where,
+    joins: joinClauses(placed.joins),
+    where: placed.where,
     orderBy,
-    distinct: parts.joins.some((j) => !j.toOne),
+    distinct: placed.distinct,
     countJoins: joinClauses(countJoins),
     countDistinct: countJoins.length > 0,
     isolate: resolver.risky,
@@ -283,7 +284,7 @@ export async function checkRuleOnNewRecord(
   const cond = wrap("invalid rule", () => buildFilter(rule, resolver));
   const parts = resolver.queryParts();
   const where = join(
-    [cond, ...parts.conditions].map((c) => sql`(${c})`),
+    [cond, ...parts.conditions.map(renderFilterTree)].map((c) => sql`(${c})`),
     " AND ",
   );
   const row = await app.db.get(

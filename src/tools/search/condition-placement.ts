@@ -1,0 +1,330 @@
+import { Identifier, ident, join, raw, Sql, sql } from "../../db/sql.ts";
+import { type FilterTree, renderFilterTree } from "./filter-tree.ts";
+import { type Join, joinClauses, type MultiMatchSubquery } from "./resolver-result.ts";
+
+/**
+ * Condition placement: a records query as PocketBase writes it is `SELECT DISTINCT base.* FROM base LEFT JOIN
+ * ... WHERE conditions`, which keeps a row when some combination of joined rows (a missing one counting as
+ * one all-NULL row) satisfies the conditions. placeConditions writes the same answer with the joins that can
+ * repeat a row (to-many relations, back-relations, `@collection`, `:each`) moved into EXISTS subqueries
+ * around the conditions that read them, so no DISTINCT is needed, a count is a plain count, and SQLite can
+ * stop at the first matching row instead of walking every combination.
+ *
+ * The rewrite, for a to-many join R and the conditions G that read it (and what hangs off it):
+ *   "some row of R, or its NULL row when it has none, satisfies G"
+ *   = EXISTS (SELECT 1 FROM R WHERE on(R) AND G)  OR  (G with R's columns NULL AND NOT EXISTS (rows of R))
+ * The second part is left out when G can't hold for a NULL row (FilterAtom.nullRejects). Conditions joined
+ * with AND that read the same join stay in one subquery (they must hold for the same row); OR splits.
+ */
+
+export interface PlacementInput {
+  baseAlias: string;
+  /** Every join, each with its parent (Join.parent); in an order where a parent comes before its children. */
+  joins: readonly Join[];
+  /** Conditions that must all hold. */
+  conditions: readonly FilterTree[];
+  /** Aliases read outside the WHERE (by the ORDER BY): they stay joins of the main query. */
+  pinned: ReadonlySet<string>;
+  /**
+   * Move the to-one joins into subqueries as well (multi-match checks, which have no main query to keep
+   * them in); by default they stay joins of the main query, where SQLite plans them as it likes.
+   */
+  scopeToOne?: boolean;
+}
+
+export interface PlacedQuery {
+  /** The joins the main query keeps (to-one joins, and those the sort reads). */
+  joins: Join[];
+  where: Sql | null;
+  /** A kept join can repeat a row. */
+  distinct: boolean;
+}
+
+const isFalse = (t: FilterTree) => t.kind === "atom" && t.sql.parts.length === 1 && t.sql.parts[0] === "0";
+const isTrue = (t: FilterTree) => t.kind === "atom" && t.sql.parts.length === 1 && t.sql.parts[0] === "1";
+const falseAtom: FilterTree = { kind: "atom", sql: raw("0") };
+const trueAtom: FilterTree = { kind: "atom", sql: raw("1") };
+
+/** aliasesRead lists the table aliases a fragment reads columns of (`alias`.`column`). */
+export function aliasesRead(fragment: Sql, into = new Set<string>()): Set<string> {
+  const parts = fragment.parts;
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i];
+    if (p instanceof Sql) aliasesRead(p, into);
+    else if (p instanceof Identifier) {
+      const next = parts[i + 1];
+      if (typeof next === "string" && next.startsWith(".")) into.add(p.name);
+    }
+  }
+  return into;
+}
+
+function treeAliases(t: FilterTree, into = new Set<string>()): Set<string> {
+  if (t.kind === "atom") return aliasesRead(t.sql, into);
+  for (const item of t.items) treeAliases(item, into);
+  return into;
+}
+
+/** renamed reads the columns of one alias from another. */
+function renamed(fragment: Sql, from: string, to: string): Sql {
+  let changed = false;
+  const parts = fragment.parts.map((p) => {
+    if (p instanceof Sql) {
+      const n = renamed(p, from, to);
+      changed ||= n !== p;
+      return n;
+    }
+    if (p instanceof Identifier && p.name === from) {
+      changed = true;
+      return ident(to);
+    }
+    return p;
+  });
+  return changed ? new Sql(parts) : fragment;
+}
+
+function renamedTree(t: FilterTree, from: string, to: string): FilterTree {
+  if (t.kind !== "atom") return { kind: t.kind, items: t.items.map((i) => renamedTree(i, from, to)) };
+  const atom = { ...t, sql: renamed(t.sql, from, to) };
+  if (t.nullRejects) atom.nullRejects = t.nullRejects.map((a) => (a === from ? to : a));
+  if (t.nullRowOf === from) atom.nullRowOf = to;
+  return atom;
+}
+
+/** nulled replaces the columns of the given aliases with NULL (their rows being the missing, all-NULL one). */
+function nulled(fragment: Sql, aliases: ReadonlySet<string>): Sql {
+  const parts = fragment.parts;
+  const out: (typeof parts)[number][] = [];
+  let changed = false;
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i] as (typeof parts)[number];
+    if (p instanceof Sql) {
+      const n = nulled(p, aliases);
+      changed ||= n !== p;
+      out.push(n);
+    } else if (
+      p instanceof Identifier &&
+      aliases.has(p.name) &&
+      parts[i + 1] === "." &&
+      parts[i + 2] instanceof Identifier
+    ) {
+      out.push("NULL");
+      i += 2;
+      changed = true;
+    } else out.push(p);
+  }
+  return changed ? new Sql(out) : fragment;
+}
+
+function nulledTree(t: FilterTree, aliases: ReadonlySet<string>): FilterTree {
+  if (t.kind === "atom") {
+    if (t.nullRowOf !== undefined && aliases.has(t.nullRowOf)) return trueAtom;
+    return { ...t, sql: nulled(t.sql, aliases) };
+  }
+  return simplified({ kind: t.kind, items: t.items.map((i) => nulledTree(i, aliases)) });
+}
+
+/** simplified drops the constant TRUE/FALSE items of an and/or, and flattens nested ones of the same kind. */
+function simplified(t: FilterTree): FilterTree {
+  if (t.kind === "atom") return t;
+  const items = t.items.flatMap((i) => (i.kind === t.kind ? i.items : [i]));
+  if (t.kind === "and") {
+    if (items.some(isFalse)) return falseAtom;
+    const kept = items.filter((i) => !isTrue(i));
+    return kept.length === 0 ? trueAtom : kept.length === 1 ? (kept[0] as FilterTree) : { kind: "and", items: kept };
+  }
+  if (items.some(isTrue)) return trueAtom;
+  const kept = items.filter((i) => !isFalse(i));
+  return kept.length === 0 ? falseAtom : kept.length === 1 ? (kept[0] as FilterTree) : { kind: "or", items: kept };
+}
+
+/** cannotHoldWhenNull tells whether a condition is certainly not true when the aliases' rows are all NULL. */
+function cannotHoldWhenNull(t: FilterTree, aliases: ReadonlySet<string>): boolean {
+  if (t.kind === "atom") {
+    if (t.nullRowOf !== undefined) return false;
+    return (t.nullRejects ?? []).some((a) => aliases.has(a));
+  }
+  if (t.kind === "and") return t.items.some((i) => cannotHoldWhenNull(i, aliases));
+  return t.items.every((i) => cannotHoldWhenNull(i, aliases));
+}
+
+/**
+ * withRealRow drops the "row is missing" checks of an alias whose row is a real one (inside its EXISTS):
+ * record ids are never empty, so `alias.id = '' OR alias.id IS NULL` is false there.
+ */
+function withRealRow(t: FilterTree, alias: string): FilterTree {
+  if (t.kind === "atom") return t.nullRowOf === alias ? falseAtom : t;
+  return simplified({ kind: t.kind, items: t.items.map((i) => withRealRow(i, alias)) });
+}
+
+class Placement {
+  readonly byAlias: Map<string, Join>;
+  readonly children = new Map<string, Join[]>();
+
+  constructor(readonly input: PlacementInput) {
+    this.byAlias = new Map(input.joins.map((j) => [j.alias, j]));
+    for (const j of input.joins) {
+      const parent = this.parentOf(j.alias);
+      const list = this.children.get(parent) ?? [];
+      list.push(j);
+      this.children.set(parent, list);
+    }
+  }
+
+  parentOf(alias: string): string {
+    const p = this.byAlias.get(alias)?.parent;
+    return p === null || p === undefined || !this.byAlias.has(p) ? this.input.baseAlias : p;
+  }
+
+  /** closeToOne adds to a set of aliases the to-one joins hanging off them (one row or NULL each). */
+  closeToOne(fixed: Set<string>): Set<string> {
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const j of this.input.joins) {
+        if (!fixed.has(j.alias) && j.toOne && fixed.has(this.parentOf(j.alias))) {
+          fixed.add(j.alias);
+          grew = true;
+        }
+      }
+    }
+    return fixed;
+  }
+
+  /** frontier is the join on alias's path whose parent is fixed: the subquery that reaches alias. */
+  frontier(alias: string, fixed: ReadonlySet<string>): string {
+    let a = alias;
+    while (!fixed.has(this.parentOf(a))) a = this.parentOf(a);
+    return a;
+  }
+
+  /** outsideRoots lists the subqueries a condition needs: the frontiers of the joins it reads. */
+  outsideRoots(t: FilterTree, fixed: ReadonlySet<string>): string[] {
+    const roots = new Set<string>();
+    for (const a of treeAliases(t)) {
+      if (fixed.has(a) || !this.byAlias.has(a)) continue;
+      roots.add(this.frontier(a, fixed));
+    }
+    return [...roots];
+  }
+
+  subtree(root: string): Set<string> {
+    const out = new Set<string>([root]);
+    const walk = (a: string) => {
+      for (const c of this.children.get(a) ?? []) {
+        out.add(c.alias);
+        walk(c.alias);
+      }
+    };
+    walk(root);
+    return out;
+  }
+
+  place(tree: FilterTree, fixed: ReadonlySet<string>): Sql {
+    const t = simplified(tree);
+    if (t.kind === "or")
+      return sql`(${join(
+        t.items.map((i) => this.place(i, fixed)),
+        " OR ",
+      )})`;
+    const items = t.kind === "and" ? t.items : [t];
+    // group the conditions by the subqueries they need: those sharing one must hold for the same row
+    const groups: { roots: Set<string>; items: FilterTree[] }[] = [];
+    const here: Sql[] = [];
+    for (const item of items) {
+      const roots = this.outsideRoots(item, fixed);
+      if (roots.length === 0) {
+        here.push(item.kind === "atom" ? item.sql : this.place(item, fixed));
+        continue;
+      }
+      const merged = { roots: new Set(roots), items: [item] };
+      for (let g = groups.length - 1; g >= 0; g--) {
+        const other = groups[g] as (typeof groups)[number];
+        if ([...other.roots].some((r) => merged.roots.has(r))) {
+          for (const r of other.roots) merged.roots.add(r);
+          merged.items.unshift(...other.items);
+          groups.splice(g, 1);
+        }
+      }
+      groups.push(merged);
+    }
+    for (const g of groups) {
+      const tree: FilterTree = g.items.length === 1 ? (g.items[0] as FilterTree) : { kind: "and", items: g.items };
+      here.push(this.exists([...g.roots][0] as string, tree, fixed));
+    }
+    if (here.length === 0) return raw("1");
+    return here.length === 1 ? (here[0] as Sql) : sql`(${join(here, " AND ")})`;
+  }
+
+  /** exists is "some row of the join root (or its NULL row) satisfies t", t read with fixed rows fixed. */
+  exists(root: string, t: FilterTree, fixed: ReadonlySet<string>): Sql {
+    const r = this.byAlias.get(root) as Join;
+    const scope = new Set([...fixed, ...this.closeToOne(new Set([root]))]);
+    let inner = withRealRow(t, root);
+    let innerJoins = this.input.joins.filter((j) => j.alias !== root && scope.has(j.alias) && !fixed.has(j.alias));
+    // a join back to a row already fixed outside needs no join: read that row
+    for (const j of innerJoins) {
+      if (j.sameAs === undefined || j.parent !== root || !fixed.has(j.sameAs) || this.children.has(j.alias)) continue;
+      inner = renamedTree(inner, j.alias, j.sameAs);
+      innerJoins = innerJoins.filter((x) => x !== j);
+    }
+    const from = sql`${r.table} ${new Identifier(r.alias)}${joinClauses(innerJoins)}`;
+    const conds: Sql[] = [];
+    if (r.on) conds.push(r.on);
+    if (!isTrue(inner)) conds.push(isFalse(inner) ? raw("0") : this.place(inner, scope));
+    const where = conds.length === 0 ? raw("") : sql` WHERE ${join(conds, " AND ")}`;
+    const some = sql`EXISTS (SELECT 1 FROM ${from}${where})`;
+    const below = this.subtree(root);
+    if (cannotHoldWhenNull(t, below)) return some;
+    // no row at all: the LEFT JOIN's NULL row must satisfy t
+    const none = sql`NOT EXISTS (SELECT 1 FROM ${r.table} ${new Identifier(r.alias)}${r.on ? sql` WHERE ${r.on}` : raw("")})`;
+    const whenNull = nulledTree(t, below);
+    if (isFalse(whenNull)) return some;
+    return sql`(${some} OR (${this.place(whenNull, fixed)} AND ${none}))`;
+  }
+}
+
+/** placeConditions rewrites the joins and conditions of a records query; see the top of this file. */
+export function placeConditions(input: PlacementInput): PlacedQuery {
+  const conditions = input.conditions;
+  if (input.joins.some((j) => j.parent === undefined)) {
+    // joins of unknown shape: the query as PocketBase writes it
+    const where =
+      conditions.length === 0
+        ? null
+        : join(
+            conditions.map((c) => sql`(${renderFilterTree(c)})`),
+            " AND ",
+          );
+    return { joins: [...input.joins], where, distinct: input.joins.some((j) => !j.toOne) };
+  }
+  const p = new Placement(input);
+  const top = new Set<string>([input.baseAlias]);
+  for (const a of input.pinned) {
+    for (let x = a; x !== input.baseAlias && p.byAlias.has(x); x = p.parentOf(x)) top.add(x);
+  }
+  if (!input.scopeToOne) p.closeToOne(top);
+  const all = simplified({ kind: "and", items: [...conditions] });
+  const where = conditions.length === 0 || isTrue(all) ? null : p.place(all, top);
+  const joins = input.joins.filter((j) => top.has(j.alias));
+  return { joins, where, distinct: joins.some((j) => !j.toOne) };
+}
+
+/**
+ * someMultiMatchRow is "some value of the multi-valued path, among the rows its guards let through,
+ * satisfies cond": the path's joins placed as subqueries around the target row.
+ */
+export function someMultiMatchRow(m: MultiMatchSubquery, cond: FilterTree): Sql {
+  const placed = placeConditions({
+    baseAlias: m.fromAlias,
+    joins: m.joins,
+    conditions: [...m.where, cond],
+    pinned: new Set(),
+    scopeToOne: true,
+  });
+  const where = placed.where ?? raw("1");
+  // the from row is the target row: read the target's columns instead of joining it again by id
+  if (m.fromIsTarget && placed.joins.length === 0) return sql`(${renamed(where, m.fromAlias, m.targetAlias)})`;
+  const own = sql`${ident(m.fromAlias)}.${ident("id")} = ${ident(m.targetAlias)}.${ident("id")}`;
+  return sql`EXISTS (SELECT 1 FROM ${ident(m.fromTable)} ${ident(m.fromAlias)}${joinClauses(placed.joins)} WHERE ${own} AND ${where})`;
+}

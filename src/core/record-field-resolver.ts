@@ -505,11 +505,13 @@ class FieldPath {
     };
     if (!field.isMultiple()) {
       const sameAs = backTo(this.alias);
+      const own = this.col(newAlias, "id");
       this.r.registerJoin(
         {
           table: sql`${ident(target.name)}`,
           alias: newAlias,
-          on: sql`${this.col(newAlias, "id")} = ${prefixed}`,
+          on: sql`${own} = ${prefixed}`,
+          equals: [own, prefixed],
           toOne: byKey,
           parent: this.alias,
           ...(sameAs ? { sameAs } : {}),
@@ -519,11 +521,14 @@ class FieldPath {
     } else {
       const jeAlias = `__je_${newAlias}`;
       this.r.registerJoin({ table: this.d.jsonEach(prefixed), alias: jeAlias, on: null, parent: this.alias }, null);
+      const own = this.col(newAlias, "id");
+      const value = this.col(jeAlias, "value");
       this.r.registerJoin(
         {
           table: sql`${ident(target.name)}`,
           alias: newAlias,
-          on: sql`${this.col(newAlias, "id")} = ${this.col(jeAlias, "value")}`,
+          on: sql`${own} = ${value}`,
+          equals: [own, value],
           toOne: byKey,
           parent: jeAlias,
         },
@@ -592,6 +597,7 @@ class FieldPath {
         table: sql`${ident(backCollection.name)}`,
         alias: newAlias,
         on: on(newAlias, this.alias),
+        ...(multiple ? {} : { equals: [this.col(newAlias, backField.name), this.col(this.alias, "id")] as const }),
         toOne,
         parent: this.alias,
       },

@@ -1,5 +1,5 @@
 import { Identifier, ident, join, raw, Sql, sql } from "../../db/sql.ts";
-import { type FilterTree, renderFilterTree } from "./filter-tree.ts";
+import { type FilterAtom, type FilterTree, renderFilterTree } from "./filter-tree.ts";
 import { type Join, joinClauses, type MultiMatchSubquery } from "./resolver-result.ts";
 
 /**
@@ -88,6 +88,8 @@ function renamedTree(t: FilterTree, from: string, to: string): FilterTree {
   const atom = { ...t, sql: renamed(t.sql, from, to) };
   if (t.nullRejects) atom.nullRejects = t.nullRejects.map((a) => (a === from ? to : a));
   if (t.nullRowOf === from) atom.nullRowOf = to;
+  if (t.equals)
+    atom.equals = { ...t.equals, left: renamed(t.equals.left, from, to), right: renamed(t.equals.right, from, to) };
   return atom;
 }
 
@@ -119,7 +121,8 @@ function nulled(fragment: Sql, aliases: ReadonlySet<string>): Sql {
 function nulledTree(t: FilterTree, aliases: ReadonlySet<string>): FilterTree {
   if (t.kind === "atom") {
     if (t.nullRowOf !== undefined && aliases.has(t.nullRowOf)) return trueAtom;
-    return { ...t, sql: nulled(t.sql, aliases) };
+    const { equals: _equals, selective: _selective, ...rest } = t;
+    return { ...rest, sql: nulled(t.sql, aliases) };
   }
   return simplified({ kind: t.kind, items: t.items.map((i) => nulledTree(i, aliases)) });
 }
@@ -157,6 +160,30 @@ function withRealRow(t: FilterTree, alias: string): FilterTree {
   return simplified({ kind: t.kind, items: t.items.map((i) => withRealRow(i, alias)) });
 }
 
+const conjuncts = (t: FilterTree): FilterTree[] => (t.kind === "and" ? t.items : [t]);
+const allOf = (items: FilterTree[]): FilterTree => simplified({ kind: "and", items });
+
+function atomsOf(t: FilterTree, into: FilterAtom[] = []): FilterAtom[] {
+  if (t.kind === "atom") into.push(t);
+  else for (const i of t.items) atomsOf(i, into);
+  return into;
+}
+
+const within = (read: ReadonlySet<string>, set: ReadonlySet<string>) => [...read].every((a) => set.has(a));
+const meets = (read: ReadonlySet<string>, set: ReadonlySet<string>) => [...read].some((a) => set.has(a));
+
+/** idOf is the alias whose `id` column an expression is, if it is one. */
+function idOf(e: Sql): string | null {
+  const [alias, dot, column] = e.parts;
+  return e.parts.length === 3 &&
+    alias instanceof Identifier &&
+    dot === "." &&
+    column instanceof Identifier &&
+    column.name === "id"
+    ? alias.name
+    : null;
+}
+
 class Placement {
   readonly byAlias: Map<string, Join>;
   readonly children = new Map<string, Join[]>();
@@ -176,19 +203,49 @@ class Placement {
     return p === null || p === undefined || !this.byAlias.has(p) ? this.input.baseAlias : p;
   }
 
-  /** closeToOne adds to a set of aliases the to-one joins hanging off them (one row or NULL each). */
-  closeToOne(fixed: Set<string>): Set<string> {
+  subtree(root: string): Set<string> {
+    const out = new Set<string>([root]);
+    const walk = (a: string) => {
+      for (const c of this.children.get(a) ?? []) {
+        out.add(c.alias);
+        walk(c.alias);
+      }
+    };
+    walk(root);
+    return out;
+  }
+
+  /**
+   * closure adds to a set of aliases the to-one joins hanging off them (one row or NULL each), which then stay
+   * joins; except those whose conditions in t are better read through an IN subquery (inSubquery).
+   */
+  closure(set: Set<string>, t: FilterTree | null): Set<string> {
     let grew = true;
     while (grew) {
       grew = false;
       for (const j of this.input.joins) {
-        if (!fixed.has(j.alias) && j.toOne && fixed.has(this.parentOf(j.alias))) {
-          fixed.add(j.alias);
-          grew = true;
-        }
+        if (set.has(j.alias) || !j.toOne || !set.has(this.parentOf(j.alias))) continue;
+        if (t && !this.input.pinned.has(j.alias) && this.inSubquery(j, t)) continue;
+        set.add(j.alias);
+        grew = true;
       }
     }
-    return fixed;
+    return set;
+  }
+
+  /**
+   * inSubquery tells whether a to-one join is better read as `parent.key IN (SELECT id FROM ... WHERE ...)`:
+   * every condition on it reads nothing else and can't hold for a missing row, and one is selective (an
+   * equality with a value), so SQLite can start from the few matching rows.
+   */
+  inSubquery(j: Join, t: FilterTree): boolean {
+    if (!j.equals || j.sameAs !== undefined) return false;
+    const below = this.subtree(j.alias);
+    const atoms = atomsOf(t).filter((a) => meets(aliasesRead(a.sql), below));
+    return (
+      atoms.some((a) => a.selective) &&
+      atoms.every((a) => within(aliasesRead(a.sql), below) && (a.nullRejects ?? []).some((x) => below.has(x)))
+    );
   }
 
   /** frontier is the join on alias's path whose parent is fixed: the subquery that reaches alias. */
@@ -208,33 +265,24 @@ class Placement {
     return [...roots];
   }
 
-  subtree(root: string): Set<string> {
-    const out = new Set<string>([root]);
-    const walk = (a: string) => {
-      for (const c of this.children.get(a) ?? []) {
-        out.add(c.alias);
-        walk(c.alias);
-      }
-    };
-    walk(root);
-    return out;
-  }
-
-  place(tree: FilterTree, fixed: ReadonlySet<string>): Sql {
+  /**
+   * place writes t where the rows of `fixed` are fixed (those of `real` are real rows, not a LEFT JOIN's
+   * NULL one), with a subquery for each group of conditions that reads other joins.
+   */
+  place(tree: FilterTree, fixed: ReadonlySet<string>, real: ReadonlySet<string>): Sql {
     const t = simplified(tree);
     if (t.kind === "or")
       return sql`(${join(
-        t.items.map((i) => this.place(i, fixed)),
+        t.items.map((i) => this.place(i, fixed, real)),
         " OR ",
       )})`;
-    const items = t.kind === "and" ? t.items : [t];
     // group the conditions by the subqueries they need: those sharing one must hold for the same row
     const groups: { roots: Set<string>; items: FilterTree[] }[] = [];
     const here: Sql[] = [];
-    for (const item of items) {
+    for (const item of conjuncts(t)) {
       const roots = this.outsideRoots(item, fixed);
       if (roots.length === 0) {
-        here.push(item.kind === "atom" ? item.sql : this.place(item, fixed));
+        here.push(item.kind === "atom" ? item.sql : this.place(item, fixed, real));
         continue;
       }
       const merged = { roots: new Set(roots), items: [item] };
@@ -248,39 +296,113 @@ class Placement {
       }
       groups.push(merged);
     }
-    for (const g of groups) {
-      const tree: FilterTree = g.items.length === 1 ? (g.items[0] as FilterTree) : { kind: "and", items: g.items };
-      here.push(this.exists([...g.roots][0] as string, tree, fixed));
-    }
+    for (const g of groups) here.push(this.exists([...g.roots][0] as string, allOf(g.items), fixed, real));
     if (here.length === 0) return raw("1");
     return here.length === 1 ? (here[0] as Sql) : sql`(${join(here, " AND ")})`;
   }
 
   /** exists is "some row of the join root (or its NULL row) satisfies t", t read with fixed rows fixed. */
-  exists(root: string, t: FilterTree, fixed: ReadonlySet<string>): Sql {
+  exists(root: string, t: FilterTree, fixed: ReadonlySet<string>, real: ReadonlySet<string>): Sql {
     const r = this.byAlias.get(root) as Join;
-    const scope = new Set([...fixed, ...this.closeToOne(new Set([root]))]);
+    const below = this.subtree(root);
     let inner = withRealRow(t, root);
-    let innerJoins = this.input.joins.filter((j) => j.alias !== root && scope.has(j.alias) && !fixed.has(j.alias));
+    const scope = this.closure(new Set([root]), inner);
+    let innerJoins = this.input.joins.filter((j) => j.alias !== root && scope.has(j.alias));
     // a join back to a row already fixed outside needs no join: read that row
     for (const j of innerJoins) {
       if (j.sameAs === undefined || j.parent !== root || !fixed.has(j.sameAs) || this.children.has(j.alias)) continue;
       inner = renamedTree(inner, j.alias, j.sameAs);
       innerJoins = innerJoins.filter((x) => x !== j);
     }
+    const fixedInside = new Set([...fixed, ...scope]);
+    const realInside = new Set([...real, root]);
+    // conditions that read only rows fixed outside are the same for every row of the subquery: checked outside
+    const outside: FilterTree[] = [];
+    const rest: FilterTree[] = [];
+    for (const c of conjuncts(inner)) (this.outsideRoots(c, fixed).length === 0 ? outside : rest).push(c);
     const from = sql`${r.table} ${new Identifier(r.alias)}${joinClauses(innerJoins)}`;
+    const own = new Set([root, ...innerJoins.map((j) => j.alias)]);
+    const some =
+      this.inSubqueryForm(r, rest, below, own, fixedInside, real, realInside, from) ??
+      this.existsForm(r, rest, fixedInside, realInside, from);
+    const found =
+      outside.length === 0 || isTrue(allOf(outside))
+        ? some
+        : sql`(${this.place(allOf(outside), fixed, real)} AND ${some})`;
+    if (cannotHoldWhenNull(t, below)) return found;
+    // no row at all: the LEFT JOIN's NULL row must satisfy t
+    const whenNull = nulledTree(t, below);
+    if (isFalse(whenNull)) return found;
+    const none = sql`NOT EXISTS (SELECT 1 FROM ${r.table} ${new Identifier(r.alias)}${r.on ? sql` WHERE ${r.on}` : raw("")})`;
+    return sql`(${found} OR (${this.place(whenNull, fixed, real)} AND ${none}))`;
+  }
+
+  existsForm(r: Join, rest: FilterTree[], fixed: ReadonlySet<string>, real: ReadonlySet<string>, from: Sql): Sql {
     const conds: Sql[] = [];
     if (r.on) conds.push(r.on);
-    if (!isTrue(inner)) conds.push(isFalse(inner) ? raw("0") : this.place(inner, scope));
+    const all = allOf(rest);
+    if (!isTrue(all)) conds.push(isFalse(all) ? raw("0") : this.place(all, fixed, real));
     const where = conds.length === 0 ? raw("") : sql` WHERE ${join(conds, " AND ")}`;
-    const some = sql`EXISTS (SELECT 1 FROM ${from}${where})`;
-    const below = this.subtree(root);
-    if (cannotHoldWhenNull(t, below)) return some;
-    // no row at all: the LEFT JOIN's NULL row must satisfy t
-    const none = sql`NOT EXISTS (SELECT 1 FROM ${r.table} ${new Identifier(r.alias)}${r.on ? sql` WHERE ${r.on}` : raw("")})`;
-    const whenNull = nulledTree(t, below);
-    if (isFalse(whenNull)) return some;
-    return sql`(${some} OR (${this.place(whenNull, fixed)} AND ${none}))`;
+    return sql`EXISTS (SELECT 1 FROM ${from}${where})`;
+  }
+
+  /**
+   * inSubqueryForm writes `outer IN (SELECT inner FROM ... WHERE rest)` when the subquery's rows are tied to
+   * the outer row by one equality (its ON, or a condition like `@collection.x.id ?= rel`) and by nothing
+   * else, and that pays: the tie isn't an ON (an EXISTS would look at every row for each outer row), or a
+   * selective condition means few rows to collect. Else null.
+   */
+  inSubqueryForm(
+    r: Join,
+    rest: FilterTree[],
+    below: ReadonlySet<string>,
+    own: ReadonlySet<string>,
+    fixedInside: ReadonlySet<string>,
+    real: ReadonlySet<string>,
+    realInside: ReadonlySet<string>,
+    from: Sql,
+  ): Sql | null {
+    let tie: { inner: Sql; outer: Sql } | null = null;
+    let conds = rest;
+    if (r.on) {
+      if (!r.equals) return null;
+      tie = { inner: r.equals[0], outer: r.equals[1] };
+    } else {
+      const i = rest.findIndex((c) => c.kind === "atom" && this.tieOf(c, own, fixedInside) !== null);
+      if (i < 0) return null;
+      tie = this.tieOf(rest[i] as FilterAtom, own, fixedInside);
+      conds = rest.filter((_, j) => j !== i);
+      if (!tie) return null;
+      const { inner, outer } = tie;
+      // NULL and "" compare alike, except against a real row's id, which is never either
+      const plain =
+        !(rest[i] as FilterAtom).equals?.coalesced ||
+        [idOf(inner), idOf(outer)].some((a) => a !== null && (realInside.has(a) || real.has(a)));
+      if (!plain) tie = { inner: sql`COALESCE(${inner}, '')`, outer: sql`COALESCE(${outer}, '')` };
+    }
+    if (conds.some((c) => !within(treeAliases(c), below))) return null;
+    if (r.on && !conds.some((c) => atomsOf(c).some((a) => a.selective && meets(aliasesRead(a.sql), below))))
+      return null;
+    const all = allOf(conds);
+    const where = isTrue(all) ? raw("") : sql` WHERE ${this.place(all, fixedInside, realInside)}`;
+    return sql`${tie.outer} IN (SELECT ${tie.inner} FROM ${from}${where})`;
+  }
+
+  /**
+   * tieOf reads an equality as "an expression of the subquery's own rows (own: its FROM) = one of the outer
+   * row", if it is one.
+   */
+  tieOf(a: FilterAtom, own: ReadonlySet<string>, fixed: ReadonlySet<string>): { inner: Sql; outer: Sql } | null {
+    if (!a.equals) return null;
+    const l = aliasesRead(a.equals.left);
+    const rr = aliasesRead(a.equals.right);
+    const inside = (s: Set<string>) => s.size > 0 && within(s, own);
+    // the outer side reads rows fixed outside (or a query around this one's)
+    const outside = (s: Set<string>) =>
+      s.size > 0 && [...s].every((x) => !own.has(x) && (fixed.has(x) || !this.byAlias.has(x)));
+    if (inside(l) && outside(rr)) return { inner: a.equals.left, outer: a.equals.right };
+    if (inside(rr) && outside(l)) return { inner: a.equals.right, outer: a.equals.left };
+    return null;
   }
 }
 
@@ -303,9 +425,9 @@ export function placeConditions(input: PlacementInput): PlacedQuery {
   for (const a of input.pinned) {
     for (let x = a; x !== input.baseAlias && p.byAlias.has(x); x = p.parentOf(x)) top.add(x);
   }
-  if (!input.scopeToOne) p.closeToOne(top);
   const all = simplified({ kind: "and", items: [...conditions] });
-  const where = conditions.length === 0 || isTrue(all) ? null : p.place(all, top);
+  if (!input.scopeToOne) p.closure(top, all);
+  const where = conditions.length === 0 || isTrue(all) ? null : p.place(all, top, new Set([input.baseAlias]));
   const joins = input.joins.filter((j) => top.has(j.alias));
   return { joins, where, distinct: joins.some((j) => !j.toOne) };
 }

@@ -78,7 +78,15 @@ function buildExpr(expr: FilterExpr, resolver: FieldResolver): FilterTree {
   if (left.afterBuild || right.afterBuild) return atom(compare(left, expr.op, right, resolver));
   // the all-items check reads no join of the multi-valued path itself: kept apart, it can be placed apart
   const { plain, allItems } = comparison(left, expr.op, right, resolver);
-  return allItems ? { kind: "and", items: [atom(plain), { kind: "atom", sql: allItems }] } : atom(plain);
+  const compared = atom(plain);
+  const equals = expr.op === "=" || expr.op === "?=" ? equalityShape(left, right) : null;
+  if (equals) {
+    compared.equals = equals;
+    const literal = (r: ResolverResult) => (r.params?.length ?? 0) > 0 && r.kind !== "bool";
+    if (!equals.coalesced && ((columnAlias(left) && literal(right)) || (columnAlias(right) && literal(left))))
+      compared.selective = true;
+  }
+  return allItems ? { kind: "and", items: [compared, { kind: "atom", sql: allItems }] } : compared;
 }
 
 /** columnAlias is the table alias of an operand that is a plain column (or its LOWER()), else null. */
@@ -277,6 +285,18 @@ function isKnownNonEmpty(r: ResolverResult): boolean {
   return (r.params?.length ?? 0) > 0 && !hasEmptyParam(r) && !isEmptyIdentifier(r);
 }
 
+/** An operand `=` compares as the empty value: NULL, or a single empty literal. */
+function isEmptyOperand(r: ResolverResult): boolean {
+  return isEmptyIdentifier(r) || (r.nullFallback !== "enforced" && r.params?.length === 1 && hasEmptyParam(r));
+}
+
+/** equalityShape is what equality() writes for `=` when it compares the operands themselves, else null. */
+function equalityShape(left: ResolverResult, right: ResolverResult): FilterAtom["equals"] | null {
+  if (left.nullFallback === "disabled" || right.nullFallback === "disabled") return null;
+  if (isEmptyOperand(left) || isEmptyOperand(right)) return null;
+  return { left: left.sql, right: right.sql, coalesced: !isKnownNonEmpty(left) && !isKnownNonEmpty(right) };
+}
+
 /**
  * equality builds `=`/`!=` so that NULL and "" compare alike: comparing with an empty value checks both,
  * comparing two columns uses COALESCE, and a known non-empty operand needs neither.
@@ -288,11 +308,8 @@ function equality(equal: boolean, left: ResolverResult, right: ResolverResult): 
   const nullCheck = raw(equal ? "IS NULL" : "IS NOT NULL");
   if (left.nullFallback === "disabled" || right.nullFallback === "disabled")
     return sql`${left.sql} ${nullEq} ${right.sql}`;
-  const leftEmpty =
-    isEmptyIdentifier(left) || (left.nullFallback !== "enforced" && left.params?.length === 1 && hasEmptyParam(left));
-  const rightEmpty =
-    isEmptyIdentifier(right) ||
-    (right.nullFallback !== "enforced" && right.params?.length === 1 && hasEmptyParam(right));
+  const leftEmpty = isEmptyOperand(left);
+  const rightEmpty = isEmptyOperand(right);
   if (leftEmpty && rightEmpty) return sql`'' ${eq} ''`;
   if (isKnownNonEmpty(left) || isKnownNonEmpty(right)) {
     return sql`${leftEmpty ? raw("''") : left.sql} ${eq} ${rightEmpty ? raw("''") : right.sql}`;

@@ -19,6 +19,13 @@ export interface FilterAtom {
   nullRejects?: readonly string[];
   /** The condition is "the row under this alias is the missing one": `alias.id = '' OR alias.id IS NULL`. */
   nullRowOf?: string;
+  /**
+   * The condition is `left = right`: as written when `coalesced` is false, else with NULL and "" alike
+   * (`COALESCE(left, '') = COALESCE(right, '')`).
+   */
+  equals?: { left: Sql; right: Sql; coalesced: boolean };
+  /** A column equal to a non-empty text or number: few rows are likely to meet it. */
+  selective?: boolean;
 }
 
 /** renderFilterTree turns a tree back into one condition. */

@@ -20,6 +20,8 @@ export interface Join {
    * join, a join on constants). Joins without it are never moved into subqueries.
    */
   parent?: string | null;
+  /** The ON condition is `own = parent`: an expression of this join's row equal to one of its parent's. */
+  equals?: readonly [own: Sql, parent: Sql];
   /**
    * Whenever the parent's row is a real one, this join's row is the row under this alias: the join follows
    * a relation field forward from a row reached as that field's back-relation (`posts_via_author.author`).

@@ -132,6 +132,15 @@ const work = mkdtempSync(join(tmpdir(), "satchel-scale-bench-"));
 const started = performance.now();
 const servers: SpawnedServer[] = [];
 let stopHand = () => {};
+// stopped from outside: stop the servers and remove the copies too
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, async () => {
+    stopHand();
+    await Promise.all(servers.map((s) => s.stop()));
+    rmSync(work, { recursive: true, force: true });
+    process.exit(130);
+  });
+}
 try {
   log(
     `scale bench: ${postCount} posts, indexes "${indexSet}", ${runs} runs per shape; ${pin ? "servers on CPU 1, bench on CPU 0" : "no CPU pinning"}; load average ${loadavg()

@@ -1,6 +1,7 @@
 import type { Dialect } from "../db/dialect.ts";
-import { ident, join, raw, type Sql, type SqlValue, type Statement, sql } from "../db/sql.ts";
-import { aliasesRead, placeConditions } from "../tools/search/condition-placement.ts";
+import { findIndexLedBy } from "../db/index-sql.ts";
+import { Identifier, ident, join, raw, Sql, type SqlValue, type Statement, sql } from "../db/sql.ts";
+import { aliasesRead, type PlacedQuery, placeConditions, rejectsNullRow } from "../tools/search/condition-placement.ts";
 import { buildFilter, buildFilterTree, maxFilterLength } from "../tools/search/filter-sql.ts";
 import { type FilterTree, renderFilterTree } from "../tools/search/filter-tree.ts";
 import { type Join, joinClauses } from "../tools/search/resolver-result.ts";
@@ -37,13 +38,18 @@ export interface RecordSearch {
 export interface CompiledSearch {
   table: Sql;
   joins: Sql;
+  /**
+   * The FROM of the sorted list when it is better walked in the order of a related row (orderedThrough):
+   * in place of table and joins.
+   */
+  sortedFrom: Sql | null;
   where: Sql | null;
   orderBy: Sql | null;
   /** Some join can repeat a row: select distinct rows. */
   distinct: boolean;
   /** The joins the count needs: those the WHERE reads through (a LEFT JOIN alone never drops a row). */
   countJoins: Sql;
-  /** Count distinct rows: the count keeps joins (see rendered()). */
+  /** Count distinct rows: a join of the count can repeat a row. */
   countDistinct: boolean;
   /** Joins that can multiply rows without bound: run isolated, with the query timeout. */
   isolate: boolean;
@@ -92,8 +98,8 @@ function compileUncached(app: App, s: RecordSearch, superuser: boolean): Compile
       throw new SearchError(`the filter is too long (max ${maxFilterLength} bytes)`);
     conditions.push(wrap("invalid filter", () => buildFilterTree(filter, resolver)));
   }
-  let orderBy: Sql | null = null;
-  if (s.sort && s.sort.length > 0) orderBy = wrap("invalid sort", () => buildSort(resolver, s.sort ?? []));
+  const sortKeys = s.sort && s.sort.length > 0 ? wrap("invalid sort", () => buildSort(resolver, s.sort ?? [])) : [];
+  const orderBy = sortKeys.length > 0 ? join(sortKeys, ", ") : null;
   const parts = wrap("invalid filter", () => resolver.queryParts());
   conditions.push(...parts.conditions);
   const placed = placeConditions({
@@ -102,17 +108,83 @@ function compileUncached(app: App, s: RecordSearch, superuser: boolean): Compile
     conditions,
     pinned: orderBy ? aliasesRead(orderBy) : new Set(),
   });
-  const countJoins = joinsReadBy(app.db.dialect, placed.joins, placed.where);
+  const d = app.db.dialect;
+  const base = resolver.baseAlias;
+  const countJoins = joinsReadBy(d, placed.joins, placed.where);
+  // the to-one joins left are on conditions that keep many rows (the selective ones became IN lists):
+  // driven from the joined table, the query would look most searched rows up at random, so they are joined
+  // from the searched rows; only a count that reads nothing else of them walks the join's index instead
+  const fromBase = (joins: readonly Join[]) =>
+    joins.map((j) =>
+      j.toOne && j.equals && j.parent === base ? { ...j, on: sql`${j.equals[0]} = ${d.unindexed(j.equals[1])}` } : j,
+    );
+  const countReadsRows = placed.where !== null && readsBeyondJoins(placed.where, base, countJoins);
+  const table = sql`${ident(s.collection.name)}`;
   return {
-    table: sql`${ident(s.collection.name)}`,
-    joins: joinClauses(placed.joins),
+    table,
+    joins: joinClauses(fromBase(placed.joins)),
+    sortedFrom: orderedThrough(d, s.collection, table, base, placed, conditions, sortKeys),
     where: placed.where,
     orderBy,
     distinct: placed.distinct,
-    countJoins: joinClauses(countJoins),
-    countDistinct: countJoins.length > 0,
+    countJoins: joinClauses(countReadsRows ? fromBase(countJoins) : countJoins),
+    countDistinct: countJoins.some((j) => !j.toOne),
     isolate: resolver.risky,
   };
+}
+
+/**
+ * orderedThrough is the FROM of a list sorted first by fields of a to-one relation (`sort=author.name,-created`)
+ * when walking the related rows in that order, each with its own rows through the relation's index, beats
+ * sorting every row: the conditions drop rows without the related row, and read nothing else of the rows
+ * (each related row's rows all qualify, so the walk stops after the first page). Else null.
+ */
+function orderedThrough(
+  d: Dialect,
+  collection: Collection,
+  table: Sql,
+  base: string,
+  placed: PlacedQuery,
+  conditions: readonly FilterTree[],
+  sortKeys: readonly Sql[],
+): Sql | null {
+  const first = sortKeys[0] ? [...aliasesRead(sortKeys[0])] : [];
+  const j = placed.joins.find((x) => x.alias === first[0]);
+  if (first.length !== 1 || !j?.toOne || j.parent !== base || !j.equals) return null;
+  const [key, dot, column] = j.equals[1].parts;
+  const keyed = key instanceof Identifier && key.name === base && dot === "." && column instanceof Identifier;
+  if (!keyed || !findIndexLedBy(collection.indexes, column.name)) return null;
+  if (!rejectsNullRow(conditions, j.alias)) return null;
+  if (placed.where && readsBeyondJoins(placed.where, base, placed.joins)) return null;
+  if (placed.joins.some((x) => !x.toOne)) return null;
+  const lead: Sql[] = [];
+  for (const k of sortKeys) {
+    const read = aliasesRead(k);
+    if (read.size !== 1 || !read.has(j.alias)) break;
+    lead.push(k);
+  }
+  const rows = d.orderedRows(sql`SELECT * FROM ${j.table} ${ident(j.alias)} ORDER BY ${join(lead, ", ")}`);
+  const others = placed.joins.filter((x) => x !== j);
+  return sql`${rows} ${ident(j.alias)} ${raw(d.joinInOrder)} ${table} ON ${j.equals[1]} = ${j.equals[0]}${joinClauses(others)}`;
+}
+
+/** readsBeyondJoins tells whether a condition reads columns of the base row other than the joins' keys. */
+function readsBeyondJoins(where: Sql, base: string, joins: readonly Join[]): boolean {
+  const keys = new Set(
+    joins.flatMap((j) => {
+      const key = j.parent === base && j.equals ? j.equals[1].parts : [];
+      const column = key[2];
+      return key[0] instanceof Identifier && key[0].name === base && column instanceof Identifier ? [column.name] : [];
+    }),
+  );
+  const beyond = (f: Sql): boolean =>
+    f.parts.some((p, i) => {
+      if (p instanceof Sql) return beyond(p);
+      if (!(p instanceof Identifier) || p.name !== base || f.parts[i + 1] !== ".") return false;
+      const column = f.parts[i + 2];
+      return !(column instanceof Identifier && keys.has(column.name));
+    });
+  return beyond(where);
 }
 
 /**
@@ -134,7 +206,7 @@ function joinsReadBy(d: Dialect, joins: readonly Join[], where: Sql | null): Joi
   return kept;
 }
 
-function buildSort(resolver: RecordFieldResolver, fields: readonly SortField[]): Sql {
+function buildSort(resolver: RecordFieldResolver, fields: readonly SortField[]): Sql[] {
   if (fields.length > maxSortFields) throw new SearchError(`too many sort expressions (max ${maxSortFields})`);
   const d = resolver.dialect;
   const parts = fields.map((f) => {
@@ -153,7 +225,7 @@ function buildSort(resolver: RecordFieldResolver, fields: readonly SortField[]):
     }
     return sql`${resolved.sql} ${raw(f.direction)}`;
   });
-  return join(parts, ", ");
+  return parts;
 }
 
 /** The rendered SELECT and COUNT of a compiled search, made once per compiled search. */
@@ -181,10 +253,11 @@ function rendered(app: App, collection: Collection, c: CompiledSearch): Rendered
   const idCond = sql`${ident(collection.name)}.${ident("id")} = ${idSentinel}`;
   const byIdWhere = c.where ? sql`${idCond} AND ${c.where}` : idCond;
   r = {
-    select: d.render(sql`${selectFrom(c, sql`${ident(collection.name)}.*`)}${order}`),
-    // without joins COUNT(*) is far cheaper than COUNT(DISTINCT ...); with them, even to-one joins, COUNT(*)
-    // let SQLite drive the count from the joined table through the relation's index, which measured 5x slower
-    // (bench/query) than the scan it plans for COUNT(DISTINCT rowid)
+    select: d.render(
+      sql`${selectFrom(c.sortedFrom ? { ...c, table: c.sortedFrom, joins: raw("") } : c, sql`${ident(collection.name)}.*`)}${order}`,
+    ),
+    // COUNT(*) is far cheaper than COUNT(DISTINCT ...), which only a join that can repeat a row needs (a
+    // sort's, that the WHERE reads too); which side drives the to-one joins is set in compileUncached
     count: d.render(
       sql`SELECT ${c.countDistinct ? sql`COUNT(DISTINCT ${key})` : raw("COUNT(*)")} AS n FROM ${c.table}${c.countJoins}${where}`,
     ),

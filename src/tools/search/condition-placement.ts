@@ -151,6 +151,11 @@ function cannotHoldWhenNull(t: FilterTree, aliases: ReadonlySet<string>): boolea
   return t.items.every((i) => cannotHoldWhenNull(i, aliases));
 }
 
+/** rejectsNullRow tells whether conditions that must all hold can't hold where the alias's row is missing. */
+export function rejectsNullRow(conditions: readonly FilterTree[], alias: string): boolean {
+  return cannotHoldWhenNull(simplified({ kind: "and", items: [...conditions] }), new Set([alias]));
+}
+
 /**
  * withRealRow drops the "row is missing" checks of an alias whose row is a real one (inside its EXISTS):
  * record ids are never empty, so `alias.id = '' OR alias.id IS NULL` is false there.

@@ -24,7 +24,7 @@ export interface FilterAtom {
    * (`COALESCE(left, '') = COALESCE(right, '')`).
    */
   equals?: { left: Sql; right: Sql; coalesced: boolean };
-  /** A column equal to a non-empty text or number: few rows are likely to meet it. */
+  /** A column equal to a non-empty text or number, or containing a text: few rows are likely to meet it. */
   selective?: boolean;
 }
 

@@ -111,12 +111,12 @@ function compileUncached(app: App, s: RecordSearch, superuser: boolean): Compile
   const d = app.db.dialect;
   const base = resolver.baseAlias;
   const countJoins = joinsReadBy(d, placed.joins, placed.where);
-  // the to-one joins left are on conditions that keep many rows (the selective ones became IN lists):
-  // driven from the joined table, the query would look most searched rows up at random, so they are joined
-  // from the searched rows; only a count that reads nothing else of them walks the join's index instead
+  // a to-one join whose conditions keep most rows (author.verified = true), driven from the joined table,
+  // would look most searched rows up at random through the relation's index, slower than reading them in
+  // turn: it is joined from the searched rows. Only a count that reads nothing else of them walks the index.
   const fromBase = (joins: readonly Join[]) =>
     joins.map((j) =>
-      j.toOne && j.equals && j.parent === base ? { ...j, on: sql`${j.equals[0]} = ${d.unindexed(j.equals[1])}` } : j,
+      placed.broad.has(j.alias) && j.equals ? { ...j, on: sql`${j.equals[0]} = ${d.unindexed(j.equals[1])}` } : j,
     );
   const countReadsRows = placed.where !== null && readsBeyondJoins(placed.where, base, countJoins);
   const table = sql`${ident(s.collection.name)}`;

@@ -35,6 +35,8 @@ export interface PlacementInput {
 export interface PlacedQuery {
   /** The joins the main query keeps (to-one joins, and those the sort reads). */
   joins: Join[];
+  /** The kept to-one joins off the base row whose conditions all keep most rows (broadlyJoined). */
+  broad: Set<string>;
   where: Sql | null;
   /** A kept join can repeat a row. */
   distinct: boolean;
@@ -240,17 +242,52 @@ class Placement {
 
   /**
    * inSubquery tells whether a to-one join is better read as `parent.key IN (SELECT id FROM ... WHERE ...)`:
-   * every condition on it reads nothing else and can't hold for a missing row, and one is selective (an
-   * equality with a value), so SQLite can start from the few matching rows.
+   * the conditions on it (and on what hangs off it) read nothing else, can't hold for a missing row, and one
+   * is selective (an equality with a value), so SQLite can start from the few matching rows.
    */
   inSubquery(j: Join, t: FilterTree): boolean {
     if (!j.equals || j.sameAs !== undefined) return false;
     const below = this.subtree(j.alias);
-    const atoms = atomsOf(t).filter((a) => meets(aliasesRead(a.sql), below));
+    const on = conjuncts(simplified(t)).filter((c) => meets(treeAliases(c), below));
     return (
-      atoms.some((a) => a.selective) &&
-      atoms.every((a) => within(aliasesRead(a.sql), below) && (a.nullRejects ?? []).some((x) => below.has(x)))
+      on.length > 0 &&
+      on.every((c) => within(treeAliases(c), below)) &&
+      cannotHoldWhenNull(allOf(on), below) &&
+      on.some((c) => atomsOf(c).some((a) => a.selective))
     );
+  }
+
+  /**
+   * broadlyJoined tells whether every condition on a join (and what hangs off it) keeps most rows (true or
+   * false, a difference): read from the joined side, it would pick out most rows again, one lookup each.
+   */
+  broadlyJoined(j: Join, t: FilterTree): boolean {
+    const below = this.subtree(j.alias);
+    const atoms = atomsOf(t).filter((a) => meets(aliasesRead(a.sql), below));
+    return atoms.length > 0 && atoms.every((a) => a.broad);
+  }
+
+  /**
+   * reductions are conditions implied by the query's, added so that SQLite can start from few rows: for each
+   * condition on a to-one join kept in the main query that reads nothing else, can't hold for a missing row
+   * and is selective, the same condition as `key IN (SELECT id ... WHERE condition)` (a semi-join). The
+   * condition itself stays: the join is still needed by the others (`user = '' OR post.author.verified`).
+   */
+  reductions(t: FilterTree, top: ReadonlySet<string>, real: ReadonlySet<string>): Sql[] {
+    const out: Sql[] = [];
+    for (const c of conjuncts(t)) {
+      const read = treeAliases(c);
+      // the join off the base row the condition reads through
+      const heads = new Set([...read].filter((a) => this.byAlias.has(a)).map((a) => this.frontier(a, real)));
+      const j = heads.size === 1 ? this.byAlias.get([...heads][0] as string) : undefined;
+      if (!j || !top.has(j.alias) || !j.toOne || !j.equals || j.sameAs !== undefined || this.input.pinned.has(j.alias))
+        continue;
+      const below = this.subtree(j.alias);
+      if (!within(read, below) || !cannotHoldWhenNull(c, below) || !atomsOf(c).some((a) => a.selective)) continue;
+      const outside = new Set([...top].filter((a) => !below.has(a)));
+      out.push(this.exists(j.alias, c, outside, real));
+    }
+    return out;
   }
 
   /** frontier is the join on alias's path whose parent is fixed: the subquery that reaches alias. */
@@ -411,6 +448,61 @@ class Placement {
   }
 }
 
+/** sqlKey is a fragment written out, to tell equal fragments apart from different ones. */
+function sqlKey(f: Sql): string {
+  return f.parts
+    .map((p) =>
+      typeof p === "string"
+        ? p
+        : p instanceof Identifier
+          ? `\u0000${p.name}\u0000`
+          : p instanceof Sql
+            ? `(${sqlKey(p)})`
+            : `\u0001${JSON.stringify(p.value)}\u0001`,
+    )
+    .join("");
+}
+
+/**
+ * unifiedJoins merges the to-one joins that are the same row: the same table by its key, off the same row by
+ * the same value (a filter and a joined collection's rule both reading `post.author`). The later alias reads
+ * the earlier one's row.
+ */
+function unifiedJoins(input: PlacementInput): PlacementInput {
+  const seen = new Map<string, string>();
+  const renames = new Map<string, string>();
+  const canonical = (a: string | null | undefined) => (a ? (renames.get(a) ?? a) : a);
+  const joins: Join[] = [];
+  for (const j0 of input.joins) {
+    let j = j0;
+    for (const [from, to] of renames) j = renamedJoin(j, from, to);
+    // a join the sort reads keeps its alias: the ORDER BY names it
+    if (j.toOne && j.equals && j.sameAs === undefined && !input.pinned.has(j.alias)) {
+      const key = `${canonical(j.parent)}\u0002${sqlKey(j.table)}\u0002${sqlKey(j.equals[1])}`;
+      const same = seen.get(key);
+      if (same !== undefined) {
+        renames.set(j.alias, same);
+        continue;
+      }
+      seen.set(key, j.alias);
+    }
+    joins.push(j);
+  }
+  if (renames.size === 0) return input;
+  let conditions = [...input.conditions];
+  for (const [from, to] of renames) conditions = conditions.map((c) => renamedTree(c, from, to));
+  const pinned = new Set([...input.pinned].map((a) => canonical(a) ?? a));
+  return { ...input, joins, conditions, pinned };
+}
+
+function renamedJoin(j: Join, from: string, to: string): Join {
+  const out: Join = { ...j, table: renamed(j.table, from, to), on: j.on ? renamed(j.on, from, to) : null };
+  if (j.equals) out.equals = [renamed(j.equals[0], from, to), renamed(j.equals[1], from, to)];
+  if (j.parent === from) out.parent = to;
+  if (j.sameAs === from) out.sameAs = to;
+  return out;
+}
+
 /** placeConditions rewrites the joins and conditions of a records query; see the top of this file. */
 export function placeConditions(input: PlacementInput): PlacedQuery {
   const conditions = input.conditions;
@@ -423,18 +515,27 @@ export function placeConditions(input: PlacementInput): PlacedQuery {
             conditions.map((c) => sql`(${renderFilterTree(c)})`),
             " AND ",
           );
-    return { joins: [...input.joins], where, distinct: input.joins.some((j) => !j.toOne) };
+    return { joins: [...input.joins], broad: new Set(), where, distinct: input.joins.some((j) => !j.toOne) };
   }
-  const p = new Placement(input);
+  const unified = unifiedJoins(input);
+  const p = new Placement(unified);
   const top = new Set<string>([input.baseAlias]);
-  for (const a of input.pinned) {
+  for (const a of unified.pinned) {
     for (let x = a; x !== input.baseAlias && p.byAlias.has(x); x = p.parentOf(x)) top.add(x);
   }
-  const all = simplified({ kind: "and", items: [...conditions] });
+  const all = simplified({ kind: "and", items: [...unified.conditions] });
   if (!input.scopeToOne) p.closure(top, all);
-  const where = conditions.length === 0 || isTrue(all) ? null : p.place(all, top, new Set([input.baseAlias]));
-  const joins = input.joins.filter((j) => top.has(j.alias));
-  return { joins, where, distinct: joins.some((j) => !j.toOne) };
+  const real = new Set([input.baseAlias]);
+  let where = conditions.length === 0 || isTrue(all) ? null : p.place(all, top, real);
+  const reductions = input.scopeToOne ? [] : p.reductions(all, top, real);
+  if (reductions.length > 0) where = sql`(${join([...(where ? [where] : []), ...reductions], " AND ")})`;
+  const joins = unified.joins.filter((j) => top.has(j.alias));
+  const broad = new Set(
+    joins
+      .filter((j) => j.toOne && p.parentOf(j.alias) === input.baseAlias && p.broadlyJoined(j, all))
+      .map((j) => j.alias),
+  );
+  return { joins, broad, where, distinct: joins.some((j) => !j.toOne) };
 }
 
 /**

@@ -86,6 +86,9 @@ function buildExpr(expr: FilterExpr, resolver: FieldResolver): FilterTree {
     if (!equals.coalesced && ((columnAlias(left) && literal(right)) || (columnAlias(right) && literal(left))))
       compared.selective = true;
   }
+  const sign = expr.op.replace("?", "");
+  const isBool = (r: ResolverResult) => r.kind === "bool";
+  if (sign === "!=" || sign === "!~" || (sign === "=" && (isBool(left) || isBool(right)))) compared.broad = true;
   // a column containing a text: meant to narrow down, like an equality
   if ((expr.op === "~" || expr.op === "?~") && columnAlias(left) && (right.params?.length ?? 0) > 0)
     compared.selective = true;

@@ -26,6 +26,8 @@ export interface FilterAtom {
   equals?: { left: Sql; right: Sql; coalesced: boolean };
   /** A column equal to a non-empty text or number, or containing a text: few rows are likely to meet it. */
   selective?: boolean;
+  /** A comparison with true or false, or a difference (`!=`, `!~`): most rows are likely to meet it. */
+  broad?: boolean;
 }
 
 /** renderFilterTree turns a tree back into one condition. */

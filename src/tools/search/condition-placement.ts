@@ -422,7 +422,7 @@ class Placement {
         [idOf(inner), idOf(outer)].some((a) => a !== null && (realInside.has(a) || real.has(a)));
       if (!plain) tie = { inner: sql`COALESCE(${inner}, '')`, outer: sql`COALESCE(${outer}, '')` };
     }
-    if (conds.some((c) => !within(treeAliases(c), below))) return null;
+    if (conds.some((c) => !within(treeAliases(c), below) || atomsOf(c).some((a) => a.checked))) return null;
     if (r.on && !conds.some((c) => atomsOf(c).some((a) => a.selective && meets(aliasesRead(a.sql), below))))
       return null;
     const all = allOf(conds);

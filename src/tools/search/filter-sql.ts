@@ -92,7 +92,9 @@ function buildExpr(expr: FilterExpr, resolver: FieldResolver): FilterTree {
   // a column containing a text: meant to narrow down, like an equality
   if ((expr.op === "~" || expr.op === "?~") && columnAlias(left) && (right.params?.length ?? 0) > 0)
     compared.selective = true;
-  return allItems ? { kind: "and", items: [compared, { kind: "atom", sql: allItems }] } : compared;
+  if (!allItems) return compared;
+  compared.checked = true;
+  return { kind: "and", items: [compared, { kind: "atom", sql: allItems }] };
 }
 
 /** columnAlias is the table alias of an operand that is a plain column (or its LOWER()), else null. */

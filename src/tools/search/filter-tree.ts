@@ -28,6 +28,11 @@ export interface FilterAtom {
   selective?: boolean;
   /** A comparison with true or false, or a difference (`!=`, `!~`): most rows are likely to meet it. */
   broad?: boolean;
+  /**
+   * The comparison of a plain operator on a multi-valued path, beside its all-items check: that check reads
+   * only the searched row and usually settles it first, so this one is best looked up row by row.
+   */
+  checked?: boolean;
 }
 
 /** renderFilterTree turns a tree back into one condition. */

@@ -1,12 +1,18 @@
 import { findSingleColumnUniqueIndex } from "../db/index-sql.ts";
-import { ident, sql } from "../db/sql.ts";
+import { ident, raw, type Sql, sql } from "../db/sql.ts";
 import type { App } from "./app.ts";
 import type { Collection } from "./collection-model.ts";
 import { RelationField } from "./field-relation.ts";
 import type { Expand, RecordModel } from "./record-model.ts";
 
-/** Loads the related records of a collection by ids (API expands apply the target's view rule here). */
-export type ExpandFetch = (collection: Collection, ids: string[]) => Promise<RecordModel[]>;
+/**
+ * Which related records to load: those with these ids, or the rows a condition on the collection's table
+ * picks (a back-relation's first rows), in row order.
+ */
+export type ExpandSelection = { ids: string[] } | { where: Sql };
+
+/** Loads related records (API expands apply the target's view rule here). */
+export type ExpandFetch = (collection: Collection, selection: ExpandSelection) => Promise<RecordModel[]>;
 
 const maxExpandDepth = 6;
 const backRelationLimit = 1000;
@@ -48,11 +54,13 @@ interface Relation {
   key: string;
   multiple: boolean;
   collection: Collection;
-  /** The ids each record points to (or is pointed at from, for back-relations). */
-  idsOf: (r: RecordModel) => string[];
+  /** The ids each record points to (forward relations). */
+  idsOf?: (r: RecordModel) => string[];
+  /** The rows pointing at a record (back-relations): its first ones, as PocketBase takes them. */
+  backOf?: (r: RecordModel) => Sql;
 }
 
-async function resolveRelation(app: App, main: Collection, records: RecordModel[], part: string): Promise<Relation> {
+function resolveRelation(app: App, main: Collection, part: string): Relation {
   const via = viaPattern.exec(part) ?? legacyViaPattern.exec(part);
   if (!via) {
     const field = main.fields.byName(part);
@@ -72,22 +80,18 @@ async function resolveRelation(app: App, main: Collection, records: RecordModel[
       `couldn't find back-relation field ${JSON.stringify(via[2])} in collection ${JSON.stringify(back.name)}`,
     );
   }
-  const column = sql`${ident(back.name)}.${ident(backField.name)}`;
-  const byRecord = new Map<RecordModel, string[]>();
-  for (const r of records) {
-    const match = backField.isMultiple()
-      ? app.db.dialect.jsonArrayContains(column, sql`${r.id}`)
-      : sql`${column} = ${r.id}`;
-    const rows = await app.db.all<{ id: string }>(
-      sql`SELECT ${ident(back.name)}.${ident("id")} AS id FROM ${ident(back.name)} WHERE ${match} LIMIT ${backRelationLimit}`,
-    );
-    byRecord.set(
-      r,
-      rows.map((x) => x.id),
-    );
-  }
+  const d = app.db.dialect;
   const unique = findSingleColumnUniqueIndex(back.indexes, backField.name) !== null;
-  return { key: part, multiple: !unique, collection: back, idsOf: (r) => byRecord.get(r) ?? [] };
+  // the first rows pointing at the record, taken before the view rule applies (PocketBase takes their ids
+  // first, then loads those the rule lets through): one query per record, each row read once
+  const inner = "__back";
+  const column = sql`${ident(inner)}.${ident(backField.name)}`;
+  const key = (alias: string) => (back.type === "view" ? sql`${ident(alias)}.${ident("id")}` : raw(d.rowid(alias)));
+  const backOf = (r: RecordModel) => {
+    const match = backField.isMultiple() ? d.jsonArrayContains(column, sql`${r.id}`) : sql`${column} = ${r.id}`;
+    return sql`${key(back.name)} IN (SELECT ${key(inner)} FROM ${ident(back.name)} ${ident(inner)} WHERE ${match} LIMIT ${raw(String(backRelationLimit))})`;
+  };
+  return { key: part, multiple: !unique, collection: back, backOf };
 }
 
 async function expandPath(
@@ -102,19 +106,33 @@ async function expandPath(
   const dot = path.indexOf(".");
   const part = dot < 0 ? path : path.slice(0, dot);
   const rest = dot < 0 ? "" : path.slice(dot + 1);
-  const rel = await resolveRelation(app, main, records, part);
+  const rel = resolveRelation(app, main, part);
 
-  const ids = [...new Set(records.flatMap((r) => rel.idsOf(r)))];
-  const related = await fetch(rel.collection, ids);
+  const foundOf = new Map<RecordModel, RecordModel[]>();
+  const related: RecordModel[] = [];
+  if (rel.idsOf) {
+    const idsOf = rel.idsOf;
+    const ids = [...new Set(records.flatMap((r) => idsOf(r)))];
+    const fetched = ids.length === 0 ? [] : await fetch(rel.collection, { ids });
+    related.push(...fetched);
+    const byId = new Map(fetched.map((r) => [r.id, r]));
+    for (const record of records)
+      foundOf.set(
+        record,
+        idsOf(record).flatMap((id) => byId.get(id) ?? []),
+      );
+  } else if (rel.backOf) {
+    for (const record of records) {
+      const fetched = await fetch(rel.collection, { where: rel.backOf(record) });
+      related.push(...fetched);
+      foundOf.set(record, fetched);
+    }
+  }
   if (rest !== "") await expandPath(app, related, rest, fetch, level + 1);
-  const byId = new Map(related.map((r) => [r.id, r]));
 
   for (const record of records) {
     record.expand ??= {};
-    const found = rel.idsOf(record).flatMap((id) => {
-      const r = byId.get(id);
-      return r ? [r] : [];
-    });
+    const found = foundOf.get(record) ?? [];
     if (found.length === 0) continue;
     const expand: Expand = record.expand;
     const previous = expand[rel.key];

@@ -334,6 +334,29 @@ export async function findRecordsByIdsWithRule(
 }
 
 /**
+ * findRecordsWhereWithRule loads the records a condition on the collection's table picks (reading it under
+ * the collection's name) that the rule lets the requester see, in row order.
+ */
+export async function findRecordsWhereWithRule(
+  app: App,
+  collection: Collection,
+  where: Sql,
+  rule: string | null | undefined,
+  requestInfo: RequestInfo | null,
+): Promise<RecordModel[]> {
+  const c = compileSearch(app, { collection, requestInfo, rule });
+  const key =
+    collection.type === "view"
+      ? sql`${ident(collection.name)}.${ident("id")}`
+      : raw(app.db.dialect.rowid(collection.name));
+  const select = app.db.dialect.render(
+    sql`${selectFrom({ ...c, where: c.where ? sql`${where} AND ${c.where}` : where }, sql`${ident(collection.name)}.*`)} ORDER BY ${key}`,
+  );
+  const rows = await app.db.all<Record<string, unknown>>(select.text, select.params, { isolate: c.isolate });
+  return rows.map((r) => new RecordModel(collection, r));
+}
+
+/**
  * checkRuleOnNewRecord evaluates a rule against a record that isn't stored yet (a create): its column values
  * become a one-row CTE standing in for the table. Returns whether the rule matches.
  */

@@ -47,8 +47,10 @@ export interface CompiledSearch {
   orderBy: Sql | null;
   /** Some join can repeat a row: select distinct rows. */
   distinct: boolean;
-  /** The joins the count needs: those the WHERE reads through (a LEFT JOIN alone never drops a row). */
+  /** The joins the count needs: those its WHERE reads through (a LEFT JOIN alone never drops a row). */
   countJoins: Sql;
+  /** The count's WHERE: the same conditions, placed for a count (no sort to keep joins for). */
+  countWhere: Sql | null;
   /** Count distinct rows: a join of the count can repeat a row. */
   countDistinct: boolean;
   /** Joins that can multiply rows without bound: run isolated, with the query timeout. */
@@ -102,23 +104,28 @@ function compileUncached(app: App, s: RecordSearch, superuser: boolean): Compile
   const orderBy = sortKeys.length > 0 ? join(sortKeys, ", ") : null;
   const parts = wrap("invalid filter", () => resolver.queryParts());
   conditions.push(...parts.conditions);
-  const placed = placeConditions({
-    baseAlias: resolver.baseAlias,
-    joins: parts.joins,
-    conditions,
-    pinned: orderBy ? aliasesRead(orderBy) : new Set(),
-  });
   const d = app.db.dialect;
   const base = resolver.baseAlias;
-  const countJoins = joinsReadBy(d, placed.joins, placed.where);
   // a to-one join whose conditions keep most rows (author.verified = true), driven from the joined table,
   // would look most searched rows up at random through the relation's index, slower than reading them in
-  // turn: it is joined from the searched rows. Only a count that reads nothing else of them walks the index.
+  // turn: it is read from the searched rows, as an IN list checked row by row or a join on the unindexed key.
+  // Only a count that reads nothing else of the rows walks the index: it gets its own placement.
+  const input = {
+    baseAlias: base,
+    joins: parts.joins,
+    conditions,
+    pinned: orderBy ? aliasesRead(orderBy) : new Set<string>(),
+  };
+  const placed = placeConditions({ ...input, unindexed: d.unindexed });
   const fromBase = (joins: readonly Join[]) =>
     joins.map((j) =>
       placed.broad.has(j.alias) && j.equals ? { ...j, on: sql`${j.equals[0]} = ${d.unindexed(j.equals[1])}` } : j,
     );
-  const countReadsRows = placed.where !== null && readsBeyondJoins(placed.where, base, countJoins);
+  const counted = placeConditions({ ...input, pinned: new Set() });
+  const countJoins = joinsReadBy(d, counted.joins, counted.where);
+  const countReadsRows = counted.where !== null && readsBeyondJoins(counted.where, base, parts.joins);
+  const countWhere = countReadsRows ? placed.where : counted.where;
+  const countFrom = countReadsRows ? fromBase(joinsReadBy(d, placed.joins, placed.where)) : countJoins;
   const table = sql`${ident(s.collection.name)}`;
   return {
     table,
@@ -127,8 +134,9 @@ function compileUncached(app: App, s: RecordSearch, superuser: boolean): Compile
     where: placed.where,
     orderBy,
     distinct: placed.distinct,
-    countJoins: joinClauses(countReadsRows ? fromBase(countJoins) : countJoins),
-    countDistinct: countJoins.some((j) => !j.toOne),
+    countJoins: joinClauses(countFrom),
+    countWhere,
+    countDistinct: countFrom.some((j) => !j.toOne),
     isolate: resolver.risky,
   };
 }
@@ -249,7 +257,7 @@ function rendered(app: App, collection: Collection, c: CompiledSearch): Rendered
   const order = c.orderBy ? sql` ORDER BY ${c.orderBy}` : raw("");
   const key =
     collection.type === "view" ? sql`${ident(collection.name)}.${ident("id")}` : raw(d.rowid(collection.name));
-  const where = c.where ? sql` WHERE ${c.where}` : raw("");
+  const countWhere = c.countWhere ? sql` WHERE ${c.countWhere}` : raw("");
   const idCond = sql`${ident(collection.name)}.${ident("id")} = ${idSentinel}`;
   const byIdWhere = c.where ? sql`${idCond} AND ${c.where}` : idCond;
   r = {
@@ -259,7 +267,7 @@ function rendered(app: App, collection: Collection, c: CompiledSearch): Rendered
     // COUNT(*) is far cheaper than COUNT(DISTINCT ...), which only a join that can repeat a row needs (a
     // sort's, that the WHERE reads too); which side drives the to-one joins is set in compileUncached
     count: d.render(
-      sql`SELECT ${c.countDistinct ? sql`COUNT(DISTINCT ${key})` : raw("COUNT(*)")} AS n FROM ${c.table}${c.countJoins}${where}`,
+      sql`SELECT ${c.countDistinct ? sql`COUNT(DISTINCT ${key})` : raw("COUNT(*)")} AS n FROM ${c.table}${c.countJoins}${countWhere}`,
     ),
     byId: d.render(sql`${selectFrom({ ...c, where: byIdWhere }, sql`${ident(collection.name)}.*`)} LIMIT 1`),
     byIdParam: -1,

@@ -30,6 +30,12 @@ export interface PlacementInput {
    * them in); by default they stay joins of the main query, where SQLite plans them as it likes.
    */
   scopeToOne?: boolean;
+  /**
+   * Writes an outer key so that SQLite won't look rows up through an index on it (Dialect.unindexed): the IN
+   * list of a to-one join on conditions that keep most rows is then checked row by row, not driven from.
+   * Without it the list may drive (a count that reads nothing else of the rows walks the key's index).
+   */
+  unindexed?: (expr: Sql) => Sql;
 }
 
 export interface PlacedQuery {
@@ -242,18 +248,20 @@ class Placement {
 
   /**
    * inSubquery tells whether a to-one join is better read as `parent.key IN (SELECT id FROM ... WHERE ...)`:
-   * the conditions on it (and on what hangs off it) read nothing else, can't hold for a missing row, and one
-   * is selective (an equality with a value), so SQLite can start from the few matching rows.
+   * the conditions on it (and on what hangs off it) read nothing else and can't hold for a missing row, and
+   * one is selective (an equality with a value: SQLite can start from the few matching rows), or all keep
+   * most rows (a list checked row by row costs less than a join, see PlacementInput.unindexed).
    */
   inSubquery(j: Join, t: FilterTree): boolean {
     if (!j.equals || j.sameAs !== undefined) return false;
     const below = this.subtree(j.alias);
     const on = conjuncts(simplified(t)).filter((c) => meets(treeAliases(c), below));
+    const atoms = on.flatMap((c) => atomsOf(c));
     return (
       on.length > 0 &&
       on.every((c) => within(treeAliases(c), below)) &&
       cannotHoldWhenNull(allOf(on), below) &&
-      on.some((c) => atomsOf(c).some((a) => a.selective))
+      (atoms.some((a) => a.selective) || atoms.every((a) => a.broad))
     );
   }
 
@@ -423,11 +431,13 @@ class Placement {
       if (!plain) tie = { inner: sql`COALESCE(${inner}, '')`, outer: sql`COALESCE(${outer}, '')` };
     }
     if (conds.some((c) => !within(treeAliases(c), below) || atomsOf(c).some((a) => a.checked))) return null;
-    if (r.on && !conds.some((c) => atomsOf(c).some((a) => a.selective && meets(aliasesRead(a.sql), below))))
-      return null;
+    const atoms = conds.flatMap((c) => atomsOf(c));
+    const broad = atoms.length > 0 && atoms.every((a) => a.broad);
+    if (r.on && !atoms.some((a) => a.selective && meets(aliasesRead(a.sql), below)) && !(r.toOne && broad)) return null;
     const all = allOf(conds);
     const where = isTrue(all) ? raw("") : sql` WHERE ${this.place(all, fixedInside, realInside)}`;
-    return sql`${tie.outer} IN (SELECT ${tie.inner} FROM ${from}${where})`;
+    const outer = broad && this.input.unindexed ? this.input.unindexed(tie.outer) : tie.outer;
+    return sql`${outer} IN (SELECT ${tie.inner} FROM ${from}${where})`;
   }
 
   /**

@@ -117,19 +117,16 @@ function compileUncached(app: App, s: RecordSearch, superuser: boolean): Compile
     pinned: orderBy ? aliasesRead(orderBy) : new Set<string>(),
   };
   const placed = placeConditions({ ...input, unindexed: d.unindexed });
-  const fromBase = (joins: readonly Join[]) =>
-    joins.map((j) =>
-      placed.broad.has(j.alias) && j.equals ? { ...j, on: sql`${j.equals[0]} = ${d.unindexed(j.equals[1])}` } : j,
-    );
-  const counted = placeConditions({ ...input, pinned: new Set() });
-  const countJoins = joinsReadBy(d, counted.joins, counted.where);
+  // the count has no sort to keep joins for; it walks the relation's index only when it reads nothing else
+  let counted = placeConditions({ ...input, pinned: new Set() });
   const countReadsRows = counted.where !== null && readsBeyondJoins(counted.where, base, parts.joins);
-  const countWhere = countReadsRows ? placed.where : counted.where;
-  const countFrom = countReadsRows ? fromBase(joinsReadBy(d, placed.joins, placed.where)) : countJoins;
+  if (countReadsRows) counted = placeConditions({ ...input, pinned: new Set(), unindexed: d.unindexed });
+  const countFrom = fromJoins(d, counted, base, { count: true, unindexed: countReadsRows });
+  const countWhere = counted.where;
   const table = sql`${ident(s.collection.name)}`;
   return {
     table,
-    joins: joinClauses(fromBase(placed.joins)),
+    joins: joinClauses(fromJoins(d, placed, base, { count: false, unindexed: true })),
     sortedFrom: orderedThrough(d, s.collection, table, base, placed, conditions, sortKeys),
     where: placed.where,
     orderBy,
@@ -139,6 +136,19 @@ function compileUncached(app: App, s: RecordSearch, superuser: boolean): Compile
     countDistinct: countFrom.some((j) => !j.toOne),
     isolate: resolver.risky,
   };
+}
+
+/**
+ * fromJoins are the joins a placed query keeps (for a count, only those its WHERE reads); with `unindexed`, a
+ * to-one join on conditions that keep most rows is joined on its unindexed key, read from the searched rows.
+ */
+function fromJoins(d: Dialect, placed: PlacedQuery, base: string, how: { count: boolean; unindexed: boolean }): Join[] {
+  const joins = how.count ? joinsReadBy(d, placed.joins, placed.where) : placed.joins;
+  return joins.map((j) =>
+    how.unindexed && placed.broad.has(j.alias) && j.equals && j.parent === base
+      ? { ...j, on: sql`${j.equals[0]} = ${d.unindexed(j.equals[1])}` }
+      : j,
+  );
 }
 
 /**

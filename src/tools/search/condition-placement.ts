@@ -41,7 +41,7 @@ export interface PlacementInput {
 export interface PlacedQuery {
   /** The joins the main query keeps (to-one joins, and those the sort reads). */
   joins: Join[];
-  /** The kept to-one joins off the base row whose conditions all keep most rows (broadlyJoined). */
+  /** The kept to-one joins off the base row, not read by the sort, whose conditions all keep most rows. */
   broad: Set<string>;
   where: Sql | null;
   /** A kept join can repeat a row. */
@@ -73,16 +73,17 @@ function treeAliases(t: FilterTree, into = new Set<string>()): Set<string> {
   return into;
 }
 
-/** renamed reads the columns of one alias from another. */
+/** renamed reads the columns of one alias from another (`from`.`column`: a table named alike stays). */
 function renamed(fragment: Sql, from: string, to: string): Sql {
   let changed = false;
-  const parts = fragment.parts.map((p) => {
+  const parts = fragment.parts.map((p, i) => {
     if (p instanceof Sql) {
       const n = renamed(p, from, to);
       changed ||= n !== p;
       return n;
     }
-    if (p instanceof Identifier && p.name === from) {
+    const next = fragment.parts[i + 1];
+    if (p instanceof Identifier && p.name === from && typeof next === "string" && next.startsWith(".")) {
       changed = true;
       return ident(to);
     }
@@ -533,6 +534,7 @@ export function placeConditions(input: PlacementInput): PlacedQuery {
   for (const a of unified.pinned) {
     for (let x = a; x !== input.baseAlias && p.byAlias.has(x); x = p.parentOf(x)) top.add(x);
   }
+  const sorted = new Set(top);
   const all = simplified({ kind: "and", items: [...unified.conditions] });
   if (!input.scopeToOne) p.closure(top, all);
   const real = new Set([input.baseAlias]);
@@ -542,7 +544,10 @@ export function placeConditions(input: PlacementInput): PlacedQuery {
   const joins = unified.joins.filter((j) => top.has(j.alias));
   const broad = new Set(
     joins
-      .filter((j) => j.toOne && p.parentOf(j.alias) === input.baseAlias && p.broadlyJoined(j, all))
+      // a join the sort reads is left to SQLite: walking it in sort order may pay (an index on the sorted field)
+      .filter(
+        (j) => j.toOne && !sorted.has(j.alias) && p.parentOf(j.alias) === input.baseAlias && p.broadlyJoined(j, all),
+      )
       .map((j) => j.alias),
   );
   return { joins, broad, where, distinct: joins.some((j) => !j.toOne) };

@@ -53,6 +53,8 @@ export interface CompiledSearch {
   countWhere: Sql | null;
   /** Count distinct rows: a join of the count can repeat a row. */
   countDistinct: boolean;
+  /** The same search placed for a few rows picked by key (PlacementInput.fewRows): views and expands. */
+  fewRows: { joins: Sql; where: Sql | null; distinct: boolean };
   /** Joins that can multiply rows without bound: run isolated, with the query timeout. */
   isolate: boolean;
 }
@@ -116,13 +118,16 @@ function compileUncached(app: App, s: RecordSearch, superuser: boolean): Compile
     conditions,
     pinned: orderBy ? aliasesRead(orderBy) : new Set<string>(),
   };
-  const placed = placeConditions({ ...input, unindexed: d.unindexed });
+  const readsAll = sortKeys.length > 0 && !indexedSort(s.collection, base, sortKeys[0] as Sql, d);
+  const placed = placeConditions({ ...input, unindexed: d.unindexed, readsAll });
   // the count has no sort to keep joins for; it walks the relation's index only when it reads nothing else
-  let counted = placeConditions({ ...input, pinned: new Set() });
+  let counted = placeConditions({ ...input, pinned: new Set(), readsAll: true });
   const countReadsRows = counted.where !== null && readsBeyondJoins(counted.where, base, parts.joins);
-  if (countReadsRows) counted = placeConditions({ ...input, pinned: new Set(), unindexed: d.unindexed });
+  if (countReadsRows)
+    counted = placeConditions({ ...input, pinned: new Set(), readsAll: true, unindexed: d.unindexed });
   const countFrom = fromJoins(d, counted, base, { count: true, unindexed: countReadsRows });
   const countWhere = counted.where;
+  const few = placeConditions({ ...input, pinned: new Set(), fewRows: true });
   const table = sql`${ident(s.collection.name)}`;
   return {
     table,
@@ -134,6 +139,7 @@ function compileUncached(app: App, s: RecordSearch, superuser: boolean): Compile
     countJoins: joinClauses(countFrom),
     countWhere,
     countDistinct: countFrom.some((j) => !j.toOne),
+    fewRows: { joins: joinClauses(few.joins), where: few.where, distinct: few.distinct },
     isolate: resolver.risky,
   };
 }
@@ -269,7 +275,8 @@ function rendered(app: App, collection: Collection, c: CompiledSearch): Rendered
     collection.type === "view" ? sql`${ident(collection.name)}.${ident("id")}` : raw(d.rowid(collection.name));
   const countWhere = c.countWhere ? sql` WHERE ${c.countWhere}` : raw("");
   const idCond = sql`${ident(collection.name)}.${ident("id")} = ${idSentinel}`;
-  const byIdWhere = c.where ? sql`${idCond} AND ${c.where}` : idCond;
+  const few = forFewRows(c);
+  const byIdWhere = few.where ? sql`${idCond} AND ${few.where}` : idCond;
   r = {
     select: d.render(
       sql`${selectFrom(c.sortedFrom ? { ...c, table: c.sortedFrom, joins: raw("") } : c, sql`${ident(collection.name)}.*`)}${order}`,
@@ -279,12 +286,31 @@ function rendered(app: App, collection: Collection, c: CompiledSearch): Rendered
     count: d.render(
       sql`SELECT ${c.countDistinct ? sql`COUNT(DISTINCT ${key})` : raw("COUNT(*)")} AS n FROM ${c.table}${c.countJoins}${countWhere}`,
     ),
-    byId: d.render(sql`${selectFrom({ ...c, where: byIdWhere }, sql`${ident(collection.name)}.*`)} LIMIT 1`),
+    byId: d.render(sql`${selectFrom({ ...few, where: byIdWhere }, sql`${ident(collection.name)}.*`)} LIMIT 1`),
     byIdParam: -1,
   };
   r.byIdParam = r.byId.params.indexOf(idSentinel);
   renderedSearches.set(c, r);
   return r;
+}
+
+/**
+ * indexedSort tells whether the first sort key comes in order from an index (a column an index starts with,
+ * the row id, the record id): the list then stops after its page instead of reading every row.
+ */
+function indexedSort(collection: Collection, base: string, key: Sql, d: Dialect): boolean {
+  const [head] = key.parts;
+  if (typeof head === "string") return head.startsWith(`${d.rowid(base)} `);
+  if (!(head instanceof Sql)) return false;
+  const [alias, dot, column] = head.parts;
+  if (!(alias instanceof Identifier) || alias.name !== base || dot !== "." || !(column instanceof Identifier))
+    return false;
+  return column.name === "id" || findIndexLedBy(collection.indexes, column.name) !== null;
+}
+
+/** forFewRows is a compiled search as placed for a few rows picked by key. */
+function forFewRows(c: CompiledSearch): CompiledSearch {
+  return { ...c, ...c.fewRows, sortedFrom: null };
 }
 
 function selectFrom(c: CompiledSearch, columns: Sql): Sql {
@@ -347,7 +373,8 @@ export async function findRecordsByIdsWithRule(
     ids.map((id) => sql`${id}`),
     ", ",
   )})`;
-  const compiled = { ...c, where: c.where ? sql`${idCond} AND ${c.where}` : idCond };
+  const few = forFewRows(c);
+  const compiled = { ...few, where: few.where ? sql`${idCond} AND ${few.where}` : idCond };
   return findRecords(app, collection, compiled, ids.length, 0);
 }
 
@@ -362,7 +389,7 @@ export async function findRecordsWhereWithRule(
   rule: string | null | undefined,
   requestInfo: RequestInfo | null,
 ): Promise<RecordModel[]> {
-  const c = compileSearch(app, { collection, requestInfo, rule });
+  const c = forFewRows(compileSearch(app, { collection, requestInfo, rule }));
   const key =
     collection.type === "view"
       ? sql`${ident(collection.name)}.${ident("id")}`

@@ -36,6 +36,16 @@ export interface PlacementInput {
    * Without it the list may drive (a count that reads nothing else of the rows walks the key's index).
    */
   unindexed?: (expr: Sql) => Sql;
+  /**
+   * The query reads a few rows picked by key (a view, an expand): looking each one's related rows up costs
+   * less than collecting an IN list, so subqueries stay per-row EXISTS and to-one joins stay joins.
+   */
+  fewRows?: boolean;
+  /**
+   * The query reads every row (a count, or a sort no index serves), so a to-one join on conditions that keep
+   * most rows is an IN list, collected once; where the query can stop after a page, it stays a join.
+   */
+  readsAll?: boolean;
 }
 
 export interface PlacedQuery {
@@ -239,7 +249,7 @@ class Placement {
       grew = false;
       for (const j of this.input.joins) {
         if (set.has(j.alias) || !j.toOne || !set.has(this.parentOf(j.alias))) continue;
-        if (t && !this.input.pinned.has(j.alias) && this.inSubquery(j, t)) continue;
+        if (t && !this.input.fewRows && !this.input.pinned.has(j.alias) && this.inSubquery(j, t)) continue;
         set.add(j.alias);
         grew = true;
       }
@@ -262,7 +272,7 @@ class Placement {
       on.length > 0 &&
       on.every((c) => within(treeAliases(c), below)) &&
       cannotHoldWhenNull(allOf(on), below) &&
-      (atoms.some((a) => a.selective) || atoms.every((a) => a.broad))
+      (atoms.some((a) => a.selective) || (!!this.input.readsAll && atoms.every((a) => a.broad)))
     );
   }
 
@@ -413,6 +423,7 @@ class Placement {
     realInside: ReadonlySet<string>,
     from: Sql,
   ): Sql | null {
+    if (this.input.fewRows) return null;
     let tie: { inner: Sql; outer: Sql } | null = null;
     let conds = rest;
     if (r.on) {
@@ -434,7 +445,8 @@ class Placement {
     if (conds.some((c) => !within(treeAliases(c), below) || atomsOf(c).some((a) => a.checked))) return null;
     const atoms = conds.flatMap((c) => atomsOf(c));
     const broad = atoms.length > 0 && atoms.every((a) => a.broad);
-    if (r.on && !atoms.some((a) => a.selective && meets(aliasesRead(a.sql), below)) && !(r.toOne && broad)) return null;
+    const selective = atoms.some((a) => a.selective && meets(aliasesRead(a.sql), below));
+    if (r.on && !selective && !(r.toOne && broad && this.input.readsAll)) return null;
     const all = allOf(conds);
     const where = isTrue(all) ? raw("") : sql` WHERE ${this.place(all, fixedInside, realInside)}`;
     const outer = broad && this.input.unindexed ? this.input.unindexed(tie.outer) : tie.outer;
@@ -539,7 +551,7 @@ export function placeConditions(input: PlacementInput): PlacedQuery {
   if (!input.scopeToOne) p.closure(top, all);
   const real = new Set([input.baseAlias]);
   let where = conditions.length === 0 || isTrue(all) ? null : p.place(all, top, real);
-  const reductions = input.scopeToOne ? [] : p.reductions(all, top, real);
+  const reductions = input.scopeToOne || input.fewRows ? [] : p.reductions(all, top, real);
   if (reductions.length > 0) where = sql`(${join([...(where ? [where] : []), ...reductions], " AND ")})`;
   const joins = unified.joins.filter((j) => top.has(j.alias));
   const broad = new Set(

@@ -86,6 +86,21 @@ async function tokensOf(url: string): Promise<Record<Who, string>> {
   };
 }
 
+/** waitIdle waits (up to 30 minutes) until a server answers its health check again. */
+async function waitIdle(t: Target): Promise<void> {
+  const started = performance.now();
+  while (performance.now() - started < 1_800_000) {
+    try {
+      const res = await fetch(`${t.url}/api/health`, { signal: AbortSignal.timeout(60_000) });
+      await res.text();
+      if (res.status === 200) return;
+    } catch {
+      // still busy
+    }
+  }
+  throw new Error(`${t.name} stayed busy for 30 minutes`);
+}
+
 interface ShapeResult {
   name: string;
   title: string;
@@ -248,6 +263,11 @@ try {
       result.ms[t.name] = times.length > 0 ? median(times) : firstMs.get(t.name);
     }
     results.push(result);
+    // a server left running a query it didn't answer in time would hold up the next shape's requests
+    for (const t of targets) {
+      if (t.name !== "hand" && (result.runs[t.name] ?? [firstMs.get(t.name) ?? 0]).some((ms) => ms >= timeoutMs))
+        await waitIdle(t);
+    }
     const line = targets.map((t) => `${t.name} ${fmt(result.ms[t.name])} (first ${fmt(firstMs.get(t.name))})`);
     log(
       `${shape.name.padEnd(22)} ${line.join(", ")}${problems.length > 0 ? `  DIFFERENT: ${problems.join("; ")}` : ""}`,

@@ -3,7 +3,7 @@
  * the benchmark, then prints the hottest functions in microseconds per request.
  *
  *   bun bench/profile.ts [--servers=satchel,ceiling] [--workloads=list,view,create] [--seconds=5]
- *                        [--interval=200] [--top=25] [--keep=<dir for the .cpuprofile files>]
+ *                        [--interval=200] [--top=25] [--logs=on|off] [--keep=<dir for the .cpuprofile files>]
  */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,7 +11,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { type CpuProfile, formatSummary, summarizeProfile } from "./cpu-profile.ts";
 import { log, parseWorkloadList, runLoadProcess, withServer, workloadNames, workloads } from "./harness.ts";
-import { seedDataDir } from "./seed.ts";
+import { copyWithLogsOff, seedDataDir } from "./seed.ts";
 import type { ServerKind } from "./servers.ts";
 
 const { values: opts } = parseArgs({
@@ -23,20 +23,25 @@ const { values: opts } = parseArgs({
     connections: { type: "string", default: "16" },
     interval: { type: "string", default: "200" },
     top: { type: "string", default: "25" },
+    logs: { type: "string", default: "on" },
     keep: { type: "string" },
   },
 });
 const servers = opts.servers.split(",").map((s) => s.trim()) as ServerKind[];
 for (const s of servers) if (s !== "satchel" && s !== "ceiling") throw new Error(`unknown server ${s}`);
 const chosen = parseWorkloadList(opts.workloads);
+if (opts.logs !== "on" && opts.logs !== "off") throw new Error('--logs takes "on" or "off"');
 const root = resolve(import.meta.dir, "..");
 
 const work = mkdtempSync(join(tmpdir(), "satchel-profile-"));
 try {
   const profiles = opts.keep ? resolve(opts.keep) : join(work, "profiles");
   mkdirSync(profiles, { recursive: true });
-  const template = join(work, "template");
-  const ids = await seedDataDir(template);
+  const seeded = join(work, "seeded");
+  const ids = await seedDataDir(seeded);
+  // Satchel's request logs on (the default) or off
+  const template = opts.logs === "on" ? seeded : join(work, "template-logs-off");
+  if (opts.logs === "off") await copyWithLogsOff(seeded, template);
   for (const w of workloads(ids).filter((x) => chosen.includes(x.name))) {
     for (const kind of servers) {
       const name = `${kind}-${w.name}.cpuprofile`;

@@ -75,3 +75,25 @@ export function comparisonTable(rows: readonly ComparisonRow[]): string {
     ]),
   ]);
 }
+
+/** markOnOff prints a logs-on ÷ logs-off ratio, flagged below the 0.95 target. */
+const markOnOff = (ratio: number) =>
+  Number.isNaN(ratio) ? "n/a" : `${ratio.toFixed(3)}${ratio >= 0.95 ? "" : " (<0.95)"}`;
+
+/** logsComparisonTable renders rows comparing Satchel with request logs on (`satchel`) and off (`ceiling`). */
+export function logsComparisonTable(rows: readonly ComparisonRow[]): string {
+  return renderTable([
+    ["workload", "logs on req/s", "p50 ms", "p99 ms", "logs off req/s", "p50 ms", "p99 ms", "on ÷ off", "per CPU-s"],
+    ...rows.map((row) => [
+      row.title,
+      row.satchel.rps.toFixed(0),
+      row.satchel.p50.toFixed(2),
+      row.satchel.p99.toFixed(2),
+      row.ceiling.rps.toFixed(0),
+      row.ceiling.p50.toFixed(2),
+      row.ceiling.p99.toFixed(2),
+      markOnOff(row.ratio),
+      markOnOff(row.cpuRatio),
+    ]),
+  ]);
+}

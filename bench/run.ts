@@ -3,8 +3,10 @@
  * each in its own process pinned to one CPU while the load generator (bench/load.ts) runs on the other.
  * See bench/README.md for the method.
  *
+ * Satchel runs with request logging on (the default) and, in the same run, off (`--logs=on,off`).
+ *
  *   bun bench/run.ts [--seconds=3] [--warmup=2] [--repeats=3] [--connections=16] [--workloads=list,view,create]
- *                    [--json=<file>]
+ *                    [--logs=on,off] [--json=<file>]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -21,8 +23,8 @@ import {
   workloads,
 } from "./harness.ts";
 import type { LoadRequest, LoadResult } from "./load.ts";
-import { compare, comparisonTable, formatRun } from "./report.ts";
-import { seedDataDir } from "./seed.ts";
+import { compare, comparisonTable, formatRun, logsComparisonTable } from "./report.ts";
+import { copyWithLogsOff, seedDataDir } from "./seed.ts";
 import type { ServerKind } from "./servers.ts";
 import { type ServerSnapshot, snapshotDifferences, takeSnapshot } from "./verify.ts";
 
@@ -33,6 +35,7 @@ const { values: opts } = parseArgs({
     repeats: { type: "string", default: "3" },
     connections: { type: "string", default: "16" },
     workloads: { type: "string", default: workloadNames.join(",") },
+    logs: { type: "string", default: "on,off" },
     json: { type: "string" },
   },
 });
@@ -43,6 +46,18 @@ const connections = Number(opts.connections);
 const chosen = parseWorkloadList(opts.workloads);
 if (!(seconds > 0 && warmup >= 0 && repeats >= 1 && connections >= 1))
   throw new Error("--seconds, --repeats and --connections must be positive, --warmup at least 0");
+const logModes = opts.logs.split(",").map((s) => s.trim());
+if (logModes.length === 0 || logModes.some((m) => m !== "on" && m !== "off"))
+  throw new Error('--logs takes "on", "off" or "on,off"');
+
+/** A server the bench measures: Satchel with request logs on or off, or the ceiling. */
+type Variant = "satchel" | "satchel-logs-off" | "ceiling";
+const variants: Variant[] = [
+  ...(logModes.includes("on") ? (["satchel"] as const) : []),
+  ...(logModes.includes("off") ? (["satchel-logs-off"] as const) : []),
+  "ceiling",
+];
+const kindOf = (v: Variant): ServerKind => (v === "ceiling" ? "ceiling" : "satchel");
 
 const work = mkdtempSync(join(tmpdir(), "satchel-bench-"));
 try {
@@ -56,6 +71,8 @@ try {
   );
   const template = join(work, "template");
   const ids = await seedDataDir(template);
+  const templateLogsOff = join(work, "template-logs-off");
+  if (variants.includes("satchel-logs-off")) await copyWithLogsOff(template, templateLogsOff);
   const all = workloads(ids);
   const measured = all.filter((w) => chosen.includes(w.name));
   const first = Object.fromEntries(all.map((w) => [w.name, w.requests[0] as LoadRequest])) as Record<
@@ -65,42 +82,56 @@ try {
   log(`seeded ${ids.length} records in ${((performance.now() - started) / 1000).toFixed(1)}s`);
 
   const emptyRuns = () => ({ list: [], view: [], create: [] }) as Record<WorkloadName, LoadResult[]>;
-  const results: Record<ServerKind, Record<WorkloadName, LoadResult[]>> = {
-    satchel: emptyRuns(),
-    ceiling: emptyRuns(),
-  };
-  let reference: { kind: ServerKind; snapshot: ServerSnapshot } | null = null;
+  const results = Object.fromEntries(variants.map((v) => [v, emptyRuns()])) as Record<
+    Variant,
+    Record<WorkloadName, LoadResult[]>
+  >;
+  let reference: { variant: Variant; snapshot: ServerSnapshot } | null = null;
   for (let r = 0; r < repeats; r++) {
-    // alternate which server goes first, so a drift in the machine's load falls on both
-    const order: ServerKind[] = r % 2 === 0 ? ["satchel", "ceiling"] : ["ceiling", "satchel"];
-    for (const kind of order) {
-      await withServer(kind, template, work, async (server) => {
+    // rotate which server goes first, so a drift in the machine's load falls on all of them
+    const order = variants.map((_, i) => variants[(i + r) % variants.length] as Variant);
+    for (const variant of order) {
+      const dir = variant === "satchel-logs-off" ? templateLogsOff : template;
+      await withServer(kindOf(variant), dir, work, async (server) => {
         const snapshot = await takeSnapshot(server.url, first);
-        if (!reference) reference = { kind, snapshot };
+        if (!reference) reference = { variant, snapshot };
         const diffs = snapshotDifferences(reference.snapshot, snapshot);
-        if (diffs.length > 0) throw new Error(`${reference.kind} and ${kind} answer differently:\n${diffs.join("\n")}`);
+        if (diffs.length > 0)
+          throw new Error(`${reference.variant} and ${variant} answer differently:\n${diffs.join("\n")}`);
         for (const w of measured) {
           const res = await runLoadProcess(server, w.requests, { connections, warmupSeconds: warmup, seconds }, work);
           if (res.unexpected > 0)
-            throw new Error(`${kind} ${w.name}: ${res.unexpected} unexpected responses: ${res.sample}`);
-          results[kind][w.name].push(res);
-          log(formatRun(r, kind, w.name, res, seconds));
+            throw new Error(`${variant} ${w.name}: ${res.unexpected} unexpected responses: ${res.sample}`);
+          results[variant][w.name].push(res);
+          log(formatRun(r, variant, w.name, res, seconds));
         }
       });
     }
   }
 
-  const rows = measured.map((w) => compare(w.name, w.title, results.satchel[w.name], results.ceiling[w.name]));
-  const table = comparisonTable(rows);
+  const satchelVariants = variants.filter((v) => v !== "ceiling");
+  const tables = satchelVariants.map((v) => {
+    const rows = measured.map((w) => compare(w.name, w.title, results[v][w.name], results.ceiling[w.name]));
+    return { variant: v, rows };
+  });
+  let table = tables
+    .map((t) => `${t.variant === "satchel" ? "request logs on" : "request logs off"}:\n${comparisonTable(t.rows)}`)
+    .join("\n\n");
+  if (variants.includes("satchel") && variants.includes("satchel-logs-off")) {
+    const onOff = measured.map((w) =>
+      compare(w.name, w.title, results.satchel[w.name], results["satchel-logs-off"][w.name]),
+    );
+    table += `\n\nrequest logs on against off:\n${logsComparisonTable(onOff)}`;
+  }
   process.stdout.write(
     `\n${table}\n\nmedians of ${repeats} runs of ${seconds}s (after ${warmup}s warmup), ${connections} keep-alive ` +
       `connections; total ${((performance.now() - started) / 1000).toFixed(0)}s\n` +
       "ratio = satchel req/s ÷ ceiling req/s; ratio per CPU-s = requests per second of server CPU, satchel ÷ ceiling " +
-      "(steadier when other processes share the machine)\n",
+      "(steadier when other processes share the machine); on ÷ off: the same ratios, logs on ÷ logs off\n",
   );
   if (opts.json) {
-    const options = { seconds, warmup, repeats, connections, pinned: cpus.server !== null };
-    await Bun.write(opts.json, JSON.stringify({ options, rows, runs: results }, null, 2));
+    const options = { seconds, warmup, repeats, connections, logs: logModes, pinned: cpus.server !== null };
+    await Bun.write(opts.json, JSON.stringify({ options, tables, runs: results }, null, 2));
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

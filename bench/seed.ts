@@ -1,7 +1,9 @@
 import { Database } from "bun:sqlite";
+import { cpSync } from "node:fs";
 import { createApp } from "../src/core/base-app.ts";
 import { Collection } from "../src/core/collection-model.ts";
 import { RecordModel } from "../src/core/record-model.ts";
+import { cloneSettings } from "../src/core/settings-model.ts";
 import { SqliteDriver } from "../src/db/sqlite/driver.ts";
 import { systemMigrations } from "../src/migrations/index.ts";
 import { collectionJson, collectionName, seedInputs } from "./schema.ts";
@@ -32,10 +34,30 @@ export async function seedDataDir(dir: string): Promise<string[]> {
     return ids;
   } finally {
     await app.terminate();
-    for (const name of ["data.db", "auxiliary.db"]) {
-      const db = new Database(`${dir}/${name}`);
-      db.run("PRAGMA wal_checkpoint(TRUNCATE)");
-      db.close();
-    }
+    checkpoint(dir);
+  }
+}
+
+/** checkpoint folds the WAL files into the databases, so the directory can be copied file by file. */
+function checkpoint(dir: string): void {
+  for (const name of ["data.db", "auxiliary.db"]) {
+    const db = new Database(`${dir}/${name}`);
+    db.run("PRAGMA wal_checkpoint(TRUNCATE)");
+    db.close();
+  }
+}
+
+/** copyWithLogsOff copies a seeded data directory with request logging turned off (`settings.logs.maxDays = 0`). */
+export async function copyWithLogsOff(template: string, dir: string): Promise<void> {
+  cpSync(template, dir, { recursive: true });
+  const app = createApp({ dataDir: dir, openDatabase: (p) => new SqliteDriver(p), migrations: systemMigrations });
+  await app.bootstrap();
+  try {
+    const settings = cloneSettings(app.settings());
+    settings.logs.maxDays = 0;
+    await app.saveSettings(settings);
+  } finally {
+    await app.terminate();
+    checkpoint(dir);
   }
 }

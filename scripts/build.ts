@@ -1,7 +1,9 @@
 /**
- * npm run build: compiles src/main.ts with the Bun runtime into dist/satchel, one executable that runs on a
- * machine with neither Bun nor Node. `--outfile=<path>` writes it elsewhere (the tests build into a temporary
- * directory). The build fails loudly: on a compiler error, or when the result does not run `--version`.
+ * npm run build: builds the dashboard (ui/ into ui/dist), then compiles src/main.ts with the Bun runtime
+ * and the dashboard's files into dist/satchel, one executable that runs on a machine with neither Bun nor
+ * Node. `--outfile=<path>` writes it elsewhere (the tests build into a temporary directory); `--no-ui` leaves
+ * the dashboard out (the server then answers /_/ with how to get it). The build fails loudly: on a compiler
+ * error, or when the result does not run `--version`.
  */
 import { mkdir, rm, stat } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
@@ -18,7 +20,10 @@ function fail(message: string): never {
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
-  options: { outfile: { type: "string", default: join(root, "dist", "satchel") } },
+  options: {
+    outfile: { type: "string", default: join(root, "dist", "satchel") },
+    "no-ui": { type: "boolean", default: false },
+  },
   strict: true,
 });
 const outfile = resolve(values.outfile);
@@ -28,7 +33,20 @@ await mkdir(dirname(outfile), { recursive: true });
 await rm(outfile, { force: true });
 
 const started = performance.now();
-const build = Bun.spawnSync([process.execPath, "build", "--compile", entry, "--outfile", outfile], {
+const withUi = !values["no-ui"];
+if (withUi) {
+  // vite runs on Node, as `npm run build:ui` runs it
+  const vite = Bun.spawnSync([join(root, "node_modules", ".bin", "vite"), "build", "--logLevel", "warn", "ui"], {
+    cwd: root,
+    stdout: "inherit",
+    stderr: "inherit",
+  });
+  if (vite.exitCode !== 0)
+    fail(`the dashboard's build (vite build ui) exited with ${vite.exitCode ?? vite.signalCode}`);
+}
+// --asset keeps the folder's name: the executable finds the dashboard's files as embedded `dist/...`
+const assets = withUi ? ["--asset", "ui/dist"] : [];
+const build = Bun.spawnSync([process.execPath, "build", "--compile", entry, ...assets, "--outfile", outfile], {
   cwd: root,
   stdout: "inherit",
   stderr: "inherit",
@@ -52,4 +70,5 @@ if (check.exitCode !== 0 || printed !== expected) {
 const mib = (size / (1024 * 1024)).toFixed(1);
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 const shown = relative(process.cwd(), outfile);
-process.stdout.write(`✔ built ${shown.startsWith("..") ? outfile : shown} (${mib} MiB) in ${seconds}s\n`);
+const what = withUi ? "with the dashboard" : "without the dashboard";
+process.stdout.write(`✔ built ${shown.startsWith("..") ? outfile : shown} (${mib} MiB, ${what}) in ${seconds}s\n`);

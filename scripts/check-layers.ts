@@ -43,3 +43,32 @@ export async function checkLayers(srcDir: string): Promise<string[]> {
   }
   return violations;
 }
+
+const uiImportPattern =
+  /(?:^|\n)\s*(import|export)(\s+type)?[^"'`;]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+
+/**
+ * checkUiImports returns one message per import of the dashboard (ui/src) that reaches outside ui/: only
+ * type-only imports of the server's wire types from src/ are allowed, so no server code ends up in the
+ * bundle.
+ */
+export async function checkUiImports(uiSrcDir: string): Promise<string[]> {
+  const root = resolve(uiSrcDir);
+  const uiRoot = dirname(root);
+  const serverSrc = join(dirname(uiRoot), "src");
+  const violations: string[] = [];
+  for await (const file of new Glob("**/*.{ts,svelte}").scan(root)) {
+    const full = join(root, file);
+    const text = await Bun.file(full).text();
+    for (const m of text.matchAll(uiImportPattern)) {
+      const spec = m[3] ?? m[4] ?? "";
+      if (!spec.startsWith(".")) continue;
+      const target = resolve(dirname(full), spec);
+      if (!relative(uiRoot, target).startsWith("..")) continue;
+      const typeOnly = m[2] !== undefined;
+      if (!typeOnly || relative(serverSrc, target).startsWith(".."))
+        violations.push(`ui/src/${file}: only type-only imports from src/ may leave ui/ (${spec})`);
+    }
+  }
+  return violations;
+}

@@ -9,9 +9,13 @@ const code = await runCli(process.argv.slice(2), {
   io: {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
+    readLine: async () => {
+      for await (const line of console) return line;
+      return null;
+    },
   },
   // loaded on demand: `--help`, `--version` and usage errors answer without loading the app
-  makeApp: async ({ dir, dev, queryTimeout }) => {
+  makeApp: async ({ dir, dev, queryTimeout, maxExpandRecords, maxExpandMiB, encryptionEnv }) => {
     const [{ createApp }, { SqliteDriver }, { systemMigrations }] = await Promise.all([
       import("./core/base-app.ts"),
       import("./db/sqlite/driver.ts"),
@@ -22,6 +26,11 @@ const code = await runCli(process.argv.slice(2), {
       isDev: dev,
       openDatabase: (path) => new SqliteDriver(path, queryTimeout > 0 ? { queryTimeoutMs: queryTimeout * 1000 } : {}),
       migrations: systemMigrations,
+      expandLimits: {
+        ...(maxExpandRecords > 0 ? { maxRecords: maxExpandRecords } : {}),
+        ...(maxExpandMiB > 0 ? { maxBytes: maxExpandMiB * 1048576 } : {}),
+      },
+      encryptionEnv,
     });
   },
   onStopSignal: (listener) => {

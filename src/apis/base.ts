@@ -1,24 +1,36 @@
 import { Hono } from "hono";
 import type { App } from "../core/app.ts";
 import { notFound } from "../tools/router/api-error.ts";
+import { bindBackupApi } from "./backup.ts";
+import { bindBatchApi } from "./batch.ts";
 import { bindCollectionApi } from "./collection.ts";
+import { bindCronApi } from "./cron.ts";
+import { bindDashboard, type DashboardSource } from "./dashboard.ts";
 import { bindFileApi } from "./file.ts";
 import { bindHealthApi } from "./health.ts";
-import { defaultMiddleware, errorResponse, type RouterEnv } from "./middlewares.ts";
+import { bindLogsApi } from "./logs.ts";
+import { answerError, defaultMiddleware, type RouterEnv } from "./middlewares.ts";
+import { bindOpenApiApi } from "./openapi.ts";
 import { bindRealtimeApi } from "./realtime.ts";
 import { bindRecordAuthApi } from "./record-auth.ts";
 import { bindRecordAuthWithOAuth2Api } from "./record-auth-with-oauth2.ts";
 import { bindRecordCrudApi } from "./record-crud.ts";
 import { bindSettingsApi } from "./settings.ts";
+import { bindSqlApi } from "./sql.ts";
+import { bindTypegenApi } from "./typegen.ts";
 
 export interface RouterOptions {
   /** Allowed CORS origins (`*` by default). */
   origins?: readonly string[];
+  /** The admin dashboard's files, served at `/_/` (not served when left out). */
+  dashboard?: DashboardSource;
+  /** Whether `GET /api/openapi.json` answers others than superusers (with the part of the API they may use). */
+  publicOpenApi?: boolean;
 }
 
 /**
  * newRouter builds the HTTP router: the default middlewares (CORS, request event, auth token, security
- * headers), every API, the JSON error handler and the JSON 404 for unknown paths.
+ * headers), every API, the dashboard when given, the JSON error handler and the JSON 404 for unknown paths.
  */
 export function newRouter(app: App, options: RouterOptions = {}): Hono<RouterEnv> {
   const router = new Hono<RouterEnv>();
@@ -32,14 +44,22 @@ export function newRouter(app: App, options: RouterOptions = {}): Hono<RouterEnv
   bindSettingsApi(router);
   bindFileApi(router);
   bindRealtimeApi(app, router);
+  bindBatchApi(router);
+  bindCronApi(router);
+  bindSqlApi(router);
+  bindLogsApi(router);
+  if (options.dashboard) bindDashboard(router, app, options.dashboard);
+  bindTypegenApi(router);
+  bindOpenApiApi(router, options.publicOpenApi ?? false);
+  bindBackupApi(router);
 
   // PocketBase's standard binary answers every unmatched GET from its public folder, so a missing path
   // there is "File not found."; other methods get the generic JSON 404
   router.notFound((c) => {
     const method = c.req.method;
     const err = method === "GET" || method === "HEAD" ? notFound("File not found.") : notFound();
-    return errorResponse(app, err, method);
+    return answerError(c, app, err);
   });
-  router.onError((err, c) => errorResponse(app, err, c.req.method));
+  router.onError((err, c) => answerError(c, app, err));
   return router;
 }

@@ -117,11 +117,13 @@ async function saveRequest(
       throw saveFailure(err, failure);
     }
     for (const hint of relationIndexHints(ev.collection, previous)) {
-      ev.app.logger.info("consider an index on a relation field: lookups through it read the whole table without one", {
-        collection: ev.collection.name,
-        field: hint.field,
-        index: hint.index,
-      });
+      ev.app
+        .logger()
+        .info("consider an index on a relation field: lookups through it read the whole table without one", {
+          collection: ev.collection.name,
+          field: hint.field,
+          index: hint.index,
+        });
     }
     ev.json(200, ev.collection);
   });

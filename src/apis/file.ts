@@ -60,8 +60,8 @@ const contentTypesByExtension: Readonly<Record<string, string>> = {
 };
 
 /** Served files can't run scripts or load anything, even when opened directly. */
-const fileContentSecurityPolicy = "default-src 'none'; media-src 'self'; style-src 'unsafe-inline'; sandbox";
-const fileCacheControl = "max-age=2592000, stale-while-revalidate=86400";
+export const fileContentSecurityPolicy = "default-src 'none'; media-src 'self'; style-src 'unsafe-inline'; sandbox";
+export const fileCacheControl = "max-age=2592000, stale-while-revalidate=86400";
 
 /** bindFileApi registers `POST /api/files/token` and `GET|HEAD /api/files/{collection}/{recordId}/{filename}`. */
 export function bindFileApi(router: Hono<RouterEnv>): void {
@@ -154,7 +154,7 @@ async function download(e: RequestEvent, thumbs: ThumbGenerator): Promise<Respon
         event.servedName = thumbName;
       } catch (err) {
         event.thumbError = err instanceof Error ? err : new Error(String(err));
-        e.app.logger.warn(`Fallback to original - failed to create thumb ${thumbName}`, {
+        e.app.logger().warn(`Fallback to original - failed to create thumb ${thumbName}`, {
           error: event.thumbError.message,
           original: originalPath,
           thumb: thumbPath,

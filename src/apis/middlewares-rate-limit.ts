@@ -9,9 +9,9 @@ import { notFound, tooManyRequests } from "../tools/router/api-error.ts";
 import type { RouterEnv } from "./middlewares.ts";
 
 const settingsReloadHookId = "__pbRateLimitersSettingsHook__";
+const sweepJobId = "__pbRateLimitersCleanup__";
 /** How long a client's counter is kept after its window ended before a sweep may forget it. */
 const idleClientSeconds = 1800;
-const sweepEverySeconds = 3600;
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
@@ -61,18 +61,20 @@ class RateLimiter {
 /**
  * RateLimiters holds an app's limiters by id. They live until the settings are reloaded (a settings change
  * starts every count afresh, as in PocketBase); the app and its transaction-bound copies share their hook
- * registry, which keys them.
+ * registry, which keys them. While they live, PocketBase's `__pbRateLimitersCleanup__` cron job sweeps them
+ * at 2 past every hour.
  */
 class RateLimiters {
   static readonly #byApp = new WeakMap<object, RateLimiters>();
   readonly #limiters = new Map<string, RateLimiter>();
-  #lastSweep = nowSeconds();
 
   static of(app: App): RateLimiters {
     let store = RateLimiters.#byApp.get(app.hooks);
     if (!store) {
-      store = new RateLimiters();
+      const created = new RateLimiters();
+      store = created;
       RateLimiters.#byApp.set(app.hooks, store);
+      app.cron().add(sweepJobId, "2 * * * *", () => created.sweep(nowSeconds()));
       const hooks = app.hooks;
       app.onSettingsReload().bind({
         id: settingsReloadHookId,
@@ -80,18 +82,18 @@ class RateLimiters {
           await e.next();
           RateLimiters.#byApp.delete(hooks);
           hooks.get("onSettingsReload").unbind(settingsReloadHookId);
+          e.app.cron().remove(sweepJobId);
         },
       });
     }
     return store;
   }
 
+  sweep(now: number): void {
+    for (const limiter of this.#limiters.values()) limiter.sweep(now);
+  }
+
   get(id: string, rule: Pick<RateLimitRule, "maxRequests" | "duration">): RateLimiter {
-    const now = nowSeconds();
-    if (now - this.#lastSweep > sweepEverySeconds) {
-      this.#lastSweep = now;
-      for (const limiter of this.#limiters.values()) limiter.sweep(now);
-    }
     let limiter = this.#limiters.get(id);
     if (!limiter) {
       limiter = new RateLimiter(rule.maxRequests, rule.duration);
@@ -116,7 +118,7 @@ export function checkRateLimit(
   if (rule.audience === "@auth" && !e.auth) return;
   const key = e.realIp;
   if (key === "") {
-    e.app.logger.warn("empty rate limit client key");
+    e.app.logger().warn("empty rate limit client key");
     return;
   }
   if (!RateLimiters.of(e.app).get(id, rule).isAllowed(key)) {

@@ -3,22 +3,29 @@ import type { App } from "../core/app.ts";
 import { findAuthRecordByToken } from "../core/record-tokens.ts";
 import { RequestEvent } from "../core/request-event.ts";
 import { ApiError, toApiError } from "../tools/router/api-error.ts";
+import { logRequest } from "./middlewares-activity-log.ts";
 import { checkGlobalRateLimit } from "./middlewares-rate-limit.ts";
 import { checkSuperuserIp } from "./middlewares-superuser-ips.ts";
 
-/** Hono context variables set by the default middlewares. */
+/** Hono context variables set by the default middlewares (and `error` by a failed request's answer). */
 export interface RouterEnv {
-  Variables: { event: RequestEvent };
+  Variables: { event: RequestEvent; error: unknown };
 }
 
 /** errorResponse renders any thrown value as PocketBase's JSON error (body left out for HEAD). */
 export function errorResponse(app: App, err: unknown, method: string): Response {
   const apiErr = toApiError(err);
   if (!(err instanceof ApiError) || apiErr.status >= 500) {
-    app.logger.debug("request failed", { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    app.logger().debug("request failed", { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   }
   const body = method === "HEAD" ? null : JSON.stringify(apiErr.toJSON());
   return new Response(body, { status: apiErr.status, headers: { "content-type": "application/json" } });
+}
+
+/** answerError renders a handler's error as the answer and keeps the error for the request log. */
+export function answerError(c: Context<RouterEnv>, app: App, err: unknown): Response {
+  c.set("error", err);
+  return errorResponse(app, err, c.req.method);
 }
 
 /** newRequestEvent creates the request's RequestEvent, with the client's IP resolved on first use. */
@@ -120,7 +127,8 @@ function preflightResponse(c: Context<RouterEnv>, allowOrigin: string): Response
  * defaultMiddleware runs PocketBase's default middlewares, in its order, as one Hono middleware (each
  * Hono middleware costs an async frame per request): CORS (every OPTIONS answered here with a 204), the
  * request event, the auth token, the superuser IP whitelist, the global rate limiter, then the security
- * headers and `Vary: Origin` on the way out. A step's error becomes the JSON error answer, as a handler's.
+ * headers and `Vary: Origin` on the way out, and the request log. A step's error becomes the JSON error
+ * answer, as a handler's.
  */
 export function defaultMiddleware(app: App, allowedOrigins: readonly string[]): MiddlewareHandler<RouterEnv> {
   const patterns = allowedOrigins.filter((a) => a !== "*").map(originPattern);
@@ -128,6 +136,7 @@ export function defaultMiddleware(app: App, allowedOrigins: readonly string[]): 
     const origin = c.req.header("origin") ?? "";
     const allowOrigin = origin === "" ? "" : allowedOrigin(origin, allowedOrigins, patterns);
     if (c.req.method === "OPTIONS") return preflightResponse(c, allowOrigin);
+    const startedAt = performance.now();
     const e = newRequestEvent(app, c);
     c.set("event", e);
     try {
@@ -137,8 +146,9 @@ export function defaultMiddleware(app: App, allowedOrigins: readonly string[]): 
       checkGlobalRateLimit(c, e);
       await next();
     } catch (err) {
-      c.res = errorResponse(app, err, c.req.method);
+      c.res = answerError(c, app, err);
     }
+    logRequest(e, c.res.status, startedAt, c.get("error"));
     setSecurityHeaders(c);
     c.res.headers.append("Vary", "Origin");
     if (allowOrigin !== "") c.res.headers.set("Access-Control-Allow-Origin", allowOrigin);

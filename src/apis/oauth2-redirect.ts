@@ -3,6 +3,7 @@ import { realtimeClientIpKey } from "../core/realtime.ts";
 import type { RequestEvent } from "../core/request-event.ts";
 import { bindForm } from "../forms/bind.ts";
 import type { RouterEnv } from "./middlewares.ts";
+import { skipSuccessActivityLog } from "./middlewares-activity-log.ts";
 import { route } from "./route.ts";
 
 /** The realtime topic a client subscribes to for the result of its OAuth2 redirect. */
@@ -30,6 +31,8 @@ export function bindOAuth2RedirectApi(router: Hono<RouterEnv>): void {
  * then tells the browser window it can close (there is no dashboard to redirect to).
  */
 async function oauth2Redirect(e: RequestEvent): Promise<Response> {
+  // the URL carries the provider's code
+  skipSuccessActivityLog(e.request);
   const data = await readRedirectData(e);
   if (!data || data.state === "") return failure(e, "missing OAuth2 state parameter");
   const client = e.app.realtime().broker.clientById(data.state);
@@ -69,13 +72,13 @@ async function readRedirectData(e: RequestEvent): Promise<RedirectData | null> {
     const spec = { state: "string", code: "string", error: "string", user: "string" } as const;
     return bindForm(data, spec, type.startsWith("application/json"));
   } catch (err) {
-    e.app.logger.debug("Failed to read OAuth2 redirect data", { error: String(err) });
+    e.app.logger().debug("Failed to read OAuth2 redirect data", { error: String(err) });
     return null;
   }
 }
 
 function failure(e: RequestEvent, reason: string): Response {
-  e.app.logger.debug("OAuth2 redirect failed", { reason });
+  e.app.logger().debug("OAuth2 redirect failed", { reason });
   return new Response(failureText, { status: 200, headers: { "content-type": "text/plain; charset=utf-8" } });
 }
 

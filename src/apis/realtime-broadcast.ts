@@ -1,6 +1,7 @@
 import type { App } from "../core/app.ts";
 import type { Collection } from "../core/collection-model.ts";
 import { RecordEnrichEvent } from "../core/events.ts";
+import { newReadScope, requesterKey } from "../core/read-scope.ts";
 import { realtimeClientRequestKey } from "../core/realtime.ts";
 import { type AccessCheck, compileAccessCheck, runAccessCheck, snapshotValues } from "../core/realtime-access.ts";
 import { RecordModel } from "../core/record-model.ts";
@@ -183,7 +184,7 @@ async function payloadFor(
   try {
     data = await buildPayload(app, snap, g, superuser, showEmail, expand, fields);
   } catch (err) {
-    app.logger.debug("realtime record payload failed", { collection: c.name, error: String(err) });
+    app.logger().debug("realtime record payload failed", { collection: c.name, error: String(err) });
     data = null;
   }
   payloads.set(key, data);
@@ -213,8 +214,12 @@ async function buildPayload(
   const request = requestFor(app, g.subs[0]?.client);
   const finish = async () => {
     if (expand === "") return;
-    const failed = await expandRecords(app, [record], expand.split(","), expandFetch(request, g.info));
-    for (const [path, err] of failed) app.logger.debug("realtime expand failed", { path, error: err.message });
+    // each message's reads get their own budget (the stored request is as old as the connection)
+    const scope = newReadScope(app, () => requesterKey(g.auth, request.realIp));
+    const failed = await expandRecords(app, [record], expand.split(","), expandFetch(request, g.info, scope), {
+      limits: app.expandLimits,
+    });
+    for (const [path, err] of failed) app.logger().debug("realtime expand failed", { path, error: err.message });
   };
   const hook = app.hooks.get("onRecordEnrich");
   if (hook.length > 0) await hook.trigger(new RecordEnrichEvent(app, record, request), finish);
@@ -226,7 +231,7 @@ async function buildPayload(
       exported = JSON.parse(JSON.stringify(record));
       pick(exported, parsed);
     } catch (err) {
-      app.logger.debug("realtime fields failed", { fields, error: String(err) });
+      app.logger().debug("realtime fields failed", { fields, error: String(err) });
       exported = record;
     }
   }

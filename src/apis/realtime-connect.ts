@@ -28,7 +28,7 @@ export function runConnectHook(
       .then(
         () => answer(event.response ?? new Response(null, { status: 200 })),
         (err) => {
-          if (answered) event.app.logger.debug("realtime connect handler failed", { error: String(err) });
+          if (answered) event.app.logger().debug("realtime connect handler failed", { error: String(err) });
           else reject(err);
         },
       );

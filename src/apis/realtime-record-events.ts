@@ -27,7 +27,7 @@ class FanOut {
       try {
         this.#deliver(await task());
       } catch (err) {
-        this.app.logger.error("realtime fan-out failed", { error: String(err) });
+        this.app.logger().error("realtime fan-out failed", { error: String(err) });
       }
     });
   }

@@ -8,6 +8,7 @@ import type { RequestEvent } from "../core/request-event.ts";
 import { badRequest, forbidden, notFound } from "../tools/router/api-error.ts";
 import { Client } from "../tools/subscriptions/client.ts";
 import type { RouterEnv } from "./middlewares.ts";
+import { skipSuccessActivityLog } from "./middlewares-activity-log.ts";
 import { runConnectHook } from "./realtime-connect.ts";
 import { bindRealtimeEvents } from "./realtime-record-events.ts";
 import { SseTransport } from "./realtime-sse.ts";
@@ -43,6 +44,7 @@ function newConnectEvent(e: RequestEvent, transport: SseTransport | WsTransport)
 /** `GET /api/realtime`: the SSE stream, opened with PB_CONNECT, closed when idle or too old. */
 async function realtimeConnect(c: Context<RouterEnv>): Promise<Response> {
   const e = c.get("event");
+  skipSuccessActivityLog(e.request);
   // the stream outlives the server's idle timeout, as PocketBase lifts its write deadline
   serverOf(c)?.timeout(c.req.raw, 0);
   const transport = new SseTransport();
@@ -118,6 +120,7 @@ async function realtimeSetSubscriptions(e: RequestEvent): Promise<Response | nul
  */
 async function realtimeWebSocketConnect(c: Context<RouterEnv>): Promise<Response> {
   const e = c.get("event");
+  skipSuccessActivityLog(e.request);
   const server = serverOf(c);
   const transport = new WsTransport();
   const event = newConnectEvent(e, transport);

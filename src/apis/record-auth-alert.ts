@@ -38,7 +38,7 @@ export async function authAlert(e: RequestEvent, record: RecordModel): Promise<v
       await e.app
         .delete(old)
         .catch((err: unknown) =>
-          e.app.logger.warn("failed to delete an old auth origin", { authOriginId: old.id, error: String(err) }),
+          e.app.logger().warn("failed to delete an old auth origin", { authOriginId: old.id, error: String(err) }),
         );
     }
   }

@@ -97,7 +97,7 @@ export async function recordAuthResponse(
     ev.record.ignoreEmailVisibility = true;
     if (ev.authMethod !== "" && record.collection.auth.authAlert.enabled) {
       await authAlert(ev, ev.record).catch((err: unknown) =>
-        ev.app.logger.warn("failed to send the login alert", { error: String(err) }),
+        ev.app.logger().warn("failed to send the login alert", { error: String(err) }),
       );
     }
     const body: Record<string, unknown> = { token: ev.token, record: ev.record };

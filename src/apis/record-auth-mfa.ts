@@ -50,7 +50,7 @@ async function deleteMfa(e: RequestEvent, mfa: RecordModel): Promise<void> {
   await e.app
     .delete(mfa)
     .catch((err: unknown) =>
-      e.app.logger.warn("failed to delete an MFA session", { mfaId: mfa.id, error: String(err) }),
+      e.app.logger().warn("failed to delete an MFA session", { mfaId: mfa.id, error: String(err) }),
     );
 }
 

@@ -50,9 +50,9 @@ export async function requestOtp(e: RequestEvent): Promise<Response | null> {
       const password = ev.password;
       // sent in the background, so known and unknown emails answer alike
       void sendRecordOtp(originalApp, record, created.id, password).catch(async (err: unknown) => {
-        originalApp.logger.error("failed to send the OTP email", { otpId: created.id, error: String(err) });
+        originalApp.logger().error("failed to send the OTP email", { otpId: created.id, error: String(err) });
         await originalApp.delete(created).catch((deleteErr: unknown) =>
-          originalApp.logger.error("failed to delete the unsent OTP", {
+          originalApp.logger().error("failed to delete the unsent OTP", {
             otpId: created.id,
             error: String(deleteErr),
           }),
@@ -73,6 +73,6 @@ async function recentOtpToReuse(e: RequestEvent, record: RecordModel): Promise<R
   const duration = record.collection.auth.otp.duration;
   const recent = otps.filter((otp) => !otpHasExpired(otp, duration)).length;
   if (recent <= maxRecentOtps) return null;
-  e.app.logger.warn("too many OTP requests - reusing the last issued", { recordId: record.id, otpId: otps[0]?.id });
+  e.app.logger().warn("too many OTP requests - reusing the last issued", { recordId: record.id, otpId: otps[0]?.id });
   return otps[0] ?? null;
 }

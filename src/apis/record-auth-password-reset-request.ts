@@ -32,7 +32,7 @@ export async function requestPasswordReset(e: RequestEvent): Promise<Response | 
     const app = ev.app;
     void sendRecordPasswordReset(app, ev.record).then(
       () => throttle.set(key),
-      (err: unknown) => app.logger.error("failed to send the password reset email", { error: String(err) }),
+      (err: unknown) => app.logger().error("failed to send the password reset email", { error: String(err) }),
     );
     ev.noContent();
   });

@@ -35,7 +35,7 @@ export async function requestVerification(e: RequestEvent): Promise<Response | n
     const app = ev.app;
     const target = ev.record;
     void sendRecordVerification(app, target)
-      .catch((err: unknown) => app.logger.error("failed to send the verification email", { error: String(err) }))
+      .catch((err: unknown) => app.logger().error("failed to send the verification email", { error: String(err) }))
       .finally(() => throttle.set(key));
     ev.noContent();
   });

@@ -56,7 +56,7 @@ export const oauth2ProviderInfos: OAuth2ProviderInfos = async (e, collection) =>
   for (const config of collection.auth.oauth2.providers) {
     const provider = initProvider(config);
     if (!provider) {
-      e.app.logger.debug("Failed to setup OAuth2 provider", { name: config.name });
+      e.app.logger().debug("Failed to setup OAuth2 provider", { name: config.name });
       continue;
     }
     const state = randomString(30);

@@ -83,7 +83,7 @@ async function signUpPayload(e: RecordAuthWithOAuth2RequestEvent): Promise<Recor
         const bytes = await safeDownload(user.avatarURL, { timeoutMs: avatarTimeoutMs, maxBytes: avatarMaxBytes });
         payload[mapped.avatarURL] = new File([bytes], baseName(user.avatarURL));
       } catch (err) {
-        e.app.logger.warn("Failed to retrieve OAuth2 avatar", {
+        e.app.logger().warn("Failed to retrieve OAuth2 avatar", {
           error: err instanceof Error ? err.message : String(err),
         });
       }

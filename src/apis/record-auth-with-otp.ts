@@ -65,7 +65,7 @@ export async function authWithOtp(e: RequestEvent): Promise<Response | null> {
     await ev.app
       .delete(ev.otp)
       .catch((err: unknown) =>
-        ev.app.logger.error("failed to delete used OTP", { otpId: ev.otp.id, error: String(err) }),
+        ev.app.logger().error("failed to delete used OTP", { otpId: ev.otp.id, error: String(err) }),
       );
 
     // the OTP proves the email (whether or not MFA then lets the login through)
@@ -74,7 +74,7 @@ export async function authWithOtp(e: RequestEvent): Promise<Response | null> {
       // a record that may log in by OTP alone gets a new password, against pre-hijacked accounts
       if (!ev.record.collection.auth.mfa.enabled) await setRandomPassword(ev.record);
       await ev.app.save(ev.record).catch((err: unknown) =>
-        ev.app.logger.error("failed to update the record verified state after an OTP login", {
+        ev.app.logger().error("failed to update the record verified state after an OTP login", {
           otpId: ev.otp.id,
           recordId: ev.record.id,
           error: String(err),

@@ -20,6 +20,7 @@ import {
   type RequestInfo,
   requestInfoWith,
 } from "../core/request-event.ts";
+import { QueryTimeoutError } from "../db/driver.ts";
 import { RecordUpsert } from "../forms/record-upsert.ts";
 import { UploadedFile } from "../tools/filesystem/file.ts";
 import { ApiError, badRequest, notFound } from "../tools/router/api-error.ts";
@@ -111,12 +112,15 @@ async function recordsList(e: RequestEvent): Promise<Response | null> {
     throw searchFailure(err);
   }
   const offset = (params.page - 1) * params.perPage;
+  const scope = e.readScope();
   const items =
-    offset > Number.MAX_SAFE_INTEGER ? [] : await findRecords(e.app, collection, compiled, params.perPage, offset);
+    offset > Number.MAX_SAFE_INTEGER
+      ? []
+      : await findRecords(e.app, collection, compiled, params.perPage, offset, scope);
   let totalItems = -1;
   let totalPages = -1;
   if (!params.skipTotal) {
-    totalItems = await countRecords(e.app, collection, compiled);
+    totalItems = await countRecords(e.app, collection, compiled, scope);
     totalPages = Math.ceil(totalItems / params.perPage);
   }
   const event = e.derive(RecordsListRequestEvent);
@@ -165,8 +169,10 @@ async function findWithRule(
   try {
     record = e.isSuperuser()
       ? await e.app.findRecordById(collection, id)
-      : await findRecordByIdWithRule(e.app, collection, id, rule, info);
+      : await findRecordByIdWithRule(e.app, collection, id, rule, info, e.readScope());
   } catch (err) {
+    // a request stopped at its deadline is told so, not that the record is missing
+    if (err instanceof QueryTimeoutError) throw err;
     throw notFound("", err);
   }
   if (!record) throw notFound();
@@ -210,11 +216,39 @@ async function recordDataFromRequest(e: RequestEvent, record: RecordModel): Prom
 }
 
 /**
+ * BatchStep makes a record write one sub-request of a batch: at the end of this one's default action, inside
+ * its request hook, `next` takes its answer and runs the batch's next sub-request, as PocketBase chains them
+ * (a handler around one sub-request wraps the ones after it, and sees their failure).
+ */
+export interface BatchStep {
+  next(response: Response | null): Promise<void>;
+}
+
+/**
+ * chainedStep calls a batch's next step once: from the default action, or after the hooks when they didn't
+ * let it run. Outside of a batch there is none (and nothing to do per request).
+ */
+function chainedStep(step: BatchStep | undefined): ((response: Response | null) => Promise<void>) | null {
+  if (!step) return null;
+  let done = false;
+  return async (response) => {
+    if (done) return;
+    done = true;
+    await step.next(response);
+  };
+}
+
+/**
  * writableCollectionOrFail resolves the collection of a create or update request and reads its body under
  * the collection's body limit, in PocketBase's order: unknown collection, view collection, body.
  */
-async function writableCollectionOrFail(e: RequestEvent, rateLimitTag: "create" | "update"): Promise<Collection> {
-  const collection = findCollectionOrFail(e, "Missing or invalid collection context.");
+async function writableCollectionOrFail(
+  e: RequestEvent,
+  rateLimitTag: "create" | "update",
+  inBatch: boolean,
+): Promise<Collection> {
+  // an unknown collection is worded by the body limit middleware, which batch sub-requests don't pass
+  const collection = findCollectionOrFail(e, inBatch ? undefined : "Missing or invalid collection context.");
   e.bodyLimit = bodyLimitFor(collection);
   if (collection.type === "view") throw badRequest("Unsupported collection type.");
   checkCollectionRateLimit(e, collection, rateLimitTag);
@@ -230,10 +264,11 @@ function submitFailure(err: unknown, message: string): ApiError {
 
 /**
  * recordCreate handles `POST /api/collections/{c}/records`; OAuth2 sign-ups call it too (context "oauth2"),
- * so the create rule applies to them, with a random password when the sign-up data has none.
+ * so the create rule applies to them, with a random password when the sign-up data has none, and so do
+ * batches (with their next step).
  */
-export async function recordCreate(e: RequestEvent): Promise<Response | null> {
-  const collection = await writableCollectionOrFail(e, "create");
+export async function recordCreate(e: RequestEvent, step?: BatchStep): Promise<Response | null> {
+  const collection = await writableCollectionOrFail(e, "create", step !== undefined);
   requireRuleNotNull(e, collection.createRule);
   const record = new RecordModel(collection);
   const data = await recordDataFromRequest(e, record);
@@ -257,6 +292,7 @@ export async function recordCreate(e: RequestEvent): Promise<Response | null> {
   const event = e.derive(RecordRequestEvent);
   event.collection = collection;
   event.record = record;
+  const next = chainedStep(step);
   await e.app.hooks.get("onRecordCreateRequest").trigger(event, async (ev) => {
     form.app = ev.app;
     form.record = ev.record ?? record;
@@ -266,13 +302,16 @@ export async function recordCreate(e: RequestEvent): Promise<Response | null> {
       throw submitFailure(err, "Failed to create record.");
     }
     await enrichRecords(ev, [form.record]);
-    ev.json(200, form.record);
+    const response = ev.json(200, form.record);
+    if (next) await next(response);
   });
+  if (next) await next(event.response);
   return event.response;
 }
 
-async function recordUpdate(e: RequestEvent): Promise<Response | null> {
-  const collection = await writableCollectionOrFail(e, "update");
+/** recordUpdate handles `PATCH /api/collections/{c}/records/{id}` (and a batch's update or upsert). */
+export async function recordUpdate(e: RequestEvent, step?: BatchStep): Promise<Response | null> {
+  const collection = await writableCollectionOrFail(e, "update", step !== undefined);
   const id = e.params.id ?? "";
   if (id === "") throw notFound();
   requireRuleNotNull(e, collection.updateRule);
@@ -288,6 +327,7 @@ async function recordUpdate(e: RequestEvent): Promise<Response | null> {
   const event = e.derive(RecordRequestEvent);
   event.collection = collection;
   event.record = record;
+  const next = chainedStep(step);
   await e.app.hooks.get("onRecordUpdateRequest").trigger(event, async (ev) => {
     form.app = ev.app;
     form.record = ev.record ?? record;
@@ -297,12 +337,15 @@ async function recordUpdate(e: RequestEvent): Promise<Response | null> {
       throw submitFailure(err, "Failed to update record.");
     }
     await enrichRecords(ev, [form.record]);
-    ev.json(200, form.record);
+    const response = ev.json(200, form.record);
+    if (next) await next(response);
   });
+  if (next) await next(event.response);
   return event.response;
 }
 
-async function recordDelete(e: RequestEvent): Promise<Response | null> {
+/** recordDelete handles `DELETE /api/collections/{c}/records/{id}` (and a batch's delete). */
+export async function recordDelete(e: RequestEvent, step?: BatchStep): Promise<Response | null> {
   const collection = findCollectionOrFail(e);
   if (collection.type === "view") throw badRequest("Unsupported collection type.");
   checkCollectionRateLimit(e, collection, "delete");
@@ -314,6 +357,7 @@ async function recordDelete(e: RequestEvent): Promise<Response | null> {
   const event = e.derive(RecordRequestEvent);
   event.collection = collection;
   event.record = record;
+  const next = chainedStep(step);
   await e.app.hooks.get("onRecordDeleteRequest").trigger(event, async (ev) => {
     try {
       await ev.app.delete(ev.record ?? record);
@@ -323,8 +367,10 @@ async function recordDelete(e: RequestEvent): Promise<Response | null> {
         "Failed to delete record. Make sure that the record is not part of a required relation reference.",
       );
     }
-    ev.noContent();
+    const response = ev.noContent();
+    if (next) await next(response);
   });
+  if (next) await next(event.response);
   return event.response;
 }
 
@@ -345,9 +391,9 @@ async function hasManageAccess(e: RequestEvent, record: RecordModel, info: Reque
   if (!rule || !info.auth) return false;
   try {
     if (record.isNew()) return await checkRuleOnNewRecord(e.app, record, rule, info);
-    return (await findRecordByIdWithRule(e.app, record.collection, record.id, rule, info)) !== null;
+    return (await findRecordByIdWithRule(e.app, record.collection, record.id, rule, info, e.readScope())) !== null;
   } catch (err) {
-    e.app.logger.error("manage rule failure", { collection: record.collection.name, error: String(err) });
+    e.app.logger().error("manage rule failure", { collection: record.collection.name, error: String(err) });
     return false;
   }
 }

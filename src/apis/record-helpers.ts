@@ -5,6 +5,7 @@ import type { RecordModel } from "../core/record-model.ts";
 import { type ExpandFetch, expandRecords } from "../core/record-query-expand.ts";
 import { findRecordsByIdsWithRule, findRecordsWhereWithRule } from "../core/record-search.ts";
 import { type RequestEvent, type RequestInfo, requestInfoWith } from "../core/request-event.ts";
+import type { ReadScope } from "../db/driver.ts";
 import { ApiError, badRequest, forbidden, notFound } from "../tools/router/api-error.ts";
 import { MalformedBodyError, type ParsedBody, UnsupportedContentTypeError } from "../tools/router/body.ts";
 
@@ -68,8 +69,11 @@ export async function enrichRecords(e: RequestEvent, records: RecordModel[], inf
     await resolveRecordFlags(e.app, records, requestInfo);
     const expand = e.url.searchParams.get("expand");
     if (expand) {
-      const failed = await expandRecords(e.app, records, expand.split(","), expandFetch(e, requestInfo));
-      for (const [path, err] of failed) e.app.logger.debug("failed to expand", { path, error: err.message });
+      const scope = e.readScope();
+      const failed = await expandRecords(e.app, records, expand.split(","), expandFetch(e, requestInfo, scope), {
+        limits: e.app.expandLimits,
+      });
+      for (const [path, err] of failed) e.app.logger().debug("failed to expand", { path, error: err.message });
     }
   });
 }
@@ -78,7 +82,7 @@ export async function enrichRecords(e: RequestEvent, records: RecordModel[], inf
  * expandFetch loads expanded records with the target collection's view rule for the requester (context
  * "expand"); hidden ones are left out. Superusers see everything; a null view rule shows nothing.
  */
-export function expandFetch(e: RequestEvent, info: RequestInfo): ExpandFetch {
+export function expandFetch(e: RequestEvent, info: RequestInfo, scope: ReadScope): ExpandFetch {
   const expandInfo = requestInfoWith(info, { context: "expand" });
   return async (collection, selection) => {
     const superuser = info.auth?.collection.name === "_superusers";
@@ -86,8 +90,8 @@ export function expandFetch(e: RequestEvent, info: RequestInfo): ExpandFetch {
     const rule = superuser ? null : collection.viewRule;
     const records =
       "ids" in selection
-        ? await findRecordsByIdsWithRule(e.app, collection, selection.ids, rule, expandInfo)
-        : await findRecordsWhereWithRule(e.app, collection, selection.where, rule, expandInfo);
+        ? await findRecordsByIdsWithRule(e.app, collection, selection.ids, rule, expandInfo, scope)
+        : await findRecordsWhereWithRule(e.app, collection, selection.where, rule, expandInfo, scope);
     await triggerEnrichHooks(e.app, e, records, () => resolveRecordFlags(e.app, records, expandInfo));
     return records;
   };

@@ -18,6 +18,8 @@ export function errorMessage(err: unknown): string {
 export interface CliIO {
   out(text: string): void;
   err(text: string): void;
+  /** Reads one line of the user's input (for confirmations); null at its end or when there is none. */
+  readLine?(): Promise<string | null>;
 }
 
 export type FlagKind = "string" | "boolean" | "list" | "int";
@@ -56,6 +58,11 @@ export class Flags {
   list(name: string): string[] {
     const v = this.#values.get(name);
     return Array.isArray(v) ? v : [];
+  }
+
+  /** isSet tells whether the command line gave the flag (a default doesn't count). */
+  isSet(name: string): boolean {
+    return this.#set.has(name);
   }
 
   /** assign sets a flag from the command line (a repeated list flag appends, like cobra's string slices). */
@@ -175,8 +182,9 @@ function flagsOf(path: readonly Command[]): FlagSpec[] {
   return [...(command.flags ?? []), helpFlag(command.name), ...path.flatMap((c) => c.persistentFlags ?? [])];
 }
 
+/** A token starting with "-" is a flag, unless it is "-" alone or a negative number (`migrate down -1`). */
 function isFlagToken(token: string): boolean {
-  return token.startsWith("-") && token !== "-";
+  return token.startsWith("-") && token !== "-" && !/^-\d/.test(token);
 }
 
 /**
@@ -290,7 +298,11 @@ function renderFlags(specs: readonly FlagSpec[]): string[] {
     return `${s.short ? `  -${s.short}, ` : "      "}--${s.name}${type}`;
   });
   const width = Math.max(...heads.map((h) => h.length));
-  return sorted.map((s, i) => `${(heads[i] ?? "").padEnd(width)}   ${s.usage}${renderDefault(s)}`);
+  // a usage of several lines continues under its first line, as cobra prints it
+  const indent = `\n${" ".repeat(width + 3)}`;
+  return sorted.map(
+    (s, i) => `${(heads[i] ?? "").padEnd(width)}   ${s.usage.replaceAll("\n", indent)}${renderDefault(s)}`,
+  );
 }
 
 function renderDefault(spec: FlagSpec): string {

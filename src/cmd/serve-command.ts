@@ -54,8 +54,22 @@ async function stopWithin(running: RunningServer, abort: Promise<unknown>): Prom
   }
 }
 
-/** installerBanner invites to open the installer link, as PocketBase words it. */
-function installerBanner(url: string): string {
+/** startBanner lists the server's addresses as PocketBase does; the dashboard's, or why it isn't served. */
+function startBanner(running: RunningServer, dashboardMissing: string | null): string {
+  const started = `${timestamp(new Date())} Server started at ${running.url}\n`;
+  if (running.dashboardUrl) {
+    return `${started}├─ REST API:  ${running.url}/api/\n└─ Dashboard: ${running.dashboardUrl}\n`;
+  }
+  const note = dashboardMissing ? `(the dashboard is not served: ${dashboardMissing})\n` : "";
+  return `${started}└─ REST API:  ${running.url}/api/\n${note}`;
+}
+
+/**
+ * installerBanner invites to open the installer link, as PocketBase words it; without a dashboard to open
+ * it in, it points to the command line instead.
+ */
+function installerBanner(url: string | null): string {
+  if (!url) return "\nYou can create your first superuser by running: satchel superuser upsert EMAIL PASS\n\n";
   return (
     "\n(!) Launch the URL below in the browser if it hasn't been open already to create your first superuser account:\n" +
     `${url}\n(you can also create your first superuser by running: satchel superuser upsert EMAIL PASS)\n\n`
@@ -74,6 +88,11 @@ export function serveCommand(deps: ServeCommandDeps): Command {
         kind: "list",
         default: "*",
         usage: "CORS allowed domain origins list (comma separated or repeated)",
+      },
+      {
+        name: "publicOpenAPI",
+        kind: "boolean",
+        usage: "serve /api/openapi.json to anybody, each the part of the API they may use (default superusers only)",
       },
     ],
     async run(input) {
@@ -94,28 +113,40 @@ export function serveCommand(deps: ServeCommandDeps): Command {
       const stop = stopRequests(deps);
       try {
         // loaded here so that help and usage errors answer without loading the server
-        const [{ serve }, { loadInstaller }] = await Promise.all([
+        const [{ serve }, { loadInstaller }, { loadDashboard }] = await Promise.all([
           import("./serve.ts"),
           import("../apis/installer.ts"),
+          import("./dashboard-source.ts"),
         ]);
         const app = await deps.makeApp(input);
         let running: RunningServer;
+        const dashboard = await loadDashboard();
         try {
           // like PocketBase, an empty list means any origin
           const origins = flags.list("origins");
-          running = await serve(app, { http, origins: origins.length > 0 ? origins : ["*"] });
+          running = await serve(app, {
+            http,
+            origins: origins.length > 0 ? origins : ["*"],
+            dashboard,
+            publicOpenApi: flags.boolean("publicOpenAPI"),
+          });
         } catch (err) {
           await app.terminate().catch(() => {});
           throw new CommandError(`failed to start the server: ${errorMessage(err)}`);
         }
-        io.out(`${timestamp(new Date())} Server started at ${running.url}\n└─ REST API:  ${running.url}/api/\n`);
+        io.out(startBanner(running, "missing" in dashboard ? dashboard.missing : null));
         const installerUrl = await loadInstaller(app, running.url).catch((err: unknown) => {
-          app.logger.warn("failed to initialize the installer", { error: errorMessage(err) });
+          app.logger().warn("failed to initialize the installer", { error: errorMessage(err) });
           return null;
         });
-        if (installerUrl) io.out(installerBanner(installerUrl));
+        if (installerUrl) io.out(installerBanner(running.dashboardUrl ? installerUrl : null));
 
-        const signal = await stop.first;
+        // the app may also end on its own: a restore whose data, and then the previous data, failed to start
+        const signal = await Promise.race([stop.first, running.closed.then(() => null)]);
+        if (signal === null) {
+          io.err("The app was terminated (see the error above): the server stopped.\n");
+          return 1;
+        }
         io.out(`Received ${signal}, shutting down (a second signal stops without waiting for requests)...\n`);
         const interrupted = await stopWithin(running, stop.again);
         if (interrupted > 0) io.err(`Closed the connections of ${interrupted} unfinished request(s).\n`);

@@ -1,7 +1,11 @@
 import type { Queryable } from "../db/driver.ts";
+import type { Cron } from "../tools/cron/cron.ts";
 import type { Filesystem } from "../tools/filesystem/filesystem.ts";
 import type { Logger } from "../tools/logger/logger.ts";
+import type { JsonObject } from "../tools/types/merge.ts";
+import type { RestoreOptions } from "./base-backup.ts";
 import type { Collection, CollectionType } from "./collection-model.ts";
+import type { ExpandLimits } from "./expand-limits.ts";
 import type { HookMethods, HookRegistry } from "./hooks.ts";
 import type { Realtime } from "./realtime.ts";
 import type { RecordModel } from "./record-model.ts";
@@ -19,11 +23,19 @@ export interface App extends HookMethods {
   readonly dataDir: string;
   readonly isDev: boolean;
   readonly hooks: HookRegistry;
-  readonly logger: Logger;
+  /** logger is the app logger (`app.logger().info(message, attrs)`): the console, and `_logs` per `settings.logs`. */
+  logger(): Logger;
   /** The data database (the transaction, inside runInTransaction). */
   readonly db: Queryable;
-  /** The auxiliary database (request logs). */
+  /** The auxiliary database (request and app logs). */
   readonly auxDb: Queryable;
+  /** How much one response may expand (`--maxExpandRecords`, `--maxExpandMiB`). */
+  readonly expandLimits: ExpandLimits;
+  /**
+   * encryptionEnv names the environment variable whose value (16, 24 or 32 characters; PocketBase documents
+   * 32) encrypts the stored settings ("" for none).
+   */
+  encryptionEnv(): string;
   settings(): Settings;
   /** saveSettings validates (throwing ValidationErrors), stores and reloads the settings. */
   saveSettings(settings: Settings): Promise<void>;
@@ -32,6 +44,31 @@ export interface App extends HookMethods {
   filesystem(): Filesystem;
   /** realtime is the realtime hub: connected clients, custom broadcasts (`app.realtime().send(topic, data)`). */
   realtime(): Realtime;
+  /**
+   * cron is the app's scheduler (`app.cron().add(id, "0 * * * *", fn)`, `remove(id)`): PocketBase's
+   * expressions, UTC; its jobs run on schedule while the app serves and are listed by `GET /api/crons`.
+   */
+  cron(): Cron;
+  /** backupsFilesystem is where backups are kept: the S3 bucket of `settings.backups.s3` when enabled, else `backups/`. */
+  backupsFilesystem(): Filesystem;
+  /** activeBackup is the backup being created or restored (PocketBase's `@activeBackup`), null when none. */
+  activeBackup(): string | null;
+  /**
+   * createBackup zips a consistent snapshot of the data directory (without `backups/`) into the backups
+   * filesystem under name (PocketBase's `pb_backup_<app>_<time>.zip` when empty), through onBackupCreate;
+   * a BackupBusyError while another backup or restore runs.
+   */
+  createBackup(name?: string): Promise<void>;
+  /**
+   * restoreBackup replaces the data directory with a backup's content and restarts the app in this process,
+   * through onBackupRestore; a backup that can't be restored is an InvalidBackupError, and nothing changes.
+   */
+  restoreBackup(name: string, options?: RestoreOptions): Promise<void>;
+  /**
+   * restart stops the app (onTerminate with `isRestart`) and bootstraps it again in this process; a served
+   * app keeps its port, lets requests in flight finish and holds new ones until it is back.
+   */
+  restart(): Promise<void>;
 
   isTransactional(): boolean;
   /** runInTransaction runs fn with a transaction-bound app: committed when fn resolves, rolled back when it throws. */
@@ -44,6 +81,10 @@ export interface App extends HookMethods {
   findAllCollections(...types: CollectionType[]): Collection[];
   /** Collections with relation fields pointing at the given one (self-references excluded when asked). */
   findCollectionReferences(collection: Collection, ...excludeIds: string[]): Map<Collection, string[]>;
+  /** findCollectionByNameOrId reads a collection from the database (a copy free to change); NotFoundError when missing. */
+  findCollectionByNameOrId(nameOrId: string): Promise<Collection>;
+  /** importCollections creates, updates (and with deleteMissing deletes) collections from their JSON in one transaction. */
+  importCollections(collections: JsonObject[], deleteMissing: boolean): Promise<void>;
   reloadCachedCollections(): Promise<void>;
   hasTable(name: string): Promise<boolean>;
   saveCollection(collection: Collection): Promise<void>;

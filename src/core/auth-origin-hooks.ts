@@ -12,7 +12,7 @@ export function registerAuthOriginHooks(app: App): void {
 
   bindAfterPasswordChange(app, "pbAuthOriginsPasswordChange", (e) =>
     deleteAllAuthOriginsByRecord(e.app, e.record).catch((err: unknown) =>
-      e.app.logger.warn("failed to delete all previous auth origin fingerprints", {
+      e.app.logger().warn("failed to delete all previous auth origin fingerprints", {
         error: String(err),
         recordId: e.record.id,
         collectionId: e.record.collection.id,

@@ -8,7 +8,7 @@ import { bindRecordRefHooks } from "./record-ref-hooks.ts";
 
 /**
  * registerAuthSystemHooks binds the rules of the system collections that hang off auth records (`_otps`,
- * `_mfas`, `_authOrigins`, `_externalAuths`) and the hourly cleanup of expired OTPs and MFA sessions.
+ * `_mfas`, `_authOrigins`, `_externalAuths`) and the hourly cron jobs deleting expired OTPs and MFA sessions.
  */
 export function registerAuthSystemHooks(app: App): void {
   registerOtpHooks(app);

@@ -1,17 +1,34 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Driver, Queryable, Tx } from "../db/driver.ts";
+import { Cron } from "../tools/cron/cron.ts";
 import type { Filesystem } from "../tools/filesystem/filesystem.ts";
 import { StorageSelector } from "../tools/filesystem/storage-selector.ts";
-import { consoleSink, Logger, LogLevel } from "../tools/logger/logger.ts";
+import type { Logger } from "../tools/logger/logger.ts";
+import { NotFoundError } from "../tools/router/api-error.ts";
+import type { JsonObject } from "../tools/types/merge.ts";
 import type { App, TxCompleteFunc } from "./app.ts";
+import { newAppLogger } from "./app-logger.ts";
 import { registerAuthSystemHooks } from "./auth-system-hooks.ts";
+import {
+  type BackupHost,
+  backupsDirName,
+  clearScratchDir,
+  createBackup,
+  type DataDirSwap,
+  type RestoreOptions,
+  registerAutoBackupHooks,
+  restoreBackup,
+} from "./base-backup.ts";
+import { importCollections } from "./collection-import.ts";
 import type { Collection, CollectionType } from "./collection-model.ts";
-import { CollectionsCache, loadCollections } from "./collection-query.ts";
+import { CollectionsCache, findStoredCollectionByNameOrId, loadCollections } from "./collection-query.ts";
 import { hasTable } from "./collection-record-table-sync.ts";
 import { deleteCollection, saveCollection } from "./collection-save.ts";
 import { BootstrapEvent, TerminateEvent } from "./events.ts";
+import { defaultExpandLimits, type ExpandLimits } from "./expand-limits.ts";
 import { type HookMethods, HookRegistry } from "./hooks.ts";
+import { registerLogsCleanupJob } from "./logs-cleanup.ts";
 import { type Migration, runMigrations } from "./migrations-runner.ts";
 import { Realtime } from "./realtime.ts";
 import type { RecordModel } from "./record-model.ts";
@@ -25,24 +42,36 @@ import {
 } from "./record-query.ts";
 import { deleteRecord, saveRecord, validateRecord } from "./record-save.ts";
 import { SettingsReloadEvent } from "./settings-events.ts";
-import { defaultSettings, loadSettings, type Settings, saveSettings } from "./settings-model.ts";
+import { defaultSettings, type Settings } from "./settings-model.ts";
+import { loadSettings, type SettingsEncryption, saveSettings } from "./settings-query.ts";
 import { validateSettings } from "./settings-validate.ts";
 
 export interface AppOptions {
   /** The data directory (created when missing). */
   dataDir: string;
-  /** Dev mode: debug logs to the console. */
+  /** Dev mode: every log entry printed to the console. */
   isDev?: boolean;
   /** Opens a database file (the app owns and closes it). */
   openDatabase: (path: string) => Driver;
   /** The system migrations to apply on bootstrap. */
   migrations: readonly Migration[];
+  /** How much one response may expand (defaults: defaultExpandLimits). */
+  expandLimits?: Partial<ExpandLimits>;
+  /** The environment variable holding the settings encryption key (PocketBase's `--encryptionEnv`). */
+  encryptionEnv?: string;
 }
 
 /** The state of one open transaction: callbacks for its end, and whether it changed collections. */
 interface TxInfo {
   callbacks: TxCompleteFunc[];
   collectionsChanged: boolean;
+  /**
+   * How the transaction ended, once it did. Code that goes on after its transaction was stopped (a batch
+   * past its timeout) may still register callbacks: they run at once with that outcome, instead of never.
+   */
+  ended: { err: unknown } | null;
+  /** The transaction a released savepoint handed its callbacks to. */
+  releasedInto: TxInfo | null;
 }
 
 /**
@@ -55,7 +84,9 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   readonly dataDir: string;
   readonly isDev: boolean;
   readonly hooks = new HookRegistry();
-  readonly logger: Logger;
+  protected readonly encryptionEnvName: string;
+  protected readonly appLogger: Logger;
+  readonly expandLimits: ExpandLimits;
   db!: Queryable;
   auxDb!: Queryable;
   protected dataDriver: Driver | null = null;
@@ -65,20 +96,37 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   protected currentSettings: Settings = defaultSettings();
   protected storage: StorageSelector;
   protected readonly realtimeHub: Realtime = new Realtime(this as unknown as App);
+  protected readonly cronScheduler: Cron;
   protected readonly options: AppOptions;
+  protected readonly backupsStorage: StorageSelector;
+  /** Shared with the transaction-bound copies, which must see the same lock. */
+  protected readonly backupLock: { name: string | null } = { name: null };
 
   constructor(options: AppOptions) {
     this.options = options;
     this.dataDir = options.dataDir;
     this.isDev = Boolean(options.isDev);
-    this.logger = new Logger(this.isDev ? LogLevel.debug : LogLevel.info);
-    this.logger.addSink((entry) => {
-      if (this.isDev || entry.level >= LogLevel.warn) consoleSink(entry);
-    });
+    this.expandLimits = { ...defaultExpandLimits, ...options.expandLimits };
+    this.encryptionEnvName = options.encryptionEnv ?? "";
     this.storage = new StorageSelector(join(this.dataDir, "storage"));
+    this.backupsStorage = new StorageSelector(join(this.dataDir, backupsDirName));
     Object.assign(this, this.hooks.methods());
+    this.appLogger = newAppLogger(this as unknown as App & { isBootstrapped(): boolean });
+    this.cronScheduler = new Cron({
+      onError: (id, err) => this.appLogger.error("cron job failed", { id, error: String(err) }),
+    });
+    this.cronScheduler.add("__pbDBOptimize__", "0 0 * * *", () => this.optimizeDatabases());
+    this.app.onServe().bind({
+      id: "__pbCronStart__",
+      priority: 999,
+      func: async (e) => {
+        this.cronScheduler.start();
+        await e.next();
+      },
+    });
     registerSuperuserHooks(this as unknown as App);
     registerAuthSystemHooks(this as unknown as App);
+    registerAutoBackupHooks(this.app);
   }
 
   /** asApp is this app with its hook accessors typed (they are attached in the constructor). */
@@ -100,16 +148,25 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
       await runMigrations(this.app, this.options.migrations);
       await this.reloadCachedCollections();
       await this.reloadSettings();
+      registerLogsCleanupJob(this.app);
+      // a restore restarting the app cleans up after itself once it knows the restart went well
+      if (this.backupLock.name === null) await clearScratchDir(this.app);
     });
+  }
+
+  logger(): Logger {
+    return this.appLogger;
   }
 
   isBootstrapped(): boolean {
     return this.dataDriver !== null;
   }
 
-  /** terminate fires onTerminate and closes the databases (waiting for an open transaction to end). */
+  /** terminate fires onTerminate, stops the cron jobs and closes the databases (after an open transaction). */
   async terminate(isRestart = false): Promise<void> {
     await this.hooks.get("onTerminate").trigger(new TerminateEvent(this.app, isRestart), async () => {
+      this.cronScheduler.stop();
+      await this.appLogger.flush();
       await this.dataDriver?.close();
       await this.auxDriver?.close();
       this.dataDriver = null;
@@ -117,23 +174,68 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
     });
   }
 
+  /**
+   * restart stops the app (onTerminate with isRestart) and bootstraps it again in this process. With a
+   * swap (a restore), the swap is applied in between; when the app then fails to start, the swap is
+   * reverted and the app started again on its previous data (and the failure thrown). When even that
+   * fails, the app is terminated for good.
+   */
+  async restart(swap?: DataDirSwap): Promise<void> {
+    await this.terminate(true);
+    let failure: unknown;
+    try {
+      await swap?.apply();
+      await this.bootstrap();
+      return;
+    } catch (err) {
+      failure = err;
+    }
+    this.logger().error("Failed to restart the app", { error: String(failure) });
+    try {
+      await this.terminate(true);
+      if (!swap) throw failure;
+      await swap.revert();
+      await this.bootstrap();
+    } catch (err) {
+      await this.terminate().catch(() => {});
+      throw new Error(`the app failed to start again and was stopped: ${errorText(err)}`, { cause: err });
+    }
+    throw new Error(`the restored data failed to start, the previous data is back: ${errorText(failure)}`, {
+      cause: failure,
+    });
+  }
+
+  encryptionEnv(): string {
+    return this.encryptionEnvName;
+  }
+
+  /** settingsEncryption is the settings key, read from the environment at each use as PocketBase does. */
+  protected settingsEncryption(): SettingsEncryption {
+    const env = this.encryptionEnvName;
+    return { env, key: env === "" ? "" : (process.env[env] ?? "") };
+  }
+
   settings(): Settings {
     return this.currentSettings;
   }
 
-  /** reloadSettings reads the stored settings (storing the defaults on first run), firing onSettingsReload. */
+  /**
+   * reloadSettings reads the stored settings, firing onSettingsReload; with no settings row it stores the
+   * current ones (the defaults on first run). Unreadable settings (encrypted without the right key) throw.
+   */
   async reloadSettings(): Promise<void> {
     await this.hooks.get("onSettingsReload").trigger(new SettingsReloadEvent(this.app), async () => {
-      const stored = await this.db.get(`SELECT 1 AS x FROM ${this.db.dialect.quote("_params")} WHERE id = 'settings'`);
-      this.currentSettings = await loadSettings(this.db);
-      if (!stored) await saveSettings(this.db, this.currentSettings);
+      const encryption = this.settingsEncryption();
+      const stored = await loadSettings(this.db, encryption);
+      if (stored) this.currentSettings = stored;
+      else await saveSettings(this.db, this.currentSettings, encryption);
     });
   }
 
   /** saveSettings validates (throwing ValidationErrors), stores and reloads the settings. */
   async saveSettings(settings: Settings): Promise<void> {
     validateSettings(settings).throwIfAny();
-    await saveSettings(this.db, settings);
+    await saveSettings(this.db, settings, this.settingsEncryption());
     await this.reloadSettings();
   }
 
@@ -144,6 +246,56 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
 
   realtime(): Realtime {
     return this.realtimeHub;
+  }
+
+  cron(): Cron {
+    return this.cronScheduler;
+  }
+
+  backupsFilesystem(): Filesystem {
+    return this.backupsStorage.select(this.currentSettings.backups.s3);
+  }
+
+  activeBackup(): string | null {
+    return this.backupLock.name;
+  }
+
+  createBackup(name = ""): Promise<void> {
+    return createBackup(this.backupHost(), name);
+  }
+
+  restoreBackup(name: string, options?: RestoreOptions): Promise<void> {
+    return restoreBackup(this.backupHost(), name, options);
+  }
+
+  /** backupHost gives the backups what they need of the app's own parts. */
+  protected backupHost(): BackupHost {
+    return {
+      app: this.app,
+      lock: this.backupLock,
+      databases: () => {
+        if (!this.dataDriver || !this.auxDriver) throw new Error("the app is not bootstrapped");
+        return [
+          ["data.db", this.dataDriver],
+          ["auxiliary.db", this.auxDriver],
+        ];
+      },
+      openDatabase: (path) => this.options.openDatabase(path),
+      restart: (swap) => this.restart(swap),
+    };
+  }
+
+  /** optimizeDatabases is the `__pbDBOptimize__` job: each database's periodic upkeep (Driver.optimize). */
+  protected async optimizeDatabases(): Promise<void> {
+    const drivers = [
+      ["main", this.dataDriver],
+      ["auxiliary", this.auxDriver],
+    ] as const;
+    for (const [name, driver] of drivers) {
+      await driver?.optimize().catch((err: unknown) => {
+        this.logger().warn(`Failed to run the periodic optimization of the ${name} DB`, { error: String(err) });
+      });
+    }
   }
 
   // transactions
@@ -162,23 +314,26 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
 
   async runInTransaction<T>(fn: (txApp: App) => Promise<T>): Promise<T> {
     const parent = this.txInfo;
-    const info: TxInfo = { callbacks: [], collectionsChanged: false };
+    const info: TxInfo = { callbacks: [], collectionsChanged: false, ended: null, releasedInto: null };
     let result: T;
     try {
       result = await this.db.transaction((tx) => fn(this.withTx(tx, info)));
     } catch (err) {
       if (info.collectionsChanged || parent) await this.reloadCachedCollections().catch(() => {});
       await this.runTxCallbacks(info, err);
+      info.ended = { err };
       throw err;
     }
     if (parent) {
       // a savepoint: its callbacks belong to the outer transaction
       parent.callbacks.push(...info.callbacks);
       parent.collectionsChanged ||= info.collectionsChanged;
+      info.releasedInto = parent;
       return result;
     }
     if (info.collectionsChanged) await this.reloadCachedCollections();
     await this.runTxCallbacks(info, undefined);
+    info.ended = { err: undefined };
     return result;
   }
 
@@ -187,14 +342,17 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
       try {
         await cb(err);
       } catch (cbErr) {
-        this.logger.error("transaction completion callback failed", { error: String(cbErr) });
+        this.appLogger.error("transaction completion callback failed", { error: String(cbErr) });
       }
     }
   }
 
   async onTxComplete(fn: TxCompleteFunc): Promise<void> {
-    if (this.txInfo) this.txInfo.callbacks.push(fn);
-    else await fn(undefined);
+    let info = this.txInfo;
+    while (info?.releasedInto) info = info.releasedInto;
+    if (!info) await fn(undefined);
+    else if (info.ended) await fn(info.ended.err);
+    else info.callbacks.push(fn);
   }
 
   // collections
@@ -214,6 +372,16 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   async reloadCachedCollections(): Promise<void> {
     if (this.txInfo) this.txInfo.collectionsChanged = true;
     this.collectionsCache = new CollectionsCache(await loadCollections(this.db));
+  }
+
+  async findCollectionByNameOrId(nameOrId: string): Promise<Collection> {
+    const c = await findStoredCollectionByNameOrId(this.db, nameOrId);
+    if (!c) throw new NotFoundError(`no collection with name or id ${JSON.stringify(nameOrId)}`);
+    return c;
+  }
+
+  importCollections(collections: JsonObject[], deleteMissing: boolean): Promise<void> {
+    return importCollections(this.app, collections, deleteMissing);
   }
 
   hasTable(name: string): Promise<boolean> {
@@ -287,6 +455,10 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   validateRecord(record: RecordModel): Promise<void> {
     return validateRecord(this.app, record);
   }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** createApp builds an app (not yet bootstrapped) with its hook accessors. */

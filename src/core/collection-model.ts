@@ -76,6 +76,21 @@ export class Collection {
     return c;
   }
 
+  /**
+   * fromJSON builds a new collection from its JSON (as the API or a migration file writes it): the type's
+   * system fields and default options, with the JSON laid over them.
+   */
+  static fromJSON(json: JsonObject): Collection {
+    const type = typeof json.type === "string" ? (json.type as CollectionType) : "base";
+    const c = Collection.create(
+      type,
+      typeof json.name === "string" ? json.name : "",
+      typeof json.id === "string" ? json.id : "",
+    );
+    c.applyJSON(json);
+    return c;
+  }
+
   /** fromRow loads a stored collection. */
   static fromRow(row: CollectionRow): Collection {
     const c = new Collection();

@@ -59,6 +59,14 @@ export async function findStoredCollection(db: Queryable, id: string): Promise<C
   return row ? Collection.fromRow(row) : null;
 }
 
+/** findStoredCollectionByNameOrId reads one collection by id or name (case-insensitive) from the database. */
+export async function findStoredCollectionByNameOrId(db: Queryable, nameOrId: string): Promise<Collection | null> {
+  const row = await db.get<CollectionRow>(
+    sql`SELECT * FROM ${collectionsTable} WHERE id = ${nameOrId} OR LOWER(name) = ${nameOrId.toLowerCase()} LIMIT 1`,
+  );
+  return row ? Collection.fromRow(row) : null;
+}
+
 /** The `_collections` columns a collections list can be filtered and sorted by. */
 export const collectionListColumns: readonly string[] = ["id", "created", "updated", "name", "system", "type"];
 

@@ -9,7 +9,13 @@ import { collectionsTable, findStoredCollection } from "./collection-query.ts";
 import { syncRecordTable } from "./collection-record-table-sync.ts";
 import { validateCollection } from "./collection-validate.ts";
 import { CollectionErrorEvent, CollectionEvent } from "./events.ts";
-import { createViewFields, normalizeViewQuery, resaveViewsWithChangedFields, saveView } from "./view.ts";
+import {
+  createViewFields,
+  keepViewFieldIds,
+  normalizeViewQuery,
+  resaveViewsWithChangedFields,
+  saveView,
+} from "./view.ts";
 
 /**
  * saveCollection validates and stores a collection and alters its table in one transaction, firing
@@ -103,7 +109,7 @@ async function executeSave(app: App, c: Collection): Promise<void> {
   try {
     await app.runInTransaction(async (txApp) => {
       if (c.type === "view") {
-        c.fields = await createViewFields(txApp, normalizeViewQuery(c.viewQuery));
+        c.fields = keepViewFieldIds(await createViewFields(txApp, normalizeViewQuery(c.viewQuery)), c.fields);
         await saveView(txApp, c.name, stored?.name ?? null, c.viewQuery);
       }
       const row = c.dbRow();
@@ -131,14 +137,14 @@ async function executeSave(app: App, c: Collection): Promise<void> {
     await app.db
       .exec(app.db.dialect.optimizeSql())
       .catch((err: unknown) =>
-        app.logger.warn("Failed to run PRAGMA optimize after record table sync", { error: String(err) }),
+        app.logger().warn("Failed to run PRAGMA optimize after record table sync", { error: String(err) }),
       );
   }
   try {
     await resaveViewsWithChangedFields(app, c.id);
   } catch (err) {
     // the change stands: the user fixes the view queries it broke
-    app.logger.warn(`Dependent view collection(s) may need to be updated after ${c.name} collection change`, {
+    app.logger().warn(`Dependent view collection(s) may need to be updated after ${c.name} collection change`, {
       error: err instanceof Error ? err.message : String(err),
     });
   }

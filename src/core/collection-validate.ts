@@ -23,7 +23,7 @@ import { EmailField } from "./field-email.ts";
 import { PasswordField } from "./field-password.ts";
 import { TextField } from "./field-text.ts";
 import { FieldsList } from "./fields-list.ts";
-import { checkViewQuery, createViewFields, ViewQueryError } from "./view.ts";
+import { checkViewQuery, createViewFields, keepViewFieldIds, ViewQueryError } from "./view.ts";
 
 const namePattern = /^\w+$/;
 const idPattern = /^\w+$/;
@@ -39,7 +39,7 @@ export async function validateCollection(app: App, next: Collection, stored: Col
   if (next.type === "view") {
     // a view's fields always come from its query, whatever the body said
     try {
-      next.fields = await createViewFields(app, next.viewQuery);
+      next.fields = keepViewFieldIds(await createViewFields(app, next.viewQuery), next.fields);
     } catch (err) {
       next.fields = err instanceof ViewQueryError ? err.fields : new FieldsList();
     }

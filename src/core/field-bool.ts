@@ -4,6 +4,7 @@ import { toBool } from "../tools/types/cast.ts";
 import { errRequired, type Rule, type ValidationError } from "../tools/validation/validation.ts";
 import { Field, type FieldJSON, FieldJSONReader, type RecordValidateContext } from "./field.ts";
 import { unsupportedValueType } from "./field-text.ts";
+import { type FieldValueSchema, sameInput } from "./field-value-schema.ts";
 
 /** BoolField holds true/false; `required` means it must be true. */
 export class BoolField extends Field {
@@ -35,6 +36,11 @@ export class BoolField extends Field {
     const v = record.getRaw(this.name);
     if (typeof v !== "boolean") return unsupportedValueType();
     return this.required && !v ? errRequired() : null;
+  }
+
+  /** A required bool must be sent, and true. */
+  valueSchema(): FieldValueSchema {
+    return sameInput({ type: "boolean" }, this.required);
   }
 
   protected optionRules(): Record<string, Rule[]> {

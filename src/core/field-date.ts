@@ -11,6 +11,7 @@ import {
   type RecordValidateContext,
 } from "./field.ts";
 import { unsupportedValueType } from "./field-text.ts";
+import { type FieldValueSchema, schemaRef } from "./field-value-schema.ts";
 import type { RecordModel } from "./record-model.ts";
 
 /** DateField holds a UTC datetime (`2006-01-02 15:04:05.000Z`, "" when unset) within an optional range. */
@@ -38,6 +39,20 @@ export class DateField extends Field {
 
   options(): Record<string, unknown> {
     return { max: this.max, min: this.min, required: this.required };
+  }
+
+  valueSchema(): FieldValueSchema {
+    const input = {
+      type: "string",
+      description: 'A datetime: `2006-01-02 15:04:05.000Z`, RFC 3339 and other common layouts are read; "" clears it.',
+    } as const;
+    return {
+      response: schemaRef("IsoDateString"),
+      create: input,
+      update: input,
+      requiredOnCreate: this.required,
+      modifiers: [],
+    };
   }
 
   async validateValue({ record }: RecordValidateContext): Promise<ValidationError | null> {
@@ -118,6 +133,11 @@ export class AutodateField extends Field {
       if (unchanged) record.setRaw(this.name, nowDateTime());
     }
     return next();
+  }
+
+  /** Clients can't set it: the server stamps it. */
+  valueSchema(): FieldValueSchema {
+    return { response: schemaRef("IsoDateString"), create: null, update: null, requiredOnCreate: false, modifiers: [] };
   }
 
   async validateValue(): Promise<ValidationError | null> {

@@ -1,8 +1,10 @@
 import type { ColumnKind } from "../db/dialect.ts";
+import type { JsonSchema } from "../tools/jsonschema/schema.ts";
 import { castString } from "../tools/types/cast.ts";
 import { empty, type Rule, when } from "../tools/validation/validation.ts";
 import { Field, type FieldJSON, FieldJSONReader } from "./field.ts";
 import { eachDomain } from "./field-rules.ts";
+import type { FieldValueSchema } from "./field-value-schema.ts";
 
 /**
  * DomainListField is the shared shape of the email and url fields: a text value, `required`, and
@@ -31,6 +33,19 @@ export abstract class DomainListField extends Field {
 
   options(): Record<string, unknown> {
     return { exceptDomains: this.exceptDomains, onlyDomains: this.onlyDomains, required: this.required };
+  }
+
+  /** textValueSchema is a string of a format ("" is accepted unless the field is required). */
+  protected textValueSchema(format: string): FieldValueSchema {
+    const formatted: JsonSchema = { type: "string", format };
+    const input = this.required ? formatted : { anyOf: [formatted, { const: "" }] };
+    return {
+      response: { type: "string" },
+      create: input,
+      update: input,
+      requiredOnCreate: this.required,
+      modifiers: [],
+    };
   }
 
   /** domainAllowed applies onlyDomains and exceptDomains to a value's domain. */

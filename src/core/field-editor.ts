@@ -4,6 +4,7 @@ import { errRequired, max, min, type Rule, ValidationError } from "../tools/vali
 import { Field, type FieldJSON, FieldJSONReader, type RecordValidateContext } from "./field.ts";
 import { maxSafeInt } from "./field-rules.ts";
 import { unsupportedValueType } from "./field-text.ts";
+import { type FieldValueSchema, sameInput, schemaRef } from "./field-value-schema.ts";
 
 export const defaultEditorMaxSize = 5 << 20;
 
@@ -37,6 +38,10 @@ export class EditorField extends Field {
   /** maxBodySize is the largest value the field accepts, counted into the request body limit. */
   maxBodySize(): number {
     return this.maxSize > 0 ? this.maxSize : defaultEditorMaxSize;
+  }
+
+  valueSchema(): FieldValueSchema {
+    return sameInput(schemaRef("HTMLString"), this.required);
   }
 
   async validateValue({ record }: RecordValidateContext): Promise<ValidationError | null> {

@@ -3,6 +3,7 @@ import { errRequired, ValidationError } from "../tools/validation/validation.ts"
 import type { RecordValidateContext } from "./field.ts";
 import { DomainListField } from "./field-domains.ts";
 import { unsupportedValueType } from "./field-text.ts";
+import type { FieldValueSchema } from "./field-value-schema.ts";
 
 /** isEmail is the email format check (govalidator's IsEmail, as PocketBase's is.EmailFormat). */
 export { isEmail };
@@ -14,6 +15,10 @@ export function invalidEmailError(): ValidationError {
 /** EmailField holds an email address, optionally limited to (or excluding) some domains. */
 export class EmailField extends DomainListField {
   readonly type = "email";
+
+  valueSchema(): FieldValueSchema {
+    return this.textValueSchema("email");
+  }
 
   async validateValue({ record }: RecordValidateContext): Promise<ValidationError | null> {
     const v = record.getRaw(this.name);

@@ -24,6 +24,7 @@ import {
   type RecordValidateContext,
 } from "./field.ts";
 import { maxSafeInt } from "./field-rules.ts";
+import { type FieldValueSchema, listModifiers, listValue, removeModifier, schemaRef } from "./field-value-schema.ts";
 import { internalKeyPrefix, type RecordModel } from "./record-model.ts";
 
 export const defaultFileMaxSize = 5 << 20;
@@ -149,6 +150,24 @@ export class FileField extends Field {
     return toFileList(record.getRaw(this.name)).filter((f): f is UploadedFile => f instanceof UploadedFile);
   }
 
+  /**
+   * File names in records; a create uploads files (multipart), an update uploads more or keeps stored ones by
+   * name (leaving a name out deletes that file).
+   */
+  valueSchema(): FieldValueSchema {
+    const multiple = this.isMultiple();
+    const name = schemaRef("FileNameString");
+    const upload = schemaRef("FileUpload");
+    return {
+      response: listValue(name, multiple, this.maxSelect),
+      create: listValue(upload, multiple, this.maxSelect, false),
+      update: listValue({ anyOf: [upload, name] }, multiple, this.maxSelect, false),
+      requiredOnCreate: this.required,
+      // a single file is deleted by name with `name-`
+      modifiers: multiple ? listModifiers(this.name, upload, name, true) : [removeModifier(this.name, name)],
+    };
+  }
+
   async validateValue({ app, record }: RecordValidateContext): Promise<ValidationError | null> {
     const files = toFileList(record.getRaw(this.name));
     if (files.length === 0) return this.required ? errRequired() : null;
@@ -227,6 +246,7 @@ export class FileField extends Field {
           await next();
         } catch (err) {
           await this.#deleteFiles(app, record, stored);
+          if (action === "createExecute" && stored.length > 0) await this.#deleteEmptyFolder(app, record);
           throw err;
         }
         const now = toFileList(record.getRaw(this.name));
@@ -245,7 +265,11 @@ export class FileField extends Field {
         // transaction the row is rolled back, so what this save stored goes too; outside of one the row
         // stays and names the new files, so they stay with it rather than leave it pointing at nothing
         const stored = (record.getRaw(uploadedKey + this.name) as string[] | undefined) ?? [];
-        if (app.isTransactional()) await this.#deleteFiles(app, record, stored);
+        if (app.isTransactional() && stored.length > 0) {
+          await this.#deleteFiles(app, record, stored);
+          // a record that was never created leaves no folder behind either (as PocketBase)
+          if (action === "afterCreateError") await this.#deleteEmptyFolder(app, record);
+        }
         record.setRaw(uploadedKey + this.name, undefined);
         record.setRaw(toDeleteKey + this.name, undefined);
         return next();
@@ -268,6 +292,16 @@ export class FileField extends Field {
     }
   }
 
+  async #deleteEmptyFolder(app: App, record: RecordModel): Promise<void> {
+    const fs = app.filesystem();
+    const dir = `${recordFilesPath(record)}/`;
+    try {
+      if ((await fs.list(dir)).length === 0) await fs.deletePrefix(dir);
+    } catch (err) {
+      app.logger().warn("failed to delete the empty folder of a record", { folder: dir, error: String(err) });
+    }
+  }
+
   async #deleteFiles(app: App, record: RecordModel, names: string[]): Promise<void> {
     const fs = app.filesystem();
     const dir = recordFilesPath(record);
@@ -277,7 +311,7 @@ export class FileField extends Field {
         await fs.delete(`${dir}/${name}`);
         await fs.deletePrefix(`${dir}/thumbs_${name}/`);
       } catch (err) {
-        app.logger.warn("failed to delete a record file", { file: name, error: String(err) });
+        app.logger().warn("failed to delete a record file", { file: name, error: String(err) });
       }
     }
   }

@@ -3,6 +3,7 @@ import type { SqlValue } from "../db/sql.ts";
 import { isPlainObject } from "../tools/types/merge.ts";
 import { errRequired, type Rule, ValidationError } from "../tools/validation/validation.ts";
 import { Field, type FieldJSON, FieldJSONReader, type RecordValidateContext } from "./field.ts";
+import { type FieldValueSchema, sameInput, schemaRef } from "./field-value-schema.ts";
 
 export interface GeoPoint {
   lon: number;
@@ -64,6 +65,10 @@ export class GeoPointField extends Field {
 
   options(): Record<string, unknown> {
     return { required: this.required };
+  }
+
+  valueSchema(): FieldValueSchema {
+    return sameInput(schemaRef("GeoPoint"), this.required);
   }
 
   async validateValue({ record }: RecordValidateContext): Promise<ValidationError | null> {

@@ -5,6 +5,7 @@ import { errRequired, max, min, type Rule, ValidationError } from "../tools/vali
 import { Field, type FieldJSON, FieldJSONReader, type RecordValidateContext } from "./field.ts";
 import { maxSafeInt } from "./field-rules.ts";
 import { unsupportedValueType } from "./field-text.ts";
+import { type FieldValueSchema, sameInput } from "./field-value-schema.ts";
 
 export const defaultJsonMaxSize = 1 << 20;
 const emptyJsonTexts = new Set(["null", '""', "[]", "{}", ""]);
@@ -60,6 +61,11 @@ export class JSONField extends Field {
 
   maxBodySize(): number {
     return this.maxSize > 0 ? this.maxSize : defaultJsonMaxSize;
+  }
+
+  /** Any JSON value (null when unset). */
+  valueSchema(): FieldValueSchema {
+    return sameInput({}, this.required);
   }
 
   async validateValue({ record }: RecordValidateContext): Promise<ValidationError | null> {

@@ -1,8 +1,10 @@
 import type { ColumnKind } from "../db/dialect.ts";
+import type { JsonSchema } from "../tools/jsonschema/schema.ts";
 import { toFloat } from "../tools/types/cast.ts";
 import { errRequired, type Rule, ValidationError } from "../tools/validation/validation.ts";
 import { Field, type FieldJSON, FieldJSONReader, type FieldSetter, type RecordValidateContext } from "./field.ts";
 import { unsupportedValueType } from "./field-text.ts";
+import type { FieldValueSchema } from "./field-value-schema.ts";
 
 const onlyIntError = () => new ValidationError("validation_only_int_constraint", "Decimal numbers are not allowed");
 
@@ -40,6 +42,24 @@ export class NumberField extends Field {
     if (key === `${this.name}+`) return (r, raw) => r.setRaw(this.name, toFloat(r.getRaw(this.name)) + toFloat(raw));
     if (key === `${this.name}-`) return (r, raw) => r.setRaw(this.name, toFloat(r.getRaw(this.name)) - toFloat(raw));
     return undefined;
+  }
+
+  valueSchema(): FieldValueSchema {
+    const input: JsonSchema = { type: this.onlyInt ? "integer" : "number" };
+    // 0 means unset and passes any range unless the field is required, so the range binds only then
+    if (this.required && this.min !== null) input.minimum = this.min;
+    if (this.required && this.max !== null) input.maximum = this.max;
+    const change: JsonSchema = { type: "number" };
+    return {
+      response: { type: "number" },
+      create: input,
+      update: input,
+      requiredOnCreate: this.required,
+      modifiers: [
+        { key: `${this.name}+`, schema: change, description: `Adds to \`${this.name}\`.`, relative: true },
+        { key: `${this.name}-`, schema: change, description: `Subtracts from \`${this.name}\`.`, relative: true },
+      ],
+    };
   }
 
   async validateValue({ record }: RecordValidateContext): Promise<ValidationError | null> {

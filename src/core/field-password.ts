@@ -1,5 +1,6 @@
 import type { ColumnKind } from "../db/dialect.ts";
 import type { SqlValue } from "../db/sql.ts";
+import type { JsonSchema } from "../tools/jsonschema/schema.ts";
 import { castString } from "../tools/types/cast.ts";
 import { errRequired, max, min, type Rule, ValidationError } from "../tools/validation/validation.ts";
 import type { App } from "./app.ts";
@@ -13,6 +14,7 @@ import {
   type RecordValidateContext,
 } from "./field.ts";
 import { isRegex, matchesPattern } from "./field-rules.ts";
+import type { FieldValueSchema } from "./field-value-schema.ts";
 import type { RecordModel } from "./record-model.ts";
 
 const defaultCost = 10;
@@ -110,6 +112,19 @@ export class PasswordField extends Field {
     }
     await next();
     if (action === "afterCreate" || action === "afterUpdate") v.plain = "";
+  }
+
+  /** Set as plain text (hashed on save); a visible password field reads "" (the hash is never exported). */
+  valueSchema(): FieldValueSchema {
+    const input: JsonSchema = { type: "string", maxLength: this.max > 0 ? this.max : bcryptMaxLength, writeOnly: true };
+    if (this.required) input.minLength = Math.max(this.min, 1);
+    return {
+      response: { type: "string" },
+      create: input,
+      update: input,
+      requiredOnCreate: this.required,
+      modifiers: [],
+    };
   }
 
   async validateValue({ record }: RecordValidateContext): Promise<ValidationError | null> {

@@ -2,6 +2,7 @@ import { castString, toUniqueStringList } from "../tools/types/cast.ts";
 import { errRequired, min, type Rule, required, ValidationError, when } from "../tools/validation/validation.ts";
 import { type FieldJSON, FieldJSONReader, type FieldSettingsContext, type RecordValidateContext } from "./field.ts";
 import { ListValueField } from "./field-select.ts";
+import { type FieldValueSchema, listModifiers, listValue, schemaRef } from "./field-value-schema.ts";
 
 /** RelationField holds the id (or ids) of records of another collection. */
 export class RelationField extends ListValueField {
@@ -25,6 +26,19 @@ export class RelationField extends ListValueField {
       maxSelect: this.maxSelect,
       minSelect: this.minSelect,
       required: this.required,
+    };
+  }
+
+  /** Record ids of the related collection: one ("" when unset) or a list. */
+  valueSchema(): FieldValueSchema {
+    const id = schemaRef("RecordIdString");
+    const value = listValue(id, this.isMultiple(), this.maxSelect);
+    return {
+      response: value,
+      create: value,
+      update: value,
+      requiredOnCreate: this.required || this.minSelect > 0,
+      modifiers: listModifiers(this.name, id, id, this.isMultiple()),
     };
   }
 

@@ -3,6 +3,7 @@ import type { SqlValue } from "../db/sql.ts";
 import { subtract, toUniqueStringList } from "../tools/types/cast.ts";
 import { errRequired, max, min, type Rule, required, ValidationError } from "../tools/validation/validation.ts";
 import { Field, type FieldJSON, FieldJSONReader, type FieldSetter, type RecordValidateContext } from "./field.ts";
+import { type FieldValueSchema, listModifiers, listValue } from "./field-value-schema.ts";
 
 /**
  * ListValueField is the shared behaviour of select and relation fields: a single string or (maxSelect > 1)
@@ -73,6 +74,21 @@ export class SelectField extends ListValueField {
 
   options(): Record<string, unknown> {
     return { maxSelect: this.maxSelect, required: this.required, values: this.values };
+  }
+
+  /** A union of the values; a single select that isn't required may also be "" (unset). */
+  valueSchema(): FieldValueSchema {
+    const multiple = this.isMultiple();
+    const item = { enum: [...new Set(this.values)] };
+    const single = { enum: [...new Set(this.required ? this.values : ["", ...this.values])] };
+    const value = multiple ? listValue(item, true, this.maxSelect) : single;
+    return {
+      response: value,
+      create: value,
+      update: value,
+      requiredOnCreate: this.required,
+      modifiers: listModifiers(this.name, item, item, multiple),
+    };
   }
 
   async validateValue({ record }: RecordValidateContext): Promise<ValidationError | null> {

@@ -1,4 +1,5 @@
 import type { ColumnKind } from "../db/dialect.ts";
+import type { JsonSchema } from "../tools/jsonschema/schema.ts";
 import { RegexpSyntaxError } from "../tools/regexp/syntax.ts";
 import { RegexpGenerateError, randomStringByRegex } from "../tools/security/random-by-regex.ts";
 import { castString } from "../tools/types/cast.ts";
@@ -22,6 +23,7 @@ import {
   type RecordValidateContext,
 } from "./field.ts";
 import { isRegex, matchesPattern, maxSafeInt } from "./field-rules.ts";
+import { type FieldModifier, type FieldValueSchema, schemaRef } from "./field-value-schema.ts";
 import type { RecordModel } from "./record-model.ts";
 
 export const defaultIdPattern = "^[a-z0-9]+$";
@@ -110,6 +112,34 @@ export class TextField extends Field {
       pattern: this.pattern,
       primaryKey: this.primaryKey,
       required: this.required,
+    };
+  }
+
+  /** The primary key is set on create only (or generated); `name:autogenerate` appends a generated value. */
+  valueSchema(): FieldValueSchema {
+    const generated = this.autogeneratePattern !== "";
+    if (this.primaryKey) {
+      const id = schemaRef("RecordIdString");
+      return { response: id, create: id, update: null, requiredOnCreate: !generated, modifiers: [] };
+    }
+    const input: JsonSchema = { type: "string", maxLength: this.max === 0 ? defaultMaxLength : this.max };
+    if (this.required) input.minLength = Math.max(this.min, 1);
+    const modifiers: FieldModifier[] = generated
+      ? [
+          {
+            key: this.name + autogenerateModifier,
+            schema: { type: "string" },
+            description: `Sets \`${this.name}\` to this prefix followed by a generated value.`,
+            relative: false,
+          },
+        ]
+      : [];
+    return {
+      response: { type: "string" },
+      create: input,
+      update: input,
+      requiredOnCreate: this.required && !generated,
+      modifiers,
     };
   }
 

@@ -4,10 +4,15 @@ import { errRequired, ValidationError } from "../tools/validation/validation.ts"
 import type { RecordValidateContext } from "./field.ts";
 import { DomainListField } from "./field-domains.ts";
 import { unsupportedValueType } from "./field-text.ts";
+import type { FieldValueSchema } from "./field-value-schema.ts";
 
 /** URLField holds a URL, optionally limited to (or excluding) some hosts. */
 export class URLField extends DomainListField {
   readonly type = "url";
+
+  valueSchema(): FieldValueSchema {
+    return this.textValueSchema("uri");
+  }
 
   async validateValue({ record }: RecordValidateContext): Promise<ValidationError | null> {
     const v = record.getRaw(this.name);

@@ -12,6 +12,7 @@ import {
 } from "../tools/validation/validation.ts";
 import type { App } from "./app.ts";
 import type { Collection } from "./collection-model.ts";
+import type { FieldValueSchema } from "./field-value-schema.ts";
 import type { RecordModel } from "./record-model.ts";
 
 /** Keys every record JSON carries besides its fields; no field may take these names. */
@@ -146,6 +147,12 @@ export abstract class Field {
   exportValue(value: unknown): unknown {
     return value;
   }
+
+  /**
+   * valueSchema says how the field's value looks in a record's JSON and in create and update bodies: the one
+   * source of the generated TypeScript types and of the OpenAPI document.
+   */
+  abstract valueSchema(): FieldValueSchema;
 
   /** validateSettings checks the common keys and the type's options. */
   validateSettings(ctx: FieldSettingsContext): ValidationErrors {

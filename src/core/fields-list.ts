@@ -56,4 +56,22 @@ export class FieldsList extends Array<Field> {
     }
     this.push(field);
   }
+
+  /** removeById removes the field with the given id (nothing when there is none). */
+  removeById(id: string): void {
+    const i = this.findIndex((f) => f.id === id);
+    if (i >= 0) this.splice(i, 1);
+  }
+
+  /**
+   * addAt puts a field at a position (clamped to the list): a field with the same id moves there and is
+   * replaced; a field without id gets one as in add.
+   */
+  addAt(index: number, field: Field): void {
+    if (field.id === "") this.add(field);
+    else this.removeById(field.id);
+    const at = this.indexOf(field);
+    if (at >= 0) this.splice(at, 1);
+    this.splice(Math.max(0, Math.min(index, this.length)), 0, field);
+  }
 }

@@ -1,5 +1,6 @@
 import { Hook } from "../tools/hook/hook.ts";
 import { TaggedHook } from "../tools/hook/tagged-hook.ts";
+import type { BackupEvent } from "./backup-events.ts";
 import type {
   BootstrapEvent,
   CollectionErrorEvent,
@@ -37,6 +38,7 @@ import type {
   RecordRequestPasswordResetRequestEvent,
   RecordRequestVerificationRequestEvent,
 } from "./request-event-auth.ts";
+import type { BatchRequestEvent } from "./request-event-batch.ts";
 import type { SettingsListRequestEvent, SettingsReloadEvent, SettingsUpdateRequestEvent } from "./settings-events.ts";
 
 /** Hooks whose handlers can be bound to collections by id or name (`app.onRecordCreate("posts")`). */
@@ -112,6 +114,9 @@ export interface PlainHookEvents {
   onSettingsListRequest: SettingsListRequestEvent;
   onSettingsUpdateRequest: SettingsUpdateRequestEvent;
   onSettingsReload: SettingsReloadEvent;
+  onBatchRequest: BatchRequestEvent;
+  onBackupCreate: BackupEvent;
+  onBackupRestore: BackupEvent;
 }
 
 export type HookEvents = TaggedHookEvents & PlainHookEvents;
@@ -188,6 +193,9 @@ const plainNames: readonly (keyof PlainHookEvents)[] = [
   "onSettingsListRequest",
   "onSettingsUpdateRequest",
   "onSettingsReload",
+  "onBatchRequest",
+  "onBackupCreate",
+  "onBackupRestore",
 ];
 
 /** The `app.onX(...)` methods: tagged hooks take optional collection ids or names. */

@@ -157,7 +157,7 @@ export async function runAccessCheck(
   try {
     return (await app.db.get(check.query.text, params)) !== undefined;
   } catch (err) {
-    app.logger.debug("realtime access check failed", { error: String(err) });
+    app.logger().debug("realtime access check failed", { error: String(err) });
     return false;
   }
 }

@@ -47,7 +47,7 @@ export class Realtime {
         await hook.trigger(event, (e) => e.client.send(e.message));
         return true;
       } catch (err) {
-        this.app.logger.debug("realtime message not delivered", { clientId: client.id, error: String(err) });
+        this.app.logger().debug("realtime message not delivered", { clientId: client.id, error: String(err) });
         this.broker.unregister(client.id);
         return false;
       }

@@ -29,7 +29,7 @@ export function registerSuperuserHooks(app: App): void {
       if (installer) {
         await e.app
           .delete(installer)
-          .catch((err) => e.app.logger.warn("failed to delete the installer superuser", { error: String(err) }));
+          .catch((err) => e.app.logger().warn("failed to delete the installer superuser", { error: String(err) }));
       }
     }
   };

@@ -1,7 +1,10 @@
+import { QueryTimeoutError } from "../db/driver.ts";
 import { findSingleColumnUniqueIndex } from "../db/index-sql.ts";
 import { ident, raw, type Sql, sql } from "../db/sql.ts";
+import { ApiError, badRequest } from "../tools/router/api-error.ts";
 import type { App } from "./app.ts";
 import type { Collection } from "./collection-model.ts";
+import { defaultExpandLimits, type ExpandLimits } from "./expand-limits.ts";
 import { RelationField } from "./field-relation.ts";
 import type { Expand, RecordModel } from "./record-model.ts";
 
@@ -13,6 +16,10 @@ export type ExpandSelection = { ids: string[] } | { where: Sql };
 
 /** Loads related records (API expands apply the target's view rule here). */
 export type ExpandFetch = (collection: Collection, selection: ExpandSelection) => Promise<RecordModel[]>;
+
+export interface ExpandOptions {
+  limits?: ExpandLimits;
+}
 
 const maxExpandDepth = 6;
 const backRelationLimit = 1000;
@@ -29,21 +36,90 @@ export function normalizeExpands(paths: readonly string[]): string[] {
   return [...new Set(kept)];
 }
 
+/** What the paths of one response have expanded so far, against its limits. */
+class ExpandBudget {
+  records = 0;
+  bytes = 0;
+  /** Path prefixes already counted (`a.b` and `a.c` write the `a` records once). */
+  readonly counted = new Set<string>();
+  readonly sizes = new WeakMap<RecordModel, number>();
+
+  constructor(readonly limits: ExpandLimits) {}
+
+  /** checkIds refuses a level before it is loaded when its distinct records alone pass the limit. */
+  checkIds(n: number): void {
+    if (n > this.limits.maxRecords) throw this.#tooMany();
+  }
+
+  /** add counts a level's records, each as often as it will be written. */
+  add(prefix: string, related: readonly RecordModel[], multiplicity: ReadonlyMap<RecordModel, number>): void {
+    if (this.counted.has(prefix)) return;
+    this.counted.add(prefix);
+    for (const r of related) {
+      const times = multiplicity.get(r) ?? 0;
+      this.records += times;
+      if (this.records > this.limits.maxRecords) throw this.#tooMany();
+      let size = this.sizes.get(r);
+      if (size === undefined) {
+        size = estimatedJsonSize(r);
+        this.sizes.set(r, size);
+      }
+      this.bytes += times * size;
+      if (this.bytes > this.limits.maxBytes) {
+        throw badRequest(
+          `The expanded records would take more than ${formatBytes(this.limits.maxBytes)}; ` +
+            "expand fewer or shorter paths, or ask for fewer records per page.",
+        );
+      }
+    }
+  }
+
+  #tooMany(): ApiError {
+    return badRequest(
+      `The expand would return more than ${this.limits.maxRecords} records; ` +
+        "expand fewer or shorter paths, or ask for fewer records per page.",
+    );
+  }
+}
+
+function formatBytes(n: number): string {
+  return n >= 1 << 20 ? `${Math.round((n / (1 << 20)) * 10) / 10} MiB` : `${Math.round(n / 1024)} KiB`;
+}
+
+/** estimatedJsonSize is about how many bytes a record takes in a response (hidden fields counted too). */
+function estimatedJsonSize(r: RecordModel): number {
+  let n = 80 + r.collection.name.length;
+  for (const f of r.collection.fields) n += f.name.length + 4 + valueSize(r.getRaw(f.name));
+  return n;
+}
+
+function valueSize(v: unknown): number {
+  if (typeof v === "string") return v.length + 2;
+  if (Array.isArray(v)) return v.reduce((n: number, x) => n + valueSize(x) + 1, 2);
+  if (v !== null && typeof v === "object") return JSON.stringify(v)?.length ?? 4;
+  return 8;
+}
+
 /**
  * expandRecords fills `record.expand` for each path (`rel`, `rel.sub`, `collection_via_field`), up to 6
- * levels. Failed paths are returned by path; the others still expand.
+ * levels. Failed paths are returned by path; the others still expand. Passing the limits, or the
+ * request's deadline, fails the whole expand (an ApiError or a QueryTimeoutError).
  */
 export async function expandRecords(
   app: App,
   records: RecordModel[],
   paths: readonly string[],
   fetch: ExpandFetch,
+  options: ExpandOptions = {},
 ): Promise<Map<string, Error>> {
   const failed = new Map<string, Error>();
+  const budget = new ExpandBudget(options.limits ?? defaultExpandLimits);
+  const multiplicity = new Map(records.map((r) => [r, 1]));
   for (const path of normalizeExpands(paths)) {
     try {
-      await expandPath(app, records, path, fetch, 1);
+      await expandPath(app, records, multiplicity, path, "", fetch, 1, budget);
     } catch (err) {
+      if (err instanceof ApiError || err instanceof QueryTimeoutError) throw err;
       failed.set(path, err instanceof Error ? err : new Error(String(err)));
     }
   }
@@ -94,12 +170,19 @@ function resolveRelation(app: App, main: Collection, part: string): Relation {
   return { key: part, multiple: !unique, collection: back, backOf };
 }
 
+/**
+ * expandPath expands one level of a path and recurses. `multiplicity` tells how many times each record
+ * will be written in the response (once per parent that expands to it, and that parent's own count).
+ */
 async function expandPath(
   app: App,
   records: RecordModel[],
+  multiplicity: ReadonlyMap<RecordModel, number>,
   path: string,
+  prefix: string,
   fetch: ExpandFetch,
   level: number,
+  budget: ExpandBudget,
 ): Promise<void> {
   if (path === "" || level > maxExpandDepth || records.length === 0) return;
   const main = (records[0] as RecordModel).collection;
@@ -113,6 +196,7 @@ async function expandPath(
   if (rel.idsOf) {
     const idsOf = rel.idsOf;
     const ids = [...new Set(records.flatMap((r) => idsOf(r)))];
+    budget.checkIds(ids.length);
     const fetched = ids.length === 0 ? [] : await fetch(rel.collection, { ids });
     related.push(...fetched);
     const byId = new Map(fetched.map((r) => [r.id, r]));
@@ -125,10 +209,19 @@ async function expandPath(
     for (const record of records) {
       const fetched = await fetch(rel.collection, { where: rel.backOf(record) });
       related.push(...fetched);
+      // each record's rows are loaded on their own: stop before loading more than the limit allows
+      budget.checkIds(related.length);
       foundOf.set(record, fetched);
     }
   }
-  if (rest !== "") await expandPath(app, related, rest, fetch, level + 1);
+  const childMultiplicity = new Map<RecordModel, number>();
+  for (const record of records) {
+    const times = multiplicity.get(record) ?? 0;
+    for (const r of foundOf.get(record) ?? []) childMultiplicity.set(r, (childMultiplicity.get(r) ?? 0) + times);
+  }
+  const levelPrefix = prefix === "" ? part : `${prefix}.${part}`;
+  budget.add(levelPrefix, related, childMultiplicity);
+  if (rest !== "") await expandPath(app, related, childMultiplicity, rest, levelPrefix, fetch, level + 1, budget);
 
   for (const record of records) {
     record.expand ??= {};

@@ -211,7 +211,7 @@ export async function deleteRecord(app: App, record: RecordModel): Promise<void>
       .filesystem()
       .deletePrefix(`${record.collection.id}/${record.id}/`)
       .catch((err) =>
-        app.logger.warn("failed to delete the files of a deleted record", { id: record.id, error: String(err) }),
+        app.logger().warn("failed to delete the files of a deleted record", { id: record.id, error: String(err) }),
       );
   });
 }

@@ -1,4 +1,5 @@
 import type { Dialect } from "../db/dialect.ts";
+import type { ReadScope } from "../db/driver.ts";
 import { findIndexLedBy } from "../db/index-sql.ts";
 import { Identifier, ident, join, raw, Sql, type SqlValue, type Statement, sql } from "../db/sql.ts";
 import { aliasesRead, type PlacedQuery, placeConditions, rejectsNullRow } from "../tools/search/condition-placement.ts";
@@ -318,27 +319,39 @@ function selectFrom(c: CompiledSearch, columns: Sql): Sql {
   return sql`SELECT ${raw(c.distinct ? "DISTINCT " : "")}${columns} FROM ${c.table}${c.joins}${where}`;
 }
 
-/** findRecords runs a compiled search with ordering and paging and builds the records. */
+/**
+ * findRecords runs a compiled search with ordering and paging and builds the records. The scope, when
+ * given, is the request's read budget (its deadline and requester).
+ */
 export async function findRecords(
   app: App,
   collection: Collection,
   c: CompiledSearch,
   limit: number,
   offset: number,
+  scope?: ReadScope,
 ): Promise<RecordModel[]> {
   const { select } = rendered(app, collection, c);
   const d = app.db.dialect;
   // the limit is written into the text (a validated integer): SQLite re-plans a statement whose LIMIT is a
   // parameter on every run, while a bound OFFSET costs nothing
   const text = `${select.text} LIMIT ${Math.trunc(limit)} OFFSET ${d.placeholder(select.params.length + 1)}`;
-  const rows = await app.db.all<Record<string, unknown>>(text, [...select.params, offset], { isolate: c.isolate });
+  const rows = await app.db.all<Record<string, unknown>>(text, [...select.params, offset], {
+    isolate: c.isolate,
+    scope,
+  });
   return rows.map((r) => new RecordModel(collection, r));
 }
 
 /** countRecords counts the distinct rows matching a compiled search. */
-export async function countRecords(app: App, collection: Collection, c: CompiledSearch): Promise<number> {
+export async function countRecords(
+  app: App,
+  collection: Collection,
+  c: CompiledSearch,
+  scope?: ReadScope,
+): Promise<number> {
   const { count } = rendered(app, collection, c);
-  const [row] = await app.db.all<{ n: number }>(count.text, count.params, { isolate: c.isolate });
+  const [row] = await app.db.all<{ n: number }>(count.text, count.params, { isolate: c.isolate, scope });
   return Number(row?.n ?? 0);
 }
 
@@ -349,13 +362,14 @@ export async function findRecordByIdWithRule(
   id: string,
   rule: string | null | undefined,
   requestInfo: RequestInfo | null,
+  scope?: ReadScope,
 ): Promise<RecordModel | null> {
   if (id === "") return null;
   const c = compileSearch(app, { collection, requestInfo, rule });
   const { byId, byIdParam } = rendered(app, collection, c);
   const params = [...byId.params];
   params[byIdParam] = id;
-  const [row] = await app.db.all<Record<string, unknown>>(byId.text, params, { isolate: c.isolate });
+  const [row] = await app.db.all<Record<string, unknown>>(byId.text, params, { isolate: c.isolate, scope });
   return row ? new RecordModel(collection, row) : null;
 }
 
@@ -366,6 +380,7 @@ export async function findRecordsByIdsWithRule(
   ids: readonly string[],
   rule: string | null | undefined,
   requestInfo: RequestInfo | null,
+  scope?: ReadScope,
 ): Promise<RecordModel[]> {
   if (ids.length === 0) return [];
   const c = compileSearch(app, { collection, requestInfo, rule });
@@ -375,7 +390,7 @@ export async function findRecordsByIdsWithRule(
   )})`;
   const few = forFewRows(c);
   const compiled = { ...few, where: few.where ? sql`${idCond} AND ${few.where}` : idCond };
-  return findRecords(app, collection, compiled, ids.length, 0);
+  return findRecords(app, collection, compiled, ids.length, 0, scope);
 }
 
 /**
@@ -388,6 +403,7 @@ export async function findRecordsWhereWithRule(
   where: Sql,
   rule: string | null | undefined,
   requestInfo: RequestInfo | null,
+  scope?: ReadScope,
 ): Promise<RecordModel[]> {
   const c = forFewRows(compileSearch(app, { collection, requestInfo, rule }));
   const key =
@@ -397,7 +413,7 @@ export async function findRecordsWhereWithRule(
   const select = app.db.dialect.render(
     sql`${selectFrom({ ...c, where: c.where ? sql`${where} AND ${c.where}` : where }, sql`${ident(collection.name)}.*`)} ORDER BY ${key}`,
   );
-  const rows = await app.db.all<Record<string, unknown>>(select.text, select.params, { isolate: c.isolate });
+  const rows = await app.db.all<Record<string, unknown>>(select.text, select.params, { isolate: c.isolate, scope });
   return rows.map((r) => new RecordModel(collection, r));
 }
 

@@ -1,9 +1,11 @@
+import type { ReadScope } from "../db/driver.ts";
 import { parseFields, pick } from "../tools/picker/pick.ts";
 import { badRequest } from "../tools/router/api-error.ts";
 import { type ParsedBody, parseRequestBody } from "../tools/router/body.ts";
 import type { App } from "./app.ts";
 import type { Collection } from "./collection-model.ts";
 import { AppEvent } from "./events.ts";
+import { newReadScope, requesterKey } from "./read-scope.ts";
 import type { RecordModel } from "./record-model.ts";
 
 export const defaultBodyLimit = 32 << 20;
@@ -40,13 +42,16 @@ export class RequestEvent extends AppEvent {
   auth: RecordModel | null = null;
   response: Response | null = null;
   #realIp: string | undefined;
-  /** Looks the client's address up when realIp is first read (most requests never read it). */
+  #remoteIp: string | undefined;
+  /** Looks the socket's address up when remoteIp or realIp is first read (many requests never read it). */
   resolveIp: () => string = () => "";
   /** The limit applied when the body is read (routes with file fields raise it). */
   bodyLimit = defaultBodyLimit;
   context: RequestContext = "default";
   /** Shared by the events derived from this one, so the body is read once. */
-  #shared: { body?: Promise<ParsedBody>; info?: RequestInfo } = {};
+  #shared: { body?: Promise<ParsedBody>; info?: RequestInfo; scope?: ReadScope; startedAt: number } = {
+    startedAt: performance.now(),
+  };
 
   constructor(app: App, request: Request, params: Record<string, string> = {}, url?: URL) {
     super(app);
@@ -57,8 +62,14 @@ export class RequestEvent extends AppEvent {
 
   /** The IP of the client (the socket address, or the trusted proxy header's value). */
   get realIp(): string {
-    this.#realIp ??= this.resolveIp();
+    this.#realIp ??= this.remoteIp;
     return this.#realIp;
+  }
+
+  /** The address of the socket the request came on. */
+  get remoteIp(): string {
+    this.#remoteIp ??= this.resolveIp();
+    return this.#remoteIp;
   }
 
   set realIp(ip: string) {
@@ -84,11 +95,21 @@ export class RequestEvent extends AppEvent {
     const d = new ctor(this.app, this.request, this.params, this.url);
     d.auth = this.auth;
     if (this.#realIp !== undefined) d.#realIp = this.#realIp;
+    if (this.#remoteIp !== undefined) d.#remoteIp = this.#remoteIp;
     d.resolveIp = this.resolveIp;
     d.bodyLimit = this.bodyLimit;
     d.context = this.context;
     d.#shared = this.#shared;
     return d;
+  }
+
+  /**
+   * readScope is what this request's reads share: a deadline for all of them (the query timeout from the
+   * request's start) and the requester's key (its auth record, or its IP).
+   */
+  readScope(): ReadScope {
+    this.#shared.scope ??= newReadScope(this.app, () => requesterKey(this.auth, this.realIp), this.#shared.startedAt);
+    return this.#shared.scope;
   }
 
   isSuperuser(): boolean {

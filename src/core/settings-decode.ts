@@ -1,7 +1,16 @@
 import type { Settings } from "./settings-model.ts";
 
-/** The Go type of a settings value, as encoding/json decodes into it. */
-type GoType = "string" | "int" | "bool" | { list: GoType } | { struct: Record<string, GoType> };
+/**
+ * The Go type of a settings value, as encoding/json decodes into it and encodes it (struct keys in Go's field
+ * order; `omitEmpty` is a string tagged `omitempty`, left out of the JSON when empty).
+ */
+export type GoType =
+  | "string"
+  | "int"
+  | "bool"
+  | { omitEmpty: "string" }
+  | { list: GoType }
+  | { struct: Record<string, GoType> };
 
 const s3: GoType = {
   struct: {
@@ -10,12 +19,13 @@ const s3: GoType = {
     region: "string",
     endpoint: "string",
     accessKey: "string",
-    secret: "string",
+    secret: { omitEmpty: "string" },
     forcePathStyle: "bool",
   },
 };
 
-const settingsType: GoType = {
+/** settingsType is PocketBase's settings struct. */
+export const settingsType: GoType = {
   struct: {
     superuserIPs: { list: "string" },
     smtp: {
@@ -69,6 +79,7 @@ export function decodeSettingsPatch(current: Settings, patch: unknown): Settings
 }
 
 function decode(type: GoType, current: unknown, input: unknown, path: string): unknown {
+  if (typeof type === "object" && "omitEmpty" in type) return decode(type.omitEmpty, current, input, path);
   if (input === null || input === undefined) return typeof type === "object" && "list" in type ? [] : current;
   if (type === "string" || type === "bool") {
     if (typeof input !== (type === "string" ? "string" : "boolean")) throw mismatch(input, path, type);
@@ -99,6 +110,7 @@ function zero(type: GoType): unknown {
   if (type === "string") return "";
   if (type === "int") return 0;
   if (type === "bool") return false;
+  if ("omitEmpty" in type) return zero(type.omitEmpty);
   if ("list" in type) return [];
   return Object.fromEntries(Object.entries(type.struct).map(([k, t]) => [k, zero(t)]));
 }

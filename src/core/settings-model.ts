@@ -1,8 +1,3 @@
-import type { Queryable } from "../db/driver.ts";
-import { ident, sql } from "../db/sql.ts";
-import { nowDateTime } from "../tools/types/datetime.ts";
-import { isPlainObject, mergeJson } from "../tools/types/merge.ts";
-
 export interface S3Config {
   enabled: boolean;
   bucket: string;
@@ -48,6 +43,23 @@ export interface Settings {
   batch: { enabled: boolean; maxRequests: number; timeout: number; maxBodySize: number };
   logs: { maxDays: number; minLevel: number; logIP: boolean; logAuthId: boolean };
 }
+
+/** An S3 configuration as the API shows it: without its secret. */
+export type PublicS3Config = Omit<S3Config, "secret">;
+
+/**
+ * The settings as `GET`/`PATCH /api/settings` answer them: the SMTP password and the S3 secrets left out.
+ * The dashboard reads this type.
+ */
+export type PublicSettings = Omit<Settings, "smtp" | "s3" | "backups"> & {
+  smtp: Omit<Settings["smtp"], "password">;
+  s3: PublicS3Config;
+  backups: Omit<Settings["backups"], "s3"> & { s3: PublicS3Config };
+};
+
+/** A body of `PATCH /api/settings`: any part of the settings (secrets included), merged onto the stored ones. */
+export type SettingsPatch = { [K in keyof Settings]?: PartialDeep<Settings[K]> };
+type PartialDeep<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: PartialDeep<T[K]> } : T;
 
 const s3Defaults = (): S3Config => ({
   enabled: false,
@@ -107,36 +119,9 @@ export function cloneSettings(settings: Settings): Settings {
  * publicSettings is the settings JSON for clients: the SMTP password and the S3 secrets are left out (so a
  * PATCH that omits them keeps the stored values).
  */
-export function publicSettings(settings: Settings): Record<string, unknown> {
+export function publicSettings(settings: Settings): PublicSettings {
   const { password: _password, ...smtp } = settings.smtp;
   const { secret: _secret, ...s3 } = settings.s3;
   const { secret: _backupsSecret, ...backupsS3 } = settings.backups.s3;
   return { ...settings, smtp, s3, backups: { ...settings.backups, s3: backupsS3 } };
-}
-
-const paramsTable = ident("_params");
-
-/** loadSettings reads the stored settings over the defaults (missing row: the defaults). */
-export async function loadSettings(db: Queryable): Promise<Settings> {
-  const row = await db.get<{ value: string | null }>(sql`SELECT value FROM ${paramsTable} WHERE id = ${"settings"}`);
-  if (!row?.value) return defaultSettings();
-  let stored: unknown;
-  try {
-    stored = JSON.parse(String(row.value));
-  } catch {
-    stored = {};
-  }
-  return mergeJson(defaultSettings(), isPlainObject(stored) ? stored : {});
-}
-
-/** saveSettings writes the settings row. */
-export async function saveSettings(db: Queryable, settings: Settings): Promise<void> {
-  const now = nowDateTime();
-  const value = JSON.stringify(settings);
-  const res = await db.run(sql`UPDATE ${paramsTable} SET value = ${value}, updated = ${now} WHERE id = ${"settings"}`);
-  if (res.changes === 0) {
-    await db.run(
-      sql`INSERT INTO ${paramsTable} (id, value, created, updated) VALUES (${"settings"}, ${value}, ${now}, ${now})`,
-    );
-  }
 }

@@ -1,3 +1,4 @@
+import { cronExpressionError } from "../tools/cron/schedule.ts";
 import { isEmail, isURL } from "../tools/validation/formats.ts";
 import {
   each,
@@ -13,7 +14,6 @@ import {
   validateObject,
   when,
 } from "../tools/validation/validation.ts";
-import { cronExpressionError } from "./settings-cron.ts";
 import { isIpOrSubnet, isPlainIp } from "./settings-ip.ts";
 import type { RateLimitRule, S3Config, Settings } from "./settings-model.ts";
 

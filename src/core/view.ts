@@ -161,6 +161,23 @@ export async function createViewFields(app: App, query: string): Promise<FieldsL
   return fields;
 }
 
+/**
+ * keepViewFieldIds gives each inferred field of a view the id of the field of the same name and type it
+ * had before (PocketBase draws new `_clone_` ids at every save), so that saving a view again, or rebuilding
+ * it from a migration file, keeps its field ids.
+ */
+export function keepViewFieldIds(inferred: FieldsList, previous: readonly Field[]): FieldsList {
+  const taken = new Set(inferred.map((f) => f.id));
+  for (const f of inferred) {
+    const old = previous.find((p) => p.name === f.name && p.type === f.type);
+    if (!old || old.id === "" || old.id === f.id || taken.has(old.id)) continue;
+    taken.delete(f.id);
+    f.id = old.id;
+    taken.add(old.id);
+  }
+  return inferred;
+}
+
 /** The outcome of a dry run: the inferred fields and the first records the query returns. */
 export interface DryRunViewResult {
   fields: FieldsList;

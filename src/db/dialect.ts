@@ -1,3 +1,4 @@
+import type { IndexDef } from "./index-sql.ts";
 import type { Sql, Statement } from "./sql.ts";
 
 /** The column kinds field types ask for; each dialect maps them to its own DDL. */
@@ -75,6 +76,17 @@ export interface Dialect {
   hourBucket(expr: string): string;
   /** Expression counting the items of a JSON array column. */
   jsonArrayLength(expr: string): string;
+  /**
+   * The filter's `~`/`!~`: a LIKE with a backslash as the escape character, case-insensitive (SQLite folds ASCII
+   * only, PostgreSQL's ILIKE folds every letter), on the text of the left operand whatever its type.
+   */
+  like(left: Sql, pattern: Sql, not: boolean): Sql;
+  /** Equality where NULL equals NULL (`equal`), or its negation. */
+  nullSafeEqual(left: Sql, right: Sql, equal: boolean): Sql;
+  /** Text equality ignoring case, as SQLite's `COLLATE NOCASE`. */
+  equalNocase(left: Sql, right: Sql): Sql;
+  /** The literal of a boolean (SQLite has none: 1 and 0). */
+  boolLiteral(value: boolean): string;
 
   // DDL for record tables and views; every statement is one string without parameters.
   createTableSql(table: string, columns: readonly [name: string, type: string][]): string;
@@ -84,6 +96,8 @@ export interface Dialect {
   renameColumnSql(table: string, from: string, to: string): string;
   dropColumnSql(table: string, column: string): string;
   dropIndexSql(index: string): string;
+  /** The engine's statement for an index of a collection's `indexes` list (parsed from SQLite's syntax). */
+  createIndexSql(index: IndexDef): string;
   createViewSql(view: string, select: string): string;
   dropViewSql(view: string): string;
   /** The statement that refreshes the planner's statistics where they are stale (after a schema change). */

@@ -102,7 +102,7 @@ export async function sendRecordOtp(app: App, record: RecordModel, otpId: string
       if (to === "") return;
       const otp = await e.app.findRecordById("_otps", otpId);
       if (!otp) {
-        e.app.logger.warn("no OTP to mark as sent (deleted, or an unknown id)", { otpId });
+        e.app.logger().warn("no OTP to mark as sent (deleted, or an unknown id)", { otpId });
         return;
       }
       if (otp.getString("sentTo") !== "") return;
@@ -110,7 +110,7 @@ export async function sendRecordOtp(app: App, record: RecordModel, otpId: string
       await e.app
         .save(otp)
         .catch((err: unknown) =>
-          e.app.logger.error("failed to store the OTP's sentTo", { otpId, to, error: String(err) }),
+          e.app.logger().error("failed to store the OTP's sentTo", { otpId, to, error: String(err) }),
         );
     },
   });

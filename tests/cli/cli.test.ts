@@ -5,6 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import packageJson from "../../package.json" with { type: "json" };
+import { decrypt } from "../../src/tools/security/encrypt.ts";
 import { repoRoot, runSatchel } from "./process.ts";
 
 // each test spawns processes: leave room for a busy machine
@@ -49,7 +50,16 @@ describe.concurrent("help and version", () => {
     ]);
     expect(res.stdout).toMatch(/^\s+serve\s+Starts the web server/m);
     expect(res.stdout).toMatch(/^\s+superuser\s+Manage superusers/m);
-    for (const flag of ["--dir string", "--dev", "-h, --help", "-v, --version"]) expect(res.stdout).toContain(flag);
+    expect(res.stdout).toMatch(/^\s+migrate\s+Executes app DB migration scripts/m);
+    for (const flag of [
+      "--dir string",
+      "--dev",
+      "--migrationsDir string",
+      "--automigrate",
+      "-h, --help",
+      "-v, --version",
+    ])
+      expect(res.stdout).toContain(flag);
     expect(short.stdout).toBe(res.stdout);
     expect(bare).toEqual({ code: 0, stdout: res.stdout, stderr: "" });
     expect(v.stdout).toBe(version);
@@ -62,8 +72,15 @@ describe.concurrent("help and version", () => {
     );
     expect(res.stdout).toContain("--origins strings");
     expect(res.stdout).toContain("(default [*])");
-    expect(res.stdout).toContain('--dir string         the Satchel data directory (default "satchel_data")');
-    expect(res.stdout).toContain("--queryTimeout int   the default SELECT queries timeout in seconds (default 30)");
+    expect(res.stdout).toMatch(/--dir string +the Satchel data directory \(default "satchel_data"\)/);
+    expect(res.stdout).toMatch(/--queryTimeout int +the default SELECT queries timeout in seconds \(default 30\)/);
+    expect(res.stdout).toMatch(/--maxExpandRecords int +the most expanded records in one response \(default 20000\)/);
+    expect(res.stdout).toMatch(/--maxExpandMiB int +the most MiB of expanded records in one response \(default 64\)/);
+    // a usage of two lines continues under its first, as cobra prints PocketBase's
+    expect(res.stdout).toContain(
+      "--encryptionEnv string   the env variable whose value of 32 characters will be used \n" +
+        `${" ".repeat(31)}as encryption key for the app settings (default none)`,
+    );
   });
 
   test("superuser --help lists its subcommands; each shows its arguments", async () => {
@@ -221,6 +238,34 @@ describe("superuser commands", () => {
     expect(res.code).toBe(0);
     await expectPassword("root@example.com", "Fl4gs-first-pass");
   });
+});
+
+test("--encryptionEnv encrypts the settings of a new data directory, which won't open without the key", async () => {
+  const dir = join(tmp, "encrypted");
+  const env = { ...process.env, SATCHEL_CLI_KEY: "0123456789abcdef0123456789abcdef" };
+  const args = ["superuser", "upsert", "root@example.com", "S3cret-pass-123", `--dir=${dir}`];
+  expect((await runSatchel([...args, "--encryptionEnv=SATCHEL_CLI_KEY"], { env })).code).toBe(0);
+  const db = new Database(join(dir, "data.db"), { readonly: true });
+  const row = db.query("SELECT typeof(value) AS type, value FROM _params WHERE id = 'settings'").get() as {
+    type: string;
+    value: string;
+  };
+  db.close();
+  expect(row.type).toBe("text");
+  expect(new TextDecoder().decode(decrypt(row.value, env.SATCHEL_CLI_KEY)).startsWith('{"superuserIPs":[]')).toBe(true);
+
+  // the same command without the key: PocketBase's error, nothing changed
+  const res = await runSatchel(args, { env });
+  expect(res).toEqual({
+    code: 1,
+    stdout: "",
+    stderr: `Error: failed to open the data directory ${JSON.stringify(dir)}: invalid settings db data or missing encryption key ""\n`,
+  });
+  const wrong = await runSatchel([...args, "--encryptionEnv", "SATCHEL_CLI_KEY"], {
+    env: { ...env, SATCHEL_CLI_KEY: "0123456789abcdef0123456789abcdeX" },
+  });
+  expect(wrong.stderr).toContain("cipher: message authentication failed");
+  expect(wrong.code).toBe(1);
 });
 
 describe.concurrent("an unusable environment fails with a clear error, not a stack or a hang", () => {

@@ -1,3 +1,4 @@
+import { Database } from "bun:sqlite";
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { chmod, copyFile, mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
@@ -49,6 +50,38 @@ test("the environment really lacks bun and node, and the executable is alone in 
   expect(await readdir(runDir)).toEqual(["satchel"]);
 });
 
+test("the executable serves the dashboard embedded in it", async () => {
+  const run = { cmd: [exe], cwd: runDir, env };
+  const server = await ServeProcess.start("dashboard_data", run);
+  try {
+    await server.stdout.waitFor(/Dashboard: /, 5000);
+    expect(server.stdout.text).toContain(`├─ REST API:  ${server.url}/api/\n└─ Dashboard: ${server.url}/_/\n`);
+
+    const redirect = await fetch(`${server.url}/_`, { redirect: "manual" });
+    expect(redirect.status).toBe(301);
+    expect(redirect.headers.get("location")).toBe("/_/");
+
+    const index = await fetch(`${server.url}/_/`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(index.headers.get("cache-control")).toBe("no-cache");
+    const html = await index.text();
+    expect(html).toContain('<div id="app"></div>');
+
+    const script = /src="\.\/(assets\/index-[\w-]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const js = await fetch(`${server.url}/_/${script}`, { headers: { "accept-encoding": "br" } });
+    expect(js.status).toBe(200);
+    expect(js.headers.get("content-encoding")).toBe("br");
+    expect(js.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect((await js.text()).length).toBeGreaterThan(10_000);
+  } finally {
+    server.signal("SIGTERM");
+  }
+  expect(await server.exit(10_000)).toBe(0);
+  await rm(join(runDir, "dashboard_data"), { recursive: true, force: true });
+});
+
 test("the executable creates a superuser, serves the API and stops cleanly", async () => {
   const run = { cmd: [exe], cwd: runDir, env };
   expect(await runSatchel(["--version"], run)).toEqual({
@@ -71,6 +104,21 @@ test("the executable creates a superuser, serves the API and stops cleanly", asy
     const created = await pb.collection("notes").create({ title: "from the single file" });
     const read = await pb.collection("notes").getOne(created.id);
     expect(read).toMatchObject({ id: created.id, collectionName: "notes", title: "from the single file" });
+    // the SQL console runs its scripts in a child process of the executable itself
+    expect(await pb.sql.run("SELECT title FROM notes")).toMatchObject({ rows: [["from the single file"]] });
+    // a backup: the databases copied by a child process of the executable, zipped; restored in place
+    await pb.backups.create("exe.zip");
+    await pb.collection("notes").create({ title: "after the backup" });
+    await pb.backups.restore("exe.zip");
+    const deadline = Date.now() + 10_000;
+    let titles: string[] = [];
+    while (Date.now() < deadline) {
+      titles = (await pb.collection("notes").getFullList()).map((n) => n.title as string);
+      if (titles.length === 1) break;
+      await Bun.sleep(50);
+    }
+    expect(titles).toEqual(["from the single file"]);
+    expect((await pb.backups.getFullList()).map((b) => b.key)).toEqual(["exe.zip"]);
   } finally {
     server.signal("SIGTERM");
   }
@@ -83,4 +131,59 @@ test("the executable creates a superuser, serves the API and stops cleanly", asy
   const data = join(runDir, "satchel_data");
   for (const f of ["data.db", "auxiliary.db"]) expect(existsSync(join(data, f))).toBe(true);
   expect(existsSync(join(data, "data.db-wal"))).toBe(false);
+});
+
+test("the executable runs TypeScript migrations that import satchel/migrate, their helpers and packages", async () => {
+  const dir = join(tmp, "migrating");
+  const migrations = join(dir, "satchel_migrations");
+  await mkdir(join(migrations, "lib"), { recursive: true });
+  await mkdir(join(migrations, "node_modules", "slugs"), { recursive: true });
+  await Bun.write(join(migrations, "node_modules", "slugs", "package.json"), '{ "name": "slugs", "main": "index.js" }');
+  await Bun.write(
+    join(migrations, "node_modules", "slugs", "index.js"),
+    "export const slug = (s) => s.toLowerCase();\n",
+  );
+  await Bun.write(join(migrations, "lib", "names.ts"), 'export const notes: string = "Notes";\n');
+  await Bun.write(
+    join(migrations, "1700000001_notes.ts"),
+    `import { Collection, migrate, type App } from "satchel/migrate";
+import { slug } from "slugs";
+import { notes } from "./lib/names.ts";
+
+export default migrate(
+  async (app: App) => {
+    await app.saveCollection(Collection.fromJSON({ name: slug(notes), type: "base", fields: [{ name: "title", type: "text" }] }));
+  },
+  async (app: App) => {
+    await app.deleteCollection(await app.findCollectionByNameOrId("notes"));
+  },
+);
+`,
+  );
+  const run = { cmd: [exe], cwd: dir, env };
+  expect(await runSatchel(["migrate", "up"], run)).toEqual({
+    code: 0,
+    stdout: "Applied 1700000001_notes.ts\n",
+    stderr: "",
+  });
+  const db = new Database(join(dir, "satchel_data", "data.db"), { readonly: true });
+  try {
+    expect(db.query("SELECT name FROM _collections WHERE name = 'notes'").all()).toEqual([{ name: "notes" }]);
+  } finally {
+    db.close();
+  }
+  expect(await runSatchel(["migrate", "down", "--yes"], run)).toEqual({
+    code: 0,
+    stdout: "Reverted 1700000001_notes.ts\n",
+    stderr: "",
+  });
+
+  await Bun.write(join(migrations, "1700000002_broken.ts"), "export default migrate(() => { const = 1 });\n");
+  const broken = await runSatchel(["migrate", "up"], run);
+  expect(broken).toEqual({
+    code: 1,
+    stdout: "",
+    stderr:
+      'Error: failed to load migration 1700000002_broken.ts: Expected identifier but found "=" (line 1, column 38)\n',
+  });
 });

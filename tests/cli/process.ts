@@ -14,6 +14,8 @@ export interface RunOptions {
   cwd?: string;
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** What the process reads on its standard input (nothing when left out). */
+  stdin?: string;
 }
 
 export interface RunResult {
@@ -27,6 +29,7 @@ export async function runSatchel(args: readonly string[], options: RunOptions = 
   const proc = Bun.spawn([...(options.cmd ?? fromSource), ...args], {
     cwd: options.cwd ?? repoRoot,
     env: options.env ?? { ...process.env },
+    stdin: options.stdin === undefined ? "ignore" : new Blob([options.stdin]),
     stdout: "pipe",
     stderr: "pipe",
     timeout: options.timeoutMs ?? 15_000,

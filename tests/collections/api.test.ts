@@ -371,8 +371,10 @@ test("collection hooks fire once per save and delete", async () => {
 
 test("a new single relation field without an index gets the index to add in the log", async () => {
   const hints: Record<string, unknown>[] = [];
-  t.app.logger.addSink((entry) => {
-    if (entry.message.startsWith("consider an index on a relation field")) hints.push(entry.data);
+  t.app.logger().addSink({
+    write: (entry) => {
+      if (entry.message.startsWith("consider an index on a relation field")) hints.push(entry.data);
+    },
   });
   const authors = uniqueName("authors");
   const posts = uniqueName("posts");

@@ -208,6 +208,30 @@ test("changing a source collection re-saves the views whose fields change", asyn
   expect((t.calls.get("onCollectionAfterUpdateSuccess") ?? 0) - again).toBe(1);
 });
 
+test("saving a view again keeps the ids of the fields it keeps (PocketBase draws new ones)", async () => {
+  const { authors, ac } = await library();
+  const name = uniqueName("ids");
+  const v = await t.pb.collections.create({ name, type: "view", viewQuery: `select id, name, born from ${authors}` });
+  const idOf = (c: typeof v, field: string) => c.fields.find((f) => f.name === field)?.id;
+  expect(idOf(v, "name")).toMatch(/^_clone_/);
+  // re-saved through the API with a changed query, and by a change of its source
+  const changed = await t.pb.collections.update(name, {
+    viewQuery: `select id, born, name, name as alias from ${authors}`,
+  });
+  expect(idOf(changed, "name")).toBe(idOf(v, "name"));
+  expect(idOf(changed, "born")).toBe(idOf(v, "born"));
+  expect(idOf(changed, "alias")).toMatch(/^_clone_/);
+  expect(idOf(changed, "alias")).not.toBe(idOf(v, "name"));
+  await t.pb.collections.update(authors, {
+    fields: ac.fields.map((f) => (f.name === "name" ? { ...f, max: 99 } : f)),
+  });
+  const followed = await t.pb.collections.getOne(name);
+  expect(followed.fields.map((f) => f.id)).toEqual(changed.fields.map((f) => f.id));
+  // a field of the same name but another type is a new field
+  const retyped = await t.pb.collections.update(name, { viewQuery: `select id, born as name from ${authors}` });
+  expect(idOf(retyped, "name")).not.toBe(idOf(v, "name"));
+});
+
 test("a view can be renamed and its query changed; records follow", async () => {
   const { authors, books } = await library();
   const name = uniqueName("ren");

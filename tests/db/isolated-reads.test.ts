@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import PocketBase from "pocketbase";
 import { serve } from "../../src/cmd/serve.ts";
 import { upsertSuperuser } from "../../src/cmd/superuser.ts";
 import { createApp } from "../../src/core/base-app.ts";
+import { QueryTimeoutError } from "../../src/db/driver.ts";
 import { SqliteDriver } from "../../src/db/sqlite/driver.ts";
-import { QueryTimeoutError } from "../../src/db/sqlite/isolated-reader.ts";
 import { systemMigrations } from "../../src/migrations/index.ts";
 
 const dirs: string[] = [];
@@ -32,6 +32,71 @@ test("an isolated read is stopped at the timeout while other statements keep run
   expect(performance.now() - started).toBeLessThan(3000);
   // the reader is replaced and keeps working
   expect(await d.all("SELECT ? AS v", [7], { isolate: true })).toEqual([{ v: 7 }]);
+  await d.close();
+});
+
+const endless =
+  "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c WHERE x < 5000000000) SELECT count(*) AS n FROM c";
+
+/** cpuMs is the CPU time this process (all its threads) and its children have used so far, from /proc. */
+async function cpuMs(): Promise<number> {
+  const own = process.cpuUsage();
+  const tasks = await readdir(`/proc/${process.pid}/task`);
+  let ticks = 0;
+  for (const task of tasks) {
+    const children = (await Bun.file(`/proc/${process.pid}/task/${task}/children`).text()).trim();
+    for (const pid of children.split(/\s+/).filter(Boolean)) {
+      const stat = await Bun.file(`/proc/${pid}/stat`)
+        .text()
+        .catch(() => "");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+    }
+  }
+  return (own.user + own.system) / 1000 + ticks * 10;
+}
+
+test.skipIf(process.platform !== "linux")("a read stopped at its deadline stops using the CPU", async () => {
+  const d = new SqliteDriver(join(await tempDir(), "t.db"), { queryTimeoutMs: 300 });
+  await expect(d.all(endless, [], { isolate: true })).rejects.toBeInstanceOf(QueryTimeoutError);
+  const before = await cpuMs();
+  await Bun.sleep(1000);
+  // a worker thread's SQLite call ran on after terminate(), burning a core for as long as the query lasted
+  expect((await cpuMs()) - before).toBeLessThan(300);
+  await d.close();
+});
+
+test("one requester's endless reads hold one worker: other requesters' reads run at once", async () => {
+  const d = new SqliteDriver(join(await tempDir(), "t.db"), { queryTimeoutMs: 20_000 });
+  const scope = (requester: string, ms = 1500) => ({ requester, deadline: performance.now() + ms });
+  const attacker = scope("attacker");
+  const failures = (p: Promise<unknown>) =>
+    p.then(
+      () => null,
+      (err: unknown) => err,
+    );
+  const runaway = [1, 2, 3].map(() => failures(d.all(endless, [], { isolate: true, scope: attacker })));
+  // two other runaway requesters fill the two warm workers: the pool grows for the next one
+  const others = [scope("x"), scope("y")].map((s) => failures(d.all(endless, [], { isolate: true, scope: s })));
+  await Bun.sleep(100);
+  const started = performance.now();
+  expect(await d.all("SELECT ? AS v", [1], { isolate: true, scope: scope("victim") })).toEqual([{ v: 1 }]);
+  expect(performance.now() - started).toBeLessThan(1500);
+  for (const err of await Promise.all([...runaway, ...others])) expect(err).toBeInstanceOf(QueryTimeoutError);
+  await d.close();
+});
+
+test("a request's reads share one deadline: a read started past it fails at once", async () => {
+  const d = new SqliteDriver(join(await tempDir(), "t.db"), { queryTimeoutMs: 20_000 });
+  const scope = { requester: "r", deadline: performance.now() + 400 };
+  const started = performance.now();
+  await expect(d.all(endless, [], { isolate: true, scope })).rejects.toBeInstanceOf(QueryTimeoutError);
+  // stopped at the request's deadline, not at the 20 s query timeout
+  expect(performance.now() - started).toBeLessThan(5000);
+  await expect(d.all("SELECT 1 AS one", [], { isolate: true, scope })).rejects.toBeInstanceOf(QueryTimeoutError);
+  await expect(d.all("SELECT 1 AS one", [], { scope })).rejects.toBeInstanceOf(QueryTimeoutError);
+  // reads of another request are not affected
+  expect(await d.all("SELECT 1 AS one", [], { isolate: true })).toEqual([{ one: 1 }]);
   await d.close();
 });
 

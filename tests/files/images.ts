@@ -40,7 +40,10 @@ export async function encodeTestImage(img: RgbaImage, format: ImageFormat): Prom
 /** decodeTestImage decodes a served image (any of the four formats) to check its pixels. */
 export async function decodeTestImage(bytes: Uint8Array): Promise<RgbaImage & { format: ImageFormat }> {
   const header = readImageHeader(bytes);
-  if (!header) throw new Error("not an image");
+  if (!header) {
+    const head = new TextDecoder().decode(bytes.slice(0, 80));
+    throw new Error(`not an image: ${bytes.byteLength} bytes starting ${JSON.stringify(head)}`);
+  }
   return { ...(await decodeImage(bytes, header.format)), format: header.format };
 }
 

@@ -1,6 +1,10 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import S3rver from "s3rver";
 import type { S3Options } from "../../src/tools/filesystem/s3.ts";
 
@@ -15,6 +19,32 @@ export interface TestS3 {
 
 export const s3rverCredentials = { accessKey: "S3RVER", secret: "S3RVER" };
 
+/**
+ * s3rver answers a PUT before the object's file is written (it ends the write stream without waiting for it),
+ * so a read right after the upload may find an empty object, which real S3 never shows. Its store writes the
+ * object to the end before it answers here.
+ */
+function writeObjectsFully(store: S3rver["store"]): void {
+  store.putObject = async (object) => {
+    const path = store.getResourcePath(object.bucket, object.key, "object");
+    await mkdir(dirname(path), { recursive: true });
+    const md5 = createHash("md5");
+    let size = 0;
+    const source = Buffer.isBuffer(object.content) ? Readable.from([object.content]) : object.content;
+    const count = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        md5.update(chunk);
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
+    await pipeline(source, count, createWriteStream(path));
+    const digest = md5.digest("hex");
+    await store.putMetadata(object.bucket, object.key, object.metadata, digest);
+    return { size, md5: digest };
+  };
+}
+
 /** startS3rver starts s3rver with one bucket, `test`. */
 export async function startS3rver(): Promise<TestS3> {
   const directory = await mkdtemp(join(tmpdir(), "satchel-s3rver-"));
@@ -25,6 +55,7 @@ export async function startS3rver(): Promise<TestS3> {
     directory,
     configureBuckets: [{ name: "test", configs: [] }],
   });
+  writeObjectsFully(server.store);
   const { port } = (await server.run()) as { port: number };
   const endpoint = `http://127.0.0.1:${port}`;
   return {

@@ -7,7 +7,7 @@ import { upsertSuperuser } from "../../src/cmd/superuser.ts";
 import type { App } from "../../src/core/app.ts";
 import { type BaseApp, createApp } from "../../src/core/base-app.ts";
 import type { HookName } from "../../src/core/hooks.ts";
-import { SqliteDriver } from "../../src/db/sqlite/driver.ts";
+import { SqliteDriver, type SqliteOptions } from "../../src/db/sqlite/driver.ts";
 import { systemMigrations } from "../../src/migrations/index.ts";
 
 export const superuserEmail = "root@example.com";
@@ -22,9 +22,20 @@ export interface TestApp {
   cleanup(): Promise<void>;
 }
 
-export async function newTestApp(): Promise<TestApp> {
-  const dir = await mkdtemp(join(tmpdir(), "satchel-test-"));
-  const app = createApp({ dataDir: dir, openDatabase: (p) => new SqliteDriver(p), migrations: systemMigrations });
+export interface TestAppOptions {
+  /** The data directory to open (a new temporary one when left out); removed by cleanup(). */
+  dir?: string;
+  /** Options of the SQLite driver of both databases. */
+  driver?: SqliteOptions;
+}
+
+export async function newTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const dir = options.dir ?? (await mkdtemp(join(tmpdir(), "satchel-test-")));
+  const app = createApp({
+    dataDir: dir,
+    openDatabase: (p) => new SqliteDriver(p, options.driver),
+    migrations: systemMigrations,
+  });
   const calls = new Map<HookName, number>();
   for (const name of app.hooks.names()) {
     app.hooks.get(name).bind({

@@ -97,9 +97,10 @@ test("a patch merges, is stored and keeps the secrets it omits", async () => {
   await t.pb.settings.update({ meta: { senderName: "Team" } });
   expect(t.app.settings().smtp.password).toBe("smtp-secret");
   expect(t.app.settings().s3.secret).toBe("s3-secret");
-  const row = await t.app.db.get<{ value: string }>("SELECT value FROM _params WHERE id = 'settings'");
-  expect(JSON.parse(row?.value ?? "{}").smtp.password).toBe("smtp-secret");
-  expect(JSON.parse(row?.value ?? "{}").meta).toMatchObject({ appName: "Renamed", senderName: "Team" });
+  const row = await t.app.db.get<{ value: Uint8Array }>("SELECT value FROM _params WHERE id = 'settings'");
+  const stored = JSON.parse(new TextDecoder().decode(row?.value));
+  expect(stored.smtp.password).toBe("smtp-secret");
+  expect(stored.meta).toMatchObject({ appName: "Renamed", senderName: "Team" });
 });
 
 test("a patch decodes as Go does: any key case, list items merged over the existing ones, null no-op", async () => {
@@ -262,6 +263,8 @@ test("cron expressions are checked segment by segment", async () => {
     ["x * * * *", 'Strconv.Atoi: parsing "x": invalid syntax.'],
     ["1-2-3 * * * *", "Invalid segment range format - the range must have 1 or 2 parts."],
     ["* * 5-2 * *", "Invalid segment range maximum - must be between 5 and 31."],
+    ["* * * * 7", "Invalid segment value - must be between the min and max of the segment."],
+    ["constructor", "Invalid cron expression - must be a valid macro or to have exactly 5 space separated segments."],
   ];
   for (const [cron, message] of cases) {
     const res = await patch({ backups: { cron } });

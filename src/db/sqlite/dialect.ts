@@ -1,5 +1,6 @@
 import type { ColumnInfo, ColumnKind, Dialect, UniqueViolation } from "../dialect.ts";
-import { join, renderSql, type Sql, type Statement, sql } from "../sql.ts";
+import { buildIndex } from "../index-sql.ts";
+import { join, raw, renderSql, type Sql, type Statement, sql } from "../sql.ts";
 
 const columnTypes: Record<ColumnKind, string> = {
   text: "TEXT DEFAULT '' NOT NULL",
@@ -61,6 +62,7 @@ export const sqliteDialect: Dialect = {
     `ALTER TABLE ${quoteIdent(table)} RENAME COLUMN ${quoteIdent(from)} TO ${quoteIdent(to)}`,
   dropColumnSql: (table, column) => `ALTER TABLE ${quoteIdent(table)} DROP COLUMN ${quoteIdent(column)}`,
   dropIndexSql: (index) => `DROP INDEX IF EXISTS ${quoteIdent(index)}`,
+  createIndexSql: buildIndex,
   createViewSql: (view, select) => `CREATE VIEW ${quoteIdent(view)} AS ${select}`,
   dropViewSql: (view) => `DROP VIEW IF EXISTS ${quoteIdent(view)}`,
   optimizeSql: () => "PRAGMA optimize",
@@ -95,4 +97,8 @@ export const sqliteDialect: Dialect = {
   rowid: (table) => `${quoteIdent(table)}.${quoteIdent("_rowid_")}`,
   hourBucket: (expr) => `strftime('%Y-%m-%d %H:00:00', ${expr})`,
   jsonArrayLength: (expr) => `(CASE WHEN json_valid(${expr}) THEN IFNULL(json_array_length(${expr}), 0) ELSE 0 END)`,
+  like: (left, pattern, not) => sql`${left} ${raw(not ? "NOT LIKE" : "LIKE")} ${pattern} ESCAPE '\\'`,
+  nullSafeEqual: (left, right, equal) => sql`${left} ${raw(equal ? "IS" : "IS NOT")} ${right}`,
+  equalNocase: (left, right) => sql`${left} = ${right} COLLATE NOCASE`,
+  boolLiteral: (value) => (value ? "1" : "0"),
 };

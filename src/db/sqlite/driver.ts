@@ -1,19 +1,48 @@
 import { type Statement as BunStatement, Database } from "bun:sqlite";
-import type { Driver, Queryable, QueryOptions, Row, RunResult, Tx } from "../driver.ts";
-import type { Sql, SqlValue } from "../sql.ts";
+import {
+  type BackgroundWrites,
+  checkDeadline,
+  type Driver,
+  type Queryable,
+  type QueryOptions,
+  type Row,
+  type RunResult,
+  ScriptError,
+  type ScriptOptions,
+  type ScriptResult,
+  type Tx,
+} from "../driver.ts";
+import type { Sql, SqlValue, Statement } from "../sql.ts";
+import { BackgroundWriter } from "./background-writer.ts";
+import { vacuumInto } from "./backup.ts";
 import { sqliteDialect } from "./dialect.ts";
 import { IsolatedReader } from "./isolated-reader.ts";
 import { AsyncLock } from "./lock.ts";
+import { executeScript, type ScriptReply } from "./script-executor.ts";
+import { ScriptRunner, scriptErrorText } from "./script-runner.ts";
 import { StatementCache } from "./statement-cache.ts";
 
 export interface SqliteOptions {
   /** Extra pragmas, applied after the defaults. */
   pragmas?: readonly string[];
-  /** How long an isolated read may run before it is stopped (PocketBase's default: 30 s). */
+  /** How long a request's reads may take together before they are stopped (PocketBase's default: 30 s). */
   queryTimeoutMs?: number;
+  /** The most reader processes running isolated reads at once (default 8). */
+  maxReaders?: number;
+  /** How long a script (runScript) may run (PocketBase's SQL console: 3 minutes). */
+  scriptTimeoutMs?: number;
+  /** The most scripts running at once, each in its own process (default 2). */
+  maxScripts?: number;
 }
 
 const defaultQueryTimeoutMs = 30_000;
+const defaultScriptTimeoutMs = 3 * 60_000;
+
+/** scriptResult turns a script's reply into its result, or its failure into a ScriptError. */
+function scriptResult(reply: ScriptReply): ScriptResult {
+  if (!reply.ok) throw new ScriptError(scriptErrorText(reply.message, reply.errno));
+  return reply.output;
+}
 
 // busy_timeout covers other processes (the CLI) holding the write lock
 const defaultPragmas = [
@@ -73,30 +102,52 @@ class Connection {
  * serialized through an async lock, and a reader that sees the last committed state while a transaction
  * is open on the writer. bun:sqlite's own `transaction()` is never used: it commits at the first await.
  */
-export class SqliteDriver implements Driver {
+export class SqliteDriver implements Driver, BackgroundWrites {
   readonly dialect = sqliteDialect;
   readonly isTransaction = false;
+  readonly queryTimeoutMs: number;
   readonly #writer: Connection;
   readonly #reader: Connection;
   readonly #lock = new AsyncLock();
   readonly #isolated: IsolatedReader | null;
+  readonly #scripts: ScriptRunner | null;
+  readonly #path: string;
+  readonly #background: BackgroundWriter | null;
   #closed = false;
 
   constructor(path: string, options: SqliteOptions = {}) {
+    this.#path = path;
     const pragmas = [...defaultPragmas, ...(options.pragmas ?? [])];
     this.#writer = new Connection(open(path, false, pragmas));
     // an in-memory database is private to its connection: read through the writer
     const memory = path === ":memory:";
     this.#reader = memory ? this.#writer : new Connection(open(path, false, pragmas));
-    this.#isolated = memory ? null : new IsolatedReader(path, options.queryTimeoutMs ?? defaultQueryTimeoutMs);
+    this.queryTimeoutMs = options.queryTimeoutMs ?? defaultQueryTimeoutMs;
+    this.#isolated = memory
+      ? null
+      : new IsolatedReader(path, this.queryTimeoutMs, { maxReaders: options.maxReaders ?? 8 });
+    this.#scripts = memory
+      ? null
+      : new ScriptRunner(path, this.#lock, {
+          timeoutMs: options.scriptTimeoutMs ?? defaultScriptTimeoutMs,
+          maxProcesses: options.maxScripts ?? 2,
+          pragmas,
+        });
+    this.#background = memory
+      ? null
+      : new BackgroundWriter(
+          path,
+          pragmas.filter((p) => !/journal_mode|journal_size_limit|cache_size/.test(p)),
+        );
   }
 
   async all<T = Row>(query: Sql | string, params?: readonly SqlValue[], options?: QueryOptions): Promise<T[]> {
     if (options?.isolate && this.#isolated) {
       const rendered =
         typeof query === "string" ? { text: query, params: [...(params ?? [])] } : sqliteDialect.render(query);
-      return (await this.#isolated.all(rendered.text, rendered.params)) as T[];
+      return (await this.#isolated.all(rendered.text, rendered.params, options.scope)) as T[];
     }
+    checkDeadline(options?.scope, this.queryTimeoutMs);
     return this.#reader.all<T>(query, params);
   }
 
@@ -115,11 +166,28 @@ export class SqliteDriver implements Driver {
     });
   }
 
+  /**
+   * runScript runs the script in a child process (ScriptRunner); an in-memory database, which no other
+   * process can open, runs it here under the writer lock, unbounded.
+   */
+  async runScript(sql: string, options: ScriptOptions): Promise<ScriptResult> {
+    const request = { ...options, sql, transaction: ["BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"] as const };
+    if (!this.#scripts) {
+      return scriptResult(await this.#lock.with(() => executeScript(this.#writer.db, request, async () => {})));
+    }
+    try {
+      return scriptResult(await this.#scripts.run(request));
+    } catch (err) {
+      if (err instanceof ScriptError) throw err;
+      throw new ScriptError(err instanceof Error ? err.message : String(err));
+    }
+  }
+
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.#lock.with(async () => {
       const db = this.#writer.db;
       db.run("BEGIN IMMEDIATE");
-      const tx = new SqliteTx(this.#writer);
+      const tx = new SqliteTx(this.#writer, this.queryTimeoutMs);
       try {
         const result = await fn(tx);
         db.run("COMMIT");
@@ -133,17 +201,59 @@ export class SqliteDriver implements Driver {
     });
   }
 
+  /** writeInBackground runs the statements in a transaction of a worker thread's connection (see BackgroundWrites). */
+  writeInBackground(statements: readonly Statement[]): Promise<void> {
+    if (!this.#background)
+      return this.transaction(async (tx) => {
+        for (const s of statements) await tx.run(s.text, s.params);
+      });
+    return this.#background.write(statements);
+  }
+
+  async optimize(): Promise<void> {
+    await this.#lock.with(async () => {
+      const db = this.#writer.db;
+      // waiting for readers would hold the main thread: without a busy wait, the pages a reader still
+      // needs stay in the log for the next checkpoint
+      const { timeout } = db.query("PRAGMA busy_timeout").get() as { timeout: number };
+      db.run("PRAGMA busy_timeout = 0");
+      try {
+        db.run("PRAGMA wal_checkpoint(TRUNCATE)");
+      } finally {
+        db.run(`PRAGMA busy_timeout = ${timeout}`);
+      }
+      db.run("PRAGMA optimize");
+    });
+  }
+
+  /**
+   * backupTo copies the database with `VACUUM INTO` in a child process (vacuumInto), from a snapshot of
+   * what is committed: inside a transaction the copy holds none of its changes. An in-memory database,
+   * which no other connection can see, is copied by its own connection, which SQLite refuses while a
+   * transaction is open on it.
+   */
+  async backupTo(path: string): Promise<void> {
+    if (this.#closed) throw new Error("the database is closed");
+    if (this.#path !== ":memory:") return vacuumInto(this.#path, path);
+    this.#writer.db.run("VACUUM INTO ?", [path]);
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     this.#isolated?.close();
+    this.#scripts?.close();
+    await this.#background?.close();
     await this.#lock.with(async () => {
       this.#writer.statements.clear();
       if (this.#reader !== this.#writer) {
         this.#reader.statements.clear();
         this.#reader.db.close();
       }
-      this.#writer.db.run("PRAGMA optimize");
+      // housekeeping only: a database another connection still holds (SQLITE_BUSY) closes all the same
+      try {
+        this.#writer.db.run("PRAGMA optimize");
+      } catch {}
       this.#writer.db.close();
     });
   }
@@ -156,7 +266,10 @@ class SqliteTx implements Tx {
   #open = true;
   #depth = 0;
 
-  constructor(readonly conn: Connection) {}
+  constructor(
+    readonly conn: Connection,
+    readonly queryTimeoutMs: number,
+  ) {}
 
   close(): void {
     this.#open = false;
@@ -166,8 +279,9 @@ class SqliteTx implements Tx {
     if (!this.#open) throw new Error("the transaction is already finished");
   }
 
-  async all<T = Row>(query: Sql | string, params?: readonly SqlValue[]): Promise<T[]> {
+  async all<T = Row>(query: Sql | string, params?: readonly SqlValue[], options?: QueryOptions): Promise<T[]> {
     this.#check();
+    checkDeadline(options?.scope, this.queryTimeoutMs);
     return this.conn.all<T>(query, params);
   }
 
@@ -186,17 +300,28 @@ class SqliteTx implements Tx {
     this.conn.db.run(text);
   }
 
+  async runScript(sql: string, options: ScriptOptions): Promise<ScriptResult> {
+    this.#check();
+    const savepoint = ["SAVEPOINT script", "RELEASE script", "ROLLBACK TO script; RELEASE script"] as const;
+    return scriptResult(await executeScript(this.conn.db, { ...options, sql, transaction: savepoint }, async () => {}));
+  }
+
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     this.#check();
     const name = `sp${++this.#depth}`;
     this.conn.db.run(`SAVEPOINT ${name}`);
     try {
       const result = await fn(this);
+      this.#check();
       this.conn.db.run(`RELEASE ${name}`);
       return result;
     } catch (err) {
-      this.conn.db.run(`ROLLBACK TO ${name}`);
-      this.conn.db.run(`RELEASE ${name}`);
+      // once the transaction was ended under it (a batch stopped at its timeout), the connection may already
+      // run another request's transaction, whose savepoints must not be touched
+      if (this.#open) {
+        this.conn.db.run(`ROLLBACK TO ${name}`);
+        this.conn.db.run(`RELEASE ${name}`);
+      }
       throw err;
     } finally {
       this.#depth--;

@@ -1,25 +1,7 @@
-/** AsyncLock is a FIFO mutex for async critical sections. */
-export class AsyncLock {
-  #tail: Promise<void> = Promise.resolve();
-  #held = 0;
-
-  get locked(): boolean {
-    return this.#held > 0;
-  }
-
-  async with<T>(fn: () => Promise<T>): Promise<T> {
-    this.#held++;
-    const previous = this.#tail;
-    let release!: () => void;
-    this.#tail = new Promise<void>((r) => {
-      release = r;
-    });
-    try {
-      await previous;
-      return await fn();
-    } finally {
-      this.#held--;
-      release();
-    }
-  }
-}
+/**
+ * The writer lock on SQLite: one writer connection, whose writes and transactions go one at a time through
+ * the FIFO `AsyncLock`, so that a transaction never interleaves with another request's statements. Other
+ * processes (the CLI beside a server) are kept out by SQLite's own lock, which `BEGIN IMMEDIATE` takes at
+ * once (waiting up to `busy_timeout`).
+ */
+export { AsyncLock } from "../async-lock.ts";

@@ -1,4 +1,7 @@
 import { describe, expect, test } from "bun:test";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { type Filesystem, readBody } from "./filesystem.ts";
 
 const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]);
@@ -87,6 +90,30 @@ export function filesystemSuite(name: string, fresh: () => Promise<Filesystem>):
       await fs.deletePrefix("c1/missing/");
       expect(await fs.list("c1/")).toEqual(["c1/r10/a.txt"]);
       await expect(fs.deletePrefix("")).rejects.toThrow();
+    });
+
+    test("uploadFile streams a file from disk, in parts when large, and leaves the file in place", async () => {
+      const fs = await fresh();
+      const dir = await mkdtemp(join(tmpdir(), "satchel-upload-file-"));
+      try {
+        // larger than one part of a multipart upload (5 MiB)
+        const big = new Uint8Array(12 * 1024 * 1024);
+        for (let i = 0; i < big.length; i += 4096) big[i] = (i / 4096) % 251;
+        await Bun.write(join(dir, "big.bin"), big);
+        await Bun.write(join(dir, "a.png"), png);
+        await fs.uploadFile("b/big.bin", join(dir, "big.bin"), { contentType: "application/zip" });
+        await fs.uploadFile("b/a.png", join(dir, "a.png"));
+        const obj = await fs.open("b/big.bin");
+        expect(obj?.size).toBe(big.length);
+        expect(obj?.contentType).toBe("application/zip");
+        expect(obj && Buffer.from(await readBody(obj)).equals(big)).toBe(true);
+        expect((await fs.open("b/a.png"))?.contentType).toBe("image/png");
+        expect(await Bun.file(join(dir, "a.png")).exists()).toBe(true);
+        await expect(fs.uploadFile("b/missing", join(dir, "missing"))).rejects.toThrow();
+        expect(await fs.exists("b/missing")).toBe(false);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     });
 
     test("concurrent uploads to one key leave one whole object", async () => {

@@ -34,6 +34,11 @@ export async function readBody(obj: StoredObject, start?: number, end?: number):
 export interface Filesystem {
   /** upload writes data under key, replacing what was there; a reader never sees a partial object. */
   upload(key: string, data: Uint8Array, options?: UploadOptions): Promise<void>;
+  /**
+   * uploadFile copies the file at path under key, streaming it (never whole in memory), with upload's
+   * guarantees; the file itself is left in place.
+   */
+  uploadFile(key: string, path: string, options?: UploadOptions): Promise<void>;
   /** read returns the bytes under key, or null when there is none. */
   read(key: string): Promise<Uint8Array | null>;
   /** open returns the object under key without reading its bytes, or null when there is none. */

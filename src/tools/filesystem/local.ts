@@ -1,5 +1,5 @@
 import { type BigIntStats, statSync } from "node:fs";
-import { mkdir, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import type { Filesystem, StoredObject, UploadOptions } from "./filesystem.ts";
 import { detectMimeType } from "./mime.ts";
@@ -41,22 +41,33 @@ export class LocalFilesystem implements Filesystem {
     return full;
   }
 
+  /** pathOf is the file a key is stored in (an invalid key throws, as everywhere). */
+  pathOf(key: string): string {
+    return this.#path(key);
+  }
+
   async upload(key: string, data: Uint8Array, options: UploadOptions = {}): Promise<void> {
+    const md5 = new Bun.CryptoHasher("md5").update(data).digest("base64");
+    const contentType = options.contentType ?? detectMimeType(data);
+    await this.#write(key, attrsFor(contentType, options.originalName, md5), (temp) => Bun.write(temp, data));
+  }
+
+  async uploadFile(key: string, path: string, options: UploadOptions = {}): Promise<void> {
+    const source = Bun.file(path);
+    const contentType = options.contentType ?? detectMimeType(await source.slice(0, sniffLength).bytes());
+    const hasher = new Bun.CryptoHasher("md5");
+    for await (const chunk of source.stream()) hasher.update(chunk);
+    const attrs = attrsFor(contentType, options.originalName, hasher.digest("base64"));
+    await this.#write(key, attrs, (temp) => copyFile(path, temp));
+  }
+
+  /** #write writes an object beside its key and renames it over it, so that a reader sees the old or the whole new one. */
+  async #write(key: string, attrs: Attrs, writeTo: (temp: string) => Promise<unknown>): Promise<void> {
     const path = this.#path(key);
     await mkdir(dirname(path), { recursive: true });
-    const attrs: Attrs = {
-      "user.cache_control": "",
-      "user.content_disposition": "",
-      "user.content_encoding": "",
-      "user.content_language": "",
-      "user.content_type": options.contentType ?? detectMimeType(data),
-      "user.metadata": options.originalName ? { "original-filename": options.originalName.slice(0, 255) } : null,
-      md5: new Bun.CryptoHasher("md5").update(data).digest("base64"),
-    };
-    // written beside the target and renamed over it, so that a reader sees the old file or the whole new one
     const temp = `${path}.${process.hrtime.bigint().toString(16)}.tmp`;
     try {
-      await Bun.write(temp, data);
+      await writeTo(temp);
       await Bun.write(path + attrsSuffix, `${JSON.stringify(attrs)}\n`);
       await rename(temp, path);
     } catch (err) {
@@ -147,6 +158,18 @@ export class LocalFilesystem implements Filesystem {
     }
     for (const key of await this.list(prefix)) await this.delete(key);
   }
+}
+
+function attrsFor(contentType: string, originalName: string | undefined, md5: string): Attrs {
+  return {
+    "user.cache_control": "",
+    "user.content_disposition": "",
+    "user.content_encoding": "",
+    "user.content_language": "",
+    "user.content_type": contentType,
+    "user.metadata": originalName ? { "original-filename": originalName.slice(0, 255) } : null,
+    md5,
+  };
 }
 
 /** readContentType reads an object's content type from its side file (null when there is none). */

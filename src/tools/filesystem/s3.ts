@@ -3,6 +3,8 @@ import { detectMimeType } from "./mime.ts";
 
 /** Objects (or ranges) up to this size are served from memory, larger ones streamed. */
 const maxBufferedBody = 8 << 20;
+/** How many leading bytes the content type is detected from. */
+const sniffLength = 3072;
 
 /** The connection settings of an S3-compatible bucket, as PocketBase's settings name them. */
 export interface S3Options {
@@ -25,6 +27,13 @@ export class S3Filesystem implements Filesystem {
 
   async upload(key: string, data: Uint8Array, options: UploadOptions = {}): Promise<void> {
     await this.#client.write(key, data, { type: options.contentType ?? detectMimeType(data) });
+  }
+
+  /** uploadFile sends the file in parts (a multipart upload when it is large), read as they go. */
+  async uploadFile(key: string, path: string, options: UploadOptions = {}): Promise<void> {
+    const source = Bun.file(path);
+    const type = options.contentType ?? detectMimeType(await source.slice(0, sniffLength).bytes());
+    await this.#client.write(key, source, { type });
   }
 
   async read(key: string): Promise<Uint8Array | null> {

@@ -1,3 +1,4 @@
+import { QueryTimeoutError } from "../../db/driver.ts";
 import { sentenize } from "../inflector/inflector.ts";
 import { ValidationError, ValidationErrors } from "../validation/validation.ts";
 
@@ -63,6 +64,8 @@ export function payloadTooLarge(message = "", raw?: unknown): ApiError {
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof NotFoundError) return notFound("", err);
+  // the limit and how to get under it are worth telling the client
+  if (err instanceof QueryTimeoutError) return badRequest(err.message, err);
   return badRequest("", err);
 }
 

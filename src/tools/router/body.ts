@@ -1,4 +1,4 @@
-import { type ApiError, badRequest, payloadTooLarge } from "./api-error.ts";
+import { ApiError, badRequest, payloadTooLarge } from "./api-error.ts";
 
 /** The parsed body of a request: data keys, and uploaded files by key (multipart only). */
 export interface ParsedBody {
@@ -54,7 +54,8 @@ export async function parseRequestBody(request: Request, maxBytes: number): Prom
   const lengthHeader = request.headers.get("content-length");
   const declared = lengthHeader === null || lengthHeader === "" ? Number.NaN : Number(lengthHeader);
   if (declared > maxBytes) throw payloadTooLarge();
-  const type = (request.headers.get("content-type") ?? "").toLowerCase();
+  const rawType = request.headers.get("content-type") ?? "";
+  const type = rawType.toLowerCase();
   const result: ParsedBody = { data: {}, files: {} };
   if (declared === 0) return result;
   // a declared length bounds the body already (and text() is much cheaper than reading the stream);
@@ -65,8 +66,14 @@ export async function parseRequestBody(request: Request, maxBytes: number): Prom
   if (type.startsWith("multipart/form-data")) {
     let form: Awaited<ReturnType<Request["formData"]>>;
     try {
-      form = await request.formData();
+      // without a declared length the parts are collected first under the limit: formData() itself would
+      // buffer the whole stream, however long, before any check could run
+      form = bounded
+        ? await request.formData()
+        : // the boundary is case-sensitive: the header as sent
+          await new Response(await readBytes(request, maxBytes), { headers: { "content-type": rawType } }).formData();
     } catch (err) {
+      if (err instanceof ApiError) throw err;
       throw unreadableBody(new MalformedBodyError(String(err)));
     }
     let size = 0;
@@ -93,7 +100,7 @@ export async function parseRequestBody(request: Request, maxBytes: number): Prom
     return result;
   }
 
-  const text = bounded ? await request.text() : await readText(request, maxBytes);
+  const text = bounded ? await request.text() : new TextDecoder().decode(await readBytes(request, maxBytes));
   if (text === "") return result;
   if (type.startsWith("application/json")) {
     result.data = parseJsonObject(text);
@@ -114,9 +121,10 @@ function isNamedFile(v: unknown): v is File {
   return v instanceof File && typeof v.name === "string" && v.name !== "";
 }
 
-async function readText(request: Request, maxBytes: number): Promise<string> {
+/** readBytes reads a body of unknown length, refusing it with a 413 as soon as it passes maxBytes. */
+async function readBytes(request: Request, maxBytes: number): Promise<Uint8Array> {
   const reader = request.body?.getReader();
-  if (!reader) return "";
+  if (!reader) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
   let total = 0;
   while (true) {
@@ -129,7 +137,7 @@ async function readText(request: Request, maxBytes: number): Promise<string> {
     }
     chunks.push(value);
   }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  return Buffer.concat(chunks);
 }
 
 function parseJsonObject(text: string): Record<string, unknown> {

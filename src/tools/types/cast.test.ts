@@ -1,5 +1,14 @@
 import { expect, test } from "bun:test";
-import { castString, formatFloat, parseGoFloat, toBool, toFloat, toUniqueStringList } from "./cast.ts";
+import {
+  bytesToGoString,
+  castString,
+  formatFloat,
+  formatFloatG,
+  parseGoFloat,
+  toBool,
+  toFloat,
+  toUniqueStringList,
+} from "./cast.ts";
 
 // expected values were produced by Go's strconv and spf13/cast, which PocketBase uses
 test("formatFloat writes numbers as Go's FormatFloat(f, 'f', -1, 64), never with an exponent", () => {
@@ -91,4 +100,42 @@ test("toUniqueStringList reads lists, JSON array text and single values", () => 
   expect(toUniqueStringList("a")).toEqual(["a"]);
   expect(toUniqueStringList([1, 2])).toEqual(["1", "2"]);
   expect(toUniqueStringList(null)).toEqual([]);
+});
+
+test("formatFloatG writes numbers as Go's FormatFloat(f, 'g', -1, 64)", () => {
+  const cases: [number, string][] = [
+    [1, "1"],
+    [1.5, "1.5"],
+    [100000, "100000"],
+    [123456.7, "123456.7"],
+    [1e6, "1e+06"],
+    [1234567, "1.234567e+06"],
+    [1e21, "1e+21"],
+    [1e100, "1e+100"],
+    [0.0001, "0.0001"],
+    [1e-5, "1e-05"],
+    [-2.5e-300, "-2.5e-300"],
+    [1 / 3, "0.3333333333333333"],
+    [-0, "-0"],
+    [Number.POSITIVE_INFINITY, "+Inf"],
+    [Number.NEGATIVE_INFINITY, "-Inf"],
+    [Number.NaN, "NaN"],
+  ];
+  for (const [n, want] of cases) expect({ n, s: formatFloatG(n) }).toEqual({ n, s: want });
+});
+
+test("bytesToGoString keeps valid UTF-8 and writes U+FFFD for each byte that starts no valid sequence", () => {
+  const cases: [number[], string][] = [
+    [[0x41, 0xc3, 0xa9, 0xf0, 0x9f, 0x98, 0x80], "Aé😀"],
+    [[0x00, 0xff, 0x41], "\u0000\ufffdA"],
+    // a truncated sequence: one U+FFFD per byte, where a WHATWG decoder writes one for both
+    [[0xe2, 0x82, 0x41], "\ufffd\ufffdA"],
+    [[0xf0, 0x9f, 0x98], "\ufffd\ufffd\ufffd"],
+    // a UTF-16 surrogate, an overlong encoding, and a code point past U+10FFFF
+    [[0xed, 0xa0, 0x80], "\ufffd\ufffd\ufffd"],
+    [[0xc0, 0xaf], "\ufffd\ufffd"],
+    [[0xf4, 0x90, 0x80, 0x80], "\ufffd\ufffd\ufffd\ufffd"],
+    [[], ""],
+  ];
+  for (const [bytes, want] of cases) expect(bytesToGoString(new Uint8Array(bytes))).toBe(want);
 });

@@ -39,6 +39,58 @@ export function formatFloat(n: number): string {
   return negative ? `-${out}` : out;
 }
 
+/**
+ * formatFloatG writes a number the way Go's strconv.FormatFloat(f, 'g', -1, 64) does: the shortest digits
+ * that read back as the same number, in exponent form when the exponent is below -4 or at least 6
+ * (123456, 1e+06, 1.234567e+06, 0.0001, 1e-05).
+ */
+export function formatFloatG(n: number): string {
+  if (Number.isNaN(n) || !Number.isFinite(n)) return formatFloat(n);
+  const [mantissa = "", exp = "0"] = n.toExponential().split("e");
+  const e = Number(exp);
+  if (e >= -4 && e < 6) return formatFloat(n);
+  const sign = e < 0 ? "-" : "+";
+  return `${mantissa}e${sign}${String(Math.abs(e)).padStart(2, "0")}`;
+}
+
+/**
+ * bytesToGoString decodes bytes as Go's encoding/json writes a []byte converted to a string: valid UTF-8 as
+ * it is, and each byte that doesn't start a valid sequence as U+FFFD (one per byte, where a WHATWG decoder
+ * may write one for several).
+ */
+export function bytesToGoString(bytes: Uint8Array): string {
+  let out = "";
+  let start = 0;
+  let i = 0;
+  const continuation = (at: number, low = 0x80, high = 0xbf) => {
+    const b = bytes[at];
+    return b !== undefined && b >= low && b <= high;
+  };
+  while (i < bytes.length) {
+    const b = bytes[i] as number;
+    let size = 0;
+    if (b < 0x80) size = 1;
+    else if (b >= 0xc2 && b <= 0xdf) size = continuation(i + 1) ? 2 : 0;
+    else if (b >= 0xe0 && b <= 0xef) {
+      const [low, high] = b === 0xe0 ? [0xa0, 0xbf] : b === 0xed ? [0x80, 0x9f] : [0x80, 0xbf];
+      size = continuation(i + 1, low, high) && continuation(i + 2) ? 3 : 0;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      const [low, high] = b === 0xf0 ? [0x90, 0xbf] : b === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
+      size = continuation(i + 1, low, high) && continuation(i + 2) && continuation(i + 3) ? 4 : 0;
+    }
+    if (size > 0) {
+      i += size;
+      continue;
+    }
+    out += `${utf8.decode(bytes.subarray(start, i))}\uFFFD`;
+    i++;
+    start = i;
+  }
+  return out + utf8.decode(bytes.subarray(start));
+}
+
+const utf8 = new TextDecoder();
+
 // Go's float literal syntax: decimal with optional fraction and exponent, or hexadecimal with a
 // mandatory p exponent; an underscore may only sit between two digits (or after a 0x prefix)
 const goDecimal = /^[+-]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?$/;

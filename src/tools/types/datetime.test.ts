@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { goTimeString, parseDateTime, rfc3339Nano } from "./datetime.ts";
+import { formatRfc3339Nano, goTimeString, parseDateTime, parseGoTime, rfc3339Nano } from "./datetime.ts";
 
 // expectations produced by PocketBase's own code path: time.Parse with its layout, then spf13/cast's ToTime
 test("parseDateTime reads the layouts PocketBase reads, and nothing else", () => {
@@ -67,4 +67,25 @@ test("dates print as Go prints a time in messages and in JSON", () => {
   expect(goTimeString("2020-01-01 00:00:00.500Z")).toBe("2020-01-01 00:00:00.5 +0000 UTC");
   expect(rfc3339Nano("2020-01-01 00:00:00.000Z")).toBe("2020-01-01T00:00:00Z");
   expect(rfc3339Nano("2020-01-01 10:20:30.120Z")).toBe("2020-01-01T10:20:30.12Z");
+});
+
+test("parseGoTime reads a value with a Go layout; formatRfc3339Nano writes it as Go's RFC3339Nano", () => {
+  // Go's time.Parse, then Format(time.RFC3339Nano)
+  const cases: [string, string, string | null][] = [
+    [
+      "2006-01-02T15:04:05.999999999-07:00",
+      "2024-01-01T10:00:00.123456789+02:00",
+      "2024-01-01T10:00:00.123456789+02:00",
+    ],
+    ["2006-01-02 15:04:05.999999999", "2024-01-01 10:00:00.000", "2024-01-01T10:00:00Z"],
+    ["2006-01-02 15:04:05.999999999-07:00", "2024-01-01 10:00:00.5-00:00", "2024-01-01T10:00:00.5Z"],
+    ["2006-01-02 15:04:05.999999999-07:00", "2024-06-01 23:59:59.000100-05:30", "2024-06-01T23:59:59.0001-05:30"],
+    ["2006-01-02 15:04", "2024-01-01 10:00", "2024-01-01T10:00:00Z"],
+    ["2006-01-02 15:04:05.999999999 -0700 MST", "2024-01-01 10:00:00 +0000 UTC", "2024-01-01T10:00:00Z"],
+    ["2006-01-02", "2024-02-30", null],
+  ];
+  for (const [layout, value, want] of cases) {
+    const t = parseGoTime(layout, value);
+    expect({ value, got: t && formatRfc3339Nano(t) }).toEqual({ value, got: want });
+  }
 });

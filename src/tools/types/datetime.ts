@@ -4,7 +4,7 @@ import { castString } from "./cast.ts";
  * A time as Go's parser builds it: the wall clock fields, nanoseconds, and an offset from UTC in seconds
  * (null when the text named no usable offset).
  */
-interface ParsedTime {
+export interface ParsedTime {
   year: number;
   month: number;
   day: number;
@@ -420,4 +420,26 @@ export function rfc3339Nano(s: string): string {
   const m = storageParts.exec(s);
   if (!m) return s;
   return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${goFraction(m[7] as string)}Z`;
+}
+
+/**
+ * parseGoTime reads a value with a Go layout as time.Parse does (a layout without a zone reads the time as
+ * UTC), or returns null when it doesn't fit.
+ */
+export function parseGoTime(layoutText: string, value: string): ParsedTime | null {
+  return parseLayout(layout(layoutText, /[-Z]07/.test(layoutText) ? "numeric" : "wallClock"), value);
+}
+
+/** formatRfc3339Nano writes a parsed time as Go's RFC3339Nano layout does, in its own offset ("Z" for UTC). */
+export function formatRfc3339Nano(t: ParsedTime): string {
+  const fraction = t.nanos === 0 ? "" : `.${pad(t.nanos, 9).replace(/0+$/, "")}`;
+  const offset = t.offset ?? 0;
+  const zone =
+    offset === 0
+      ? "Z"
+      : `${offset < 0 ? "-" : "+"}${pad(Math.floor(Math.abs(offset) / 3600), 2)}:${pad(Math.floor((Math.abs(offset) % 3600) / 60), 2)}`;
+  return (
+    `${pad(t.year, 4)}-${pad(t.month, 2)}-${pad(t.day, 2)}T` +
+    `${pad(t.hour, 2)}:${pad(t.minute, 2)}:${pad(t.second, 2)}${fraction}${zone}`
+  );
 }

@@ -1,0 +1,77 @@
+import type { RequestEvent } from "../core/request-event.ts";
+import { LogLevel, normalizeLogValue } from "../tools/logger/logger.ts";
+import { ApiError } from "../tools/router/api-error.ts";
+
+/** Requests whose success is not logged (their failures still are). */
+const successNotLogged = new WeakSet<Request>();
+
+/**
+ * skipSuccessActivityLog keeps this request out of the logs unless it fails: for routes polled by the
+ * dashboard (the logs API), long-lived streams (realtime) and URLs that may carry secrets (OAuth2 redirects).
+ */
+export function skipSuccessActivityLog(request: Request): void {
+  successNotLogged.add(request);
+}
+
+/** cut shortens text longer than max characters, marking the cut as PocketBase does. */
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}...` : text;
+}
+
+/** requestUri is the path and query of a request URL (`http://host/a?b` → `/a?b`). */
+function requestUri(url: string): string {
+  const scheme = url.indexOf("://");
+  const slash = url.indexOf("/", scheme < 0 ? 0 : scheme + 3);
+  return slash < 0 ? "/" : url.slice(slash);
+}
+
+/** unescapePath decodes `%XX` sequences for the log message, keeping the text as it is when they are malformed. */
+function unescapePath(uri: string): string {
+  if (!uri.includes("%")) return uri;
+  try {
+    return decodeURIComponent(uri);
+  } catch {
+    return uri;
+  }
+}
+
+/**
+ * logRequest writes the request log of a finished request (PocketBase's activity logger): `METHOD /uri` at
+ * level info, or error with the error and its details when the request failed, and in `data` the method,
+ * URL, status, execution time in ms, referer, user agent, auth collection, and (per `settings.logs`) the
+ * auth record id and IPs. It only queues the entry: the write happens later, in a batch.
+ */
+export function logRequest(e: RequestEvent, status: number, startedAt: number, err: unknown): void {
+  const settings = e.app.settings().logs;
+  if (settings.maxDays === 0) return;
+  if (err === undefined && successNotLogged.has(e.request)) return;
+  // milliseconds, to the nanosecond as PocketBase reports them
+  const execTime = Math.round((performance.now() - startedAt) * 1e6) / 1e6;
+  const request = e.request;
+  const method = cut(request.method.toUpperCase(), 50);
+  const url = cut(requestUri(request.url), 3000);
+  const headers = request.headers;
+
+  // keys in alphabetical order, as PocketBase stores them
+  const data: Record<string, unknown> = { auth: e.auth ? e.auth.collection.name : "" };
+  if (e.auth && settings.logAuthId) data.authId = e.auth.id;
+  if (err !== undefined) {
+    if (err instanceof ApiError) {
+      data.details = err.raw === undefined ? null : normalizeLogValue(err.raw);
+      data.error = err.message;
+    } else {
+      data.error = err instanceof Error ? err.message : String(err);
+    }
+  }
+  data.execTime = execTime;
+  data.method = method;
+  data.referer = cut(headers.get("referer") ?? "", 2000);
+  if (settings.logIP) data.remoteIP = e.remoteIp;
+  data.status = status;
+  data.type = "request";
+  data.url = url;
+  data.userAgent = cut(headers.get("user-agent") ?? "", 2000);
+  if (settings.logIP) data.userIP = e.realIp;
+
+  e.app.logger().log(err === undefined ? LogLevel.info : LogLevel.error, `${method} ${unescapePath(url)}`, data);
+}

@@ -1,0 +1,45 @@
+import { BatchHandler } from "../tools/logger/batch-handler.ts";
+import { Logger } from "../tools/logger/logger.ts";
+import type { App } from "./app.ts";
+import { consoleLogSink } from "./log-printer.ts";
+import { deleteLogsOutsideSettings } from "./log-query.ts";
+import { insertEncodedLogs } from "./log-write.ts";
+
+/** The app as its logger needs it: the settings and aux database, and whether they are open. */
+type LoggingApp = App & { isBootstrapped(): boolean };
+
+/**
+ * newAppLogger builds the logger behind `app.logger()`: it prints to the console (everything with `--dev`)
+ * and stores entries in `auxiliary.db`'s `_logs` in batches, off the caller's path, following
+ * `settings.logs` as it is at each entry (`maxDays: 0` stores nothing, `minLevel` drops lower levels).
+ * When the settings reload, logs the new settings would not keep are deleted, as PocketBase does.
+ */
+export function newAppLogger(app: LoggingApp): Logger {
+  const store = new BatchHandler({
+    accept: (entry) => {
+      const logs = app.settings().logs;
+      return logs.maxDays > 0 && entry.level >= logs.minLevel;
+    },
+    write: async (logs) => {
+      if (!app.isBootstrapped() || app.settings().logs.maxDays === 0) return;
+      await insertEncodedLogs(app.auxDb, logs);
+    },
+    onError: (err, logs) => {
+      process.stderr.write(`failed to write ${logs.length} log entries: ${String(err)}\n`);
+    },
+  });
+  const logger = new Logger([consoleLogSink(app.isDev), store]);
+
+  app.onSettingsReload().bind({
+    id: "pbAppLoggerOnSettingsReload",
+    priority: -999,
+    func: async (e) => {
+      await e.next();
+      const { maxDays, minLevel } = app.settings().logs;
+      await deleteLogsOutsideSettings(app.auxDb, maxDays, minLevel).catch((err: unknown) =>
+        logger.debug("Failed to cleanup old logs", { error: err }),
+      );
+    },
+  });
+  return logger;
+}

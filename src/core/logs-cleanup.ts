@@ -1,0 +1,23 @@
+import { ident, sql } from "../db/sql.ts";
+import { formatDateTime } from "../tools/types/datetime.ts";
+import type { App } from "./app.ts";
+
+const dayMs = 24 * 60 * 60 * 1000;
+
+/**
+ * deleteOldLogs deletes the request logs (auxiliary.db's `_logs`) older than `settings.logs.maxDays` days,
+ * all of them when it is 0: what PocketBase's `__pbLogsCleanup__` job runs every 6 hours.
+ */
+export async function deleteOldLogs(app: App): Promise<void> {
+  const createdBefore = formatDateTime(new Date(Date.now() - app.settings().logs.maxDays * dayMs));
+  await app.auxDb.run(sql`DELETE FROM ${ident("_logs")} WHERE ${ident("created")} <= ${createdBefore}`);
+}
+
+/** registerLogsCleanupJob (re)registers the `__pbLogsCleanup__` job, as PocketBase does on each bootstrap. */
+export function registerLogsCleanupJob(app: App): void {
+  app.cron().add("__pbLogsCleanup__", "0 */6 * * *", async () => {
+    await deleteOldLogs(app).catch((err: unknown) =>
+      app.logger().warn("Failed to delete old logs", { error: String(err) }),
+    );
+  });
+}

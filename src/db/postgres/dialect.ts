@@ -1,0 +1,198 @@
+import type { ColumnInfo, ColumnKind, Dialect, UniqueViolation } from "../dialect.ts";
+import { type IndexDef, isValidIndex } from "../index-sql.ts";
+import { join, raw, renderSql, type Sql, type Statement, sql } from "../sql.ts";
+
+/**
+ * Column types for PostgreSQL: booleans as BOOLEAN, JSON and multi-value fields as JSONB, numbers as DOUBLE
+ * PRECISION, text as TEXT. Dates stay TEXT in PocketBase's format (`2006-01-02 15:04:05.000Z`), so they
+ * order and travel exactly as on SQLite.
+ */
+const columnTypes: Record<ColumnKind, string> = {
+  text: "TEXT DEFAULT '' NOT NULL",
+  number: "DOUBLE PRECISION DEFAULT 0 NOT NULL",
+  bool: "BOOLEAN DEFAULT FALSE NOT NULL",
+  json: "JSONB DEFAULT NULL",
+  jsonArray: "JSONB DEFAULT '[]' NOT NULL",
+  geoPoint: `JSONB DEFAULT '{"lon":0,"lat":0}' NOT NULL`,
+  primaryKey: "TEXT PRIMARY KEY NOT NULL",
+};
+
+const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+const placeholder = (n: number): string => `$${n}`;
+
+/** jsonPathKeys turns a SQLite JSON path tail (`.a[0].b`) into the keys of a PostgreSQL path (`{a,0,b}`). */
+export function jsonPathKeys(path: string): string[] {
+  const keys: string[] = [];
+  for (const m of path.matchAll(/\.("(?:[^"]|"")*"|[^.[]+)|\[(\d+)\]/g)) {
+    const key = m[1];
+    if (key !== undefined) keys.push(key.startsWith('"') ? key.slice(1, -1).replaceAll('""', '"') : key);
+    else keys.push(m[2] ?? "");
+  }
+  return keys;
+}
+
+/** arrayLiteral writes a PostgreSQL text[] literal, every element quoted. */
+function arrayLiteral(items: readonly string[]): string {
+  return `{${items.map((s) => `"${s.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`).join(",")}}`;
+}
+
+/**
+ * The columns a unique violation names, from PostgreSQL's `Key (a, b)=(...)` detail: a column under a
+ * case-insensitive index (`lower(a)`, our translation of `COLLATE NOCASE`) counts as the column, as SQLite
+ * reports it; another expression leaves the columns unknown, as SQLite does for an expression index.
+ */
+function keyColumns(detail: string): string[] {
+  const m = /^Key \((.*)\)=\(/s.exec(detail);
+  if (!m?.[1]) return [];
+  const columns: string[] = [];
+  for (const part of m[1].split(", ")) {
+    const bare = /^(?:lower\()?"?((?:[^"()]|"")+)"?\)?$/.exec(part.trim());
+    if (!bare?.[1]) return [];
+    columns.push(bare[1].replaceAll('""', '"'));
+  }
+  return columns;
+}
+
+/** The fields of a PostgreSQL server error that the dialect reads (postgres.js puts them on the error). */
+interface PgErrorFields {
+  code?: unknown;
+  table_name?: unknown;
+  detail?: unknown;
+}
+
+/** translateIndexColumn writes one indexed column: NOCASE becomes lower(), SQLite's other collations go. */
+function translateIndexColumn(name: string, collate: string, sort: string): string {
+  const expr = name.includes("(") || name.includes(" ") ? translateIdentifiers(name) : quoteIdent(name);
+  const folded = collate.toUpperCase() === "NOCASE" ? `lower(${expr})` : expr;
+  return sort ? `${folded} ${sort.toUpperCase()}` : folded;
+}
+
+/** translateIdentifiers requotes SQLite's backtick and bracket identifiers with double quotes. */
+function translateIdentifiers(text: string): string {
+  return text.replace(/`((?:[^`]|``)*)`|\[([^\]]*)\]/g, (_, tick: string | undefined, bracket: string | undefined) =>
+    quoteIdent(tick !== undefined ? tick.replaceAll("``", "`") : (bracket ?? "")),
+  );
+}
+
+/**
+ * The PostgreSQL dialect. Expressions that need SQLite's semantics (JSON over JSONB or text, strftime, a
+ * forgiving numeric cast) call the `satchel_*` functions of `functions.ts`, which the driver installs.
+ * `@rowid` has no twin in PostgreSQL: `ctid`, the row's physical place, stands in for it. It orders rows as
+ * they were inserted until a row is updated (an update writes a new row version at the end) or the table is
+ * rewritten (VACUUM FULL, CLUSTER).
+ */
+export const postgresDialect: Dialect = {
+  name: "postgres",
+  quote: quoteIdent,
+  placeholder,
+  render: (fragment: Sql): Statement => renderSql(fragment, quoteIdent, placeholder),
+  columnType: (kind) => columnTypes[kind],
+  listTablesSql: () => ({
+    text: `SELECT c.relname AS name, CASE WHEN c.relkind = 'v' THEN 'view' ELSE 'table' END AS type
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v')`,
+    params: [],
+  }),
+  tableColumnsSql: (table) => ({
+    text: `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS notnull,
+        EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary AND a.attnum = ANY (i.indkey)) AS pk
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid
+      WHERE n.nspname = current_schema() AND c.relname = $1 AND a.attnum > 0 AND NOT a.attisdropped
+      ORDER BY a.attnum`,
+    params: [table],
+  }),
+  tableColumns: (rows) =>
+    rows.map(
+      (r): ColumnInfo => ({
+        name: String(r.name),
+        type: String(r.type ?? ""),
+        // booleans come back as 1 and 0, as from SQLite
+        notNull: Number(r.notnull) === 1,
+        primaryKey: Number(r.pk) === 1,
+      }),
+    ),
+  listIndexesSql: () => ({
+    text: `SELECT indexname AS name, tablename AS "table" FROM pg_indexes WHERE schemaname = current_schema()`,
+    params: [],
+  }),
+  // the indexes a user could have written: not those behind a primary key or another constraint
+  tableIndexesSql: (table) => ({
+    text: `SELECT ic.relname AS name, pg_get_indexdef(ic.oid) AS sql
+      FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class tc ON tc.oid = i.indrelid
+      JOIN pg_namespace n ON n.oid = tc.relnamespace
+      WHERE n.nspname = current_schema() AND tc.relname = $1
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)`,
+    params: [table],
+  }),
+  uniqueViolation: (err): UniqueViolation | null => {
+    if (typeof err !== "object" || err === null) return null;
+    const e = err as PgErrorFields;
+    if (e.code !== "23505") return null;
+    const columns = keyColumns(typeof e.detail === "string" ? e.detail : "");
+    return { table: columns.length > 0 && typeof e.table_name === "string" ? e.table_name : "", columns };
+  },
+  createTableSql: (table, columns) =>
+    `CREATE TABLE ${quoteIdent(table)} (${columns.map(([n, t]) => `${quoteIdent(n)} ${t}`).join(", ")})`,
+  renameTableSql: (from, to) => `ALTER TABLE ${quoteIdent(from)} RENAME TO ${quoteIdent(to)}`,
+  dropTableSql: (table) => `DROP TABLE IF EXISTS ${quoteIdent(table)}`,
+  addColumnSql: (table, column, type) => `ALTER TABLE ${quoteIdent(table)} ADD COLUMN ${quoteIdent(column)} ${type}`,
+  renameColumnSql: (table, from, to) =>
+    `ALTER TABLE ${quoteIdent(table)} RENAME COLUMN ${quoteIdent(from)} TO ${quoteIdent(to)}`,
+  dropColumnSql: (table, column) => `ALTER TABLE ${quoteIdent(table)} DROP COLUMN ${quoteIdent(column)}`,
+  dropIndexSql: (index) => `DROP INDEX IF EXISTS ${quoteIdent(index)}`,
+  createIndexSql: (idx: IndexDef): string => {
+    if (!isValidIndex(idx)) return "";
+    const columns = idx.columns
+      .filter((c) => c.name.trim() !== "")
+      .map((c) => translateIndexColumn(c.name.trim(), c.collate, c.sort));
+    const where = idx.where ? ` WHERE ${translateIdentifiers(idx.where)}` : "";
+    const schema = idx.schemaName ? `${quoteIdent(idx.schemaName)}.` : "";
+    return `CREATE ${idx.unique ? "UNIQUE " : ""}INDEX ${idx.optional ? "IF NOT EXISTS " : ""}${schema}${quoteIdent(idx.indexName)} ON ${quoteIdent(idx.tableName)} (${columns.join(", ")})${where}`;
+  },
+  createViewSql: (view, select) => `CREATE VIEW ${quoteIdent(view)} AS ${select}`,
+  dropViewSql: (view) => `DROP VIEW IF EXISTS ${quoteIdent(view)}`,
+  optimizeSql: () => "ANALYZE",
+  listViewsSql: () => ({
+    text: `SELECT viewname AS name, 'CREATE VIEW ' || quote_ident(viewname) || ' AS ' || definition AS sql
+      FROM pg_views WHERE schemaname = current_schema()`,
+    params: [],
+  }),
+  scalarToArraySql: (table, target, source) => {
+    const [t, s] = [quoteIdent(target), quoteIdent(source)];
+    return `UPDATE ${quoteIdent(table)} SET ${t} = (CASE WHEN COALESCE(${s}::text, '') = '' THEN '[]'::jsonb WHEN jsonb_typeof(satchel_try_jsonb(${s}::text)) = 'array' THEN satchel_try_jsonb(${s}::text) ELSE jsonb_build_array(${s}) END)`;
+  },
+  arrayToScalarSql: (table, target, source) => {
+    const [t, s] = [quoteIdent(target), quoteIdent(source)];
+    const j = `satchel_try_jsonb(${s}::text)`;
+    return `UPDATE ${quoteIdent(table)} SET ${t} = (CASE WHEN ${s} IS NULL OR jsonb_typeof(${j}) = 'array' AND jsonb_array_length(${j}) = 0 THEN '' WHEN jsonb_typeof(${j}) = 'array' THEN COALESCE(${j} ->> -1, '') ELSE COALESCE(${j} #>> '{}', ${s}::text) END)`;
+  },
+  jsonEach: (c) => sql`satchel_json_each(${c})`,
+  jsonExtract: (c, path) => sql`satchel_json_extract(${c}, ${arrayLiteral(jsonPathKeys(path))}::text[])`,
+  jsonLength: (c) => sql`satchel_json_length(${c})`,
+  strftime: (args) => {
+    const [format, time, ...modifiers] = args;
+    const text = (s: Sql) => sql`(${s})::text`;
+    const parts = [format ? text(format) : raw("NULL::text"), time ? text(time) : raw("'now'")];
+    return sql`satchel_strftime(${join([...parts, ...modifiers.map(text)], ", ")})`;
+  },
+  geoDistance: (lonA, latA, lonB, latB) => {
+    const rad = (s: Sql) => sql`radians(satchel_float(${s}))`;
+    // rounding can push the cosine a hair past 1 for one point to itself: acos() would fail there
+    return sql`(6371 * acos(LEAST(1, GREATEST(-1, cos(${rad(latA)}) * cos(${rad(latB)}) * cos(${rad(lonB)} - ${rad(lonA)}) + sin(${rad(latA)}) * sin(${rad(latB)})))))`;
+  },
+  jsonArrayContains: (column, value) => sql`satchel_json_array_contains(${column}, (${value})::text)`,
+  randomOrder: () => "RANDOM()",
+  // PostgreSQL's planner has the statistics to choose a join's side and order itself
+  unindexed: (expr) => expr,
+  orderedRows: (select) => sql`(${select})`,
+  joinInOrder: "JOIN",
+  rowid: (table) => `${quoteIdent(table)}.ctid`,
+  hourBucket: (expr) =>
+    `(CASE WHEN ${expr} ~ '^\\d{4}-\\d{2}-\\d{2}[ T]\\d{2}' THEN substr(${expr}, 1, 10) || ' ' || substr(${expr}, 12, 2) || ':00:00' END)`,
+  jsonArrayLength: (expr) => `satchel_json_array_length(${expr})`,
+  like: (left, pattern, not) => sql`(${left})::text ${raw(not ? "NOT ILIKE" : "ILIKE")} ${pattern} ESCAPE '\\'`,
+  nullSafeEqual: (left, right, equal) =>
+    sql`${left} ${raw(equal ? "IS NOT DISTINCT FROM" : "IS DISTINCT FROM")} ${right}`,
+  equalNocase: (left, right) => sql`lower(${left}) = lower(${right})`,
+  boolLiteral: (value) => (value ? "TRUE" : "FALSE"),
+};

@@ -1,0 +1,605 @@
+import postgres from "postgres";
+import {
+  checkDeadline,
+  DatabaseUnavailableError,
+  type Driver,
+  type QueryOptions,
+  type Row,
+  type RunResult,
+  ScriptError,
+  type ScriptOptions,
+  type ScriptResult,
+  type Tx,
+} from "../driver.ts";
+import type { Sql, SqlValue } from "../sql.ts";
+import { postgresDialect } from "./dialect.ts";
+import { functionsMarker, functionsSql } from "./functions.ts";
+import { IsolatedReader, type RunningRead } from "./isolated-reader.ts";
+import { AsyncLock, beginWriteSql, writerLockKey } from "./lock.ts";
+import { type RunningQuery, runStatements } from "./script.ts";
+import { splitScript } from "./script-split.ts";
+import { StatementCache } from "./statement-cache.ts";
+
+export interface PostgresOptions {
+  /** How long a request's reads may take together before they are stopped (PocketBase's default: 30 s). */
+  queryTimeoutMs?: number;
+  /** The connections of the main pool (default 10). */
+  maxConnections?: number;
+  /** The connections running isolated reads at once, a pool of their own (default 8). */
+  maxReaders?: number;
+  /** How long to wait for a connection to open before the statement fails as unavailable (default 10). */
+  connectTimeoutSeconds?: number;
+  /** When a connection is closed and replaced, dropping the statements it prepared (default 600). */
+  maxLifetimeSeconds?: number;
+  /** How long a script (runScript) may run (PocketBase's SQL console: 3 minutes). */
+  scriptTimeoutMs?: number;
+  /** The connections running scripts, a pool of their own: the most scripts at once (default 2). */
+  maxScripts?: number;
+}
+
+const defaultQueryTimeoutMs = 30_000;
+const defaultScriptTimeoutMs = 3 * 60_000;
+
+/** scriptFailure words a script's failure: PostgreSQL's message and SQLSTATE, or the time limit. */
+function scriptFailure(err: unknown, running: RunningQuery, timeoutMs: number): unknown {
+  if (err instanceof DatabaseUnavailableError) return err;
+  if (running.stopped)
+    return new ScriptError(`the script ran past the ${timeoutMs / 1000}s time limit and was stopped`);
+  if (err instanceof postgres.PostgresError) return new ScriptError(`${err.message} (${err.code})`);
+  return new ScriptError(err instanceof Error ? err.message : String(err));
+}
+
+type Pool = postgres.Sql<Record<string, never>>;
+type Conn = Pool | postgres.ReservedSql<Record<string, never>>;
+type Params = postgres.ParameterOrJSON<never>[];
+
+// network failures, postgres.js' own connection errors, and the SQLSTATEs of "no server to talk to":
+// connection exceptions (08), shutdown and startup (57P01-57P03), too many connections, bad credentials,
+// no such database
+const unavailableCodes = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ETIMEDOUT",
+  "EPIPE",
+  "CONNECTION_DESTROYED",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECT_TIMEOUT",
+  "57P01",
+  "57P02",
+  "57P03",
+  "53300",
+  "28000",
+  "28P01",
+  "3D000",
+]);
+
+function isUnavailable(err: unknown): boolean {
+  if (typeof err !== "object" || err === null) return false;
+  const code = String((err as { code?: unknown }).code ?? "");
+  return unavailableCodes.has(code) || code.startsWith("08");
+}
+
+/**
+ * The values as SQLite's driver takes them: booleans become 1 and 0 and bigints text, so that every
+ * parameter but bytes is sent untyped and the server reads it as the type the statement needs (text into
+ * a BOOLEAN, a JSONB or a DOUBLE PRECISION column), as SQLite takes any value into any column.
+ */
+function toParams(values: readonly SqlValue[]): Params {
+  const out = new Array<unknown>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    out[i] = typeof v === "boolean" ? (v ? 1 : 0) : typeof v === "bigint" ? v.toString() : v;
+  }
+  return out as Params;
+}
+
+/**
+ * How values come back, as bun:sqlite returns them: JSON and JSONB as their JSON text (not parsed), int8
+ * and numeric (counts, sums) as numbers, booleans as 1 and 0. A value sent to a boolean parameter is its
+ * text ("1", "t"), never postgres.js' own "anything but true is false".
+ */
+const types = {
+  json: {
+    to: 114,
+    from: [114],
+    serialize: (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v)),
+    parse: (v: string) => v,
+  },
+  jsonb: {
+    to: 3802,
+    from: [3802],
+    serialize: (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v)),
+    parse: (v: string) => v,
+  },
+  int8: { to: 20, from: [20, 1700], serialize: (v: unknown) => String(v), parse: (v: string) => Number(v) },
+  bool: {
+    to: 16,
+    from: [16],
+    serialize: (v: unknown) => (v === true ? "t" : v === false ? "f" : String(v)),
+    parse: (v: string) => (v === "t" ? 1 : 0),
+  },
+};
+
+/** describeTarget names the server and database of a URL without its credentials. */
+function describeTarget(url: URL): string {
+  return `${url.hostname || "localhost"}:${url.port || "5432"}${url.pathname || "/"}`;
+}
+
+function parseUrl(url: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error("invalid PostgreSQL URL: expected postgres://user:password@host:port/database");
+  }
+  if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:")
+    throw new Error(
+      `invalid PostgreSQL URL: the scheme must be postgres:// or postgresql://, not ${parsed.protocol}//`,
+    );
+  return parsed;
+}
+
+/** Runs a statement on a pool or a reserved connection, turning connection failures into one error type. */
+class Runner {
+  constructor(
+    readonly target: string,
+    readonly statements: StatementCache,
+  ) {}
+
+  query(conn: Conn, text: string, params: readonly SqlValue[]): postgres.PendingQuery<postgres.Row[]> {
+    return conn.unsafe(text, toParams(params), { prepare: this.statements.prepare(text) });
+  }
+
+  async rows<T>(conn: Conn, text: string, params: readonly SqlValue[]): Promise<T[]> {
+    try {
+      return Array.from(await this.query(conn, text, params)) as T[];
+    } catch (err) {
+      throw this.wrap(err);
+    }
+  }
+
+  async changes(conn: Conn, text: string, params: readonly SqlValue[]): Promise<RunResult> {
+    try {
+      const res = await this.query(conn, text, params);
+      return { changes: res.count };
+    } catch (err) {
+      throw this.wrap(err);
+    }
+  }
+
+  async simple(conn: Conn, text: string): Promise<void> {
+    try {
+      await conn.unsafe(text).simple();
+    } catch (err) {
+      throw this.wrap(err);
+    }
+  }
+
+  wrap(err: unknown): unknown {
+    if (err instanceof DatabaseUnavailableError || !isUnavailable(err)) return err;
+    const message = err instanceof Error ? err.message : String(err);
+    return new DatabaseUnavailableError(`PostgreSQL at ${this.target}: ${message}`, { cause: err });
+  }
+}
+
+function render(query: Sql | string, params: readonly SqlValue[] | undefined): [string, readonly SqlValue[]] {
+  if (typeof query === "string") return [query, params ?? []];
+  const rendered = postgresDialect.render(query);
+  return [rendered.text, rendered.params];
+}
+
+/**
+ * openPostgres connects to a PostgreSQL database and makes it ready for Satchel (the dialect's functions
+ * installed). A bad URL is an Error; a server that can't be reached, or refuses the credentials or the
+ * database, is a DatabaseUnavailableError naming the server (never the password).
+ */
+export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<PostgresDriver> {
+  const parsed = parseUrl(url);
+  const driver = new PostgresDriver(url, describeTarget(parsed), options);
+  try {
+    await driver.installFunctions();
+  } catch (err) {
+    await driver.close();
+    throw err;
+  }
+  return driver;
+}
+
+/**
+ * PostgresDriver is a pool of connections to one database (postgres.js), with Satchel's Queryable
+ * semantics: reads run concurrently on the pool and see what is committed; writes and transactions run one
+ * at a time (see `lock.ts`), each transaction on a connection reserved for it, nested ones as savepoints.
+ * Inside a transaction every statement runs under its own savepoint, so that a failed statement undoes only
+ * itself and the transaction goes on, as on SQLite (PostgreSQL would otherwise refuse every later statement
+ * of the transaction). Risky reads go to the isolated reader.
+ */
+export class PostgresDriver implements Driver {
+  readonly dialect = postgresDialect;
+  readonly isTransaction = false;
+  readonly queryTimeoutMs: number;
+  readonly #pool: Pool;
+  readonly #readers: Pool;
+  readonly #scripts: Pool;
+  readonly #scriptTimeoutMs: number;
+  readonly #runner: Runner;
+  readonly #lock = new AsyncLock();
+  readonly #isolated: IsolatedReader;
+  #closed = false;
+
+  constructor(url: string, target: string, options: PostgresOptions = {}) {
+    this.queryTimeoutMs = options.queryTimeoutMs ?? defaultQueryTimeoutMs;
+    const maxReaders = options.maxReaders ?? 8;
+    const common = {
+      types,
+      onnotice: () => {},
+      connect_timeout: options.connectTimeoutSeconds ?? 10,
+      max_lifetime: options.maxLifetimeSeconds ?? 600,
+      idle_timeout: 60,
+      fetch_types: false,
+    };
+    this.#pool = postgres(url, {
+      ...common,
+      max: options.maxConnections ?? 10,
+      connection: { application_name: "satchel" },
+    }) as unknown as Pool;
+    // the server stops a risky read at the query timeout by itself, whatever happens to the cancel request
+    this.#readers = postgres(url, {
+      ...common,
+      max: maxReaders,
+      connection: { application_name: "satchel-reader", statement_timeout: this.queryTimeoutMs },
+    }) as unknown as Pool;
+    // scripts are stopped at their time limit by a cancel request, with the server's own timeout behind
+    this.#scriptTimeoutMs = options.scriptTimeoutMs ?? defaultScriptTimeoutMs;
+    this.#scripts = postgres(url, {
+      ...common,
+      max: options.maxScripts ?? 2,
+      connection: { application_name: "satchel-script", statement_timeout: this.#scriptTimeoutMs },
+    }) as unknown as Pool;
+    this.#runner = new Runner(target, new StatementCache(500));
+    this.#isolated = new IsolatedReader(
+      (text, params) => this.#startRead(text, params),
+      this.queryTimeoutMs,
+      maxReaders,
+    );
+  }
+
+  #startRead(text: string, params: SqlValue[]): RunningRead {
+    const query = this.#runner.query(this.#readers, text, params);
+    const rows = query.then(
+      (r) => Array.from(r) as Record<string, unknown>[],
+      (err: unknown) => {
+        throw this.#runner.wrap(err);
+      },
+    );
+    return { rows, cancel: () => void query.cancel() };
+  }
+
+  /** installFunctions creates the dialect's SQL functions unless this version is there already. */
+  async installFunctions(): Promise<void> {
+    const [row] = await this.#runner.rows<{ ok: boolean }>(
+      this.#pool,
+      `SELECT to_regprocedure('${functionsMarker}()') IS NOT NULL AS ok`,
+      [],
+    );
+    if (row?.ok) return;
+    // several processes may open the database at once: one installs, the others wait and find it done
+    try {
+      await this.#pool.begin(async (tx) => {
+        await tx.unsafe(`SELECT pg_advisory_xact_lock(${writerLockKey}); ${functionsSql}`).simple();
+      });
+    } catch (err) {
+      throw this.#runner.wrap(err);
+    }
+  }
+
+  async all<T = Row>(query: Sql | string, params?: readonly SqlValue[], options?: QueryOptions): Promise<T[]> {
+    const [text, values] = render(query, params);
+    if (options?.isolate) return (await this.#isolated.all(text, [...values], options.scope)) as T[];
+    checkDeadline(options?.scope, this.queryTimeoutMs);
+    return this.#runner.rows<T>(this.#pool, text, values);
+  }
+
+  async get<T = Row>(query: Sql | string, params?: readonly SqlValue[]): Promise<T | undefined> {
+    const [text, values] = render(query, params);
+    return (await this.#runner.rows<T>(this.#pool, text, values))[0];
+  }
+
+  async run(query: Sql | string, params?: readonly SqlValue[]): Promise<RunResult> {
+    const [text, values] = render(query, params);
+    if (!this.#lock.locked) return this.#runner.changes(this.#pool, text, values);
+    return this.#lock.with(() => this.#runner.changes(this.#pool, text, values));
+  }
+
+  async exec(text: string): Promise<void> {
+    await this.#lock.with(() => this.#runner.simple(this.#pool, text));
+  }
+
+  /** optimize refreshes the query planner's statistics (autovacuum does the rest of the upkeep). */
+  async optimize(): Promise<void> {
+    await this.#runner.simple(this.#pool, "ANALYZE");
+  }
+
+  /**
+   * backupTo is not supported yet: a PostgreSQL database lives on its server, not in the data directory,
+   * and a consistent copy of it into one file needs pg_dump's work (a snapshot exported to a dump format).
+   */
+  async backupTo(_path: string): Promise<void> {
+    throw new Error("backups of a PostgreSQL database are not supported yet; use pg_dump meanwhile");
+  }
+
+  /**
+   * runScript runs the script's statements on a connection of the scripts' pool, cancelled at the time limit.
+   * Exec mode runs them in one transaction holding the writer lock, as transaction() does; in query mode
+   * each statement commits on its own, without the writer lock (PostgreSQL keeps concurrent writes safe).
+   * The connection's session state is reset afterwards.
+   */
+  async runScript(sql: string, options: ScriptOptions): Promise<ScriptResult> {
+    const { statements, endsWithStatement } = splitScript(sql);
+    const running: RunningQuery = { current: null, stopped: false };
+    const timer = setTimeout(() => {
+      running.stopped = true;
+      running.current?.cancel();
+    }, this.#scriptTimeoutMs);
+    const run = async (conn: Reserved) => runStatements(conn, statements, endsWithStatement, options, running);
+    try {
+      if (options.mode === "query") return await this.#withScriptConnection(run);
+      return await this.#lock.with(() =>
+        this.#withScriptConnection(async (conn) => {
+          await conn.unsafe(beginWriteSql).simple();
+          try {
+            const result = await run(conn);
+            await conn.unsafe("COMMIT").simple();
+            return result;
+          } catch (err) {
+            await conn
+              .unsafe("ROLLBACK")
+              .simple()
+              .catch(() => {});
+            throw err;
+          }
+        }),
+      );
+    } catch (err) {
+      throw scriptFailure(this.#runner.wrap(err), running, this.#scriptTimeoutMs);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #withScriptConnection<T>(fn: (conn: Reserved) => Promise<T>): Promise<T> {
+    // postgres.js 3.4 may never hand out a connection reserved while it opens: open one with a query first
+    await this.#runner.simple(this.#scripts, "SELECT 1");
+    const conn = await this.#scripts.reserve();
+    try {
+      return await fn(conn);
+    } finally {
+      // what the script left (an open transaction, settings) must not reach the next one
+      await conn
+        .unsafe("ROLLBACK")
+        .simple()
+        .then(() => conn.unsafe("DISCARD ALL").simple())
+        .catch(() => {});
+      conn.release();
+    }
+  }
+
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.#lock.with(async () => {
+      if (this.#closed) throw new Error("the database is closed");
+      let conn: Reserved;
+      try {
+        conn = await this.#pool.reserve();
+      } catch (err) {
+        throw this.#runner.wrap(err);
+      }
+      const link = new ReservedLink(conn, this.#runner);
+      const tx = new PostgresTx(link, this.#runner, this.queryTimeoutMs);
+      try {
+        await link.begin();
+        const result = await fn(tx);
+        await tx.settle();
+        await link.simple("COMMIT");
+        return result;
+      } catch (err) {
+        // a lost connection has rolled back on the server: the error that matters is the first one
+        if (link.alive) await link.simple("ROLLBACK").catch(() => {});
+        throw this.#runner.wrap(err);
+      } finally {
+        tx.close();
+        link.release();
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#isolated.close();
+    await this.#lock.with(async () => {
+      await Promise.all([
+        this.#pool.end({ timeout: 5 }),
+        this.#readers.end({ timeout: 1 }),
+        this.#scripts.end({ timeout: 1 }),
+      ]);
+    });
+  }
+}
+
+type Reserved = postgres.ReservedSql<Record<string, never>>;
+
+/** What postgres.js' connection object shows: `reserved` is cleared when the connection closes. */
+interface ConnectionState {
+  reserved: unknown;
+}
+
+/**
+ * ReservedLink is a transaction's connection, guarded: postgres.js (3.4) sends a statement given to a
+ * reserved connection whose socket has closed on a timer that then throws where no one can catch it (the
+ * process would die), and puts the dead connection back among the open ones when it is released. So every
+ * statement first checks that the connection is still there (the check and the send happen before any I/O
+ * event can close it), and a lost connection is left to the pool, which reconnects it when needed.
+ */
+class ReservedLink {
+  #state: ConnectionState | null = null;
+
+  constructor(
+    readonly reserved: Reserved,
+    readonly runner: Runner,
+  ) {}
+
+  get alive(): boolean {
+    return this.#state === null || this.#state.reserved != null;
+  }
+
+  /** begin opens the write transaction, learning the connection object on the way. */
+  async begin(): Promise<void> {
+    const options = {
+      onexecute: (c: ConnectionState) => {
+        this.#state = c;
+      },
+    };
+    try {
+      await this.reserved.unsafe(beginWriteSql, [], options as postgres.UnsafeQueryOptions).simple();
+    } catch (err) {
+      throw this.runner.wrap(err);
+    }
+  }
+
+  /** conn is the connection for the next statement, or a DatabaseUnavailableError when it is gone. */
+  conn(): Reserved {
+    if (!this.alive) throw new DatabaseUnavailableError(`PostgreSQL at ${this.runner.target}: the connection was lost`);
+    return this.reserved;
+  }
+
+  /** send starts a statement without waiting for it. */
+  send(text: string): Promise<unknown> {
+    try {
+      return Promise.resolve(this.conn().unsafe(text).simple());
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  async simple(text: string): Promise<void> {
+    await this.runner.simple(this.conn(), text);
+  }
+
+  release(): void {
+    if (this.alive) this.reserved.release();
+  }
+}
+
+/** The savepoint around each statement of a transaction (a new one of the same name hides the last). */
+const statementSavepoint = "satchel_statement";
+
+/** PostgresTx runs statements on the transaction's reserved connection; nested transactions are savepoints. */
+class PostgresTx implements Tx {
+  readonly dialect = postgresDialect;
+  readonly isTransaction = true;
+  #open = true;
+  #depth = 0;
+  /** The last statement's RELEASE, sent without waiting (the connection runs statements in order). */
+  #release: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly link: ReservedLink,
+    readonly runner: Runner,
+    readonly queryTimeoutMs: number,
+  ) {}
+
+  close(): void {
+    this.#open = false;
+  }
+
+  /** settle waits for the last statement's RELEASE, so that its failure is seen before COMMIT. */
+  async settle(): Promise<void> {
+    await this.#release;
+  }
+
+  #check(): void {
+    if (!this.#open) throw new Error("the transaction is already finished");
+  }
+
+  /**
+   * #statement runs one statement under its own savepoint: SAVEPOINT, the statement and RELEASE go out
+   * back to back (postgres.js pipelines them on the connection), and a failure rolls back to the savepoint.
+   */
+  async #statement<R>(run: (conn: Reserved) => Promise<R>): Promise<R> {
+    this.#check();
+    const link = this.link;
+    const savepoint = link.send(`SAVEPOINT ${statementSavepoint}`);
+    savepoint.catch(() => {});
+    try {
+      const result = await run(link.conn());
+      await savepoint;
+      this.#release = link.send(`RELEASE SAVEPOINT ${statementSavepoint}`).catch(() => {});
+      return result;
+    } catch (err) {
+      if (link.alive) {
+        await link
+          .simple(`ROLLBACK TO SAVEPOINT ${statementSavepoint}; RELEASE SAVEPOINT ${statementSavepoint}`)
+          .catch(() => {});
+      }
+      throw this.runner.wrap(err);
+    }
+  }
+
+  async all<T = Row>(query: Sql | string, params?: readonly SqlValue[], options?: QueryOptions): Promise<T[]> {
+    this.#check();
+    checkDeadline(options?.scope, this.queryTimeoutMs);
+    const [text, values] = render(query, params);
+    return this.#statement((conn) => this.runner.rows<T>(conn, text, values));
+  }
+
+  async get<T = Row>(query: Sql | string, params?: readonly SqlValue[]): Promise<T | undefined> {
+    const [text, values] = render(query, params);
+    return (await this.#statement((conn) => this.runner.rows<T>(conn, text, values)))[0];
+  }
+
+  async run(query: Sql | string, params?: readonly SqlValue[]): Promise<RunResult> {
+    const [text, values] = render(query, params);
+    return this.#statement((conn) => this.runner.changes(conn, text, values));
+  }
+
+  async exec(text: string): Promise<void> {
+    await this.#statement((conn) => this.runner.simple(conn, text));
+  }
+
+  /** runScript runs the script in this transaction, under a savepoint undone if it fails. */
+  async runScript(sql: string, options: ScriptOptions): Promise<ScriptResult> {
+    const { statements, endsWithStatement } = splitScript(sql);
+    const running: RunningQuery = { current: null, stopped: false };
+    try {
+      return await this.transaction(() =>
+        runStatements(this.link.conn(), statements, endsWithStatement, options, running),
+      );
+    } catch (err) {
+      throw scriptFailure(this.runner.wrap(err), running, 0);
+    }
+  }
+
+  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    this.#check();
+    const name = `sp${++this.#depth}`;
+    try {
+      await this.link.simple(`SAVEPOINT ${name}`);
+      try {
+        const result = await fn(this);
+        await this.settle();
+        await this.link.simple(`RELEASE SAVEPOINT ${name}`);
+        return result;
+      } catch (err) {
+        if (this.link.alive)
+          await this.link.simple(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`).catch(() => {});
+        throw err;
+      }
+    } finally {
+      this.#depth--;
+    }
+  }
+}

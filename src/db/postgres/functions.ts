@@ -1,0 +1,295 @@
+/**
+ * The SQL functions that the PostgreSQL dialect's expressions call, where PostgreSQL has no built-in with
+ * SQLite's semantics: JSON helpers that take JSONB, text (which may or may not hold JSON) or any other value
+ * and treat them as SQLite's json_* functions do, a numeric cast that reads text as SQLite does, and
+ * SQLite's strftime (time values, modifiers and format letters). They are overloaded by argument type, so a
+ * JSONB column takes an inlinable one-line SQL function and only text pays for a guarded JSON parse.
+ *
+ * The driver installs them when it opens a database (CREATE OR REPLACE, under an advisory lock, skipped
+ * when this version is already there). They live in the connection's current schema and are named
+ * `satchel_*`.
+ */
+
+/** Bump when a definition changes: the driver re-installs when the marker function is missing. */
+export const functionsVersion = 1;
+export const functionsMarker = `satchel_functions_v${functionsVersion}`;
+
+const jsonFunctions = `
+-- text that parses as JSON, else NULL; the cheap prefix check keeps plain words out of the exception block
+CREATE OR REPLACE FUNCTION satchel_try_jsonb(t text) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+  IF t IS NULL OR t !~ '^\\s*([\\[{"tfn0-9-])' THEN RETURN NULL; END IF;
+  RETURN t::jsonb;
+EXCEPTION WHEN others THEN
+  RETURN NULL;
+END $$;
+
+-- json_each as Satchel uses it: an array's items as text, anything else as one item (NULL included)
+CREATE OR REPLACE FUNCTION satchel_json_each(j jsonb) RETURNS TABLE(value text) LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT e FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(j) = 'array' THEN j END) AS e
+  UNION ALL SELECT j::text WHERE jsonb_typeof(j) IS DISTINCT FROM 'array'
+$$;
+CREATE OR REPLACE FUNCTION satchel_json_each(t text) RETURNS TABLE(value text) LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT e FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(satchel_try_jsonb(t)) = 'array' THEN satchel_try_jsonb(t) END) AS e
+  UNION ALL SELECT t WHERE jsonb_typeof(satchel_try_jsonb(t)) IS DISTINCT FROM 'array'
+$$;
+CREATE OR REPLACE FUNCTION satchel_json_each(v anyelement) RETURNS TABLE(value text) LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT v::text
+$$;
+
+-- the number of items: an array's length, none for NULL and "", one for any other value
+CREATE OR REPLACE FUNCTION satchel_json_length(j jsonb) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN j IS NULL THEN 0 WHEN jsonb_typeof(j) = 'array' THEN jsonb_array_length(j) ELSE 1 END
+$$;
+CREATE OR REPLACE FUNCTION satchel_json_length(t text) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN t IS NULL OR t = '' THEN 0
+    WHEN jsonb_typeof(satchel_try_jsonb(t)) = 'array' THEN jsonb_array_length(satchel_try_jsonb(t)) ELSE 1 END
+$$;
+CREATE OR REPLACE FUNCTION satchel_json_length(v anyelement) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN v IS NULL THEN 0 ELSE 1 END
+$$;
+
+-- an array's length, 0 for anything else (not JSON, not an array, NULL)
+CREATE OR REPLACE FUNCTION satchel_json_array_length(j jsonb) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN jsonb_typeof(j) = 'array' THEN jsonb_array_length(j) ELSE 0 END
+$$;
+CREATE OR REPLACE FUNCTION satchel_json_array_length(t text) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT satchel_json_array_length(satchel_try_jsonb(t))
+$$;
+CREATE OR REPLACE FUNCTION satchel_json_array_length(v anyelement) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT 0
+$$;
+
+-- a value at a path ({} is the whole value), as text: strings unquoted, JSON null as NULL; text that isn't
+-- JSON is its own value at the empty path and has nothing below it
+CREATE OR REPLACE FUNCTION satchel_json_extract(j jsonb, path text[]) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT j #>> path
+$$;
+CREATE OR REPLACE FUNCTION satchel_json_extract(t text, path text[]) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN satchel_try_jsonb(t) IS NOT NULL THEN satchel_try_jsonb(t) #>> path
+    WHEN cardinality(path) = 0 THEN t END
+$$;
+CREATE OR REPLACE FUNCTION satchel_json_extract(v anyelement, path text[]) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN cardinality(path) = 0 THEN v::text END
+$$;
+
+-- whether a JSON array (or a plain value) holds the text value
+CREATE OR REPLACE FUNCTION satchel_json_array_contains(j jsonb, v text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN jsonb_typeof(j) = 'array' THEN j @> jsonb_build_array(v)
+    ELSE EXISTS (SELECT 1 FROM satchel_json_each(j) e WHERE e.value = v) END
+$$;
+CREATE OR REPLACE FUNCTION satchel_json_array_contains(t text, v text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT EXISTS (SELECT 1 FROM satchel_json_each(t) e WHERE e.value = v)
+$$;
+CREATE OR REPLACE FUNCTION satchel_json_array_contains(x anyelement, v text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT x::text = v
+$$;
+
+-- a number as SQLite reads one from text: the longest numeric prefix, else 0
+CREATE OR REPLACE FUNCTION satchel_float(t text) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT COALESCE((substring(t from '^\\s*([+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?)'))::double precision, 0)
+$$;
+CREATE OR REPLACE FUNCTION satchel_float(d double precision) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT d
+$$;
+CREATE OR REPLACE FUNCTION satchel_float(j jsonb) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT satchel_float(j #>> '{}')
+$$;
+CREATE OR REPLACE FUNCTION satchel_float(b boolean) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN b THEN 1 WHEN NOT b THEN 0 END::double precision
+$$;
+`;
+
+/**
+ * SQLite's date and time functions keep a moment as milliseconds; here it is a UTC `timestamp`. The time
+ * value may be `now`, `YYYY-MM-DD[( |T)HH:MM[:SS[.SSS]]][Z|±HH:MM]`, `HH:MM[:SS[.SSS]]` (on 2000-01-01) or
+ * a Julian day number; anything else (and an unknown modifier or format letter) gives NULL, as in SQLite.
+ * `localtime` and `utc` are no-ops: the server keeps times in UTC.
+ */
+const timeFunctions = `
+CREATE OR REPLACE FUNCTION satchel_time_value(tv text) RETURNS timestamp LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+DECLARE
+  m text[];
+  ts timestamp;
+BEGIN
+  IF tv IS NULL THEN RETURN NULL; END IF;
+  IF lower(tv) = 'now' THEN
+    RETURN date_trunc('milliseconds', statement_timestamp() AT TIME ZONE 'UTC');
+  END IF;
+  m := regexp_match(tv, '^(\\d{4})-(\\d{2})-(\\d{2})(?:(?:\\s+|T)(\\d{2}):(\\d{2})(?::(\\d{2})(\\.\\d*)?)?)?\\s*(?:([zZ])|([+-])(\\d{2}):(\\d{2}))?$');
+  IF m IS NOT NULL THEN
+    IF m[2]::int NOT BETWEEN 1 AND 12 OR m[3]::int NOT BETWEEN 1 AND 31 OR COALESCE(m[4], '0')::int > 24
+      OR COALESCE(m[5], '0')::int > 59 OR COALESCE(m[6], '0')::int > 59 THEN
+      RETURN NULL;
+    END IF;
+    -- SQLite rolls a day past the month's end into the next month (2023-02-30 is 2023-03-02)
+    ts := make_timestamp(m[1]::int, m[2]::int, 1, 0, 0, 0) + (m[3]::int - 1) * interval '1 day'
+      + make_interval(hours => COALESCE(m[4], '0')::int, mins => COALESCE(m[5], '0')::int,
+        secs => round((COALESCE(m[6], '0') || COALESCE(NULLIF(m[7], '.'), ''))::numeric, 3)::double precision);
+    IF m[9] IS NOT NULL THEN
+      ts := ts - (CASE WHEN m[9] = '-' THEN -1 ELSE 1 END) * make_interval(hours => m[10]::int, mins => m[11]::int);
+    END IF;
+    RETURN ts;
+  END IF;
+  m := regexp_match(tv, '^(\\d{2}):(\\d{2})(?::(\\d{2})(\\.\\d*)?)?\\s*(?:([zZ])|([+-])(\\d{2}):(\\d{2}))?$');
+  IF m IS NOT NULL THEN
+    IF m[1]::int > 24 OR m[2]::int > 59 OR COALESCE(m[3], '0')::int > 59 THEN RETURN NULL; END IF;
+    ts := timestamp '2000-01-01' + make_interval(hours => m[1]::int, mins => m[2]::int,
+      secs => round((COALESCE(m[3], '0') || COALESCE(NULLIF(m[4], '.'), ''))::numeric, 3)::double precision);
+    IF m[6] IS NOT NULL THEN
+      ts := ts - (CASE WHEN m[6] = '-' THEN -1 ELSE 1 END) * make_interval(hours => m[7]::int, mins => m[8]::int);
+    END IF;
+    RETURN ts;
+  END IF;
+  IF tv ~ '^[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?$' THEN
+    RETURN satchel_julian_to_ts(tv::numeric);
+  END IF;
+  RETURN NULL;
+EXCEPTION WHEN others THEN
+  RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION satchel_julian_to_ts(jd numeric) RETURNS timestamp LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT timestamp '1970-01-01' + round((jd - 2440587.5) * 86400000) * interval '1 millisecond'
+$$;
+
+CREATE OR REPLACE FUNCTION satchel_ts_to_julian(ts timestamp) RETURNS numeric LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT round(extract(epoch FROM ts)::numeric * 1000) / 86400000 + 2440587.5
+$$;
+
+-- adds months (or years as 12 months) as SQLite does: the day is kept and overflows into the next month
+CREATE OR REPLACE FUNCTION satchel_add_months(ts timestamp, n numeric) RETURNS timestamp LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT date_trunc('month', ts) + trunc(n)::int * interval '1 month'
+    + (extract(day FROM ts)::int - 1) * interval '1 day' + (ts - date_trunc('day', ts))
+    + (n - trunc(n)) * 30 * interval '1 day'
+$$;
+
+CREATE OR REPLACE FUNCTION satchel_apply_modifier(ts timestamp, raw_value text, modifier text, first boolean)
+RETURNS timestamp LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+DECLARE
+  md text := lower(btrim(modifier));
+  m text[];
+  n numeric;
+  sign int;
+BEGIN
+  IF ts IS NULL THEN RETURN NULL; END IF;
+  IF md IN ('localtime', 'utc', 'subsec', 'subsecond') THEN RETURN ts; END IF;
+  IF md = 'unixepoch' OR md = 'auto' AND raw_value ~ '^\\s*[+-]?(\\d+\\.?\\d*|\\.\\d+)\\s*$'
+      AND NOT (raw_value::numeric BETWEEN 0 AND 5373484.499999) THEN
+    IF NOT first OR raw_value !~ '^\\s*[+-]?(\\d+\\.?\\d*|\\.\\d+)\\s*$' THEN RETURN NULL; END IF;
+    RETURN timestamp '1970-01-01' + round(raw_value::numeric * 1000) * interval '1 millisecond';
+  END IF;
+  IF md IN ('julianday', 'auto') THEN
+    IF NOT first OR raw_value !~ '^\\s*[+-]?(\\d+\\.?\\d*|\\.\\d+)\\s*$' THEN RETURN NULL; END IF;
+    RETURN ts;
+  END IF;
+  IF md = 'start of day' THEN RETURN date_trunc('day', ts); END IF;
+  IF md = 'start of month' THEN RETURN date_trunc('month', ts); END IF;
+  IF md = 'start of year' THEN RETURN date_trunc('year', ts); END IF;
+  m := regexp_match(md, '^weekday\\s+(\\d+)$');
+  IF m IS NOT NULL THEN
+    IF m[1]::int > 6 THEN RETURN NULL; END IF;
+    RETURN ts + ((m[1]::int - extract(dow FROM ts)::int + 7) % 7) * interval '1 day';
+  END IF;
+  m := regexp_match(md, '^([+-]?(?:\\d+\\.?\\d*|\\.\\d+))\\s*(second|minute|hour|day|month|year)s?$');
+  IF m IS NOT NULL THEN
+    n := m[1]::numeric;
+    RETURN CASE m[2]
+      WHEN 'second' THEN ts + round(n * 1000) * interval '1 millisecond'
+      WHEN 'minute' THEN ts + round(n * 60000) * interval '1 millisecond'
+      WHEN 'hour' THEN ts + round(n * 3600000) * interval '1 millisecond'
+      WHEN 'day' THEN ts + round(n * 86400000) * interval '1 millisecond'
+      WHEN 'month' THEN satchel_add_months(ts, n)
+      ELSE satchel_add_months(ts, n * 12)
+    END;
+  END IF;
+  m := regexp_match(md, '^([+-])(\\d{2}):(\\d{2})(?::(\\d{2})(\\.\\d+)?)?$');
+  IF m IS NOT NULL THEN
+    sign := CASE WHEN m[1] = '-' THEN -1 ELSE 1 END;
+    RETURN ts + sign * make_interval(hours => m[2]::int, mins => m[3]::int,
+      secs => (COALESCE(m[4], '0') || COALESCE(m[5], ''))::double precision);
+  END IF;
+  m := regexp_match(md, '^([+-])(\\d{4})-(\\d{2})-(\\d{2})(?:\\s+(\\d{2}):(\\d{2})(?::(\\d{2})(\\.\\d+)?)?)?$');
+  IF m IS NOT NULL THEN
+    sign := CASE WHEN m[1] = '-' THEN -1 ELSE 1 END;
+    ts := satchel_add_months(ts, sign * (m[2]::int * 12 + m[3]::int));
+    RETURN ts + sign * make_interval(days => m[4]::int, hours => COALESCE(m[5], '0')::int,
+      mins => COALESCE(m[6], '0')::int, secs => (COALESCE(m[7], '0') || COALESCE(m[8], ''))::double precision);
+  END IF;
+  RETURN NULL;
+EXCEPTION WHEN others THEN
+  RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION satchel_strftime(fmt text, tv text, VARIADIC modifiers text[] DEFAULT '{}')
+RETURNS text LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+DECLARE
+  ts timestamp;
+  out text := '';
+  i int := 1;
+  c text;
+  jd numeric;
+  k int;
+BEGIN
+  IF fmt IS NULL THEN RETURN NULL; END IF;
+  ts := satchel_time_value(tv);
+  IF ts IS NULL AND modifiers IS NOT NULL AND cardinality(modifiers) > 0
+      AND lower(btrim(modifiers[1])) IN ('unixepoch', 'auto') THEN
+    ts := timestamp '1970-01-01';
+  END IF;
+  IF modifiers IS NOT NULL THEN
+    FOR k IN 1 .. COALESCE(cardinality(modifiers), 0) LOOP
+      IF modifiers[k] IS NULL THEN RETURN NULL; END IF;
+      ts := satchel_apply_modifier(ts, tv, modifiers[k], k = 1);
+    END LOOP;
+  END IF;
+  IF ts IS NULL OR extract(year FROM ts) NOT BETWEEN 0 AND 9999 THEN RETURN NULL; END IF;
+  WHILE i <= length(fmt) LOOP
+    c := substr(fmt, i, 1);
+    IF c <> '%' THEN
+      out := out || c;
+      i := i + 1;
+      CONTINUE;
+    END IF;
+    c := substr(fmt, i + 1, 1);
+    i := i + 2;
+    out := out || CASE c
+      WHEN 'd' THEN to_char(ts, 'DD')
+      WHEN 'e' THEN lpad(extract(day FROM ts)::int::text, 2)
+      WHEN 'f' THEN to_char(ts, 'SS.MS')
+      WHEN 'F' THEN to_char(ts, 'YYYY-MM-DD')
+      WHEN 'H' THEN to_char(ts, 'HH24')
+      WHEN 'I' THEN to_char(ts, 'HH12')
+      WHEN 'j' THEN to_char(ts, 'DDD')
+      WHEN 'J' THEN rtrim(rtrim(round(satchel_ts_to_julian(ts), 9)::text, '0'), '.')
+      WHEN 'k' THEN lpad(extract(hour FROM ts)::int::text, 2)
+      WHEN 'l' THEN lpad(to_char(ts, 'FMHH12'), 2)
+      WHEN 'm' THEN to_char(ts, 'MM')
+      WHEN 'M' THEN to_char(ts, 'MI')
+      WHEN 'p' THEN to_char(ts, 'AM')
+      WHEN 'P' THEN lower(to_char(ts, 'AM'))
+      WHEN 'R' THEN to_char(ts, 'HH24:MI')
+      WHEN 's' THEN floor(extract(epoch FROM ts))::bigint::text
+      WHEN 'S' THEN to_char(ts, 'SS')
+      WHEN 'T' THEN to_char(ts, 'HH24:MI:SS')
+      WHEN 'u' THEN extract(isodow FROM ts)::int::text
+      WHEN 'w' THEN extract(dow FROM ts)::int::text
+      WHEN 'W' THEN lpad(((extract(doy FROM ts)::int + 6 - ((extract(dow FROM ts)::int + 6) % 7)) / 7)::text, 2, '0')
+      WHEN 'U' THEN lpad(((extract(doy FROM ts)::int + 6 - extract(dow FROM ts)::int) / 7)::text, 2, '0')
+      WHEN 'V' THEN to_char(ts, 'IW')
+      WHEN 'G' THEN to_char(ts, 'IYYY')
+      WHEN 'g' THEN to_char(ts, 'IY')
+      WHEN 'Y' THEN to_char(ts, 'YYYY')
+      WHEN '%' THEN '%'
+    END;
+    IF out IS NULL THEN RETURN NULL; END IF;
+  END LOOP;
+  RETURN out;
+END $$;
+`;
+
+/** The whole installation script; the marker function goes last, so a failed install is redone. */
+export const functionsSql = `${jsonFunctions}
+${timeFunctions}
+CREATE OR REPLACE FUNCTION ${functionsMarker}() RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT ${functionsVersion} $$;
+`;

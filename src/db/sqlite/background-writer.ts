@@ -1,0 +1,159 @@
+import type { Statement } from "../sql.ts";
+
+type WriterRequest =
+  | { open: string; pragmas: readonly string[] }
+  | { id: number; statements: readonly Statement[] }
+  | { id: number; close: true };
+type WriterResponse = { id: number; error?: string };
+
+/**
+ * The worker's code: one read-write connection running each job's statements in one transaction. Kept as
+ * source text (started from a Blob) so it works the same from the sources and in the single-file
+ * executable, as the isolated readers do.
+ */
+const workerSource = `
+import { Database } from "bun:sqlite";
+let db = null;
+const statements = new Map();
+self.onmessage = (e) => {
+  const msg = e.data;
+  if ("open" in msg) {
+    db = new Database(msg.open, { readwrite: true });
+    for (const p of msg.pragmas) db.run(p);
+    return;
+  }
+  if ("close" in msg) {
+    statements.clear();
+    db?.close();
+    db = null;
+    self.postMessage({ id: msg.id });
+    return;
+  }
+  try {
+    db.run("BEGIN IMMEDIATE");
+    try {
+      for (const s of msg.statements) {
+        let stmt = statements.get(s.text);
+        if (!stmt) {
+          stmt = db.prepare(s.text);
+          if (statements.size > 50) statements.clear();
+          statements.set(s.text, stmt);
+        }
+        stmt.run(...s.params);
+      }
+      db.run("COMMIT");
+    } catch (err) {
+      if (db.inTransaction) db.run("ROLLBACK");
+      throw err;
+    }
+    self.postMessage({ id: msg.id });
+  } catch (err) {
+    self.postMessage({ id: msg.id, error: err instanceof Error ? err.message : String(err) });
+  }
+};
+`;
+let workerUrl: string | null = null;
+
+interface Job {
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+/**
+ * BackgroundWriter runs write transactions on a connection of its own in a worker thread, so that the
+ * main thread (which runs bun:sqlite synchronously) never stops for them: the writes of request logs,
+ * whose file I/O would otherwise stall every request in flight. Jobs run one at a time, in order; the
+ * worker starts with the first job and stops after a minute without one.
+ */
+export class BackgroundWriter {
+  readonly #path: string;
+  readonly #pragmas: readonly string[];
+  #worker: Worker | null = null;
+  readonly #jobs = new Map<number, Job>();
+  #nextId = 0;
+  #idleTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Called once no job is left. */
+  #drained: (() => void)[] = [];
+  #closed = false;
+
+  constructor(path: string, pragmas: readonly string[]) {
+    this.#path = path;
+    this.#pragmas = pragmas;
+  }
+
+  /** write runs the statements in one transaction (rolled back, and the promise rejected, when one fails). */
+  write(statements: readonly Statement[]): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error("the database is closed"));
+    if (this.#idleTimer) clearTimeout(this.#idleTimer);
+    this.#idleTimer = null;
+    this.#worker ??= this.#spawn();
+    const id = ++this.#nextId;
+    return new Promise((resolve, reject) => {
+      this.#jobs.set(id, { resolve, reject });
+      this.#worker?.postMessage({ id, statements } satisfies WriterRequest);
+    });
+  }
+
+  /** close waits for the jobs sent so far, then closes the worker's connection and stops it. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#jobs.size > 0) await new Promise<void>((resolve) => this.#drained.push(resolve));
+    await this.#stop();
+  }
+
+  #spawn(): Worker {
+    workerUrl ??= URL.createObjectURL(new Blob([workerSource], { type: "application/javascript" }));
+    const w = new Worker(workerUrl);
+    w.postMessage({ open: this.#path, pragmas: this.#pragmas } satisfies WriterRequest);
+    w.onmessage = (e: MessageEvent<WriterResponse>) => this.#onResult(e.data);
+    w.onerror = (e) => this.#onCrash(new Error(`background writer failed: ${e.message}`));
+    // the worker must not keep the process alive on its own
+    w.unref();
+    return w;
+  }
+
+  #onResult(msg: WriterResponse): void {
+    const job = this.#jobs.get(msg.id);
+    if (!job) return;
+    this.#jobs.delete(msg.id);
+    if (msg.error !== undefined) job.reject(new Error(msg.error));
+    else job.resolve();
+    if (this.#jobs.size > 0) return;
+    for (const done of this.#drained.splice(0)) done();
+    if (!this.#closed) {
+      this.#idleTimer = setTimeout(() => void this.#stop(), 60_000);
+      this.#idleTimer.unref?.();
+    }
+  }
+
+  #onCrash(err: Error): void {
+    const jobs = [...this.#jobs.values()];
+    this.#jobs.clear();
+    this.#worker?.terminate();
+    this.#worker = null;
+    for (const job of jobs) job.reject(err);
+    for (const done of this.#drained.splice(0)) done();
+  }
+
+  /** #stop closes the worker's connection (so its locks and WAL are released properly), then the worker. */
+  async #stop(): Promise<void> {
+    if (this.#idleTimer) clearTimeout(this.#idleTimer);
+    this.#idleTimer = null;
+    const worker = this.#worker;
+    if (!worker) return;
+    this.#worker = null;
+    const id = ++this.#nextId;
+    await new Promise<void>((resolve) => {
+      // a worker that died can't answer: don't wait for it
+      const timer = setTimeout(resolve, 5000);
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.#jobs.set(id, { resolve: done, reject: done });
+      worker.postMessage({ id, close: true } satisfies WriterRequest);
+    });
+    this.#jobs.delete(id);
+    worker.terminate();
+  }
+}

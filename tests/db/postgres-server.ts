@@ -1,0 +1,203 @@
+/**
+ * PostgreSQL for tests: the server named by SATCHEL_TEST_POSTGRES_URL (CI starts one), or else a throwaway
+ * cluster started from the locally installed binaries in a temporary folder, listening on 127.0.0.1 only
+ * (run as the `postgres` user when the tests run as root, since the server refuses root). Each test file
+ * takes a fresh database and drops it afterwards. Without either, `postgresUnavailable` says why, and the
+ * PostgreSQL tests are skipped with that reason.
+ */
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import postgres from "postgres";
+
+/** The folder of PostgreSQL's server binaries (initdb, postgres, pg_ctl), newest version first, or null. */
+export function findPostgresBin(): string | null {
+  const candidates: string[] = [];
+  const root = "/usr/lib/postgresql";
+  if (existsSync(root)) {
+    const versions = readdirSync(root)
+      .filter((v) => /^\d+$/.test(v))
+      .sort((a, b) => Number(b) - Number(a));
+    for (const v of versions) candidates.push(join(root, v, "bin"));
+  }
+  for (const dir of (process.env.PATH ?? "").split(":")) if (dir) candidates.push(dir);
+  return candidates.find((dir) => existsSync(join(dir, "initdb")) && existsSync(join(dir, "pg_ctl"))) ?? null;
+}
+
+const asRoot = process.getuid?.() === 0;
+
+/** run runs a PostgreSQL binary, as the `postgres` user when we are root; throws with its output on failure. */
+function run(cmd: string[]): void {
+  const full = asRoot ? ["runuser", "-u", "postgres", "--", ...cmd] : cmd;
+  const res = Bun.spawnSync(full, { stdout: "pipe", stderr: "pipe" });
+  if (res.exitCode !== 0) {
+    throw new Error(`${cmd.join(" ")} failed (${res.exitCode}): ${res.stderr.toString()}${res.stdout.toString()}`);
+  }
+}
+
+function freePort(): number {
+  const server = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = server.port;
+  server.stop(true);
+  return port;
+}
+
+/** PostgresCluster is a server this process started and owns: it can be stopped and started again. */
+export class PostgresCluster {
+  readonly port: number;
+  #running = false;
+
+  private constructor(
+    readonly bin: string,
+    readonly dir: string,
+  ) {
+    this.port = freePort();
+  }
+
+  /** The superuser's URL for a database of this server. */
+  url(database = "postgres"): string {
+    return `postgres://postgres@127.0.0.1:${this.port}/${database}`;
+  }
+
+  /** create initializes a cluster in a new temporary folder and starts it. */
+  static create(bin: string): PostgresCluster {
+    const dir = mkdtempSync(join(tmpdir(), "satchel-pg-"));
+    if (asRoot) Bun.spawnSync(["chown", "postgres:", dir]);
+    const cluster = new PostgresCluster(bin, dir);
+    liveClusters.add(cluster);
+    run([join(bin, "initdb"), "-D", join(dir, "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]);
+    cluster.start();
+    return cluster;
+  }
+
+  start(): void {
+    // loopback TCP only, no unix socket; fsync off: a test cluster needs no durability against power loss (a crashed server still recovers every commit)
+    const options = `-c listen_addresses=127.0.0.1 -p ${this.port} -c unix_socket_directories='' -c fsync=off -c full_page_writes=off -c max_connections=200`;
+    run([
+      join(this.bin, "pg_ctl"),
+      "start",
+      "-w",
+      "-t",
+      "60",
+      "-D",
+      join(this.dir, "data"),
+      "-l",
+      join(this.dir, "log"),
+      "-o",
+      options,
+    ]);
+    this.#running = true;
+  }
+
+  /** stop shuts the server down: `immediate` drops every connection at once, as a crash would. */
+  stop(mode: "fast" | "immediate" = "fast"): void {
+    if (!this.#running) return;
+    run([join(this.bin, "pg_ctl"), "stop", "-w", "-m", mode, "-D", join(this.dir, "data")]);
+    this.#running = false;
+  }
+
+  /** destroy stops the server and removes its folder. */
+  destroy(): void {
+    try {
+      this.stop("immediate");
+    } finally {
+      rmSync(this.dir, { recursive: true, force: true });
+      liveClusters.delete(this);
+    }
+  }
+}
+
+// clusters are stopped however the test process ends
+const liveClusters = new Set<PostgresCluster>();
+function destroyAll(): void {
+  for (const c of liveClusters) {
+    try {
+      c.destroy();
+    } catch {
+      // the process is ending: nothing more can be done about a cluster that won't stop
+    }
+  }
+}
+process.on("exit", destroyAll);
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    destroyAll();
+    process.exit(130);
+  });
+}
+
+let shared: { url: (db: string) => string } | null | undefined;
+let unavailable: string | null = null;
+
+function sharedServer(): { url: (db: string) => string } | null {
+  if (shared !== undefined) return shared;
+  const given = process.env.SATCHEL_TEST_POSTGRES_URL;
+  if (given) {
+    shared = {
+      url: (db) => {
+        const u = new URL(given);
+        u.pathname = `/${db}`;
+        return u.toString();
+      },
+    };
+    return shared;
+  }
+  const bin = findPostgresBin();
+  if (!bin) {
+    unavailable = "no PostgreSQL server binaries (initdb, pg_ctl) found and SATCHEL_TEST_POSTGRES_URL is not set";
+    shared = null;
+    return shared;
+  }
+  try {
+    const cluster = PostgresCluster.create(bin);
+    shared = { url: (db) => cluster.url(db) };
+  } catch (err) {
+    unavailable = `could not start a PostgreSQL cluster from ${bin}: ${err instanceof Error ? err.message : String(err)}`;
+    shared = null;
+  }
+  return shared;
+}
+
+/**
+ * postgresUnavailable is null when PostgreSQL tests can run, else the reason they can't: check it at a test
+ * file's top level and skip (`describe.skipIf`) with the reason printed.
+ */
+export function postgresUnavailable(): string | null {
+  sharedServer();
+  return unavailable;
+}
+
+/** A database made for one test file, dropped by `drop()`. */
+export interface TestDatabase {
+  readonly url: string;
+  drop(): Promise<void>;
+}
+
+/** createTestDatabase makes a fresh, empty database on the test server. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const server = sharedServer();
+  if (!server) throw new Error(`PostgreSQL is unavailable: ${unavailable}`);
+  const name = `satchel_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = postgres(server.url("postgres"), { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    url: server.url(name),
+    drop: async () => {
+      const a = postgres(server.url("postgres"), { max: 1, onnotice: () => {} });
+      try {
+        await a.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await a.end();
+      }
+    },
+  };
+}
+
+/** skipNote prints, once, why the PostgreSQL tests of a file were skipped. */
+export function skipNote(file: string, reason: string): void {
+  process.stdout.write(`PostgreSQL tests of ${file} skipped: ${reason}\n`);
+}

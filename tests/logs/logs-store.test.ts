@@ -1,0 +1,118 @@
+import { afterEach, expect, test } from "bun:test";
+import { createApp } from "../../src/core/base-app.ts";
+import { insertLogs } from "../../src/core/log-write.ts";
+import { deleteOldLogs } from "../../src/core/logs-cleanup.ts";
+import { cloneSettings } from "../../src/core/settings-model.ts";
+import { SqliteDriver } from "../../src/db/sqlite/driver.ts";
+import { systemMigrations } from "../../src/migrations/index.ts";
+import { LogLevel } from "../../src/tools/logger/logger.ts";
+import { newTestApp, type TestApp } from "../helpers/test-app.ts";
+
+const dayMs = 24 * 60 * 60 * 1000;
+let t: TestApp | null = null;
+
+afterEach(async () => {
+  await t?.cleanup();
+  t = null;
+});
+
+async function messages(app: TestApp["app"]): Promise<string[]> {
+  const rows = await app.auxDb.all<{ message: string }>("SELECT message FROM _logs ORDER BY created, message");
+  return rows.map((r) => r.message);
+}
+
+const at = (message: string, daysAgo: number, level = 0) => ({
+  level,
+  message,
+  data: {},
+  time: Date.now() - daysAgo * dayMs,
+});
+
+test("app logs reach _logs with their attrs, at or above minLevel, once flushed", async () => {
+  t = await newTestApp();
+  t.app.logger().debug("hidden by the default minLevel");
+  t.app
+    .logger()
+    .with({ job: "mail" })
+    .warn("slow", { ms: 1200, error: new Error("timeout") });
+  await t.app.logger().flush();
+  const rows = await t.app.auxDb.all<{ level: number; message: string; data: string }>(
+    "SELECT level, message, data FROM _logs",
+  );
+  expect(rows.map((r) => ({ ...r, data: JSON.parse(r.data) }))).toEqual([
+    { level: LogLevel.warn, message: "slow", data: { job: "mail", ms: 1200, error: "timeout" } },
+  ]);
+
+  const s = cloneSettings(t.app.settings());
+  s.logs.minLevel = LogLevel.debug;
+  await t.app.saveSettings(s);
+  t.app.logger().debug("now kept");
+  await t.app.logger().flush();
+  expect(await messages(t.app)).toEqual(["slow", "now kept"]);
+});
+
+test("a large batch is written by the background writer in multi-row chunks, each log with its own id", async () => {
+  t = await newTestApp();
+  const entries = Array.from({ length: 263 }, (_, i) => ({
+    level: 0,
+    message: `m${i}`,
+    data: { i },
+    time: Date.now(),
+  }));
+  await insertLogs(t.app.auxDb, entries);
+  const rows = await t.app.auxDb.all<{ n: number; ids: number; sum: number }>(
+    "SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS ids, SUM(json_extract(data, '$.i')) AS sum FROM _logs",
+  );
+  expect(rows[0]).toEqual({ n: 263, ids: 263, sum: (262 * 263) / 2 });
+});
+
+test("terminate writes the logs still waiting", async () => {
+  t = await newTestApp();
+  t.app.logger().error("last words");
+  await t.app.terminate();
+  const app = createApp({ dataDir: t.dir, openDatabase: (p) => new SqliteDriver(p), migrations: systemMigrations });
+  await app.bootstrap();
+  try {
+    expect(await messages(app)).toEqual(["last words"]);
+  } finally {
+    await app.terminate();
+  }
+});
+
+test("a settings reload deletes the logs the new settings don't keep; maxDays 0 deletes them all", async () => {
+  t = await newTestApp();
+  await insertLogs(t.app.auxDb, [at("old", 10), at("recent debug", 1, LogLevel.debug), at("recent", 1), at("new", 0)]);
+  const s = cloneSettings(t.app.settings());
+  s.logs.maxDays = 7;
+  await t.app.saveSettings(s);
+  expect(await messages(t.app)).toEqual(["recent", "new"]);
+  s.logs.maxDays = 0;
+  await t.app.saveSettings(s);
+  expect(await messages(t.app)).toEqual([]);
+});
+
+test("deleteOldLogs (the __pbLogsCleanup__ job) deletes what is older than maxDays", async () => {
+  t = await newTestApp();
+  await insertLogs(t.app.auxDb, [at("six days", 6), at("four days", 4), at("today", 0)]);
+  await deleteOldLogs(t.app);
+  expect(await messages(t.app)).toEqual(["four days", "today"]);
+});
+
+test("the logs table is created again when auxiliary.db lost it", async () => {
+  t = await newTestApp();
+  await t.app.auxDb.exec("DROP TABLE _logs");
+  await t.app.terminate();
+  const app = createApp({ dataDir: t.dir, openDatabase: (p) => new SqliteDriver(p), migrations: systemMigrations });
+  await app.bootstrap();
+  try {
+    app.logger().error("written again");
+    await app.logger().flush();
+    expect(await messages(app)).toEqual(["written again"]);
+    const indexes = await app.auxDb.all<{ name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = '_logs' AND sql IS NOT NULL ORDER BY name",
+    );
+    expect(indexes.map((i) => i.name)).toEqual(["idx_logs_created_hour", "idx_logs_level", "idx_logs_message"]);
+  } finally {
+    await app.terminate();
+  }
+});

@@ -1,0 +1,174 @@
+import { afterAll, test } from "bun:test";
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { type Browser, chromium, type Locator, type Page } from "playwright-core";
+import PocketBase from "pocketbase";
+import type { DashboardSource } from "../../src/apis/dashboard.ts";
+import { loadDashboard } from "../../src/cmd/dashboard-source.ts";
+import { type RunningServer, serve } from "../../src/cmd/serve.ts";
+import { upsertSuperuser } from "../../src/cmd/superuser.ts";
+import { newTestApp, superuserEmail, superuserPassword, type TestApp } from "../helpers/test-app.ts";
+
+/**
+ * The dashboard's browser tests: Debian's Chromium driven by playwright-core, against a real server
+ * started in process on a fresh data directory for each test. Tests find elements as assistive technology
+ * does: by role and accessible name, by label, by text; never by CSS class.
+ */
+
+/** Debian's Chromium (`apt-get install chromium`); no browser is ever downloaded. */
+export const chromiumPath = process.env.SATCHEL_CHROMIUM ?? "/usr/bin/chromium";
+
+/** Why the browser tests can't run here, or null when they can. */
+export const browserSkipReason: string | null = existsSync(chromiumPath)
+  ? null
+  : `${chromiumPath} is missing (install Debian's chromium with apt-get, or set SATCHEL_CHROMIUM)`;
+
+let warned = false;
+if (browserSkipReason && !warned) {
+  warned = true;
+  process.stderr.write(`\n⚠ skipping the dashboard's browser tests: ${browserSkipReason}\n`);
+}
+
+/** Failing tests save a screenshot here (ignored by git). */
+export const screenshotDir = join(import.meta.dir, ".screenshots");
+
+const launchArgs = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+let browser: Promise<Browser> | undefined;
+
+/** sharedBrowser launches the browser once per test file (each test gets its own context). */
+function sharedBrowser(): Promise<Browser> {
+  browser ??= chromium.launch({ executablePath: chromiumPath, headless: true, args: launchArgs });
+  return browser;
+}
+
+/**
+ * useBrowser, called once at the top of each browser test file, closes the file's browser after its
+ * tests (bun runs every file in one process, so a hook in this module would only cover the first file).
+ */
+export function useBrowser(): void {
+  afterAll(async () => {
+    const running = browser;
+    browser = undefined;
+    if (running) await (await running).close();
+  });
+}
+
+let dashboard: Promise<DashboardSource> | undefined;
+
+/** A server with the dashboard, on a fresh data directory. */
+export interface DashboardServer extends TestApp {
+  url: string;
+  /** The dashboard's address (`http://127.0.0.1:PORT/_/`). */
+  dashboardUrl: string;
+  server: RunningServer;
+  /** A client signed in as the superuser (when the server has one). */
+  pb: PocketBase;
+  stop(): Promise<void>;
+}
+
+export interface ServerOptions {
+  /** Create the test superuser (`root@example.com`), true by default. */
+  superuser?: boolean;
+}
+
+/** startServer serves the built dashboard (ui/dist, which `npm test` builds first) with a fresh app. */
+export async function startServer(options: ServerOptions = {}): Promise<DashboardServer> {
+  dashboard ??= loadDashboard();
+  const source = await dashboard;
+  if ("missing" in source) throw new Error(source.missing);
+  const t = await newTestApp();
+  if (options.superuser ?? true) await upsertSuperuser(t.app, superuserEmail, superuserPassword);
+  const server = await serve(t.app, { http: "127.0.0.1:0", origins: ["*"], dashboard: source });
+  const pb = new PocketBase(server.url);
+  pb.autoCancellation(false);
+  if (options.superuser ?? true) await pb.collection("_superusers").authWithPassword(superuserEmail, superuserPassword);
+  let stopped = false;
+  return {
+    ...t,
+    url: server.url,
+    dashboardUrl: server.dashboardUrl ?? `${server.url}/_/`,
+    server,
+    pb,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await server.stop({ graceMs: 500 });
+      await t.cleanup();
+    },
+  };
+}
+
+/** What a browser test receives: its page (in a fresh browser context) and its server. */
+export interface UiTestContext {
+  page: Page;
+  server: DashboardServer;
+}
+
+export interface UiTestOptions extends ServerOptions {
+  /** The page's size (a laptop by default). */
+  viewport?: { width: number; height: number };
+  /** Open the dashboard already signed in as the test superuser. */
+  signedIn?: boolean;
+}
+
+/**
+ * uiTest declares a browser test: a server and a page are made for it and closed after it. When it fails,
+ * a screenshot of the page is saved to tests/ui/.screenshots/. Without Chromium it is skipped.
+ */
+export function uiTest(name: string, fn: (ctx: UiTestContext) => Promise<void>, options: UiTestOptions = {}): void {
+  test.skipIf(browserSkipReason !== null)(name, async () => {
+    const server = await startServer(options);
+    const context = await (await sharedBrowser()).newContext({
+      viewport: options.viewport ?? { width: 1280, height: 800 },
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(8000);
+    try {
+      if (options.signedIn) await signIn(page, server);
+      await fn({ page, server });
+    } catch (err) {
+      await mkdir(screenshotDir, { recursive: true });
+      const file = join(screenshotDir, `${name.replace(/[^\w-]+/g, "-").slice(0, 80)}.png`);
+      await page.screenshot({ path: file, fullPage: true }).catch(() => {});
+      process.stderr.write(`  screenshot of the failed test: ${file}\n`);
+      throw err;
+    } finally {
+      await context.close();
+      await server.stop();
+    }
+  });
+}
+
+/** The localStorage key under which the dashboard at `/_/` keeps the superuser's session. */
+export const authStorageKey = "__pb_superusers__/_";
+
+/** signIn stores the test superuser's session the way the dashboard does, before any page script runs. */
+export async function signIn(page: Page, server: DashboardServer): Promise<void> {
+  const auth = { token: server.pb.authStore.token, record: server.pb.authStore.record };
+  await page.addInitScript(
+    ([key, value]) => {
+      if (!sessionStorage.getItem("satchel-test-signed-in")) {
+        localStorage.setItem(key, value);
+        sessionStorage.setItem("satchel-test-signed-in", "1");
+      }
+    },
+    [authStorageKey, JSON.stringify(auth)] as const,
+  );
+}
+
+/** describedBy is the text of the elements that describe a control (its help and its error). */
+export async function describedBy(control: Locator): Promise<string> {
+  const ids = ((await control.getAttribute("aria-describedby")) ?? "").split(/\s+/).filter(Boolean);
+  const texts = await Promise.all(ids.map((id) => control.page().locator(`[id="${id}"]`).innerText()));
+  return texts.join(" ");
+}

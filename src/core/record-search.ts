@@ -55,8 +55,11 @@ export interface CompiledSearch {
   /** Count distinct rows: a join of the count can repeat a row. */
   countDistinct: boolean;
   /** The same search placed for a few rows picked by key (PlacementInput.fewRows): views and expands. */
-  fewRows: { joins: Sql; where: Sql | null; distinct: boolean };
-  /** Joins that can multiply rows without bound: run isolated, with the query timeout. */
+  fewRows: { joins: Sql; where: Sql | null; distinct: boolean; isolate: boolean };
+  /**
+   * Joins that can multiply rows without bound, left as joins or as subqueries run per row: run isolated,
+   * with the query timeout.
+   */
   isolate: boolean;
 }
 
@@ -130,6 +133,9 @@ function compileUncached(app: App, s: RecordSearch, superuser: boolean): Compile
   const countWhere = counted.where;
   const few = placeConditions({ ...input, pinned: new Set(), fewRows: true });
   const table = sql`${ident(s.collection.name)}`;
+  // a join that can multiply rows makes a query risky; placed with each such join as an IN list collected
+  // once, and no subquery left that runs per row, the query reads each table at most once like any other
+  const perRow = (q: PlacedQuery) => q.distinct || (q.where !== null && d.render(q.where).text.includes("EXISTS"));
   return {
     table,
     joins: joinClauses(fromJoins(d, placed, base, { count: false, unindexed: true })),
@@ -140,8 +146,8 @@ function compileUncached(app: App, s: RecordSearch, superuser: boolean): Compile
     countJoins: joinClauses(countFrom),
     countWhere,
     countDistinct: countFrom.some((j) => !j.toOne),
-    fewRows: { joins: joinClauses(few.joins), where: few.where, distinct: few.distinct },
-    isolate: resolver.risky,
+    fewRows: { joins: joinClauses(few.joins), where: few.where, distinct: few.distinct, isolate: resolver.risky },
+    isolate: resolver.risky && (perRow(placed) || perRow(counted)),
   };
 }
 

@@ -570,3 +570,36 @@ describe("a list sorted through a relation gives the rows in the order of the fl
     propertyTimeoutMs,
   );
 });
+
+describe("which queries run isolated", () => {
+  const isolated = (filter: string) => {
+    const c = app.findCachedCollectionByNameOrId("dp") as Collection;
+    return compileSearch(app, { collection: c, requestInfo: infos.superuser, filter }).isolate;
+  };
+
+  test("to-many joins all read as IN lists collected once run as any other read", () => {
+    expect(isolated("@collection.da.id ?= author && @collection.da.name ?= 'a'")).toBe(false);
+    expect(isolated("dc_via_post.text ?= 'a'")).toBe(false);
+  });
+
+  test("a to-many join read per row, or kept as a join, runs isolated", () => {
+    // all-items checks and NULL-row alternatives are subqueries run for each row
+    expect(isolated("dc_via_post.text = 'a'")).toBe(true);
+    expect(isolated("dc_via_post.text ?= 'a' || dc_via_post.w ?> 1")).toBe(true);
+    // two to-many paths compared pair by pair
+    expect(isolated("dc_via_post.text ?= coauthors.name")).toBe(true);
+    const c = app.findCachedCollectionByNameOrId("dp") as Collection;
+    const sorted = compileSearch(app, {
+      collection: c,
+      requestInfo: infos.superuser,
+      filter: "dc_via_post.text ?= 'a'",
+      sort: [{ name: "dc_via_post.w", direction: "ASC" }],
+    });
+    expect(sorted.isolate).toBe(true);
+    // a view always reads its related rows per row
+    expect(
+      compileSearch(app, { collection: c, requestInfo: infos.superuser, filter: "dc_via_post.text ?= 'a'" }).fewRows
+        .isolate,
+    ).toBe(true);
+  });
+});

@@ -109,6 +109,8 @@ interface ShapeResult {
   ms: Partial<Record<ServerName, number>>;
   runs: Partial<Record<ServerName, number[]>>;
   problems: string[];
+  /** The machine's load average (1 minute) when the shape was done. */
+  load?: number;
 }
 
 const fmt = (ms: number | undefined): string => {
@@ -135,11 +137,12 @@ function table(results: ShapeResult[], names: ServerName[]): string {
   const ratios: [string, ServerName, ServerName][] = [["Satchel ÷ hand", "satchel", "hand"]];
   if (names.includes("pocketbase")) ratios.push(["PocketBase ÷ Satchel", "pocketbase", "satchel"]);
   if (names.includes("before")) ratios.push(["before ÷ Satchel", "before", "satchel"]);
-  const head = `| shape | as | ${[...cols.map((c) => titles[c]), ...ratios.map((r) => r[0])].join(" | ")} |`;
-  const rule = `|---|---|${[...cols, ...ratios].map(() => "---:").join("|")}|`;
+  const head = `| shape | as | ${[...cols.map((c) => titles[c]), ...ratios.map((r) => r[0])].join(" | ")} | load |`;
+  const rule = `|---|---|${[...cols, ...ratios].map(() => "---:").join("|")}|---:|`;
   const rows = results.map((r) => {
     const cells = [`\`${r.name}\`: ${r.title}`, r.who, ...cols.map((c) => fmt(r.ms[c]))];
     for (const [, a, b] of ratios) cells.push(ratio(r.ms[a], r.ms[b]));
+    cells.push(r.load === undefined ? "" : r.load.toFixed(1));
     return `| ${cells.join(" | ")} |`;
   });
   return [head, rule, ...rows].join("\n");
@@ -262,6 +265,7 @@ try {
       const times = result.runs[t.name] ?? [];
       result.ms[t.name] = times.length > 0 ? median(times) : firstMs.get(t.name);
     }
+    result.load = loadavg()[0];
     results.push(result);
     // a server left running a query it didn't answer in time would hold up the next shape's requests
     for (const t of targets) {

@@ -136,10 +136,13 @@ function compileUncached(app: App, s: RecordSearch, superuser: boolean): Compile
   // a join that can multiply rows makes a query risky; placed with each such join as an IN list collected
   // once, and no subquery left that runs per row, the query reads each table at most once like any other
   const perRow = (q: PlacedQuery) => q.distinct || (q.where !== null && d.render(q.where).text.includes("EXISTS"));
+  const listJoins = fromJoins(d, placed, base, { count: false, unindexed: true });
   return {
     table,
-    joins: joinClauses(fromJoins(d, placed, base, { count: false, unindexed: true })),
-    sortedFrom: orderedThrough(d, s.collection, table, base, placed, conditions, sortKeys),
+    joins: joinClauses(listJoins),
+    sortedFrom:
+      orderedThrough(d, s.collection, table, base, placed, conditions, sortKeys) ??
+      (readsAll ? orderedWalk(d, table, base, placed, listJoins, conditions, sortKeys) : null),
     where: placed.where,
     orderBy,
     distinct: placed.distinct,
@@ -197,6 +200,38 @@ function orderedThrough(
   const rows = d.orderedRows(sql`SELECT * FROM ${j.table} ${ident(j.alias)} ORDER BY ${join(lead, ", ")}`);
   const others = placed.joins.filter((x) => x !== j);
   return sql`${rows} ${ident(j.alias)} ${raw(d.joinInOrder)} ${table} ON ${j.equals[1]} = ${j.equals[0]}${joinClauses(others)}`;
+}
+
+/**
+ * orderedWalk is the FROM of a list sorted by the row's own fields (no index serving the first) whose
+ * conditions keep most rows but look related rows up through joins (`user = @request.auth.id ||
+ * post.author.verified = true`): the rows sorted first, then read in that order with their lookups until the
+ * page is full, instead of looking every row's related rows up before sorting. Else null.
+ */
+function orderedWalk(
+  d: Dialect,
+  table: Sql,
+  base: string,
+  placed: PlacedQuery,
+  joins: readonly Join[],
+  conditions: readonly FilterTree[],
+  sortKeys: readonly Sql[],
+): Sql | null {
+  if (placed.distinct || joinsReadBy(d, joins, placed.where).length === 0) return null;
+  if (!keepsMostRows({ kind: "and", items: [...conditions] })) return null;
+  const own = sortKeys.every((k) => {
+    const read = aliasesRead(k);
+    return read.size === 1 && read.has(base);
+  });
+  if (!own) return null;
+  const rows = d.orderedRows(sql`SELECT * FROM ${table} ORDER BY ${join(sortKeys, ", ")}`);
+  return sql`${rows} ${ident(base)}${joinClauses(joins)}`;
+}
+
+/** keepsMostRows tells whether conditions are likely to hold for most rows (FilterAtom.broad). */
+function keepsMostRows(t: FilterTree): boolean {
+  if (t.kind === "atom") return t.broad === true;
+  return t.kind === "and" ? t.items.every(keepsMostRows) : t.items.some(keepsMostRows);
 }
 
 /** readsBeyondJoins tells whether a condition reads columns of the base row other than the joins' keys. */

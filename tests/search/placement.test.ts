@@ -569,6 +569,59 @@ describe("a list sorted through a relation gives the rows in the order of the fl
     },
     propertyTimeoutMs,
   );
+  const broadOwn = ["title != 'a'", "n != 1", "title !~ 'b'"];
+  const broadJoined = ["author.flag = true", "author.name != 'a'", "author.mentor.flag = false", "owner.name != 'bob'"];
+  const walked = fc
+    .tuple(
+      fc.constantFrom(...broadOwn),
+      fc.constantFrom(...broadJoined),
+      fc.array(fc.tuple(fc.constantFrom(...toOne), fc.constantFrom(...ops), fc.constantFrom(...literals)), {
+        maxLength: 1,
+      }),
+    )
+    .map(([own, joined, more]) =>
+      [`(${own} || ${joined})`, ...more.map(([l, op, r]) => `(${l} ${op} ${r} || ${joined})`)].join(" && "),
+    );
+  const ownSort = fc
+    .subarray(["title", "-title", "n", "-n"], { minLength: 1, maxLength: 2 })
+    .map((keys) => [...keys, "id"]);
+
+  test(
+    "sorted by its own fields and walked in that order through the joins its conditions read",
+    async () => {
+      const c = app.findCachedCollectionByNameOrId("dp") as Collection;
+      const walk = compileSearch(app, {
+        collection: c,
+        requestInfo: infos.guest,
+        rule: "author.flag = true || owner = @request.auth.id",
+        filter: "title != 'a'",
+        sort: [{ name: "n", direction: "DESC" }],
+      });
+      expect(walk.sortedFrom).not.toBeNull();
+      await fc.assert(
+        fc.asyncProperty(
+          walked,
+          ownSort,
+          fc.constantFrom<[Who, string]>(
+            ["guest", "author.flag = true || owner = @request.auth.id"],
+            ["user", "n != 2 || author.age != 1"],
+            ["superuser", ""],
+          ),
+          async (f, keys, [who, rule]) => {
+            const want = await flatSorted(who, rule, f, keys);
+            expect({ f, keys, rule, got: await placedSorted(who, rule, f, keys) }).toEqual({
+              f,
+              keys,
+              rule,
+              got: want,
+            });
+          },
+        ),
+        { numRuns: 200 },
+      );
+    },
+    propertyTimeoutMs,
+  );
 });
 
 describe("which queries run isolated", () => {

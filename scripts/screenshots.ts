@@ -1,7 +1,7 @@
 /**
  * bun scripts/screenshots.ts: the README's pictures of the dashboard, taken in Debian's Chromium from a
  * freshly seeded server and written to docs/screenshots/ (committed). Add a screen to `shots`, with the seed
- * it needs, and rerun after changing what it shows.
+ * it needs, and rerun after changing what it shows (naming shots retakes only those).
  */
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
@@ -39,12 +39,138 @@ const shots: Shot[] = [
     ready: (page) => page.getByLabel("Application name").waitFor(),
   },
   {
+    name: "collection-editor",
+    path: "/collections/posts/edit",
+    seed: async (pb) => {
+      await pb.settings.update({ meta: { appName: "Acme Notes" } });
+      const users = await pb.collections.getOne("users");
+      await pb.collections.create({
+        name: "tags",
+        type: "base",
+        listRule: "",
+        viewRule: "",
+        fields: [{ name: "label", type: "text", required: true }],
+      });
+      const tags = await pb.collections.getOne("tags");
+      await pb.collections.create({
+        name: "posts",
+        type: "base",
+        listRule: "published = true || author = @request.auth.id",
+        viewRule: "published = true || author = @request.auth.id",
+        createRule: '@request.auth.id != "" && @request.body.author = @request.auth.id',
+        updateRule: "author = @request.auth.id",
+        deleteRule: "author = @request.auth.id",
+        fields: [
+          { name: "title", type: "text", required: true, max: 200, presentable: true },
+          { name: "body", type: "editor" },
+          { name: "author", type: "relation", collectionId: users.id, maxSelect: 1, required: true },
+          { name: "tags", type: "relation", collectionId: tags.id, maxSelect: 10 },
+          { name: "cover", type: "file", maxSelect: 1, mimeTypes: ["image/jpeg", "image/png"], thumbs: ["480x320"] },
+          { name: "published", type: "bool" },
+          { name: "created", type: "autodate", onCreate: true },
+          { name: "updated", type: "autodate", onCreate: true, onUpdate: true },
+        ],
+        indexes: ["CREATE INDEX idx_posts_created ON posts (created)"],
+      });
+    },
+    ready: async (page) => {
+      await page.getByRole("heading", { level: 1, name: "posts" }).waitFor();
+      await page.getByRole("button", { name: "Options of title" }).click();
+      await page.getByLabel("Max length").waitFor();
+    },
+  },
+  {
+    name: "collection-rules",
+    path: "/collections/posts/edit",
+    seed: async (pb) => {
+      const users = await pb.collections.getOne("users");
+      await pb.collections.create({
+        name: "posts",
+        type: "base",
+        listRule: "",
+        fields: [
+          { name: "title", type: "text" },
+          { name: "author", type: "relation", collectionId: users.id, maxSelect: 1 },
+          { name: "status", type: "select", values: ["draft", "published"], maxSelect: 1 },
+        ],
+      });
+    },
+    ready: async (page) => {
+      await page.getByRole("heading", { level: 1, name: "posts" }).waitFor();
+      await page.getByRole("tab", { name: "API rules" }).click();
+      const rule = page.getByLabel("List/Search rule");
+      await rule.pressSequentially('status = "published" || author = @request.auth.');
+      await page.getByRole("listbox", { name: "Suggestions" }).waitFor();
+    },
+    theme: "dark",
+  },
+  {
+    name: "records",
+    path: "/collections/posts/records",
+    seed: seedPosts,
+    ready: async (page) => {
+      await page
+        .getByRole("button", { name: /^Open record / })
+        .first()
+        .waitFor();
+      await page.getByText("Live", { exact: true }).waitFor();
+    },
+  },
+  {
     name: "login-dark",
     path: "/login",
     theme: "dark",
     ready: (page) => page.getByRole("button", { name: "Log in" }).waitFor(),
   },
 ];
+
+/** A blog's posts, written by two authors, for the records screen's picture. */
+async function seedPosts(pb: PocketBase): Promise<void> {
+  await pb.settings.update({ meta: { appName: "Acme Blog" } });
+  const users = await pb.collections.getOne("users");
+  await pb.collections.create({
+    name: "posts",
+    type: "base",
+    fields: [
+      { name: "title", type: "text", required: true, presentable: true },
+      { name: "status", type: "select", values: ["draft", "review", "published"], maxSelect: 1 },
+      { name: "tags", type: "select", values: ["news", "howto", "release", "opinion"], maxSelect: 3 },
+      { name: "author", type: "relation", collectionId: users.id, maxSelect: 1 },
+      { name: "views", type: "number" },
+      { name: "featured", type: "bool" },
+      { name: "published", type: "date" },
+    ],
+  });
+  const authors = [];
+  for (const [name, email] of [
+    ["Ada Lovelace", "ada@example.com"],
+    ["Grace Hopper", "grace@example.com"],
+  ]) {
+    authors.push(
+      await pb.collection("users").create({ name, email, password: "Pass-word-123", passwordConfirm: "Pass-word-123" }),
+    );
+  }
+  const posts: [string, string, string[], number, boolean][] = [
+    ["Hello, world", "published", ["news"], 1280, true],
+    ["Backups without downtime", "published", ["howto"], 864, false],
+    ["Version 0.4 is out", "published", ["release", "news"], 2210, true],
+    ["Realtime rules, explained", "review", ["howto"], 0, false],
+    ["Why one file is enough", "draft", ["opinion"], 0, false],
+    ["Importing records from CSV", "published", ["howto"], 517, false],
+    ["What we learned from PocketBase", "review", ["opinion", "news"], 0, false],
+  ];
+  for (const [i, [title, status, tags, views, featured]] of posts.entries()) {
+    await pb.collection("posts").create({
+      title,
+      status,
+      tags,
+      views,
+      featured,
+      author: authors[i % 2]?.id,
+      published: status === "published" ? `2026-0${(i % 9) + 1}-1${i} 09:30:00.000Z` : "",
+    });
+  }
+}
 
 if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: apt-get install chromium`);
 const build = Bun.spawnSync([join(root, "node_modules", ".bin", "vite"), "build", "--logLevel", "warn", "ui"], {
@@ -59,7 +185,9 @@ if ("missing" in source) throw new Error(source.missing);
 await mkdir(outDir, { recursive: true });
 const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ["--no-sandbox"] });
 try {
-  for (const shot of shots) {
+  // `bun scripts/screenshots.ts records` retakes only the pictures named
+  const only = process.argv.slice(2);
+  for (const shot of shots.filter((s) => only.length === 0 || only.includes(s.name))) {
     const t = await newTestApp();
     await upsertSuperuser(t.app, superuserEmail, superuserPassword);
     const server = await serve(t.app, { http: "127.0.0.1:0", origins: ["*"], dashboard: source });

@@ -153,6 +153,12 @@ function median(xs: number[]): number {
 const screens = [
   { name: "login (signed out)", hash: "#/login", ready: 'form button[type="submit"]', signedIn: false },
   { name: "application settings (signed in)", hash: "#/settings", ready: 'input[name="meta.appName"]', signedIn: true },
+  {
+    name: "collection editor (signed in)",
+    hash: "#/collections/users/edit",
+    ready: 'input[name="name"]',
+    signedIn: true,
+  },
 ];
 
 const rows: string[] = [];

@@ -26,10 +26,17 @@ export function bindBackupApi(router: Hono<RouterEnv>): void {
   router.post("/api/backups/:key/restore", requireSuperuser, route(backupRestore));
 }
 
+/** A backup as `GET /api/backups` lists it (the dashboard reads this type). */
+export interface BackupInfo {
+  modified: string;
+  key: string;
+  size: number;
+}
+
 /** backupsList answers `[{key, size, modified}]`, by key. */
 async function backupsList(e: RequestEvent): Promise<Response> {
   const fs = e.app.backupsFilesystem();
-  let items: { modified: string; key: string; size: number }[];
+  let items: BackupInfo[];
   try {
     const keys = await fs.list("");
     const objects = await Promise.all(keys.map((key) => fs.open(key)));

@@ -6,6 +6,7 @@ import { relationIndexHints } from "../core/collection-index-hints.ts";
 import { Collection, type CollectionType, collectionTypes } from "../core/collection-model.ts";
 import { InvalidCollectionListError, listCollections } from "../core/collection-query.ts";
 import { FieldDecodeError } from "../core/field.ts";
+import type { FieldModel } from "../core/fields-registry.ts";
 import {
   CollectionRequestEvent,
   CollectionsImportRequestEvent,
@@ -320,6 +321,12 @@ async function collectionsImport(e: RequestEvent): Promise<Response | null> {
 }
 
 const dryRunBody = z.looseObject({ query: z.string().nullable().optional() });
+
+/** The answer of `POST /api/collections/meta/dry-run-view`: the view's inferred fields and up to 10 of its rows. */
+export interface DryRunViewResponse {
+  fields: FieldModel[];
+  sample: Record<string, unknown>[];
+}
 
 /** collectionDryRunView infers the fields of a view query and returns them with up to 10 sample records. */
 async function collectionDryRunView(e: RequestEvent): Promise<Response | null> {

@@ -10,7 +10,7 @@ export function bindHealthApi(router: Hono<RouterEnv>): void {
     route(async (e) => {
       const data: Record<string, unknown> = {};
       if (e.isSuperuser()) {
-        data.canBackup = true;
+        data.canBackup = e.app.activeBackup() === null;
         data.realIP = e.realIp;
         data.possibleProxyHeader = possibleProxyHeader(e.request.headers);
       }

@@ -24,7 +24,8 @@ const maxResultBytes = 64 * 1024 * 1024;
 // answers only how many rows it changed; anything else answers rows
 const writePrefixes = ["INSERT", "CREATE", "UPDATE", "DELETE", "DROP", "DETACH", "ALTER", "REPLACE"];
 
-interface SqlResult {
+/** The answer of `POST /api/sql`: the dashboard's SQL console reads this type. */
+export interface SqlResult {
   execTime: number;
   affectedRows: number;
   columns: { name: string; type: string; nullable: boolean }[];

@@ -106,9 +106,25 @@ export function normalizeAuthOptions(o: AuthOptions): AuthOptions {
   return o;
 }
 
+/**
+ * An OAuth2 provider's config as the API shows it: without its client secret. A body may carry one, which
+ * replaces the stored secret (left out, the stored one stays).
+ */
+export type OAuth2ProviderModel = Omit<OAuth2ProviderConfig, "clientSecret"> & { clientSecret?: string };
+
+/**
+ * The auth options as the API shows them: token secrets and provider client secrets left out. A body may
+ * carry a token's `secret`, which replaces it (a new secret invalidates every token issued before).
+ */
+export type AuthOptionsModel = Omit<AuthOptions, TokenOption | "oauth2"> & {
+  [T in TokenOption]: { duration: number; secret?: string };
+} & {
+  oauth2: Omit<AuthOptions["oauth2"], "providers"> & { providers: OAuth2ProviderModel[] };
+};
+
 /** publicAuthOptions is the options JSON for clients: token secrets and provider client secrets left out. */
-export function publicAuthOptions(o: AuthOptions): Record<string, unknown> {
-  const out: Record<string, unknown> = structuredClone(o) as unknown as Record<string, unknown>;
+export function publicAuthOptions(o: AuthOptions): AuthOptionsModel {
+  const out = structuredClone(o) as AuthOptionsModel;
   for (const t of tokenTypes) out[t] = { duration: o[t].duration };
   out.oauth2 = {
     ...o.oauth2,

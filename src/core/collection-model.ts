@@ -3,6 +3,7 @@ import { pseudorandomString } from "../tools/security/random.ts";
 import { isPlainObject, type JsonObject, mergeJson } from "../tools/types/merge.ts";
 import {
   type AuthOptions,
+  type AuthOptionsModel,
   defaultAuthOptions,
   defaultOAuth2Provider,
   normalizeAuthOptions,
@@ -14,13 +15,38 @@ import { EmailField } from "./field-email.ts";
 import { PasswordField } from "./field-password.ts";
 import { defaultIdPattern, TextField } from "./field-text.ts";
 import { crc32Checksum, FieldsList } from "./fields-list.ts";
-import { fieldFromJSON } from "./fields-registry.ts";
+import { type FieldModel, fieldFromJSON } from "./fields-registry.ts";
 
 export type CollectionType = "base" | "auth" | "view";
 export const collectionTypes: readonly CollectionType[] = ["base", "auth", "view"];
 
 export const ruleNames = ["listRule", "viewRule", "createRule", "updateRule", "deleteRule"] as const;
 export type RuleName = (typeof ruleNames)[number];
+
+/** The keys every collection's JSON has, whatever its type. */
+type CollectionModelCommon = {
+  id: string;
+  name: string;
+  system: boolean;
+  fields: FieldModel[];
+  indexes: string[];
+  listRule: string | null;
+  viewRule: string | null;
+  createRule: string | null;
+  updateRule: string | null;
+  deleteRule: string | null;
+  created: string;
+  updated: string;
+};
+
+/**
+ * A collection's JSON as the API sends it (`toJSON()`) and takes it: a base collection, a view with its
+ * query, or an auth collection with its options (without secrets).
+ */
+export type CollectionModel =
+  | (CollectionModelCommon & { type: "base" })
+  | (CollectionModelCommon & { type: "view"; viewQuery: string })
+  | (CollectionModelCommon & { type: "auth" } & AuthOptionsModel);
 
 /** The `_collections` row of a collection. */
 export interface CollectionRow {

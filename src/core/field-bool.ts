@@ -6,6 +6,9 @@ import { Field, type FieldJSON, FieldJSONReader, type RecordValidateContext } fr
 import { unsupportedValueType } from "./field-text.ts";
 import { type FieldValueSchema, sameInput } from "./field-value-schema.ts";
 
+/** The options of a bool field, as its JSON carries them. */
+export type BoolFieldOptions = { required: boolean };
+
 /** BoolField holds true/false; `required` means it must be true. */
 export class BoolField extends Field {
   readonly type = "bool";
@@ -28,7 +31,7 @@ export class BoolField extends Field {
     return value ? 1 : 0;
   }
 
-  options(): Record<string, unknown> {
+  options(): BoolFieldOptions {
     return { required: this.required };
   }
 

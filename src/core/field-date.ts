@@ -14,6 +14,9 @@ import { unsupportedValueType } from "./field-text.ts";
 import { type FieldValueSchema, schemaRef } from "./field-value-schema.ts";
 import type { RecordModel } from "./record-model.ts";
 
+/** The options of a date field: bounds as datetime strings ("" for none). */
+export type DateFieldOptions = { min: string; max: string; required: boolean };
+
 /** DateField holds a UTC datetime (`2006-01-02 15:04:05.000Z`, "" when unset) within an optional range. */
 export class DateField extends Field {
   readonly type = "date";
@@ -37,7 +40,7 @@ export class DateField extends Field {
     return parseDateTime(raw);
   }
 
-  options(): Record<string, unknown> {
+  options(): DateFieldOptions {
     return { max: this.max, min: this.min, required: this.required };
   }
 
@@ -83,6 +86,9 @@ export class DateField extends Field {
   }
 }
 
+/** The options of an autodate field: set on create, on update, or both. */
+export type AutodateFieldOptions = { onCreate: boolean; onUpdate: boolean };
+
 /**
  * AutodateField is set by the server to the current time on create and/or update; clients can't set it.
  * Code may still assign a value before saving, which is kept.
@@ -107,7 +113,7 @@ export class AutodateField extends Field {
     return parseDateTime(raw);
   }
 
-  options(): Record<string, unknown> {
+  options(): AutodateFieldOptions {
     return { onCreate: this.onCreate, onUpdate: this.onUpdate };
   }
 

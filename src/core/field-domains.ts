@@ -6,6 +6,13 @@ import { Field, type FieldJSON, FieldJSONReader } from "./field.ts";
 import { eachDomain } from "./field-rules.ts";
 import type { FieldValueSchema } from "./field-value-schema.ts";
 
+/** The options of the email and url fields (null lists are the same as empty ones). */
+export type DomainListFieldOptions = {
+  exceptDomains: string[] | null;
+  onlyDomains: string[] | null;
+  required: boolean;
+};
+
 /**
  * DomainListField is the shared shape of the email and url fields: a text value, `required`, and
  * `onlyDomains`/`exceptDomains` lists (exclusive of each other) checked against the value's domain.
@@ -31,7 +38,7 @@ export abstract class DomainListField extends Field {
     return castString(raw);
   }
 
-  options(): Record<string, unknown> {
+  options(): DomainListFieldOptions {
     return { exceptDomains: this.exceptDomains, onlyDomains: this.onlyDomains, required: this.required };
   }
 

@@ -8,6 +8,9 @@ import { type FieldValueSchema, sameInput, schemaRef } from "./field-value-schem
 
 export const defaultEditorMaxSize = 5 << 20;
 
+/** The options of an editor field (maxSize in bytes, 0 for the default). */
+export type EditorFieldOptions = { convertURLs: boolean; maxSize: number; required: boolean };
+
 /** EditorField holds rich text (HTML) up to maxSize bytes. */
 export class EditorField extends Field {
   readonly type = "editor";
@@ -31,7 +34,7 @@ export class EditorField extends Field {
     return castString(raw);
   }
 
-  options(): Record<string, unknown> {
+  options(): EditorFieldOptions {
     return { convertURLs: this.convertURLs, maxSize: this.maxSize, required: this.required };
   }
 

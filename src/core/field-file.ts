@@ -60,6 +60,16 @@ function without(base: FileItem[], remove: FileItem[]): FileItem[] {
   return base.filter((f) => !names.has(fileName(f)));
 }
 
+/** The options of a file field (maxSize in bytes, 0 for the default; thumbs as `WxH` sizes). */
+export type FileFieldOptions = {
+  maxSelect: number;
+  maxSize: number;
+  mimeTypes: string[] | null;
+  protected: boolean;
+  required: boolean;
+  thumbs: string[] | null;
+};
+
 /**
  * FileField holds file names (one, or a list when maxSelect > 1). Uploads assigned to it are stored when
  * the record is written, and files that leave the value are deleted from storage after the commit.
@@ -109,7 +119,7 @@ export class FileField extends Field {
     return value instanceof UploadedFile ? value.name : value;
   }
 
-  options(): Record<string, unknown> {
+  options(): FileFieldOptions {
     return {
       maxSelect: this.maxSelect,
       maxSize: this.maxSize,

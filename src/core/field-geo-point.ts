@@ -40,6 +40,9 @@ export function toGeoPoint(raw: unknown): GeoPoint {
   return point;
 }
 
+/** The options of a geoPoint field. */
+export type GeoPointFieldOptions = { required: boolean };
+
 /** GeoPointField holds a longitude/latitude pair. */
 export class GeoPointField extends Field {
   readonly type = "geoPoint";
@@ -63,7 +66,7 @@ export class GeoPointField extends Field {
     return JSON.stringify({ lon: p.lon, lat: p.lat });
   }
 
-  options(): Record<string, unknown> {
+  options(): GeoPointFieldOptions {
     return { required: this.required };
   }
 

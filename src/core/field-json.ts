@@ -28,6 +28,9 @@ export function toJsonRaw(raw: unknown): JsonRaw {
   return JsonRaw.from(raw);
 }
 
+/** The options of a json field (maxSize in bytes, 0 for the default). */
+export type JSONFieldOptions = { maxSize: number; required: boolean };
+
 /** JSONField holds any JSON value, stored as its text, up to maxSize bytes. */
 export class JSONField extends Field {
   readonly type = "json";
@@ -55,7 +58,7 @@ export class JSONField extends Field {
     return text === "null" ? null : text;
   }
 
-  options(): Record<string, unknown> {
+  options(): JSONFieldOptions {
     return { maxSize: this.maxSize, required: this.required };
   }
 

@@ -8,6 +8,9 @@ import type { FieldValueSchema } from "./field-value-schema.ts";
 
 const onlyIntError = () => new ValidationError("validation_only_int_constraint", "Decimal numbers are not allowed");
 
+/** The options of a number field (null bounds for none). */
+export type NumberFieldOptions = { max: number | null; min: number | null; onlyInt: boolean; required: boolean };
+
 /** NumberField holds a float64-like number: optional min/max, integers only; `n+`/`n-` add and subtract. */
 export class NumberField extends Field {
   readonly type = "number";
@@ -33,7 +36,7 @@ export class NumberField extends Field {
     return toFloat(raw);
   }
 
-  options(): Record<string, unknown> {
+  options(): NumberFieldOptions {
     return { max: this.max, min: this.min, onlyInt: this.onlyInt, required: this.required };
   }
 

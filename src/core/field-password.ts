@@ -45,6 +45,9 @@ function passwordValue(raw: unknown): PasswordValue {
   return new PasswordValue(s.startsWith("$2") ? s : "");
 }
 
+/** The options of a password field (cost is bcrypt's, 0 for the default). */
+export type PasswordFieldOptions = { cost: number; max: number; min: number; pattern: string; required: boolean };
+
 /**
  * PasswordField stores a bcrypt hash. Setting it takes the plain text, which is validated and hashed
  * (off the event loop) when the record is saved; the plain text is never stored or exported.
@@ -84,7 +87,7 @@ export class PasswordField extends Field {
     return passwordValue(value).plain;
   }
 
-  options(): Record<string, unknown> {
+  options(): PasswordFieldOptions {
     return { cost: this.cost, max: this.max, min: this.min, pattern: this.pattern, required: this.required };
   }
 

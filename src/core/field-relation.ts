@@ -4,6 +4,15 @@ import { type FieldJSON, FieldJSONReader, type FieldSettingsContext, type Record
 import { ListValueField } from "./field-select.ts";
 import { type FieldValueSchema, listModifiers, listValue, schemaRef } from "./field-value-schema.ts";
 
+/** The options of a relation field: the related collection and how many records it may hold. */
+export type RelationFieldOptions = {
+  cascadeDelete: boolean;
+  collectionId: string;
+  maxSelect: number;
+  minSelect: number;
+  required: boolean;
+};
+
 /** RelationField holds the id (or ids) of records of another collection. */
 export class RelationField extends ListValueField {
   readonly type = "relation";
@@ -19,7 +28,7 @@ export class RelationField extends ListValueField {
     this.minSelect = o.int("minSelect");
   }
 
-  options(): Record<string, unknown> {
+  options(): RelationFieldOptions {
     return {
       cascadeDelete: this.cascadeDelete,
       collectionId: this.collectionId,

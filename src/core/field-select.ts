@@ -62,6 +62,9 @@ export abstract class ListValueField extends Field {
   }
 }
 
+/** The options of a select field: its values, and how many of them a record may hold. */
+export type SelectFieldOptions = { maxSelect: number; required: boolean; values: string[] };
+
 /** SelectField holds one or several values from a fixed list. */
 export class SelectField extends ListValueField {
   readonly type = "select";
@@ -72,7 +75,7 @@ export class SelectField extends ListValueField {
     this.values = FieldJSONReader.of(json).strList("values") ?? [];
   }
 
-  options(): Record<string, unknown> {
+  options(): SelectFieldOptions {
     return { maxSelect: this.maxSelect, required: this.required, values: this.values };
   }
 

@@ -75,6 +75,16 @@ const reservedPks = [
   "LPT9",
 ];
 
+/** The options of a text field (lengths of 0 for the defaults; patterns in Go's regexp syntax). */
+export type TextFieldOptions = {
+  autogeneratePattern: string;
+  max: number;
+  min: number;
+  pattern: string;
+  primaryKey: boolean;
+  required: boolean;
+};
+
 /** TextField holds a string: length limits, a pattern, autogeneration; also the `id` primary key. */
 export class TextField extends Field {
   readonly type = "text";
@@ -104,7 +114,7 @@ export class TextField extends Field {
     return castString(raw);
   }
 
-  options(): Record<string, unknown> {
+  options(): TextFieldOptions {
     return {
       autogeneratePattern: this.autogeneratePattern,
       max: this.max,

@@ -32,6 +32,16 @@ export interface FieldJSON {
   [option: string]: unknown;
 }
 
+/** The keys every field's JSON has, whatever its type (autodate fields have no `help`). */
+export type FieldCommonJSON = {
+  id: string;
+  name: string;
+  system: boolean;
+  hidden: boolean;
+  presentable: boolean;
+  help?: string;
+};
+
 /** What a field's record validation can look at. */
 export interface RecordValidateContext {
   app: App;

@@ -1,19 +1,44 @@
-import { type Field, FieldDecodeError, type FieldJSON, FieldJSONReader } from "./field.ts";
-import { BoolField } from "./field-bool.ts";
-import { AutodateField, DateField } from "./field-date.ts";
-import { EditorField } from "./field-editor.ts";
+import { type Field, type FieldCommonJSON, FieldDecodeError, type FieldJSON, FieldJSONReader } from "./field.ts";
+import { BoolField, type BoolFieldOptions } from "./field-bool.ts";
+import { AutodateField, type AutodateFieldOptions, DateField, type DateFieldOptions } from "./field-date.ts";
+import type { DomainListFieldOptions } from "./field-domains.ts";
+import { EditorField, type EditorFieldOptions } from "./field-editor.ts";
 import { EmailField } from "./field-email.ts";
-import { FileField } from "./field-file.ts";
-import { GeoPointField } from "./field-geo-point.ts";
-import { JSONField } from "./field-json.ts";
-import { NumberField } from "./field-number.ts";
-import { PasswordField } from "./field-password.ts";
-import { RelationField } from "./field-relation.ts";
-import { SelectField } from "./field-select.ts";
-import { TextField } from "./field-text.ts";
+import { FileField, type FileFieldOptions } from "./field-file.ts";
+import { GeoPointField, type GeoPointFieldOptions } from "./field-geo-point.ts";
+import { JSONField, type JSONFieldOptions } from "./field-json.ts";
+import { NumberField, type NumberFieldOptions } from "./field-number.ts";
+import { PasswordField, type PasswordFieldOptions } from "./field-password.ts";
+import { RelationField, type RelationFieldOptions } from "./field-relation.ts";
+import { SelectField, type SelectFieldOptions } from "./field-select.ts";
+import { TextField, type TextFieldOptions } from "./field-text.ts";
 import { URLField } from "./field-url.ts";
 
 type FieldFactory = (json: Partial<FieldJSON>) => Field;
+
+/** The options each field type adds to the common keys of its JSON, by the type's name. */
+export interface FieldOptionsByType {
+  text: TextFieldOptions;
+  number: NumberFieldOptions;
+  bool: BoolFieldOptions;
+  email: DomainListFieldOptions;
+  url: DomainListFieldOptions;
+  editor: EditorFieldOptions;
+  date: DateFieldOptions;
+  autodate: AutodateFieldOptions;
+  select: SelectFieldOptions;
+  file: FileFieldOptions;
+  relation: RelationFieldOptions;
+  json: JSONFieldOptions;
+  geoPoint: GeoPointFieldOptions;
+  password: PasswordFieldOptions;
+}
+
+/** The name of a field type. */
+export type FieldType = keyof FieldOptionsByType;
+
+/** A field's JSON as the API sends and takes it: the common keys and its type's options. */
+export type FieldModel = { [T in FieldType]: FieldCommonJSON & { type: T } & FieldOptionsByType[T] }[FieldType];
 
 /** Every field type PocketBase has, by its `type` name. */
 export const fieldFactories: Readonly<Record<string, FieldFactory>> = {
@@ -31,7 +56,7 @@ export const fieldFactories: Readonly<Record<string, FieldFactory>> = {
   json: (j) => new JSONField(j),
   geoPoint: (j) => new GeoPointField(j),
   password: (j) => new PasswordField(j),
-};
+} satisfies Record<FieldType, FieldFactory>;
 
 /** UnknownFieldTypeError is thrown for a field JSON whose type is not one of fieldFactories. */
 export class UnknownFieldTypeError extends FieldDecodeError {

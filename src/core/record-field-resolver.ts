@@ -20,7 +20,9 @@ import type { RequestInfo } from "./request-event.ts";
 
 const maxNestedRels = 6;
 const modifiers = ["each", "isset", "length", "lower", "changed"] as const;
-type Modifier = (typeof modifiers)[number] | "";
+/** A modifier of a field in a rule or filter (`tags:each`, `@request.body.title:changed`). */
+export type FilterModifier = (typeof modifiers)[number];
+type Modifier = FilterModifier | "";
 
 const allowedFieldPatterns = [
   /^\w+[\w.:]*$/,

@@ -134,19 +134,39 @@ export function uiTest(name: string, fn: (ctx: UiTestContext) => Promise<void>, 
     const page = await context.newPage();
     page.setDefaultTimeout(8000);
     try {
-      if (options.signedIn) await signIn(page, server);
-      await fn({ page, server });
-    } catch (err) {
-      await mkdir(screenshotDir, { recursive: true });
-      const file = join(screenshotDir, `${name.replace(/[^\w-]+/g, "-").slice(0, 80)}.png`);
-      await page.screenshot({ path: file, fullPage: true }).catch(() => {});
-      process.stderr.write(`  screenshot of the failed test: ${file}\n`);
-      throw err;
+      await screenshotOnFailure(name, page, async () => {
+        if (options.signedIn) await signIn(page, server);
+        await fn({ page, server });
+      });
     } finally {
       await context.close();
       await server.stop();
     }
   });
+}
+
+/** screenshotPath is where the screenshot of the failed test `name` goes. */
+export function screenshotPath(name: string): string {
+  return join(screenshotDir, `${name.replace(/[^\w-]+/g, "-").slice(0, 80)}.png`);
+}
+
+/** screenshotOnFailure runs `fn`; when it throws, the page is saved to screenshotPath(name) and the error rethrown. */
+export async function screenshotOnFailure(name: string, page: Page, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    await mkdir(screenshotDir, { recursive: true });
+    const file = screenshotPath(name);
+    await page.screenshot({ path: file, fullPage: true }).catch(() => {});
+    process.stderr.write(`  screenshot of the failed test: ${file}\n`);
+    throw err;
+  }
+}
+
+/** newPage opens a page in a fresh context of the file's browser (close the context after). */
+export async function newPage(): Promise<Page> {
+  const context = await (await sharedBrowser()).newContext();
+  return context.newPage();
 }
 
 /** The localStorage key under which the dashboard at `/_/` keeps the superuser's session. */

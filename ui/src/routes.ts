@@ -40,6 +40,10 @@ export interface RouteDef {
   /** Loads the screen's component on first use, so the first load stays small. */
   load: () => Promise<{ default: ScreenComponent }>;
   settingsNav?: SettingsNavEntry;
+  /** Shown beside the collections sidebar (the collections' screens). */
+  collectionsSidebar?: boolean;
+  /** More words the command palette finds the screen by (the sections it holds). */
+  keywords?: string[];
 }
 
 /** Where a signed-in superuser lands. */
@@ -89,14 +93,140 @@ export const routes: RouteDef[] = [
     title: "Confirm your new email",
     load: () => import("./screens/auth/ConfirmEmailChange.svelte"),
   },
+  // the collections: `/collections/new` comes before any `/collections/:collection` route
+  {
+    path: "/collections",
+    access: "superuser",
+    title: "Collections",
+    load: () => import("./screens/collections/CollectionsOverview.svelte"),
+    collectionsSidebar: true,
+  },
+  {
+    path: "/collections/new",
+    access: "superuser",
+    title: "New collection",
+    load: () => import("./screens/collections/CollectionEditor.svelte"),
+    collectionsSidebar: true,
+  },
+  {
+    path: "/collections/:collection/edit",
+    access: "superuser",
+    title: "Edit collection",
+    load: () => import("./screens/collections/CollectionEditor.svelte"),
+    collectionsSidebar: true,
+  },
   {
     path: "/settings",
     access: "superuser",
     title: "Application settings",
     load: () => import("./screens/settings/ApplicationSettings.svelte"),
     settingsNav: { group: "System", label: "Application" },
+    keywords: ["app name", "URL", "accent colour", "batch", "rate limits", "trusted proxy", "superuser IPs"],
+  },
+  {
+    path: "/settings/superusers",
+    access: "superuser",
+    title: "Superusers",
+    load: () => import("./screens/records/SuperusersScreen.svelte"),
+    settingsNav: { group: "System", label: "Superusers" },
+    keywords: ["admins", "superuser accounts"],
+  },
+  {
+    path: "/settings/mail",
+    access: "superuser",
+    title: "Mail settings",
+    load: () => import("./screens/settings/MailSettings.svelte"),
+    settingsNav: { group: "System", label: "Mail" },
+    keywords: ["SMTP", "sender", "test email"],
+  },
+  {
+    path: "/settings/storage",
+    access: "superuser",
+    title: "Files storage",
+    load: () => import("./screens/settings/StorageSettings.svelte"),
+    settingsNav: { group: "System", label: "Files storage" },
+    keywords: ["S3", "bucket", "uploads"],
+  },
+  {
+    path: "/settings/backups",
+    access: "superuser",
+    title: "Backups",
+    load: () => import("./screens/settings/BackupsSettings.svelte"),
+    settingsNav: { group: "System", label: "Backups" },
+    keywords: ["restore", "download", "automatic backups", "zip"],
+  },
+  {
+    path: "/settings/crons",
+    access: "superuser",
+    title: "Crons",
+    load: () => import("./screens/settings/Crons.svelte"),
+    settingsNav: { group: "System", label: "Crons" },
+    keywords: ["cron jobs", "schedule", "run now"],
+  },
+  {
+    path: "/settings/tokens",
+    access: "superuser",
+    title: "Token options",
+    load: () => import("./screens/settings/TokenSettings.svelte"),
+    settingsNav: { group: "System", label: "Token options" },
+    keywords: ["token secrets", "invalidate tokens", "token duration", "sign out everyone"],
+  },
+  {
+    path: "/settings/sql",
+    access: "superuser",
+    title: "SQL console",
+    load: () => import("./screens/settings/SqlConsole.svelte"),
+    settingsNav: { group: "Tools", label: "SQL console" },
+    keywords: ["query", "database"],
+  },
+  {
+    path: "/logs",
+    access: "superuser",
+    title: "Logs",
+    load: () => import("./screens/logs/Logs.svelte"),
+    keywords: ["requests", "errors", "activity"],
+  },
+  {
+    path: "/api-preview",
+    access: "superuser",
+    title: "API preview",
+    load: () => import("./screens/api-preview/ApiPreview.svelte"),
+    keywords: ["SDK", "endpoints", "docs"],
+  },
+  {
+    path: "/api-preview/:collection",
+    access: "superuser",
+    title: "API preview",
+    load: () => import("./screens/api-preview/ApiPreview.svelte"),
+  },
+  {
+    path: "/settings/export-collections",
+    access: "superuser",
+    title: "Export collections",
+    load: () => import("./screens/collections/ExportCollections.svelte"),
+    settingsNav: { group: "Sync", label: "Export collections" },
+  },
+  {
+    path: "/settings/import-collections",
+    access: "superuser",
+    title: "Import collections",
+    load: () => import("./screens/collections/ImportCollections.svelte"),
+    settingsNav: { group: "Sync", label: "Import collections" },
+  },
+  // a collection's records, beside the collections sidebar
+  {
+    path: "/collections/:collection/records",
+    access: "superuser",
+    title: "Records",
+    load: () => import("./screens/records/RecordsScreen.svelte"),
+    collectionsSidebar: true,
   },
 ];
 
 /** The header's navigation. */
-export const mainNav: MainNavLink[] = [{ label: "Settings", path: "/settings", section: "/settings" }];
+export const mainNav: MainNavLink[] = [
+  { label: "Collections", path: "/collections", section: "/collections" },
+  { label: "Logs", path: "/logs", section: "/logs" },
+  { label: "API preview", path: "/api-preview", section: "/api-preview" },
+  { label: "Settings", path: "/settings", section: "/settings" },
+];

@@ -7,6 +7,12 @@ export type CronJobFunc = () => void | Promise<void>;
 /** How a job's failure is reported (a failure never stops the job's later runs). */
 export type CronErrorHandler = (jobId: string, err: unknown) => void;
 
+/** A job as `GET /api/crons` lists it. */
+export interface CronJobInfo {
+  id: string;
+  expression: string;
+}
+
 /** CronJob is one registered job. */
 export class CronJob {
   readonly id: string;
@@ -35,7 +41,7 @@ export class CronJob {
     }
   }
 
-  toJSON(): { id: string; expression: string } {
+  toJSON(): CronJobInfo {
     return { id: this.id, expression: this.expression };
   }
 }

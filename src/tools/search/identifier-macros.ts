@@ -1,7 +1,28 @@
 import { formatDateTime } from "../types/datetime.ts";
 
+/** The names of the `@now`-style macros. */
+export type IdentifierMacroName =
+  | "@now"
+  | "@yesterday"
+  | "@tomorrow"
+  | "@second"
+  | "@minute"
+  | "@hour"
+  | "@day"
+  | "@month"
+  | "@weekday"
+  | "@year"
+  | "@todayStart"
+  | "@todayEnd"
+  | "@monthStart"
+  | "@monthEnd"
+  | "@yearStart"
+  | "@yearEnd";
+
+type Macro = () => string | number;
+
 /** The `@now`-style macros: dates in the storage format, date parts as numbers, all in UTC. */
-export const identifierMacros: Readonly<Record<string, () => string | number>> = {
+export const identifierMacros: Readonly<Record<string, Macro>> = {
   "@now": () => formatDateTime(new Date()),
   "@yesterday": () => formatDateTime(shiftDays(new Date(), -1)),
   "@tomorrow": () => formatDateTime(shiftDays(new Date(), 1)),
@@ -18,7 +39,7 @@ export const identifierMacros: Readonly<Record<string, () => string | number>> =
   "@monthEnd": () => formatDateTime(new Date(utcMonth(1).getTime() - 1)),
   "@yearStart": () => formatDateTime(new Date(Date.UTC(new Date().getUTCFullYear(), 0, 1))),
   "@yearEnd": () => formatDateTime(new Date(Date.UTC(new Date().getUTCFullYear() + 1, 0, 1) - 1)),
-};
+} satisfies Record<IdentifierMacroName, Macro>;
 
 function shiftDays(d: Date, days: number): Date {
   const out = new Date(d);

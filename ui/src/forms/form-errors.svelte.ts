@@ -1,5 +1,5 @@
-import { tick } from "svelte";
-import { SvelteSet } from "svelte/reactivity";
+import { tick, untrack } from "svelte";
+import { SvelteMap } from "svelte/reactivity";
 import { errorMessage, fieldErrors, isNetworkError } from "../api/errors.ts";
 
 /** A server error of a field that no input on the form shows. */
@@ -17,7 +17,8 @@ export interface UnmatchedError {
 export class FormErrors {
   message = $state("");
   #byField = $state<Record<string, string>>({});
-  #shown = new SvelteSet<string>();
+  /** The shown fields, each with the number of Fields that show it (two may, briefly, as a list reorders). */
+  #shown = new SvelteMap<string, number>();
 
   /** field is the message of the named field (and of the paths under it that no other Field shows), if any. */
   field(name: string): string | undefined {
@@ -46,14 +47,24 @@ export class FormErrors {
     return null;
   }
 
+  /** The paths of the field errors (`fields.2.name`, `indexes.0`), whether a Field shows them or not. */
+  get paths(): string[] {
+    return Object.keys(this.#byField);
+  }
+
   get hasErrors(): boolean {
     return this.message !== "" || Object.keys(this.#byField).length > 0;
   }
 
   /** show records that a Field shows the named field's errors; the returned function undoes it. */
   show(name: string): () => void {
-    this.#shown.add(name);
-    return () => this.#shown.delete(name);
+    // read untracked: the Field's effect that calls this must not depend on the count it changes
+    this.#shown.set(name, untrack(() => this.#shown.get(name) ?? 0) + 1);
+    return () => {
+      const count = untrack(() => this.#shown.get(name) ?? 0) - 1;
+      if (count > 0) this.#shown.set(name, count);
+      else this.#shown.delete(name);
+    };
   }
 
   /** clear drops the errors of a field and of the paths under it. */

@@ -68,6 +68,7 @@ export async function runLoadProcess(
   requests: LoadRequest[],
   settings: LoadSettings,
   workDir: string,
+  options: { serverTree?: boolean } = {},
 ): Promise<LoadResult> {
   const spec: LoadSpec = {
     host: server.host,
@@ -76,6 +77,7 @@ export async function runLoadProcess(
     ...settings,
     expectStatus: 200,
     serverPid: server.pid,
+    ...(options.serverTree ? { serverTree: true } : {}),
   };
   const specPath = join(workDir, "load-spec.json");
   await Bun.write(specPath, JSON.stringify(spec));
@@ -97,19 +99,20 @@ let sessions = 0;
 
 /**
  * withServer runs fn against a fresh server of the given kind, on its own copy of the template data
- * directory, pinned to the server CPU; the server is stopped and its copy removed afterwards.
+ * directory, pinned to the server CPU (unless options.cpus says otherwise); the server is stopped and its
+ * copy removed afterwards.
  */
 export async function withServer<T>(
   kind: ServerKind,
   template: string,
   workDir: string,
   fn: (server: RunningBenchServer) => Promise<T>,
-  options: Omit<StartOptions, "cpus"> = {},
+  options: Omit<StartOptions, "cpus"> & { cpus?: string | null } = {},
 ): Promise<T> {
   const dir = join(workDir, `data-${sessions++}-${kind}`);
   cpSync(template, dir, { recursive: true });
   try {
-    const server = await startServer(kind, dir, { ...options, cpus: cpus.server });
+    const server = await startServer(kind, dir, { cpus: cpus.server, ...options });
     try {
       return await fn(server);
     } finally {

@@ -7,7 +7,7 @@
  *
  * The spec is a LoadSpec; the result (a LoadResult) is printed as JSON on stdout.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import type { Socket } from "bun";
 
 export interface LoadRequest {
@@ -31,6 +31,8 @@ export interface LoadSpec {
   expectStatus: number;
   /** The server's process id, to measure the CPU time it spends during the measured seconds (Linux). */
   serverPid?: number;
+  /** Count the CPU time of the server's child processes too (`serve --workers`: the workers do the work). */
+  serverTree?: boolean;
 }
 
 export interface LoadResult {
@@ -107,6 +109,23 @@ function processCpuSeconds(pid: number): number | null {
   }
 }
 
+/** treeCpuSeconds is the CPU time of a process and of its living descendants. */
+function treeCpuSeconds(pid: number): number | null {
+  const own = processCpuSeconds(pid);
+  if (own === null) return null;
+  let total = own;
+  let children: string[] = [];
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      children = children.concat(readFileSync(`/proc/${pid}/task/${task}/children`, "latin1").split(" "));
+    }
+  } catch {
+    return total;
+  }
+  for (const child of children) if (child.trim() !== "") total += treeCpuSeconds(Number(child)) ?? 0;
+  return total;
+}
+
 function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return 0;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
@@ -126,6 +145,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const measureFrom = start + spec.warmupSeconds * 1000;
   const stopAt = measureFrom + spec.seconds * 1000;
   const pid = spec.serverPid;
+  const cpuOf = spec.serverTree ? treeCpuSeconds : processCpuSeconds;
   let cpuAtStart: number | null = null;
   let cpuAtStop: number | null = null;
   const cpuTimers =
@@ -133,10 +153,10 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
       ? []
       : [
           setTimeout(() => {
-            cpuAtStart = processCpuSeconds(pid);
+            cpuAtStart = cpuOf(pid);
           }, measureFrom - start),
           setTimeout(() => {
-            cpuAtStop = processCpuSeconds(pid);
+            cpuAtStop = cpuOf(pid);
           }, stopAt - start),
         ];
   let stopping = false;
@@ -248,7 +268,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   clearTimeout(timer);
   for (const t of cpuTimers) clearTimeout(t);
   // the last responses may close the sockets just before the stop timer fires
-  if (pid !== undefined && cpuAtStop === null) cpuAtStop = processCpuSeconds(pid);
+  if (pid !== undefined && cpuAtStop === null) cpuAtStop = cpuOf(pid);
   if (failure) throw failure;
   const serverCpuSeconds = cpuAtStart !== null && cpuAtStop !== null ? cpuAtStop - cpuAtStart : null;
   const sorted = latencies.subarray(0, count).sort();

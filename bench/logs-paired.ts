@@ -54,6 +54,8 @@ try {
     for (const w of workloads(ids).filter((x) => chosen.includes(x.name))) {
       const cpuRatios: number[] = [];
       const rpsRatios: number[] = [];
+      const cpuOn: number[] = [];
+      const cpuOff: number[] = [];
       for (let r = 0; r < rounds; r++) {
         const dirs = [join(work, `load-on-${r}`), join(work, `load-off-${r}`)];
         for (const d of dirs) mkdirSync(d, { recursive: true });
@@ -63,14 +65,16 @@ try {
         ])) as [LoadResult, LoadResult];
         if (resOn.unexpected > 0 || resOff.unexpected > 0) throw new Error(`${w.name}: unexpected responses`);
         cpuRatios.push(perCpuSecond(resOn) / perCpuSecond(resOff));
+        cpuOn.push(1e6 / perCpuSecond(resOn));
+        cpuOff.push(1e6 / perCpuSecond(resOff));
         rpsRatios.push(resOn.rps / resOff.rps);
         log(
-          `  #${r + 1} ${w.name}: on ÷ off ${rpsRatios.at(-1)?.toFixed(3)} by req/s, ${cpuRatios.at(-1)?.toFixed(3)} per CPU-s`,
+          `  #${r + 1} ${w.name}: on ÷ off ${rpsRatios.at(-1)?.toFixed(3)} by req/s, ${cpuRatios.at(-1)?.toFixed(3)} per CPU-s (CPU per request: on ${cpuOn.at(-1)?.toFixed(0)} µs, off ${cpuOff.at(-1)?.toFixed(0)} µs)`,
         );
       }
       const spread = [...cpuRatios].sort((a, b) => a - b);
       lines.push(
-        `${w.title.padEnd(32)} on ÷ off per CPU-s ${median(cpuRatios).toFixed(3)} (rounds ${spread[0]?.toFixed(2)}..${spread.at(-1)?.toFixed(2)}), by req/s ${median(rpsRatios).toFixed(3)}`,
+        `${w.title.padEnd(32)} on ÷ off per CPU-s ${median(cpuRatios).toFixed(3)} (rounds ${spread[0]?.toFixed(2)}..${spread.at(-1)?.toFixed(2)}), by req/s ${median(rpsRatios).toFixed(3)}; CPU per request on ${median(cpuOn).toFixed(0)} µs, off ${median(cpuOff).toFixed(0)} µs`,
       );
     }
   } finally {

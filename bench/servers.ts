@@ -19,6 +19,10 @@ export interface StartOptions {
   bunArgs?: string[];
   /** The ceiling server's script (bench/ceiling.ts unless a bench brings its own). */
   ceilingScript?: string;
+  /** Extra arguments of `satchel serve` (e.g. `--workers=2`, `--hookTimeout=0`). */
+  serveArgs?: string[];
+  /** What the server prints once it serves, after its address (e.g. all workers started). */
+  readyPattern?: RegExp;
 }
 
 const root = resolve(import.meta.dir, "..");
@@ -28,7 +32,15 @@ function commandFor(kind: ServerKind, dir: string, options: StartOptions): strin
   const bun = process.execPath;
   const bunArgs = options.bunArgs ?? [];
   if (kind === "satchel")
-    return [bun, ...bunArgs, resolve(root, "src/main.ts"), "serve", "--http=127.0.0.1:0", `--dir=${dir}`];
+    return [
+      bun,
+      ...bunArgs,
+      resolve(root, "src/main.ts"),
+      "serve",
+      "--http=127.0.0.1:0",
+      `--dir=${dir}`,
+      ...(options.serveArgs ?? []),
+    ];
   const script = options.ceilingScript ?? resolve(root, "bench/ceiling.ts");
   return [bun, ...bunArgs, script, "--http=127.0.0.1:0", `--dir=${dir}`];
 }
@@ -61,6 +73,11 @@ export async function spawnServer(label: string, cmd: string[], cpus: string | n
     if (done) break;
     seen += decoder.decode(value, { stream: true });
     url = /(?:Server started at|Ceiling listening at) (http:\/\/[^\s]+)/.exec(seen)?.[1] ?? null;
+  }
+  while (url !== null && options.readyPattern && !options.readyPattern.test(seen)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    seen += decoder.decode(value, { stream: true });
   }
   clearTimeout(timeout);
   if (url === null) {

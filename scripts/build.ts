@@ -5,10 +5,10 @@
  * the dashboard out (the server then answers /_/ with how to get it). The build fails loudly: on a compiler
  * error, or when the result does not run `--version`.
  */
-import { mkdir, rm, stat } from "node:fs/promises";
-import { dirname, join, relative, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import packageJson from "../package.json" with { type: "json" };
+import { CompileError, compile } from "../src/cmd/compile.ts";
 
 const root = resolve(import.meta.dir, "..");
 const entry = join(root, "src", "main.ts");
@@ -28,10 +28,6 @@ const { values } = parseArgs({
 });
 const outfile = resolve(values.outfile);
 
-await mkdir(dirname(outfile), { recursive: true });
-// a failed build must not leave the previous executable behind looking fresh
-await rm(outfile, { force: true });
-
 const started = performance.now();
 const withUi = !values["no-ui"];
 if (withUi) {
@@ -44,18 +40,9 @@ if (withUi) {
   if (vite.exitCode !== 0)
     fail(`the dashboard's build (vite build ui) exited with ${vite.exitCode ?? vite.signalCode}`);
 }
-// --asset keeps the folder's name: the executable finds the dashboard's files as embedded `dist/...`
-const assets = withUi ? ["--asset", "ui/dist"] : [];
-const build = Bun.spawnSync([process.execPath, "build", "--compile", entry, ...assets, "--outfile", outfile], {
-  cwd: root,
-  stdout: "inherit",
-  stderr: "inherit",
-});
-if (build.exitCode !== 0) fail(`bun build --compile exited with ${build.exitCode ?? build.signalCode}`);
-
-const size = await stat(outfile).then(
-  (s) => s.size,
-  () => fail(`${outfile} was not written`),
+// the same way a program embedding Satchel makes its executable (src/cmd/compile.ts)
+const { size } = await compile({ entry, outfile, dashboard: withUi }).catch((err: unknown) =>
+  fail(err instanceof CompileError ? err.message : String(err)),
 );
 
 const check = Bun.spawnSync([outfile, "--version"], { stdout: "pipe", stderr: "pipe" });

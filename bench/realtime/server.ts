@@ -4,7 +4,6 @@
  *
  *   bun bench/realtime/server.ts <dataDir> <port>
  */
-import type { Hono } from "hono";
 import { realtimeIdle } from "../../src/apis/realtime-record-events.ts";
 import { serve } from "../../src/cmd/serve.ts";
 import { createApp } from "../../src/core/base-app.ts";
@@ -30,14 +29,13 @@ app.onRecordAfterCreateSuccess().bind({
   },
 });
 app.onServe().bindFunc((e) => {
-  const router = e.router as Hono;
-  router.get("/bench/commit/:id", (c) => {
-    const id = c.req.param("id");
-    return c.json({ commit: commits.get(id), fannedOut: fannedOut.get(id) });
+  e.router.get("/bench/commit/{id}", (re) => {
+    const id = re.params.id ?? "";
+    return re.json(200, { commit: commits.get(id), fannedOut: fannedOut.get(id) });
   });
-  router.post("/bench/gc", (c) => {
+  e.router.post("/bench/gc", () => {
     Bun.gc(true);
-    return c.text(String(process.memoryUsage().rss));
+    return new Response(String(process.memoryUsage().rss));
   });
   return e.next();
 });

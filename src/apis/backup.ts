@@ -1,5 +1,5 @@
 import type { Hono } from "hono";
-import { BackupBusyError, InvalidBackupError } from "../core/base-backup.ts";
+import { BackupBusyError, ClusterRestoreError, InvalidBackupError } from "../core/base-backup.ts";
 import { findAuthRecordByToken } from "../core/record-tokens.ts";
 import type { RequestEvent } from "../core/request-event.ts";
 import { isIpInList } from "../core/settings-ip.ts";
@@ -110,6 +110,7 @@ async function backupRestore(e: RequestEvent): Promise<Response> {
     if (err instanceof InvalidBackupError)
       throw badRequest(`Missing or invalid backup file. Raw error: \n${err.message}`);
     if (err instanceof BackupBusyError) throw badRequest(`${busyMessage}.`);
+    if (err instanceof ClusterRestoreError) throw badRequest(`Failed to restore backup: ${err.message}.`);
     throw badRequest("Failed to restore backup.", err);
   }
   restored.catch((err: unknown) => e.app.logger().error("Failed to restore backup", { key, error: errorText(err) }));

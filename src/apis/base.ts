@@ -9,12 +9,16 @@ import { bindDashboard, type DashboardSource } from "./dashboard.ts";
 import { bindFileApi } from "./file.ts";
 import { bindHealthApi } from "./health.ts";
 import { bindLogsApi } from "./logs.ts";
-import { answerError, defaultMiddleware, type RouterEnv } from "./middlewares.ts";
+import { answerError, defaultMiddleware, newMiddlewaresHook, type RouterEnv } from "./middlewares.ts";
+import { bindRateLimitSync } from "./middlewares-rate-limit.ts";
 import { bindOpenApiApi } from "./openapi.ts";
 import { bindRealtimeApi } from "./realtime.ts";
+import type { RealtimeCluster } from "./realtime-cluster.ts";
 import { bindRecordAuthApi } from "./record-auth.ts";
+import { ResendThrottle } from "./record-auth-throttle.ts";
 import { bindRecordAuthWithOAuth2Api } from "./record-auth-with-oauth2.ts";
 import { bindRecordCrudApi } from "./record-crud.ts";
+import { ServeRouter } from "./serve-router.ts";
 import { bindSettingsApi } from "./settings.ts";
 import { bindSqlApi } from "./sql.ts";
 import { bindTypegenApi } from "./typegen.ts";
@@ -26,6 +30,17 @@ export interface RouterOptions {
   dashboard?: DashboardSource;
   /** Whether `GET /api/openapi.json` answers others than superusers (with the part of the API they may use). */
   publicOpenApi?: boolean;
+  /** Where the realtime clients of the other processes are (`satchel serve --workers`; left out: alone). */
+  realtimeCluster?: RealtimeCluster;
+}
+
+const serveRouters = new WeakMap<Hono<RouterEnv>, ServeRouter>();
+
+/** serveRouter is the router onServe handlers get (`e.router`) for a router made by newRouter. */
+export function serveRouter(router: Hono<RouterEnv>): ServeRouter {
+  const r = serveRouters.get(router);
+  if (!r) throw new Error("not a router made by newRouter");
+  return r;
 }
 
 /**
@@ -34,7 +49,9 @@ export interface RouterOptions {
  */
 export function newRouter(app: App, options: RouterOptions = {}): Hono<RouterEnv> {
   const router = new Hono<RouterEnv>();
-  router.use("*", defaultMiddleware(app, options.origins ?? ["*"]));
+  const middlewares = newMiddlewaresHook();
+  router.use("*", defaultMiddleware(app, options.origins ?? ["*"], middlewares));
+  serveRouters.set(router, new ServeRouter(router, middlewares));
 
   bindHealthApi(router);
   bindCollectionApi(router);
@@ -43,7 +60,10 @@ export function newRouter(app: App, options: RouterOptions = {}): Hono<RouterEnv
   bindRecordAuthWithOAuth2Api(router);
   bindSettingsApi(router);
   bindFileApi(router);
-  bindRealtimeApi(app, router);
+  bindRealtimeApi(app, router, options.realtimeCluster);
+  bindRateLimitSync(app);
+  // subscribed from the start, so that the other processes' mails are known before a request needs them
+  ResendThrottle.of(app);
   bindBatchApi(router);
   bindCronApi(router);
   bindSqlApi(router);

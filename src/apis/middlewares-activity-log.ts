@@ -25,11 +25,15 @@ function requestUri(url: string): string {
   return slash < 0 ? "/" : url.slice(slash);
 }
 
-/** unescapePath decodes `%XX` sequences for the log message, keeping the text as it is when they are malformed. */
+/**
+ * unescapePath decodes `%XX` sequences for the log message, keeping the text as it is when they are malformed.
+ * `%00` stays as it is: a NUL shows nothing in a log line, and a database's text may refuse it (PostgreSQL's
+ * does, which would fail the whole batch of logs).
+ */
 function unescapePath(uri: string): string {
   if (!uri.includes("%")) return uri;
   try {
-    return decodeURIComponent(uri);
+    return decodeURIComponent(uri.replaceAll("%00", "%2500"));
   } catch {
     return uri;
   }

@@ -124,6 +124,55 @@ export function checkRateLimit(
   if (!RateLimiters.of(e.app).get(id, rule).isAllowed(key)) {
     throw tooManyRequests("", new Error(`triggered rate limit rule: ${JSON.stringify(rule)}`));
   }
+  const bus = e.app.cluster();
+  if (bus.peers() > 0) {
+    const hit: RateLimitHit = { id, key, maxRequests: rule.maxRequests, duration: rule.duration };
+    bus.publish(rateLimitChannel, hit);
+  }
+}
+
+/** The bus channel of counted requests, so that each process counts those of all (see bindRateLimitSync). */
+export const rateLimitChannel = "ratelimit.hit";
+
+interface RateLimitHit {
+  id: string;
+  key: string;
+  maxRequests: number;
+  duration: number;
+}
+
+function isRateLimitHit(data: unknown): data is RateLimitHit {
+  if (typeof data !== "object" || data === null) return false;
+  const d = data as Record<string, unknown>;
+  return (
+    typeof d.id === "string" &&
+    typeof d.key === "string" &&
+    typeof d.maxRequests === "number" &&
+    typeof d.duration === "number"
+  );
+}
+
+const syncBindings = new WeakMap<App, () => void>();
+
+/**
+ * bindRateLimitSync makes the limits hold for the whole cluster: every request a process lets through is
+ * also counted by the others (the same limiter, the same client key), so a client spreading its requests
+ * over the processes meets the configured limit, not a multiple of it. Counting is asynchronous: requests
+ * arriving at several processes within the time a message takes (well under a millisecond on one machine)
+ * may each pass before they hear of the others.
+ */
+export function bindRateLimitSync(app: App): void {
+  syncBindings.get(app)?.();
+  const unsubscribe = app.cluster().subscribe(rateLimitChannel, (data) => {
+    if (!isRateLimitHit(data)) {
+      app.logger().warn("cluster bus: dropped a malformed rate limit message", {
+        message: JSON.stringify(data)?.slice(0, 200) ?? "",
+      });
+      return;
+    }
+    RateLimiters.of(app).get(data.id, data).isAllowed(data.key);
+  });
+  syncBindings.set(app, unsubscribe);
 }
 
 /** skipRateLimit: the settings' rules apply unless they are disabled, or for superusers and excluded IPs. */

@@ -1,7 +1,8 @@
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler, Next } from "hono";
 import type { App } from "../core/app.ts";
 import { findAuthRecordByToken } from "../core/record-tokens.ts";
 import { RequestEvent } from "../core/request-event.ts";
+import { type Handler, Hook } from "../tools/hook/hook.ts";
 import { ApiError, toApiError } from "../tools/router/api-error.ts";
 import { logRequest } from "./middlewares-activity-log.ts";
 import { checkGlobalRateLimit } from "./middlewares-rate-limit.ts";
@@ -31,8 +32,13 @@ export function answerError(c: Context<RouterEnv>, app: App, err: unknown): Resp
 /** newRequestEvent creates the request's RequestEvent, with the client's IP resolved on first use. */
 function newRequestEvent(app: App, c: Context<RouterEnv>): RequestEvent {
   const e = new RequestEvent(app, c.req.raw);
-  const server = (c.env as { server?: { requestIP(r: Request): { address: string } | null } } | undefined)?.server;
-  e.resolveIp = () => server?.requestIP(c.req.raw)?.address ?? "";
+  const env = c.env as
+    | { server?: { requestIP(r: Request): { address: string } | null }; forwardedIp?: string }
+    | undefined;
+  const server = env?.server;
+  // a request passed on by another process of the cluster (on the private socket) carries the client's IP
+  const forwarded = env?.forwardedIp;
+  e.resolveIp = forwarded !== undefined ? () => forwarded : () => server?.requestIP(c.req.raw)?.address ?? "";
   return e;
 }
 
@@ -53,11 +59,11 @@ export function allowFraming(request: Request): void {
 }
 
 /** setSecurityHeaders adds the headers PocketBase sends with every answer, unless the handler set them. */
-function setSecurityHeaders(c: Context<RouterEnv>): void {
-  const h = c.res.headers;
+function setSecurityHeaders(res: Response, req: Request): void {
+  const h = res.headers;
   if (!h.has("x-xss-protection")) h.set("X-XSS-Protection", "1; mode=block");
   if (!h.has("x-content-type-options")) h.set("X-Content-Type-Options", "nosniff");
-  if (!h.has("x-frame-options") && !framingAllowed.has(c.req.raw)) h.set("X-Frame-Options", "SAMEORIGIN");
+  if (!h.has("x-frame-options") && !framingAllowed.has(req)) h.set("X-Frame-Options", "SAMEORIGIN");
 }
 
 /**
@@ -123,18 +129,127 @@ function preflightResponse(c: Context<RouterEnv>, allowOrigin: string): Response
   return new Response(null, { status: 204, headers });
 }
 
+/** What the default middlewares share for one request when they run one by one. */
+interface Exchange {
+  c: Context<RouterEnv>;
+  next: Next;
+  allowOrigin: string;
+  error: unknown;
+}
+
+const exchanges = new WeakMap<RequestEvent, Exchange>();
+
+function exchangeOf(e: RequestEvent): Exchange {
+  const x = exchanges.get(e);
+  if (!x) throw new Error("a default middleware ran outside of the router");
+  return x;
+}
+
+/** answerInChain turns an error from the rest of the chain into the request's answer. */
+async function answerInChain(e: RequestEvent): Promise<void> {
+  try {
+    await e.next();
+  } catch (err) {
+    const x = exchangeOf(e);
+    x.error = err;
+    e.response = answerError(x.c, e.app, err);
+  }
+}
+
 /**
- * defaultMiddleware runs PocketBase's default middlewares, in its order, as one Hono middleware (each
- * Hono middleware costs an async frame per request): CORS (every OPTIONS answered here with a 204), the
- * request event, the auth token, the superuser IP whitelist, the global rate limiter, then the security
- * headers and `Vary: Origin` on the way out, and the request log. A step's error becomes the JSON error
- * answer, as a handler's.
+ * defaultMiddlewares are PocketBase's default middlewares around every route, with its ids and priorities,
+ * in the form any middleware has: `e.router.unbind("pbRateLimit")` removes one, a middleware bound with a
+ * priority between theirs runs between them. They run one by one only once that list changed: otherwise
+ * defaultMiddleware below does the same work in one step.
  */
-export function defaultMiddleware(app: App, allowedOrigins: readonly string[]): MiddlewareHandler<RouterEnv> {
+export const defaultMiddlewares: readonly Handler<RequestEvent>[] = [
+  {
+    id: "pbCors",
+    priority: -1041,
+    func: async (e) => {
+      const x = exchangeOf(e);
+      if (x.c.req.method === "OPTIONS") {
+        e.response = preflightResponse(x.c, x.allowOrigin);
+        return;
+      }
+      await e.next();
+      if (!e.response) return;
+      e.response.headers.append("Vary", "Origin");
+      if (x.allowOrigin !== "") e.response.headers.set("Access-Control-Allow-Origin", x.allowOrigin);
+    },
+  },
+  {
+    id: "pbActivityLogger",
+    priority: -1040,
+    func: async (e) => {
+      const startedAt = performance.now();
+      await answerInChain(e);
+      logRequest(e, e.response?.status ?? 200, startedAt, exchangeOf(e).error);
+    },
+  },
+  { id: "pbPanicRecover", priority: -1030, func: answerInChain },
+  {
+    id: "pbLoadAuthToken",
+    priority: -1020,
+    func: async (e) => {
+      const authorization = e.request.headers.get("authorization");
+      if (authorization) await loadAuthToken(e, authorization);
+      await e.next();
+    },
+  },
+  {
+    id: "pbSuperuserIPsWhitelist",
+    priority: -1015,
+    func: (e) => {
+      checkSuperuserIp(e);
+      return e.next();
+    },
+  },
+  {
+    id: "pbSecurityHeaders",
+    priority: -1010,
+    func: async (e) => {
+      await e.next();
+      if (e.response) setSecurityHeaders(e.response, e.request);
+    },
+  },
+  {
+    id: "pbRateLimit",
+    priority: -1000,
+    func: (e) => {
+      checkGlobalRateLimit(exchangeOf(e).c, e);
+      return e.next();
+    },
+  },
+];
+
+/** newMiddlewaresHook is a router's list of middlewares around every route: the default ones, to begin with. */
+export function newMiddlewaresHook(): Hook<RequestEvent> {
+  const hook = new Hook<RequestEvent>({ timeout: 0 });
+  hook.name = "router middlewares";
+  for (const m of defaultMiddlewares) hook.bind(m);
+  return hook;
+}
+
+/**
+ * defaultMiddleware runs the middlewares around every route as one Hono middleware. While they are the
+ * default ones (nothing bound or unbound), it does their work in one step (each step costs an async frame
+ * per request): CORS (every OPTIONS answered here with a 204), the request event, the auth token, the
+ * superuser IP whitelist, the global rate limiter, then the security headers and `Vary: Origin` on the way
+ * out, and the request log. A step's error becomes the JSON error answer, as a handler's. Otherwise the
+ * list runs as a hook chain around the route.
+ */
+export function defaultMiddleware(
+  app: App,
+  allowedOrigins: readonly string[],
+  middlewares: Hook<RequestEvent> = newMiddlewaresHook(),
+): MiddlewareHandler<RouterEnv> {
   const patterns = allowedOrigins.filter((a) => a !== "*").map(originPattern);
+  const defaults = middlewares.handlers();
   return async (c, next): Promise<Response | undefined> => {
     const origin = c.req.header("origin") ?? "";
     const allowOrigin = origin === "" ? "" : allowedOrigin(origin, allowedOrigins, patterns);
+    if (middlewares.handlers() !== defaults) return runMiddlewares(app, middlewares, c, next, allowOrigin);
     if (c.req.method === "OPTIONS") return preflightResponse(c, allowOrigin);
     const startedAt = performance.now();
     const e = newRequestEvent(app, c);
@@ -149,9 +264,33 @@ export function defaultMiddleware(app: App, allowedOrigins: readonly string[]): 
       c.res = answerError(c, app, err);
     }
     logRequest(e, c.res.status, startedAt, c.get("error"));
-    setSecurityHeaders(c);
+    setSecurityHeaders(c.res, c.req.raw);
     c.res.headers.append("Vary", "Origin");
     if (allowOrigin !== "") c.res.headers.set("Access-Control-Allow-Origin", allowOrigin);
     return undefined;
   };
+}
+
+/** runMiddlewares runs a changed list of middlewares one by one around the route. */
+async function runMiddlewares(
+  app: App,
+  middlewares: Hook<RequestEvent>,
+  c: Context<RouterEnv>,
+  next: Next,
+  allowOrigin: string,
+): Promise<Response> {
+  const e = newRequestEvent(app, c);
+  c.set("event", e);
+  const x: Exchange = { c, next, allowOrigin, error: undefined };
+  exchanges.set(e, x);
+  try {
+    await middlewares.trigger(e, async () => {
+      await next();
+      e.response = c.res;
+      x.error = c.get("error");
+    });
+  } catch (err) {
+    e.response = answerError(c, app, err);
+  }
+  return e.response ?? new Response(null, { status: 200 });
 }

@@ -83,8 +83,13 @@ export function takeSnapshot(action: RecordAction, record: RecordModel): Snapsho
 
 /** hasSubscribers tells cheaply whether anyone listens to a record's topics (most writes have no listener). */
 export function hasSubscribers(app: App, record: RecordModel): boolean {
+  return hasSubscribersTo(app, record.collection, record.id);
+}
+
+/** hasSubscribersTo is hasSubscribers for a record known by its collection and id. */
+export function hasSubscribersTo(app: App, collection: Collection, id: string): boolean {
   const broker = app.realtime().broker;
-  return topicsOf(record.collection, record.id).some(([topic]) => broker.subscriptionsTo(topic).size > 0);
+  return topicsOf(collection, id).some(([topic]) => broker.subscriptionsTo(topic).size > 0);
 }
 
 function topicsOf(c: Collection, id: string): [string, RuleKind][] {

@@ -1,8 +1,10 @@
 import type { App } from "../core/app.ts";
-import type { RecordModel } from "../core/record-model.ts";
+import { RecordModel } from "../core/record-model.ts";
+import type { SqlValue } from "../db/sql.ts";
 import {
   type Delivery,
   hasSubscribers,
+  hasSubscribersTo,
   prepareDeliveries,
   type RecordAction,
   takeSnapshot,
@@ -61,7 +63,10 @@ export function bindRealtimeEvents(app: App): void {
   const fanOut = fanOuts.get(app) ?? new FanOut(app);
   fanOuts.set(app, fanOut);
   const realtime = app.realtime();
+  const bus = app.cluster();
+  bindRemoteRecordEvents(app, fanOut);
   const queue = (action: RecordAction, record: RecordModel) => {
+    if (bus.peers() > 0) publishRecordEvent(app, action, record.collection.id, record.dbExport());
     if (!hasSubscribers(app, record)) return;
     const snap = takeSnapshot(action, record);
     fanOut.push(() => prepareDeliveries(app, snap));
@@ -118,10 +123,13 @@ export function bindRealtimeEvents(app: App): void {
   });
 
   const pendingDeletes = new WeakMap<RecordModel, Promise<Delivery[]>>();
+  // the row as it was before the delete, for the other processes' subscribers
+  const deletedRows = new WeakMap<RecordModel, Record<string, SqlValue>>();
   app.onRecordDelete().bind({
     id: `${realtimeHandlerIdPrefix}DeletePrepare`,
     priority: beforeDeletePriority,
     func: async (e) => {
+      if (bus.peers() > 0) deletedRows.set(e.record, e.record.dbExport());
       if (hasSubscribers(app, e.record)) {
         // `app` (not e.app, maybe a transaction's) reads the last committed state, row included
         const prepared = prepareDeliveries(app, takeSnapshot("delete", e.record));
@@ -136,6 +144,9 @@ export function bindRealtimeEvents(app: App): void {
     id: `${realtimeHandlerIdPrefix}DeleteSend`,
     priority: afterPriority,
     func: (e) => {
+      const row = deletedRows.get(e.record);
+      deletedRows.delete(e.record);
+      if (row) publishRecordEvent(app, "delete", e.record.collection.id, row);
       const prepared = pendingDeletes.get(e.record);
       pendingDeletes.delete(e.record);
       if (prepared) fanOut.push(() => prepared);
@@ -147,7 +158,67 @@ export function bindRealtimeEvents(app: App): void {
     priority: afterPriority,
     func: (e) => {
       pendingDeletes.delete(e.record);
+      deletedRows.delete(e.record);
       return e.next();
     },
   });
+}
+
+/** The bus channel of record events: `{action, collectionId, row}`, each process checking its own subscribers. */
+export const recordEventsChannel = "realtime.record";
+
+interface RemoteRecordEvent {
+  action: RecordAction;
+  collectionId: string;
+  row: Record<string, SqlValue>;
+}
+
+const actions: readonly string[] = ["create", "update", "delete"];
+
+function isRemoteRecordEvent(data: unknown): data is RemoteRecordEvent {
+  if (typeof data !== "object" || data === null) return false;
+  const d = data as Record<string, unknown>;
+  return (
+    typeof d.action === "string" &&
+    actions.includes(d.action) &&
+    typeof d.collectionId === "string" &&
+    typeof d.row === "object" &&
+    d.row !== null &&
+    !Array.isArray(d.row)
+  );
+}
+
+/** publishRecordEvent tells the other processes of a committed record event (their subscribers, their rules). */
+function publishRecordEvent(app: App, action: RecordAction, collectionId: string, row: Record<string, SqlValue>): void {
+  try {
+    app.cluster().publish(recordEventsChannel, { action, collectionId, row });
+  } catch (err) {
+    app.logger().error("realtime: the record event could not be sent to the other processes", { error: String(err) });
+  }
+}
+
+const remoteBindings = new WeakMap<App, () => void>();
+
+/**
+ * bindRemoteRecordEvents feeds the record events of the cluster's other processes to this one's subscribers,
+ * in the order they came, through the same fan-out as local events. An event of a collection unknown here
+ * or of the wrong shape is logged and dropped.
+ */
+function bindRemoteRecordEvents(app: App, fanOut: FanOut): void {
+  remoteBindings.get(app)?.();
+  const unsubscribe = app.cluster().subscribe(recordEventsChannel, (data) => {
+    if (!isRemoteRecordEvent(data)) {
+      app.logger().warn("cluster bus: dropped a malformed record event", {
+        message: JSON.stringify(data)?.slice(0, 200) ?? "",
+      });
+      return;
+    }
+    const collection = app.findCachedCollectionByNameOrId(data.collectionId);
+    if (!collection) return;
+    const id = typeof data.row.id === "string" ? data.row.id : "";
+    if (id === "" || !hasSubscribersTo(app, collection, id)) return;
+    const snap = takeSnapshot(data.action, RecordModel.fromRow(collection, data.row));
+    fanOut.push(() => prepareDeliveries(app, snap));
+  });
+  remoteBindings.set(app, unsubscribe);
 }

@@ -9,6 +9,7 @@ import { badRequest, forbidden, notFound } from "../tools/router/api-error.ts";
 import { Client } from "../tools/subscriptions/client.ts";
 import type { RouterEnv } from "./middlewares.ts";
 import { skipSuccessActivityLog } from "./middlewares-activity-log.ts";
+import { forwardSubscriptions, newClientId, type RealtimeCluster } from "./realtime-cluster.ts";
 import { runConnectHook } from "./realtime-connect.ts";
 import { bindRealtimeEvents } from "./realtime-record-events.ts";
 import { SseTransport } from "./realtime-sse.ts";
@@ -21,10 +22,13 @@ import { route } from "./route.ts";
  * subscriptions), our WebSocket endpoint `/api/realtime/ws`, and the hooks that feed them record events
  * and keep clients' auth state current.
  */
-export function bindRealtimeApi(app: App, router: Hono<RouterEnv>): void {
-  router.get("/api/realtime", (c) => realtimeConnect(c));
-  router.post("/api/realtime", route(realtimeSetSubscriptions));
-  router.get("/api/realtime/ws", (c) => realtimeWebSocketConnect(c));
+export function bindRealtimeApi(app: App, router: Hono<RouterEnv>, cluster?: RealtimeCluster): void {
+  router.get("/api/realtime", (c) => realtimeConnect(c, cluster));
+  router.post(
+    "/api/realtime",
+    route((e) => realtimeSetSubscriptions(e, cluster)),
+  );
+  router.get("/api/realtime/ws", (c) => realtimeWebSocketConnect(c, cluster));
   bindRealtimeEvents(app);
 }
 
@@ -33,22 +37,26 @@ function serverOf(c: Context<RouterEnv>): Server<RealtimeSocketData> | undefined
   return (c.env as { server?: Server<RealtimeSocketData> } | undefined)?.server;
 }
 
-function newConnectEvent(e: RequestEvent, transport: SseTransport | WsTransport): RealtimeConnectRequestEvent {
+function newConnectEvent(
+  e: RequestEvent,
+  transport: SseTransport | WsTransport,
+  cluster: RealtimeCluster | undefined,
+): RealtimeConnectRequestEvent {
   const ce = e.derive(RealtimeConnectRequestEvent);
-  ce.client = new Client(transport);
+  ce.client = new Client(transport, newClientId(cluster));
   ce.client.set(realtimeClientIpKey, e.realIp);
   ce.client.set(realtimeClientRequestKey, ce);
   return ce;
 }
 
 /** `GET /api/realtime`: the SSE stream, opened with PB_CONNECT, closed when idle or too old. */
-async function realtimeConnect(c: Context<RouterEnv>): Promise<Response> {
+async function realtimeConnect(c: Context<RouterEnv>, cluster: RealtimeCluster | undefined): Promise<Response> {
   const e = c.get("event");
   skipSuccessActivityLog(e.request);
   // the stream outlives the server's idle timeout, as PocketBase lifts its write deadline
   serverOf(c)?.timeout(c.req.raw, 0);
   const transport = new SseTransport();
-  const event = newConnectEvent(e, transport);
+  const event = newConnectEvent(e, transport, cluster);
   transport.clientId = event.client.id;
   const response = await runConnectHook(event, async (ce) => {
     const client = ce.client;
@@ -92,11 +100,18 @@ function isSameAuth(a: RecordModel | null, b: RecordModel | null): boolean {
  * `POST /api/realtime`: replaces a client's subscriptions and binds the request's auth to it. A client may
  * go from guest to authenticated, never from one auth to another.
  */
-async function realtimeSetSubscriptions(e: RequestEvent): Promise<Response | null> {
+async function realtimeSetSubscriptions(
+  e: RequestEvent,
+  cluster: RealtimeCluster | undefined,
+): Promise<Response | null> {
   const form = await readSubscribeForm(e);
   const realtime = e.app.realtime();
   const client = realtime.broker.clientById(form.clientId);
-  if (!client) throw notFound("Missing or invalid client id.");
+  if (!client) {
+    const owner = cluster?.ownerSocket(form.clientId);
+    if (owner) return forwardSubscriptions(owner, form, e.request, e.realIp);
+    throw notFound("Missing or invalid client id.");
+  }
   const ip = client.get(realtimeClientIpKey);
   if (typeof ip === "string" && ip !== "" && ip !== e.realIp) throw badRequest("Invalid realtime client.");
   const current = realtime.clientAuth(client);
@@ -118,12 +133,15 @@ async function realtimeSetSubscriptions(e: RequestEvent): Promise<Response | nul
  * `GET /api/realtime/ws`: upgrades to our WebSocket protocol (realtime-ws.ts). The upgrade request's
  * Authorization, if any, authenticates the client from the start.
  */
-async function realtimeWebSocketConnect(c: Context<RouterEnv>): Promise<Response> {
+async function realtimeWebSocketConnect(
+  c: Context<RouterEnv>,
+  cluster: RealtimeCluster | undefined,
+): Promise<Response> {
   const e = c.get("event");
   skipSuccessActivityLog(e.request);
   const server = serverOf(c);
   const transport = new WsTransport();
-  const event = newConnectEvent(e, transport);
+  const event = newConnectEvent(e, transport, cluster);
   transport.client = event.client;
   if (e.auth) e.app.realtime().setClientAuth(event.client, e.auth);
   const response = await runConnectHook(event, async (ce) => {

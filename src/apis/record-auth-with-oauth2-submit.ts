@@ -104,7 +104,7 @@ async function canAssignUsername(e: RecordAuthWithOAuth2RequestEvent, username: 
   if (!index) return true;
   const column = ident(field.name);
   const nocase = index.columns[0]?.collate.toLowerCase() === "nocase";
-  const match = nocase ? sql`${column} = ${username} COLLATE NOCASE` : sql`${column} = ${username}`;
+  const match = nocase ? e.app.db.dialect.equalNocase(sql`${column}`, sql`${username}`) : sql`${column} = ${username}`;
   return !(await e.app.db.get(sql`SELECT 1 AS x FROM ${ident(c.name)} WHERE ${match} LIMIT 1`));
 }
 

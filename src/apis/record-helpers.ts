@@ -6,6 +6,7 @@ import { type ExpandFetch, expandRecords } from "../core/record-query-expand.ts"
 import { findRecordsByIdsWithRule, findRecordsWhereWithRule } from "../core/record-search.ts";
 import { type RequestEvent, type RequestInfo, requestInfoWith } from "../core/request-event.ts";
 import type { ReadScope } from "../db/driver.ts";
+import { BatchWatch } from "../tools/hook/hook-watch.ts";
 import { ApiError, badRequest, forbidden, notFound } from "../tools/router/api-error.ts";
 import { MalformedBodyError, type ParsedBody, UnsupportedContentTypeError } from "../tools/router/body.ts";
 
@@ -97,20 +98,45 @@ export function expandFetch(e: RequestEvent, info: RequestInfo, scope: ReadScope
   };
 }
 
+/** The timeout and the handler ids of each onRecordEnrich handler list (the list is replaced when it changes). */
+const enrichTimings = new WeakMap<readonly unknown[], { timeout: number; ids: string }>();
+
+/**
+ * triggerEnrichHooks fires onRecordEnrich for each record, each firing inside the previous one's `e.next()`,
+ * and `done` inside the last. The firings are timed as one (a BatchWatch: the handlers' time, not done's),
+ * which costs one watch per response instead of one per record.
+ */
 async function triggerEnrichHooks(
   app: App,
   e: RequestEvent | null,
   records: RecordModel[],
   done: () => Promise<void>,
 ): Promise<void> {
-  const hook = app.hooks.get("onRecordEnrich");
+  const hook = app.hooks.onRecordEnrich;
   if (hook.length === 0) return done();
-  const step = async (i: number): Promise<void> => {
-    const record = records[i];
-    if (!record) return done();
-    await hook.trigger(new RecordEnrichEvent(app, record, e), () => step(i + 1));
+  const handlers = hook.handlers();
+  let timing = enrichTimings.get(handlers);
+  if (!timing) {
+    timing = {
+      timeout: Math.max(0, ...handlers.map((h) => h.timeout ?? hook.timeout)),
+      ids: handlers.map((h) => h.id).join(", "),
+    };
+    enrichTimings.set(handlers, timing);
+  }
+  const batch = timing.timeout > 0 ? new BatchWatch(hook.name, timing.ids, timing.timeout) : null;
+  const finish = async (): Promise<void> => {
+    batch?.pause();
+    try {
+      await done();
+    } finally {
+      batch?.resume();
+    }
   };
-  return step(0);
+  const step = (i: number): Promise<void> => {
+    const record = records[i];
+    return record ? hook.triggerUnwatched(new RecordEnrichEvent(app, record, e), () => step(i + 1)) : finish();
+  };
+  return batch ? batch.guard(() => step(0)) : step(0);
 }
 
 async function resolveRecordFlags(app: App, records: RecordModel[], info: RequestInfo): Promise<void> {

@@ -1,9 +1,22 @@
 import type { App } from "../core/app.ts";
 import type { BaseApp } from "../core/base-app.ts";
 import { defaultExpandLimits } from "../core/expand-limits.ts";
+import { registerHooks } from "../plugins/hooks/hooks.ts";
 import { registerMigrations } from "../plugins/migratecmd/migratecmd.ts";
-import { type CliIO, type Command, CommandError, type CommandInput, errorMessage, execute } from "./command.ts";
+import type { ClusterBus } from "../tools/cluster/bus.ts";
+import {
+  type CliIO,
+  type Command,
+  CommandError,
+  type CommandInput,
+  errorMessage,
+  execute,
+  type FlagSpec,
+  type Flags,
+} from "./command.ts";
+import { hooksConfig, hooksFlags } from "./hooks-flags.ts";
 import { migrateCommand, migrateConfig, migrateFlags } from "./migrate-command.ts";
+import { databaseUrlEnv } from "./open-database.ts";
 import { serveCommand } from "./serve-command.ts";
 import { superuserCommand, type WithApp } from "./superuser-command.ts";
 import { typegenCommand } from "./typegen-command.ts";
@@ -22,6 +35,12 @@ export interface AppFlags {
   maxExpandMiB: number;
   /** The environment variable holding the settings encryption key ("" for none). */
   encryptionEnv: string;
+  /** How long (seconds) a hook handler may hold its chain before its request fails (0: no limit). */
+  hookTimeout: number;
+  /** The PostgreSQL database's URL (`--db`, else SATCHEL_DATABASE_URL), or "" for SQLite in the data directory. */
+  db: string;
+  /** The bus to the other processes of the cluster (a worker of `serve --workers`; none when alone). */
+  bus?: ClusterBus;
 }
 
 export interface CliContext {
@@ -31,23 +50,82 @@ export interface CliContext {
   makeApp(flags: AppFlags): Promise<BaseApp & App>;
   /** Calls listener on every stop request (SIGINT, SIGTERM) until the returned function is called. */
   onStopSignal(listener: (signal: string) => void): () => void;
+  /** The command line starting this program again with the same arguments (`serve --workers`; absent: no workers). */
+  workerCommand?: readonly string[];
+  /** Other defaults for the app's flags than Satchel's own (the command line still overrides them). */
+  flagDefaults?: FlagDefaults;
+}
+
+/** Defaults a program embedding Satchel may give the app's flags. */
+export type FlagDefaults = Partial<Omit<AppFlags, "bus">>;
+
+/** The flags every command has that choose about the app (AppFlags). */
+export const appFlagSpecs: readonly FlagSpec[] = [
+  { name: "dir", kind: "string", default: "satchel_data", usage: "the Satchel data directory" },
+  {
+    name: "encryptionEnv",
+    kind: "string",
+    usage:
+      "the env variable whose value of 32 characters will be used \nas encryption key for the app settings (default none)",
+  },
+  {
+    name: "db",
+    kind: "string",
+    usage: `a postgres://user:pass@host:port/database URL: keep the data in PostgreSQL \ninstead of SQLite files in --dir (default $${databaseUrlEnv}, else SQLite)`,
+  },
+  { name: "dev", kind: "boolean", usage: "enable dev mode, aka. printing logs to the console" },
+  { name: "queryTimeout", kind: "int", default: "30", usage: "the default SELECT queries timeout in seconds" },
+  {
+    name: "hookTimeout",
+    kind: "int",
+    default: "30",
+    usage: "how long in seconds a hook handler may hold its chain before its request fails (0: no limit)",
+  },
+  {
+    name: "maxExpandRecords",
+    kind: "int",
+    default: String(defaultExpandLimits.maxRecords),
+    usage: "the most expanded records in one response",
+  },
+  {
+    name: "maxExpandMiB",
+    kind: "int",
+    default: String(defaultExpandLimits.maxBytes / 1048576),
+    usage: "the most MiB of expanded records in one response",
+  },
+];
+
+/** appFlagsOf reads AppFlags from parsed flags. */
+export function appFlagsOf(flags: Flags): AppFlags {
+  return {
+    dir: flags.string("dir"),
+    dev: flags.boolean("dev"),
+    queryTimeout: flags.int("queryTimeout"),
+    maxExpandRecords: flags.int("maxExpandRecords"),
+    maxExpandMiB: flags.int("maxExpandMiB"),
+    encryptionEnv: flags.string("encryptionEnv"),
+    hookTimeout: flags.int("hookTimeout"),
+    db: flags.string("db") || (process.env[databaseUrlEnv] ?? ""),
+  };
+}
+
+/** withDefaults gives flags other defaults (a program embedding Satchel chooses its own). */
+export function withDefaults(specs: readonly FlagSpec[], defaults: FlagDefaults | undefined): FlagSpec[] {
+  return specs.map((spec) => {
+    const value = defaults?.[spec.name as keyof FlagDefaults];
+    return value === undefined ? spec : { ...spec, default: typeof value === "number" ? String(value) : value };
+  });
 }
 
 /** rootCommand is the `satchel` command tree. */
 export function rootCommand(ctx: CliContext): Command {
-  const appFor = (input: CommandInput) =>
-    ctx.makeApp({
-      dir: input.flags.string("dir"),
-      dev: input.flags.boolean("dev"),
-      queryTimeout: input.flags.int("queryTimeout"),
-      maxExpandRecords: input.flags.int("maxExpandRecords"),
-      maxExpandMiB: input.flags.int("maxExpandMiB"),
-      encryptionEnv: input.flags.string("encryptionEnv"),
-    });
-  // every command's app carries the plugins: migration files applied at start, automigrate
-  const appWithPlugins = async (input: CommandInput) => {
-    const app = await appFor(input);
+  const appFor = (input: CommandInput, bus?: ClusterBus) =>
+    ctx.makeApp({ ...appFlagsOf(input.flags), ...(bus ? { bus } : {}) });
+  // every command's app carries the plugins: migration files applied at start, automigrate, hook files
+  const appWithPlugins = async (input: CommandInput, bus?: ClusterBus) => {
+    const app = await appFor(input, bus);
     await registerMigrations(app, migrateConfig(input));
+    await registerHooks(app, hooksConfig(input));
     return app;
   };
   const withApp: WithApp = async (input, fn) => {
@@ -68,32 +146,17 @@ export function rootCommand(ctx: CliContext): Command {
     name: "satchel",
     summary: "Satchel CLI: a PocketBase-compatible realtime backend in one file",
     persistentFlags: [
-      { name: "dir", kind: "string", default: "satchel_data", usage: "the Satchel data directory" },
-      {
-        name: "encryptionEnv",
-        kind: "string",
-        usage:
-          "the env variable whose value of 32 characters will be used \nas encryption key for the app settings (default none)",
-      },
-      { name: "dev", kind: "boolean", usage: "enable dev mode, aka. printing logs to the console" },
-      { name: "queryTimeout", kind: "int", default: "30", usage: "the default SELECT queries timeout in seconds" },
-      {
-        name: "maxExpandRecords",
-        kind: "int",
-        default: String(defaultExpandLimits.maxRecords),
-        usage: "the most expanded records in one response",
-      },
-      {
-        name: "maxExpandMiB",
-        kind: "int",
-        default: String(defaultExpandLimits.maxBytes / 1048576),
-        usage: "the most MiB of expanded records in one response",
-      },
+      ...withDefaults(appFlagSpecs, ctx.flagDefaults),
       ...migrateFlags,
+      ...hooksFlags,
       { name: "version", short: "v", kind: "boolean", usage: "version for satchel" },
     ],
     commands: [
-      serveCommand({ makeApp: appWithPlugins, onStopSignal: ctx.onStopSignal }),
+      serveCommand({
+        makeApp: appWithPlugins,
+        onStopSignal: ctx.onStopSignal,
+        ...(ctx.workerCommand ? { workerCommand: ctx.workerCommand } : {}),
+      }),
       superuserCommand(withApp),
       migrateCommand(withApp),
       typegenCommand(withApp),

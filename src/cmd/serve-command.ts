@@ -1,14 +1,21 @@
+import { nodeTag, tagOf } from "../apis/realtime-cluster.ts";
 import type { App } from "../core/app.ts";
 import type { BaseApp } from "../core/base-app.ts";
+import type { ClusterBus } from "../tools/cluster/bus.ts";
+import { SocketBus } from "../tools/cluster/socket-bus.ts";
 import { type Command, CommandError, type CommandInput, errorMessage, UsageError } from "./command.ts";
 import { parseListen } from "./listen-address.ts";
+import { migrateConfig } from "./migrate-command.ts";
 import type { RunningServer } from "./serve.ts";
+import { busSocket, parseWorkers, readyChannel, runPrimary, workerEnv, workerSocket } from "./serve-workers.ts";
 
 export interface ServeCommandDeps {
-  /** Builds the (not yet bootstrapped) app of the command's data directory. */
-  makeApp(input: CommandInput): Promise<BaseApp & App>;
+  /** Builds the (not yet bootstrapped) app of the command's data directory, on the cluster bus when given. */
+  makeApp(input: CommandInput, bus?: ClusterBus): Promise<BaseApp & App>;
   /** Calls listener on every stop request until the returned function is called. */
   onStopSignal(listener: (signal: string) => void): () => void;
+  /** The command line starting a worker process (`--workers` is refused without it). */
+  workerCommand?: readonly string[];
 }
 
 /** How long in-flight requests may run on after the first stop signal. */
@@ -26,11 +33,12 @@ function timestamp(d: Date): string {
  * stopRequests listens for stop signals from now on: `first` settles with the first one, `again` with the
  * next (which cuts the graceful wait short).
  */
-function stopRequests(deps: ServeCommandDeps) {
+function stopRequests(deps: ServeCommandDeps, ignore: readonly string[] = []) {
   const first = Promise.withResolvers<string>();
   const again = Promise.withResolvers<string>();
   let received = 0;
   const unsubscribe = deps.onStopSignal((signal) => {
+    if (ignore.includes(signal)) return;
     received++;
     (received === 1 ? first : again).resolve(signal);
   });
@@ -94,9 +102,17 @@ export function serveCommand(deps: ServeCommandDeps): Command {
         kind: "boolean",
         usage: "serve /api/openapi.json to anybody, each the part of the API they may use (default superusers only)",
       },
+      {
+        name: "workers",
+        kind: "string",
+        default: "1",
+        usage: 'how many server processes share the port and the data directory ("auto": one per core)',
+      },
     ],
     async run(input) {
       const { args, flags, io } = input;
+      const workerNode = process.env[workerEnv.node];
+      if (workerNode) return runWorker(deps, input, Number(workerNode));
       if (args.length > 0) {
         throw new UsageError(
           `unexpected argument ${JSON.stringify(args[0])}: serving domains with automatic TLS certificates is not supported; put a TLS-terminating proxy in front of Satchel`,
@@ -108,6 +124,14 @@ export function serveCommand(deps: ServeCommandDeps): Command {
       } catch (err) {
         throw new UsageError(errorMessage(err));
       }
+
+      let workers: number;
+      try {
+        workers = parseWorkers(flags.string("workers"));
+      } catch (err) {
+        throw new UsageError(errorMessage(err));
+      }
+      if (workers > 1) return runCluster(deps, input, workers);
 
       // listen from the start, so a signal during startup stops the server as soon as it is up
       const stop = stopRequests(deps);
@@ -157,4 +181,102 @@ export function serveCommand(deps: ServeCommandDeps): Command {
       }
     },
   };
+}
+
+/**
+ * runCluster is the primary of `serve --workers=N`: it applies the pending migrations once, then runs the
+ * workers (serve-workers.ts) until a stop signal.
+ */
+async function runCluster(deps: ServeCommandDeps, input: CommandInput, count: number): Promise<number> {
+  const { io, flags } = input;
+  if (!deps.workerCommand)
+    throw new UsageError("--workers is not available here: there is no command to start workers with");
+  const stop = stopRequests(deps);
+  try {
+    const app = await deps.makeApp(input);
+    try {
+      await app.bootstrap();
+      const { applyAppMigrations } = await import("../plugins/migratecmd/operations.ts");
+      await applyAppMigrations(app, migrateConfig(input).dir);
+    } catch (err) {
+      throw new CommandError(`failed to start the server: ${errorMessage(err)}`);
+    } finally {
+      await app.terminate().catch(() => {});
+    }
+    return await runPrimary({
+      count,
+      http: flags.string("http"),
+      io,
+      command: deps.workerCommand,
+      stop,
+      stopDeadlineMs: shutdownGraceMs + closeDeadlineMs,
+    });
+  } finally {
+    stop.unsubscribe();
+  }
+}
+
+/**
+ * runWorker is one process of `serve --workers`: the server on the shared port, joined to the primary's
+ * bus. It stops on SIGTERM (the primary's; a terminal's SIGINT reaches the primary, which passes it on) or
+ * when the primary goes away.
+ */
+async function runWorker(deps: ServeCommandDeps, input: CommandInput, node: number): Promise<number> {
+  const { io, flags } = input;
+  const dir = process.env[workerEnv.dir] ?? "";
+  const stop = stopRequests(deps, ["SIGINT"]);
+  try {
+    const hubLost = Promise.withResolvers<null>();
+    const bus = await SocketBus.connect(busSocket(dir), `w${node}`, {
+      onError: (message) => io.err(`${message}\n`),
+      onHubLost: () => hubLost.resolve(null),
+    });
+    const [{ serve }, { loadInstaller }, { loadDashboard }] = await Promise.all([
+      import("./serve.ts"),
+      import("../apis/installer.ts"),
+      import("./dashboard-source.ts"),
+    ]);
+    const app = await deps.makeApp(input, bus);
+    const dashboard = await loadDashboard();
+    const tag = nodeTag(node);
+    let running: RunningServer;
+    try {
+      const origins = flags.list("origins");
+      running = await serve(app, {
+        http: process.env[workerEnv.http] || flags.string("http"),
+        origins: origins.length > 0 ? origins : ["*"],
+        dashboard,
+        publicOpenApi: flags.boolean("publicOpenAPI"),
+        reusePort: true,
+        privateSocket: workerSocket(dir, node),
+        realtimeCluster: {
+          tag,
+          ownerSocket: (clientId) => {
+            const owner = tagOf(clientId);
+            return owner && owner !== tag ? workerSocket(dir, Number(owner.slice(1))) : null;
+          },
+        },
+      });
+    } catch (err) {
+      await app.terminate().catch(() => {});
+      await bus.close();
+      throw new CommandError(`worker ${node} failed to start the server: ${errorMessage(err)}`);
+    }
+    if (process.env[workerEnv.banner] === "1") {
+      io.out(startBanner(running, "missing" in dashboard ? dashboard.missing : null));
+      const installerUrl = await loadInstaller(app, running.url).catch(() => null);
+      if (installerUrl) io.out(installerBanner(running.dashboardUrl ? installerUrl : null));
+    }
+    bus.publish(readyChannel, { node, url: running.url });
+    const signal = await Promise.race([stop.first, hubLost.promise, running.closed.then(() => "closed" as const)]);
+    if (signal === "closed") {
+      await bus.close();
+      return 1;
+    }
+    await stopWithin(running, stop.again);
+    await bus.close();
+    return 0;
+  } finally {
+    stop.unsubscribe();
+  }
 }

@@ -1,7 +1,9 @@
+import { rmSync } from "node:fs";
 import type { Server } from "bun";
-import { newRouter } from "../apis/base.ts";
+import { newRouter, serveRouter } from "../apis/base.ts";
 import { type DashboardSource, dashboardPath } from "../apis/dashboard.ts";
 import { errorResponse } from "../apis/middlewares.ts";
+import { forwardedIpHeader, type RealtimeCluster } from "../apis/realtime-cluster.ts";
 import { type RealtimeSocketData, realtimeWebSocketHandler } from "../apis/realtime-ws.ts";
 import type { App } from "../core/app.ts";
 import type { BaseApp } from "../core/base-app.ts";
@@ -19,6 +21,15 @@ export interface ServeOptions {
   dashboard?: DashboardSource;
   /** Whether `GET /api/openapi.json` answers others than superusers. */
   publicOpenApi?: boolean;
+  /** Share the port with the other processes of the cluster (`satchel serve --workers`). */
+  reusePort?: boolean;
+  /**
+   * A unix socket this process also serves on, for requests the cluster's other processes pass on to it
+   * (realtime subscriptions of its clients); only they can reach it, so the client IP they send is trusted.
+   */
+  privateSocket?: string;
+  /** Where the realtime clients of the cluster's other processes are. */
+  realtimeCluster?: RealtimeCluster;
 }
 
 export interface StopOptions {
@@ -130,6 +141,7 @@ export async function serve(app: BaseApp & App, options: ServeOptions): Promise<
     origins: options.origins,
     publicOpenApi: options.publicOpenApi ?? false,
     ...(options.dashboard ? { dashboard: options.dashboard } : {}),
+    ...(options.realtimeCluster ? { realtimeCluster: options.realtimeCluster } : {}),
   };
   let router = newRouter(app, routerOptions);
   let server: Server<RealtimeSocketData> | undefined;
@@ -142,18 +154,27 @@ export async function serve(app: BaseApp & App, options: ServeOptions): Promise<
       ? errorResponse(app, new ApiError(503, "The server is shutting down."), req.method)
       : handle(req, srv);
   };
-  await app.hooks.get("onServe").trigger(new ServeEvent(app, router, options.http), async () => {
+  // a new router, onServe fired with it, then later requests sent to it: after restarts and hook reloads
+  const remount = async (): Promise<void> => {
+    const next = newRouter(app, routerOptions);
+    await app.hooks.get("onServe").trigger(new ServeEvent(app, serveRouter(next), options.http, remount), async () => {
+      router = next;
+    });
+  };
+  await app.hooks.get("onServe").trigger(new ServeEvent(app, serveRouter(router), options.http, remount), async () => {
     server = Bun.serve({
       hostname,
       port,
       maxRequestBodySize: options.maxRequestBodySize ?? 1 << 30,
       idleTimeout: 255,
+      reusePort: options.reusePort ?? false,
       fetch: (req, srv) => (hold ? afterHold(hold, req, srv) : handle(req, srv)),
       websocket: realtimeWebSocketHandler(),
     });
   });
   if (!server) throw new Error("an onServe handler stopped the server from starting");
   const running = server;
+  const privateServer = options.privateSocket ? servePrivate(options.privateSocket, () => router) : null;
 
   let stopOptions: StopOptions = {};
   let drained: Promise<number> | undefined;
@@ -171,6 +192,7 @@ export async function serve(app: BaseApp & App, options: ServeOptions): Promise<
       }
       // requests held by a restart that won't come back are answered now, so that they don't hold the drain
       stopping = true;
+      privateServer?.stop(true);
       hold?.release();
       try {
         drained ??= drain(running, stopOptions, () => app.realtime().closeAll());
@@ -188,10 +210,7 @@ export async function serve(app: BaseApp & App, options: ServeOptions): Promise<
       await e.next();
       const held = hold;
       if (!held) return;
-      const next = newRouter(app, routerOptions);
-      await app.hooks.get("onServe").trigger(new ServeEvent(app, next, options.http), async () => {
-        router = next;
-      });
+      await remount();
       hold = null;
       held.release();
     },
@@ -209,4 +228,13 @@ export async function serve(app: BaseApp & App, options: ServeOptions): Promise<
       return { interrupted: await (drained ?? Promise.resolve(0)) };
     },
   };
+}
+
+/** servePrivate serves the router on the cluster's private socket, with the client IP the sender passed on. */
+function servePrivate(path: string, router: () => ReturnType<typeof newRouter>): Server<undefined> {
+  rmSync(path, { force: true });
+  return Bun.serve({
+    unix: path,
+    fetch: (req, srv) => router().fetch(req, { server: srv, forwardedIp: req.headers.get(forwardedIpHeader) ?? "" }),
+  });
 }

@@ -3,7 +3,7 @@ import { Logger } from "../tools/logger/logger.ts";
 import type { App } from "./app.ts";
 import { consoleLogSink } from "./log-printer.ts";
 import { deleteLogsOutsideSettings } from "./log-query.ts";
-import { insertEncodedLogs } from "./log-write.ts";
+import { insertPackedLogs, logRowTypes, packLog } from "./log-write.ts";
 
 /** The app as its logger needs it: the settings and aux database, and whether they are open. */
 type LoggingApp = App & { isBootstrapped(): boolean };
@@ -16,16 +16,23 @@ type LoggingApp = App & { isBootstrapped(): boolean };
  */
 export function newAppLogger(app: LoggingApp): Logger {
   const store = new BatchHandler({
+    types: logRowTypes,
+    pack: packLog,
+    // Waiting logs are bytes, which cost the collector nothing however long they wait; each transaction
+    // writes its tables' and indexes' last pages to the WAL again, so larger ones cost less per row
+    // (1000 rows took 0.3-0.4 µs less CPU per row than 200, the kernel's share 0.5-0.8 µs less, measured in
+    // process).
+    batchSize: 1000,
     accept: (entry) => {
       const logs = app.settings().logs;
       return logs.maxDays > 0 && entry.level >= logs.minLevel;
     },
     write: async (logs) => {
       if (!app.isBootstrapped() || app.settings().logs.maxDays === 0) return;
-      await insertEncodedLogs(app.auxDb, logs);
+      await insertPackedLogs(app.auxDb, logs);
     },
-    onError: (err, logs) => {
-      process.stderr.write(`failed to write ${logs.length} log entries: ${String(err)}\n`);
+    onError: (err, count) => {
+      process.stderr.write(`failed to write ${count} log entries: ${String(err)}\n`);
     },
   });
   const logger = new Logger([consoleLogSink(app.isDev), store]);

@@ -1,4 +1,5 @@
 import type { Queryable } from "../db/driver.ts";
+import type { ClusterBus } from "../tools/cluster/bus.ts";
 import type { Cron } from "../tools/cron/cron.ts";
 import type { Filesystem } from "../tools/filesystem/filesystem.ts";
 import type { Logger } from "../tools/logger/logger.ts";
@@ -49,6 +50,11 @@ export interface App extends HookMethods {
    * expressions, UTC; its jobs run on schedule while the app serves and are listed by `GET /api/crons`.
    */
   cron(): Cron;
+  /**
+   * cluster is the bus to the app's other processes (`satchel serve --workers`): what they must learn of
+   * this one's changes goes through it. An app alone has a bus without peers, which costs nothing.
+   */
+  cluster(): ClusterBus;
   /** backupsFilesystem is where backups are kept: the S3 bucket of `settings.backups.s3` when enabled, else `backups/`. */
   backupsFilesystem(): Filesystem;
   /** activeBackup is the backup being created or restored (PocketBase's `@activeBackup`), null when none. */

@@ -1,6 +1,8 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Driver, Queryable, Tx } from "../db/driver.ts";
+import type { ClusterBus } from "../tools/cluster/bus.ts";
+import { aloneBus } from "../tools/cluster/memory-bus.ts";
 import { Cron } from "../tools/cron/cron.ts";
 import type { Filesystem } from "../tools/filesystem/filesystem.ts";
 import { StorageSelector } from "../tools/filesystem/storage-selector.ts";
@@ -20,6 +22,7 @@ import {
   registerAutoBackupHooks,
   restoreBackup,
 } from "./base-backup.ts";
+import { clusterChannels, registerClusterSync } from "./cluster-sync.ts";
 import { importCollections } from "./collection-import.ts";
 import type { Collection, CollectionType } from "./collection-model.ts";
 import { CollectionsCache, findStoredCollectionByNameOrId, loadCollections } from "./collection-query.ts";
@@ -27,7 +30,8 @@ import { hasTable } from "./collection-record-table-sync.ts";
 import { deleteCollection, saveCollection } from "./collection-save.ts";
 import { BootstrapEvent, TerminateEvent } from "./events.ts";
 import { defaultExpandLimits, type ExpandLimits } from "./expand-limits.ts";
-import { type HookMethods, HookRegistry } from "./hooks.ts";
+import { HookAccessors } from "./hook-accessors.ts";
+import { defaultHookTimeoutMs, HookRegistry } from "./hooks.ts";
 import { registerLogsCleanupJob } from "./logs-cleanup.ts";
 import { type Migration, runMigrations } from "./migrations-runner.ts";
 import { Realtime } from "./realtime.ts";
@@ -51,14 +55,24 @@ export interface AppOptions {
   dataDir: string;
   /** Dev mode: every log entry printed to the console. */
   isDev?: boolean;
-  /** Opens a database file (the app owns and closes it). */
-  openDatabase: (path: string) => Driver;
+  /**
+   * Opens a database by its file in the data directory, `data.db` or `auxiliary.db` (the app owns and closes
+   * it): that file on SQLite, or what stands for it on another engine.
+   */
+  openDatabase: (path: string) => Driver | Promise<Driver>;
   /** The system migrations to apply on bootstrap. */
   migrations: readonly Migration[];
   /** How much one response may expand (defaults: defaultExpandLimits). */
   expandLimits?: Partial<ExpandLimits>;
   /** The environment variable holding the settings encryption key (PocketBase's `--encryptionEnv`). */
   encryptionEnv?: string;
+  /** The bus to the other processes of the cluster (default: none, an app alone). */
+  bus?: ClusterBus;
+  /**
+   * How long (ms) a hook handler may keep its chain waiting before the trigger fails with a 500 naming it
+   * (Handler.timeout; 0: no limit). Default 30 s. The app's lifecycle and backup hooks have none.
+   */
+  hookTimeout?: number;
 }
 
 /** The state of one open transaction: callbacks for its end, and whether it changed collections. */
@@ -80,10 +94,10 @@ interface TxInfo {
  *
  * No `#private` fields: a transaction-bound app is `Object.create(app)` and must reach every member.
  */
-export class BaseApp implements Omit<App, keyof HookMethods> {
+export class BaseApp extends HookAccessors implements App {
   readonly dataDir: string;
   readonly isDev: boolean;
-  readonly hooks = new HookRegistry();
+  readonly hooks: HookRegistry;
   protected readonly encryptionEnvName: string;
   protected readonly appLogger: Logger;
   readonly expandLimits: ExpandLimits;
@@ -95,62 +109,79 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   protected collectionsCache = new CollectionsCache([]);
   protected currentSettings: Settings = defaultSettings();
   protected storage: StorageSelector;
-  protected readonly realtimeHub: Realtime = new Realtime(this as unknown as App);
+  protected readonly realtimeHub: Realtime = new Realtime(this);
   protected readonly cronScheduler: Cron;
+  protected readonly bus: ClusterBus;
+  /** Withdraws from the cron leadership (shared with the transaction-bound copies). */
+  protected readonly cronLeadership = { withdraw: () => {} };
   protected readonly options: AppOptions;
   protected readonly backupsStorage: StorageSelector;
   /** Shared with the transaction-bound copies, which must see the same lock. */
   protected readonly backupLock: { name: string | null } = { name: null };
 
   constructor(options: AppOptions) {
+    super();
+    this.hooks = new HookRegistry(options.hookTimeout ?? defaultHookTimeoutMs);
     this.options = options;
     this.dataDir = options.dataDir;
     this.isDev = Boolean(options.isDev);
     this.expandLimits = { ...defaultExpandLimits, ...options.expandLimits };
     this.encryptionEnvName = options.encryptionEnv ?? "";
+    this.bus = options.bus ?? aloneBus();
     this.storage = new StorageSelector(join(this.dataDir, "storage"));
     this.backupsStorage = new StorageSelector(join(this.dataDir, backupsDirName));
-    Object.assign(this, this.hooks.methods());
-    this.appLogger = newAppLogger(this as unknown as App & { isBootstrapped(): boolean });
+    this.appLogger = newAppLogger(this);
     this.cronScheduler = new Cron({
       onError: (id, err) => this.appLogger.error("cron job failed", { id, error: String(err) }),
     });
     this.cronScheduler.add("__pbDBOptimize__", "0 0 * * *", () => this.optimizeDatabases());
-    this.app.onServe().bind({
+    // in a cluster, the jobs run on one process: the leader of "cron"
+    this.onServe().bind({
       id: "__pbCronStart__",
       priority: 999,
       func: async (e) => {
-        this.cronScheduler.start();
+        this.cronLeadership.withdraw();
+        this.cronLeadership.withdraw = this.bus.lead("cron", (leader) => {
+          if (leader) this.cronScheduler.start();
+          else this.cronScheduler.stop();
+        });
         await e.next();
       },
     });
-    registerSuperuserHooks(this as unknown as App);
-    registerAuthSystemHooks(this as unknown as App);
-    registerAutoBackupHooks(this.app);
-  }
-
-  /** asApp is this app with its hook accessors typed (they are attached in the constructor). */
-  get app(): App {
-    return this as unknown as App;
+    registerSuperuserHooks(this);
+    registerAuthSystemHooks(this);
+    registerAutoBackupHooks(this);
+    registerClusterSync(this, {
+      reloadCollections: () => this.loadCollectionsCache(),
+    });
   }
 
   /** bootstrap opens the databases, applies pending migrations and loads settings and collections. */
   async bootstrap(): Promise<void> {
-    await this.hooks.get("onBootstrap").trigger(new BootstrapEvent(this.app), async () => {
+    await this.hooks.get("onBootstrap").trigger(new BootstrapEvent(this), async () => {
       await mkdir(this.dataDir, { recursive: true });
       if (!this.dataDriver) {
-        this.dataDriver = this.options.openDatabase(join(this.dataDir, "data.db"));
-        this.auxDriver = this.options.openDatabase(join(this.dataDir, "auxiliary.db"));
-        this.db = this.dataDriver;
-        this.auxDb = this.auxDriver;
+        const data = await this.options.openDatabase(join(this.dataDir, "data.db"));
+        let aux: Driver;
+        try {
+          aux = await this.options.openDatabase(join(this.dataDir, "auxiliary.db"));
+        } catch (err) {
+          await data.close();
+          throw err;
+        }
+        this.dataDriver = data;
+        this.auxDriver = aux;
+        this.db = data;
+        this.auxDb = aux;
       }
-      await this.reloadCachedCollections().catch(() => {});
-      await runMigrations(this.app, this.options.migrations);
-      await this.reloadCachedCollections();
+      await this.loadCollectionsCache().catch(() => {});
+      await runMigrations(this, this.options.migrations);
+      await this.loadCollectionsCache();
       await this.reloadSettings();
-      registerLogsCleanupJob(this.app);
-      // a restore restarting the app cleans up after itself once it knows the restart went well
-      if (this.backupLock.name === null) await clearScratchDir(this.app);
+      registerLogsCleanupJob(this);
+      // a restore restarting the app cleans up after itself once it knows the restart went well; a process
+      // of a cluster leaves the scratch folder alone (another one may be making a backup in it)
+      if (this.backupLock.name === null && !this.options.bus) await clearScratchDir(this);
     });
   }
 
@@ -164,7 +195,9 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
 
   /** terminate fires onTerminate, stops the cron jobs and closes the databases (after an open transaction). */
   async terminate(isRestart = false): Promise<void> {
-    await this.hooks.get("onTerminate").trigger(new TerminateEvent(this.app, isRestart), async () => {
+    await this.hooks.get("onTerminate").trigger(new TerminateEvent(this, isRestart), async () => {
+      this.cronLeadership.withdraw();
+      this.cronLeadership.withdraw = () => {};
       this.cronScheduler.stop();
       await this.appLogger.flush();
       await this.dataDriver?.close();
@@ -224,7 +257,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
    * current ones (the defaults on first run). Unreadable settings (encrypted without the right key) throw.
    */
   async reloadSettings(): Promise<void> {
-    await this.hooks.get("onSettingsReload").trigger(new SettingsReloadEvent(this.app), async () => {
+    await this.hooks.get("onSettingsReload").trigger(new SettingsReloadEvent(this), async () => {
       const encryption = this.settingsEncryption();
       const stored = await loadSettings(this.db, encryption);
       if (stored) this.currentSettings = stored;
@@ -237,6 +270,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
     validateSettings(settings).throwIfAny();
     await saveSettings(this.db, settings, this.settingsEncryption());
     await this.reloadSettings();
+    if (this.bus.peers() > 0) await this.bus.publishAndWait(clusterChannels.settings, null);
   }
 
   /** filesystem is the record files' storage: the S3 bucket when `settings.s3.enabled`, else `storage/`. */
@@ -250,6 +284,10 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
 
   cron(): Cron {
     return this.cronScheduler;
+  }
+
+  cluster(): ClusterBus {
+    return this.bus;
   }
 
   backupsFilesystem(): Filesystem {
@@ -271,7 +309,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   /** backupHost gives the backups what they need of the app's own parts. */
   protected backupHost(): BackupHost {
     return {
-      app: this.app,
+      app: this,
       lock: this.backupLock,
       databases: () => {
         if (!this.dataDriver || !this.auxDriver) throw new Error("the app is not bootstrapped");
@@ -309,7 +347,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
     const txApp = Object.create(this) as BaseApp;
     txApp.db = tx;
     txApp.txInfo = info;
-    return txApp.app;
+    return txApp;
   }
 
   async runInTransaction<T>(fn: (txApp: App) => Promise<T>): Promise<T> {
@@ -369,7 +407,20 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
     return this.collectionsCache.references(collection, excludeIds);
   }
 
+  /**
+   * reloadCachedCollections reads the collections again. Outside a transaction, once bootstrapped, it also
+   * has the cluster's other processes reload theirs, and waits until they did (so their next request sees
+   * the change).
+   */
   async reloadCachedCollections(): Promise<void> {
+    await this.loadCollectionsCache();
+    if (!this.txInfo && this.dataDriver && this.bus.peers() > 0) {
+      await this.bus.publishAndWait(clusterChannels.collections, null);
+    }
+  }
+
+  /** loadCollectionsCache reads the collections again, without telling anyone. */
+  protected async loadCollectionsCache(): Promise<void> {
     if (this.txInfo) this.txInfo.collectionsChanged = true;
     this.collectionsCache = new CollectionsCache(await loadCollections(this.db));
   }
@@ -381,7 +432,7 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   }
 
   importCollections(collections: JsonObject[], deleteMissing: boolean): Promise<void> {
-    return importCollections(this.app, collections, deleteMissing);
+    return importCollections(this, collections, deleteMissing);
   }
 
   hasTable(name: string): Promise<boolean> {
@@ -389,11 +440,11 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   }
 
   saveCollection(collection: Collection): Promise<void> {
-    return saveCollection(this.app, collection);
+    return saveCollection(this, collection);
   }
 
   deleteCollection(collection: Collection): Promise<void> {
-    return deleteCollection(this.app, collection);
+    return deleteCollection(this, collection);
   }
 
   /** truncateCollection deletes every record one by one (hooks, cascades and files included). */
@@ -441,19 +492,19 @@ export class BaseApp implements Omit<App, keyof HookMethods> {
   }
 
   save(record: RecordModel): Promise<void> {
-    return saveRecord(this.app, record, true);
+    return saveRecord(this, record, true);
   }
 
   saveNoValidate(record: RecordModel): Promise<void> {
-    return saveRecord(this.app, record, false);
+    return saveRecord(this, record, false);
   }
 
   delete(record: RecordModel): Promise<void> {
-    return deleteRecord(this.app, record);
+    return deleteRecord(this, record);
   }
 
   validateRecord(record: RecordModel): Promise<void> {
-    return validateRecord(this.app, record);
+    return validateRecord(this, record);
   }
 }
 
@@ -461,7 +512,7 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** createApp builds an app (not yet bootstrapped) with its hook accessors. */
-export function createApp(options: AppOptions): BaseApp & App {
-  return new BaseApp(options) as BaseApp & App;
+/** createApp builds an app (not yet bootstrapped). */
+export function createApp(options: AppOptions): BaseApp {
+  return new BaseApp(options);
 }

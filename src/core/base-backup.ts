@@ -46,6 +46,15 @@ export class BackupBusyError extends Error {
 /** InvalidBackupError is a backup that can't be restored as it is (what it holds, not the server's state). */
 export class InvalidBackupError extends Error {}
 
+/** A restore asked of one process of several (`serve --workers`): only a server running alone can restore. */
+export class ClusterRestoreError extends Error {
+  constructor() {
+    super(
+      "a backup can't be restored while other server processes share the data directory: restart with --workers=1 to restore",
+    );
+  }
+}
+
 /** A change of the data directory's content that can be undone: the restore's swap. */
 export interface DataDirSwap {
   apply(): Promise<void>;
@@ -60,7 +69,7 @@ export interface BackupHost {
   /** The open databases, by their file name in the data directory. */
   databases(): [file: string, driver: Driver][];
   /** openDatabase opens a database file as the app opens its own (the caller closes it). */
-  openDatabase(path: string): Driver;
+  openDatabase(path: string): Driver | Promise<Driver>;
   /** restart stops the app, applies the swap and starts again; on failure it reverts and starts again. */
   restart(swap: DataDirSwap): Promise<void>;
 }
@@ -203,6 +212,8 @@ async function linkOrCopy(from: string, to: string): Promise<void> {
  */
 export async function restoreBackup(host: BackupHost, name: string, options: RestoreOptions = {}): Promise<void> {
   const { app } = host;
+  // the swap and the restart happen in this process: the others would keep the replaced files open
+  if (app.cluster().peers() > 0) throw new ClusterRestoreError();
   await withLock(host, name, async () => {
     const exclude = [backupsDirName, tempDirName, autocertDirName, lostFoundDirName];
     await app.hooks.get("onBackupRestore").trigger(new BackupEvent(app, name, exclude), async (e) => {
@@ -278,7 +289,7 @@ async function extractBackup(zipPath: string, dest: string, tempDir: string): Pr
 async function checkDatabase(host: BackupHost, path: string): Promise<void> {
   let driver: Driver | null = null;
   try {
-    driver = host.openDatabase(path);
+    driver = await host.openDatabase(path);
     if (!(await hasTable(driver, "_collections"))) {
       throw new InvalidBackupError("data.db has no _collections table: it isn't a PocketBase or Satchel database");
     }

@@ -4,11 +4,11 @@ import { ident, join, raw, type Sql, sql } from "../db/sql.ts";
 import { buildFilter } from "../tools/search/filter-sql.ts";
 import type { FieldResolver, ResolverResult } from "../tools/search/resolver-result.ts";
 import { maxSortFields, randomSortKey, rowidSortKey, type SortField } from "../tools/search/sort.ts";
-import { Collection, type CollectionRow, type CollectionType } from "./collection-model.ts";
+import { Collection, type CollectionRow, type CollectionType, collectionsTableName } from "./collection-model.ts";
 import { RelationField } from "./field-relation.ts";
 import type { ListResult } from "./request-event.ts";
 
-export const collectionsTable = ident("_collections");
+export const collectionsTable = ident(collectionsTableName);
 
 /** CollectionsCache is an immutable snapshot of all collections, indexed by id and lower-cased name. */
 export class CollectionsCache {
@@ -49,7 +49,8 @@ export class CollectionsCache {
 
 /** loadCollections reads every collection from `_collections`, system ones first as stored. */
 export async function loadCollections(db: Queryable): Promise<Collection[]> {
-  const rows = await db.all<CollectionRow>(sql`SELECT * FROM ${collectionsTable} ORDER BY rowid ASC`);
+  const order = raw(db.dialect.rowid("_collections"));
+  const rows = await db.all<CollectionRow>(sql`SELECT * FROM ${collectionsTable} ORDER BY ${order} ASC`);
   return rows.map((r) => Collection.fromRow(r));
 }
 

@@ -1,5 +1,5 @@
 import type { Queryable } from "../db/driver.ts";
-import { buildIndex, isValidIndex, parseIndex } from "../db/index-sql.ts";
+import { isValidIndex, parseIndex } from "../db/index-sql.ts";
 import { pseudorandomString } from "../tools/security/random.ts";
 import { ValidationError, ValidationErrors } from "../tools/validation/validation.ts";
 import type { Collection } from "./collection-model.ts";
@@ -130,7 +130,7 @@ export async function createIndexes(tx: Queryable, collection: Collection): Prom
       continue;
     }
     try {
-      await tx.exec(buildIndex(idx));
+      await tx.exec(tx.dialect.createIndexSql(idx));
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       errs.set(

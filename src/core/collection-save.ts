@@ -8,7 +8,9 @@ import type { Collection } from "./collection-model.ts";
 import { collectionsTable, findStoredCollection } from "./collection-query.ts";
 import { syncRecordTable } from "./collection-record-table-sync.ts";
 import { validateCollection } from "./collection-validate.ts";
+import { deleteModel, type Inner, type KindHooks, type ModelKind, saveModel } from "./db.ts";
 import { CollectionErrorEvent, CollectionEvent } from "./events.ts";
+import type { HookRegistry } from "./hooks.ts";
 import {
   createViewFields,
   keepViewFieldIds,
@@ -17,53 +19,79 @@ import {
   saveView,
 } from "./view.ts";
 
+/** The onCollection* hooks of each stage, found once per registry. */
+const collectionHooks = new WeakMap<HookRegistry, KindHooks<CollectionEvent, CollectionErrorEvent>>();
+
+function hooksOf(app: App): KindHooks<CollectionEvent, CollectionErrorEvent> {
+  let hooks = collectionHooks.get(app.hooks);
+  if (!hooks) {
+    const h = app.hooks;
+    hooks = {
+      validate: h.onCollectionValidate,
+      create: h.onCollectionCreate,
+      createExecute: h.onCollectionCreateExecute,
+      afterCreateSuccess: h.onCollectionAfterCreateSuccess,
+      afterCreateError: h.onCollectionAfterCreateError,
+      update: h.onCollectionUpdate,
+      updateExecute: h.onCollectionUpdateExecute,
+      afterUpdateSuccess: h.onCollectionAfterUpdateSuccess,
+      afterUpdateError: h.onCollectionAfterUpdateError,
+      delete: h.onCollectionDelete,
+      deleteExecute: h.onCollectionDeleteExecute,
+      afterDeleteSuccess: h.onCollectionAfterDeleteSuccess,
+      afterDeleteError: h.onCollectionAfterDeleteError,
+    };
+    collectionHooks.set(app.hooks, hooks);
+  }
+  return hooks;
+}
+
 /**
- * saveCollection validates and stores a collection and alters its table in one transaction, firing
- * onCollectionCreate/Update → onCollectionValidate → onCollectionCreate/UpdateExecute, then the
- * after-success (or after-error) hook once the outer transaction ends.
+ * collectionKind is what the model pipeline (db.ts) does for collections: the row in `_collections` is the
+ * model's own write (the onModel*Execute handlers above -99 run around it); the record table's change, the
+ * view query and the dependent views go around that write, in the same transaction. With integrityChecks
+ * off (imports that delete several collections at once), a delete skips the reference and view checks.
  */
-export async function saveCollection(app: App, collection: Collection, withValidation = true): Promise<void> {
-  const isNew = collection.isNew();
-  const type = isNew ? "create" : "update";
-  const event = new CollectionEvent(app, collection, type);
-  const hooks = app.hooks;
-  try {
-    await hooks.get(isNew ? "onCollectionCreate" : "onCollectionUpdate").trigger(event, async (e) => {
+function collectionKind(integrityChecks: boolean): ModelKind<Collection, CollectionEvent, CollectionErrorEvent> {
+  return {
+    hooks: hooksOf,
+    newEvent: (app, c, type) => new CollectionEvent(app, c, type),
+    newErrorEvent: (app, c, type, err) => new CollectionErrorEvent(app, c, type, err),
+    around: (_app, _c, _stage, fn) => fn(),
+    async beforeSave(e, inner) {
       // an update under an id no collection has (a body changed it) is a missing collection
       if (!e.collection.isNew() && !e.app.findCachedCollectionByNameOrId(e.collection.id))
         throw new NotFoundError(`no collection with id ${JSON.stringify(e.collection.id)}`);
       await prepareForSave(e.app, e.collection);
-      if (withValidation) {
-        await hooks
-          .get("onCollectionValidate")
-          .trigger(new CollectionEvent(e.app, e.collection, "validate"), async (v) => {
-            const c = v.collection;
-            const stored = c.isNew() ? null : await findStoredCollection(v.app.db, c.lastSavedId);
-            await validateCollection(v.app, c, stored);
-          });
-      }
-      await hooks
-        .get(isNew ? "onCollectionCreateExecute" : "onCollectionUpdateExecute")
-        .trigger(e, (x) => executeSave(x.app, x.collection));
-    });
-  } catch (err) {
-    await app.reloadCachedCollections().catch(() => {});
-    await hooks
-      .get(isNew ? "onCollectionAfterCreateError" : "onCollectionAfterUpdateError")
-      .trigger(new CollectionErrorEvent(app, collection, type, err));
-    throw err;
-  }
-  await app.onTxComplete(async (txErr) => {
-    if (txErr) {
-      // the row it was saved as is gone with the rollback
-      if (isNew) collection.markAsNew();
-      await hooks
-        .get(isNew ? "onCollectionAfterCreateError" : "onCollectionAfterUpdateError")
-        .trigger(new CollectionErrorEvent(app, collection, type, txErr));
-      return;
-    }
-    await hooks.get(isNew ? "onCollectionAfterCreateSuccess" : "onCollectionAfterUpdateSuccess").trigger(event);
-  });
+      await inner();
+    },
+    async validate(e, inner) {
+      const c = e.collection;
+      const stored = c.isNew() ? null : await findStoredCollection(e.app.db, c.lastSavedId);
+      await validateCollection(e.app, c, stored);
+      await inner();
+    },
+    execute: executeSave,
+    writeRow: writeCollectionRow,
+    deleteExecute: (e, inner) => executeDelete(e, inner, integrityChecks),
+    deleteRow: deleteCollectionRow,
+    async saveFailed(app) {
+      await app.reloadCachedCollections().catch(() => {});
+    },
+    deleted: () => Promise.resolve(),
+  };
+}
+
+const checkedKind = collectionKind(true);
+const uncheckedKind = collectionKind(false);
+
+/**
+ * saveCollection validates and stores a collection and alters its table in one transaction, through the
+ * model pipeline (db.ts): onCollectionCreate/Update → onCollectionValidate → onCollectionCreate/UpdateExecute,
+ * then the after-success (or after-error) hook once the outer transaction ends.
+ */
+export function saveCollection(app: App, collection: Collection, withValidation = true): Promise<void> {
+  return saveModel(app, collection, checkedKind, withValidation);
 }
 
 /** prepareForSave fills what the server decides: id, timestamps, system fields, index table names. */
@@ -99,7 +127,14 @@ async function updateGeneratedIdIfTaken(app: App, c: Collection): Promise<void> 
   c.autogeneratedId = id;
 }
 
-async function executeSave(app: App, c: Collection): Promise<void> {
+/**
+ * executeSave is the execute stage's default action: in one transaction, the view's fields (views), the
+ * `_collections` row (`inner`, which the other onModel*Execute handlers wrap) and the record table; then the
+ * cache, the planner's statistics and the views that read the collection.
+ */
+async function executeSave(e: CollectionEvent, inner: Inner): Promise<void> {
+  const c = e.collection;
+  const app = e.app;
   const stored = c.isNew() ? null : await findStoredCollection(app.db, c.lastSavedId);
   if (!c.isNew() && !stored) throw new NotFoundError(`no collection with id ${JSON.stringify(c.lastSavedId)}`);
   if (stored && c.type === "auth" && stored.auth.authRule !== c.auth.authRule) {
@@ -108,30 +143,18 @@ async function executeSave(app: App, c: Collection): Promise<void> {
   }
   try {
     await app.runInTransaction(async (txApp) => {
+      e.app = txApp;
       if (c.type === "view") {
         c.fields = keepViewFieldIds(await createViewFields(txApp, normalizeViewQuery(c.viewQuery)), c.fields);
         await saveView(txApp, c.name, stored?.name ?? null, c.viewQuery);
       }
-      const row = c.dbRow();
-      const columns = Object.keys(row);
-      const values = Object.values(row);
-      if (stored) {
-        const sets = columns.map((col, i) => sql`${ident(col)} = ${values[i] ?? null}`);
-        await txApp.db.run(sql`UPDATE ${collectionsTable} SET ${join(sets, ", ")} WHERE id = ${c.lastSavedId}`);
-      } else {
-        await txApp.db.run(
-          sql`INSERT INTO ${collectionsTable} (${join(columns.map(ident), ", ")}) VALUES (${join(
-            values.map((v) => sql`${v ?? null}`),
-            ", ",
-          )})`,
-        );
-      }
+      await inner();
       await syncRecordTable(txApp.db, c, stored);
     });
   } finally {
+    e.app = app;
     await app.reloadCachedCollections();
   }
-  c.markAsNotNew();
   if (c.type !== "view") {
     // as SQLite advises after schema changes (and PocketBase does): a new index gets its statistics
     await app.db
@@ -150,53 +173,67 @@ async function executeSave(app: App, c: Collection): Promise<void> {
   }
 }
 
+/** writeCollectionRow inserts or updates the collection's `_collections` row. */
+async function writeCollectionRow(app: App, c: Collection): Promise<void> {
+  const row = c.dbRow();
+  const columns = Object.keys(row);
+  const values = Object.values(row);
+  if (c.isNew()) {
+    await app.db.run(
+      sql`INSERT INTO ${collectionsTable} (${join(columns.map(ident), ", ")}) VALUES (${join(
+        values.map((v) => sql`${v ?? null}`),
+        ", ",
+      )})`,
+    );
+  } else {
+    const sets = columns.map((col, i) => sql`${ident(col)} = ${values[i] ?? null}`);
+    await app.db.run(sql`UPDATE ${collectionsTable} SET ${join(sets, ", ")} WHERE id = ${c.lastSavedId}`);
+  }
+  c.markAsNotNew();
+}
+
 /**
  * deleteCollection drops a collection's table (or view) and its row, refusing system collections and
  * collections still referenced by relation fields of others.
  */
-export async function deleteCollection(app: App, collection: Collection, integrityChecks = true): Promise<void> {
-  const event = new CollectionEvent(app, collection, "delete");
-  const hooks = app.hooks;
-  try {
-    await hooks.get("onCollectionDelete").trigger(event, (e) =>
-      hooks.get("onCollectionDeleteExecute").trigger(e, async (x) => {
-        const c = x.collection;
-        if (c.system) throw new Error(`[${c.name}] system collections cannot be deleted`);
-        const refs = x.app.findCollectionReferences(c, c.id);
-        if (integrityChecks && refs.size > 0) {
-          throw new Error(
-            `[${c.name}] failed to delete due to existing relation references: ${[...refs.keys()].map((r) => r.name).join(", ")}`,
-          );
-        }
-        try {
-          await x.app.runInTransaction(async (txApp) => {
-            const d = txApp.db.dialect;
-            await txApp.db.exec(c.type === "view" ? d.dropViewSql(c.name) : d.dropTableSql(c.name));
-            await txApp.db.run(sql`DELETE FROM ${collectionsTable} WHERE id = ${c.id}`);
-            await txApp.reloadCachedCollections();
-            if (integrityChecks) {
-              // a view still reading the dropped table fails to re-infer its fields
-              await resaveViewsWithChangedFields(txApp, c.id).catch((err: unknown) => {
-                throw new Error(
-                  `[${c.name}] failed to delete due to existing view dependency: ${err instanceof Error ? err.message : String(err)}`,
-                );
-              });
-            }
-          });
-        } finally {
-          await x.app.reloadCachedCollections();
-        }
-      }),
+export function deleteCollection(app: App, collection: Collection, integrityChecks = true): Promise<void> {
+  return deleteModel(app, collection, integrityChecks ? checkedKind : uncheckedKind);
+}
+
+/** executeDelete checks that the collection may go, then drops it (`inner`) and re-infers the views, in one transaction. */
+async function executeDelete(e: CollectionEvent, inner: Inner, integrityChecks: boolean): Promise<void> {
+  const c = e.collection;
+  const app = e.app;
+  if (c.system) throw new Error(`[${c.name}] system collections cannot be deleted`);
+  const refs = app.findCollectionReferences(c, c.id);
+  if (integrityChecks && refs.size > 0) {
+    throw new Error(
+      `[${c.name}] failed to delete due to existing relation references: ${[...refs.keys()].map((r) => r.name).join(", ")}`,
     );
-  } catch (err) {
-    await hooks.get("onCollectionAfterDeleteError").trigger(new CollectionErrorEvent(app, collection, "delete", err));
-    throw err;
   }
-  await app.onTxComplete(async (txErr) => {
-    if (txErr)
-      await hooks
-        .get("onCollectionAfterDeleteError")
-        .trigger(new CollectionErrorEvent(app, collection, "delete", txErr));
-    else await hooks.get("onCollectionAfterDeleteSuccess").trigger(event);
-  });
+  try {
+    await app.runInTransaction(async (txApp) => {
+      e.app = txApp;
+      await inner();
+      await txApp.reloadCachedCollections();
+      if (integrityChecks) {
+        // a view still reading the dropped table fails to re-infer its fields
+        await resaveViewsWithChangedFields(txApp, c.id).catch((err: unknown) => {
+          throw new Error(
+            `[${c.name}] failed to delete due to existing view dependency: ${err instanceof Error ? err.message : String(err)}`,
+          );
+        });
+      }
+    });
+  } finally {
+    e.app = app;
+    await app.reloadCachedCollections();
+  }
+}
+
+/** deleteCollectionRow drops the collection's table (or view) and deletes its `_collections` row. */
+async function deleteCollectionRow(app: App, c: Collection): Promise<void> {
+  const d = app.db.dialect;
+  await app.db.exec(c.type === "view" ? d.dropViewSql(c.name) : d.dropTableSql(c.name));
+  await app.db.run(sql`DELETE FROM ${collectionsTable} WHERE id = ${c.lastSavedPk()}`);
 }

@@ -2,8 +2,10 @@ import { HookEvent } from "../tools/hook/hook.ts";
 import type { TaggedEvent } from "../tools/hook/tagged-hook.ts";
 import type { App } from "./app.ts";
 import type { Collection } from "./collection-model.ts";
+import type { Model } from "./db-model.ts";
 import type { RecordModel } from "./record-model.ts";
 import type { RequestEvent } from "./request-event.ts";
+import type { Router } from "./router.ts";
 
 /** Every app event carries the app it runs in (inside a transaction: the transaction's app). */
 export class AppEvent extends HookEvent {
@@ -14,12 +16,21 @@ export class AppEvent extends HookEvent {
 
 export class BootstrapEvent extends AppEvent {}
 
-/** ServeEvent fires before the HTTP server starts: handlers may add routes to `router`. */
+/**
+ * ServeEvent fires before the HTTP server starts (and again after a restart, or when hook files are
+ * reloaded): handlers add routes and middlewares to `router`.
+ */
 export class ServeEvent extends AppEvent {
   constructor(
     app: App,
-    readonly router: unknown,
+    readonly router: Router,
     readonly listen: string,
+    /**
+     * remount builds a new router and fires onServe again with it; once every handler ran, later requests go
+     * to it (those in flight finish on the old one, realtime connections stay). Hook files reloaded under
+     * `--dev` use it.
+     */
+    readonly remount: () => Promise<void>,
   ) {
     super(app);
   }
@@ -36,6 +47,37 @@ export class TerminateEvent extends AppEvent {
 
 export type ModelEventType = "create" | "update" | "delete" | "validate";
 
+/**
+ * ModelEvent is a save, delete or validation of any stored model (records and collections), as the onModel*
+ * hooks see it; the onRecord* and onCollection* hooks fire inside them. Handlers bound to tags match a
+ * record's collection id or name, or a collection's table (`_collections`).
+ */
+export class ModelEvent extends AppEvent implements TaggedEvent {
+  constructor(
+    app: App,
+    public model: Model,
+    readonly type: ModelEventType,
+  ) {
+    super(app);
+  }
+
+  override tags(): readonly string[] {
+    return this.model.hookTags();
+  }
+}
+
+/** ModelErrorEvent is a failed save or delete (onModelAfter*Error), with the error. */
+export class ModelErrorEvent extends ModelEvent {
+  constructor(
+    app: App,
+    model: Model,
+    type: ModelEventType,
+    readonly error: unknown,
+  ) {
+    super(app, model, type);
+  }
+}
+
 /** RecordEvent is a record save, delete or validation. */
 export class RecordEvent extends AppEvent implements TaggedEvent {
   constructor(
@@ -46,7 +88,7 @@ export class RecordEvent extends AppEvent implements TaggedEvent {
     super(app);
   }
 
-  tags(): readonly string[] {
+  override tags(): readonly string[] {
     return this.record.hookTags();
   }
 }
@@ -72,7 +114,7 @@ export class RecordEnrichEvent extends AppEvent implements TaggedEvent {
     super(app);
   }
 
-  tags(): readonly string[] {
+  override tags(): readonly string[] {
     return this.record.hookTags();
   }
 }
@@ -87,8 +129,8 @@ export class CollectionEvent extends AppEvent implements TaggedEvent {
     super(app);
   }
 
-  tags(): readonly string[] {
-    return [this.collection.id, this.collection.name];
+  override tags(): readonly string[] {
+    return this.collection.idAndName();
   }
 }
 

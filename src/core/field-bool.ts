@@ -27,8 +27,9 @@ export class BoolField extends Field {
     return toBool(raw);
   }
 
+  /** A boolean: each driver stores it its engine's way (1 and 0 on SQLite, which has no booleans). */
   override driverValue(value: unknown): SqlValue {
-    return value ? 1 : 0;
+    return Boolean(value);
   }
 
   options(): BoolFieldOptions {

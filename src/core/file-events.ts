@@ -9,7 +9,7 @@ export class FileTokenRequestEvent extends RequestEvent {
   record!: RecordModel;
   token = "";
 
-  tags(): readonly string[] {
+  override tags(): readonly string[] {
     return this.record.hookTags();
   }
 }
@@ -28,7 +28,7 @@ export class FileDownloadRequestEvent extends RequestEvent {
   servedName = "";
   thumbError: Error | null = null;
 
-  tags(): readonly string[] {
-    return [this.collection.id, this.collection.name];
+  override tags(): readonly string[] {
+    return this.collection.idAndName();
   }
 }

@@ -29,7 +29,7 @@ export class MailerRecordEvent extends MailerEvent {
     super(app, mailer, message);
   }
 
-  tags(): readonly string[] {
+  override tags(): readonly string[] {
     return this.record.hookTags();
   }
 }

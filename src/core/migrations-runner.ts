@@ -20,7 +20,7 @@ const migrationsTable = ident("_migrations");
  */
 export async function runMigrations(app: App, migrations: readonly Migration[]): Promise<string[]> {
   await app.db.exec(
-    `CREATE TABLE IF NOT EXISTS ${app.db.dialect.quote("_migrations")} (file VARCHAR(255) PRIMARY KEY NOT NULL, applied INTEGER NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS ${app.db.dialect.quote("_migrations")} (file VARCHAR(255) PRIMARY KEY NOT NULL, applied ${app.db.dialect.bigintType()} NOT NULL)`,
   );
   const rows = await app.db.all<{ file: string }>(sql`SELECT file FROM ${migrationsTable}`);
   const applied = new Set(rows.map((r) => r.file));
@@ -49,7 +49,7 @@ interface AppliedRow {
 
 async function ensureMigrationsTable(app: App): Promise<void> {
   await app.db.exec(
-    `CREATE TABLE IF NOT EXISTS ${app.db.dialect.quote("_migrations")} (file VARCHAR(255) PRIMARY KEY NOT NULL, applied INTEGER NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS ${app.db.dialect.quote("_migrations")} (file VARCHAR(255) PRIMARY KEY NOT NULL, applied ${app.db.dialect.bigintType()} NOT NULL)`,
   );
 }
 

@@ -75,6 +75,8 @@ function memoryPredicate(
   filter: string,
   info: RequestInfo,
 ): RowPredicate | null {
+  // the evaluator compares as SQLite does: on an engine that compares otherwise, the database decides
+  if (!app.db.dialect.comparesInMemory) return null;
   const parts: RowPredicate[] = [];
   if (ruleText !== "") {
     const p = compileRowPredicate(

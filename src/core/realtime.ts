@@ -2,6 +2,7 @@ import { Broker } from "../tools/subscriptions/broker.ts";
 import type { Client } from "../tools/subscriptions/client.ts";
 import type { Message } from "../tools/subscriptions/message.ts";
 import type { App } from "./app.ts";
+import { clusterChannels } from "./cluster-sync.ts";
 import type { Collection } from "./collection-model.ts";
 import { RealtimeMessageEvent } from "./realtime-events.ts";
 import { RecordModel } from "./record-model.ts";
@@ -61,12 +62,20 @@ export class Realtime {
 
   /**
    * send broadcasts `data` (JSON-encoded) to every subscription of `topic`, whatever its options: each
-   * message is named after the subscription, as the SDK expects. It returns how many messages went out.
+   * message is named after the subscription, as the SDK expects. In a cluster, the other processes deliver
+   * it to their own subscribers. It returns how many messages went out from this process.
    *
    * @example app.realtime().send("notifications", { text: "hello" })
    */
   send(topic: string, data: unknown): number {
     const json = JSON.stringify(data) ?? "null";
+    const bus = this.app.cluster();
+    if (bus.peers() > 0) bus.publish(clusterChannels.realtimeMessage, { topic, json });
+    return this.sendLocal(topic, json);
+  }
+
+  /** sendLocal delivers an encoded message to the subscriptions of this process only (see send). */
+  sendLocal(topic: string, json: string): number {
     let n = 0;
     for (const sub of [...this.broker.subscriptionsTo(topic)]) {
       void this.deliver(sub.client, { name: sub.name, data: json });

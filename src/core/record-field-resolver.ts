@@ -410,14 +410,15 @@ class FieldPath {
   bodyEach(field: Field): ResolverResult {
     if (!isMultiValuer(field))
       throw new Error(`field ${JSON.stringify(field.name)} doesn't support multivalue operations`);
-    const items = JSON.stringify(this.bodyItems(field));
+    // typed as text, so that an engine with several json_each overloads knows which one
+    const items = sql`CAST(${JSON.stringify(this.bodyItems(field))} AS TEXT)`;
     const jeAlias = `__dataEach_je_${field.name}${this.r.suffix}`;
-    this.r.registerJoin({ table: sql`json_each(${items})`, alias: jeAlias, on: null, parent: null }, null);
+    this.r.registerJoin({ table: this.r.dialect.jsonEach(items), alias: jeAlias, on: null, parent: null }, null);
     const result: ResolverResult = { sql: this.col(jeAlias, "value") };
     if (field.isMultiple()) this.withMultiMatch = true;
     if (this.withMultiMatch) {
       const jeAlias2 = `__mm_${jeAlias}`;
-      this.mm.joins.push({ table: sql`json_each(${items})`, alias: jeAlias2, on: null, parent: null });
+      this.mm.joins.push({ table: this.r.dialect.jsonEach(items), alias: jeAlias2, on: null, parent: null });
       this.mm.valueExpr = this.col(jeAlias2, "value");
       result.multiMatch = this.mm;
     }

@@ -1,6 +1,7 @@
 import type { SqlValue } from "../db/sql.ts";
 import { castString, toBool, toFloat, toUniqueStringList } from "../tools/types/cast.ts";
 import type { Collection } from "./collection-model.ts";
+import type { Model } from "./db-model.ts";
 import type { Field } from "./field.ts";
 
 /** Keys of record JSON that are never stored, whatever the body says. */
@@ -20,7 +21,7 @@ const blank = (): Values => Object.create(null) as Values;
  * RecordModel is one row of a collection: field values in their in-memory form, the values as last
  * loaded or saved (to tell what changed), the expanded relations, and per-record export options.
  */
-export class RecordModel {
+export class RecordModel implements Model {
   readonly collection: Collection;
   #data: Values;
   /** The values as loaded from the database; shared with #data until the first write (copy on write). */
@@ -66,11 +67,6 @@ export class RecordModel {
     this.setRaw("id", value);
   }
 
-  /** tableName is the name of the collection's table. */
-  get tableName(): string {
-    return this.collection.name;
-  }
-
   isNew(): boolean {
     return this.#isNew;
   }
@@ -92,8 +88,18 @@ export class RecordModel {
     return this.#lastSavedPk;
   }
 
-  hookTags(): string[] {
-    return [this.collection.id, this.collection.name];
+  /** hookTags are the collection's id and name (the same array while they don't change). */
+  hookTags(): readonly string[] {
+    return this.collection.idAndName();
+  }
+
+  /** tableName is the name of the collection's table. */
+  tableName(): string {
+    return this.collection.name;
+  }
+
+  pk(): string {
+    return this.id;
   }
 
   getRaw(key: string): unknown {

@@ -206,8 +206,8 @@ function lazyRequestInfo(e: RequestEvent, body: Record<string, unknown>): Reques
 export class CollectionScopedRequestEvent extends RequestEvent {
   collection!: Collection;
 
-  tags(): readonly string[] {
-    return [this.collection.id, this.collection.name];
+  override tags(): readonly string[] {
+    return this.collection.idAndName();
   }
 }
 

@@ -124,7 +124,7 @@ async function queryColumns(app: App, query: string): Promise<{ name: string; ty
   const d = app.db.dialect;
   try {
     return await app.db.transaction(async (tx) => {
-      await tx.exec(d.createViewSql(temp, `SELECT * FROM (${query})`));
+      await tx.exec(d.createViewSql(temp, `SELECT * FROM ${d.subquery(query)}`));
       try {
         const info = d.tableColumnsSql(temp);
         return d.tableColumns(await tx.all(info.text, info.params));
@@ -202,7 +202,7 @@ export async function dryRunView(app: App, query: string, sampleSize: number): P
   let rows: Record<string, unknown>[];
   try {
     rows = await app.db.all(
-      `SELECT * FROM (SELECT * FROM (${normalized})) AS ${d.quote(temp.name)} LIMIT ${sampleSize}`,
+      `SELECT * FROM (SELECT * FROM ${d.subquery(normalized)}) AS ${d.quote(temp.name)} LIMIT ${sampleSize}`,
     );
   } catch (err) {
     throw new ViewQueryError(`failed to retrieve query records: ${err instanceof Error ? err.message : String(err)}`);
@@ -236,7 +236,7 @@ async function normalizeViewQueryId(app: App, query: string): Promise<string> {
   const cols = parseSelect(query).columns.map((c) =>
     c.alias === "id" ? `CAST(${d.quote("id")} as TEXT) ${d.quote("id")}` : d.quote(c.alias),
   );
-  return `SELECT ${cols.join(",")} FROM (${query})`;
+  return `SELECT ${cols.join(",")} FROM ${d.subquery(query)}`;
 }
 
 /** saveView (re)creates the SQL view of a view collection (dropping the old one, also under an old name). */
@@ -245,7 +245,7 @@ export async function saveView(app: App, name: string, oldName: string | null, q
   const q = await normalizeViewQueryId(app, normalizeViewQuery(query));
   if (oldName) await app.db.exec(d.dropViewSql(oldName));
   await app.db.exec(d.dropViewSql(name));
-  await app.db.exec(d.createViewSql(name, `SELECT * FROM (${q})`));
+  await app.db.exec(d.createViewSql(name, `SELECT * FROM ${d.subquery(q)}`));
 }
 
 /** checkViewQuery validates a view query with a dry run, giving the `viewQuery` error of a collection. */

@@ -31,6 +31,12 @@ export interface UniqueViolation {
  */
 export interface Dialect {
   readonly name: "sqlite" | "postgres";
+  /**
+   * Whether this engine compares as the realtime rules' in-memory evaluator does (core/realtime-rule-memory.ts:
+   * SQLite's type affinities, text in byte order, LIKE folding ASCII letters only). Where it doesn't, each
+   * subscriber's rule is checked in SQL, so that realtime answers what a list would.
+   */
+  readonly comparesInMemory: boolean;
   quote(identifier: string): string;
   /** The text of the n-th (1-based) statement parameter. */
   placeholder(n: number): string;
@@ -87,6 +93,13 @@ export interface Dialect {
   equalNocase(left: Sql, right: Sql): Sql;
   /** The literal of a boolean (SQLite has none: 1 and 0). */
   boolLiteral(value: boolean): string;
+  /** The type of a 64-bit integer column (`_migrations.applied`: Unix microseconds). */
+  bigintType(): string;
+  /**
+   * The type of `_params.value`, which holds bytes (the settings' JSON) or text (their encrypted form):
+   * PocketBase's declared JSON on SQLite, which stores either as it comes; BYTEA on PostgreSQL.
+   */
+  paramsValueType(): string;
 
   // DDL for record tables and views; every statement is one string without parameters.
   createTableSql(table: string, columns: readonly [name: string, type: string][]): string;
@@ -99,6 +112,11 @@ export interface Dialect {
   /** The engine's statement for an index of a collection's `indexes` list (parsed from SQLite's syntax). */
   createIndexSql(index: IndexDef): string;
   createViewSql(view: string, select: string): string;
+  /**
+   * A query as the source of a FROM: `(query)` on SQLite (as PocketBase writes its views), with an alias on
+   * engines that want one on every subquery (PostgreSQL 15).
+   */
+  subquery(query: string): string;
   dropViewSql(view: string): string;
   /** The statement that refreshes the planner's statistics where they are stale (after a schema change). */
   optimizeSql(): string;

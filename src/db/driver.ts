@@ -1,5 +1,6 @@
 import type { Dialect } from "./dialect.ts";
-import type { Sql, SqlValue, Statement } from "./sql.ts";
+import type { PackedRows } from "./packed-rows.ts";
+import type { Sql, SqlValue } from "./sql.ts";
 
 export type Row = Record<string, unknown>;
 
@@ -127,19 +128,18 @@ export interface Driver extends Queryable {
    * transaction, which holds the other writers. An engine that can't copy itself into a file throws.
    */
   backupTo(path: string): Promise<void>;
+  /**
+   * insertRowsInBackground inserts packed rows into table's columns (named in the rows' column order) in one
+   * transaction, without holding up the caller's thread where the engine's calls would block it: SQLite's
+   * driver hands a batch of 50 rows or more to a worker thread with a connection of its own, and the rows'
+   * buffers with it (the caller can't read them afterwards). Nothing orders it with the driver's other
+   * writes: it suits rows nothing else writes at the time (logs).
+   */
+  insertRowsInBackground(table: string, columns: readonly string[], rows: PackedRows): Promise<void>;
   close(): Promise<void>;
 }
 
-/** BackgroundWrites is a driver that can write without holding up the caller's thread. */
-export interface BackgroundWrites {
-  /**
-   * writeInBackground runs rendered statements in one transaction on a connection of their own, off the
-   * thread of the caller where the engine's calls block it (SQLite), and resolves once they are committed.
-   * Nothing orders it with the driver's other writes: it suits rows nothing else writes at the time (logs).
-   */
-  writeInBackground(statements: readonly Statement[]): Promise<void>;
-}
-
-export function canWriteInBackground(db: Queryable): db is Queryable & BackgroundWrites {
-  return typeof (db as Partial<BackgroundWrites>).writeInBackground === "function";
+/** canInsertInBackground tells a driver (which can insert packed rows in the background) from a transaction. */
+export function canInsertInBackground(db: Queryable): db is Queryable & Pick<Driver, "insertRowsInBackground"> {
+  return typeof (db as Partial<Driver>).insertRowsInBackground === "function";
 }

@@ -32,7 +32,7 @@ export const initMigration: Migration = {
   async up(app: App): Promise<void> {
     const q = app.db.dialect.quote;
     await app.db.exec(
-      `CREATE TABLE ${q("_params")} (${q("id")} TEXT PRIMARY KEY NOT NULL, ${q("value")} JSON DEFAULT NULL, ${q("created")} TEXT DEFAULT '' NOT NULL, ${q("updated")} TEXT DEFAULT '' NOT NULL)`,
+      `CREATE TABLE ${q("_params")} (${q("id")} TEXT PRIMARY KEY NOT NULL, ${q("value")} ${app.db.dialect.paramsValueType()} DEFAULT NULL, ${q("created")} TEXT DEFAULT '' NOT NULL, ${q("updated")} TEXT DEFAULT '' NOT NULL)`,
     );
     await app.db.exec(
       `CREATE TABLE ${q("_collections")} (${q("id")} TEXT PRIMARY KEY NOT NULL, ${q("system")} BOOLEAN DEFAULT FALSE NOT NULL, ${q("type")} TEXT DEFAULT 'base' NOT NULL, ${q("name")} TEXT UNIQUE NOT NULL, ${q("fields")} JSON DEFAULT '[]' NOT NULL, ${q("indexes")} JSON DEFAULT '[]' NOT NULL, ${q("listRule")} TEXT DEFAULT NULL, ${q("viewRule")} TEXT DEFAULT NULL, ${q("createRule")} TEXT DEFAULT NULL, ${q("updateRule")} TEXT DEFAULT NULL, ${q("deleteRule")} TEXT DEFAULT NULL, ${q("options")} JSON DEFAULT '{}' NOT NULL, ${q("created")} TEXT DEFAULT '' NOT NULL, ${q("updated")} TEXT DEFAULT '' NOT NULL)`,

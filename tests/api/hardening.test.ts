@@ -237,7 +237,7 @@ describe("in process", () => {
     });
     await app.bootstrap();
     await seed(app);
-    router = newRouter(app.app);
+    router = newRouter(app);
   });
 
   afterAll(async () => {
@@ -262,7 +262,7 @@ describe("in process", () => {
     const url = "http://localhost/api/collections/posts/records?perPage=2&expand=author";
     expect((await router.fetch(new Request(url))).status).toBe(200);
     // a hook that takes most of the budget before the expand runs
-    const unbind = app.app.onRecordsListRequest().bind({
+    const unbind = app.onRecordsListRequest().bind({
       id: "slow",
       func: async (e) => {
         await Bun.sleep(700);
@@ -275,7 +275,7 @@ describe("in process", () => {
       expect(res.status).toBe(400);
       expect(body.message).toContain("query timeout");
     } finally {
-      app.app.onRecordsListRequest().unbind(unbind);
+      app.onRecordsListRequest().unbind(unbind);
     }
   });
 });

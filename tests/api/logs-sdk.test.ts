@@ -19,11 +19,11 @@ test("the SDK lists, counts and reads the request logs of a served app", async (
   await t.app.logger().flush();
 
   const list = await t.pb.logs.getList(1, 10, { filter: "data.url ~ '/api/'", sort: "-@rowid" });
-  // the superuser's sign-in, the health check and the failed list, newest first
+  // the superuser's sign-in (startTestServer refreshes a token), the health check and the failed list, newest first
   expect(list.items.map((l) => [Number(l.level), l.message])).toEqual([
     [8, "GET /api/collections/missing/records?page=1&perPage=30"],
     [0, "GET /api/health"],
-    [0, "POST /api/collections/_superusers/auth-with-password"],
+    [0, "POST /api/collections/_superusers/auth-refresh"],
   ]);
   expect(list.totalItems).toBe(3);
   const failed = list.items[0];

@@ -304,6 +304,15 @@ runScenarios("request logs", newFixture(), [
     },
   },
   {
+    name: "a NUL in the URL stays %00 in the message (a database's text may refuse it)",
+    url: "/api/collections/notes/records?filter=title%3D%27a%00%27",
+    expectedStatus: 200,
+    afterTest: async (t) => {
+      const logs = await newLogs(t);
+      expect(logs.map((l) => l.message)).toEqual(["GET /api/collections/notes/records?filter=title='a%00'"]);
+    },
+  },
+  {
     name: "a failed request is logged at error level with the error and its details",
     method: "POST",
     url: "/api/collections/notes/records",

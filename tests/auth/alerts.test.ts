@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
+import { ident, sql } from "../../src/db/sql.ts";
 import { rawPost } from "./otp-helpers.ts";
 import { type AuthTestEnv, appName, register, startAuthEnv } from "./setup.ts";
 
@@ -27,9 +28,9 @@ const md5 = (s: string) => createHash("md5").update(s).digest("hex");
 
 const origins = (recordId: string) =>
   env.t.app.db
-    .all<{ fingerprint: string }>("SELECT fingerprint FROM _authOrigins WHERE recordRef = ? ORDER BY created", [
-      recordId,
-    ])
+    .all<{ fingerprint: string }>(
+      sql`SELECT fingerprint FROM ${ident("_authOrigins")} WHERE ${ident("recordRef")} = ${recordId} ORDER BY created`,
+    )
     .then((rows) => rows.map((r) => r.fingerprint));
 
 const alertsTo = (email: string) =>

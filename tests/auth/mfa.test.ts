@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createSuperuserOtp } from "../../src/cmd/superuser.ts";
+import { ident, sql } from "../../src/db/sql.ts";
 import { superuserEmail, superuserPassword } from "../helpers/test-app.ts";
 import { rawPost, requestOtpCode } from "./otp-helpers.ts";
 import { type AuthTestEnv, apiError, register, startAuthEnv } from "./setup.ts";
@@ -27,7 +28,9 @@ async function firstFactor(p: Promise<unknown>): Promise<{ mfaId: string }> {
 }
 
 const mfaRows = (recordId: string) =>
-  env.t.app.db.all<{ id: string; method: string }>("SELECT id, method FROM _mfas WHERE recordRef = ?", [recordId]);
+  env.t.app.db.all<{ id: string; method: string }>(
+    sql`SELECT id, method FROM ${ident("_mfas")} WHERE ${ident("recordRef")} = ${recordId}`,
+  );
 
 const invalidSession = { status: 400, message: "Invalid or expired MFA session.", data: {} };
 
@@ -95,7 +98,7 @@ test("a session belongs to its record; unknown, expired and mistyped ids are ref
   const { mfaId: old } = await firstFactor(
     pb.collection("users").authWithPassword("mfa-b@example.com", "mfa-pass-123"),
   );
-  await env.t.app.db.run("UPDATE _mfas SET created = ? WHERE id = ?", ["2020-01-01 00:00:00.000Z", old]);
+  await env.t.app.db.run(sql`UPDATE ${ident("_mfas")} SET created = ${"2020-01-01 00:00:00.000Z"} WHERE id = ${old}`);
   const { otpId, code } = await requestOtpCode(pb, env.smtp, "mfa-b@example.com");
   expect(await apiError(pb.collection("users").authWithOTP(otpId, code, { mfaId: old }))).toEqual(invalidSession);
   expect(await mfaRows(b.id)).toEqual([]);

@@ -3,6 +3,7 @@ import { newAuthOrigin } from "../../src/core/auth-origin-query.ts";
 import { newMfa } from "../../src/core/mfa-query.ts";
 import { deleteExpiredOtps, findAllOtpsByRecord, newOtp } from "../../src/core/otp-query.ts";
 import { RecordModel } from "../../src/core/record-model.ts";
+import { ident, sql } from "../../src/db/sql.ts";
 import { ValidationErrors } from "../../src/tools/validation/validation.ts";
 import { rawPost, requestOtpCode } from "./otp-helpers.ts";
 import { type AuthTestEnv, apiError, appName, codes, register, startAuthEnv } from "./setup.ts";
@@ -20,15 +21,16 @@ const invalidOtp = { status: 400, message: "Invalid or expired OTP.", data: {} }
 /** otpRows reads the `_otps` rows of a record straight from the database. */
 async function otpRows(recordId: string) {
   return env.t.app.db.all<{ id: string; password: string; sentTo: string }>(
-    "SELECT id, password, sentTo FROM _otps WHERE recordRef = ?",
-    [recordId],
+    sql`SELECT id, password, ${ident("sentTo")} FROM ${ident("_otps")} WHERE ${ident("recordRef")} = ${recordId}`,
   );
 }
 
 /** waitForSentTo waits until the OTP remembers where its mail went (stored once the mail is out). */
 async function waitForSentTo(otpId: string): Promise<string> {
   for (let i = 0; i < 100; i++) {
-    const row = await env.t.app.db.get<{ sentTo: string }>("SELECT sentTo FROM _otps WHERE id = ?", [otpId]);
+    const row = await env.t.app.db.get<{ sentTo: string }>(
+      sql`SELECT ${ident("sentTo")} FROM ${ident("_otps")} WHERE id = ${otpId}`,
+    );
     if (row?.sentTo) return row.sentTo;
     await Bun.sleep(20);
   }
@@ -150,7 +152,11 @@ test("an expired OTP is refused, and the hourly cleanup deletes it", async () =>
   const pb = env.t.client();
   const user = await register(pb, "otp-expired@example.com");
   const old = await requestOtpCode(pb, env.smtp, "otp-expired@example.com");
-  await env.t.app.db.run("UPDATE _otps SET created = ? WHERE id = ?", ["2020-01-01 00:00:00.000Z", old.otpId]);
+  // the app saves the OTP again once its mail is out: age it after that save, not before
+  await waitForSentTo(old.otpId);
+  await env.t.app.db.run(
+    sql`UPDATE ${ident("_otps")} SET created = ${"2020-01-01 00:00:00.000Z"} WHERE id = ${old.otpId}`,
+  );
   expect(await apiError(pb.collection("users").authWithOTP(old.otpId, old.code))).toEqual(invalidOtp);
 
   const fresh = await requestOtpCode(pb, env.smtp, "otp-expired@example.com");
@@ -237,7 +243,9 @@ test("rows about a record go away with the record, and with its collection", asy
   const countRows = async (recordId: string) => {
     let n = 0;
     for (const table of ["_otps", "_mfas", "_authOrigins", "_externalAuths"]) {
-      const row = await app.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE recordRef = ?`, [recordId]);
+      const row = await app.db.get<{ n: number }>(
+        sql`SELECT COUNT(*) AS n FROM ${ident(table)} WHERE ${ident("recordRef")} = ${recordId}`,
+      );
       n += Number(row?.n ?? 0);
     }
     return n;

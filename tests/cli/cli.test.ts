@@ -6,9 +6,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import packageJson from "../../package.json" with { type: "json" };
 import { decrypt } from "../../src/tools/security/encrypt.ts";
-import { repoRoot, runSatchel } from "./process.ts";
+import { repoRoot, runInProcess, runSatchel } from "./process.ts";
 
-// each test spawns processes: leave room for a busy machine
+/**
+ * The command line as a user meets it. Most cases run the command tree in process (runInProcess: the same
+ * tree, messages and exit codes); a few in each group run `bun src/main.ts` as a real process, for what only
+ * a process shows (main.ts's output and exit code, the environment, npx).
+ */
+
+// some tests spawn processes: leave room for a busy machine
 setDefaultTimeout(20_000);
 
 let tmp: string;
@@ -21,6 +27,9 @@ afterAll(async () => {
 
 const version = `satchel version ${packageJson.version}\n`;
 
+// npx spends seconds waiting before it runs the bin: started now, checked by the last test
+const npxVersion = runSatchel(["satchel", "--version"], { cmd: ["npx"], cwd: repoRoot, timeoutMs: 60_000 });
+
 describe.concurrent("help and version", () => {
   const commands = [
     [],
@@ -32,7 +41,7 @@ describe.concurrent("help and version", () => {
   for (const path of commands) {
     const name = `satchel ${path.join(" ")}`.trim();
     test(`${name} --help prints its usage, ${name} --version the version; both exit 0`, async () => {
-      const [help, ver] = await Promise.all([runSatchel([...path, "--help"]), runSatchel([...path, "--version"])]);
+      const [help, ver] = await Promise.all([runInProcess([...path, "--help"]), runInProcess([...path, "--version"])]);
       expect(help.code).toBe(0);
       expect(help.stderr).toBe("");
       expect(help.stdout).toContain(`Usage:\n  ${name} `);
@@ -44,9 +53,9 @@ describe.concurrent("help and version", () => {
   test("the root help lists the commands and the global flags; -h and no command print it too", async () => {
     const [res, short, bare, v] = await Promise.all([
       runSatchel(["--help"]),
-      runSatchel(["-h"]),
+      runInProcess(["-h"]),
       runSatchel([]),
-      runSatchel(["-v"]),
+      runInProcess(["-v"]),
     ]);
     expect(res.stdout).toMatch(/^\s+serve\s+Starts the web server/m);
     expect(res.stdout).toMatch(/^\s+superuser\s+Manage superusers/m);
@@ -56,6 +65,9 @@ describe.concurrent("help and version", () => {
       "--dev",
       "--migrationsDir string",
       "--automigrate",
+      "--hooksDir string",
+      "--hooksWatch",
+      "--hookTimeout int",
       "-h, --help",
       "-v, --version",
     ])
@@ -66,7 +78,7 @@ describe.concurrent("help and version", () => {
   });
 
   test("serve --help documents its flags and their defaults", async () => {
-    const res = await runSatchel(["serve", "--help"]);
+    const res = await runInProcess(["serve", "--help"]);
     expect(res.stdout).toContain(
       '--http string       TCP address to listen for the HTTP server (default "127.0.0.1:8090")',
     );
@@ -85,21 +97,15 @@ describe.concurrent("help and version", () => {
 
   test("superuser --help lists its subcommands; each shows its arguments", async () => {
     const [group, upsert, del] = await Promise.all([
-      runSatchel(["superuser", "--help"]),
-      runSatchel(["superuser", "upsert", "--help"]),
-      runSatchel(["superuser", "delete", "--help"]),
+      runInProcess(["superuser", "--help"]),
+      runInProcess(["superuser", "upsert", "--help"]),
+      runInProcess(["superuser", "delete", "--help"]),
     ]);
     for (const sub of ["create", "delete", "update", "upsert"])
       expect(group.stdout).toMatch(new RegExp(`^\\s+${sub}\\s`, "m"));
     expect(upsert.stdout).toContain("satchel superuser upsert EMAIL PASSWORD [flags]");
     expect(del.stdout).toContain("satchel superuser delete EMAIL [flags]");
   });
-
-  test("npx satchel works from the checkout (the package's bin entry)", async () => {
-    const res = await runSatchel(["satchel", "--version"], { cmd: ["npx"], cwd: repoRoot, timeoutMs: 30_000 });
-    expect(res.code).toBe(0);
-    expect(res.stdout).toBe(version);
-  }, 30_000);
 });
 
 describe.concurrent("bad command lines fail with a clear error on stderr, a non-zero exit, and no data directory", () => {
@@ -118,10 +124,11 @@ describe.concurrent("bad command lines fail with a clear error on stderr, a non-
     ["missing arguments", ["superuser", "upsert", "a@example.com"], "Error: missing email and password arguments"],
     ["too many arguments", ["superuser", "delete", "a@example.com", "b"], "Error: invalid or missing email address"],
   ];
-  for (const [name, args, message] of cases) {
+  for (const [i, [name, args, message]] of cases.entries()) {
     test(name, async () => {
       const dir = join(tmp, `bad-${name.replaceAll(" ", "-")}`);
-      const res = await runSatchel([`--dir=${dir}`, ...args]);
+      // the first through a real process, the others in process
+      const res = await (i === 0 ? runSatchel : runInProcess)([`--dir=${dir}`, ...args]);
       expect(res.code).not.toBe(0);
       expect(res.stderr).toContain(message);
       expect(res.stderr).toMatch(/Run 'satchel[a-z ]*--help' for usage\.\n$/);
@@ -133,7 +140,7 @@ describe.concurrent("bad command lines fail with a clear error on stderr, a non-
 
 describe("superuser commands", () => {
   let dir: string;
-  const su = (...args: string[]) => runSatchel(["superuser", ...args, `--dir=${dir}`]);
+  const su = (...args: string[]) => runInProcess(["superuser", ...args, `--dir=${dir}`]);
 
   /** The superusers stored in data.db, as email → password hash. */
   function stored(): Map<string, string> {
@@ -157,7 +164,8 @@ describe("superuser commands", () => {
   });
 
   test("upsert creates a superuser on a new data directory, then changes its password", async () => {
-    let res = await su("upsert", "root@example.com", "S3cret-pass-123");
+    // through a real process: the app main.ts builds, and its output
+    let res = await runSatchel(["superuser", "upsert", "root@example.com", "S3cret-pass-123", `--dir=${dir}`]);
     expect(res).toEqual({ code: 0, stdout: 'Successfully saved superuser "root@example.com"!\n', stderr: "" });
     for (const f of ["data.db", "auxiliary.db"]) expect(existsSync(join(dir, f))).toBe(true);
     await expectPassword("root@example.com", "S3cret-pass-123");
@@ -234,7 +242,7 @@ describe("superuser commands", () => {
   });
 
   test("global flags may come before the command names", async () => {
-    const res = await runSatchel(["--dir", dir, "superuser", "update", "root@example.com", "Fl4gs-first-pass"]);
+    const res = await runInProcess(["--dir", dir, "superuser", "update", "root@example.com", "Fl4gs-first-pass"]);
     expect(res.code).toBe(0);
     await expectPassword("root@example.com", "Fl4gs-first-pass");
   });
@@ -255,15 +263,15 @@ test("--encryptionEnv encrypts the settings of a new data directory, which won't
   expect(new TextDecoder().decode(decrypt(row.value, env.SATCHEL_CLI_KEY)).startsWith('{"superuserIPs":[]')).toBe(true);
 
   // the same command without the key: PocketBase's error, nothing changed
-  const res = await runSatchel(args, { env });
+  const res = await runInProcess(args);
   expect(res).toEqual({
     code: 1,
     stdout: "",
     stderr: `Error: failed to open the data directory ${JSON.stringify(dir)}: invalid settings db data or missing encryption key ""\n`,
   });
-  const wrong = await runSatchel([...args, "--encryptionEnv", "SATCHEL_CLI_KEY"], {
-    env: { ...env, SATCHEL_CLI_KEY: "0123456789abcdef0123456789abcdeX" },
-  });
+  process.env.SATCHEL_CLI_WRONG_KEY = "0123456789abcdef0123456789abcdeX";
+  const wrong = await runInProcess([...args, "--encryptionEnv", "SATCHEL_CLI_WRONG_KEY"]);
+  delete process.env.SATCHEL_CLI_WRONG_KEY;
   expect(wrong.stderr).toContain("cipher: message authentication failed");
   expect(wrong.code).toBe(1);
 });
@@ -272,7 +280,7 @@ describe.concurrent("an unusable environment fails with a clear error, not a sta
   test("serve on a port already in use", async () => {
     const taken = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("taken") });
     try {
-      const res = await runSatchel(["serve", `--http=127.0.0.1:${taken.port}`, `--dir=${join(tmp, "port-taken")}`]);
+      const res = await runInProcess(["serve", `--http=127.0.0.1:${taken.port}`, `--dir=${join(tmp, "port-taken")}`]);
       expect(res.code).toBe(1);
       expect(res.stderr).toBe(
         `Error: failed to start the server: Failed to start server. Is port ${taken.port} in use?\n`,
@@ -292,9 +300,9 @@ describe.concurrent("an unusable environment fails with a clear error, not a sta
     );
 
     const [onFile, serveGarbage, upsertGarbage] = await Promise.all([
-      runSatchel(["superuser", "upsert", "a@example.com", "S3cret-pass-123", `--dir=${file}`]),
-      runSatchel(["serve", "--http=127.0.0.1:0", `--dir=${garbage}`]),
-      runSatchel(["superuser", "upsert", "a@example.com", "S3cret-pass-123", `--dir=${garbage}`]),
+      runInProcess(["superuser", "upsert", "a@example.com", "S3cret-pass-123", `--dir=${file}`]),
+      runInProcess(["serve", "--http=127.0.0.1:0", `--dir=${garbage}`]),
+      runInProcess(["superuser", "upsert", "a@example.com", "S3cret-pass-123", `--dir=${garbage}`]),
     ]);
     expect(onFile.code).toBe(1);
     expect(onFile.stderr).toStartWith(`Error: failed to open the data directory ${JSON.stringify(file)}: EEXIST`);
@@ -306,3 +314,9 @@ describe.concurrent("an unusable environment fails with a clear error, not a sta
     );
   });
 });
+
+test("npx satchel works from the checkout (the package's bin entry)", async () => {
+  const res = await npxVersion;
+  expect(res.code).toBe(0);
+  expect(res.stdout).toBe(version);
+}, 60_000);

@@ -5,7 +5,7 @@ import { copyFile, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import PocketBase from "pocketbase";
-import { runSatchel, ServeProcess } from "./process.ts";
+import { runInProcess, ServeProcess } from "./process.ts";
 
 /**
  * Crash safety: `serve` killed with SIGKILL in the middle of a stream of record creates loses no record
@@ -93,7 +93,7 @@ async function listedIds(pb: PocketBase): Promise<Set<string>> {
 
 test("SIGKILL during a stream of creates loses no acknowledged record, and the database opens intact", async () => {
   const dir = join(tmp, "data");
-  expect((await runSatchel(["superuser", "upsert", email, password, `--dir=${dir}`])).code).toBe(0);
+  expect((await runInProcess(["superuser", "upsert", email, password, `--dir=${dir}`])).code).toBe(0);
   const acknowledged: string[] = [];
 
   for (let round = 0; round < rounds; round++) {

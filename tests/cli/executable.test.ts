@@ -1,16 +1,17 @@
 import { Database } from "bun:sqlite";
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync } from "node:fs";
-import { chmod, copyFile, mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import PocketBase from "pocketbase";
 import packageJson from "../../package.json" with { type: "json" };
-import { repoRoot, runSatchel, ServeProcess } from "./process.ts";
+import { copyExecutable } from "../helpers/executable.ts";
+import { runSatchel, ServeProcess } from "./process.ts";
 
 /**
- * The single-file executable: `npm run build`'s script compiles it once, then it runs alone in an empty
- * directory with a PATH that holds neither bun nor node.
+ * The single-file executable (compiled once for the test run by tests/helpers/executable.ts) runs alone in
+ * an empty directory with a PATH that holds neither bun nor node.
  */
 
 setDefaultTimeout(30_000);
@@ -22,22 +23,10 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), "satchel-exe-"));
-  const built = join(tmp, "build", "satchel");
-  const build = await runSatchel([join(repoRoot, "scripts", "build.ts"), `--outfile=${built}`], {
-    cmd: [process.execPath],
-    timeoutMs: 120_000,
-  });
-  if (build.code !== 0) throw new Error(`the build failed:\n${build.stdout}\n${build.stderr}`);
-
-  runDir = join(tmp, "run");
-  await mkdir(runDir);
-  exe = join(runDir, "satchel");
-  await copyFile(built, exe);
-  await chmod(exe, 0o755);
-
-  const emptyBin = join(tmp, "empty-bin");
-  await mkdir(emptyBin);
-  env = { PATH: emptyBin, HOME: runDir };
+  const run = await copyExecutable(tmp);
+  runDir = run.cwd;
+  exe = run.exe;
+  env = run.env;
 }, 120_000);
 
 afterAll(async () => {
@@ -186,4 +175,57 @@ export default migrate(
     stderr:
       'Error: failed to load migration 1700000002_broken.ts: Expected identifier but found "=" (line 1, column 38)\n',
   });
+});
+
+test("the executable runs as a primary with worker processes of itself (--workers=2)", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "satchel-exe-workers-"));
+  const run = { cmd: [exe], cwd: dir, env: { ...env, HOME: dir } };
+  const server = await ServeProcess.start("workers_data", { ...run, args: ["--workers=2"] });
+  try {
+    await server.stdout.waitFor(/Serving with 2 worker processes/, 15_000);
+    for (let i = 0; i < 6; i++) {
+      const res = await fetch(`${server.url}/api/health`, { headers: { connection: "close" } });
+      expect(res.status).toBe(200);
+    }
+  } finally {
+    server.signal("SIGTERM");
+  }
+  expect(await server.exit(20_000)).toBe(0);
+  expect(server.stderr.text).toBe("");
+  await rm(dir, { recursive: true, force: true });
+});
+
+test("the executable loads hook files that import satchel/hooks and npm packages; a broken one stops serve", async () => {
+  const dir = join(tmp, "hooked");
+  const hooks = join(dir, "satchel_hooks");
+  await mkdir(join(hooks, "node_modules", "greet"), { recursive: true });
+  await Bun.write(join(hooks, "node_modules", "greet", "package.json"), '{ "name": "greet", "main": "index.js" }');
+  await Bun.write(join(hooks, "node_modules", "greet", "index.js"), "export const greet = (n) => `hello ${n}`;\n");
+  await Bun.write(
+    join(hooks, "routes.ts"),
+    `import { type App, requireGuestOnly } from "satchel/hooks";
+import { greet } from "greet";
+
+export default (app: App) => {
+  app.onServe((e) => {
+    e.router.get("/hello/{name}", (re) => re.json(200, { text: greet(re.params.name ?? "") }), requireGuestOnly());
+    return e.next();
+  });
+};
+`,
+  );
+  const run = { cmd: [exe], cwd: dir, env };
+  const server = await ServeProcess.start("satchel_data", run);
+  try {
+    const res = await fetch(`${server.url}/hello/ann`);
+    expect(await res.json()).toEqual({ text: "hello ann" });
+  } finally {
+    server.signal("SIGTERM");
+  }
+  expect(await server.exit(10_000)).toBe(0);
+
+  await Bun.write(join(hooks, "zz_broken.ts"), "export default (app) => {\n  app.onServe((e) => e.next(;\n};\n");
+  const broken = await runSatchel(["serve", "--http=127.0.0.1:0"], { ...run, timeoutMs: 20_000 });
+  expect(broken.code).toBe(1);
+  expect(broken.stderr).toMatch(/failed to load hook file zz_broken\.ts: .*\(line 2, column \d+\)/);
 });

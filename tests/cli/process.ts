@@ -1,5 +1,10 @@
 import { join, resolve } from "node:path";
 import type { Subprocess } from "bun";
+import packageJson from "../../package.json" with { type: "json" };
+import { runCli } from "../../src/cmd/cli.ts";
+import { createApp } from "../../src/core/base-app.ts";
+import { SqliteDriver } from "../../src/db/sqlite/driver.ts";
+import { systemMigrations } from "../../src/migrations/index.ts";
 
 /** Helpers to run the `satchel` command line as a real process. */
 
@@ -40,6 +45,39 @@ export async function runSatchel(args: readonly string[], options: RunOptions = 
     proc.exited,
   ]);
   return { code, stdout, stderr };
+}
+
+/**
+ * runInProcess runs one command line through runCli in this process, with the app src/main.ts builds, and
+ * collects what it prints: the same command tree, flags, messages and exit codes as runSatchel, without the
+ * cost of a process that loads and compiles the whole program. Only for commands that end on their own (a
+ * serve that starts would wait for a stop signal that never comes).
+ */
+export async function runInProcess(args: readonly string[], options: { stdin?: string } = {}): Promise<RunResult> {
+  const result: RunResult = { code: -1, stdout: "", stderr: "" };
+  const lines = options.stdin === undefined ? [] : options.stdin.split("\n");
+  result.code = await runCli([...args], {
+    version: packageJson.version,
+    io: {
+      out: (t) => {
+        result.stdout += t;
+      },
+      err: (t) => {
+        result.stderr += t;
+      },
+      readLine: async () => lines.shift() ?? null,
+    },
+    makeApp: async ({ dir, dev, queryTimeout, encryptionEnv }) =>
+      createApp({
+        dataDir: dir,
+        isDev: dev,
+        openDatabase: (path) => new SqliteDriver(path, queryTimeout > 0 ? { queryTimeoutMs: queryTimeout * 1000 } : {}),
+        migrations: systemMigrations,
+        encryptionEnv,
+      }),
+    onStopSignal: () => () => {},
+  });
+  return result;
 }
 
 /** Collects a stream's text as it arrives, so a test can wait for a line. */

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import PocketBase from "pocketbase";
-import { runSatchel, ServeProcess } from "./process.ts";
+import { runInProcess, ServeProcess } from "./process.ts";
 import { SlowRequest } from "./slow-request.ts";
 
 /** `satchel serve` stopped by a signal: in-flight requests finish, the database closes cleanly, exit 0. */
@@ -25,7 +25,7 @@ afterAll(async () => {
 
 /** A data directory with a superuser, served, with a `notes` collection anyone may create records in. */
 async function serveWithNotes(dir: string): Promise<ServeProcess> {
-  const upsert = await runSatchel(["superuser", "upsert", email, password, `--dir=${dir}`]);
+  const upsert = await runInProcess(["superuser", "upsert", email, password, `--dir=${dir}`]);
   expect(upsert.code).toBe(0);
   const server = await ServeProcess.start(dir);
   const pb = new PocketBase(server.url);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { schemaObject } from "../helpers/schema-objects.ts";
 import { startTestServer, type TestServer } from "../helpers/test-app.ts";
 
 let t: TestServer;
@@ -15,8 +16,7 @@ function uniqueName(prefix: string): string {
 }
 
 async function hasTable(name: string): Promise<boolean> {
-  const row = await t.app.db.get("SELECT 1 AS x FROM sqlite_master WHERE name = ?", [name]);
-  return row !== undefined;
+  return (await schemaObject(t.app.db, name)) !== undefined;
 }
 
 const createFailed = (data: Record<string, unknown>) => ({

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { startTestServer, type TestServer } from "../helpers/test-app.ts";
+import { sqliteOnly } from "../helpers/test-engine.ts";
 import pocketbaseDefaults from "./fixtures/pocketbase-default-collections.json";
 import pocketbaseSchema from "./fixtures/pocketbase-schema.json";
 
@@ -7,7 +8,7 @@ import pocketbaseSchema from "./fixtures/pocketbase-schema.json";
 
 let t: TestServer;
 beforeAll(async () => {
-  t = await startTestServer();
+  t = await startTestServer({ defaultUsers: true });
 });
 afterAll(async () => {
   await t.stop();
@@ -52,34 +53,37 @@ function expectedDefault(table: string, column: string, pocketbaseDefault: strin
   return pocketbaseDefault.replace(/^"(.*)"$/, "'$1'");
 }
 
-test("a fresh data.db has PocketBase's tables, columns, types and indexes", async () => {
-  const tables = await t.app.db.all<{ name: string }>(
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-  );
-  expect(tables.map((r) => r.name)).toEqual(Object.keys(pocketbaseSchema.tables).sort());
-  for (const [table, columns] of Object.entries(pocketbaseSchema.tables)) {
-    const rows = await t.app.db.all<ColumnRow>("SELECT * FROM pragma_table_info(?)", [table]);
-    expect({ table, columns: rows.map((r) => r.name) }).toEqual({ table, columns: columns.map((c) => c.name) });
-    for (const [i, col] of columns.entries()) {
-      const row = rows[i] as ColumnRow;
-      expect({ table, name: row.name, type: row.type, notNull: row.notnull === 1, primaryKey: row.pk > 0 }).toEqual({
-        table,
-        name: col.name,
-        type: col.type,
-        notNull: col.notNull,
-        primaryKey: col.primaryKey,
-      });
-      expect({ table, column: col.name, default: row.dflt_value }).toEqual({
-        table,
-        column: col.name,
-        default: expectedDefault(table, col.name, col.default),
-      });
+sqliteOnly("PocketBase's data.db schema is SQLite's own; PostgreSQL's column types are in db/postgres/dialect.ts")(
+  "a fresh data.db has PocketBase's tables, columns, types and indexes",
+  async () => {
+    const tables = await t.app.db.all<{ name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    );
+    expect(tables.map((r) => r.name)).toEqual(Object.keys(pocketbaseSchema.tables).sort());
+    for (const [table, columns] of Object.entries(pocketbaseSchema.tables)) {
+      const rows = await t.app.db.all<ColumnRow>("SELECT * FROM pragma_table_info(?)", [table]);
+      expect({ table, columns: rows.map((r) => r.name) }).toEqual({ table, columns: columns.map((c) => c.name) });
+      for (const [i, col] of columns.entries()) {
+        const row = rows[i] as ColumnRow;
+        expect({ table, name: row.name, type: row.type, notNull: row.notnull === 1, primaryKey: row.pk > 0 }).toEqual({
+          table,
+          name: col.name,
+          type: col.type,
+          notNull: col.notNull,
+          primaryKey: col.primaryKey,
+        });
+        expect({ table, column: col.name, default: row.dflt_value }).toEqual({
+          table,
+          column: col.name,
+          default: expectedDefault(table, col.name, col.default),
+        });
+      }
     }
-  }
-  const indexes = await t.app.db.all<{ name: string; tbl_name: string; sql: string }>(
-    "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name",
-  );
-  expect(Object.fromEntries(indexes.map((r) => [r.name, { table: r.tbl_name, sql: r.sql }]))).toEqual(
-    pocketbaseSchema.indexes,
-  );
-});
+    const indexes = await t.app.db.all<{ name: string; tbl_name: string; sql: string }>(
+      "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name",
+    );
+    expect(Object.fromEntries(indexes.map((r) => [r.name, { table: r.tbl_name, sql: r.sql }]))).toEqual(
+      pocketbaseSchema.indexes,
+    );
+  },
+);

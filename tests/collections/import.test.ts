@@ -1,5 +1,6 @@
 import { afterAll, beforeEach, expect, test } from "bun:test";
 import type { CollectionModel } from "pocketbase";
+import { schemaObject } from "../helpers/schema-objects.ts";
 import { startTestServer, type TestServer } from "../helpers/test-app.ts";
 
 // Each test gets a fresh server: deleteMissing removes every collection an import doesn't list.
@@ -76,8 +77,7 @@ test("deleteMissing removes the collections and fields the import doesn't list, 
   // the kept system field is appended after the listed ones, as in PocketBase
   expect((await pb.collections.getOne("items")).fields.map((f) => f.name)).toEqual(["title", "id"]);
   expect(await pb.collection("items").getOne("item00000000001")).toMatchObject({ title: "pen" });
-  for (const gone of ["orders", "cheap", "users"])
-    expect(await app.db.get("SELECT 1 AS x FROM sqlite_master WHERE name = ?", [gone])).toBeUndefined();
+  for (const gone of ["orders", "cheap", "users"]) expect(await schemaObject(app.db, gone)).toBeUndefined();
 });
 
 test("an import that fails validation changes nothing", async () => {
@@ -97,7 +97,7 @@ test("an import that fails validation changes nothing", async () => {
     }),
   );
   expect(await pb.collections.getFullList()).toEqual(before);
-  expect(await app.db.get("SELECT 1 AS x FROM sqlite_master WHERE name = 'fine'")).toBeUndefined();
+  expect(await schemaObject(app.db, "fine")).toBeUndefined();
 });
 
 test("a changed system collection fails the import with Go's error text", async () => {

@@ -2,7 +2,8 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { canWriteInBackground } from "../../src/db/driver.ts";
+import { canInsertInBackground } from "../../src/db/driver.ts";
+import { type PackedRows, PackedRowsWriter } from "../../src/db/packed-rows.ts";
 import { SqliteDriver } from "../../src/db/sqlite/driver.ts";
 
 const dirs: string[] = [];
@@ -18,41 +19,61 @@ afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
-const insert = (id: number, v: string | null) => ({ text: "INSERT INTO t (id, v) VALUES (?, ?)", params: [id, v] });
+/** rows packs (id, `v<id>`) for each id. */
+function rows(ids: readonly number[]): PackedRows {
+  const w = new PackedRowsWriter(["number", "text"], { maxBytes: 1 << 30 });
+  for (const id of ids) {
+    w.number(id);
+    w.text(`v${id}`);
+    w.endRow();
+  }
+  return w.take();
+}
 
-test("background writes commit in order while the main connection keeps answering", async () => {
+const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
+const columns = ["id", "v"];
+
+test("background inserts commit in order while the main connection keeps answering", async () => {
   const d = await newDriver();
-  expect(canWriteInBackground(d)).toBe(true);
-  const first = d.writeInBackground([insert(1, "a"), insert(2, "b")]);
-  const second = d.writeInBackground([insert(3, "c")]);
+  expect(canInsertInBackground(d)).toBe(true);
+  const batch = rows(range(1, 60));
+  const first = d.insertRowsInBackground("t", columns, batch);
+  // the rows' buffers went to the worker thread, not a copy of them
+  expect(batch.text.byteLength).toBe(0);
+  const second = d.insertRowsInBackground("t", columns, rows(range(61, 140)));
   expect(await d.all("SELECT 1 AS one")).toEqual([{ one: 1 }]);
   await Promise.all([first, second]);
-  expect(await d.all("SELECT id, v FROM t ORDER BY id")).toEqual([
-    { id: 1, v: "a" },
-    { id: 2, v: "b" },
-    { id: 3, v: "c" },
-  ]);
+  const stored = await d.all<{ id: number; v: string }>("SELECT id, v FROM t ORDER BY id");
+  expect(stored).toEqual(range(1, 200).map((id) => ({ id, v: `v${id}` })));
   await d.close();
 });
 
-test("a failing statement rolls its whole transaction back and rejects; later writes go on", async () => {
+test("a refused row rolls its whole batch back and rejects; later inserts go on", async () => {
   const d = await newDriver();
-  await expect(d.writeInBackground([insert(1, "kept?"), insert(2, null)])).rejects.toThrow(/NOT NULL/);
-  await d.writeInBackground([insert(3, "after")]);
-  expect(await d.all("SELECT id FROM t ORDER BY id")).toEqual([{ id: 3 }]);
+  await expect(d.insertRowsInBackground("t", columns, rows([...range(1, 99), 1]))).rejects.toThrow(/UNIQUE/);
+  await d.insertRowsInBackground("t", columns, rows(range(1000, 50)));
+  expect(await d.get("SELECT COUNT(*) AS n, MIN(id) AS low FROM t")).toEqual({ n: 50, low: 1000 });
   await d.close();
 });
 
-test("close waits for the writes sent before it, then releases the file", async () => {
+test("close waits for the inserts sent before it, then releases the file", async () => {
   const d = await newDriver();
-  const rows = Array.from({ length: 500 }, (_, i) => insert(i + 1, `v${i}`));
-  const pending = d.writeInBackground(rows);
+  const pending = d.insertRowsInBackground("t", columns, rows(range(1, 5000)));
   await d.close();
   await pending;
   const again = new SqliteDriver(join(dirs.at(-1) as string, "t.db"));
-  expect(await again.get("SELECT COUNT(*) AS n FROM t")).toEqual({ n: 500 });
+  expect(await again.get("SELECT COUNT(*) AS n FROM t")).toEqual({ n: 5000 });
   // the worker's connection is gone: a write transaction starts at once
-  await again.run("INSERT INTO t (id, v) VALUES (1000, 'x')");
+  await again.run("INSERT INTO t (id, v) VALUES (10000, 'x')");
   await again.close();
-  await expect(d.writeInBackground([insert(1, "late")])).rejects.toThrow(/closed/);
+  await expect(d.insertRowsInBackground("t", columns, rows(range(1, 50)))).rejects.toThrow(/closed/);
+});
+
+test("a small batch is inserted at once on the driver's own connection", async () => {
+  const d = await newDriver();
+  const batch = rows(range(1, 3));
+  await d.insertRowsInBackground("t", columns, batch);
+  expect(batch.text.byteLength).toBeGreaterThan(0);
+  expect(await d.get("SELECT COUNT(*) AS n FROM t")).toEqual({ n: 3 });
+  await d.close();
 });

@@ -15,6 +15,7 @@ import {
   type ScriptOptions,
 } from "../../src/db/driver.ts";
 import { parseIndex } from "../../src/db/index-sql.ts";
+import { type PackedRows, PackedRowsWriter } from "../../src/db/packed-rows.ts";
 import { ident, raw, type Sql, sql } from "../../src/db/sql.ts";
 
 /** The options every driver takes. */
@@ -704,6 +705,48 @@ export function driverConformance(engine: DriverUnderTest): void {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    });
+
+    it("inserts packed rows in the background, whole or not at all", async () => {
+      const d = await open();
+      await d.exec("CREATE TABLE packed_t (id TEXT PRIMARY KEY NOT NULL, n REAL NOT NULL, v TEXT NOT NULL)");
+      const pack = (ids: readonly number[]): PackedRows => {
+        const w = new PackedRowsWriter(["text", "number", "text"], { maxBytes: 1 << 20 });
+        for (const i of ids) {
+          w.text(`r${String(i).padStart(4, "0")}`);
+          w.number(i + 0.5);
+          w.text(i % 2 === 0 ? `héllo ✓ 🎉 ${i}` : "");
+          w.endRow();
+        }
+        return w.take();
+      };
+      const ids = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
+      // 263 rows take every statement size (200, 50, 10, 1); 3 are few enough to be written inline
+      await Promise.all([
+        d.insertRowsInBackground("packed_t", ["id", "n", "v"], pack(ids(0, 263))),
+        d.insertRowsInBackground("packed_t", ["id", "n", "v"], pack(ids(263, 3))),
+      ]);
+      const stored = await d.all<{ id: string; n: number; v: string }>(sql`SELECT id, n, v FROM packed_t ORDER BY id`);
+      expect(stored).toEqual(
+        ids(0, 266).map((i) => ({
+          id: `r${String(i).padStart(4, "0")}`,
+          n: i + 0.5,
+          v: i % 2 === 0 ? `héllo ✓ 🎉 ${i}` : "",
+        })),
+      );
+      // a refused row (a duplicate id) leaves none of its batch behind
+      // (the failure is awaited as a value: Bun 1.4.5's `expect(p).rejects` hung on this worker's rejection)
+      const refused = await d.insertRowsInBackground("packed_t", ["id", "n", "v"], pack([...ids(1000, 99), 5])).then(
+        () => null,
+        (err: unknown) => err,
+      );
+      expect(String(refused)).toMatch(/unique|duplicate/i);
+      expect(await d.get(sql`SELECT COUNT(*) AS n FROM packed_t`)).toEqual({ n: 266 });
+      const unnamed = await d.insertRowsInBackground("packed_t", ["id", "n"], pack([2000])).then(
+        () => null,
+        (err: unknown) => err,
+      );
+      expect(String(unnamed)).toMatch(/columns/);
     });
 
     it("refuses statements once closed", async () => {

@@ -1,7 +1,15 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { newRouter } from "../../src/apis/base.ts";
+import { databaseOpener } from "../../src/cmd/open-database.ts";
+import { createApp } from "../../src/core/base-app.ts";
+import { Collection } from "../../src/core/collection-model.ts";
 import { DatabaseUnavailableError } from "../../src/db/driver.ts";
 import { openPostgres, type PostgresDriver } from "../../src/db/postgres/driver.ts";
 import { sql } from "../../src/db/sql.ts";
+import { systemMigrations } from "../../src/migrations/index.ts";
 import { findPostgresBin, PostgresCluster, skipNote } from "./postgres-server.ts";
 
 // these tests stop and start the server, so they run a cluster of their own from the local binaries
@@ -82,6 +90,39 @@ if (reason) {
         ]);
       } finally {
         await d.close();
+      }
+    }, 60_000);
+
+    test("requests while the server is gone get a 503 saying so; the app answers again once it is back", async () => {
+      const dir = await mkdtemp(join(tmpdir(), "satchel-pg-503-"));
+      const app = createApp({
+        dataDir: dir,
+        openDatabase: databaseOpener({ url: `${cluster.url()}?schema=app503` }),
+        migrations: systemMigrations,
+      });
+      let stopped = false;
+      const get = async (path: string) => {
+        const res = await newRouter(app).fetch(new Request(`http://127.0.0.1${path}`), {
+          server: { requestIP: () => ({ address: "127.0.0.1", family: "IPv4", port: 0 }) },
+        });
+        return { status: res.status, body: (await res.json()) as { message?: string } };
+      };
+      try {
+        await app.bootstrap();
+        await app.saveCollection(Object.assign(Collection.create("base", "notes"), { listRule: "", createRule: "" }));
+        expect((await get("/api/collections/notes/records")).status).toBe(200);
+        cluster.stop("immediate");
+        stopped = true;
+        const down = await get("/api/collections/notes/records");
+        expect(down.status).toBe(503);
+        expect(down.body.message).toStartWith("The database is unavailable: PostgreSQL at 127.0.0.1:");
+        cluster.start();
+        stopped = false;
+        expect(await get("/api/collections/notes/records")).toMatchObject({ status: 200, body: { totalItems: 0 } });
+      } finally {
+        if (stopped) cluster.start();
+        await app.terminate();
+        await rm(dir, { recursive: true, force: true });
       }
     }, 60_000);
   });

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
-import { chmod, copyFile, mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import PocketBase from "pocketbase";
 import type { ImageFormat } from "../../src/tools/filesystem/image-format.ts";
-import { repoRoot, runSatchel, ServeProcess } from "../cli/process.ts";
+import { runSatchel, ServeProcess } from "../cli/process.ts";
+import { copyExecutable } from "../helpers/executable.ts";
 import { decodeTestImage, encodeTestImage, gradient } from "./images.ts";
 
 /**
@@ -19,20 +20,8 @@ let run: { cmd: string[]; cwd: string; env: Record<string, string> };
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), "satchel-exe-thumbs-"));
-  const built = join(tmp, "build", "satchel");
-  const build = await runSatchel([join(repoRoot, "scripts", "build.ts"), `--outfile=${built}`], {
-    cmd: [process.execPath],
-    timeoutMs: 120_000,
-  });
-  if (build.code !== 0) throw new Error(`the build failed:\n${build.stdout}\n${build.stderr}`);
-  const runDir = join(tmp, "run");
-  await mkdir(runDir);
-  const exe = join(runDir, "satchel");
-  await copyFile(built, exe);
-  await chmod(exe, 0o755);
-  const emptyBin = join(tmp, "empty-bin");
-  await mkdir(emptyBin);
-  run = { cmd: [exe], cwd: runDir, env: { PATH: emptyBin, HOME: runDir } };
+  const { cmd, cwd, env } = await copyExecutable(tmp);
+  run = { cmd, cwd, env };
 }, 120_000);
 
 afterAll(async () => {

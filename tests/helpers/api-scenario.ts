@@ -2,12 +2,13 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { newRouter } from "../../src/apis/base.ts";
-import { upsertSuperuser } from "../../src/cmd/superuser.ts";
+import { newRouter, serveRouter } from "../../src/apis/base.ts";
 import type { App } from "../../src/core/app.ts";
 import type { HookName } from "../../src/core/hooks.ts";
 import { newAuthToken } from "../../src/core/record-tokens.ts";
-import { newTestApp, superuserEmail, superuserPassword, type TestApp } from "./test-app.ts";
+import type { Router } from "../../src/core/router.ts";
+import type { TestDatabase } from "../db/postgres-server.ts";
+import { newTestApp, superuserEmail, type TestApp } from "./test-app.ts";
 
 /**
  * The table-driven API test runner: each scenario is one request sent through the app's fetch handler (no
@@ -51,6 +52,8 @@ export interface Scenario {
    * out of the list may fire.
    */
   expectedEvents?: Partial<Record<HookName | "*", number>>;
+  /** Adds routes and middlewares to the request's router, as an onServe handler does with `e.router`. */
+  routes?: (router: Router, app: App) => void;
   /** Runs on the scenario's app before the request (seed what only this scenario needs, bind hooks). */
   beforeTest?: (t: TestApp) => Promise<void> | void;
   /** Runs after the checks, with the response (assert on the database, the storage, ...). */
@@ -69,26 +72,29 @@ export interface Fixture {
 
 /** defineFixture seeds a data directory once (a superuser root@example.com is always there). */
 export function defineFixture(seed: (app: App) => Promise<void> = async () => {}): Fixture {
-  let template: Promise<string> | null = null;
+  let template: Promise<{ dir: string; database: TestDatabase | null }> | null = null;
   const build = async () => {
-    const t = await newTestApp();
-    await upsertSuperuser(t.app, superuserEmail, superuserPassword);
+    const t = await newTestApp({ withSuperuser: true });
     await seed(t.app);
     await t.app.terminate();
-    return t.dir;
+    return { dir: t.dir, database: t.database };
   };
   return {
     async newApp() {
       template ??= build();
+      const seeded = await template;
       const dir = await mkdtemp(join(tmpdir(), "satchel-scenario-"));
-      await cp(await template, dir, { recursive: true });
-      return newTestApp({ dir });
+      await cp(seeded.dir, dir, { recursive: true });
+      return newTestApp({ dir, ...(seeded.database ? { template: seeded.database } : {}) });
     },
     async dispose() {
       const built = template;
       // a fixture shared by several runScenarios calls is seeded again for the next one
       template = null;
-      if (built) await rm(await built, { recursive: true, force: true });
+      if (!built) return;
+      const seeded = await built;
+      await rm(seeded.dir, { recursive: true, force: true });
+      await seeded.database?.drop();
     },
   };
 }
@@ -121,7 +127,7 @@ async function tokenFor(app: App, auth: ScenarioAuth | undefined): Promise<strin
   return newAuthToken(record);
 }
 
-type RequestParts = Pick<Scenario, "method" | "url" | "body" | "headers" | "auth">;
+type RequestParts = Pick<Scenario, "method" | "url" | "body" | "headers" | "auth" | "routes">;
 
 /** send runs one request through a fresh router on the app, as if it came from 127.0.0.1. */
 export async function send(app: App, s: RequestParts): Promise<ScenarioResponse> {
@@ -130,7 +136,9 @@ export async function send(app: App, s: RequestParts): Promise<ScenarioResponse>
 
 async function sendSigned(app: App, s: RequestParts, token: string | null): Promise<ScenarioResponse> {
   const request = new Request(`http://127.0.0.1:8090${s.url}`, requestInit(s, token));
-  const res = await newRouter(app).fetch(request, { server: loopback });
+  const router = newRouter(app);
+  s.routes?.(serveRouter(router), app);
+  const res = await router.fetch(request, { server: loopback });
   const text = await res.text();
   let json: unknown;
   try {

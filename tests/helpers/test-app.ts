@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import PocketBase from "pocketbase";
@@ -6,17 +6,28 @@ import { type RunningServer, serve } from "../../src/cmd/serve.ts";
 import { upsertSuperuser } from "../../src/cmd/superuser.ts";
 import type { App } from "../../src/core/app.ts";
 import { type BaseApp, createApp } from "../../src/core/base-app.ts";
+import { PasswordField } from "../../src/core/field-password.ts";
 import type { HookName } from "../../src/core/hooks.ts";
-import { SqliteDriver, type SqliteOptions } from "../../src/db/sqlite/driver.ts";
+import { newAuthToken } from "../../src/core/record-tokens.ts";
+import type { SqliteOptions } from "../../src/db/sqlite/driver.ts";
 import { systemMigrations } from "../../src/migrations/index.ts";
+import type { ClusterBus } from "../../src/tools/cluster/bus.ts";
+import type { TestDatabase } from "../db/postgres-server.ts";
+import { removeAfterRun } from "./run-scratch.ts";
+import { onPostgres, testDatabases } from "./test-engine.ts";
 
 export const superuserEmail = "root@example.com";
 export const superuserPassword = "S3cret-pass-123";
 
-/** TestApp is a bootstrapped app on a fresh temporary data directory that counts every hook it fires. */
+/**
+ * TestApp is a bootstrapped app on a fresh temporary data directory that counts every hook it fires, on
+ * the engine SATCHEL_TEST_ENGINE chooses (test-engine.ts).
+ */
 export interface TestApp {
   app: BaseApp & App;
   dir: string;
+  /** The PostgreSQL database of the app (null on SQLite). */
+  database: TestDatabase | null;
   /** How many times each hook fired (handlers called `next()` or not). */
   calls: Map<HookName, number>;
   cleanup(): Promise<void>;
@@ -25,16 +36,33 @@ export interface TestApp {
 export interface TestAppOptions {
   /** The data directory to open (a new temporary one when left out); removed by cleanup(). */
   dir?: string;
-  /** Options of the SQLite driver of both databases. */
+  /** Options of the SQLite driver of both databases (on PostgreSQL, only the query timeout applies). */
   driver?: SqliteOptions;
+  /** Start with the superuser root@example.com (superuserPassword) in the new directory. */
+  withSuperuser?: boolean;
+  /** The cluster bus (several apps on one MemoryHub act as processes of one cluster). */
+  bus?: ClusterBus;
+  /** Leave the data directory in place at cleanup (another app of the cluster still uses it). */
+  keepDir?: boolean;
+  /** On PostgreSQL, the database to copy (a fixture's seeded one) instead of an empty one. */
+  template?: TestDatabase;
 }
 
 export async function newTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const dir = options.dir ?? (await mkdtemp(join(tmpdir(), "satchel-test-")));
+  const template = options.withSuperuser ? superuserTemplate : freshTemplate;
+  if (options.dir) return openTestApp(options.dir, options);
+  return fromTemplate(template, options);
+}
+
+type OpenOptions = Pick<TestAppOptions, "driver" | "bus" | "keepDir" | "template">;
+
+async function openTestApp(dir: string, options: OpenOptions = {}): Promise<TestApp> {
+  const databases = await testDatabases(options.driver, options.template);
   const app = createApp({
     dataDir: dir,
-    openDatabase: (p) => new SqliteDriver(p, options.driver),
+    openDatabase: databases.openDatabase,
     migrations: systemMigrations,
+    ...(options.bus ? { bus: options.bus } : {}),
   });
   const calls = new Map<HookName, number>();
   for (const name of app.hooks.names()) {
@@ -51,15 +79,84 @@ export async function newTestApp(options: TestAppOptions = {}): Promise<TestApp>
   return {
     app,
     dir,
+    database: databases.database,
     calls,
     async cleanup() {
       if (app.isBootstrapped()) await app.terminate();
-      await rm(dir, { recursive: true, force: true });
+      if (!options.keepDir) {
+        await rm(dir, { recursive: true, force: true });
+        await databases.drop();
+      }
     },
   };
 }
 
-/** TestServer is a TestApp served on a random loopback port, with SDK clients. */
+/**
+ * Data directories made once per `bun test` process and copied for each test app: bootstrapping a new
+ * directory (the system migrations) and hashing the superuser's password (bcrypt at PocketBase's cost) are
+ * the slow part of a start, and every test would redo the same work. A copy is taken from a closed app, so
+ * it is a consistent directory that the test's app opens as any existing one. On PostgreSQL the data lives
+ * in the test's own database (test-engine.ts copies a migrated one), so the seed runs on each new app.
+ */
+interface Template {
+  seed: (app: App) => Promise<void>;
+  /** The seeded SQLite directory, made on first use. */
+  dir: () => Promise<string>;
+}
+
+function template(seed: (app: App) => Promise<void>): Template {
+  let dir: Promise<string> | undefined;
+  return {
+    seed,
+    dir: () => {
+      dir ??= (async () => {
+        const t = await openTestApp(await mkdtemp(join(tmpdir(), "satchel-template-")));
+        removeAfterRun(t.dir);
+        await seed(t.app);
+        await t.app.terminate();
+        return t.dir;
+      })();
+      return dir;
+    },
+  };
+}
+
+/** A bootstrapped directory with nothing else in it. */
+const freshTemplate = template(async () => {});
+/** The same with the superuser root@example.com. */
+const superuserTemplate = template(async (app) => {
+  await upsertSuperuser(app, superuserEmail, superuserPassword);
+});
+/**
+ * The same again, with a users collection whose password field hashes at bcrypt's lowest cost (the field's
+ * own `cost` option, 4), so that tests that sign users up and in don't spend seconds in bcrypt; the
+ * superusers keep PocketBase's default cost, and so does any auth collection a test creates.
+ */
+const serverTemplate = template(async (app) => {
+  await upsertSuperuser(app, superuserEmail, superuserPassword);
+  const users = await app.findCollectionByNameOrId("users");
+  const password = users.fields.byName("password");
+  if (!(password instanceof PasswordField)) throw new Error("users has no password field");
+  password.cost = 4;
+  await app.saveCollection(users);
+});
+
+/** fromTemplate opens a new test app holding what the template's seed made. */
+async function fromTemplate(source: Template, options: OpenOptions): Promise<TestApp> {
+  const dir = await mkdtemp(join(tmpdir(), "satchel-test-"));
+  if (onPostgres()) {
+    const t = await openTestApp(dir, options);
+    await source.seed(t.app);
+    return t;
+  }
+  await cp(await source.dir(), dir, { recursive: true });
+  return openTestApp(dir, options);
+}
+
+/**
+ * TestServer is a TestApp served on a random loopback port, with SDK clients; its directory has the
+ * superuser, and users whose passwords hash cheaply (see serverTemplate).
+ */
 export interface TestServer extends TestApp {
   url: string;
   server: RunningServer;
@@ -70,17 +167,25 @@ export interface TestServer extends TestApp {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(): Promise<TestServer> {
-  const t = await newTestApp();
-  await upsertSuperuser(t.app, superuserEmail, superuserPassword);
+export interface TestServerOptions {
+  /** Keep the users collection as a new directory has it (by default its passwords hash at bcrypt's cost 4). */
+  defaultUsers?: boolean;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const t = await fromTemplate(options.defaultUsers ? superuserTemplate : serverTemplate, {});
   const server = await serve(t.app, { http: "127.0.0.1:0", origins: ["*"] });
   const client = () => {
     const pb = new PocketBase(server.url);
     pb.autoCancellation(false);
     return pb;
   };
+  // signed in with a token and refreshed through the API: a password check would cost a bcrypt comparison
+  const superuser = await t.app.findAuthRecordByEmail("_superusers", superuserEmail);
+  if (!superuser) throw new Error("the template lost its superuser");
   const pb = client();
-  await pb.collection("_superusers").authWithPassword(superuserEmail, superuserPassword);
+  pb.authStore.save(await newAuthToken(superuser));
+  await pb.collection("_superusers").authRefresh();
   return {
     ...t,
     url: server.url,

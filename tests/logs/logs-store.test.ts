@@ -16,8 +16,9 @@ afterEach(async () => {
   t = null;
 });
 
+/** messages lists the stored logs' messages in the order they were written (two may share a millisecond). */
 async function messages(app: TestApp["app"]): Promise<string[]> {
-  const rows = await app.auxDb.all<{ message: string }>("SELECT message FROM _logs ORDER BY created, message");
+  const rows = await app.auxDb.all<{ message: string }>("SELECT message FROM _logs ORDER BY created, rowid");
   return rows.map((r) => r.message);
 }
 
@@ -74,6 +75,30 @@ test("terminate writes the logs still waiting", async () => {
   await app.bootstrap();
   try {
     expect(await messages(app)).toEqual(["last words"]);
+  } finally {
+    await app.terminate();
+  }
+});
+
+test("terminate writes a batch still waiting through the background writer, as text", async () => {
+  t = await newTestApp();
+  // enough waiting logs for the worker thread to write them (50 or more), some of them not ASCII
+  for (let i = 0; i < 120; i++) t.app.logger().warn(`wärning ✓ ${i}`, { i, note: i % 2 === 0 ? "" : "日本" });
+  await t.app.terminate();
+  const app = createApp({ dataDir: t.dir, openDatabase: (p) => new SqliteDriver(p), migrations: systemMigrations });
+  await app.bootstrap();
+  try {
+    const rows = await app.auxDb.all<{ message: string; kinds: string; i: number; note: string }>(
+      "SELECT message, typeof(message) || ',' || typeof(data) || ',' || typeof(id) || ',' || typeof(created) AS kinds, json_extract(data, '$.i') AS i, json_extract(data, '$.note') AS note FROM _logs ORDER BY i",
+    );
+    expect(rows).toEqual(
+      Array.from({ length: 120 }, (_, i) => ({
+        message: `wärning ✓ ${i}`,
+        kinds: "text,text,text,text",
+        i,
+        note: i % 2 === 0 ? "" : "日本",
+      })),
+    );
   } finally {
     await app.terminate();
   }

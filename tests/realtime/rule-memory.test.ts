@@ -80,8 +80,9 @@ test("each rule gives the same answer in memory and in SQL, for guests and users
       }
     }
   }
-  // every rule above is simple enough for the in-memory path
-  expect(inMemory).toBe(rules.length * 2);
+  // every rule above is simple enough for the in-memory path, on an engine that compares as it does (on
+  // PostgreSQL every rule is checked in SQL: the comparisons above still ran, in SQL only)
+  expect(inMemory).toBe(t.app.db.dialect.comparesInMemory ? rules.length * 2 : 0);
 });
 
 test("rules through relations or the auth record's other fields go to SQL", () => {

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import type { HookName } from "../../src/core/hooks.ts";
 import { RecordModel } from "../../src/core/record-model.ts";
+import type { HookHandle } from "../../src/tools/hook/accessor.ts";
 import { badRequest, forbidden } from "../../src/tools/router/api-error.ts";
 import { ValidationError, ValidationErrors } from "../../src/tools/validation/validation.ts";
 import { startTestServer, type TestServer } from "../helpers/test-app.ts";
@@ -36,17 +37,31 @@ afterAll(async () => {
   await t.stop();
 });
 
-/** track resets the hook counters; fired returns what fired since then (hook name → count). */
+/**
+ * track resets the hook counters; fired returns what fired since then (hook name → count), after checking
+ * that each onModel* hook fired as often as its onRecord* counterpart (only records are saved here) and
+ * leaving the onModel* ones out.
+ */
 function track(): () => Partial<Record<HookName, number>> {
   t.calls.clear();
-  return () => Object.fromEntries(t.calls);
+  return () => {
+    const fired = Object.fromEntries(t.calls);
+    const modelStages = Object.fromEntries(
+      Object.entries(fired)
+        .filter(([name]) => name.startsWith("onModel"))
+        .map(([name, n]) => [name.replace("onModel", "onRecord"), n]),
+    );
+    const recordStages = Object.fromEntries(
+      Object.entries(fired).filter(([name]) => `onModel${name.slice("onRecord".length)}` in t.app.hooks),
+    );
+    expect(modelStages).toEqual(recordStages);
+    return Object.fromEntries(Object.entries(fired).filter(([name]) => !name.startsWith("onModel")));
+  };
 }
 
-/** bind registers a handler for this test only. */
-function bind<K extends HookName>(name: K, func: Parameters<ReturnType<typeof t.app.hooks.get<K>>["bindFunc"]>[0]) {
-  const hook = t.app.hooks.get(name);
-  const id = hook.bindFunc(func);
-  bound.push(() => hook.unbind(id));
+/** forTest unbinds a handler once the test ends. */
+function forTest(handle: HookHandle): void {
+  bound.push(() => handle.unbind());
 }
 
 const posts = () => t.client().collection("posts");
@@ -163,17 +178,23 @@ describe("the hooks each request fires", () => {
       .create({ parents: [parent.id] });
     await t.client().collection("required").create({ parent: parent.id });
     const errors: string[] = [];
-    bind("onRecordAfterDeleteError", (e) => {
-      errors.push(`delete ${e.record.collection.name}`);
-      return e.next();
-    });
-    bind("onRecordAfterUpdateError", (e) => {
-      errors.push(`update ${e.record.collection.name}`);
-      return e.next();
-    });
-    bind("onRecordAfterDeleteSuccess", () => {
-      throw new Error("no delete may succeed");
-    });
+    forTest(
+      t.app.onRecordAfterDeleteError((e) => {
+        errors.push(`delete ${e.record.collection.name}`);
+        return e.next();
+      }),
+    );
+    forTest(
+      t.app.onRecordAfterUpdateError((e) => {
+        errors.push(`update ${e.record.collection.name}`);
+        return e.next();
+      }),
+    );
+    forTest(
+      t.app.onRecordAfterDeleteSuccess(() => {
+        throw new Error("no delete may succeed");
+      }),
+    );
     const fired = track();
     expect((await apiError(t.client().collection("parents").delete(parent.id))).status).toBe(400);
     expect(fired()).toEqual({
@@ -227,7 +248,7 @@ describe("handlers", () => {
     const count = async () => (await t.pb.collection("posts").getList(1, 1)).totalItems;
     const before = await count();
 
-    bind("onRecordCreateExecute", () => {});
+    forTest(t.app.onRecordCreateExecute(() => {}));
     const unsaved = await posts().create({ title: "unsaved" });
     expect(unsaved.id).toMatch(/^[a-z0-9]{15}$/);
     expect(await count()).toBe(before);
@@ -235,7 +256,7 @@ describe("handlers", () => {
 
   test("a request handler that doesn't call next() answers an empty 200 and writes nothing", async () => {
     const before = (await t.pb.collection("posts").getList(1, 1)).totalItems;
-    bind("onRecordCreateRequest", () => {});
+    forTest(t.app.onRecordCreateRequest(() => {}));
     const res = await raw(`${t.url}/api/collections/posts/records`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -247,25 +268,29 @@ describe("handlers", () => {
 
   test("a delete handler that doesn't call next() keeps the record", async () => {
     const rec = await posts().create({ title: "kept" });
-    bind("onRecordDelete", () => {});
+    forTest(t.app.onRecordDelete(() => {}));
     await posts().delete(rec.id);
     expect((await posts().getOne(rec.id)).title).toBe("kept");
   });
 
   test("an ApiError thrown by a handler is the answer; other errors are a generic 400", async () => {
-    bind("onRecordCreateRequest", (e) => {
-      if (e.record?.getString("title") === "forbid") throw forbidden("Nope from a hook.");
-      if (e.record?.getString("title") === "invalid")
-        throw badRequest(
-          "Custom request error",
-          new ValidationErrors({ title: new ValidationError("my_code", "my message") }),
-        );
-      return e.next();
-    });
-    bind("onRecordCreate", (e) => {
-      if (e.record.getString("title") === "plain") throw new Error("internal detail");
-      return e.next();
-    });
+    forTest(
+      t.app.onRecordCreateRequest((e) => {
+        if (e.record?.getString("title") === "forbid") throw forbidden("Nope from a hook.");
+        if (e.record?.getString("title") === "invalid")
+          throw badRequest(
+            "Custom request error",
+            new ValidationErrors({ title: new ValidationError("my_code", "my message") }),
+          );
+        return e.next();
+      }),
+    );
+    forTest(
+      t.app.onRecordCreate((e) => {
+        if (e.record.getString("title") === "plain") throw new Error("internal detail");
+        return e.next();
+      }),
+    );
     expect((await apiError(posts().create({ title: "forbid" }))).response).toEqual({
       data: {},
       message: "Nope from a hook.",
@@ -284,12 +309,14 @@ describe("handlers", () => {
   });
 
   test("onRecordEnrich can hide fields and add custom data to what clients see", async () => {
-    bind("onRecordEnrich", (e) => {
-      e.record.hide("slug");
-      e.record.exportCustomData = true;
-      e.record.set("extra", 1);
-      return e.next();
-    });
+    forTest(
+      t.app.onRecordEnrich((e) => {
+        e.record.hide("slug");
+        e.record.exportCustomData = true;
+        e.record.set("extra", 1);
+        return e.next();
+      }),
+    );
     const rec = await posts().create({ title: "enrich", slug: "enriched" });
     expect(rec).toMatchObject({ title: "enrich", extra: 1 });
     expect(rec).not.toHaveProperty("slug");
@@ -303,11 +330,13 @@ describe("after-success and after-error hooks around transactions", () => {
     if (!c) throw new Error("missing collection");
     const order: string[] = [];
     let seenFromOutside: unknown = null;
-    bind("onRecordAfterCreateSuccess", async (e) => {
-      order.push("after-success");
-      seenFromOutside = await t.app.findRecordById(c, e.record.id);
-      return e.next();
-    });
+    forTest(
+      t.app.onRecordAfterCreateSuccess(async (e) => {
+        order.push("after-success");
+        seenFromOutside = await t.app.findRecordById(c, e.record.id);
+        return e.next();
+      }),
+    );
     const rec = new RecordModel(c);
     rec.set("title", "in tx");
     await t.app.runInTransaction(async (txApp) => {
@@ -323,14 +352,18 @@ describe("after-success and after-error hooks around transactions", () => {
     const c = t.app.findCachedCollectionByNameOrId("notes");
     if (!c) throw new Error("missing collection");
     const events: string[] = [];
-    bind("onRecordAfterCreateSuccess", (e) => {
-      events.push("success");
-      return e.next();
-    });
-    bind("onRecordAfterCreateError", (e) => {
-      events.push(`error: ${String(e.error)}`);
-      return e.next();
-    });
+    forTest(
+      t.app.onRecordAfterCreateSuccess((e) => {
+        events.push("success");
+        return e.next();
+      }),
+    );
+    forTest(
+      t.app.onRecordAfterCreateError((e) => {
+        events.push(`error: ${String(e.error)}`);
+        return e.next();
+      }),
+    );
     const rec = new RecordModel(c);
     rec.set("title", "rolled back");
     await expect(

@@ -83,6 +83,7 @@ function translateIdentifiers(text: string): string {
  */
 export const postgresDialect: Dialect = {
   name: "postgres",
+  comparesInMemory: false,
   quote: quoteIdent,
   placeholder,
   render: (fragment: Sql): Statement => renderSql(fragment, quoteIdent, placeholder),
@@ -115,9 +116,11 @@ export const postgresDialect: Dialect = {
     text: `SELECT indexname AS name, tablename AS "table" FROM pg_indexes WHERE schemaname = current_schema()`,
     params: [],
   }),
-  // the indexes a user could have written: not those behind a primary key or another constraint
+  // the indexes a user could have written: not those behind a primary key or another constraint; their
+  // definitions without what PostgreSQL adds (the schema, USING btree), so that they read as written
   tableIndexesSql: (table) => ({
-    text: `SELECT ic.relname AS name, pg_get_indexdef(ic.oid) AS sql
+    text: `SELECT ic.relname AS name,
+        replace(replace(pg_get_indexdef(ic.oid), ' ON ' || quote_ident(n.nspname) || '.', ' ON '), ' USING btree ', ' ') AS sql
       FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class tc ON tc.oid = i.indrelid
       JOIN pg_namespace n ON n.oid = tc.relnamespace
       WHERE n.nspname = current_schema() AND tc.relname = $1
@@ -150,6 +153,7 @@ export const postgresDialect: Dialect = {
     return `CREATE ${idx.unique ? "UNIQUE " : ""}INDEX ${idx.optional ? "IF NOT EXISTS " : ""}${schema}${quoteIdent(idx.indexName)} ON ${quoteIdent(idx.tableName)} (${columns.join(", ")})${where}`;
   },
   createViewSql: (view, select) => `CREATE VIEW ${quoteIdent(view)} AS ${select}`,
+  subquery: (query) => `(${query}) AS "_satchel_view"`,
   dropViewSql: (view) => `DROP VIEW IF EXISTS ${quoteIdent(view)}`,
   optimizeSql: () => "ANALYZE",
   listViewsSql: () => ({
@@ -195,4 +199,6 @@ export const postgresDialect: Dialect = {
     sql`${left} ${raw(equal ? "IS NOT DISTINCT FROM" : "IS DISTINCT FROM")} ${right}`,
   equalNocase: (left, right) => sql`lower(${left}) = lower(${right})`,
   boolLiteral: (value) => (value ? "TRUE" : "FALSE"),
+  bigintType: () => "BIGINT",
+  paramsValueType: () => "BYTEA",
 };

@@ -11,11 +11,13 @@ import {
   type ScriptResult,
   type Tx,
 } from "../driver.ts";
+import { checkPackedColumns, insertChunks, maxInsertParams, type PackedRows, packedChunks } from "../packed-rows.ts";
 import type { Sql, SqlValue } from "../sql.ts";
 import { postgresDialect } from "./dialect.ts";
 import { functionsMarker, functionsSql } from "./functions.ts";
 import { IsolatedReader, type RunningRead } from "./isolated-reader.ts";
 import { AsyncLock, beginWriteSql, writerLockKey } from "./lock.ts";
+import { PreflightError, preflight } from "./preflight.ts";
 import { type RunningQuery, runStatements } from "./script.ts";
 import { splitScript } from "./script-split.ts";
 import { StatementCache } from "./statement-cache.ts";
@@ -35,6 +37,16 @@ export interface PostgresOptions {
   scriptTimeoutMs?: number;
   /** The connections running scripts, a pool of their own: the most scripts at once (default 2). */
   maxScripts?: number;
+  /**
+   * The schema Satchel's tables live in, made when missing (default: the URL's `?schema=`, else the
+   * connection's current schema, usually `public`).
+   */
+  schema?: string;
+  /**
+   * A table whose presence marks the schema as Satchel's: a schema holding tables but not this one belongs
+   * to something else, and opening it fails (default: no check).
+   */
+  ownerTable?: string;
 }
 
 const defaultQueryTimeoutMs = 30_000;
@@ -146,6 +158,9 @@ function parseUrl(url: string): URL {
 
 /** Runs a statement on a pool or a reserved connection, turning connection failures into one error type. */
 class Runner {
+  /** A statement failed for want of a server since the last reserved connection: see `PostgresDriver.#reserve`. */
+  connectionsLost = false;
+
   constructor(
     readonly target: string,
     readonly statements: StatementCache,
@@ -181,7 +196,12 @@ class Runner {
   }
 
   wrap(err: unknown): unknown {
-    if (err instanceof DatabaseUnavailableError || !isUnavailable(err)) return err;
+    if (err instanceof DatabaseUnavailableError) {
+      this.connectionsLost = true;
+      return err;
+    }
+    if (!isUnavailable(err)) return err;
+    this.connectionsLost = true;
     const message = err instanceof Error ? err.message : String(err);
     return new DatabaseUnavailableError(`PostgreSQL at ${this.target}: ${message}`, { cause: err });
   }
@@ -193,15 +213,31 @@ function render(query: Sql | string, params: readonly SqlValue[] | undefined): [
   return [rendered.text, rendered.params];
 }
 
+/** schemaOf takes Satchel's `?schema=` out of a URL (postgres.js would send it to the server as a setting). */
+function schemaOf(parsed: URL): { url: string; schema: string | null } {
+  const schema = parsed.searchParams.get("schema");
+  if (schema === null) return { url: parsed.toString(), schema: null };
+  if (schema === "") throw new Error("invalid PostgreSQL URL: ?schema= names no schema");
+  const rest = new URL(parsed.toString());
+  rest.searchParams.delete("schema");
+  return { url: rest.toString(), schema };
+}
+
 /**
- * openPostgres connects to a PostgreSQL database and makes it ready for Satchel (the dialect's functions
- * installed). A bad URL is an Error; a server that can't be reached, or refuses the credentials or the
- * database, is a DatabaseUnavailableError naming the server (never the password).
+ * openPostgres connects to a PostgreSQL database and makes it ready for Satchel: the server checked
+ * (version 15 or newer, the schema made when missing, the right to create tables there, no tables of
+ * someone else's: a PreflightError each) and the dialect's functions installed. A bad URL is an Error; a
+ * server that can't be reached, or refuses the credentials or the database, is a DatabaseUnavailableError
+ * naming the server (never the password).
  */
 export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<PostgresDriver> {
   const parsed = parseUrl(url);
-  const driver = new PostgresDriver(url, describeTarget(parsed), options);
+  const fromUrl = schemaOf(parsed);
+  const schema = options.schema ?? fromUrl.schema;
+  const target = describeTarget(parsed);
+  const driver = new PostgresDriver(fromUrl.url, target, { ...options, ...(schema !== null ? { schema } : {}) });
   try {
+    await driver.preflight({ schema, ownerTable: options.ownerTable ?? null, target });
     await driver.installFunctions();
   } catch (err) {
     await driver.close();
@@ -229,11 +265,15 @@ export class PostgresDriver implements Driver {
   readonly #runner: Runner;
   readonly #lock = new AsyncLock();
   readonly #isolated: IsolatedReader;
+  readonly #connectTimeoutMs: number;
   #closed = false;
 
   constructor(url: string, target: string, options: PostgresOptions = {}) {
     this.queryTimeoutMs = options.queryTimeoutMs ?? defaultQueryTimeoutMs;
     const maxReaders = options.maxReaders ?? 8;
+    // every connection looks up tables and the dialect's functions in Satchel's schema first
+    const searchPath = options.schema ? { search_path: quoteSchema(options.schema) } : {};
+    this.#connectTimeoutMs = (options.connectTimeoutSeconds ?? 10) * 1000;
     const common = {
       types,
       onnotice: () => {},
@@ -245,20 +285,24 @@ export class PostgresDriver implements Driver {
     this.#pool = postgres(url, {
       ...common,
       max: options.maxConnections ?? 10,
-      connection: { application_name: "satchel" },
+      connection: { application_name: "satchel", ...searchPath },
     }) as unknown as Pool;
     // the server stops a risky read at the query timeout by itself, whatever happens to the cancel request
     this.#readers = postgres(url, {
       ...common,
       max: maxReaders,
-      connection: { application_name: "satchel-reader", statement_timeout: this.queryTimeoutMs },
+      connection: { application_name: "satchel-reader", statement_timeout: this.queryTimeoutMs, ...searchPath },
     }) as unknown as Pool;
     // scripts are stopped at their time limit by a cancel request, with the server's own timeout behind
     this.#scriptTimeoutMs = options.scriptTimeoutMs ?? defaultScriptTimeoutMs;
     this.#scripts = postgres(url, {
       ...common,
       max: options.maxScripts ?? 2,
-      connection: { application_name: "satchel-script", statement_timeout: this.#scriptTimeoutMs },
+      connection: {
+        application_name: "satchel-script",
+        statement_timeout: this.#scriptTimeoutMs,
+        ...searchPath,
+      },
     }) as unknown as Pool;
     this.#runner = new Runner(target, new StatementCache(500));
     this.#isolated = new IsolatedReader(
@@ -277,6 +321,16 @@ export class PostgresDriver implements Driver {
       },
     );
     return { rows, cancel: () => void query.cancel() };
+  }
+
+  /** preflight checks the server and the schema before anything is written (see preflight.ts). */
+  async preflight(options: Parameters<typeof preflight>[1]): Promise<void> {
+    try {
+      await preflight(this.#pool, options);
+    } catch (err) {
+      if (err instanceof PreflightError) throw err;
+      throw this.#runner.wrap(err);
+    }
   }
 
   /** installFunctions creates the dialect's SQL functions unless this version is there already. */
@@ -330,6 +384,23 @@ export class PostgresDriver implements Driver {
    */
   async backupTo(_path: string): Promise<void> {
     throw new Error("backups of a PostgreSQL database are not supported yet; use pg_dump meanwhile");
+  }
+
+  /**
+   * insertRowsInBackground inserts the rows from here (see Driver): postgres.js never blocks the thread,
+   * the server does the work. PostgreSQL's text can't hold U+0000 (a whole batch would be refused for
+   * one, say a log of a URL with `%00`): it is stored as U+FFFD.
+   */
+  async insertRowsInBackground(table: string, columns: readonly string[], rows: PackedRows): Promise<void> {
+    checkPackedColumns(columns, rows);
+    const chunks = packedChunks(rows, maxInsertParams);
+    for (const { params } of chunks) {
+      for (let i = 0; i < params.length; i++) {
+        const v = params[i];
+        if (typeof v === "string" && v.includes("\0")) params[i] = v.replaceAll("\0", "\ufffd");
+      }
+    }
+    return insertChunks(this, table, columns, chunks);
   }
 
   /**
@@ -388,15 +459,40 @@ export class PostgresDriver implements Driver {
     }
   }
 
+  /**
+   * #reserve takes a connection for a transaction. postgres.js (3.4) never hands out a connection reserved
+   * while the pool reopens one its server closed (after the server restarted): once connections were lost,
+   * a query first opens one, and a reserve that still doesn't come within the connect timeout is an error.
+   */
+  async #reserve(): Promise<Reserved> {
+    try {
+      if (this.#runner.connectionsLost) await this.#runner.simple(this.#pool, "SELECT 1");
+      const timeout = Promise.withResolvers<never>();
+      const timer = setTimeout(
+        () => timeout.reject(new DatabaseUnavailableError(`PostgreSQL at ${this.#runner.target}: no connection came`)),
+        this.#connectTimeoutMs,
+      );
+      const reserving = this.#pool.reserve();
+      try {
+        const conn = await Promise.race([reserving, timeout.promise]);
+        this.#runner.connectionsLost = false;
+        return conn;
+      } catch (err) {
+        // a connection that comes after all goes back to the pool
+        reserving.then((c) => c.release()).catch(() => {});
+        throw err;
+      } finally {
+        clearTimeout(timer);
+      }
+    } catch (err) {
+      throw this.#runner.wrap(err);
+    }
+  }
+
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.#lock.with(async () => {
       if (this.#closed) throw new Error("the database is closed");
-      let conn: Reserved;
-      try {
-        conn = await this.#pool.reserve();
-      } catch (err) {
-        throw this.#runner.wrap(err);
-      }
+      const conn = await this.#reserve();
       const link = new ReservedLink(conn, this.#runner);
       const tx = new PostgresTx(link, this.#runner, this.queryTimeoutMs);
       try {
@@ -428,6 +524,10 @@ export class PostgresDriver implements Driver {
       ]);
     });
   }
+}
+
+function quoteSchema(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
 }
 
 type Reserved = postgres.ReservedSql<Record<string, never>>;

@@ -1,20 +1,35 @@
-import type { Statement } from "../sql.ts";
+import { maxInsertParams, type PackedRows, packedChunks } from "../packed-rows.ts";
 
 type WriterRequest =
   | { open: string; pragmas: readonly string[] }
-  | { id: number; statements: readonly Statement[] }
+  | { id: number; insert: string; rows: PackedRows }
   | { id: number; close: true };
 type WriterResponse = { id: number; error?: string };
 
 /**
- * The worker's code: one read-write connection running each job's statements in one transaction. Kept as
+ * The worker's code: one read-write connection inserting each job's packed rows in one transaction, with
+ * multi-row INSERTs made of the job's `INSERT INTO table (columns)` head. The rows come as the buffers they
+ * were packed in (transferred, not copied) and are decoded here, by packedChunks' own source, text values as
+ * views of their bytes bound as `CAST(? AS TEXT)` (no string made and encoded again per value). Kept as
  * source text (started from a Blob) so it works the same from the sources and in the single-file
  * executable, as the isolated readers do.
  */
 const workerSource = `
 import { Database } from "bun:sqlite";
+const packedChunks = ${packedChunks.toString()};
 let db = null;
 const statements = new Map();
+const statement = (insert, types, rows) => {
+  const key = rows + "\0" + insert;
+  let stmt = statements.get(key);
+  if (!stmt) {
+    const row = "(" + types.map((t) => (t === "text" ? "CAST(? AS TEXT)" : "?")).join(", ") + ")";
+    stmt = db.prepare(insert + " VALUES " + new Array(rows).fill(row).join(", "));
+    if (statements.size > 50) statements.clear();
+    statements.set(key, stmt);
+  }
+  return stmt;
+};
 self.onmessage = (e) => {
   const msg = e.data;
   if ("open" in msg) {
@@ -30,17 +45,10 @@ self.onmessage = (e) => {
     return;
   }
   try {
+    const chunks = packedChunks(msg.rows, ${maxInsertParams}, true);
     db.run("BEGIN IMMEDIATE");
     try {
-      for (const s of msg.statements) {
-        let stmt = statements.get(s.text);
-        if (!stmt) {
-          stmt = db.prepare(s.text);
-          if (statements.size > 50) statements.clear();
-          statements.set(s.text, stmt);
-        }
-        stmt.run(...s.params);
-      }
+      for (const c of chunks) statement(msg.insert, msg.rows.types, c.rows).run(...c.params);
       db.run("COMMIT");
     } catch (err) {
       if (db.inTransaction) db.run("ROLLBACK");
@@ -81,8 +89,12 @@ export class BackgroundWriter {
     this.#pragmas = pragmas;
   }
 
-  /** write runs the statements in one transaction (rolled back, and the promise rejected, when one fails). */
-  write(statements: readonly Statement[]): Promise<void> {
+  /**
+   * insert inserts packed rows in one transaction (rolled back, and the promise rejected, when a row is
+   * refused), with INSERTs that start with `insert` (`INSERT INTO table (columns)`, quoted). The rows'
+   * buffers go to the worker as they are: the caller can't read them afterwards.
+   */
+  insert(insert: string, rows: PackedRows): Promise<void> {
     if (this.#closed) return Promise.reject(new Error("the database is closed"));
     if (this.#idleTimer) clearTimeout(this.#idleTimer);
     this.#idleTimer = null;
@@ -90,7 +102,8 @@ export class BackgroundWriter {
     const id = ++this.#nextId;
     return new Promise((resolve, reject) => {
       this.#jobs.set(id, { resolve, reject });
-      this.#worker?.postMessage({ id, statements } satisfies WriterRequest);
+      const request: WriterRequest = { id, insert, rows };
+      this.#worker?.postMessage(request, [rows.text.buffer, rows.cells.buffer]);
     });
   }
 

@@ -18,6 +18,7 @@ const placeholder = (): string => "?";
 /** The SQLite dialect, matching the DDL PocketBase writes so a data directory stays interchangeable. */
 export const sqliteDialect: Dialect = {
   name: "sqlite",
+  comparesInMemory: true,
   quote: quoteIdent,
   placeholder,
   render: (fragment: Sql): Statement => renderSql(fragment, quoteIdent, placeholder),
@@ -64,6 +65,7 @@ export const sqliteDialect: Dialect = {
   dropIndexSql: (index) => `DROP INDEX IF EXISTS ${quoteIdent(index)}`,
   createIndexSql: buildIndex,
   createViewSql: (view, select) => `CREATE VIEW ${quoteIdent(view)} AS ${select}`,
+  subquery: (query) => `(${query})`,
   dropViewSql: (view) => `DROP VIEW IF EXISTS ${quoteIdent(view)}`,
   optimizeSql: () => "PRAGMA optimize",
   listViewsSql: () => ({
@@ -101,4 +103,6 @@ export const sqliteDialect: Dialect = {
   nullSafeEqual: (left, right, equal) => sql`${left} ${raw(equal ? "IS" : "IS NOT")} ${right}`,
   equalNocase: (left, right) => sql`${left} = ${right} COLLATE NOCASE`,
   boolLiteral: (value) => (value ? "1" : "0"),
+  bigintType: () => "INTEGER",
+  paramsValueType: () => "JSON",
 };

@@ -1,6 +1,5 @@
 import { type Statement as BunStatement, Database } from "bun:sqlite";
 import {
-  type BackgroundWrites,
   checkDeadline,
   type Driver,
   type Queryable,
@@ -12,9 +11,11 @@ import {
   type ScriptResult,
   type Tx,
 } from "../driver.ts";
-import type { Sql, SqlValue, Statement } from "../sql.ts";
+import { checkPackedColumns, insertPackedRows, type PackedRows } from "../packed-rows.ts";
+import type { Sql, SqlValue } from "../sql.ts";
 import { BackgroundWriter } from "./background-writer.ts";
 import { vacuumInto } from "./backup.ts";
+import { isBusy, retryBusy } from "./busy.ts";
 import { sqliteDialect } from "./dialect.ts";
 import { IsolatedReader } from "./isolated-reader.ts";
 import { AsyncLock } from "./lock.ts";
@@ -36,6 +37,8 @@ export interface SqliteOptions {
 }
 
 const defaultQueryTimeoutMs = 30_000;
+/** From this many rows on, insertRowsInBackground writes on the worker thread. */
+const backgroundMinRows = 50;
 const defaultScriptTimeoutMs = 3 * 60_000;
 
 /** scriptResult turns a script's reply into its result, or its failure into a ScriptError. */
@@ -44,7 +47,8 @@ function scriptResult(reply: ScriptReply): ScriptResult {
   return reply.output;
 }
 
-// busy_timeout covers other processes (the CLI) holding the write lock
+// busy_timeout covers other processes holding a lock on the connections that read (the writer waits from
+// timers instead: busy.ts)
 const defaultPragmas = [
   "PRAGMA busy_timeout = 10000",
   "PRAGMA journal_mode = WAL",
@@ -102,7 +106,7 @@ class Connection {
  * serialized through an async lock, and a reader that sees the last committed state while a transaction
  * is open on the writer. bun:sqlite's own `transaction()` is never used: it commits at the first await.
  */
-export class SqliteDriver implements Driver, BackgroundWrites {
+export class SqliteDriver implements Driver {
   readonly dialect = sqliteDialect;
   readonly isTransaction = false;
   readonly queryTimeoutMs: number;
@@ -119,6 +123,8 @@ export class SqliteDriver implements Driver, BackgroundWrites {
     this.#path = path;
     const pragmas = [...defaultPragmas, ...(options.pragmas ?? [])];
     this.#writer = new Connection(open(path, false, pragmas));
+    // the writer waits for other processes from timers (busy.ts), not in SQLite's sleeping busy handler
+    if (path !== ":memory:") this.#writer.db.run("PRAGMA busy_timeout = 0");
     // an in-memory database is private to its connection: read through the writer
     const memory = path === ":memory:";
     this.#reader = memory ? this.#writer : new Connection(open(path, false, pragmas));
@@ -156,14 +162,19 @@ export class SqliteDriver implements Driver, BackgroundWrites {
   }
 
   async run(query: Sql | string, params?: readonly SqlValue[]): Promise<RunResult> {
-    if (!this.#lock.locked) return this.#writer.run(query, params);
-    return this.#lock.with(async () => this.#writer.run(query, params));
+    if (!this.#lock.locked) {
+      try {
+        return this.#writer.run(query, params);
+      } catch (err) {
+        if (!isBusy(err)) throw err;
+      }
+    }
+    // waiting for another process: under the lock, so that no transaction starts on the writer meanwhile
+    return this.#lock.with(() => retryBusy(() => this.#writer.run(query, params)));
   }
 
   async exec(text: string): Promise<void> {
-    await this.#lock.with(async () => {
-      this.#writer.db.run(text);
-    });
+    await this.#lock.with(() => retryBusy(() => this.#writer.db.run(text)));
   }
 
   /**
@@ -186,7 +197,7 @@ export class SqliteDriver implements Driver, BackgroundWrites {
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.#lock.with(async () => {
       const db = this.#writer.db;
-      db.run("BEGIN IMMEDIATE");
+      await retryBusy(() => db.run("BEGIN IMMEDIATE"));
       const tx = new SqliteTx(this.#writer, this.queryTimeoutMs);
       try {
         const result = await fn(tx);
@@ -201,13 +212,16 @@ export class SqliteDriver implements Driver, BackgroundWrites {
     });
   }
 
-  /** writeInBackground runs the statements in a transaction of a worker thread's connection (see BackgroundWrites). */
-  writeInBackground(statements: readonly Statement[]): Promise<void> {
-    if (!this.#background)
-      return this.transaction(async (tx) => {
-        for (const s of statements) await tx.run(s.text, s.params);
-      });
-    return this.#background.write(statements);
+  /**
+   * insertRowsInBackground hands a batch of backgroundMinRows rows or more to the worker thread's connection
+   * (see Driver); fewer, where starting and feeding a thread would cost more than it saves, and an in-memory
+   * database, which no other connection sees, are inserted here.
+   */
+  async insertRowsInBackground(table: string, columns: readonly string[], rows: PackedRows): Promise<void> {
+    checkPackedColumns(columns, rows);
+    if (!this.#background || rows.count < backgroundMinRows) return insertPackedRows(this, table, columns, rows);
+    const q = sqliteDialect.quote;
+    return this.#background.insert(`INSERT INTO ${q(table)} (${columns.map((c) => q(c)).join(", ")})`, rows);
   }
 
   async optimize(): Promise<void> {

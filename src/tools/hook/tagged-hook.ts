@@ -1,13 +1,13 @@
-import type { Handler, HandlerFunc, Hook, HookEvent } from "./hook.ts";
+import { type Handler, type HandlerFunc, Hook, type HookEvent } from "./hook.ts";
 
-/** TaggedEvent is an event that belongs to named things (for records: the collection's id and name). */
+/** TaggedEvent is an event that belongs to named things (records: their collection's id and name). */
 export interface TaggedEvent extends HookEvent {
   tags(): readonly string[];
 }
 
 /**
- * TaggedHook is a view on a Hook whose handlers run only for events carrying one of its tags
- * (no tags: every event). It shares the underlying handler list.
+ * TaggedHook is a view on a hook whose handlers run only for events carrying one of its tags (with no tags:
+ * every event). It binds into the hook's own list, so ids, priorities and unbinding are the hook's.
  */
 export class TaggedHook<E extends TaggedEvent> {
   readonly #hook: Hook<E>;
@@ -18,16 +18,14 @@ export class TaggedHook<E extends TaggedEvent> {
     this.#tags = tags;
   }
 
+  /** canTriggerOn tells whether handlers bound through this view run for events with these tags. */
   canTriggerOn(eventTags: readonly string[]): boolean {
-    if (this.#tags.length === 0) return true;
-    return this.#tags.some((t) => eventTags.includes(t));
+    return this.#tags.length === 0 || this.#tags.some((t) => eventTags.includes(t));
   }
 
+  /** bind registers a handler limited to this view's tags and returns its id. */
   bind(handler: Handler<E>): string {
-    if (this.#tags.length === 0) return this.#hook.bind(handler);
-    const inner = handler.func;
-    const func: HandlerFunc<E> = (e) => (this.canTriggerOn(e.tags()) ? inner(e) : e.next());
-    return this.#hook.bind({ ...handler, func });
+    return this.#hook.bind(handler, this.#tags);
   }
 
   bindFunc(func: HandlerFunc<E>): string {
@@ -38,7 +36,20 @@ export class TaggedHook<E extends TaggedEvent> {
     this.#hook.unbind(...ids);
   }
 
+  /** unbindAll removes every handler of the hook, whatever its tags. */
+  unbindAll(): void {
+    this.#hook.unbindAll();
+  }
+
+  /** length counts every handler of the hook, whatever its tags. */
   get length(): number {
     return this.#hook.length;
+  }
+}
+
+/** TaggableHook is a hook whose handlers may be limited to tags: `hook.tagged("posts").bind(...)`. */
+export class TaggableHook<E extends TaggedEvent> extends Hook<E> {
+  tagged(...tags: string[]): TaggedHook<E> {
+    return new TaggedHook(this, tags);
   }
 }

@@ -1,17 +1,32 @@
 import { expect, test } from "bun:test";
+import { type PackedRows, type PackedRowsWriter, packedChunks } from "../../db/packed-rows.ts";
 import { BatchHandler, type BatchOptions } from "./batch-handler.ts";
 import type { LogEntry } from "./logger.ts";
 
 const entry = (message: string, level = 0): LogEntry => ({ level, message, data: {}, time: Date.now() });
+
+/** Entries packed as their message alone. */
+const messageRows = {
+  types: ["text"] as const,
+  pack: (e: LogEntry, rows: PackedRowsWriter) => {
+    rows.text(e.message);
+    return rows.endRow();
+  },
+};
+
+/** messages unpacks a batch of messageRows. */
+const messages = (rows: PackedRows): string[] =>
+  packedChunks(rows, Number.POSITIVE_INFINITY).flatMap((c) => c.params.map(String));
 
 /** A handler whose writes are recorded, and resolve when `release()` is called if `hold` is set. */
 function recorded(options: Partial<BatchOptions> = {}, hold = false) {
   const batches: string[][] = [];
   const releases: (() => void)[] = [];
   const handler = new BatchHandler({
-    write: async (entries) => {
+    ...messageRows,
+    write: async (rows) => {
       if (hold) await new Promise<void>((r) => releases.push(r));
-      batches.push(entries.map((e) => e.message));
+      batches.push(messages(rows));
     },
     ...options,
   });
@@ -100,11 +115,12 @@ test("a failing write is reported, its entries dropped, and later writes go on",
   let fail = true;
   const written: string[] = [];
   const handler = new BatchHandler({
-    write: async (entries) => {
+    ...messageRows,
+    write: async (rows) => {
       if (fail) throw new Error("disk full");
-      written.push(...entries.map((e) => e.message));
+      written.push(...messages(rows));
     },
-    onError: (err, entries) => failures.push([String(err), entries.length]),
+    onError: (err, count) => failures.push([String(err), count]),
   });
   handler.write(entry("a"));
   await handler.flush();

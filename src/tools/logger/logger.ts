@@ -121,6 +121,15 @@ export function normalizeLogData(attrs: Record<string, unknown>): Record<string,
   return out ?? attrs;
 }
 
+/** stringifyLogData is the JSON of a log's data; data that can't be serialized (a cycle, a bigint) is replaced by why. */
+export function stringifyLogData(data: Record<string, unknown>): string {
+  try {
+    return JSON.stringify(data) ?? "{}";
+  } catch (err) {
+    return JSON.stringify({ logDataError: err instanceof Error ? err.message : String(err) });
+  }
+}
+
 /** normalizeLogValue is a value as it is stored in a log's data (see normalizeLogData). */
 export function normalizeLogValue(value: unknown): unknown {
   if (typeof value !== "object" || value === null) return value;

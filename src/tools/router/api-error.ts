@@ -1,4 +1,4 @@
-import { QueryTimeoutError } from "../../db/driver.ts";
+import { DatabaseUnavailableError, QueryTimeoutError } from "../../db/driver.ts";
 import { sentenize } from "../inflector/inflector.ts";
 import { ValidationError, ValidationErrors } from "../validation/validation.ts";
 
@@ -52,16 +52,34 @@ export function internalError(message = "", raw?: unknown): ApiError {
   return new ApiError(500, message || "Something went wrong while processing your request.", raw);
 }
 
+export function serviceUnavailable(message = "", raw?: unknown): ApiError {
+  return new ApiError(503, message || "Service Unavailable.", raw);
+}
+
+/** unavailableCause finds a DatabaseUnavailableError behind an error (its raw error or its causes), or null. */
+function unavailableCause(err: unknown): DatabaseUnavailableError | null {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 8; depth++) {
+    if (e instanceof DatabaseUnavailableError) return e;
+    e = e instanceof ApiError && e.raw !== undefined ? e.raw : e.cause;
+  }
+  return null;
+}
+
 export function payloadTooLarge(message = "", raw?: unknown): ApiError {
   return new ApiError(413, message || "Request entity too large.", raw);
 }
 
 /**
- * toApiError turns any thrown value into an ApiError: ApiErrors pass through, a NotFoundError becomes 404,
+ * toApiError turns any thrown value into an ApiError: a lost database is a 503 saying so (whatever wraps it),
+ * other ApiErrors pass through, a NotFoundError becomes 404,
  * validation errors become 400 with their data, and anything else is a 400 with a generic message
  * (PocketBase's rule for errors raised by hooks and services).
  */
 export function toApiError(err: unknown): ApiError {
+  // the database server is down or unreachable, whatever the code in between made of it: the same request
+  // may work once it is back
+  const unavailable = unavailableCause(err);
+  if (unavailable) return serviceUnavailable(unavailable.message, unavailable);
   if (err instanceof ApiError) return err;
   if (err instanceof NotFoundError) return notFound("", err);
   // the limit and how to get under it are worth telling the client

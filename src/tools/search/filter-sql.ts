@@ -1,3 +1,4 @@
+import type { Dialect } from "../../db/dialect.ts";
 import { Identifier, ident, mapParams, raw, Sql, type SqlValue, sql } from "../../db/sql.ts";
 import { castString, toFloat } from "../types/cast.ts";
 import { someMultiMatchRow } from "./condition-placement.ts";
@@ -164,6 +165,8 @@ export function resolveToken(token: Token, resolver: FieldResolver): ResolverRes
       }
       if (result) return result;
       const normalized = normalizedIdentifiers[token.literal.toLowerCase()];
+      if (normalized?.kind === "bool")
+        return { ...normalized, sql: raw(resolver.dialect.boolLiteral(token.literal.toLowerCase() === "true")) };
       if (normalized) return { ...normalized };
       throw failure ?? new FilterError(`unknown field ${JSON.stringify(token.literal)}`);
     }
@@ -207,19 +210,19 @@ function comparison(
   switch (op) {
     case "=":
     case "?=":
-      expr = equality(true, left, right);
+      expr = equality(true, left, right, resolver.dialect);
       break;
     case "!=":
     case "?!=":
-      expr = equality(false, left, right);
+      expr = equality(false, left, right, resolver.dialect);
       break;
     case "~":
     case "?~":
-      expr = like(false, left, right);
+      expr = like(false, left, right, resolver.dialect);
       break;
     case "!~":
     case "?!~":
-      expr = like(true, left, right);
+      expr = like(true, left, right, resolver.dialect);
       break;
     default: {
       const sign = op.replace("?", "");
@@ -274,7 +277,7 @@ function manyVsMany(left: ResolverResult, op: SignOp, right: ResolverResult, res
     },
     resolver,
   );
-  return sql`NOT EXISTS (SELECT 1 FROM (${buildMultiMatch(left.multiMatch!)}) ${ident(l)} LEFT JOIN (${buildMultiMatch(right.multiMatch!)}) ${ident(r)} WHERE ${cond})`;
+  return sql`NOT EXISTS (SELECT 1 FROM (${buildMultiMatch(left.multiMatch!)}) ${ident(l)} LEFT JOIN (${buildMultiMatch(right.multiMatch!)}) ${ident(r)} ON TRUE WHERE ${cond})`;
 }
 
 const isEmptyParam = (v: SqlValue | undefined) => v === null || v === "";
@@ -309,36 +312,36 @@ function equalityShape(left: ResolverResult, right: ResolverResult): FilterAtom[
  * equality builds `=`/`!=` so that NULL and "" compare alike: comparing with an empty value checks both,
  * comparing two columns uses COALESCE, and a known non-empty operand needs neither.
  */
-function equality(equal: boolean, left: ResolverResult, right: ResolverResult): Sql {
-  const eq = raw(equal ? "=" : "IS NOT");
-  const nullEq = raw(equal ? "IS" : "IS NOT");
+function equality(equal: boolean, left: ResolverResult, right: ResolverResult, dialect: Dialect): Sql {
+  // `!=` is NULL-safe (SQLite's IS NOT), `=` plain
+  const eq = (a: Sql, b: Sql) => (equal ? sql`${a} = ${b}` : dialect.nullSafeEqual(a, b, false));
   const concat = raw(equal ? "OR" : "AND");
   const nullCheck = raw(equal ? "IS NULL" : "IS NOT NULL");
   if (left.nullFallback === "disabled" || right.nullFallback === "disabled")
-    return sql`${left.sql} ${nullEq} ${right.sql}`;
+    return dialect.nullSafeEqual(left.sql, right.sql, equal);
   const leftEmpty = isEmptyOperand(left);
   const rightEmpty = isEmptyOperand(right);
-  if (leftEmpty && rightEmpty) return sql`'' ${eq} ''`;
+  const empty = raw("''");
+  if (leftEmpty && rightEmpty) return eq(empty, empty);
   if (isKnownNonEmpty(left) || isKnownNonEmpty(right)) {
-    return sql`${leftEmpty ? raw("''") : left.sql} ${eq} ${rightEmpty ? raw("''") : right.sql}`;
+    return eq(leftEmpty ? empty : left.sql, rightEmpty ? empty : right.sql);
   }
-  if (leftEmpty) return sql`('' ${eq} ${right.sql} ${concat} ${right.sql} ${nullCheck})`;
-  if (rightEmpty) return sql`(${left.sql} ${eq} '' ${concat} ${left.sql} ${nullCheck})`;
-  return sql`COALESCE(${left.sql}, '') ${eq} COALESCE(${right.sql}, '')`;
+  if (leftEmpty) return sql`(${eq(empty, right.sql)} ${concat} ${right.sql} ${nullCheck})`;
+  if (rightEmpty) return sql`(${eq(left.sql, empty)} ${concat} ${left.sql} ${nullCheck})`;
+  return eq(sql`COALESCE(${left.sql}, '')`, sql`COALESCE(${right.sql}, '')`);
 }
 
 /**
  * like builds `~`/`!~`: a literal without an unescaped `%` is escaped and wrapped as `%value%`; a literal
  * with `%` keeps the user's wildcards; another column is wrapped with `'%' || col || '%'`.
  */
-function like(not: boolean, left: ResolverResult, right: ResolverResult): Sql {
-  const op = raw(not ? "NOT LIKE" : "LIKE");
-  if ((right.params?.length ?? 0) === 0) return sql`${left.sql} ${op} ('%' || ${right.sql} || '%') ESCAPE '\\'`;
+function like(not: boolean, left: ResolverResult, right: ResolverResult, dialect: Dialect): Sql {
+  if ((right.params?.length ?? 0) === 0) return dialect.like(left.sql, sql`('%' || ${right.sql} || '%')`, not);
   const wrapped = mapParams(right.sql, (v) => {
     const s = castString(v);
     return containsUnescaped(s, "%") ? s : `%${escapeUnescaped(s, ["\\", "%", "_"])}%`;
   });
-  return sql`${left.sql} ${op} ${wrapped} ESCAPE '\\'`;
+  return dialect.like(left.sql, wrapped, not);
 }
 
 /** escapeUnescaped puts a backslash before each of chars that isn't already escaped. */

@@ -32,8 +32,10 @@ export interface Join {
 /** joinClauses renders joins as consecutive ` LEFT JOIN ...` clauses. */
 export function joinClauses(joins: readonly Join[]): Sql {
   return join(
-    joins.map((j) =>
-      j.on ? sql` LEFT JOIN ${j.table} ${ident(j.alias)} ON ${j.on}` : sql` LEFT JOIN ${j.table} ${ident(j.alias)}`,
+    joins.map(
+      (j) =>
+        // a join without a condition still says ON TRUE: PostgreSQL wants an ON on every LEFT JOIN
+        sql` LEFT JOIN ${j.table} ${ident(j.alias)} ON ${j.on ?? raw("TRUE")}`,
     ),
     "",
   );

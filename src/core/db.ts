@@ -1,0 +1,324 @@
+import type { Hook } from "../tools/hook/hook.ts";
+import type { App } from "./app.ts";
+import type { Model } from "./db-model.ts";
+import { type AppEvent, ModelErrorEvent, ModelEvent, type ModelEventType } from "./events.ts";
+
+/**
+ * The priority at which a kind's hooks (onRecord*, onCollection*) are woven into the onModel* ones, as in
+ * PocketBase: onModel* handlers with a lower priority run around them, the others inside them.
+ */
+export const modelHooksPriority = -99;
+
+/** KindHooks are one kind's hooks for each stage of a write (the onRecord* or the onCollection* ones). */
+export interface KindHooks<E extends AppEvent, EE extends E> {
+  validate: Hook<E>;
+  create: Hook<E>;
+  createExecute: Hook<E>;
+  afterCreateSuccess: Hook<E>;
+  afterCreateError: Hook<EE>;
+  update: Hook<E>;
+  updateExecute: Hook<E>;
+  afterUpdateSuccess: Hook<E>;
+  afterUpdateError: Hook<EE>;
+  delete: Hook<E>;
+  deleteExecute: Hook<E>;
+  afterDeleteSuccess: Hook<E>;
+  afterDeleteError: Hook<EE>;
+}
+
+/** The stages a kind may wrap as a whole, hooks included (records: their fields' interceptors). */
+export type WrappedStage =
+  | "create"
+  | "update"
+  | "delete"
+  | "afterCreate"
+  | "afterUpdate"
+  | "afterDelete"
+  | "afterCreateError"
+  | "afterUpdateError"
+  | "afterDeleteError";
+
+/** Runs the rest of a stage: the remaining onModel* handlers, then the model's own action. */
+export type Inner = () => Promise<void>;
+
+/**
+ * ModelKind is what the pipeline needs to know of one kind of model (records, collections): its hooks and
+ * events, and its part of each stage. The pipeline fires the hooks in one order for every kind; a kind
+ * only says what it does at each stage.
+ */
+export interface ModelKind<M extends Model, E extends AppEvent, EE extends E> {
+  hooks(app: App): KindHooks<E, EE>;
+  newEvent(app: App, model: M, type: ModelEventType): E;
+  newErrorEvent(app: App, model: M, type: ModelEventType, err: unknown): EE;
+  /** around wraps a stage, its hooks included. */
+  around(app: App, model: M, stage: WrappedStage, fn: () => Promise<void>): Promise<void>;
+  /** beforeSave is the kind's part of a create or update, before validation. */
+  beforeSave(e: E, inner: Inner): Promise<void>;
+  /** validate checks the model, then runs `inner`. */
+  validate(e: E, inner: Inner): Promise<void>;
+  /** execute does what a write needs around `inner`, which writes the row (writeRow). */
+  execute(e: E, inner: Inner): Promise<void>;
+  /** writeRow is the INSERT or UPDATE (the model is then no longer new). */
+  writeRow(app: App, model: M): Promise<void>;
+  /** deleteExecute does what a delete needs around `inner`, which deletes the row (deleteRow). */
+  deleteExecute(e: E, inner: Inner): Promise<void>;
+  deleteRow(app: App, model: M): Promise<void>;
+  /** saveFailed runs when a save failed, before the after-error hooks. */
+  saveFailed(app: App): Promise<void>;
+  /** deleted runs once a delete is stored, after its success hooks. */
+  deleted(app: App, model: M): Promise<void>;
+}
+
+/**
+ * fire runs one stage: the onModel* handlers below modelHooksPriority, the kind's hooks (wrapped by
+ * `wrap`), whose default action is the kind's `action`; its `inner` runs the other onModel* handlers and
+ * the model's own action. The handlers share the app: a handler that changes `e.app` changes it for the
+ * rest of the stage. Without an onModel* handler for the model, no ModelEvent is made.
+ */
+async function fire<M extends Model, E extends AppEvent, ME extends ModelEvent>(
+  modelHook: Hook<ME>,
+  newModelEvent: () => ME,
+  model: M,
+  kindHook: Hook<E>,
+  kindEvent: E,
+  wrap: ((fn: () => Promise<void>) => Promise<void>) | null,
+  action: (e: E, inner: Inner) => Promise<void>,
+  modelAction: (app: App) => Promise<void>,
+): Promise<void> {
+  if (!modelHook.hasHandlersFor(model.hookTags())) {
+    const run = () => kindHook.trigger(kindEvent, (e) => action(e, () => modelAction(e.app)));
+    return wrap ? wrap(run) : run();
+  }
+  const me = newModelEvent();
+  await modelHook.triggerSplit(
+    me,
+    modelHooksPriority,
+    async (rest) => {
+      kindEvent.app = me.app;
+      const run = () =>
+        kindHook.trigger(kindEvent, (e) =>
+          action(e, () => {
+            me.app = e.app;
+            return rest();
+          }),
+        );
+      await (wrap ? wrap(run) : run());
+      me.app = kindEvent.app;
+    },
+    (m) => modelAction(m.app),
+  );
+}
+
+const noAction = (): Promise<void> => Promise.resolve();
+const innerOnly = <E>(_e: E, inner: Inner): Promise<void> => inner();
+
+/** validateModel fires onModelValidate and the kind's validate hook around the kind's validation. */
+export function validateModel<M extends Model, E extends AppEvent, EE extends E>(
+  app: App,
+  model: M,
+  kind: ModelKind<M, E, EE>,
+): Promise<void> {
+  return fire(
+    app.hooks.onModelValidate,
+    () => new ModelEvent(app, model, "validate"),
+    model,
+    kind.hooks(app).validate,
+    kind.newEvent(app, model, "validate"),
+    null,
+    (e, inner) => kind.validate(e, inner),
+    noAction,
+  );
+}
+
+/**
+ * inOwnTransaction runs a write's stages in a transaction of their own when handlers are bound to them and
+ * the app is not already in one: a handler that fails after `e.next()` then takes the write back with it.
+ * Without handlers, the write is one statement (or makes its own transaction) and needs none.
+ */
+function inOwnTransaction(
+  app: App,
+  model: Model,
+  stageHooks: readonly { hasHandlersFor(tags: readonly string[]): boolean }[],
+  stages: (writer: App) => Promise<void>,
+): Promise<void> {
+  if (app.isTransactional()) return stages(app);
+  const tags = model.hookTags();
+  if (!stageHooks.some((h) => h.hasHandlersFor(tags))) return stages(app);
+  return app.runInTransaction(stages);
+}
+
+/**
+ * saveModel creates or updates a model through its hooks: create/update { (validate) execute { the row } },
+ * then, once the transaction commits (at once outside of one), the after-success hooks; the after-error
+ * hooks when anything fails, or the transaction rolls back.
+ */
+export async function saveModel<M extends Model, E extends AppEvent, EE extends E>(
+  app: App,
+  model: M,
+  kind: ModelKind<M, E, EE>,
+  withValidation: boolean,
+): Promise<void> {
+  const isNew = model.isNew();
+  const type = isNew ? "create" : "update";
+  const hooks = app.hooks;
+  const kindHooks = kind.hooks(app);
+  const event = kind.newEvent(app, model, type);
+  const stageHooks = isNew
+    ? [hooks.onModelCreate, hooks.onModelCreateExecute, kindHooks.create, kindHooks.createExecute]
+    : [hooks.onModelUpdate, hooks.onModelUpdateExecute, kindHooks.update, kindHooks.updateExecute];
+  const stages = (writer: App) => {
+    event.app = writer;
+    return fire(
+      isNew ? hooks.onModelCreate : hooks.onModelUpdate,
+      () => new ModelEvent(writer, model, type),
+      model,
+      isNew ? kindHooks.create : kindHooks.update,
+      event,
+      (fn) => kind.around(writer, model, type, fn),
+      (e, inner) => kind.beforeSave(e, inner),
+      async (current) => {
+        if (withValidation) await validateModel(current, model, kind);
+        await fire(
+          isNew ? hooks.onModelCreateExecute : hooks.onModelUpdateExecute,
+          () => new ModelEvent(current, model, type),
+          model,
+          isNew ? kindHooks.createExecute : kindHooks.updateExecute,
+          event,
+          null,
+          (e, inner) => kind.execute(e, inner),
+          (writer) => kind.writeRow(writer, model),
+        );
+      },
+    );
+  };
+  // the after-error hooks run where the write ran (in its transaction, before the rollback)
+  const attempt = async (writer: App) => {
+    try {
+      await stages(writer);
+    } catch (err) {
+      if (isNew) model.markAsNew();
+      await afterError(writer, model, kind, type, err);
+      throw err;
+    }
+  };
+  try {
+    await inOwnTransaction(app, model, stageHooks, attempt);
+  } catch (err) {
+    await kind.saveFailed(app);
+    throw err;
+  }
+  await app.onTxComplete(async (txErr) => {
+    if (txErr) {
+      // the row it was saved as is gone with the rollback
+      if (isNew) model.markAsNew();
+      await afterError(app, model, kind, type, txErr);
+      return;
+    }
+    event.app = app;
+    await fire(
+      isNew ? hooks.onModelAfterCreateSuccess : hooks.onModelAfterUpdateSuccess,
+      () => new ModelEvent(app, model, type),
+      model,
+      isNew ? kindHooks.afterCreateSuccess : kindHooks.afterUpdateSuccess,
+      event,
+      (fn) => kind.around(app, model, isNew ? "afterCreate" : "afterUpdate", fn),
+      innerOnly,
+      noAction,
+    );
+  });
+}
+
+/**
+ * deleteModel deletes a stored model through its hooks: delete { execute { the row } }, then the
+ * after-success hooks once the transaction commits, or the after-error ones.
+ */
+export async function deleteModel<M extends Model, E extends AppEvent, EE extends E>(
+  app: App,
+  model: M,
+  kind: ModelKind<M, E, EE>,
+): Promise<void> {
+  const hooks = app.hooks;
+  const kindHooks = kind.hooks(app);
+  const event = kind.newEvent(app, model, "delete");
+  const stages = (writer: App) => {
+    event.app = writer;
+    return fire(
+      hooks.onModelDelete,
+      () => new ModelEvent(writer, model, "delete"),
+      model,
+      kindHooks.delete,
+      event,
+      (fn) => kind.around(writer, model, "delete", fn),
+      innerOnly,
+      async (current) => {
+        if (model.lastSavedPk() === "")
+          throw new Error("the model can be deleted only if it is existing and has a non-empty primary key");
+        await fire(
+          hooks.onModelDeleteExecute,
+          () => new ModelEvent(current, model, "delete"),
+          model,
+          kindHooks.deleteExecute,
+          event,
+          null,
+          (e, inner) => kind.deleteExecute(e, inner),
+          (writer) => kind.deleteRow(writer, model),
+        );
+      },
+    );
+  };
+  const stageHooks = [hooks.onModelDelete, hooks.onModelDeleteExecute, kindHooks.delete, kindHooks.deleteExecute];
+  await inOwnTransaction(app, model, stageHooks, async (writer) => {
+    try {
+      await stages(writer);
+    } catch (err) {
+      await afterError(writer, model, kind, "delete", err);
+      throw err;
+    }
+  });
+  await app.onTxComplete(async (txErr) => {
+    if (txErr) {
+      await afterError(app, model, kind, "delete", txErr);
+      return;
+    }
+    event.app = app;
+    await fire(
+      hooks.onModelAfterDeleteSuccess,
+      () => new ModelEvent(app, model, "delete"),
+      model,
+      kindHooks.afterDeleteSuccess,
+      event,
+      (fn) => kind.around(app, model, "afterDelete", fn),
+      innerOnly,
+      noAction,
+    );
+    await kind.deleted(app, model);
+  });
+}
+
+/** afterError fires the after-error hooks of a failed write (with the app it started with). */
+function afterError<M extends Model, E extends AppEvent, EE extends E>(
+  app: App,
+  model: M,
+  kind: ModelKind<M, E, EE>,
+  type: ModelEventType,
+  err: unknown,
+): Promise<void> {
+  const hooks = app.hooks;
+  const kindHooks = kind.hooks(app);
+  const [modelHook, kindHook, stage] =
+    type === "create"
+      ? ([hooks.onModelAfterCreateError, kindHooks.afterCreateError, "afterCreateError"] as const)
+      : type === "update"
+        ? ([hooks.onModelAfterUpdateError, kindHooks.afterUpdateError, "afterUpdateError"] as const)
+        : ([hooks.onModelAfterDeleteError, kindHooks.afterDeleteError, "afterDeleteError"] as const);
+  return fire(
+    modelHook,
+    () => new ModelErrorEvent(app, model, type, err),
+    model,
+    kindHook,
+    kind.newErrorEvent(app, model, type, err),
+    (fn) => kind.around(app, model, stage, fn),
+    innerOnly,
+    noAction,
+  );
+}

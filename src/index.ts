@@ -1,0 +1,67 @@
+// the ambient types of Satchel's own imports (wasm codecs), for programs that typecheck through this entry
+/// <reference path="./tools/filesystem/image-modules.d.ts" />
+/**
+ * Satchel as a library (`import { createApp } from "satchel"`): a Bun program embeds the server, binds
+ * its hooks, routes and jobs in code and runs the command line, the way PocketBase is used as a Go
+ * framework. `bun build --compile` of the program (see `satchel/compile`) makes its own single executable
+ * with the dashboard inside. docs/hooks.md ("Satchel as a library") walks through it.
+ *
+ *   import { ApiError, createApp, requireAuth } from "satchel";
+ *
+ *   const app = createApp({ dataDir: "./data" });
+ *   app.onRecordCreate((e) => {
+ *     if (e.record.getString("title") === "") throw new ApiError(400, "A title, please.");
+ *     return e.next();
+ *   }, "posts");
+ *   app.onServe((e) => {
+ *     e.router.get("/hello/{name}", (re) => re.json(200, { hello: re.params.name }), requireAuth());
+ *     return e.next();
+ *   });
+ *   app.cron().add("nightly", "0 3 * * *", async () => { ... });
+ *   process.exit(await app.start());
+ *
+ * The export list is kept short: the app and its options, the types of its events and records, the
+ * router's guards, the errors a handler throws, and `migrate` for migration files.
+ */
+
+// routes: e.router of onServe and its guards
+export {
+  bodyLimit,
+  requireAuth,
+  requireGuestOnly,
+  requireSuperuserAuth,
+  requireSuperuserOrOwnerAuth,
+} from "./apis/router-guards.ts";
+// the app
+export { type CreateAppOptions, createApp, type SatchelApp } from "./cmd/library.ts";
+export type { App } from "./core/app.ts";
+// records and collections
+export { Collection } from "./core/collection-model.ts";
+// events: each `app.onX` infers its own; these name them for helpers written apart
+export type {
+  BootstrapEvent,
+  CollectionEvent,
+  ModelEvent,
+  RecordEnrichEvent,
+  RecordEvent,
+  ServeEvent,
+  TerminateEvent,
+} from "./core/events.ts";
+export type { HookEvents, HookName } from "./core/hooks.ts";
+export { RecordModel } from "./core/record-model.ts";
+export type { TypedRecordModel } from "./core/record-model-typed.ts";
+export type { RequestEvent } from "./core/request-event.ts";
+export type { Middleware, RouteAction, Router, RouterGroup } from "./core/router.ts";
+// migrations: createApp's `migrations` and migration files (satchel_migrations/) alike
+export { type MigrationDefinition, type MigrationFunc, migrate } from "./plugins/migratecmd/api.ts";
+export type { Handler, HandlerFunc } from "./tools/hook/hook.ts";
+// errors a handler throws to answer with them
+export {
+  ApiError,
+  badRequest,
+  forbidden,
+  internalError,
+  notFound,
+  unauthorized,
+} from "./tools/router/api-error.ts";
+export { ValidationError, ValidationErrors } from "./tools/validation/validation.ts";

@@ -1,0 +1,159 @@
+import type { Socket } from "bun";
+import { type BusHandler, type ClusterBus, defaultWaitMs, Handlers } from "./bus.ts";
+import { type Frame, LineReader, LineWriter, parseFrame } from "./frames.ts";
+
+export interface SocketBusOptions {
+  /** Told of what goes wrong: frames that can't be read (dropped), failing handlers. */
+  onError?: (message: string) => void;
+  /** Told once when the hub goes away (the primary stopped or died). */
+  onHubLost?: () => void;
+}
+
+/**
+ * SocketBus is a node of the cluster on one machine: it talks to the primary's SocketHub over its unix
+ * socket. A frame that can't be read is reported and dropped; the node keeps going.
+ */
+export class SocketBus implements ClusterBus {
+  readonly #handlers: Handlers;
+  readonly #waits = new Map<number, () => void>();
+  readonly #leaders = new Map<string, (leader: boolean) => void>();
+  readonly #reader: LineReader;
+  #writer: LineWriter | null = null;
+  #socket: Socket<undefined> | null = null;
+  #peers = 0;
+  #nextWait = 0;
+  #closed = false;
+
+  private constructor(
+    readonly nodeId: string,
+    readonly options: SocketBusOptions,
+  ) {
+    const report = options.onError ?? ((m: string) => console.error(m));
+    this.#handlers = new Handlers((channel, err) =>
+      report(`cluster bus: a handler of ${JSON.stringify(channel)} failed: ${String(err)}`),
+    );
+    this.#reader = new LineReader(
+      (line) => this.#frame(line),
+      () => report("cluster bus: dropped a frame over the size limit"),
+    );
+  }
+
+  /** connect joins the hub at path as nodeId. */
+  static async connect(path: string, nodeId: string, options: SocketBusOptions = {}): Promise<SocketBus> {
+    const bus = new SocketBus(nodeId, options);
+    const socket = await Bun.connect<undefined>({
+      unix: path,
+      socket: {
+        data: (_s, chunk) => bus.#reader.push(chunk),
+        drain: () => bus.#writer?.drain(),
+        close: () => bus.#lost(),
+        error: () => bus.#lost(),
+      },
+    });
+    bus.#socket = socket;
+    bus.#writer = new LineWriter(socket as Socket<unknown>);
+    bus.#send({ t: "hello", node: nodeId });
+    return bus;
+  }
+
+  peers(): number {
+    return this.#peers;
+  }
+
+  publish(channel: string, data: unknown): void {
+    this.#send({ t: "pub", c: channel, d: data });
+  }
+
+  publishAndWait(channel: string, data: unknown, timeoutMs = defaultWaitMs): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    const id = ++this.#nextWait;
+    const { promise, resolve } = Promise.withResolvers<void>();
+    const timer = setTimeout(() => {
+      this.options.onError?.(`cluster bus: not every node applied ${JSON.stringify(channel)} within ${timeoutMs} ms`);
+      done();
+    }, timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      this.#waits.delete(id);
+      resolve();
+    };
+    this.#waits.set(id, done);
+    this.#send({ t: "pub", c: channel, d: data, w: id });
+    return promise;
+  }
+
+  subscribe(channel: string, handler: BusHandler): () => void {
+    return this.#handlers.add(channel, handler);
+  }
+
+  lead(name: string, onChange: (leader: boolean) => void): () => void {
+    this.#leaders.set(name, onChange);
+    this.#send({ t: "lead", n: name });
+    return () => {
+      if (this.#leaders.get(name) !== onChange) return;
+      this.#send({ t: "unlead", n: name });
+      this.#leaders.delete(name);
+      onChange(false);
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#socket?.end();
+    this.#releaseAll();
+  }
+
+  #send(frame: Frame): void {
+    if (!this.#closed) this.#writer?.write(JSON.stringify(frame));
+  }
+
+  #releaseAll(): void {
+    for (const done of [...this.#waits.values()]) done();
+    for (const onChange of this.#leaders.values()) onChange(false);
+    this.#leaders.clear();
+    this.#peers = 0;
+  }
+
+  #lost(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#releaseAll();
+    this.options.onHubLost?.();
+  }
+
+  #bad(reason: string): undefined {
+    (this.options.onError ?? console.error)(`cluster bus: dropped a message: ${reason}`);
+  }
+
+  #frame(line: string): undefined {
+    const frame = parseFrame(line);
+    if (!frame) return this.#bad(`not a frame: ${line.slice(0, 200)}`);
+    switch (frame.t) {
+      // the hub passes a plain publish on as it came ("pub"), one that waits for acks as a "msg"
+      case "pub":
+      case "msg": {
+        if (typeof frame.c !== "string") return this.#bad("a message without a channel");
+        const from = typeof frame.f === "string" ? frame.f : "";
+        const ran = this.#handlers.dispatch(frame.c, frame.d, from);
+        const w = frame.w;
+        if (typeof w === "number") void ran.then(() => this.#send({ t: "ack", w }));
+        return;
+      }
+      case "done": {
+        if (typeof frame.w === "number") this.#waits.get(frame.w)?.();
+        return;
+      }
+      case "peers":
+        if (typeof frame.n === "number") this.#peers = frame.n;
+        return;
+      case "leader": {
+        if (typeof frame.n !== "string") return this.#bad("a leader frame without a name");
+        this.#leaders.get(frame.n)?.(frame.v === true);
+        return;
+      }
+      default:
+        return this.#bad(`unknown frame type ${JSON.stringify(frame.t)}`);
+    }
+  }
+}

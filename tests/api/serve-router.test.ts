@@ -1,0 +1,234 @@
+import { expect } from "bun:test";
+import {
+  bodyLimit,
+  requireAuth,
+  requireGuestOnly,
+  requireSuperuserAuth,
+  requireSuperuserOrOwnerAuth,
+} from "../../src/apis/router-guards.ts";
+import type { Collection } from "../../src/core/collection-model.ts";
+import { RecordModel } from "../../src/core/record-model.ts";
+import type { RequestEvent } from "../../src/core/request-event.ts";
+import type { Router } from "../../src/core/router.ts";
+import { defineFixture, runScenarios } from "../helpers/api-scenario.ts";
+
+const user = { collection: "users", email: "ann@example.com" } as const;
+
+const fixture = defineFixture(async (app) => {
+  const users = app.findCachedCollectionByNameOrId("users") as Collection;
+  const ann = new RecordModel(users);
+  ann.load({ id: "ann000000000000", email: user.email, password: "1234567890", passwordConfirm: "1234567890" });
+  await app.save(ann);
+});
+
+/** The middlewares and the action each request went through. */
+const trails = new WeakMap<RequestEvent, string[]>();
+
+function trail(name: string) {
+  return async (e: RequestEvent) => {
+    trails.set(e, [...(trails.get(e) ?? []), name]);
+    await e.next();
+  };
+}
+
+function orderRoutes(router: Router): void {
+  const shop = router.group("/shop").bind(trail("group"), { id: "late", priority: 10, func: trail("group late") });
+  shop
+    .get("/items/{id}", (e) => e.json(200, { id: e.params.id, trail: trails.get(e) }))
+    .bind({ id: "early", priority: -10, func: trail("route early") }, trail("route"));
+  shop.get("/files/{path...}", (e) => e.json(200, { path: e.params.path, trail: trails.get(e) })).unbind("late");
+}
+
+runScenarios("custom routes on e.router", fixture, [
+  {
+    name: "path parameters; group and route middlewares by priority, then in binding order",
+    url: "/shop/items/42",
+    routes: orderRoutes,
+    expectedStatus: 200,
+    expectedContent: ['{"id":"42","trail":["route early","group","route","group late"]}'],
+  },
+  {
+    name: "a {rest...} parameter takes the rest of the path; a route unbinds a group middleware by id",
+    url: "/shop/files/a/b.txt",
+    routes: orderRoutes,
+    expectedStatus: 200,
+    expectedContent: ['{"path":"a/b.txt","trail":["group"]}'],
+  },
+  {
+    name: "a route's method is its own: another method is a 404",
+    method: "POST",
+    url: "/shop/items/42",
+    routes: orderRoutes,
+    expectedStatus: 404,
+  },
+  {
+    name: "requireAuth: a guest is refused with a 401",
+    url: "/me",
+    routes: (r) => r.get("/me", (e) => e.json(200, { id: e.auth?.id }), requireAuth()),
+    expectedStatus: 401,
+    expectedContent: ['"message":"The request requires valid record authorization token."'],
+  },
+  {
+    name: "requireAuth: the request's auth record is there",
+    url: "/me",
+    auth: user,
+    routes: (r) => r.get("/me", (e) => e.json(200, { id: e.auth?.id }), requireAuth("users")),
+    expectedStatus: 200,
+    expectedContent: ['{"id":"ann000000000000"}'],
+  },
+  {
+    name: "requireAuth with collections: a record of another collection is refused with a 403",
+    url: "/me",
+    auth: "superuser",
+    routes: (r) => r.get("/me", (e) => e.json(200, { id: e.auth?.id }), requireAuth("users")),
+    expectedStatus: 403,
+  },
+  {
+    name: "requireSuperuserAuth: a user is refused with a 403",
+    url: "/admin",
+    auth: user,
+    routes: (r) => r.get("/admin", (e) => e.noContent(), requireSuperuserAuth()),
+    expectedStatus: 403,
+  },
+  {
+    name: "requireSuperuserAuth: a superuser goes through",
+    url: "/admin",
+    auth: "superuser",
+    routes: (r) => r.get("/admin", (e) => e.noContent(), requireSuperuserAuth()),
+    expectedStatus: 204,
+  },
+  {
+    name: "requireGuestOnly: an authenticated request is a 400",
+    method: "POST",
+    url: "/signup",
+    auth: user,
+    routes: (r) => r.post("/signup", (e) => e.noContent(), requireGuestOnly()),
+    expectedStatus: 400,
+    expectedContent: ['"message":"The request can be accessed only by guests."'],
+  },
+  {
+    name: "requireSuperuserOrOwnerAuth: the owner goes through, by the id parameter",
+    url: "/users/ann000000000000/notes",
+    auth: user,
+    routes: (r) => r.get("/users/{id}/notes", (e) => e.noContent(), requireSuperuserOrOwnerAuth()),
+    expectedStatus: 204,
+  },
+  {
+    name: "requireSuperuserOrOwnerAuth: another id is a 403",
+    url: "/users/bob000000000000/notes",
+    auth: user,
+    routes: (r) => r.get("/users/{id}/notes", (e) => e.noContent(), requireSuperuserOrOwnerAuth()),
+    expectedStatus: 403,
+  },
+  {
+    name: "bodyLimit: a body over the limit is a 413",
+    method: "POST",
+    url: "/echo",
+    body: { text: "x".repeat(200) },
+    routes: (r) => r.post("/echo", async (e) => e.json(200, (await e.body()).data), bodyLimit(100)),
+    expectedStatus: 413,
+  },
+  {
+    name: "bodyLimit: a body under the limit is read",
+    method: "POST",
+    url: "/echo",
+    body: { text: "short" },
+    routes: (r) => r.post("/echo", async (e) => e.json(200, (await e.body()).data), bodyLimit(100)),
+    expectedStatus: 200,
+    expectedContent: ['{"text":"short"}'],
+  },
+  {
+    name: "the records service from a route: save in a transaction, find without rules",
+    method: "POST",
+    url: "/notes",
+    routes: (r) =>
+      r.post("/notes", async (e) => {
+        const users = e.app.findCachedCollectionByNameOrId("users") as Collection;
+        const id = await e.app.runInTransaction(async (txApp) => {
+          const rec = new RecordModel(users);
+          rec.load({ email: "new@example.com", password: "1234567890", passwordConfirm: "1234567890" });
+          await txApp.save(rec);
+          return rec.id;
+        });
+        const found = await e.app.findRecordById(users, id);
+        return e.json(200, { email: found?.email() });
+      }),
+    expectedStatus: 200,
+    expectedContent: ['{"email":"new@example.com"}'],
+    expectedEvents: { onRecordCreate: 1, onRecordAfterCreateSuccess: 1 },
+  },
+  {
+    name: "a global middleware runs around built-in routes too, and may answer instead of them",
+    url: "/api/health",
+    routes: (r) =>
+      r.bind({
+        id: "maintenance",
+        func: (e) => {
+          e.response = new Response(JSON.stringify({ status: 503, message: "Down for maintenance.", data: {} }), {
+            status: 503,
+          });
+        },
+      }),
+    expectedStatus: 503,
+    expectedContent: ["Down for maintenance."],
+  },
+  {
+    name: "the default middlewares run one by one once the list changes: the answer has the same headers",
+    url: "/api/health",
+    headers: { origin: "https://example.com" },
+    routes: (r) => r.bind((e) => e.next()),
+    expectedStatus: 200,
+    afterTest: (_t, res) => {
+      expect(res.headers.get("access-control-allow-origin")).toBe("*");
+      expect(res.headers.get("vary")).toBe("Origin");
+      expect(res.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    },
+  },
+  {
+    name: "a default middleware unbound by id is gone (pbCors: no CORS header)",
+    url: "/api/health",
+    headers: { origin: "https://example.com" },
+    routes: (r) => {
+      expect(r.middlewares().map((m) => m.id)).toEqual([
+        "pbCors",
+        "pbActivityLogger",
+        "pbPanicRecover",
+        "pbLoadAuthToken",
+        "pbSuperuserIPsWhitelist",
+        "pbSecurityHeaders",
+        "pbRateLimit",
+      ]);
+      r.unbind("pbCors");
+    },
+    expectedStatus: 200,
+    afterTest: (_t, res) => {
+      expect(res.headers.get("access-control-allow-origin")).toBeNull();
+      expect(res.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+    },
+  },
+  {
+    name: "without pbLoadAuthToken, a token is not read",
+    url: "/me",
+    auth: user,
+    routes: (r) => {
+      r.unbind("pbLoadAuthToken");
+      r.get("/me", (e) => e.json(200, { id: e.auth?.id ?? null }));
+    },
+    expectedStatus: 200,
+    expectedContent: ['{"id":null}'],
+  },
+  {
+    name: "an error of a middleware bound globally is answered as the route's would be",
+    url: "/api/health",
+    routes: (r) =>
+      r.bind({
+        id: "broken",
+        priority: -1025,
+        func: () => {
+          throw new Error("middleware broke");
+        },
+      }),
+    expectedStatus: 400,
+  },
+]);

@@ -47,8 +47,18 @@ function commandFor(kind: ServerKind, dir: string, options: StartOptions): strin
 
 /** startServer runs a server in its own process and resolves once it prints the address it listens on. */
 export async function startServer(kind: ServerKind, dir: string, options: StartOptions): Promise<RunningBenchServer> {
-  const cmd = commandFor(kind, dir, options);
-  const proc = Bun.spawn(options.cpus === null ? cmd : ["taskset", "-c", options.cpus, ...cmd], {
+  return { ...(await spawnServer(kind, commandFor(kind, dir, options), options.cpus)), kind };
+}
+
+/** A server process started by spawnServer. */
+export type SpawnedServer = Omit<RunningBenchServer, "kind">;
+
+/**
+ * spawnServer runs a command line (pinned to cpus unless null) and resolves once the process prints the
+ * address it listens on, as Satchel, PocketBase and the ceilings do (`Server started at http://...`).
+ */
+export async function spawnServer(label: string, cmd: string[], cpus: string | null): Promise<SpawnedServer> {
+  const proc = Bun.spawn(cpus === null ? cmd : ["taskset", "-c", cpus, ...cmd], {
     cwd: root,
     stdout: "pipe",
     stderr: "pipe",
@@ -72,7 +82,7 @@ export async function startServer(kind: ServerKind, dir: string, options: StartO
   clearTimeout(timeout);
   if (url === null) {
     const stderr = await new Response(proc.stderr).text();
-    throw new Error(`${kind} did not start:\n${seen}${stderr}`);
+    throw new Error(`${label} did not start:\n${seen}${stderr}`);
   }
   // keep draining stdout so the server never blocks on a full pipe
   void (async () => {
@@ -81,7 +91,6 @@ export async function startServer(kind: ServerKind, dir: string, options: StartO
   void new Response(proc.stderr).text();
   const parsed = new URL(url);
   return {
-    kind,
     url,
     host: parsed.hostname,
     port: Number(parsed.port),

@@ -2,6 +2,7 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import type { App } from "../core/app.ts";
 import { importCollections } from "../core/collection-import.ts";
+import { relationIndexHints } from "../core/collection-index-hints.ts";
 import { Collection, type CollectionType, collectionTypes } from "../core/collection-model.ts";
 import { InvalidCollectionListError, listCollections } from "../core/collection-query.ts";
 import { FieldDecodeError } from "../core/field.ts";
@@ -98,13 +99,15 @@ function saveFailure(err: unknown, message: string): ApiError {
 
 /**
  * saveRequest saves a created or changed collection through its request hook and answers it; a failed save
- * is a 400 with the validation errors.
+ * is a 400 with the validation errors. A new single relation field without an index gets a hint in the log:
+ * filters, rules, back-relations and expands through it look rows up by it (bench/scale/README.md).
  */
 async function saveRequest(
   e: RequestEvent,
   collection: Collection,
   hook: "onCollectionCreateRequest" | "onCollectionUpdateRequest",
   failure: string,
+  previous?: Collection,
 ): Promise<Response | null> {
   const event = e.derive(CollectionRequestEvent);
   event.collection = collection;
@@ -113,6 +116,15 @@ async function saveRequest(
       await ev.app.saveCollection(ev.collection);
     } catch (err) {
       throw saveFailure(err, failure);
+    }
+    for (const hint of relationIndexHints(ev.collection, previous)) {
+      ev.app
+        .logger()
+        .info("consider an index on a relation field: lookups through it read the whole table without one", {
+          collection: ev.collection.name,
+          field: hint.field,
+          index: hint.index,
+        });
     }
     ev.json(200, ev.collection);
   });
@@ -202,9 +214,10 @@ export function bindCollectionApi(router: Hono<RouterEnv>): void {
     `${base}/:collection`,
     requireSuperuser,
     route(async (e) => {
-      const collection = findOrFail(e.app, e.params.collection ?? "").clone();
+      const previous = findOrFail(e.app, e.params.collection ?? "");
+      const collection = previous.clone();
       applyBody(collection, await collectionJson(e, false));
-      return saveRequest(e, collection, "onCollectionUpdateRequest", "Failed to update collection.");
+      return saveRequest(e, collection, "onCollectionUpdateRequest", "Failed to update collection.", previous);
     }),
   );
 

@@ -222,7 +222,6 @@ async function buildPayload(
     // each message's reads get their own budget (the stored request is as old as the connection)
     const scope = newReadScope(app, () => requesterKey(g.auth, request.realIp));
     const failed = await expandRecords(app, [record], expand.split(","), expandFetch(request, g.info, scope), {
-      scope,
       limits: app.expandLimits,
     });
     for (const [path, err] of failed) app.logger().debug("realtime expand failed", { path, error: err.message });

@@ -3,7 +3,7 @@ import type { Collection } from "../core/collection-model.ts";
 import { RecordEnrichEvent } from "../core/events.ts";
 import type { RecordModel } from "../core/record-model.ts";
 import { type ExpandFetch, expandRecords } from "../core/record-query-expand.ts";
-import { findRecordsByIdsWithRule } from "../core/record-search.ts";
+import { findRecordsByIdsWithRule, findRecordsWhereWithRule } from "../core/record-search.ts";
 import { type RequestEvent, type RequestInfo, requestInfoWith } from "../core/request-event.ts";
 import type { ReadScope } from "../db/driver.ts";
 import { BatchWatch } from "../tools/hook/hook-watch.ts";
@@ -72,7 +72,6 @@ export async function enrichRecords(e: RequestEvent, records: RecordModel[], inf
     if (expand) {
       const scope = e.readScope();
       const failed = await expandRecords(e.app, records, expand.split(","), expandFetch(e, requestInfo, scope), {
-        scope,
         limits: e.app.expandLimits,
       });
       for (const [path, err] of failed) e.app.logger().debug("failed to expand", { path, error: err.message });
@@ -86,18 +85,14 @@ export async function enrichRecords(e: RequestEvent, records: RecordModel[], inf
  */
 export function expandFetch(e: RequestEvent, info: RequestInfo, scope: ReadScope): ExpandFetch {
   const expandInfo = requestInfoWith(info, { context: "expand" });
-  return async (collection, ids) => {
-    if (ids.length === 0) return [];
+  return async (collection, selection) => {
     const superuser = info.auth?.collection.name === "_superusers";
     if (!superuser && collection.viewRule === null) return [];
-    const records = await findRecordsByIdsWithRule(
-      e.app,
-      collection,
-      ids,
-      superuser ? null : collection.viewRule,
-      expandInfo,
-      scope,
-    );
+    const rule = superuser ? null : collection.viewRule;
+    const records =
+      "ids" in selection
+        ? await findRecordsByIdsWithRule(e.app, collection, selection.ids, rule, expandInfo, scope)
+        : await findRecordsWhereWithRule(e.app, collection, selection.where, rule, expandInfo, scope);
     await triggerEnrichHooks(e.app, e, records, () => resolveRecordFlags(e.app, records, expandInfo));
     return records;
   };

@@ -1,5 +1,6 @@
 import { ident, join, type Sql, type SqlValue, sql } from "../db/sql.ts";
 import { buildFilter, maxFilterLength } from "../tools/search/filter-sql.ts";
+import { renderFilterTree } from "../tools/search/filter-tree.ts";
 import { identifierMacros } from "../tools/search/identifier-macros.ts";
 import { joinClauses } from "../tools/search/resolver-result.ts";
 import type { App } from "./app.ts";
@@ -123,7 +124,7 @@ function snapshotQuery(
     const cond = buildFilter(text, resolver);
     const qp = resolver.queryParts();
     const where = join(
-      [cond, ...qp.conditions].map((c) => sql`(${c})`),
+      [cond, ...qp.conditions.map(renderFilterTree)].map((c) => sql`(${c})`),
       " AND ",
     );
     exists.push(

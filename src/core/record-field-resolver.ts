@@ -1,7 +1,8 @@
 import type { Dialect } from "../db/dialect.ts";
 import { findSingleColumnUniqueIndex } from "../db/index-sql.ts";
 import { ident, join, raw, type Sql, type SqlValue, sql } from "../db/sql.ts";
-import { buildFilter } from "../tools/search/filter-sql.ts";
+import { buildFilter, buildFilterTree } from "../tools/search/filter-sql.ts";
+import type { FilterTree } from "../tools/search/filter-tree.ts";
 import {
   type FieldResolver,
   type Join,
@@ -53,6 +54,16 @@ interface RuleJoin {
   alias: string;
 }
 
+/**
+ * How a back-relation join reached its rows: through `field`, which points back at the row under `alias`
+ * (of collection `collectionId`). Following `field` forward from such a row leads back to that same row.
+ */
+interface BackLink {
+  field: string;
+  alias: string;
+  collectionId: string;
+}
+
 export interface RecordFieldResolverOptions {
   /** Hidden fields may be used (rules, superusers); client filters of others may not. */
   allowHiddenFields: boolean;
@@ -62,6 +73,8 @@ export interface RecordFieldResolverOptions {
   baseTable?: string;
   /** Appended to join aliases, to keep the joins of a nested rule apart. */
   joinAliasSuffix?: string;
+  /** For the rule of a joined collection: how its base row was joined, when through a single back-relation. */
+  loopBack?: BackLink;
 }
 
 /**
@@ -73,6 +86,8 @@ export class RecordFieldResolver implements FieldResolver {
   readonly dialect: Dialect;
   readonly joins: Join[] = [];
   readonly ruleJoins: RuleJoin[] = [];
+  /** How the single back-relation joins (of the query and of its multi-match subqueries) were reached, by alias. */
+  readonly backLinks = new Map<string, BackLink>();
   readonly staticInfo: Record<string, unknown>;
   /**
    * risky is set when a join can multiply rows without bound (back-relations, @collection): such queries
@@ -113,16 +128,37 @@ export class RecordFieldResolver implements FieldResolver {
    * count for nothing in an all-items check, so client filters can't probe hidden rows through it.
    */
   guardMultiMatch(mm: MultiMatchSubquery, collection: Collection, alias: string): void {
+    if (this.options.allowHiddenFields) return;
+    const guard = this.joinedRule(collection, alias, "g");
+    if (!guard) return;
+    mm.where.push(guard.condition);
+    mm.joins.push(...guard.joins);
+  }
+
+  /**
+   * joinedRule is the list rule of a joined collection as a condition on its alias: it holds where the joined
+   * row is missing (there is nothing to hide) or where the rule does. Its joins hang off the alias.
+   */
+  joinedRule(collection: Collection, alias: string, kind: "r" | "g"): { condition: FilterTree; joins: Join[] } | null {
     const rule = collection.listRule;
-    if (this.options.allowHiddenFields || !rule) return;
+    if (!rule) return null;
+    const loopBack = this.backLinks.get(alias);
     const nested = new RecordFieldResolver(this.app, collection, this.requestInfo, {
       allowHiddenFields: true,
       baseAlias: alias,
-      joinAliasSuffix: this.nextSuffix("g"),
+      joinAliasSuffix: this.nextSuffix(kind),
+      ...(loopBack ? { loopBack } : {}),
     });
-    mm.where.push(buildFilter(`id='' || (\n${rule}\n)`, nested));
-    mm.joins.push(...nested.joins);
+    const id = sql`${ident(alias)}.${ident("id")}`;
+    const condition: FilterTree = {
+      kind: "or",
+      items: [
+        { kind: "atom", sql: sql`(${id} = '' OR ${id} IS NULL)`, nullRowOf: alias },
+        buildFilterTree(rule, nested),
+      ],
+    };
     this.risky ||= nested.risky;
+    return { condition, joins: nested.joins };
   }
 
   resolve(identifier: string): ResolverResult {
@@ -139,7 +175,8 @@ export class RecordFieldResolver implements FieldResolver {
   }
 
   /** registerJoin adds (or replaces, by alias) a join; for client filters it also records the list rule to apply. */
-  registerJoin(table: Sql, alias: string, on: Sql | null, collection: Collection | null, toOne = false): void {
+  registerJoin(j: Join, collection: Collection | null): void {
+    const alias = j.alias;
     if (!this.options.allowHiddenFields && collection) {
       if (collection.listRule === null) {
         throw new Error(
@@ -150,7 +187,6 @@ export class RecordFieldResolver implements FieldResolver {
       if (existing) existing.collection = collection;
       else this.ruleJoins.push({ collection, alias });
     }
-    const j: Join = { table, alias, on, toOne };
     const i = this.joins.findIndex((x) => x.alias === alias);
     if (i >= 0) this.joins[i] = j;
     else this.joins.push(j);
@@ -158,23 +194,17 @@ export class RecordFieldResolver implements FieldResolver {
 
   /**
    * queryParts are what the resolved identifiers need from the query: LEFT JOINs and extra conditions (the
-   * joined collections' list rules).
+   * joined collections' list rules: each holds where its joined row is missing, or where the rule holds).
    */
-  queryParts(): { joins: Join[]; conditions: Sql[] } {
+  queryParts(): { joins: Join[]; conditions: FilterTree[] } {
     const joins = [...this.joins];
-    const conditions: Sql[] = [];
+    const conditions: FilterTree[] = [];
     if (!this.options.allowHiddenFields) {
       for (const rj of this.ruleJoins) {
-        const rule = rj.collection.listRule;
+        const rule = this.joinedRule(rj.collection, rj.alias, "r");
         if (!rule) continue;
-        const nested = new RecordFieldResolver(this.app, rj.collection, this.requestInfo, {
-          allowHiddenFields: true,
-          baseAlias: rj.alias,
-          joinAliasSuffix: this.nextSuffix("r"),
-        });
-        conditions.push(buildFilter(`id='' || (\n${rule}\n)`, nested));
-        joins.push(...nested.joins);
-        this.risky ||= nested.risky;
+        conditions.push(rule.condition);
+        joins.push(...rule.joins);
       }
     }
     return { joins, conditions };
@@ -238,6 +268,7 @@ class FieldPath {
       targetAlias: this.alias,
       fromTable: r.options.baseTable ?? r.base.name,
       fromAlias: `__mm_${this.alias}`,
+      fromIsTarget: r.base.type !== "view",
       valueExpr: raw("NULL"),
       joins: [],
       where: [],
@@ -305,9 +336,12 @@ class FieldPath {
     this.alias = `${aliasName ? `__collection_alias_${aliasName}` : `__collection_${collection.name}`}${this.r.suffix}`;
     this.withMultiMatch = true;
     this.r.risky = true;
-    this.r.registerJoin(sql`${ident(collection.name)}`, this.alias, null, collection);
+    this.r.registerJoin(
+      { table: sql`${ident(collection.name)}`, alias: this.alias, on: null, parent: null },
+      collection,
+    );
     this.mmAlias = `__mm_${this.alias}`;
-    this.mm.joins.push({ table: sql`${ident(collection.name)}`, alias: this.mmAlias, on: null });
+    this.mm.joins.push({ table: sql`${ident(collection.name)}`, alias: this.mmAlias, on: null, parent: null });
     this.r.guardMultiMatch(this.mm, collection, this.mmAlias);
     this.props = this.props.slice(2);
     return this.walk();
@@ -322,17 +356,22 @@ class FieldPath {
     this.collectionName = collection.name;
     this.alias = `__auth_${collection.name}${this.r.suffix}`;
     this.r.registerJoin(
-      sql`${ident(collection.name)}`,
-      this.alias,
-      sql`${this.col(this.alias, "id")} = ${auth.id}`,
+      {
+        table: sql`${ident(collection.name)}`,
+        alias: this.alias,
+        on: sql`${this.col(this.alias, "id")} = ${auth.id}`,
+        toOne: true,
+        parent: null,
+      },
       collection,
-      true,
     );
     this.mmAlias = `__mm_${this.alias}`;
     this.mm.joins.push({
       table: sql`${ident(collection.name)}`,
       alias: this.mmAlias,
       on: sql`${this.col(this.mmAlias, "id")} = ${auth.id}`,
+      toOne: true,
+      parent: null,
     });
     this.props = this.props.slice(2);
     return this.walk();
@@ -374,12 +413,12 @@ class FieldPath {
     // typed as text, so that an engine with several json_each overloads knows which one
     const items = sql`CAST(${JSON.stringify(this.bodyItems(field))} AS TEXT)`;
     const jeAlias = `__dataEach_je_${field.name}${this.r.suffix}`;
-    this.r.registerJoin(this.r.dialect.jsonEach(items), jeAlias, null, null);
+    this.r.registerJoin({ table: this.r.dialect.jsonEach(items), alias: jeAlias, on: null, parent: null }, null);
     const result: ResolverResult = { sql: this.col(jeAlias, "value") };
     if (field.isMultiple()) this.withMultiMatch = true;
     if (this.withMultiMatch) {
       const jeAlias2 = `__mm_${jeAlias}`;
-      this.mm.joins.push({ table: this.r.dialect.jsonEach(items), alias: jeAlias2, on: null });
+      this.mm.joins.push({ table: this.r.dialect.jsonEach(items), alias: jeAlias2, on: null, parent: null });
       this.mm.valueExpr = this.col(jeAlias2, "value");
       result.multiMatch = this.mm;
     }
@@ -398,10 +437,18 @@ class FieldPath {
       )})`;
     this.collectionName = target.name;
     this.alias = `__data_${target.name}_${field.name}${this.r.suffix}`;
-    this.r.registerJoin(sql`${ident(target.name)}`, this.alias, inIds(this.alias), target);
+    this.r.registerJoin(
+      { table: sql`${ident(target.name)}`, alias: this.alias, on: inIds(this.alias), parent: null },
+      target,
+    );
     if (field.isMultiple()) this.withMultiMatch = true;
     this.mmAlias = `__mm_${this.alias}`;
-    this.mm.joins.push({ table: sql`${ident(target.name)}`, alias: this.mmAlias, on: inIds(this.mmAlias) });
+    this.mm.joins.push({
+      table: sql`${ident(target.name)}`,
+      alias: this.mmAlias,
+      on: inIds(this.mmAlias),
+      parent: null,
+    });
     this.r.guardMultiMatch(this.mm, target, this.mmAlias);
     this.props = this.props.slice(3);
     return this.walk();
@@ -450,23 +497,44 @@ class FieldPath {
   relation(field: RelationField, target: Collection): void {
     const prefixed = this.col(this.alias, field.name);
     const newAlias = `${this.alias}_${field.name}${this.r.suffix}`;
+    // a view's ids need not be unique, a table's are
+    const byKey = target.type !== "view";
+    // following a single back-relation's field forward leads back to the row the back-relation came from
+    const backTo = (alias: string): string | undefined => {
+      const link = alias === this.r.baseAlias ? this.r.options.loopBack : this.r.backLinks.get(alias);
+      return link && byKey && !field.isMultiple() && link.field === field.name && link.collectionId === target.id
+        ? link.alias
+        : undefined;
+    };
     if (!field.isMultiple()) {
-      // a view's ids need not be unique, a table's are
-      const toOne = target.type !== "view";
+      const sameAs = backTo(this.alias);
+      const own = this.col(newAlias, "id");
       this.r.registerJoin(
-        sql`${ident(target.name)}`,
-        newAlias,
-        sql`${this.col(newAlias, "id")} = ${prefixed}`,
+        {
+          table: sql`${ident(target.name)}`,
+          alias: newAlias,
+          on: sql`${own} = ${prefixed}`,
+          equals: [own, prefixed],
+          toOne: byKey,
+          parent: this.alias,
+          ...(sameAs ? { sameAs } : {}),
+        },
         target,
-        toOne,
       );
     } else {
       const jeAlias = `__je_${newAlias}`;
-      this.r.registerJoin(this.d.jsonEach(prefixed), jeAlias, null, null);
+      this.r.registerJoin({ table: this.d.jsonEach(prefixed), alias: jeAlias, on: null, parent: this.alias }, null);
+      const own = this.col(newAlias, "id");
+      const value = this.col(jeAlias, "value");
       this.r.registerJoin(
-        sql`${ident(target.name)}`,
-        newAlias,
-        sql`${this.col(newAlias, "id")} = ${this.col(jeAlias, "value")}`,
+        {
+          table: sql`${ident(target.name)}`,
+          alias: newAlias,
+          on: sql`${own} = ${value}`,
+          equals: [own, value],
+          toOne: byKey,
+          parent: jeAlias,
+        },
         target,
       );
       this.withMultiMatch = true;
@@ -476,18 +544,24 @@ class FieldPath {
     const newMm = `${this.mmAlias}_${field.name}`;
     const prefixed2 = this.col(this.mmAlias, field.name);
     if (!field.isMultiple()) {
+      const sameAs = backTo(this.mmAlias);
       this.mm.joins.push({
         table: sql`${ident(target.name)}`,
         alias: newMm,
         on: sql`${this.col(newMm, "id")} = ${prefixed2}`,
+        toOne: byKey,
+        parent: this.mmAlias,
+        ...(sameAs ? { sameAs } : {}),
       });
     } else {
       const je2 = `${this.mmAlias}_${field.name}_je`;
-      this.mm.joins.push({ table: this.d.jsonEach(prefixed2), alias: je2, on: null });
+      this.mm.joins.push({ table: this.d.jsonEach(prefixed2), alias: je2, on: null, parent: this.mmAlias });
       this.mm.joins.push({
         table: sql`${ident(target.name)}`,
         alias: newMm,
         on: sql`${this.col(newMm, "id")} = ${this.col(je2, "value")}`,
+        toOne: byKey,
+        parent: je2,
       });
     }
     this.r.guardMultiMatch(this.mm, target, newMm);
@@ -521,10 +595,36 @@ class FieldPath {
         : sql`${this.col(alias, backField.name)} = ${this.col(from, "id")}`;
     // a single back-relation under a UNIQUE index points back from one row at most
     const toOne = !multiple && findSingleColumnUniqueIndex(backCollection.indexes, backField.name) !== null;
-    this.r.registerJoin(sql`${ident(backCollection.name)}`, newAlias, on(newAlias, this.alias), backCollection, toOne);
+    this.r.registerJoin(
+      {
+        table: sql`${ident(backCollection.name)}`,
+        alias: newAlias,
+        on: on(newAlias, this.alias),
+        ...(multiple ? {} : { equals: [this.col(newAlias, backField.name), this.col(this.alias, "id")] as const }),
+        toOne,
+        parent: this.alias,
+      },
+      backCollection,
+    );
+    // following a single back-relation's field forward leads back to the row it came from (ids are unique
+    // in a table, not in a view)
+    const link = (alias: string): BackLink | undefined =>
+      multiple || collection.type === "view"
+        ? undefined
+        : { field: backField.name, alias, collectionId: collection.id };
+    const backLink = link(this.alias);
+    if (backLink) this.r.backLinks.set(newAlias, backLink);
     if (!toOne) this.withMultiMatch = true;
     const newMm = `${this.mmAlias}_${prop}${this.r.suffix}`;
-    this.mm.joins.push({ table: sql`${ident(backCollection.name)}`, alias: newMm, on: on(newMm, this.mmAlias) });
+    this.mm.joins.push({
+      table: sql`${ident(backCollection.name)}`,
+      alias: newMm,
+      on: on(newMm, this.mmAlias),
+      toOne,
+      parent: this.mmAlias,
+    });
+    const mmBackLink = link(this.mmAlias);
+    if (mmBackLink) this.r.backLinks.set(newMm, mmBackLink);
     this.r.guardMultiMatch(this.mm, backCollection, newMm);
     this.collectionName = backCollection.name;
     this.alias = newAlias;
@@ -555,12 +655,12 @@ class FieldPath {
     }
     if (modifier === "each" && multi) {
       const jeAlias = `__je_${this.alias}_${field.name}${this.r.suffix}`;
-      this.r.registerJoin(this.d.jsonEach(column), jeAlias, null, null);
+      this.r.registerJoin({ table: this.d.jsonEach(column), alias: jeAlias, on: null, parent: this.alias }, null);
       const result: ResolverResult = { sql: this.col(jeAlias, "value") };
       if (field.isMultiple()) this.withMultiMatch = true;
       if (this.withMultiMatch) {
         const je2 = `__je_${this.mmAlias}_${field.name}${this.r.suffix}`;
-        this.mm.joins.push({ table: this.d.jsonEach(mmColumn), alias: je2, on: null });
+        this.mm.joins.push({ table: this.d.jsonEach(mmColumn), alias: je2, on: null, parent: this.mmAlias });
         this.mm.valueExpr = this.col(je2, "value");
         result.multiMatch = this.mm;
       }

@@ -1,6 +1,6 @@
-import { QueryTimeoutError, type ReadScope } from "../db/driver.ts";
+import { QueryTimeoutError } from "../db/driver.ts";
 import { findSingleColumnUniqueIndex } from "../db/index-sql.ts";
-import { ident, sql } from "../db/sql.ts";
+import { ident, raw, type Sql, sql } from "../db/sql.ts";
 import { ApiError, badRequest } from "../tools/router/api-error.ts";
 import type { App } from "./app.ts";
 import type { Collection } from "./collection-model.ts";
@@ -8,12 +8,16 @@ import { defaultExpandLimits, type ExpandLimits } from "./expand-limits.ts";
 import { RelationField } from "./field-relation.ts";
 import type { Expand, RecordModel } from "./record-model.ts";
 
-/** Loads the related records of a collection by ids (API expands apply the target's view rule here). */
-export type ExpandFetch = (collection: Collection, ids: string[]) => Promise<RecordModel[]>;
+/**
+ * Which related records to load: those with these ids, or the rows a condition on the collection's table
+ * picks (a back-relation's first rows), in row order.
+ */
+export type ExpandSelection = { ids: string[] } | { where: Sql };
+
+/** Loads related records (API expands apply the target's view rule here). */
+export type ExpandFetch = (collection: Collection, selection: ExpandSelection) => Promise<RecordModel[]>;
 
 export interface ExpandOptions {
-  /** The request's read budget. */
-  scope?: ReadScope;
   limits?: ExpandLimits;
 }
 
@@ -113,7 +117,7 @@ export async function expandRecords(
   const multiplicity = new Map(records.map((r) => [r, 1]));
   for (const path of normalizeExpands(paths)) {
     try {
-      await expandPath(app, records, multiplicity, path, "", fetch, 1, budget, options.scope);
+      await expandPath(app, records, multiplicity, path, "", fetch, 1, budget);
     } catch (err) {
       if (err instanceof ApiError || err instanceof QueryTimeoutError) throw err;
       failed.set(path, err instanceof Error ? err : new Error(String(err)));
@@ -126,17 +130,13 @@ interface Relation {
   key: string;
   multiple: boolean;
   collection: Collection;
-  /** The ids each record points to (or is pointed at from, for back-relations). */
-  idsOf: (r: RecordModel) => string[];
+  /** The ids each record points to (forward relations). */
+  idsOf?: (r: RecordModel) => string[];
+  /** The rows pointing at a record (back-relations): its first ones, as PocketBase takes them. */
+  backOf?: (r: RecordModel) => Sql;
 }
 
-async function resolveRelation(
-  app: App,
-  main: Collection,
-  records: RecordModel[],
-  part: string,
-  scope: ReadScope | undefined,
-): Promise<Relation> {
+function resolveRelation(app: App, main: Collection, part: string): Relation {
   const via = viaPattern.exec(part) ?? legacyViaPattern.exec(part);
   if (!via) {
     const field = main.fields.byName(part);
@@ -156,24 +156,18 @@ async function resolveRelation(
       `couldn't find back-relation field ${JSON.stringify(via[2])} in collection ${JSON.stringify(back.name)}`,
     );
   }
-  const column = sql`${ident(back.name)}.${ident(backField.name)}`;
-  const byRecord = new Map<RecordModel, string[]>();
-  for (const r of records) {
-    const match = backField.isMultiple()
-      ? app.db.dialect.jsonArrayContains(column, sql`${r.id}`)
-      : sql`${column} = ${r.id}`;
-    const rows = await app.db.all<{ id: string }>(
-      sql`SELECT ${ident(back.name)}.${ident("id")} AS id FROM ${ident(back.name)} WHERE ${match} LIMIT ${backRelationLimit}`,
-      [],
-      { scope },
-    );
-    byRecord.set(
-      r,
-      rows.map((x) => x.id),
-    );
-  }
+  const d = app.db.dialect;
   const unique = findSingleColumnUniqueIndex(back.indexes, backField.name) !== null;
-  return { key: part, multiple: !unique, collection: back, idsOf: (r) => byRecord.get(r) ?? [] };
+  // the first rows pointing at the record, taken before the view rule applies (PocketBase takes their ids
+  // first, then loads those the rule lets through): one query per record, each row read once
+  const inner = "__back";
+  const column = sql`${ident(inner)}.${ident(backField.name)}`;
+  const key = (alias: string) => (back.type === "view" ? sql`${ident(alias)}.${ident("id")}` : raw(d.rowid(alias)));
+  const backOf = (r: RecordModel) => {
+    const match = backField.isMultiple() ? d.jsonArrayContains(column, sql`${r.id}`) : sql`${column} = ${r.id}`;
+    return sql`${key(back.name)} IN (SELECT ${key(inner)} FROM ${ident(back.name)} ${ident(inner)} WHERE ${match} LIMIT ${raw(String(backRelationLimit))})`;
+  };
+  return { key: part, multiple: !unique, collection: back, backOf };
 }
 
 /**
@@ -189,38 +183,49 @@ async function expandPath(
   fetch: ExpandFetch,
   level: number,
   budget: ExpandBudget,
-  scope: ReadScope | undefined,
 ): Promise<void> {
   if (path === "" || level > maxExpandDepth || records.length === 0) return;
   const main = (records[0] as RecordModel).collection;
   const dot = path.indexOf(".");
   const part = dot < 0 ? path : path.slice(0, dot);
   const rest = dot < 0 ? "" : path.slice(dot + 1);
-  const rel = await resolveRelation(app, main, records, part, scope);
+  const rel = resolveRelation(app, main, part);
 
-  const ids = [...new Set(records.flatMap((r) => rel.idsOf(r)))];
-  budget.checkIds(ids.length);
-  const related = await fetch(rel.collection, ids);
-  const byId = new Map(related.map((r) => [r.id, r]));
+  const foundOf = new Map<RecordModel, RecordModel[]>();
+  const related: RecordModel[] = [];
+  if (rel.idsOf) {
+    const idsOf = rel.idsOf;
+    const ids = [...new Set(records.flatMap((r) => idsOf(r)))];
+    budget.checkIds(ids.length);
+    const fetched = ids.length === 0 ? [] : await fetch(rel.collection, { ids });
+    related.push(...fetched);
+    const byId = new Map(fetched.map((r) => [r.id, r]));
+    for (const record of records)
+      foundOf.set(
+        record,
+        idsOf(record).flatMap((id) => byId.get(id) ?? []),
+      );
+  } else if (rel.backOf) {
+    for (const record of records) {
+      const fetched = await fetch(rel.collection, { where: rel.backOf(record) });
+      related.push(...fetched);
+      // each record's rows are loaded on their own: stop before loading more than the limit allows
+      budget.checkIds(related.length);
+      foundOf.set(record, fetched);
+    }
+  }
   const childMultiplicity = new Map<RecordModel, number>();
   for (const record of records) {
     const times = multiplicity.get(record) ?? 0;
-    for (const id of rel.idsOf(record)) {
-      const r = byId.get(id);
-      if (r) childMultiplicity.set(r, (childMultiplicity.get(r) ?? 0) + times);
-    }
+    for (const r of foundOf.get(record) ?? []) childMultiplicity.set(r, (childMultiplicity.get(r) ?? 0) + times);
   }
   const levelPrefix = prefix === "" ? part : `${prefix}.${part}`;
   budget.add(levelPrefix, related, childMultiplicity);
-  if (rest !== "")
-    await expandPath(app, related, childMultiplicity, rest, levelPrefix, fetch, level + 1, budget, scope);
+  if (rest !== "") await expandPath(app, related, childMultiplicity, rest, levelPrefix, fetch, level + 1, budget);
 
   for (const record of records) {
     record.expand ??= {};
-    const found = rel.idsOf(record).flatMap((id) => {
-      const r = byId.get(id);
-      return r ? [r] : [];
-    });
+    const found = foundOf.get(record) ?? [];
     if (found.length === 0) continue;
     const expand: Expand = record.expand;
     const previous = expand[rel.key];

@@ -3,6 +3,7 @@ import type { Token } from "../tools/search/filter-scanner.ts";
 import { parseFilterCached } from "../tools/search/filter-sql.ts";
 import type { SortField } from "../tools/search/sort.ts";
 import type { Collection } from "./collection-model.ts";
+import { RelationField } from "./field-relation.ts";
 import type { RequestInfo } from "./request-event.ts";
 
 /** Per collection version: a saved collection is a new object, so its old entries are dropped with it. */
@@ -82,8 +83,34 @@ function requestKey(info: RequestInfo | null, roots: Set<string>): string {
 }
 
 /**
+ * joinableRules lists the list rules of the collections a client filter or sort on `base` can join into
+ * (through relation fields, either way), whose conditions the compiled query then holds. Kept per collection
+ * version: saving any collection replaces them all.
+ */
+export function joinableRules(base: Collection, collections: () => readonly Collection[]): readonly string[] {
+  return cached(base, "\u0000joinableRules", () => {
+    const all = collections();
+    const reached = new Set<Collection>([base]);
+    const queue = [base];
+    for (let c = queue.pop(); c; c = queue.pop()) {
+      const from = c;
+      for (const other of all) {
+        if (reached.has(other)) continue;
+        const forward = from.fields.some((f) => f instanceof RelationField && f.collectionId === other.id);
+        const back = other.fields.some((f) => f instanceof RelationField && f.collectionId === from.id);
+        if (!forward && !back) continue;
+        reached.add(other);
+        queue.push(other);
+      }
+    }
+    return [...reached].flatMap((c) => (c.listRule ? [c.listRule] : []));
+  });
+}
+
+/**
  * searchCacheKey is the key of a compiled records query, or null when it isn't worth keeping (time macros,
- * request bodies). Rules and filters are parsed once per text anyway.
+ * request bodies). Rules and filters are parsed once per text anyway. joinedRules are the list rules of the
+ * collections the filter may join into (joinableRules): what they read of the request is part of the key too.
  */
 export function searchCacheKey(
   info: RequestInfo | null,
@@ -91,10 +118,11 @@ export function searchCacheKey(
   rule: string | null | undefined,
   filter: string | undefined,
   sort: readonly SortField[] | undefined,
+  joinedRules: readonly string[] = [],
 ): string | null {
   const texts = [!superuser && rule ? rule : "", filter ?? ""];
   const roots = new Set<string>();
-  for (const text of texts) {
+  for (const text of [...texts, ...(superuser ? [] : joinedRules)]) {
     if (text === "") continue;
     let refs: References;
     try {

@@ -1,7 +1,10 @@
 import type { Dialect } from "../db/dialect.ts";
 import type { ReadScope } from "../db/driver.ts";
-import { ident, join, raw, type Sql, type SqlValue, type Statement, sql } from "../db/sql.ts";
-import { buildFilter, maxFilterLength } from "../tools/search/filter-sql.ts";
+import { findIndexLedBy } from "../db/index-sql.ts";
+import { Identifier, ident, join, raw, Sql, type SqlValue, type Statement, sql } from "../db/sql.ts";
+import { aliasesRead, type PlacedQuery, placeConditions, rejectsNullRow } from "../tools/search/condition-placement.ts";
+import { buildFilter, buildFilterTree, maxFilterLength } from "../tools/search/filter-sql.ts";
+import { type FilterTree, renderFilterTree } from "../tools/search/filter-tree.ts";
 import { type Join, joinClauses } from "../tools/search/resolver-result.ts";
 import {
   maxSortFieldLength,
@@ -15,7 +18,7 @@ import type { App } from "./app.ts";
 import type { Collection } from "./collection-model.ts";
 import { RecordFieldResolver } from "./record-field-resolver.ts";
 import { RecordModel } from "./record-model.ts";
-import { cached, searchCacheKey } from "./record-search-cache.ts";
+import { cached, joinableRules, searchCacheKey } from "./record-search-cache.ts";
 import type { RequestInfo } from "./request-event.ts";
 
 /** SearchError is a filter, sort or rule that can't be compiled; the API answers it with a 400. */
@@ -36,15 +39,27 @@ export interface RecordSearch {
 export interface CompiledSearch {
   table: Sql;
   joins: Sql;
+  /**
+   * The FROM of the sorted list when it is better walked in the order of a related row (orderedThrough):
+   * in place of table and joins.
+   */
+  sortedFrom: Sql | null;
   where: Sql | null;
   orderBy: Sql | null;
   /** Some join can repeat a row: select distinct rows. */
   distinct: boolean;
-  /** The joins the count needs: those the WHERE reads through (a LEFT JOIN alone never drops a row). */
+  /** The joins the count needs: those its WHERE reads through (a LEFT JOIN alone never drops a row). */
   countJoins: Sql;
-  /** Count distinct rows: the count keeps joins (see rendered()). */
+  /** The count's WHERE: the same conditions, placed for a count (no sort to keep joins for). */
+  countWhere: Sql | null;
+  /** Count distinct rows: a join of the count can repeat a row. */
   countDistinct: boolean;
-  /** Joins that can multiply rows without bound: run isolated, with the query timeout. */
+  /** The same search placed for a few rows picked by key (PlacementInput.fewRows): views and expands. */
+  fewRows: { joins: Sql; where: Sql | null; distinct: boolean; isolate: boolean };
+  /**
+   * Joins that can multiply rows without bound, left as joins or as subqueries run per row: run isolated,
+   * with the query timeout.
+   */
   isolate: boolean;
 }
 
@@ -68,7 +83,10 @@ function wrap<T>(what: string, fn: () => T): T {
  */
 export function compileSearch(app: App, s: RecordSearch): CompiledSearch {
   const superuser = isSuperuser(s.requestInfo);
-  const key = searchCacheKey(s.requestInfo, superuser, s.rule, s.filter, s.sort);
+  // a client filter or sort joins other collections, whose list rules then hold for the requester
+  const joins = !superuser && (!!s.filter || (s.sort?.length ?? 0) > 0);
+  const joinedRules = joins ? joinableRules(s.collection, () => app.findAllCollections()) : [];
+  const key = searchCacheKey(s.requestInfo, superuser, s.rule, s.filter, s.sort, joinedRules);
   return key === null
     ? compileUncached(app, s, superuser)
     : cached(s.collection, key, () => compileUncached(app, s, superuser));
@@ -76,40 +94,163 @@ export function compileSearch(app: App, s: RecordSearch): CompiledSearch {
 
 function compileUncached(app: App, s: RecordSearch, superuser: boolean): CompiledSearch {
   const resolver = new RecordFieldResolver(app, s.collection, s.requestInfo, { allowHiddenFields: true });
-  const conditions: Sql[] = [];
+  const conditions: FilterTree[] = [];
   if (!superuser && s.rule) {
     const rule = s.rule;
-    conditions.push(wrap("invalid rule", () => buildFilter(rule, resolver)));
+    conditions.push(wrap("invalid rule", () => buildFilterTree(rule, resolver)));
   }
   resolver.options.allowHiddenFields = superuser;
   if (s.filter) {
     const filter = s.filter;
     if (Buffer.byteLength(filter) > maxFilterLength)
       throw new SearchError(`the filter is too long (max ${maxFilterLength} bytes)`);
-    conditions.push(wrap("invalid filter", () => buildFilter(filter, resolver)));
+    conditions.push(wrap("invalid filter", () => buildFilterTree(filter, resolver)));
   }
-  let orderBy: Sql | null = null;
-  if (s.sort && s.sort.length > 0) orderBy = wrap("invalid sort", () => buildSort(resolver, s.sort ?? []));
+  const sortKeys = s.sort && s.sort.length > 0 ? wrap("invalid sort", () => buildSort(resolver, s.sort ?? [])) : [];
+  const orderBy = sortKeys.length > 0 ? join(sortKeys, ", ") : null;
   const parts = wrap("invalid filter", () => resolver.queryParts());
   conditions.push(...parts.conditions);
-  const where =
-    conditions.length === 0
-      ? null
-      : join(
-          conditions.map((c) => sql`(${c})`),
-          " AND ",
-        );
-  const countJoins = joinsReadBy(app.db.dialect, parts.joins, where);
-  return {
-    table: sql`${ident(s.collection.name)}`,
-    joins: joinClauses(parts.joins),
-    where,
-    orderBy,
-    distinct: parts.joins.some((j) => !j.toOne),
-    countJoins: joinClauses(countJoins),
-    countDistinct: countJoins.length > 0,
-    isolate: resolver.risky,
+  const d = app.db.dialect;
+  const base = resolver.baseAlias;
+  // a to-one join whose conditions keep most rows (author.verified = true), driven from the joined table,
+  // would look most searched rows up at random through the relation's index, slower than reading them in
+  // turn: it is read from the searched rows, as an IN list checked row by row or a join on the unindexed key.
+  // Only a count that reads nothing else of the rows walks the index: it gets its own placement.
+  const input = {
+    baseAlias: base,
+    joins: parts.joins,
+    conditions,
+    pinned: orderBy ? aliasesRead(orderBy) : new Set<string>(),
   };
+  const readsAll = sortKeys.length > 0 && !indexedSort(s.collection, base, sortKeys[0] as Sql, d);
+  const placed = placeConditions({ ...input, unindexed: d.unindexed, readsAll });
+  // the count has no sort to keep joins for; it walks the relation's index only when it reads nothing else
+  let counted = placeConditions({ ...input, pinned: new Set(), readsAll: true });
+  const countReadsRows = counted.where !== null && readsBeyondJoins(counted.where, base, parts.joins);
+  if (countReadsRows)
+    counted = placeConditions({ ...input, pinned: new Set(), readsAll: true, unindexed: d.unindexed });
+  const countFrom = fromJoins(d, counted, base, { count: true, unindexed: countReadsRows });
+  const countWhere = counted.where;
+  const few = placeConditions({ ...input, pinned: new Set(), fewRows: true });
+  const table = sql`${ident(s.collection.name)}`;
+  // a join that can multiply rows makes a query risky; placed with each such join as an IN list collected
+  // once, and no subquery left that runs per row, the query reads each table at most once like any other
+  const perRow = (q: PlacedQuery) => q.distinct || (q.where !== null && d.render(q.where).text.includes("EXISTS"));
+  const listJoins = fromJoins(d, placed, base, { count: false, unindexed: true });
+  return {
+    table,
+    joins: joinClauses(listJoins),
+    sortedFrom:
+      orderedThrough(d, s.collection, table, base, placed, conditions, sortKeys) ??
+      (readsAll ? orderedWalk(d, table, base, placed, listJoins, conditions, sortKeys) : null),
+    where: placed.where,
+    orderBy,
+    distinct: placed.distinct,
+    countJoins: joinClauses(countFrom),
+    countWhere,
+    countDistinct: countFrom.some((j) => !j.toOne),
+    fewRows: { joins: joinClauses(few.joins), where: few.where, distinct: few.distinct, isolate: resolver.risky },
+    isolate: resolver.risky && (perRow(placed) || perRow(counted)),
+  };
+}
+
+/**
+ * fromJoins are the joins a placed query keeps (for a count, only those its WHERE reads); with `unindexed`, a
+ * to-one join on conditions that keep most rows is joined on its unindexed key, read from the searched rows.
+ */
+function fromJoins(d: Dialect, placed: PlacedQuery, base: string, how: { count: boolean; unindexed: boolean }): Join[] {
+  const joins = how.count ? joinsReadBy(d, placed.joins, placed.where) : placed.joins;
+  return joins.map((j) =>
+    how.unindexed && placed.broad.has(j.alias) && j.equals && j.parent === base
+      ? { ...j, on: sql`${j.equals[0]} = ${d.unindexed(j.equals[1])}` }
+      : j,
+  );
+}
+
+/**
+ * orderedThrough is the FROM of a list sorted first by fields of a to-one relation (`sort=author.name,-created`)
+ * when walking the related rows in that order, each with its own rows through the relation's index, beats
+ * sorting every row: the conditions drop rows without the related row, and read nothing else of the rows
+ * (each related row's rows all qualify, so the walk stops after the first page). Else null.
+ */
+function orderedThrough(
+  d: Dialect,
+  collection: Collection,
+  table: Sql,
+  base: string,
+  placed: PlacedQuery,
+  conditions: readonly FilterTree[],
+  sortKeys: readonly Sql[],
+): Sql | null {
+  const first = sortKeys[0] ? [...aliasesRead(sortKeys[0])] : [];
+  const j = placed.joins.find((x) => x.alias === first[0]);
+  if (first.length !== 1 || !j?.toOne || j.parent !== base || !j.equals) return null;
+  const [key, dot, column] = j.equals[1].parts;
+  const keyed = key instanceof Identifier && key.name === base && dot === "." && column instanceof Identifier;
+  if (!keyed || !findIndexLedBy(collection.indexes, column.name)) return null;
+  if (!rejectsNullRow(conditions, j.alias)) return null;
+  if (placed.where && readsBeyondJoins(placed.where, base, placed.joins)) return null;
+  if (placed.joins.some((x) => !x.toOne)) return null;
+  const lead: Sql[] = [];
+  for (const k of sortKeys) {
+    const read = aliasesRead(k);
+    if (read.size !== 1 || !read.has(j.alias)) break;
+    lead.push(k);
+  }
+  const rows = d.orderedRows(sql`SELECT * FROM ${j.table} ${ident(j.alias)} ORDER BY ${join(lead, ", ")}`);
+  const others = placed.joins.filter((x) => x !== j);
+  return sql`${rows} ${ident(j.alias)} ${raw(d.joinInOrder)} ${table} ON ${j.equals[1]} = ${j.equals[0]}${joinClauses(others)}`;
+}
+
+/**
+ * orderedWalk is the FROM of a list sorted by the row's own fields (no index serving the first) whose
+ * conditions keep most rows but look related rows up through joins (`user = @request.auth.id ||
+ * post.author.verified = true`): the rows sorted first, then read in that order with their lookups until the
+ * page is full, instead of looking every row's related rows up before sorting. Else null.
+ */
+function orderedWalk(
+  d: Dialect,
+  table: Sql,
+  base: string,
+  placed: PlacedQuery,
+  joins: readonly Join[],
+  conditions: readonly FilterTree[],
+  sortKeys: readonly Sql[],
+): Sql | null {
+  if (placed.distinct || joinsReadBy(d, joins, placed.where).length === 0) return null;
+  if (!keepsMostRows({ kind: "and", items: [...conditions] })) return null;
+  const own = sortKeys.every((k) => {
+    const read = aliasesRead(k);
+    return read.size === 1 && read.has(base);
+  });
+  if (!own) return null;
+  const rows = d.orderedRows(sql`SELECT * FROM ${table} ORDER BY ${join(sortKeys, ", ")}`);
+  return sql`${rows} ${ident(base)}${joinClauses(joins)}`;
+}
+
+/** keepsMostRows tells whether conditions are likely to hold for most rows (FilterAtom.broad). */
+function keepsMostRows(t: FilterTree): boolean {
+  if (t.kind === "atom") return t.broad === true;
+  return t.kind === "and" ? t.items.every(keepsMostRows) : t.items.some(keepsMostRows);
+}
+
+/** readsBeyondJoins tells whether a condition reads columns of the base row other than the joins' keys. */
+function readsBeyondJoins(where: Sql, base: string, joins: readonly Join[]): boolean {
+  const keys = new Set(
+    joins.flatMap((j) => {
+      const key = j.parent === base && j.equals ? j.equals[1].parts : [];
+      const column = key[2];
+      return key[0] instanceof Identifier && key[0].name === base && column instanceof Identifier ? [column.name] : [];
+    }),
+  );
+  const beyond = (f: Sql): boolean =>
+    f.parts.some((p, i) => {
+      if (p instanceof Sql) return beyond(p);
+      if (!(p instanceof Identifier) || p.name !== base || f.parts[i + 1] !== ".") return false;
+      const column = f.parts[i + 2];
+      return !(column instanceof Identifier && keys.has(column.name));
+    });
+  return beyond(where);
 }
 
 /**
@@ -131,7 +272,7 @@ function joinsReadBy(d: Dialect, joins: readonly Join[], where: Sql | null): Joi
   return kept;
 }
 
-function buildSort(resolver: RecordFieldResolver, fields: readonly SortField[]): Sql {
+function buildSort(resolver: RecordFieldResolver, fields: readonly SortField[]): Sql[] {
   if (fields.length > maxSortFields) throw new SearchError(`too many sort expressions (max ${maxSortFields})`);
   const d = resolver.dialect;
   const parts = fields.map((f) => {
@@ -150,7 +291,7 @@ function buildSort(resolver: RecordFieldResolver, fields: readonly SortField[]):
     }
     return sql`${resolved.sql} ${raw(f.direction)}`;
   });
-  return join(parts, ", ");
+  return parts;
 }
 
 /** The rendered SELECT and COUNT of a compiled search, made once per compiled search. */
@@ -174,23 +315,44 @@ function rendered(app: App, collection: Collection, c: CompiledSearch): Rendered
   const order = c.orderBy ? sql` ORDER BY ${c.orderBy}` : raw("");
   const key =
     collection.type === "view" ? sql`${ident(collection.name)}.${ident("id")}` : raw(d.rowid(collection.name));
-  const where = c.where ? sql` WHERE ${c.where}` : raw("");
+  const countWhere = c.countWhere ? sql` WHERE ${c.countWhere}` : raw("");
   const idCond = sql`${ident(collection.name)}.${ident("id")} = ${idSentinel}`;
-  const byIdWhere = c.where ? sql`${idCond} AND ${c.where}` : idCond;
+  const few = forFewRows(c);
+  const byIdWhere = few.where ? sql`${idCond} AND ${few.where}` : idCond;
   r = {
-    select: d.render(sql`${selectFrom(c, sql`${ident(collection.name)}.*`)}${order}`),
-    // without joins COUNT(*) is far cheaper than COUNT(DISTINCT ...); with them, even to-one joins, COUNT(*)
-    // let SQLite drive the count from the joined table through the relation's index, which measured 5x slower
-    // (bench/query) than the scan it plans for COUNT(DISTINCT rowid)
-    count: d.render(
-      sql`SELECT ${c.countDistinct ? sql`COUNT(DISTINCT ${key})` : raw("COUNT(*)")} AS n FROM ${c.table}${c.countJoins}${where}`,
+    select: d.render(
+      sql`${selectFrom(c.sortedFrom ? { ...c, table: c.sortedFrom, joins: raw("") } : c, sql`${ident(collection.name)}.*`)}${order}`,
     ),
-    byId: d.render(sql`${selectFrom({ ...c, where: byIdWhere }, sql`${ident(collection.name)}.*`)} LIMIT 1`),
+    // COUNT(*) is far cheaper than COUNT(DISTINCT ...), which only a join that can repeat a row needs (a
+    // sort's, that the WHERE reads too); which side drives the to-one joins is set in compileUncached
+    count: d.render(
+      sql`SELECT ${c.countDistinct ? sql`COUNT(DISTINCT ${key})` : raw("COUNT(*)")} AS n FROM ${c.table}${c.countJoins}${countWhere}`,
+    ),
+    byId: d.render(sql`${selectFrom({ ...few, where: byIdWhere }, sql`${ident(collection.name)}.*`)} LIMIT 1`),
     byIdParam: -1,
   };
   r.byIdParam = r.byId.params.indexOf(idSentinel);
   renderedSearches.set(c, r);
   return r;
+}
+
+/**
+ * indexedSort tells whether the first sort key comes in order from an index (a column an index starts with,
+ * the row id, the record id): the list then stops after its page instead of reading every row.
+ */
+function indexedSort(collection: Collection, base: string, key: Sql, d: Dialect): boolean {
+  const [head] = key.parts;
+  if (typeof head === "string") return head.startsWith(`${d.rowid(base)} `);
+  if (!(head instanceof Sql)) return false;
+  const [alias, dot, column] = head.parts;
+  if (!(alias instanceof Identifier) || alias.name !== base || dot !== "." || !(column instanceof Identifier))
+    return false;
+  return column.name === "id" || findIndexLedBy(collection.indexes, column.name) !== null;
+}
+
+/** forFewRows is a compiled search as placed for a few rows picked by key. */
+function forFewRows(c: CompiledSearch): CompiledSearch {
+  return { ...c, ...c.fewRows, sortedFrom: null };
 }
 
 function selectFrom(c: CompiledSearch, columns: Sql): Sql {
@@ -267,8 +429,33 @@ export async function findRecordsByIdsWithRule(
     ids.map((id) => sql`${id}`),
     ", ",
   )})`;
-  const compiled = { ...c, where: c.where ? sql`${idCond} AND ${c.where}` : idCond };
+  const few = forFewRows(c);
+  const compiled = { ...few, where: few.where ? sql`${idCond} AND ${few.where}` : idCond };
   return findRecords(app, collection, compiled, ids.length, 0, scope);
+}
+
+/**
+ * findRecordsWhereWithRule loads the records a condition on the collection's table picks (reading it under
+ * the collection's name) that the rule lets the requester see, in row order.
+ */
+export async function findRecordsWhereWithRule(
+  app: App,
+  collection: Collection,
+  where: Sql,
+  rule: string | null | undefined,
+  requestInfo: RequestInfo | null,
+  scope?: ReadScope,
+): Promise<RecordModel[]> {
+  const c = forFewRows(compileSearch(app, { collection, requestInfo, rule }));
+  const key =
+    collection.type === "view"
+      ? sql`${ident(collection.name)}.${ident("id")}`
+      : raw(app.db.dialect.rowid(collection.name));
+  const select = app.db.dialect.render(
+    sql`${selectFrom({ ...c, where: c.where ? sql`${where} AND ${c.where}` : where }, sql`${ident(collection.name)}.*`)} ORDER BY ${key}`,
+  );
+  const rows = await app.db.all<Record<string, unknown>>(select.text, select.params, { isolate: c.isolate, scope });
+  return rows.map((r) => new RecordModel(collection, r));
 }
 
 /**
@@ -295,7 +482,7 @@ export async function checkRuleOnNewRecord(
   const cond = wrap("invalid rule", () => buildFilter(rule, resolver));
   const parts = resolver.queryParts();
   const where = join(
-    [cond, ...parts.conditions].map((c) => sql`(${c})`),
+    [cond, ...parts.conditions.map(renderFilterTree)].map((c) => sql`(${c})`),
     " AND ",
   );
   const row = await app.db.get(

@@ -67,6 +67,15 @@ export interface Dialect {
   jsonArrayContains(column: Sql, value: Sql): Sql;
   /** The ORDER BY expression for a random order. */
   randomOrder(): string;
+  /**
+   * The same value as expr, written so that the planner won't look rows up through an index on it (SQLite:
+   * unary +): a join on it is then driven from the other side.
+   */
+  unindexed(expr: Sql): Sql;
+  /** A subquery whose rows come out in the order of its ORDER BY, even when joined (SQLite: LIMIT -1). */
+  orderedRows(select: Sql): Sql;
+  /** The join keyword whose left side is walked first, row by row (SQLite: CROSS JOIN). */
+  readonly joinInOrder: string;
   /** The engine's implicit row number of a table, for `@rowid` sorting. */
   rowid(table: string): string;
   /** Expression truncating a stored datetime to its hour (`YYYY-MM-DD HH:00:00`). */

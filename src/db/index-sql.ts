@@ -108,6 +108,15 @@ export function buildIndex(idx: IndexDef): string {
   return s;
 }
 
+/** findIndexLedBy returns an index whose first column is this one (usable to look rows up by it), if any. */
+export function findIndexLedBy(indexes: readonly string[], column: string): IndexDef | null {
+  for (const raw of indexes) {
+    const idx = parseIndex(raw);
+    if (idx.where === "" && idx.columns[0]?.name.toLowerCase() === column.toLowerCase()) return idx;
+  }
+  return null;
+}
+
 /** findSingleColumnUniqueIndex returns the unique index on exactly this column, if any. */
 export function findSingleColumnUniqueIndex(indexes: readonly string[], column: string): IndexDef | null {
   for (const raw of indexes) {

@@ -368,3 +368,37 @@ test("collection hooks fire once per save and delete", async () => {
   expect(count("onCollectionAfterCreateSuccess") - before.after).toBe(1);
   expect(count("onCollectionAfterDeleteSuccess") - before.del).toBe(1);
 });
+
+test("a new single relation field without an index gets the index to add in the log", async () => {
+  const hints: Record<string, unknown>[] = [];
+  t.app.logger().addSink({
+    write: (entry) => {
+      if (entry.message.startsWith("consider an index on a relation field")) hints.push(entry.data);
+    },
+  });
+  const authors = uniqueName("authors");
+  const posts = uniqueName("posts");
+  const a = await t.pb.collections.create({ name: authors, type: "base", fields: [{ name: "name", type: "text" }] });
+  await t.pb.collections.create({
+    name: posts,
+    type: "base",
+    fields: [
+      { name: "author", type: "relation", collectionId: a.id, maxSelect: 1 },
+      { name: "editor", type: "relation", collectionId: a.id, maxSelect: 1 },
+      { name: "tags", type: "relation", collectionId: a.id, maxSelect: 5 },
+    ],
+    indexes: [`CREATE INDEX idx_${posts}_editor ON ${posts} (editor, id)`],
+  });
+  // the indexed one and the multiple one (a JSON array) get none
+  expect(hints).toEqual([
+    { collection: posts, field: "author", index: `CREATE INDEX \`idx_${posts}_author\` ON \`${posts}\` (\`author\`)` },
+  ]);
+  // an update repeats nothing already there, and names a relation field it adds
+  const current = await t.pb.collections.getOne(posts);
+  await t.pb.collections.update(posts, {
+    fields: [...current.fields, { name: "reviewer", type: "relation", collectionId: a.id, maxSelect: 1 }],
+  });
+  expect(hints.map((h) => h.field)).toEqual(["author", "reviewer"]);
+  await t.pb.collections.update(posts, { indexes: [`CREATE INDEX idx_${posts}_author ON ${posts} (author)`] });
+  expect(hints.map((h) => h.field)).toEqual(["author", "reviewer"]);
+});

@@ -74,3 +74,32 @@ test("saving any collection starts new compiled queries, so joined rules stay cu
   expect(after).not.toBe(before);
   expect(JSON.stringify(after.where)).toContain("public");
 });
+
+test("a filter through a collection whose rule reads the requester is compiled per requester", async () => {
+  await t.pb.collections.create({
+    name: "notes",
+    type: "base",
+    listRule: "author = @request.auth.id",
+    fields: [
+      { name: "text", type: "text" },
+      { name: "post", type: "relation", collectionId: (await t.pb.collections.getOne("posts")).id, maxSelect: 1 },
+      { name: "author", type: "relation", collectionId: "_pb_users_auth_", maxSelect: 1 },
+    ],
+  });
+  await t.pb.collections.update("posts", { listRule: "" });
+  const s = { rule: posts().listRule, filter: "notes_via_post.text ?~ 'secret'" };
+  const forA = compileSearch(t.app, { collection: posts(), requestInfo: info(userA), ...s });
+  const forGuest = compileSearch(t.app, { collection: posts(), requestInfo: info(null), ...s });
+  expect(forGuest).not.toBe(forA);
+  expect(compileSearch(t.app, { collection: posts(), requestInfo: info(userB), ...s })).not.toBe(forA);
+  expect(compileSearch(t.app, { collection: posts(), requestInfo: info(userA), ...s })).toBe(forA);
+
+  // end to end: a guest asking after a user must not get the user's answer
+  const post = await t.pb.collection("posts").create({ title: "p" });
+  await t.pb.collection("notes").create({ text: "a secret", post: post.id, author: userA.id });
+  const a = t.client();
+  await a.collection("users").authWithPassword("a@example.com", "1234567890");
+  const filter = "notes_via_post.text ?~ 'a secret'";
+  expect((await a.collection("posts").getList(1, 10, { filter })).totalItems).toBe(1);
+  expect((await t.client().collection("posts").getList(1, 10, { filter })).totalItems).toBe(0);
+});

@@ -186,6 +186,10 @@ export const postgresDialect: Dialect = {
   },
   jsonArrayContains: (column, value) => sql`satchel_json_array_contains(${column}, (${value})::text)`,
   randomOrder: () => "RANDOM()",
+  // PostgreSQL's planner has the statistics to choose a join's side and order itself
+  unindexed: (expr) => expr,
+  orderedRows: (select) => sql`(${select})`,
+  joinInOrder: "JOIN",
   rowid: (table) => `${quoteIdent(table)}.ctid`,
   hourBucket: (expr) =>
     `(CASE WHEN ${expr} ~ '^\\d{4}-\\d{2}-\\d{2}[ T]\\d{2}' THEN substr(${expr}, 1, 10) || ' ' || substr(${expr}, 12, 2) || ':00:00' END)`,

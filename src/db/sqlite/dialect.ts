@@ -92,6 +92,10 @@ export const sqliteDialect: Dialect = {
   jsonArrayContains: (column, value) =>
     sql`EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(${column}) THEN ${column} ELSE json_array(${column}) END) AS __je__ WHERE __je__.value = ${value})`,
   randomOrder: () => "RANDOM()",
+  unindexed: (expr) => sql`+${expr}`,
+  // a LIMIT keeps the subquery from being flattened into the query around it, and with it its order
+  orderedRows: (select) => sql`(${select} LIMIT -1)`,
+  joinInOrder: "CROSS JOIN",
   rowid: (table) => `${quoteIdent(table)}.${quoteIdent("_rowid_")}`,
   hourBucket: (expr) => `strftime('%Y-%m-%d %H:00:00', ${expr})`,
   jsonArrayLength: (expr) => `(CASE WHEN json_valid(${expr}) THEN IFNULL(json_array_length(${expr}), 0) ELSE 0 END)`,

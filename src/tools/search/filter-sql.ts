@@ -1,10 +1,19 @@
 import type { Dialect } from "../../db/dialect.ts";
-import { ident, join, mapParams, raw, type Sql, type SqlValue, sql } from "../../db/sql.ts";
+import { Identifier, ident, mapParams, raw, Sql, type SqlValue, sql } from "../../db/sql.ts";
 import { castString, toFloat } from "../types/cast.ts";
+import { someMultiMatchRow } from "./condition-placement.ts";
 import { countExprs, type FilterExpr, type FilterGroup, parseFilter } from "./filter-parser.ts";
 import { FilterSyntaxError, type SignOp, type Token } from "./filter-scanner.ts";
+import type { FilterAtom, FilterTree } from "./filter-tree.ts";
+import { renderFilterTree } from "./filter-tree.ts";
 import { identifierMacros } from "./identifier-macros.ts";
-import { buildMultiMatch, type FieldResolver, paramResult, type ResolverResult } from "./resolver-result.ts";
+import {
+  buildMultiMatch,
+  type FieldResolver,
+  type MultiMatchSubquery,
+  paramResult,
+  type ResolverResult,
+} from "./resolver-result.ts";
 import { tokenFunctions } from "./token-functions.ts";
 
 export const maxFilterLength = 3500;
@@ -30,6 +39,11 @@ export function parseFilterCached(text: string): FilterGroup[] {
  * identifier goes through the resolver (which records the joins it needs).
  */
 export function buildFilter(text: string, resolver: FieldResolver, maxExprs = defaultMaxFilterExprs): Sql {
+  return renderFilterTree(buildFilterTree(text, resolver, maxExprs));
+}
+
+/** buildFilterTree is buildFilter with the structure of the conditions kept. */
+export function buildFilterTree(text: string, resolver: FieldResolver, maxExprs = defaultMaxFilterExprs): FilterTree {
   const groups = parseFilterCached(text);
   if (countExprs(groups) > maxExprs) throw new FilterError(`too many filter expressions (max ${maxExprs})`);
   // aliases restart for every build: the same filter gives the same SQL text, so its statement is reused
@@ -43,21 +57,82 @@ export function buildFilter(text: string, resolver: FieldResolver, maxExprs = de
   }
 }
 
-function buildGroups(groups: readonly FilterGroup[], resolver: FieldResolver): Sql {
+function buildGroups(groups: readonly FilterGroup[], resolver: FieldResolver): FilterTree {
   if (groups.length === 0) throw new FilterSyntaxError("empty filter expression");
-  const parts: Sql[] = [];
+  // `a || b && c` is `a OR (b AND c)`: runs of `&&` between the `||`s
+  const runs: FilterTree[][] = [];
   for (const g of groups) {
-    const expr = Array.isArray(g.item) ? buildGroups(g.item, resolver) : buildExpr(g.item as FilterExpr, resolver);
-    if (parts.length > 0) parts.push(raw(g.join === "||" ? "OR" : "AND"));
-    parts.push(expr);
+    const item = Array.isArray(g.item) ? buildGroups(g.item, resolver) : buildExpr(g.item as FilterExpr, resolver);
+    if (runs.length === 0 || g.join === "||") runs.push([item]);
+    else (runs[runs.length - 1] as FilterTree[]).push(item);
   }
-  return parts.length === 1 ? (parts[0] as Sql) : sql`(${join(parts, " ")})`;
+  const ands = runs.map((r): FilterTree => (r.length === 1 ? (r[0] as FilterTree) : { kind: "and", items: r }));
+  return ands.length === 1 ? (ands[0] as FilterTree) : { kind: "or", items: ands };
 }
 
-function buildExpr(expr: FilterExpr, resolver: FieldResolver): Sql {
+function buildExpr(expr: FilterExpr, resolver: FieldResolver): FilterTree {
   const left = resolveOperand(expr.left, resolver, "left");
   const right = resolveOperand(expr.right, resolver, "right");
-  return compare(left, expr.op, right, resolver);
+  const rejects = nullRejects(left, expr.op, right);
+  const atom = (sql: Sql): FilterAtom =>
+    rejects.length > 0 ? { kind: "atom", sql, nullRejects: rejects } : { kind: "atom", sql };
+  if (left.afterBuild || right.afterBuild) return atom(compare(left, expr.op, right, resolver));
+  // the all-items check reads no join of the multi-valued path itself: kept apart, it can be placed apart
+  const { plain, allItems } = comparison(left, expr.op, right, resolver);
+  const compared = atom(plain);
+  const equals = expr.op === "=" || expr.op === "?=" ? equalityShape(left, right) : null;
+  if (equals) {
+    compared.equals = equals;
+    const literal = (r: ResolverResult) => (r.params?.length ?? 0) > 0 && r.kind !== "bool";
+    if (!equals.coalesced && ((columnAlias(left) && literal(right)) || (columnAlias(right) && literal(left))))
+      compared.selective = true;
+  }
+  const sign = expr.op.replace("?", "");
+  const isBool = (r: ResolverResult) => r.kind === "bool";
+  if (sign === "!=" || sign === "!~" || (sign === "=" && (isBool(left) || isBool(right)))) compared.broad = true;
+  // a column containing a text: meant to narrow down, like an equality
+  if ((expr.op === "~" || expr.op === "?~") && columnAlias(left) && (right.params?.length ?? 0) > 0)
+    compared.selective = true;
+  if (!allItems) return compared;
+  compared.checked = true;
+  return { kind: "and", items: [compared, { kind: "atom", sql: allItems }] };
+}
+
+/** columnAlias is the table alias of an operand that is a plain column (or its LOWER()), else null. */
+function columnAlias(r: ResolverResult): string | null {
+  let parts = r.sql.parts;
+  if (parts.length === 3 && parts[0] === "LOWER(" && parts[2] === ")" && parts[1] instanceof Sql)
+    parts = parts[1].parts;
+  const [alias, dot, column] = parts;
+  return parts.length === 3 && alias instanceof Identifier && dot === "." && column instanceof Identifier
+    ? alias.name
+    : null;
+}
+
+/**
+ * nullRejects lists the aliases of the column operands that make `left op right` NULL or false when they are
+ * NULL, following the SQL compare() writes: plain `>`/`<`/LIKE comparisons, and `=` with a value known not
+ * to be empty. `!=` (written with IS NOT) and `=` with an empty value hold for NULL, so they reject nothing.
+ */
+function nullRejects(left: ResolverResult, op: SignOp, right: ResolverResult): string[] {
+  const sign = op.replace("?", "");
+  const aliases = (...rs: ResolverResult[]) => rs.map(columnAlias).filter((a): a is string => a !== null);
+  switch (sign) {
+    case ">":
+    case ">=":
+    case "<":
+    case "<=":
+    case "~":
+    case "!~":
+      return aliases(left, right);
+    case "=":
+      if (left.nullFallback === "disabled" || right.nullFallback === "disabled") return [];
+      if (isKnownNonEmpty(right) && !hasEmptyParam(right)) return aliases(left);
+      if (isKnownNonEmpty(left) && !hasEmptyParam(left)) return aliases(right);
+      return [];
+    default:
+      return [];
+  }
 }
 
 function resolveOperand(token: Token, resolver: FieldResolver, side: string): ResolverResult {
@@ -113,6 +188,24 @@ const isAnyOp = (op: SignOp) => op.startsWith("?");
 
 /** compare builds `left op right`, adding the all-items check for multi-valued operands of plain operators. */
 export function compare(left: ResolverResult, op: SignOp, right: ResolverResult, resolver: FieldResolver): Sql {
+  const { plain, allItems } = comparison(left, op, right, resolver);
+  let expr = allItems ? sql`(${plain} AND ${allItems})` : plain;
+  if (left.afterBuild) expr = left.afterBuild(expr);
+  if (right.afterBuild) expr = right.afterBuild(expr);
+  return expr;
+}
+
+/**
+ * comparison is `left op right` in two parts: the comparison of the current values, and for a plain operator
+ * on a multi-valued operand the check that every value satisfies it (null otherwise). The modifiers'
+ * afterBuild is the caller's.
+ */
+function comparison(
+  left: ResolverResult,
+  op: SignOp,
+  right: ResolverResult,
+  resolver: FieldResolver,
+): { plain: Sql; allItems: Sql | null } {
   let expr: Sql;
   switch (op) {
     case "=":
@@ -136,14 +229,13 @@ export function compare(left: ResolverResult, op: SignOp, right: ResolverResult,
       expr = sql`${left.sql} ${raw(sign)} ${right.sql}`;
     }
   }
+  let allItems: Sql | null = null;
   if (!isAnyOp(op)) {
-    if (left.multiMatch && right.multiMatch) expr = sql`(${expr} AND ${manyVsMany(left, op, right, resolver)})`;
-    else if (left.multiMatch) expr = sql`(${expr} AND ${manyVsOne(left, op, right, false, resolver)})`;
-    else if (right.multiMatch) expr = sql`(${expr} AND ${manyVsOne(right, op, left, true, resolver)})`;
+    if (left.multiMatch && right.multiMatch) allItems = manyVsMany(left, op, right, resolver);
+    else if (left.multiMatch) allItems = manyVsOne(left, op, right, false, resolver);
+    else if (right.multiMatch) allItems = manyVsOne(right, op, left, true, resolver);
   }
-  if (left.afterBuild) expr = left.afterBuild(expr);
-  if (right.afterBuild) expr = right.afterBuild(expr);
-  return expr;
+  return { plain: expr, allItems };
 }
 
 const negate = (e: Sql): Sql => sql`NOT (${e})`;
@@ -158,15 +250,18 @@ function manyVsOne(
   inverse: boolean,
   resolver: FieldResolver,
 ): Sql {
-  const alias = nextAlias("__sm");
-  const value: ResolverResult = {
-    sql: sql`${ident(alias)}.${ident("multiMatchValue")}`,
-    nullFallback: multi.nullFallback ?? "auto",
-    afterBuild: negate,
-  };
+  const m = multi.multiMatch as MultiMatchSubquery;
+  const value: ResolverResult = { sql: m.valueExpr, nullFallback: multi.nullFallback ?? "auto" };
+  const negated: ResolverResult = { ...value, afterBuild: negate };
   const plainOther: ResolverResult = { sql: other.sql, params: other.params, kind: other.kind };
-  const cond = inverse ? compare(plainOther, op, value, resolver) : compare(value, op, plainOther, resolver);
-  return sql`NOT EXISTS (SELECT 1 FROM (${buildMultiMatch(multi.multiMatch!)}) ${ident(alias)} WHERE ${cond})`;
+  const failing: FilterAtom = {
+    kind: "atom",
+    sql: inverse ? compare(plainOther, op, negated, resolver) : compare(negated, op, plainOther, resolver),
+  };
+  // what makes the comparison NULL makes its negation NULL too
+  const rejects = inverse ? nullRejects(plainOther, op, value) : nullRejects(value, op, plainOther);
+  if (rejects.length > 0) failing.nullRejects = rejects;
+  return sql`NOT ${someMultiMatchRow(m, failing)}`;
 }
 
 function manyVsMany(left: ResolverResult, op: SignOp, right: ResolverResult, resolver: FieldResolver): Sql {
@@ -201,6 +296,18 @@ function isKnownNonEmpty(r: ResolverResult): boolean {
   return (r.params?.length ?? 0) > 0 && !hasEmptyParam(r) && !isEmptyIdentifier(r);
 }
 
+/** An operand `=` compares as the empty value: NULL, or a single empty literal. */
+function isEmptyOperand(r: ResolverResult): boolean {
+  return isEmptyIdentifier(r) || (r.nullFallback !== "enforced" && r.params?.length === 1 && hasEmptyParam(r));
+}
+
+/** equalityShape is what equality() writes for `=` when it compares the operands themselves, else null. */
+function equalityShape(left: ResolverResult, right: ResolverResult): FilterAtom["equals"] | null {
+  if (left.nullFallback === "disabled" || right.nullFallback === "disabled") return null;
+  if (isEmptyOperand(left) || isEmptyOperand(right)) return null;
+  return { left: left.sql, right: right.sql, coalesced: !isKnownNonEmpty(left) && !isKnownNonEmpty(right) };
+}
+
 /**
  * equality builds `=`/`!=` so that NULL and "" compare alike: comparing with an empty value checks both,
  * comparing two columns uses COALESCE, and a known non-empty operand needs neither.
@@ -212,11 +319,8 @@ function equality(equal: boolean, left: ResolverResult, right: ResolverResult, d
   const nullCheck = raw(equal ? "IS NULL" : "IS NOT NULL");
   if (left.nullFallback === "disabled" || right.nullFallback === "disabled")
     return dialect.nullSafeEqual(left.sql, right.sql, equal);
-  const leftEmpty =
-    isEmptyIdentifier(left) || (left.nullFallback !== "enforced" && left.params?.length === 1 && hasEmptyParam(left));
-  const rightEmpty =
-    isEmptyIdentifier(right) ||
-    (right.nullFallback !== "enforced" && right.params?.length === 1 && hasEmptyParam(right));
+  const leftEmpty = isEmptyOperand(left);
+  const rightEmpty = isEmptyOperand(right);
   const empty = raw("''");
   if (leftEmpty && rightEmpty) return eq(empty, empty);
   if (isKnownNonEmpty(left) || isKnownNonEmpty(right)) {

@@ -1,5 +1,6 @@
 import type { Dialect } from "../../db/dialect.ts";
 import { ident, join, raw, type Sql, type SqlValue, sql } from "../../db/sql.ts";
+import { type FilterTree, renderFilterTree } from "./filter-tree.ts";
 
 /**
  * How an operand takes part in `=`/`!=` comparisons with empty values: "auto" treats NULL and "" alike,
@@ -12,8 +13,20 @@ export interface Join {
   table: Sql;
   alias: string;
   on: Sql | null;
-  /** At most one joined row per row (a single relation to a table, by its primary key): no duplicates. */
+  /** At most one joined row per row of its parent (a single relation to a table, by its primary key). */
   toOne?: boolean;
+  /**
+   * The alias the join hangs off (its ON or table reads it), or null when it reads no other alias (a cross
+   * join, a join on constants). Joins without it are never moved into subqueries.
+   */
+  parent?: string | null;
+  /** The ON condition is `own = parent`: an expression of this join's row equal to one of its parent's. */
+  equals?: readonly [own: Sql, parent: Sql];
+  /**
+   * Whenever the parent's row is a real one, this join's row is the row under this alias: the join follows
+   * a relation field forward from a row reached as that field's back-relation (`posts_via_author.author`).
+   */
+  sameAs?: string;
 }
 
 /** joinClauses renders joins as consecutive ` LEFT JOIN ...` clauses. */
@@ -37,15 +50,17 @@ export interface MultiMatchSubquery {
   targetAlias: string;
   fromTable: string;
   fromAlias: string;
+  /** The row under fromAlias is the target's row itself (a table's ids are unique, a view's need not be). */
+  fromIsTarget: boolean;
   valueExpr: Sql;
   joins: Join[];
   /** Extra conditions on the joined rows (the list rules of joined collections, for client filters). */
-  where: Sql[];
+  where: FilterTree[];
 }
 
 export function buildMultiMatch(m: MultiMatchSubquery): Sql {
   const own = sql`${ident(m.fromAlias)}.${ident("id")} = ${ident(m.targetAlias)}.${ident("id")}`;
-  const where = m.where.length === 0 ? own : join([own, ...m.where.map((w) => sql`(${w})`)], " AND ");
+  const where = m.where.length === 0 ? own : join([own, ...m.where.map((w) => sql`(${renderFilterTree(w)})`)], " AND ");
   return sql`SELECT ${m.valueExpr} AS ${ident("multiMatchValue")} FROM ${ident(m.fromTable)} ${ident(m.fromAlias)}${joinClauses(m.joins)} WHERE ${where}`;
 }
 

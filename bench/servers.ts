@@ -47,7 +47,7 @@ function commandFor(kind: ServerKind, dir: string, options: StartOptions): strin
 
 /** startServer runs a server in its own process and resolves once it prints the address it listens on. */
 export async function startServer(kind: ServerKind, dir: string, options: StartOptions): Promise<RunningBenchServer> {
-  return { ...(await spawnServer(kind, commandFor(kind, dir, options), options.cpus)), kind };
+  return { ...(await spawnServer(kind, commandFor(kind, dir, options), options.cpus, options.readyPattern)), kind };
 }
 
 /** A server process started by spawnServer. */
@@ -55,9 +55,15 @@ export type SpawnedServer = Omit<RunningBenchServer, "kind">;
 
 /**
  * spawnServer runs a command line (pinned to cpus unless null) and resolves once the process prints the
- * address it listens on, as Satchel, PocketBase and the ceilings do (`Server started at http://...`).
+ * address it listens on, as Satchel, PocketBase and the ceilings do (`Server started at http://...`), and then
+ * what readyPattern matches when given (e.g. all workers started).
  */
-export async function spawnServer(label: string, cmd: string[], cpus: string | null): Promise<SpawnedServer> {
+export async function spawnServer(
+  label: string,
+  cmd: string[],
+  cpus: string | null,
+  readyPattern?: RegExp,
+): Promise<SpawnedServer> {
   const proc = Bun.spawn(cpus === null ? cmd : ["taskset", "-c", cpus, ...cmd], {
     cwd: root,
     stdout: "pipe",
@@ -74,7 +80,7 @@ export async function spawnServer(label: string, cmd: string[], cpus: string | n
     seen += decoder.decode(value, { stream: true });
     url = /(?:Server started at|Ceiling listening at) (http:\/\/[^\s]+)/.exec(seen)?.[1] ?? null;
   }
-  while (url !== null && options.readyPattern && !options.readyPattern.test(seen)) {
+  while (url !== null && readyPattern && !readyPattern.test(seen)) {
     const { value, done } = await reader.read();
     if (done) break;
     seen += decoder.decode(value, { stream: true });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { newRouter } from "../../src/apis/base.ts";
 import { type BaseApp, createApp } from "../../src/core/base-app.ts";
 import { Collection } from "../../src/core/collection-model.ts";
@@ -118,7 +118,8 @@ describe("a served data directory", () => {
   let server: ServeProcess;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "satchel-hardening-"));
+    // the data directory's siblings (satchel_migrations/, satchel_hooks/) load at start: give it a folder of its own
+    dir = join(await mkdtemp(join(tmpdir(), "satchel-hardening-")), "satchel_data");
     const app = createApp({ dataDir: dir, openDatabase: (p) => new SqliteDriver(p), migrations: systemMigrations });
     await app.bootstrap();
     await seed(app);
@@ -129,7 +130,7 @@ describe("a served data directory", () => {
   afterAll(async () => {
     server?.signal("SIGTERM");
     await server?.exit(10_000);
-    await rm(dir, { recursive: true, force: true });
+    await rm(dirname(dir), { recursive: true, force: true });
   });
 
   test("a 400 MB chunked multipart body is refused with a 413 without the server holding it", async () => {

@@ -24,44 +24,9 @@
  * router's guards, the errors a handler throws, and `migrate` for migration files.
  */
 
-// routes: e.router of onServe and its guards
-export {
-  bodyLimit,
-  requireAuth,
-  requireGuestOnly,
-  requireSuperuserAuth,
-  requireSuperuserOrOwnerAuth,
-} from "./apis/router-guards.ts";
 // the app
 export { type CreateAppOptions, createApp, type SatchelApp } from "./cmd/library.ts";
-export type { App } from "./core/app.ts";
-// records and collections
-export { Collection } from "./core/collection-model.ts";
-// events: each `app.onX` infers its own; these name them for helpers written apart
-export type {
-  BootstrapEvent,
-  CollectionEvent,
-  ModelEvent,
-  RecordEnrichEvent,
-  RecordEvent,
-  ServeEvent,
-  TerminateEvent,
-} from "./core/events.ts";
-export type { HookEvents, HookName } from "./core/hooks.ts";
-export { RecordModel } from "./core/record-model.ts";
-export type { TypedRecordModel } from "./core/record-model-typed.ts";
-export type { RequestEvent } from "./core/request-event.ts";
-export type { Middleware, RouteAction, Router, RouterGroup } from "./core/router.ts";
+// what hook files get from "satchel/hooks": event and record types, the router's guards, the errors
+export * from "./plugins/hooks/api.ts";
 // migrations: createApp's `migrations` and migration files (satchel_migrations/) alike
 export { type MigrationDefinition, type MigrationFunc, migrate } from "./plugins/migratecmd/api.ts";
-export type { Handler, HandlerFunc } from "./tools/hook/hook.ts";
-// errors a handler throws to answer with them
-export {
-  ApiError,
-  badRequest,
-  forbidden,
-  internalError,
-  notFound,
-  unauthorized,
-} from "./tools/router/api-error.ts";
-export { ValidationError, ValidationErrors } from "./tools/validation/validation.ts";

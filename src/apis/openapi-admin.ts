@@ -5,6 +5,7 @@ import {
   errors,
   jsonBody,
   jsonResponse,
+  listResult,
   type Operation,
   type Paths,
   parameterRefs,
@@ -130,18 +131,7 @@ export function adminPaths(paths: Paths): void {
       summary: "Lists the collections",
       parameters: parameterRefs("page", "perPage", "sort", "filter", "skipTotal", "fields"),
       responses: {
-        "200": jsonResponse(
-          objectSchema(
-            {
-              page: { type: "integer" },
-              perPage: { type: "integer" },
-              totalItems: { type: "integer" },
-              totalPages: { type: "integer" },
-              items: arrayOf(collection),
-            },
-            ["page", "perPage", "totalItems", "totalPages", "items"],
-          ),
-        ),
+        "200": jsonResponse(listResult(collection)),
         ...errors(400),
         ...refused,
       },
@@ -393,18 +383,7 @@ export function adminPaths(paths: Paths): void {
       description: "Filter and sort on id, created, level, message, data and `data.<path>`.",
       parameters: parameterRefs("page", "perPage", "sort", "filter", "skipTotal", "fields"),
       responses: {
-        "200": jsonResponse(
-          objectSchema(
-            {
-              page: { type: "integer" },
-              perPage: { type: "integer" },
-              totalItems: { type: "integer" },
-              totalPages: { type: "integer" },
-              items: arrayOf(log),
-            },
-            ["page", "perPage", "totalItems", "totalPages", "items"],
-          ),
-        ),
+        "200": jsonResponse(listResult(log)),
         ...errors(400),
         ...refused,
       },

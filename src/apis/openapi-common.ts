@@ -1,5 +1,5 @@
 import { schemaRef } from "../core/field-value-schema.ts";
-import type { JsonSchema } from "../tools/jsonschema/schema.ts";
+import { arrayOf, type JsonSchema, objectSchema } from "../tools/jsonschema/schema.ts";
 
 /**
  * The building blocks of the OpenAPI document: operations, the shared error answers and parameters, and who
@@ -161,4 +161,18 @@ export function query(name: string, schema: JsonSchema, description: string): Pa
 
 export function pathParameter(name: string, description: string): Parameter {
   return { name, in: "path", required: true, description, schema: { type: "string" } };
+}
+
+/** listResult is the schema of a paginated list (records, collections, logs). */
+export function listResult(items: JsonSchema): JsonSchema {
+  return objectSchema(
+    {
+      page: { type: "integer" },
+      perPage: { type: "integer" },
+      totalItems: { type: "integer", description: "-1 with `skipTotal`." },
+      totalPages: { type: "integer", description: "-1 with `skipTotal`." },
+      items: arrayOf(items),
+    },
+    ["page", "perPage", "totalItems", "totalPages", "items"],
+  );
 }

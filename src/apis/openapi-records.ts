@@ -2,12 +2,13 @@ import type { RuleName } from "../core/collection-model.ts";
 import { FileField } from "../core/field-file.ts";
 import { schemaRef } from "../core/field-value-schema.ts";
 import { type CollectionRecordSchema, recordTypeName, type SchemaAudience } from "../core/record-schema.ts";
-import { arrayOf, type JsonSchema, objectSchema } from "../tools/jsonschema/schema.ts";
+import { type JsonSchema, objectSchema } from "../tools/jsonschema/schema.ts";
 import {
   addOperation,
   anybody,
   errors,
   jsonResponse,
+  listResult,
   type Paths,
   parameterRefs,
   pathParameter,
@@ -85,19 +86,6 @@ function recordBody(schema: JsonSchema, required: boolean): RequestBody {
       "multipart/form-data": { schema: multipart },
     },
   };
-}
-
-function listResult(items: JsonSchema): JsonSchema {
-  return objectSchema(
-    {
-      page: { type: "integer" },
-      perPage: { type: "integer" },
-      totalItems: { type: "integer", description: "-1 with `skipTotal`." },
-      totalPages: { type: "integer", description: "-1 with `skipTotal`." },
-      items: arrayOf(items),
-    },
-    ["page", "perPage", "totalItems", "totalPages", "items"],
-  );
 }
 
 /** recordPaths adds a collection's records CRUD (views: list and view only) and its files. */

@@ -16,6 +16,7 @@ import {
 } from "./command.ts";
 import { hooksConfig, hooksFlags } from "./hooks-flags.ts";
 import { migrateCommand, migrateConfig, migrateFlags } from "./migrate-command.ts";
+import { migrateDataCommand } from "./migrate-data-command.ts";
 import { databaseUrlEnv } from "./open-database.ts";
 import { serveCommand } from "./serve-command.ts";
 import { superuserCommand, type WithApp } from "./superuser-command.ts";
@@ -159,6 +160,7 @@ export function rootCommand(ctx: CliContext): Command {
       }),
       superuserCommand(withApp),
       migrateCommand(withApp),
+      migrateDataCommand(),
       typegenCommand(withApp),
     ],
   };

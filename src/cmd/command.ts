@@ -20,6 +20,8 @@ export interface CliIO {
   err(text: string): void;
   /** Reads one line of the user's input (for confirmations); null at its end or when there is none. */
   readLine?(): Promise<string | null>;
+  /** Whether out() writes to a terminal (a progress bar is redrawn in place there). */
+  isTerminal?: boolean;
 }
 
 export type FlagKind = "string" | "boolean" | "list" | "int";

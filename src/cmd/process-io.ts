@@ -6,6 +6,7 @@ const stopSignals = ["SIGINT", "SIGTERM"] as const;
 export const processIO: CliIO = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
+  isTerminal: Boolean(process.stdout.isTTY),
   readLine: async () => {
     for await (const line of console) return line;
     return null;

@@ -48,7 +48,7 @@ export class CollectionsCache {
 }
 
 /** loadCollections reads every collection from `_collections`, system ones first as stored. */
-export async function loadCollections(db: Queryable): Promise<Collection[]> {
+export async function loadCollections(db: Pick<Queryable, "dialect" | "all">): Promise<Collection[]> {
   const order = raw(db.dialect.rowid("_collections"));
   const rows = await db.all<CollectionRow>(sql`SELECT * FROM ${collectionsTable} ORDER BY ${order} ASC`);
   return rows.map((r) => Collection.fromRow(r));

@@ -24,11 +24,7 @@ export async function syncRecordTable(tx: Queryable, next: Collection, old: Coll
   };
 
   if (!old || !(await hasTable(tx, old.name))) {
-    // columns in name order, as PocketBase creates them
-    const columns = next.fields
-      .map((f): [string, string] => [f.name, d.columnType(f.columnKind())])
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    await tx.exec(d.createTableSql(next.name, columns));
+    await createRecordTable(tx, next);
     await createIndexes(tx, next);
     return;
   }
@@ -74,6 +70,16 @@ export async function syncRecordTable(tx: Queryable, next: Collection, old: Coll
 
   await convertSingleMultiple(tx, next, old);
   if (indexesChanged) await createIndexes(tx, next);
+}
+
+/** createRecordTable creates a base or auth collection's table, without its indexes (createIndexes). */
+export async function createRecordTable(tx: Queryable, collection: Collection): Promise<void> {
+  const d = tx.dialect;
+  // columns in name order, as PocketBase creates them
+  const columns = collection.fields
+    .map((f): [string, string] => [f.name, d.columnType(f.columnKind())])
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  await tx.exec(d.createTableSql(collection.name, columns));
 }
 
 /** execOrExplain runs a DDL statement, prefixing a failure with what was being done. */

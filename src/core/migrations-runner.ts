@@ -1,6 +1,7 @@
 import { ident, sql } from "../db/sql.ts";
 import { ValidationErrors } from "../tools/validation/validation.ts";
 import type { App } from "./app.ts";
+import { migrationsTableSql } from "./system-tables.ts";
 
 /** A migration: `up` runs once, inside a transaction, and is recorded under `file` in `_migrations`. */
 export interface Migration {
@@ -19,9 +20,7 @@ const migrationsTable = ident("_migrations");
  * transaction. Names follow PocketBase's, so an existing PocketBase data directory counts as migrated.
  */
 export async function runMigrations(app: App, migrations: readonly Migration[]): Promise<string[]> {
-  await app.db.exec(
-    `CREATE TABLE IF NOT EXISTS ${app.db.dialect.quote("_migrations")} (file VARCHAR(255) PRIMARY KEY NOT NULL, applied ${app.db.dialect.bigintType()} NOT NULL)`,
-  );
+  await app.db.exec(migrationsTableSql(app.db.dialect));
   const rows = await app.db.all<{ file: string }>(sql`SELECT file FROM ${migrationsTable}`);
   const applied = new Set(rows.map((r) => r.file));
   const ran: string[] = [];
@@ -48,9 +47,7 @@ interface AppliedRow {
 }
 
 async function ensureMigrationsTable(app: App): Promise<void> {
-  await app.db.exec(
-    `CREATE TABLE IF NOT EXISTS ${app.db.dialect.quote("_migrations")} (file VARCHAR(255) PRIMARY KEY NOT NULL, applied ${app.db.dialect.bigintType()} NOT NULL)`,
-  );
+  await app.db.exec(migrationsTableSql(app.db.dialect));
 }
 
 /** recordAppliedMigration stores a migration as applied now (in microseconds, as PocketBase does). */

@@ -1,3 +1,4 @@
+import type { Queryable } from "../db/driver.ts";
 import { pseudorandomString, randomString } from "../tools/security/random.ts";
 import { ValidationError, ValidationErrors } from "../tools/validation/validation.ts";
 import type { App } from "./app.ts";
@@ -119,11 +120,11 @@ function inferFields(app: App, query: string): Map<string, Field> {
 }
 
 /** queryColumns runs the query as a temporary view (inside a savepoint) and returns its column names and types. */
-async function queryColumns(app: App, query: string): Promise<{ name: string; type: string }[]> {
+async function queryColumns(db: Queryable, query: string): Promise<{ name: string; type: string }[]> {
   const temp = `_temp_${pseudorandomString(6)}`;
-  const d = app.db.dialect;
+  const d = db.dialect;
   try {
-    return await app.db.transaction(async (tx) => {
+    return await db.transaction(async (tx) => {
       await tx.exec(d.createViewSql(temp, `SELECT * FROM ${d.subquery(query)}`));
       try {
         const info = d.tableColumnsSql(temp);
@@ -149,7 +150,7 @@ export async function createViewFields(app: App, query: string): Promise<FieldsL
   } catch (err) {
     throw err instanceof ViewQueryError ? err : new ViewQueryError(err instanceof Error ? err.message : String(err));
   }
-  const columns = await queryColumns(app, query);
+  const columns = await queryColumns(app.db, query);
   const fields = new FieldsList();
   for (const col of columns) fields.add(suggested.get(col.name) ?? defaultViewField(col.name));
   if (!columns.some((c) => c.name === "id")) {
@@ -198,7 +199,7 @@ export async function dryRunView(app: App, query: string, sampleSize: number): P
     if (!errs.isEmpty) throw new ViewQueryError(`invalid field "${f.name}" (${i}): ${describeErrors(errs)}`);
   }
   const d = app.db.dialect;
-  const normalized = await normalizeViewQueryId(app, q);
+  const normalized = await normalizeViewQueryId(app.db, q);
   let rows: Record<string, unknown>[];
   try {
     rows = await app.db.all(
@@ -229,10 +230,10 @@ function describeErrors(errs: ValidationErrors): string {
 }
 
 /** A view's id must be text: a query returning another type is wrapped to CAST it. */
-async function normalizeViewQueryId(app: App, query: string): Promise<string> {
-  const columns = await queryColumns(app, query);
+async function normalizeViewQueryId(db: Queryable, query: string): Promise<string> {
+  const columns = await queryColumns(db, query);
   if (columns.some((c) => c.name.toLowerCase() === "id" && c.type.toUpperCase() === "TEXT")) return query;
-  const d = app.db.dialect;
+  const d = db.dialect;
   const cols = parseSelect(query).columns.map((c) =>
     c.alias === "id" ? `CAST(${d.quote("id")} as TEXT) ${d.quote("id")}` : d.quote(c.alias),
   );
@@ -241,11 +242,16 @@ async function normalizeViewQueryId(app: App, query: string): Promise<string> {
 
 /** saveView (re)creates the SQL view of a view collection (dropping the old one, also under an old name). */
 export async function saveView(app: App, name: string, oldName: string | null, query: string): Promise<void> {
-  const d = app.db.dialect;
-  const q = await normalizeViewQueryId(app, normalizeViewQuery(query));
-  if (oldName) await app.db.exec(d.dropViewSql(oldName));
-  await app.db.exec(d.dropViewSql(name));
-  await app.db.exec(d.createViewSql(name, `SELECT * FROM ${d.subquery(q)}`));
+  if (oldName) await app.db.exec(app.db.dialect.dropViewSql(oldName));
+  await app.db.exec(app.db.dialect.dropViewSql(name));
+  await createView(app.db, name, query);
+}
+
+/** createView creates the SQL view of a view collection from its query, as saveView does. */
+export async function createView(db: Queryable, name: string, query: string): Promise<void> {
+  const d = db.dialect;
+  const q = await normalizeViewQueryId(db, normalizeViewQuery(query));
+  await db.exec(d.createViewSql(name, `SELECT * FROM ${d.subquery(q)}`));
 }
 
 /** checkViewQuery validates a view query with a dry run, giving the `viewQuery` error of a collection. */

@@ -113,9 +113,36 @@ export interface Tx extends Queryable {
   readonly isTransaction: true;
 }
 
+/**
+ * Snapshot reads a database as it was committed when the snapshot was opened (Driver.openSnapshot), whatever
+ * is written meanwhile: one read transaction, on a connection of its own, holding no writer back.
+ */
+export interface Snapshot {
+  readonly dialect: Dialect;
+  all<T = Row>(query: Sql | string, params?: readonly SqlValue[]): Promise<T[]>;
+  /**
+   * each reads a query's rows `batch` at a time, never the whole answer at once, waiting for fn's promise
+   * before it reads on.
+   */
+  each(text: string, batch: number, fn: (rows: Row[]) => Promise<void>): Promise<void>;
+  /** close ends the snapshot's transaction and gives its connection back. */
+  close(): Promise<void>;
+}
+
 /** Driver is an open database: reads run concurrently with a transaction, writes are serialized. */
 export interface Driver extends Queryable {
   readonly isTransaction: false;
+  /**
+   * Whether the database is a file of the data directory (SQLite: backupTo copies it, and a restore swaps
+   * the file), or lives on a server (PostgreSQL: a backup copies its rows from openSnapshot into a database
+   * file, and a restore loads them back).
+   */
+  readonly isFile: boolean;
+  /**
+   * openSnapshot starts a read-only transaction on the database's committed state as of now (the snapshot
+   * is fixed when this resolves): reads through it see that state until it is closed.
+   */
+  openSnapshot(): Promise<Snapshot>;
   /**
    * optimize is the periodic upkeep (PocketBase's nightly job): fold the write-ahead log back into the
    * database file, without waiting for readers, and refresh the query planner's statistics.

@@ -5,6 +5,7 @@ import { FileField } from "../core/field-file.ts";
 import { PasswordField } from "../core/field-password.ts";
 import { TextField } from "../core/field-text.ts";
 import type { Migration } from "../core/migrations-runner.ts";
+import { dataTablesSql } from "../core/system-tables.ts";
 
 const ownerRule =
   "@request.auth.id != '' && recordRef = @request.auth.id && collectionRef = @request.auth.collectionId";
@@ -30,14 +31,7 @@ function systemBase(name: string, fieldNames: string[], rules: { delete?: boolea
 export const initMigration: Migration = {
   file: "1640988000_init.go",
   async up(app: App): Promise<void> {
-    const q = app.db.dialect.quote;
-    await app.db.exec(
-      `CREATE TABLE ${q("_params")} (${q("id")} TEXT PRIMARY KEY NOT NULL, ${q("value")} ${app.db.dialect.paramsValueType()} DEFAULT NULL, ${q("created")} TEXT DEFAULT '' NOT NULL, ${q("updated")} TEXT DEFAULT '' NOT NULL)`,
-    );
-    await app.db.exec(
-      `CREATE TABLE ${q("_collections")} (${q("id")} TEXT PRIMARY KEY NOT NULL, ${q("system")} BOOLEAN DEFAULT FALSE NOT NULL, ${q("type")} TEXT DEFAULT 'base' NOT NULL, ${q("name")} TEXT UNIQUE NOT NULL, ${q("fields")} JSON DEFAULT '[]' NOT NULL, ${q("indexes")} JSON DEFAULT '[]' NOT NULL, ${q("listRule")} TEXT DEFAULT NULL, ${q("viewRule")} TEXT DEFAULT NULL, ${q("createRule")} TEXT DEFAULT NULL, ${q("updateRule")} TEXT DEFAULT NULL, ${q("deleteRule")} TEXT DEFAULT NULL, ${q("options")} JSON DEFAULT '{}' NOT NULL, ${q("created")} TEXT DEFAULT '' NOT NULL, ${q("updated")} TEXT DEFAULT '' NOT NULL)`,
-    );
-    await app.db.exec(`CREATE INDEX IF NOT EXISTS idx__collections_type on ${q("_collections")} (${q("type")})`);
+    for (const statement of dataTablesSql(app.db.dialect)) await app.db.exec(statement);
     await app.reloadCachedCollections();
 
     await app.saveCollection(

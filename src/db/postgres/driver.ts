@@ -9,6 +9,7 @@ import {
   ScriptError,
   type ScriptOptions,
   type ScriptResult,
+  type Snapshot,
   type Tx,
 } from "../driver.ts";
 import { checkPackedColumns, insertChunks, maxInsertParams, type PackedRows, packedChunks } from "../packed-rows.ts";
@@ -257,6 +258,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
 export class PostgresDriver implements Driver {
   readonly dialect = postgresDialect;
   readonly isTransaction = false;
+  readonly isFile = false;
   readonly queryTimeoutMs: number;
   readonly #pool: Pool;
   readonly #readers: Pool;
@@ -379,11 +381,49 @@ export class PostgresDriver implements Driver {
   }
 
   /**
-   * backupTo is not supported yet: a PostgreSQL database lives on its server, not in the data directory,
-   * and a consistent copy of it into one file needs pg_dump's work (a snapshot exported to a dump format).
+   * backupTo can't copy a database that lives on its server into a file of the same engine: a backup of
+   * the app copies the rows from openSnapshot into a database file instead (core/database-copy.ts).
    */
   async backupTo(_path: string): Promise<void> {
-    throw new Error("backups of a PostgreSQL database are not supported yet; use pg_dump meanwhile");
+    throw new Error("a PostgreSQL database is backed up row by row from a snapshot (openSnapshot), not as a file");
+  }
+
+  /**
+   * openSnapshot holds a connection of the pool in a REPEATABLE READ, READ ONLY transaction whose snapshot
+   * is taken by its first statement; no writer lock is taken, so writes go on meanwhile.
+   */
+  async openSnapshot(): Promise<Snapshot> {
+    if (this.#closed) throw new Error("the database is closed");
+    const conn = await this.#reserve();
+    try {
+      await this.#runner.simple(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT 1");
+    } catch (err) {
+      conn.release();
+      throw err;
+    }
+    let open = true;
+    return {
+      dialect: postgresDialect,
+      all: async <T>(query: Sql | string, params?: readonly SqlValue[]) => {
+        if (!open) throw new Error("the snapshot is closed");
+        const [text, values] = render(query, params);
+        return this.#runner.rows<T>(conn, text, values);
+      },
+      each: async (text, batch, fn) => {
+        if (!open) throw new Error("the snapshot is closed");
+        try {
+          await conn.unsafe(text).cursor(batch, (rows) => fn(Array.from(rows) as Row[]));
+        } catch (err) {
+          throw this.#runner.wrap(err);
+        }
+      },
+      close: async () => {
+        if (!open) return;
+        open = false;
+        await this.#runner.simple(conn, "ROLLBACK").catch(() => {});
+        conn.release();
+      },
+    };
   }
 
   /**

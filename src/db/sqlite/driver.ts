@@ -9,6 +9,7 @@ import {
   ScriptError,
   type ScriptOptions,
   type ScriptResult,
+  type Snapshot,
   type Tx,
 } from "../driver.ts";
 import { checkPackedColumns, insertPackedRows, type PackedRows } from "../packed-rows.ts";
@@ -109,6 +110,7 @@ class Connection {
 export class SqliteDriver implements Driver {
   readonly dialect = sqliteDialect;
   readonly isTransaction = false;
+  readonly isFile = true;
   readonly queryTimeoutMs: number;
   readonly #writer: Connection;
   readonly #reader: Connection;
@@ -252,6 +254,45 @@ export class SqliteDriver implements Driver {
     this.#writer.db.run("VACUUM INTO ?", [path]);
   }
 
+  /**
+   * openSnapshot reads on a read-only connection of its own, in a read transaction started by a first read
+   * (WAL keeps its pages for it). An in-memory database, which no other connection sees, is read through
+   * the writer as it is: no snapshot.
+   */
+  async openSnapshot(): Promise<Snapshot> {
+    if (this.#closed) throw new Error("the database is closed");
+    if (this.#path === ":memory:") {
+      const db = this.#writer.db;
+      return {
+        dialect: sqliteDialect,
+        all: async (q, p) => this.#writer.all(q, p),
+        each: eachOf(db),
+        close: async () => {},
+      };
+    }
+    const conn = new Connection(open(this.#path, true, ["PRAGMA busy_timeout = 10000"]));
+    try {
+      conn.db.run("BEGIN");
+      conn.db.query("SELECT count(*) FROM sqlite_schema").get();
+    } catch (err) {
+      conn.db.close();
+      throw err;
+    }
+    let active = true;
+    return {
+      dialect: sqliteDialect,
+      all: async (q, p) => conn.all(q, p),
+      each: eachOf(conn.db),
+      close: async () => {
+        if (!active) return;
+        active = false;
+        conn.statements.clear();
+        conn.db.run("ROLLBACK");
+        conn.db.close();
+      },
+    };
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -271,6 +312,25 @@ export class SqliteDriver implements Driver {
       this.#writer.db.close();
     });
   }
+}
+
+/** eachOf reads a query's rows in batches from a connection, stepping the statement between them. */
+function eachOf(db: Database): Snapshot["each"] {
+  return async (text, batch, fn) => {
+    const statement = db.prepare(text);
+    try {
+      let rows: Row[] = [];
+      for (const row of statement.iterate() as IterableIterator<Row>) {
+        rows.push(row);
+        if (rows.length < batch) continue;
+        await fn(rows);
+        rows = [];
+      }
+      if (rows.length > 0) await fn(rows);
+    } finally {
+      statement.finalize();
+    }
+  };
 }
 
 /** SqliteTx runs statements on the writer inside an open transaction; nested transactions are savepoints. */

@@ -1,0 +1,33 @@
+import type { Dialect } from "../db/dialect.ts";
+
+/**
+ * The DDL of the tables that belong to no collection, as PocketBase creates them, in the engine's types:
+ * the system migrations create them in a new database, and a data copy (migrate-data, a backup on a server
+ * engine) in the database it fills, so that both make the same tables.
+ */
+
+/** `_migrations`: the applied migrations (`applied`: Unix microseconds). */
+export function migrationsTableSql(d: Dialect): string {
+  return `CREATE TABLE IF NOT EXISTS ${d.quote("_migrations")} (file VARCHAR(255) PRIMARY KEY NOT NULL, applied ${d.bigintType()} NOT NULL)`;
+}
+
+/** `_params` (the settings) and `_collections` with its index. */
+export function dataTablesSql(d: Dialect): string[] {
+  const q = d.quote;
+  return [
+    `CREATE TABLE ${q("_params")} (${q("id")} TEXT PRIMARY KEY NOT NULL, ${q("value")} ${d.paramsValueType()} DEFAULT NULL, ${q("created")} TEXT DEFAULT '' NOT NULL, ${q("updated")} TEXT DEFAULT '' NOT NULL)`,
+    `CREATE TABLE ${q("_collections")} (${q("id")} TEXT PRIMARY KEY NOT NULL, ${q("system")} BOOLEAN DEFAULT FALSE NOT NULL, ${q("type")} TEXT DEFAULT 'base' NOT NULL, ${q("name")} TEXT UNIQUE NOT NULL, ${q("fields")} JSON DEFAULT '[]' NOT NULL, ${q("indexes")} JSON DEFAULT '[]' NOT NULL, ${q("listRule")} TEXT DEFAULT NULL, ${q("viewRule")} TEXT DEFAULT NULL, ${q("createRule")} TEXT DEFAULT NULL, ${q("updateRule")} TEXT DEFAULT NULL, ${q("deleteRule")} TEXT DEFAULT NULL, ${q("options")} JSON DEFAULT '{}' NOT NULL, ${q("created")} TEXT DEFAULT '' NOT NULL, ${q("updated")} TEXT DEFAULT '' NOT NULL)`,
+    `CREATE INDEX IF NOT EXISTS idx__collections_type on ${q("_collections")} (${q("type")})`,
+  ];
+}
+
+/** `_logs` of the auxiliary database, with its indexes. */
+export function logsTableSql(d: Dialect): string[] {
+  const q = d.quote;
+  return [
+    `CREATE TABLE IF NOT EXISTS ${q("_logs")} (${q("id")} TEXT PRIMARY KEY NOT NULL, ${q("level")} INTEGER DEFAULT 0 NOT NULL, ${q("message")} TEXT DEFAULT '' NOT NULL, ${q("data")} JSON DEFAULT '{}' NOT NULL, ${q("created")} TEXT DEFAULT '' NOT NULL)`,
+    `CREATE INDEX IF NOT EXISTS idx_logs_level ON ${q("_logs")} (${q("level")})`,
+    `CREATE INDEX IF NOT EXISTS idx_logs_message ON ${q("_logs")} (${q("message")})`,
+    `CREATE INDEX IF NOT EXISTS idx_logs_created_hour ON ${q("_logs")} (${d.hourBucket(q("created"))})`,
+  ];
+}

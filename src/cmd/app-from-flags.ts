@@ -2,7 +2,7 @@ import type { App } from "../core/app.ts";
 import { type AppOptions, type BaseApp, createApp } from "../core/base-app.ts";
 import { systemMigrations } from "../migrations/index.ts";
 import type { AppFlags } from "./cli.ts";
-import { databaseOpener } from "./open-database.ts";
+import { databaseOpener, openBackupFile } from "./open-database.ts";
 
 /** appOptionsFromFlags describes the app the command line's flags choose (on SQLite unless `--db` names PostgreSQL). */
 export function appOptionsFromFlags(flags: AppFlags): AppOptions {
@@ -14,6 +14,7 @@ export function appOptionsFromFlags(flags: AppFlags): AppOptions {
       url: flags.db,
       ...(queryTimeout > 0 ? { queryTimeoutMs: queryTimeout * 1000 } : {}),
     }),
+    openBackupFile,
     migrations: systemMigrations,
     expandLimits: {
       ...(maxExpandRecords > 0 ? { maxRecords: maxExpandRecords } : {}),

@@ -45,3 +45,8 @@ export function databaseOpener(choice: DatabaseChoice): (path: string) => Driver
       ? openPostgres(choice.url, { ...timeout, schema: logsSchema(schema), ownerTable: "_logs" })
       : openPostgres(choice.url, { ...timeout, ownerTable: "_migrations" });
 }
+
+/** openBackupFile opens a database file of a backup (SQLite, as PocketBase writes them), whatever the app's engine. */
+export function openBackupFile(path: string): Driver {
+  return new SqliteDriver(path);
+}

@@ -60,6 +60,12 @@ export interface AppOptions {
    * it): that file on SQLite, or what stands for it on another engine.
    */
   openDatabase: (path: string) => Driver | Promise<Driver>;
+  /**
+   * Opens a database file of a backup (PocketBase's format, SQLite), for an app whose databases live on a
+   * server: its backups are written into such files and restored from them (default: none, and such an
+   * app can't make backups).
+   */
+  openBackupFile?: (path: string) => Driver | Promise<Driver>;
   /** The system migrations to apply on bootstrap. */
   migrations: readonly Migration[];
   /** How much one response may expand (defaults: defaultExpandLimits). */
@@ -319,6 +325,10 @@ export class BaseApp extends HookAccessors implements App {
         ];
       },
       openDatabase: (path) => this.options.openDatabase(path),
+      openBackupFile: (path) => {
+        if (!this.options.openBackupFile) throw new Error("this app has no backup file format (openBackupFile)");
+        return this.options.openBackupFile(path);
+      },
       restart: (swap) => this.restart(swap),
     };
   }

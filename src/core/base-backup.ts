@@ -1,7 +1,8 @@
 import type { Dirent } from "node:fs";
+import { existsSync } from "node:fs";
 import { copyFile, link, mkdir, readdir, realpath, rename, rm, stat, statfs } from "node:fs/promises";
 import { join } from "node:path";
-import type { Driver } from "../db/driver.ts";
+import type { Driver, Snapshot } from "../db/driver.ts";
 import { createZip } from "../tools/archive/create.ts";
 import { ArchiveError, extractZip } from "../tools/archive/extract.ts";
 import { LocalFilesystem } from "../tools/filesystem/local.ts";
@@ -10,6 +11,7 @@ import { pseudorandomString } from "../tools/security/random.ts";
 import type { App } from "./app.ts";
 import { BackupEvent } from "./backup-events.ts";
 import { hasTable } from "./collection-record-table-sync.ts";
+import { type CopiedDatabase, clearDatabase, copyDatabase } from "./database-copy.ts";
 import { sendSystemAlertToAllSuperusers } from "./system-alert.ts";
 
 /** The data directory's entries with a role of their own, as PocketBase names them. */
@@ -70,6 +72,11 @@ export interface BackupHost {
   databases(): [file: string, driver: Driver][];
   /** openDatabase opens a database file as the app opens its own (the caller closes it). */
   openDatabase(path: string): Driver | Promise<Driver>;
+  /**
+   * openBackupFile opens a database file of a backup (PocketBase's format: SQLite), whatever engine the app
+   * runs on: a backup of a database on a server is written into such files, and restored from them.
+   */
+  openBackupFile(path: string): Driver | Promise<Driver>;
   /** restart stops the app, applies the swap and starts again; on failure it reverts and starts again. */
   restart(swap: DataDirSwap): Promise<void>;
 }
@@ -140,12 +147,97 @@ async function snapshotDataDir(host: BackupHost, dest: string, exclude: readonly
   const skip = (name: string) =>
     skipped.has(name) || [...databaseFiles].some((db) => name === db || databaseSideFiles.some((s) => name === db + s));
   await mkdir(dest, { recursive: true });
-  // the transaction holds writers back: the databases' committed state and the files it refers to agree
-  // (record files are written before their row commits, and removed only after)
-  await host.app.runInTransaction(async () => {
-    for (const [file, driver] of host.databases()) await driver.backupTo(join(dest, file));
-    await linkTree(host.app.dataDir, dest, "", skip);
-  });
+  const snapshots: [string, Snapshot][] = [];
+  try {
+    // the transaction holds writers back: the databases' committed state and the files it refers to agree
+    // (record files are written before their row commits, and removed only after); a database on a
+    // server is only pinned by a snapshot here, and copied once writes go on again
+    await host.app.runInTransaction(async () => {
+      for (const [file, driver] of host.databases()) {
+        if (driver.isFile) await driver.backupTo(join(dest, file));
+        else snapshots.push([file, await driver.openSnapshot()]);
+      }
+      await linkTree(host.app.dataDir, dest, "", skip);
+    });
+    for (const [file, snapshot] of snapshots) await writeBackupFile(host, snapshot, join(dest, file), kindOf(file));
+  } finally {
+    for (const [, snapshot] of snapshots) await snapshot.close();
+  }
+}
+
+const kindOf = (file: string): CopiedDatabase => (file === "data.db" ? "data" : "logs");
+
+/** writeBackupFile writes a snapshot of a database on a server into a new database file of the backup format. */
+async function writeBackupFile(host: BackupHost, snapshot: Snapshot, path: string, which: CopiedDatabase) {
+  const file = await host.openBackupFile(path);
+  try {
+    await file.transaction((tx) => copyDatabase(snapshot, tx, which));
+  } finally {
+    await file.close();
+  }
+}
+
+/**
+ * loadServerDatabases replaces the content of the app's databases on a server with the backup files in
+ * `from` (one missing: emptied), each in one transaction; with `dump`, each database is first written as it
+ * is into a file there (the previous data, for a revert), and `dumped` records which ones were.
+ */
+async function loadServerDatabases(host: BackupHost, from: string, dump: { dir: string; dumped: Set<string> } | null) {
+  for (const file of ["auxiliary.db", "data.db"]) {
+    if (!dump && !existsSync(join(from, file))) continue;
+    const target = await host.openDatabase(join(host.app.dataDir, file));
+    try {
+      if (dump) {
+        const snapshot = await target.openSnapshot();
+        try {
+          await writeBackupFile(host, snapshot, join(dump.dir, file), kindOf(file));
+        } finally {
+          await snapshot.close();
+        }
+        dump.dumped.add(file);
+      }
+      const path = join(from, file);
+      const source = existsSync(path) ? await host.openBackupFile(path) : null;
+      try {
+        const snapshot = await source?.openSnapshot();
+        try {
+          await target.transaction(async (tx) => {
+            await clearDatabase(tx);
+            if (snapshot) await copyDatabase(snapshot, tx, kindOf(file));
+          });
+        } finally {
+          await snapshot?.close();
+        }
+      } finally {
+        await source?.close();
+      }
+    } finally {
+      await target.close();
+    }
+  }
+}
+
+/**
+ * serverDatabasesSwap is the restore's swap for an app whose databases live on a server: the files are
+ * swapped as in the data directory (swapDataDir), and the databases loaded from the backup's files, the
+ * previous content dumped first to put it back on a revert.
+ */
+function serverDatabasesSwap(host: BackupHost, files: DataDirSwap, databases: string, dumpDir: string): DataDirSwap {
+  const dump = { dir: dumpDir, dumped: new Set<string>() };
+  return {
+    async apply() {
+      await mkdir(dumpDir, { recursive: true });
+      await files.apply();
+      await loadServerDatabases(host, databases, dump);
+    },
+    async revert() {
+      for (const file of ["auxiliary.db", "data.db"]) {
+        if (!dump.dumped.has(file)) await rm(join(dumpDir, file), { force: true });
+      }
+      if (dump.dumped.size > 0) await loadServerDatabases(host, dumpDir, null);
+      await files.revert();
+    },
+  };
 }
 
 /**
@@ -220,6 +312,7 @@ export async function restoreBackup(host: BackupHost, name: string, options: Res
       const tempDir = join(app.dataDir, tempDirName);
       await mkdir(tempDir, { recursive: true });
       const extracted = join(tempDir, `pb_restore_${pseudorandomString(8)}`);
+      const databases = `${extracted}_databases`;
       let download: string | null = null;
       try {
         const fs = e.app.backupsFilesystem();
@@ -236,13 +329,26 @@ export async function restoreBackup(host: BackupHost, name: string, options: Res
         }
         await extractBackup(zipPath, extracted, tempDir);
         if (download) await rm(download, { force: true });
-        await checkDatabase(host, join(extracted, "data.db"));
+        const onServer = host.databases().some(([, driver]) => !driver.isFile);
+        await checkDatabase(host, join(extracted, "data.db"), onServer);
         options.onReady?.();
         const old = join(tempDir, `${oldDataPrefix}${pseudorandomString(8)}`);
-        await host.restart(swapDataDir(app.dataDir, extracted, old, e.exclude));
+        let swap = swapDataDir(app.dataDir, extracted, old, e.exclude);
+        if (onServer) {
+          // the backup's database files are loaded into the server, not moved into the data directory
+          await mkdir(databases, { recursive: true });
+          for (const file of databaseFiles) {
+            if (existsSync(join(extracted, file))) await rename(join(extracted, file), join(databases, file));
+          }
+          // the previous content is dumped beside the previous files: kept with them when a revert fails
+          swap = serverDatabasesSwap(host, swap, databases, `${old}_databases`);
+        }
+        await host.restart(swap);
         await rm(old, { recursive: true, force: true });
+        await rm(`${old}_databases`, { recursive: true, force: true });
       } finally {
         await rm(extracted, { recursive: true, force: true });
+        await rm(databases, { recursive: true, force: true });
         if (download) await rm(download, { force: true });
       }
     });
@@ -285,11 +391,14 @@ async function extractBackup(zipPath: string, dest: string, tempDir: string): Pr
   }
 }
 
-/** checkDatabase opens the restored data.db the way the app will: it must be a database with collections. */
-async function checkDatabase(host: BackupHost, path: string): Promise<void> {
+/**
+ * checkDatabase opens the restored data.db the way the app will (as a backup file when the app's databases
+ * live on a server): it must be a database with collections.
+ */
+async function checkDatabase(host: BackupHost, path: string, onServer: boolean): Promise<void> {
   let driver: Driver | null = null;
   try {
-    driver = await host.openDatabase(path);
+    driver = await (onServer ? host.openBackupFile(path) : host.openDatabase(path));
     if (!(await hasTable(driver, "_collections"))) {
       throw new InvalidBackupError("data.db has no _collections table: it isn't a PocketBase or Satchel database");
     }

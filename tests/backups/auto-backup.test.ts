@@ -39,7 +39,8 @@ describe("automatic backups", () => {
 
       // a new app on the same directory registers it at bootstrap
       await t.app.terminate();
-      const again = await newTestApp({ dir: t.dir });
+      // (on PostgreSQL, on a copy of its database: the directory holds none)
+      const again = await newTestApp({ dir: t.dir, ...(t.database ? { template: t.database } : {}) });
       expect(
         again.app
           .cron()

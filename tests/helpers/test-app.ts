@@ -2,6 +2,7 @@ import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import PocketBase from "pocketbase";
+import { openBackupFile } from "../../src/cmd/open-database.ts";
 import { type RunningServer, serve } from "../../src/cmd/serve.ts";
 import { upsertSuperuser } from "../../src/cmd/superuser.ts";
 import type { App } from "../../src/core/app.ts";
@@ -61,6 +62,7 @@ async function openTestApp(dir: string, options: OpenOptions = {}): Promise<Test
   const app = createApp({
     dataDir: dir,
     openDatabase: databases.openDatabase,
+    openBackupFile,
     migrations: systemMigrations,
     ...(options.bus ? { bus: options.bus } : {}),
   });

@@ -394,6 +394,8 @@ export class PostgresDriver implements Driver {
    */
   async openSnapshot(): Promise<Snapshot> {
     if (this.#closed) throw new Error("the database is closed");
+    // postgres.js 3.4 may never hand out a connection reserved while it opens: open one with a query first
+    await this.#runner.simple(this.#pool, "SELECT 1");
     const conn = await this.#reserve();
     try {
       await this.#runner.simple(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT 1");

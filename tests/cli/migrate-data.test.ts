@@ -12,8 +12,8 @@ import { Collection } from "../../src/core/collection-model.ts";
 import { listTables } from "../../src/core/database-copy.ts";
 import { systemMigrations } from "../../src/migrations/index.ts";
 import { createTestDatabase, postgresUnavailable, type TestDatabase } from "../db/postgres-server.ts";
+import { answers, seedRichApp } from "../helpers/rich-app.ts";
 import { superuserEmail, superuserPassword } from "../helpers/test-app.ts";
-import { answers, seedRichApp } from "./migrate-data-fixture.ts";
 import { runInProcess } from "./process.ts";
 
 /**

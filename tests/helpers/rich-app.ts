@@ -2,7 +2,7 @@ import type { App } from "../../src/core/app.ts";
 import { Collection } from "../../src/core/collection-model.ts";
 import { RecordModel } from "../../src/core/record-model.ts";
 import { UploadedFile } from "../../src/tools/filesystem/file.ts";
-import { send } from "../helpers/api-scenario.ts";
+import { send } from "./api-scenario.ts";
 
 /**
  * A rich app for copies between engines: every field type, single and multiple relations (and a

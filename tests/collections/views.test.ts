@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { schemaObject, schemaObjects } from "../helpers/schema-objects.ts";
 import { startTestServer, type TestServer } from "../helpers/test-app.ts";
-import { sqliteOnly } from "../helpers/test-engine.ts";
+import { onPostgres, sqliteOnly } from "../helpers/test-engine.ts";
 
 let t: TestServer;
 beforeAll(async () => {
@@ -118,6 +118,29 @@ test("a non-text id is cast to text", async () => {
   });
   const rows = await t.pb.collection(name).getFullList({ sort: "id" });
   expect(rows.map((r) => r.id)).toEqual(["1", "2"]);
+});
+
+test("a viewQuery in the other engine's SQL is refused with a 400 that names what this engine can't run; nothing changes", async () => {
+  const { authors } = await library();
+  // a viewQuery is the SQL of the engine the app runs on: SQLite's printf() on PostgreSQL, PostgreSQL's to_char() on SQLite
+  const [query, what] = onPostgres()
+    ? [`select id, printf('%s!', name) as loud from ${authors}`, "printf"]
+    : [`select id, to_char(born, '9999') as year from ${authors}`, "to_char"];
+  const name = uniqueName("foreign");
+  const refused = { viewQuery: { code: "validation_invalid_view_query", message: expect.stringContaining(what) } };
+  await expect(t.pb.collections.create({ name, type: "view", viewQuery: query })).rejects.toMatchObject({
+    status: 400,
+    response: { message: "Failed to create collection.", data: refused },
+  });
+  await expect(t.pb.collections.getOne(name)).rejects.toMatchObject({ status: 404 });
+
+  const kept = await t.pb.collections.create({ name, type: "view", viewQuery: `select id, name from ${authors}` });
+  await expect(t.pb.collections.update(kept.id, { viewQuery: query })).rejects.toMatchObject({
+    status: 400,
+    response: { data: refused },
+  });
+  expect((await t.pb.collections.getOne(name)).viewQuery).toBe(`select id, name from ${authors}`);
+  expect((await t.pb.collection(name).getFullList({ sort: "name" })).map((r) => r.name)).toEqual(["Ann", "Bob"]);
 });
 
 test("bad view queries and write rules are refused under their keys", async () => {

@@ -338,7 +338,9 @@ export async function restoreBackup(host: BackupHost, name: string, options: Res
           // the backup's database files are loaded into the server, not moved into the data directory
           await mkdir(databases, { recursive: true });
           for (const file of databaseFiles) {
-            if (existsSync(join(extracted, file))) await rename(join(extracted, file), join(databases, file));
+            for (const name of [file, ...databaseSideFiles.map((side) => file + side)]) {
+              if (existsSync(join(extracted, name))) await rename(join(extracted, name), join(databases, name));
+            }
           }
           // the previous content is dumped beside the previous files: kept with them when a revert fails
           swap = serverDatabasesSwap(host, swap, databases, `${old}_databases`);

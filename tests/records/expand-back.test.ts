@@ -135,7 +135,7 @@ test("a view rule through the relation reads the record the rows point at", asyn
   const byTitle = Object.fromEntries(list.map((p) => [p.title, p]));
   expect(expanded(byTitle.one as SdkRecord, "letters_via_parent")).toEqual([]);
   const many = expanded(byTitle.many as SdkRecord, "letters_via_parent").map((x) => x.id);
-  expect(many).toEqual([lettersOf.many[0], lettersOf.many[2]]);
+  expect(many).toEqual(lettersOf.many.filter((_, i) => i !== 1));
   const su = await t.pb.collection("parents").getOne(ids.one, { expand: "letters_via_parent" });
   expect(expanded(su, "letters_via_parent").map((x) => x.id)).toEqual(lettersOf.one);
 });

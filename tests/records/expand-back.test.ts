@@ -139,3 +139,16 @@ test("a view rule through the relation reads the record the rows point at", asyn
   const su = await t.pb.collection("parents").getOne(ids.one, { expand: "letters_via_parent" });
   expect(expanded(su, "letters_via_parent").map((x) => x.id)).toEqual(lettersOf.one);
 });
+
+test("an expand is written as its records' JSON, and what a hook put there as it is", async () => {
+  const parent = (await t.app.findRecordById("parents", ids.one)) as RecordModel;
+  const kids = await Promise.all(kidsOf.one.map((id) => t.app.findRecordById("kids", id)));
+  const first = kids[0] as RecordModel;
+  first.expand = { toy: (await t.app.findRecordById("toys", ids.toy)) as RecordModel };
+  parent.expand = { kids: kids as RecordModel[], first, note: { text: "from a hook" } as unknown as RecordModel };
+  const json = JSON.parse(JSON.stringify(parent));
+  expect(json.expand.kids.map((k: { id: string }) => k.id)).toEqual(kidsOf.one);
+  expect(json.expand.first).toEqual(JSON.parse(JSON.stringify(first.publicExport())));
+  expect(json.expand.first.expand.toy.collectionName).toBe("toys");
+  expect(json.expand.note).toEqual({ text: "from a hook" });
+});

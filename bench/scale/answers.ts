@@ -3,6 +3,7 @@
  * SQL's (the same records and total), with PocketBase's (the same items, field for field, and total) and with
  * another Satchel's (--before: the same body).
  */
+import { Database } from "bun:sqlite";
 import { type HandSql, type Shape, shapePath, type Who } from "./shapes.ts";
 
 export type ServerName = "before" | "satchel" | "hand" | "pocketbase";
@@ -46,7 +47,14 @@ export async function request(t: Target, shape: Shape, timeoutMs: number): Promi
   return { answer: { status, body }, ms };
 }
 
-/** handServer answers each shape with its hand-written SQL, in this process, as the servers would. */
+/** openHandDb opens the data file read-only for the hand-written SQL, with the pragmas of Satchel's driver. */
+export function openHandDb(file: string): Database {
+  const db = new Database(file, { readonly: true });
+  for (const p of ["busy_timeout = 10000", "temp_store = MEMORY", "cache_size = -32000"]) db.run(`PRAGMA ${p}`);
+  return db;
+}
+
+/** handServer answers each shape with its hand-written SQL over HTTP, as the servers would (hand-server.ts). */
 export function handServer(hand: HandSql, list: readonly Shape[]): { url: string; stop: () => void } {
   const byName = new Map(list.map((s) => [s.name, s]));
   const server = Bun.serve({

@@ -18,6 +18,28 @@ type Values = Record<string, unknown>;
 const blank = (): Values => Object.create(null) as Values;
 
 /**
+ * exportExpand is an expand as plain JSON objects: JSON.stringify takes a much slower path for each object
+ * with toJSON, and a back-relation expand holds thousands of records.
+ */
+function exportExpand(expand: Expand): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key in expand) {
+    const v: unknown = expand[key];
+    if (!Array.isArray(v)) {
+      out[key] = exported(v);
+      continue;
+    }
+    const list = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) list[i] = exported(v[i]);
+    out[key] = list;
+  }
+  return out;
+}
+
+/** exported is a record's JSON object; anything else a hook put in an expand is left as it is. */
+const exported = (v: unknown): unknown => (v instanceof RecordModel ? v.publicExport() : v);
+
+/**
  * RecordModel is one row of a collection: field values in their in-memory form, the values as last
  * loaded or saved (to tell what changed), the expanded relations, and per-record export options.
  */
@@ -236,7 +258,7 @@ export class RecordModel implements Model {
     }
     if (plain || this.#visible("collectionId", false)) out.collectionId = this.collection.id;
     if (plain || this.#visible("collectionName", false)) out.collectionName = this.collection.name;
-    if (this.expand && (plain || this.#visible("expand", false))) out.expand = this.expand;
+    if (this.expand && (plain || this.#visible("expand", false))) out.expand = exportExpand(this.expand);
     return out;
   }
 

@@ -5,6 +5,7 @@ import { ApiError, badRequest } from "../tools/router/api-error.ts";
 import type { App } from "./app.ts";
 import type { Collection } from "./collection-model.ts";
 import { defaultExpandLimits, type ExpandLimits } from "./expand-limits.ts";
+import type { Field } from "./field.ts";
 import { RelationField } from "./field-relation.ts";
 import type { Expand, RecordModel } from "./record-model.ts";
 
@@ -88,14 +89,22 @@ function formatBytes(n: number): string {
 
 /** estimatedJsonSize is about how many bytes a record takes in a response (hidden fields counted too). */
 function estimatedJsonSize(r: RecordModel): number {
+  const fields = r.collection.fields;
   let n = 80 + r.collection.name.length;
-  for (const f of r.collection.fields) n += f.name.length + 4 + valueSize(r.getRaw(f.name));
+  for (let i = 0; i < fields.length; i++) {
+    const name = (fields[i] as Field).name;
+    n += name.length + 4 + valueSize(r.getRaw(name));
+  }
   return n;
 }
 
 function valueSize(v: unknown): number {
   if (typeof v === "string") return v.length + 2;
-  if (Array.isArray(v)) return v.reduce((n: number, x) => n + valueSize(x) + 1, 2);
+  if (Array.isArray(v)) {
+    let n = 2;
+    for (let i = 0; i < v.length; i++) n += valueSize(v[i]) + 1;
+    return n;
+  }
   if (v !== null && typeof v === "object") return JSON.stringify(v)?.length ?? 4;
   return 8;
 }
@@ -164,8 +173,14 @@ function resolveRelation(app: App, main: Collection, part: string): Relation {
   const column = sql`${ident(inner)}.${ident(backField.name)}`;
   const key = (alias: string) => (back.type === "view" ? sql`${ident(alias)}.${ident("id")}` : raw(d.rowid(alias)));
   const backOf = (r: RecordModel) => {
-    const match = backField.isMultiple() ? d.jsonArrayContains(column, sql`${r.id}`) : sql`${column} = ${r.id}`;
-    return sql`${key(back.name)} IN (SELECT ${key(inner)} FROM ${ident(back.name)} ${ident(inner)} WHERE ${match} LIMIT ${raw(String(backRelationLimit))})`;
+    if (backField.isMultiple()) {
+      const match = d.jsonArrayContains(column, sql`${r.id}`);
+      return sql`${key(back.name)} IN (SELECT ${key(inner)} FROM ${ident(back.name)} ${ident(inner)} WHERE ${match} LIMIT ${raw(String(backRelationLimit))})`;
+    }
+    // every row taken points at the record: saying so lets the database settle the view rule's conditions on
+    // the record (a posts rule `author.verified = true`) once, before it reads any of the rows
+    const tie = sql`${ident(back.name)}.${ident(backField.name)} = ${r.id}`;
+    return sql`${tie} AND ${key(back.name)} IN (SELECT ${key(inner)} FROM ${ident(back.name)} ${ident(inner)} WHERE ${column} = ${r.id} LIMIT ${raw(String(backRelationLimit))})`;
   };
   return { key: part, multiple: !unique, collection: back, backOf };
 }

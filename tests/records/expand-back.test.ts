@@ -9,6 +9,7 @@ import { startTestServer, type TestServer } from "../helpers/test-app.ts";
 
 let t: TestServer;
 const ids = { one: "", none: "", many: "", toy: "", tagA: "", tagB: "" };
+const lettersOf = { one: [] as string[], many: [] as string[] };
 const kidsOf = { one: [] as string[], many: [] as string[] };
 
 beforeAll(async () => {
@@ -51,6 +52,17 @@ beforeAll(async () => {
       { name: "parents", type: "relation", collectionId: parents.id, maxSelect: 5 },
     ],
   });
+  // a view rule that reads the record the rows point at: settled once per record
+  await t.pb.collections.create({
+    name: "letters",
+    type: "base",
+    listRule: "parent.title = 'many' && sealed = false",
+    viewRule: "parent.title = 'many' && sealed = false",
+    fields: [
+      { name: "sealed", type: "bool" },
+      { name: "parent", type: "relation", collectionId: parents.id, maxSelect: 1 },
+    ],
+  });
   const save = async (name: string, data: Record<string, unknown>): Promise<string> => {
     const r = new RecordModel(t.app.findCachedCollectionByNameOrId(name) as Collection);
     r.load(data);
@@ -74,6 +86,8 @@ beforeAll(async () => {
       kidsOf.many.push(r.id);
     }
   });
+  for (const p of ["one", "many"] as const)
+    for (const sealed of [false, true, false]) lettersOf[p].push(await save("letters", { parent: ids[p], sealed }));
   ids.tagA = await save("tags", { name: "A", parents: [ids.one, ids.many] });
   ids.tagB = await save("tags", { name: "B", parents: [ids.many] });
 });
@@ -114,4 +128,27 @@ test("a multiple relation's back-relation, nested expands, and a list expanding 
   const kids = expanded(byTitle.one as SdkRecord, "kids_via_parent");
   expect(kids.map((k) => expanded(k, "toys_via_kid").map((x) => x.id))).toEqual([[], [ids.toy]]);
   expect(expanded(byTitle.many as SdkRecord, "kids_via_parent")).toHaveLength(995);
+});
+
+test("a view rule through the relation reads the record the rows point at", async () => {
+  const list = await t.client().collection("parents").getFullList({ sort: "title", expand: "letters_via_parent" });
+  const byTitle = Object.fromEntries(list.map((p) => [p.title, p]));
+  expect(expanded(byTitle.one as SdkRecord, "letters_via_parent")).toEqual([]);
+  const many = expanded(byTitle.many as SdkRecord, "letters_via_parent").map((x) => x.id);
+  expect(many).toEqual(lettersOf.many.filter((_, i) => i !== 1));
+  const su = await t.pb.collection("parents").getOne(ids.one, { expand: "letters_via_parent" });
+  expect(expanded(su, "letters_via_parent").map((x) => x.id)).toEqual(lettersOf.one);
+});
+
+test("an expand is written as its records' JSON, and what a hook put there as it is", async () => {
+  const parent = (await t.app.findRecordById("parents", ids.one)) as RecordModel;
+  const kids = await Promise.all(kidsOf.one.map((id) => t.app.findRecordById("kids", id)));
+  const first = kids[0] as RecordModel;
+  first.expand = { toy: (await t.app.findRecordById("toys", ids.toy)) as RecordModel };
+  parent.expand = { kids: kids as RecordModel[], first, note: { text: "from a hook" } as unknown as RecordModel };
+  const json = JSON.parse(JSON.stringify(parent));
+  expect(json.expand.kids.map((k: { id: string }) => k.id)).toEqual(kidsOf.one);
+  expect(json.expand.first).toEqual(JSON.parse(JSON.stringify(first.publicExport())));
+  expect(json.expand.first.expand.toy.collectionName).toBe("toys");
+  expect(json.expand.note).toEqual({ text: "from a hook" });
 });

@@ -166,10 +166,12 @@ export function toUniqueStringList(v: unknown): string[] {
   if (v === null || v === undefined) list = [];
   else if (Array.isArray(v)) list = v.map(castString);
   else if (typeof v === "string") {
-    if (v === "") list = [];
+    if (v === "" || v === "[]") list = [];
     else if (v.includes("[")) {
       try {
         const parsed: unknown = JSON.parse(v);
+        // the usual value read back from the database is already a list of distinct non-empty strings
+        if (isUniqueStringList(parsed)) return parsed;
         list = Array.isArray(parsed) ? parsed.map(castString) : [v];
       } catch {
         list = [v];
@@ -177,6 +179,17 @@ export function toUniqueStringList(v: unknown): string[] {
     } else list = [v];
   } else list = [castString(v)];
   return uniqueNonEmpty(list);
+}
+
+/** isUniqueStringList tells whether v is a short array of distinct non-empty strings (longer ones: not checked). */
+function isUniqueStringList(v: unknown): v is string[] {
+  if (!Array.isArray(v) || v.length > 16) return false;
+  for (let i = 0; i < v.length; i++) {
+    const s: unknown = v[i];
+    if (typeof s !== "string" || s === "") return false;
+    for (let j = 0; j < i; j++) if (v[j] === s) return false;
+  }
+  return true;
 }
 
 export function uniqueNonEmpty(list: readonly string[]): string[] {

@@ -353,8 +353,8 @@ export function nowDateTime(): string {
  * "" (the zero date). A Date object is taken as it is.
  */
 export function parseDateTime(value: unknown): string {
-  if (value instanceof Date) return formatDateTime(value);
   if (typeof value === "string" && isValidStorageDate(value)) return value;
+  if (value instanceof Date) return formatDateTime(value);
   const s = castString(value);
   if (s === "") return "";
   for (const l of [defaultLayout, ...castLayouts]) {

@@ -92,18 +92,20 @@ export class Handlers {
  */
 export function holdLeadership(bus: ClusterBus, name: string, timeoutMs: number): Promise<() => void> {
   const { promise, resolve, reject } = Promise.withResolvers<() => void>();
-  let settled = false;
-  const withdraw = bus.lead(name, (leader) => {
-    if (!leader || settled) return;
-    settled = true;
-    clearTimeout(timer);
-    resolve(() => withdraw());
-  });
+  let state: "waiting" | "held" | "given up" = "waiting";
+  let withdraw = () => {};
   const timer = setTimeout(() => {
-    if (settled) return;
-    settled = true;
+    if (state !== "waiting") return;
+    state = "given up";
     withdraw();
     reject(new Error(`another node of the cluster held ${JSON.stringify(name)} for more than ${timeoutMs / 1000} s`));
   }, timeoutMs);
+  withdraw = bus.lead(name, (leader) => {
+    if (!leader || state !== "waiting") return;
+    state = "held";
+    clearTimeout(timer);
+    // called later: withdraw is known by then, even when the leadership came within lead() itself
+    resolve(() => withdraw());
+  });
   return promise;
 }

@@ -58,7 +58,12 @@ async function setup(dir: string, url: string): Promise<{ suToken: string; userT
   users.applyJSON({ fields: [...usersJson.fields, { name: "org", type: "text" }] } as never);
   await app.saveCollection(users);
   const posts = Collection.create("base", "posts");
-  posts.applyJSON({ fields: [{ name: "title", type: "text" }, { name: "org", type: "text" }] } as never);
+  posts.applyJSON({
+    fields: [
+      { name: "title", type: "text" },
+      { name: "org", type: "text" },
+    ],
+  } as never);
   await app.saveCollection(posts);
   const usersCol = app.findCachedCollectionByNameOrId("users") as Collection;
   const first = new RecordModel(usersCol);
@@ -203,7 +208,8 @@ async function main(): Promise<void> {
           });
           const id = ((await res.json()) as { id: string }).id;
           const timeout = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 60_000));
-          if ((await Promise.race([all, timeout])) === "timeout") throw new Error(`only ${received}/${total} got ${id}`);
+          if ((await Promise.race([all, timeout])) === "timeout")
+            throw new Error(`only ${received}/${total} got ${id}`);
           const { commit } = (await (await fetch(`${writer}/bench/commit/${id}`)).json()) as { commit: number };
           latencies.push(last - commit);
         }

@@ -27,7 +27,7 @@ export async function joinPostgresCluster(url: string, report: (message: string)
     await bus.start();
   } catch (err) {
     await bus.close();
-    throw new Error(`could not join the cluster bus: ${err instanceof Error ? err.message : String(err)}`);
+    throw err;
   }
   const others = transport.peers().filter((p) => p.version !== version);
   if (others.length > 0) {

@@ -1,4 +1,6 @@
 import postgres from "postgres";
+import { DatabaseUnavailableError } from "../driver.ts";
+import { describeTarget, isUnavailable, parseUrl, schemaOf } from "./driver.ts";
 
 /**
  * PostgresClusterTransport carries the cluster bus between Satchel nodes sharing one PostgreSQL database
@@ -81,17 +83,21 @@ export class PostgresClusterTransport {
 
   /** The app's schema: the URL's `?schema=` (null: the connection's current schema). */
   readonly #schemaOfUrl: string | null;
+  /** The server and database, without credentials (for messages). */
+  readonly #target: string;
 
+  /** The URL is checked as the driver checks it: a bad one throws saying what a URL looks like. */
   constructor(
     url: string,
     readonly options: ClusterTransportOptions,
   ) {
     this.#report = options.report ?? ((m) => console.error(m));
+    const parsed = parseUrl(url);
+    this.#target = describeTarget(parsed);
     // Satchel's `?schema=` is no server setting: postgres.js would send it as one
-    const parsed = new URL(url);
-    this.#schemaOfUrl = parsed.searchParams.get("schema") || null;
-    parsed.searchParams.delete("schema");
-    url = parsed.toString();
+    const { url: withoutSchema, schema } = schemaOf(parsed);
+    this.#schemaOfUrl = schema;
+    url = withoutSchema;
     const common = {
       max: 1,
       idle_timeout: 0,
@@ -120,7 +126,18 @@ export class PostgresClusterTransport {
     this.#peerListeners.push(listener);
   }
 
+  /** start listens; a server that can't be reached is a DatabaseUnavailableError naming it (never the password). */
   async start(events: { onText(text: string): void; onReconnect(): void }): Promise<void> {
+    try {
+      await this.#start(events);
+    } catch (err) {
+      if (!isUnavailable(err)) throw err;
+      const message = err instanceof Error ? err.message : String(err);
+      throw new DatabaseUnavailableError(`PostgreSQL at ${this.#target}: ${message}`, { cause: err });
+    }
+  }
+
+  async #start(events: { onText(text: string): void; onReconnect(): void }): Promise<void> {
     this.#onText = events.onText;
     this.#onReconnect = events.onReconnect;
     this.#schema =

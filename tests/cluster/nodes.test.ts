@@ -46,8 +46,15 @@ if (reason) {
   let url: string;
   let hooksDir: string;
   let nodes: ServeProcess[] = [];
-  let admin: PocketBase;
+  let adminAuth: { token: string; record: PocketBase["authStore"]["record"] };
+  /** The superuser's client on node 1 (which a test may have restarted on another port). */
+  const admin = () => {
+    const pb = client(node(1));
+    pb.authStore.save(adminAuth.token, adminAuth.record);
+    return pb;
+  };
 
+  const node = (i: number) => nodes[i - 1] as ServeProcess;
   const client = (node: ServeProcess) => {
     const pb = new PocketBase(node.url);
     pb.autoCancellation(false);
@@ -71,10 +78,11 @@ if (reason) {
     s3 = s;
     expect(created.stderr).toBe("");
     nodes = await Promise.all([1, 2, 3].map(startNode));
-    admin = client(nodes[0] as ServeProcess);
-    await admin.collection("_superusers").authWithPassword(email, password);
-    await admin.settings.update({ s3: { enabled: true, ...s3.options() } });
-    await admin.collections.create({
+    const first = client(nodes[0] as ServeProcess);
+    await first.collection("_superusers").authWithPassword(email, password);
+    adminAuth = { token: first.authStore.token, record: first.authStore.record };
+    await admin().settings.update({ s3: { enabled: true, ...s3.options() } });
+    await admin().collections.create({
       name: "notes",
       type: "base",
       listRule: "public = true || owner = @request.auth.id",
@@ -87,7 +95,7 @@ if (reason) {
         { name: "file", type: "file", maxSelect: 1 },
       ],
     });
-    await admin
+    await admin()
       .collection("users")
       .create({ email: "u@example.com", password: userPassword, passwordConfirm: userPassword });
   });
@@ -99,8 +107,6 @@ if (reason) {
     pg?.destroy();
     await rm(tmp, { recursive: true, force: true });
   });
-
-  const node = (i: number) => nodes[i - 1] as ServeProcess;
 
   describe("three nodes on one PostgreSQL database", () => {
     test("each node warned at start that local file storage isn't shared", () => {
@@ -143,7 +149,7 @@ if (reason) {
       const view = (n: number) => fetch(`${node(n).url}/api/collections/notes/records/${note.id}`);
       expect((await view(1)).status).toBe(200);
       const admin2 = client(node(2));
-      admin2.authStore.save(admin.authStore.token, admin.authStore.record);
+      admin2.authStore.save(adminAuth.token, adminAuth.record);
       await admin2.collections.update("notes", { viewRule: null });
       expect((await view(1)).status).toBe(403);
       expect((await view(3)).status).toBe(403);
@@ -160,7 +166,7 @@ if (reason) {
       try {
         await client(node(2)).collection("notes").create({ body: "mine", public: false, owner: id });
         await inbox.waitFor(1, 1000);
-        await admin.collection("users").update(id, { password: "new-pass-456", passwordConfirm: "new-pass-456" });
+        await admin().collection("users").update(id, { password: "new-pass-456", passwordConfirm: "new-pass-456" });
         await client(node(2)).collection("notes").create({ body: "after", public: false, owner: id });
         await client(node(2)).collection("notes").create({ body: "public after", public: true });
         await inbox.waitFor(2, 1000);
@@ -218,7 +224,7 @@ if (reason) {
       try {
         // every node's listening connection is cut: the rule change's notification reaches nobody
         await db`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'satchel-bus %'`;
-        await admin.collections.update("notes", { viewRule: null });
+        await admin().collections.update("notes", { viewRule: null });
       } finally {
         await db.end();
       }
@@ -233,7 +239,7 @@ if (reason) {
       }
       expect(statuses).toEqual([403, 403]);
       await node(2).stderr.waitFor(/reconnected to the database/, 1000);
-      await admin.collections.update("notes", { viewRule: "public = true || owner = @request.auth.id" });
+      await admin().collections.update("notes", { viewRule: "public = true || owner = @request.auth.id" });
     });
 
     test("a node of another schema version, or on a database a newer version migrated, refuses to start", async () => {
@@ -316,7 +322,7 @@ if (reason) {
       await Promise.all(writers);
       expect(failed).toEqual([]);
       const listed = new Set(
-        (await admin.collection("notes").getFullList({ fields: "id", batch: 1000, filter: 'body ~ "kill"' })).map(
+        (await admin().collection("notes").getFullList({ fields: "id", batch: 1000, filter: 'body ~ "kill"' })).map(
           (r) => r.id,
         ),
       );

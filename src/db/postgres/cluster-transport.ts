@@ -8,8 +8,8 @@ import { describeTarget, isUnavailable, parseUrl, schemaOf } from "./driver.ts";
  *
  * - messages are NOTIFYs on one channel per schema, sent in order from one connection and heard on another
  *   that LISTENs; a text over PostgreSQL's 8000-byte payload limit is stored in a table of the schema
- *   (`_clusterPayloads`) and the notification carries its key (`\u0001<id>`); rows older than five minutes
- *   are deleted as new ones are written;
+ *   (`_clusterPayloads`) and the notification carries its key (`\u0001<id>`); each node that stored some
+ *   deletes the rows older than five minutes, every minute;
  * - the listening connection's `application_name` names the node and its schema version, so the nodes
  *   listening now are read from `pg_stat_activity` (a node that dies drops out as its connection closes);
  * - a lost listening connection is opened again every half second; then `onReconnect` says messages may
@@ -41,6 +41,7 @@ const payloadTtl = "5 minutes";
 const peersEveryMs = 1000;
 const reconnectEveryMs = 500;
 const leadEveryMs = 1000;
+const cleanUpEveryMs = 60_000;
 
 type Client = postgres.Sql<Record<string, never>>;
 
@@ -78,7 +79,6 @@ export class PostgresClusterTransport {
   #reconnecting = false;
   #closed = false;
   #tableReady = false;
-  #lastCleanup = 0;
   readonly #timers = new Set<ReturnType<typeof setInterval>>();
 
   /** The app's schema: the URL's `?schema=` (null: the connection's current schema). */
@@ -148,6 +148,7 @@ export class PostgresClusterTransport {
     await this.#listen();
     await this.refreshPeers();
     this.#every(peersEveryMs, () => this.refreshPeers());
+    this.#every(cleanUpEveryMs, () => this.#cleanUp());
   }
 
   async refreshPeers(): Promise<void> {
@@ -315,8 +316,20 @@ export class PostgresClusterTransport {
     await this.#sender`SELECT pg_notify(${this.#channel}, p) FROM json_array_elements_text(${list}::text::json) AS p`;
   }
 
+  #payloads() {
+    return this.#sender`${this.#sender(this.#schema)}.${this.#sender(payloadsTable)}`;
+  }
+
+  /** #cleanUp deletes the stored messages every node has had time to read (by a node that stored some). */
+  async #cleanUp(): Promise<void> {
+    if (!this.#tableReady || this.#closed) return;
+    await this.#sender`DELETE FROM ${this.#payloads()} WHERE created < now() - ${payloadTtl}::interval`.catch(
+      () => {}, // the database is away: next minute
+    );
+  }
+
   async #store(text: string): Promise<string> {
-    const table = this.#sender`${this.#sender(this.#schema)}.${this.#sender(payloadsTable)}`;
+    const table = this.#payloads();
     if (!this.#tableReady) {
       await this.#sender`CREATE TABLE IF NOT EXISTS ${table} (
         id BIGSERIAL PRIMARY KEY, payload TEXT NOT NULL, created TIMESTAMPTZ NOT NULL DEFAULT now())`.catch(
@@ -324,10 +337,6 @@ export class PostgresClusterTransport {
         () => {},
       );
       this.#tableReady = true;
-    }
-    if (Date.now() - this.#lastCleanup > 60_000) {
-      this.#lastCleanup = Date.now();
-      await this.#sender`DELETE FROM ${table} WHERE created < now() - ${payloadTtl}::interval`;
     }
     const [row] = await this.#sender<{ id: string }[]>`INSERT INTO ${table} (payload) VALUES (${text}) RETURNING id`;
     return String(row?.id);

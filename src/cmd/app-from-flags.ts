@@ -22,7 +22,8 @@ export function appOptionsFromFlags(flags: AppFlags): AppOptions {
     },
     encryptionEnv: flags.encryptionEnv,
     hookTimeout: Math.max(0, flags.hookTimeout) * 1000,
-    ...(flags.bus ? { bus: flags.bus } : {}),
+    // nodes sharing a PostgreSQL database must run one schema version
+    ...(flags.bus ? { bus: flags.bus, strictSchemaVersion: flags.db !== "" } : {}),
   };
 }
 

@@ -6,6 +6,8 @@ import { SocketBus } from "../tools/cluster/socket-bus.ts";
 import { type Command, CommandError, type CommandInput, errorMessage, UsageError } from "./command.ts";
 import { parseListen } from "./listen-address.ts";
 import { migrateConfig } from "./migrate-command.ts";
+import { databaseUrlEnv } from "./open-database.ts";
+import { joinPostgresCluster } from "./postgres-cluster.ts";
 import type { RunningServer } from "./serve.ts";
 import { busSocket, parseWorkers, readyChannel, runPrimary, workerEnv, workerSocket } from "./serve-workers.ts";
 
@@ -84,6 +86,10 @@ function installerBanner(url: string | null): string {
   );
 }
 
+/** Said at start by a node on PostgreSQL whose record files are in its own data directory. */
+export const localStorageWarning =
+  "Warning: the record files are stored in this node's data directory (storage/), not on S3. Other nodes serving the same PostgreSQL database won't see them: with more than one node, turn on S3 storage in the settings (Settings > Files storage).\n";
+
 /** serveCommand is `satchel serve`: it runs until SIGINT/SIGTERM, then shuts down gracefully. */
 export function serveCommand(deps: ServeCommandDeps): Command {
   return {
@@ -131,6 +137,12 @@ export function serveCommand(deps: ServeCommandDeps): Command {
       } catch (err) {
         throw new UsageError(errorMessage(err));
       }
+      const databaseUrl = flags.string("db") || (process.env[databaseUrlEnv] ?? "");
+      if (workers > 1 && databaseUrl !== "") {
+        throw new UsageError(
+          "--workers is for SQLite: on PostgreSQL, start several `satchel serve` nodes (one per core or per machine) behind a load balancer; they join one cluster on their own (see docs/scaling.md)",
+        );
+      }
       if (workers > 1) return runCluster(deps, input, workers);
 
       // listen from the start, so a signal during startup stops the server as soon as it is up
@@ -142,7 +154,19 @@ export function serveCommand(deps: ServeCommandDeps): Command {
           import("../apis/installer.ts"),
           import("./dashboard-source.ts"),
         ]);
-        const app = await deps.makeApp(input);
+        // on PostgreSQL, every node serving the database is one cluster, over LISTEN/NOTIFY
+        const bus =
+          databaseUrl === ""
+            ? null
+            : await joinPostgresCluster(databaseUrl, (m) => io.err(`${m}\n`)).catch((err: unknown) => {
+                throw new CommandError(`failed to start the server: ${errorMessage(err)}`);
+              });
+        const app = await deps.makeApp(input, bus ?? undefined).catch(async (err: unknown) => {
+          await bus?.close();
+          throw err;
+        });
+        // a program embedding Satchel made its app beforehand: it serves alone
+        if (bus && app.cluster() !== bus) await bus.close();
         let running: RunningServer;
         const dashboard = await loadDashboard();
         try {
@@ -156,9 +180,11 @@ export function serveCommand(deps: ServeCommandDeps): Command {
           });
         } catch (err) {
           await app.terminate().catch(() => {});
+          await bus?.close();
           throw new CommandError(`failed to start the server: ${errorMessage(err)}`);
         }
         io.out(startBanner(running, "missing" in dashboard ? dashboard.missing : null));
+        if (databaseUrl !== "" && !app.settings().s3.enabled) io.err(localStorageWarning);
         const installerUrl = await loadInstaller(app, running.url).catch((err: unknown) => {
           app.logger().warn("failed to initialize the installer", { error: errorMessage(err) });
           return null;
@@ -173,6 +199,7 @@ export function serveCommand(deps: ServeCommandDeps): Command {
         }
         io.out(`Received ${signal}, shutting down (a second signal stops without waiting for requests)...\n`);
         const interrupted = await stopWithin(running, stop.again);
+        await bus?.close();
         if (interrupted > 0) io.err(`Closed the connections of ${interrupted} unfinished request(s).\n`);
         io.out("Server stopped.\n");
         return 0;

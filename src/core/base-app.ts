@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Driver, Queryable, Tx } from "../db/driver.ts";
-import type { ClusterBus } from "../tools/cluster/bus.ts";
+import { type ClusterBus, holdLeadership } from "../tools/cluster/bus.ts";
 import { aloneBus } from "../tools/cluster/memory-bus.ts";
 import { Cron } from "../tools/cron/cron.ts";
 import type { Filesystem } from "../tools/filesystem/filesystem.ts";
@@ -33,7 +33,7 @@ import { defaultExpandLimits, type ExpandLimits } from "./expand-limits.ts";
 import { HookAccessors } from "./hook-accessors.ts";
 import { defaultHookTimeoutMs, HookRegistry } from "./hooks.ts";
 import { registerLogsCleanupJob } from "./logs-cleanup.ts";
-import { type Migration, runMigrations } from "./migrations-runner.ts";
+import { checkSystemMigrationsKnown, type Migration, runMigrations } from "./migrations-runner.ts";
 import { Realtime } from "./realtime.ts";
 import type { RecordModel } from "./record-model.ts";
 import { registerSuperuserHooks } from "./record-model-superusers.ts";
@@ -75,11 +75,19 @@ export interface AppOptions {
   /** The bus to the other processes of the cluster (default: none, an app alone). */
   bus?: ClusterBus;
   /**
+   * Refuse to start on a database migrated by a newer version (system migrations this one doesn't know):
+   * nodes sharing a database must run one version.
+   */
+  strictSchemaVersion?: boolean;
+  /**
    * How long (ms) a hook handler may keep its chain waiting before the trigger fails with a 500 naming it
    * (Handler.timeout; 0: no limit). Default 30 s. The app's lifecycle and backup hooks have none.
    */
   hookTimeout?: number;
 }
+
+/** How long a node waits for another one applying the migrations at start. */
+const migrationsWaitMs = 120_000;
 
 /** The state of one open transaction: callbacks for its end, and whether it changed collections. */
 interface TxInfo {
@@ -181,7 +189,7 @@ export class BaseApp extends HookAccessors implements App {
         this.auxDb = aux;
       }
       await this.loadCollectionsCache().catch(() => {});
-      await runMigrations(this, this.options.migrations);
+      await this.migrateOncePerCluster();
       await this.loadCollectionsCache();
       await this.reloadSettings();
       registerLogsCleanupJob(this);
@@ -189,6 +197,17 @@ export class BaseApp extends HookAccessors implements App {
       // of a cluster leaves the scratch folder alone (another one may be making a backup in it)
       if (this.backupLock.name === null && !this.options.bus) await clearScratchDir(this);
     });
+  }
+
+  /** migrateOncePerCluster applies the pending migrations; in a cluster, one node at a time. */
+  protected async migrateOncePerCluster(): Promise<void> {
+    const release = this.options.bus ? await holdLeadership(this.bus, "migrations", migrationsWaitMs) : () => {};
+    try {
+      if (this.options.strictSchemaVersion) await checkSystemMigrationsKnown(this, this.options.migrations);
+      await runMigrations(this, this.options.migrations);
+    } finally {
+      release();
+    }
   }
 
   logger(): Logger {

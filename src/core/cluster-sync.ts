@@ -1,3 +1,4 @@
+import { resyncChannel } from "../tools/cluster/bus.ts";
 import type { App } from "./app.ts";
 import type { Collection } from "./collection-model.ts";
 
@@ -53,6 +54,14 @@ export function registerClusterSync(app: App, host: ClusterSyncHost): void {
     for (const old of before) followAuthCollection(app, old, app.findCachedCollectionByNameOrId(old.id));
   });
   bus.subscribe(clusterChannels.settings, () => app.reloadSettings());
+  // messages may have been missed while this process was cut off: reload all they could have said
+  bus.subscribe(resyncChannel, async () => {
+    const before = app.findAllCollections("auth");
+    await host.reloadCollections();
+    for (const old of before) followAuthCollection(app, old, app.findCachedCollectionByNameOrId(old.id));
+    await app.reloadSettings();
+    await refreshAllClientsAuth(app);
+  });
   bus.subscribe(clusterChannels.auth, async (data) => {
     if (!isAuthChange(data)) return warn(clusterChannels.auth, data);
     if (realtime().broker.totalClients === 0) return;
@@ -93,6 +102,22 @@ export function registerClusterSync(app: App, host: ClusterSyncHost): void {
       return e.next();
     },
   });
+}
+
+/** refreshAllClientsAuth reads again the auth record of every authenticated realtime client of this process. */
+async function refreshAllClientsAuth(app: App): Promise<void> {
+  const realtime = app.realtime();
+  const seen = new Map<string, { collectionId: string; recordId: string }>();
+  for (const client of realtime.broker.clients()) {
+    const auth = realtime.clientAuth(client);
+    if (auth) seen.set(`${auth.collection.id}/${auth.id}`, { collectionId: auth.collection.id, recordId: auth.id });
+  }
+  for (const { collectionId, recordId } of seen.values()) {
+    const record = await app.findRecordById(collectionId, recordId).catch(() => undefined);
+    if (record === undefined) continue; // not readable now: kept as it was
+    if (record) realtime.refreshClientsAuth(record);
+    else realtime.unsetClientsAuthByRecord(collectionId, recordId);
+  }
 }
 
 /** followAuthCollection applies an auth collection's change (or deletion) to the realtime clients of this process. */

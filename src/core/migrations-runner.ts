@@ -40,6 +40,22 @@ export async function runMigrations(app: App, migrations: readonly Migration[]):
   return ran;
 }
 
+/**
+ * checkSystemMigrationsKnown fails when the database records system migrations (PocketBase names them
+ * `<time>_<name>.go`) that aren't in the list: a newer version migrated it, and this one would run on a
+ * schema it doesn't know.
+ */
+export async function checkSystemMigrationsKnown(app: App, migrations: readonly Migration[]): Promise<void> {
+  await ensureMigrationsTable(app);
+  const known = new Set(migrations.map((m) => m.file));
+  const rows = await app.db.all<{ file: string }>(sql`SELECT file FROM ${migrationsTable}`);
+  const unknown = rows.map((r) => r.file).filter((f) => f.endsWith(".go") && !known.has(f));
+  if (unknown.length === 0) return;
+  throw new Error(
+    `the database was migrated by a newer version of Satchel (system migration ${unknown.sort().join(", ")} unknown to this one): run the same version on every node`,
+  );
+}
+
 /** An applied migration as `_migrations` records it (applied: Unix time, in seconds or microseconds). */
 interface AppliedRow {
   file: string;

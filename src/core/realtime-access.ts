@@ -131,7 +131,10 @@ function snapshotQuery(
       sql`EXISTS (SELECT 1 FROM ${ident(snapshotTable)} ${ident(collection.name)}${joinClauses(qp.joins)} WHERE ${where})`,
     );
   }
-  const columns = collection.fields.map((f) => sql`${null} AS ${ident(f.name)}`);
+  const dialect = app.db.dialect;
+  const columns = collection.fields.map(
+    (f) => sql`${dialect.typedValue(sql`${null}`, f.columnKind())} AS ${ident(f.name)}`,
+  );
   const stmt = sql`WITH ${ident(snapshotTable)} AS (SELECT ${join(columns, ", ")}) SELECT 1 AS ${ident("ok")} WHERE ${join(exists, " AND ")}`;
   const rendered = app.db.dialect.render(stmt);
   return { text: rendered.text, params: rendered.params, fieldCount: collection.fields.length };

@@ -42,6 +42,11 @@ export interface Dialect {
   placeholder(n: number): string;
   render(fragment: Sql): Statement;
   columnType(kind: ColumnKind): string;
+  /**
+   * A value standing where a column of that kind would (a record's snapshot in a realtime rule check): as
+   * is where any column takes any value, else cast to the column's type, so it compares as the column does.
+   */
+  typedValue(value: Sql, kind: ColumnKind): Sql;
   /** SQL listing user tables and views: rows of `{name, type}` with type "table" or "view". */
   listTablesSql(): Statement;
   /** SQL listing the columns of a table or view. */

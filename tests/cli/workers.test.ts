@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import PocketBase from "pocketbase";
@@ -73,7 +73,19 @@ beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), "satchel-workers-"));
   const dir = join(tmp, "data");
   expect((await runSatchel(["superuser", "upsert", email, password, `--dir=${dir}`])).code).toBe(0);
-  server = await ServeProcess.start(dir, { args: ["--workers=2"] });
+  const hooks = join(tmp, "hooks");
+  await mkdir(hooks);
+  // each worker tells whether its cron scheduler runs (only the cluster's leader's does)
+  await writeFile(
+    join(hooks, "leader.js"),
+    `export default (app) => {
+      app.onServe((e) => {
+        e.router.get("/leader", (re) => re.json(200, { cron: re.app.cron().hasStarted(), pid: process.pid }));
+        return e.next();
+      });
+    };\n`,
+  );
+  server = await ServeProcess.start(dir, { args: ["--workers=2", `--hooksDir=${hooks}`] });
   await server.stdout.waitFor(/Serving with 2 worker processes/, 15_000);
   admin = client();
   await admin.collection("_superusers").authWithPassword(email, password);
@@ -152,6 +164,29 @@ describe("serve --workers=2", () => {
     } finally {
       for (const s of subs) await s.stop().catch(() => {});
     }
+  });
+
+  test("cron jobs run on one worker only (one run per tick); when it dies, the other takes over", async () => {
+    const ask = async () => (await (await freshFetch("/leader")).json()) as { cron: boolean; pid: number };
+    const seen = new Map<number, boolean>();
+    for (let i = 0; i < 40 && seen.size < 2; i++) {
+      const a = await ask();
+      seen.set(a.pid, a.cron);
+    }
+    expect(seen.size).toBe(2);
+    expect([...seen.values()].filter(Boolean)).toHaveLength(1);
+    const leader = [...seen].find(([, cron]) => cron)?.[0] ?? 0;
+    process.kill(leader, "SIGKILL");
+    await server.stderr.waitFor(/Worker \d stopped \(signal SIGKILL\): restarting it/, 5000);
+    // the survivor leads at once (the hub hands the leadership on); the restarted worker doesn't
+    const deadline = Date.now() + 5000;
+    const now = new Map<number, boolean>();
+    while (Date.now() < deadline && (now.size < 2 || [...now.values()].filter(Boolean).length !== 1)) {
+      const a = await ask().catch(() => null);
+      if (a && a.pid !== leader) now.set(a.pid, a.cron);
+    }
+    expect(now.size).toBe(2);
+    expect([...now.values()].filter(Boolean)).toHaveLength(1);
   });
 
   test("50 writers and 50 readers: no client error", async () => {

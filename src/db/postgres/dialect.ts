@@ -17,6 +17,17 @@ const columnTypes: Record<ColumnKind, string> = {
   primaryKey: "TEXT PRIMARY KEY NOT NULL",
 };
 
+/** The type of each kind's column, without its default and constraints. */
+const valueTypes: Record<ColumnKind, string> = {
+  text: "TEXT",
+  number: "DOUBLE PRECISION",
+  bool: "BOOLEAN",
+  json: "JSONB",
+  jsonArray: "JSONB",
+  geoPoint: "JSONB",
+  primaryKey: "TEXT",
+};
+
 const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 const placeholder = (n: number): string => `$${n}`;
 
@@ -88,6 +99,7 @@ export const postgresDialect: Dialect = {
   placeholder,
   render: (fragment: Sql): Statement => renderSql(fragment, quoteIdent, placeholder),
   columnType: (kind) => columnTypes[kind],
+  typedValue: (value, kind) => sql`CAST(${value} AS ${raw(valueTypes[kind])})`,
   listTablesSql: () => ({
     text: `SELECT c.relname AS name, CASE WHEN c.relkind = 'v' THEN 'view' ELSE 'table' END AS type
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

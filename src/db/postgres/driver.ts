@@ -91,7 +91,8 @@ const unavailableCodes = new Set([
   "3D000",
 ]);
 
-function isUnavailable(err: unknown): boolean {
+/** isUnavailable tells an error of "no server to talk to" (see unavailableCodes). */
+export function isUnavailable(err: unknown): boolean {
   if (typeof err !== "object" || err === null) return false;
   const code = String((err as { code?: unknown }).code ?? "");
   return unavailableCodes.has(code) || code.startsWith("08");
@@ -139,11 +140,12 @@ const types = {
 };
 
 /** describeTarget names the server and database of a URL without its credentials. */
-function describeTarget(url: URL): string {
+export function describeTarget(url: URL): string {
   return `${url.hostname || "localhost"}:${url.port || "5432"}${url.pathname || "/"}`;
 }
 
-function parseUrl(url: string): URL {
+/** parseUrl reads a postgres:// URL, or fails saying what one looks like. */
+export function parseUrl(url: string): URL {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -215,7 +217,7 @@ function render(query: Sql | string, params: readonly SqlValue[] | undefined): [
 }
 
 /** schemaOf takes Satchel's `?schema=` out of a URL (postgres.js would send it to the server as a setting). */
-function schemaOf(parsed: URL): { url: string; schema: string | null } {
+export function schemaOf(parsed: URL): { url: string; schema: string | null } {
   const schema = parsed.searchParams.get("schema");
   if (schema === null) return { url: parsed.toString(), schema: null };
   if (schema === "") throw new Error("invalid PostgreSQL URL: ?schema= names no schema");

@@ -23,6 +23,7 @@ export const sqliteDialect: Dialect = {
   placeholder,
   render: (fragment: Sql): Statement => renderSql(fragment, quoteIdent, placeholder),
   columnType: (kind) => columnTypes[kind],
+  typedValue: (value) => value,
   listTablesSql: () => ({
     text: "SELECT name, type FROM sqlite_schema WHERE type IN ('table','view') AND name NOT LIKE 'sqlite_%'",
     params: [],

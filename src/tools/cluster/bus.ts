@@ -2,7 +2,8 @@
  * The cluster bus: what must cross from one Satchel process to the others (record events, cache
  * invalidations, auth changes, rate-limit hits) and who leads the jobs that must run once. Transports:
  * memory-bus.ts (in process: the default, costing nothing when alone) and socket-bus.ts + socket-hub.ts
- * (processes on one machine, through a hub in the primary process).
+ * (processes on one machine, through a hub in the primary process), notify-bus.ts (nodes sharing a database,
+ * over a NotifyTransport such as db/postgres/cluster-transport.ts).
  */
 
 /** A handler of one channel's messages from other nodes (never the node's own). */
@@ -34,6 +35,12 @@ export interface ClusterBus {
   /** close leaves the cluster (the leaderships held pass to other nodes). */
   close(): Promise<void>;
 }
+
+/**
+ * The channel a bus dispatches to its own node's handlers (never published) when it may have missed
+ * messages: its connection was lost and came back. Its handlers reload what the node caches.
+ */
+export const resyncChannel = "cluster.resync";
 
 /** The default timeout of publishAndWait. */
 export const defaultWaitMs = 2000;
@@ -76,4 +83,29 @@ export class Handlers {
     this.#tail = next;
     return next;
   }
+}
+
+/**
+ * holdLeadership waits until this node leads `name` and resolves with the function that gives it up: a
+ * lock across the cluster for work that must not run on two nodes at once (migrations at start). It fails
+ * after timeoutMs, naming what it waited for.
+ */
+export function holdLeadership(bus: ClusterBus, name: string, timeoutMs: number): Promise<() => void> {
+  const { promise, resolve, reject } = Promise.withResolvers<() => void>();
+  let state: "waiting" | "held" | "given up" = "waiting";
+  let withdraw = () => {};
+  const timer = setTimeout(() => {
+    if (state !== "waiting") return;
+    state = "given up";
+    withdraw();
+    reject(new Error(`another node of the cluster held ${JSON.stringify(name)} for more than ${timeoutMs / 1000} s`));
+  }, timeoutMs);
+  withdraw = bus.lead(name, (leader) => {
+    if (!leader || state !== "waiting") return;
+    state = "held";
+    clearTimeout(timer);
+    // called later: withdraw is known by then, even when the leadership came within lead() itself
+    resolve(() => withdraw());
+  });
+  return promise;
 }

@@ -102,10 +102,24 @@ export function packLog(entry: LogEntry, rows: PackedRowsWriter): boolean {
   return rows.endRow();
 }
 
-/** packRequestLog queues a successful request's log, at info level, logged now. */
+/** What JSON must escape in a string: a quote, a backslash, control characters. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are what JSON escapes
+const jsonSpecial = /["\\\u0000-\u001f]/;
+
+/** jsonText is a string as it reads between the quotes of its JSON (the same string when nothing is escaped). */
+function jsonText(value: string): string {
+  return jsonSpecial.test(value) ? JSON.stringify(value).slice(1, -1) : value;
+}
+
+/**
+ * packRequestLog queues a successful request's log, at info level, logged now. Its texts are queued as
+ * they read inside the quotes of the data's JSON (escaped where JSON must, which a request's values almost
+ * never need), so that the row is made by copying bytes.
+ */
 export function packRequestLog(log: RequestLog, rows: PackedRowsWriter): boolean {
   const ips = log.remoteIP !== undefined;
   const ownUserIP = ips && log.userIP !== undefined && log.userIP !== log.remoteIP;
+  const url = jsonText(log.url);
   rows.number(Date.now());
   rows.number(LogLevel.info);
   rows.number(
@@ -114,14 +128,14 @@ export function packRequestLog(log: RequestLog, rows: PackedRowsWriter): boolean
   rows.number(log.status);
   rows.number(log.execTime);
   rows.text(log.method);
-  rows.text(log.url);
-  rows.text(log.message);
-  rows.text(log.referer);
-  rows.text(log.userAgent);
-  rows.text(log.auth);
-  rows.text(log.authId ?? "");
-  rows.text(log.remoteIP ?? "");
-  rows.text(ownUserIP ? (log.userIP as string) : "");
+  rows.text(url);
+  rows.text(log.message === "" && url !== log.url ? requestLogMessage(log) : log.message);
+  rows.text(jsonText(log.referer));
+  rows.text(jsonText(log.userAgent));
+  rows.text(jsonText(log.auth));
+  rows.text(log.authId === undefined ? "" : jsonText(log.authId));
+  rows.text(ips ? jsonText(log.remoteIP as string) : "");
+  rows.text(ownUserIP ? jsonText(log.userIP as string) : "");
   return rows.endRow();
 }
 
@@ -130,8 +144,7 @@ export function packRequestLog(log: RequestLog, rows: PackedRowsWriter): boolean
  * id of PocketBase's shape (15 characters of `[a-z0-9]`) that starts with its time in base 36, so that new
  * ids sort after older ones and the primary key's index grows at its end (a third less work per row,
  * measured); `created` is its time in the storage format; a request's data is written as JSON straight from
- * the queued bytes (the same text `JSON.stringify` gives for requestLogData: strings escaped as it escapes
- * them, numbers as it writes them), no string made per value.
+ * the queued bytes (the text `JSON.stringify` gives for requestLogData), no string made per value.
  *
  * It runs on SQLite's writer thread (sent there as source text: it must use nothing but its argument, the
  * language and Bun's globals), or where the batch is written when there is no such thread.
@@ -139,70 +152,47 @@ export function packRequestLog(log: RequestLog, rows: PackedRowsWriter): boolean
 export function expandLogRows(rows: PackedRows): PackedRows {
   const width = 14;
   const { count, cells, text: src } = rows;
-  let out = new Uint8Array(src.byteLength * 2 + count * 400 + 64);
+  let out = new Uint8Array(src.byteLength + count * 320 + 64);
   let at = 0;
   const outCells = new Float64Array(count * 5);
   const digits = "0123456789abcdefghijklmnopqrstuvwxyz";
-  const hex = "0123456789abcdef";
+  const encoder = new TextEncoder();
+  // the data's keys and what lies between its values, as bytes
+  const keys = [
+    '{"auth":"',
+    '","authId":"',
+    '","execTime":',
+    ',"method":"',
+    '","referer":"',
+    '","remoteIP":"',
+    '","status":',
+    ',"type":"request","url":"',
+    '","userAgent":"',
+    '","userIP":"',
+    '"}',
+  ].map((k) => encoder.encode(k));
   let lastTime = Number.NaN;
-  let created = "";
-
-  const ascii = (s: string): void => {
-    for (let i = 0; i < s.length; i++) out[at++] = s.charCodeAt(i);
-  };
-  const copy = (start: number, end: number): void => {
-    for (let i = start; i < end; i++) out[at++] = src[i] as number;
-  };
-  // a JSON string of UTF-8 bytes, escaped as JSON.stringify escapes (quote, backslash, control characters)
-  const quoted = (start: number, end: number): void => {
-    out[at++] = 34;
-    for (let i = start; i < end; i++) {
-      const b = src[i] as number;
-      if (b >= 0x20 && b !== 34 && b !== 92) {
-        out[at++] = b;
-        continue;
-      }
-      out[at++] = 92;
-      if (b === 34 || b === 92) out[at++] = b;
-      else if (b === 8) out[at++] = 98;
-      else if (b === 9) out[at++] = 116;
-      else if (b === 10) out[at++] = 110;
-      else if (b === 12) out[at++] = 102;
-      else if (b === 13) out[at++] = 114;
-      else {
-        ascii("u00");
-        out[at++] = hex.charCodeAt(b >> 4);
-        out[at++] = hex.charCodeAt(b & 15);
-      }
-    }
-    out[at++] = 34;
-  };
-  // n base-36 digits of value (the last n), most significant first
-  const base36 = (value: number, n: number): void => {
-    let v = value;
-    for (let i = n - 1; i >= 0; i--) {
-      out[at + i] = digits.charCodeAt(v % 36);
-      v = Math.floor(v / 36);
-    }
-    at += n;
-  };
-
-  // where the row's texts end (ends[t] for text t, 1 to 9); text t starts where t - 1 ended
+  let created = new Uint8Array(0);
+  // what a row writes, in order: [start, end) of the queued text, or -1 and the index of the bytes to write
+  const parts = new Float64Array(64);
   let textEnd = 0;
-  const ends = new Float64Array(10);
-  const s = (t: number): number => ends[t - 1] as number;
-  const e = (t: number): number => ends[t] as number;
   for (let row = 0; row < count; row++) {
     const base = row * width;
     const time = cells[base] as number;
-    const level = cells[base + 1] as number;
     const kind = cells[base + 2] as number;
-    ends[0] = textEnd;
-    for (let t = 1; t <= 9; t++) ends[t] = cells[base + 4 + t] as number;
-    textEnd = ends[9] as number;
-    const rowBytes = textEnd - (ends[0] as number);
-    // the most a row can take: every byte escaped as \u00XX, the keys, numbers, id and time
-    const needed = at + rowBytes * 6 + 400;
+    const e1 = cells[base + 5] as number;
+    const e2 = cells[base + 6] as number;
+    const e3 = cells[base + 7] as number;
+    const e4 = cells[base + 8] as number;
+    const e5 = cells[base + 9] as number;
+    const e6 = cells[base + 10] as number;
+    const e7 = cells[base + 11] as number;
+    const e8 = cells[base + 12] as number;
+    const e9 = cells[base + 13] as number;
+    const s1 = textEnd;
+    textEnd = e9;
+    // the most a row can take: its texts twice (the message repeats the URL), the keys, numbers, id and time
+    const needed = at + (e9 - s1) * 2 + 320;
     if (needed > out.length) {
       const grown = new Uint8Array(Math.max(out.length * 2, needed));
       grown.set(out.subarray(0, at));
@@ -210,62 +200,115 @@ export function expandLogRows(rows: PackedRows): PackedRows {
     }
     const o = row * 5;
 
-    base36(Math.floor(time) % 36 ** 8, 8);
-    base36(Math.floor(Math.random() * 36 ** 7), 7);
+    // the id: 8 base-36 digits of the time, then 7 random ones
+    let v = Math.floor(time) % 36 ** 8;
+    for (let i = 7; i >= 0; i--, v = Math.floor(v / 36)) out[at + i] = digits.charCodeAt(v % 36);
+    v = Math.floor(Math.random() * 36 ** 7);
+    for (let i = 14; i >= 8; i--, v = Math.floor(v / 36)) out[at + i] = digits.charCodeAt(v % 36);
+    at += 15;
     outCells[o] = at;
-    outCells[o + 1] = level;
+    outCells[o + 1] = cells[base + 1] as number;
 
+    let n = 0;
     if ((kind & 1) === 0) {
-      copy(s(1), e(1));
-      outCells[o + 2] = at;
-      copy(s(2), e(2));
-      outCells[o + 3] = at;
+      parts[n++] = s1;
+      parts[n++] = e1;
+      parts[n++] = -2;
+      parts[n++] = e1;
+      parts[n++] = e2;
+      parts[n++] = -3;
     } else {
       // texts: 1 method, 2 url, 3 message, 4 referer, 5 user agent, 6 auth, 7 auth id, 8 remote IP, 9 user IP
-      if (e(3) > s(3)) copy(s(3), e(3));
-      else {
-        copy(s(1), e(1));
-        out[at++] = 32;
-        copy(s(2), e(2));
+      if (e3 > e2) {
+        parts[n++] = e2;
+        parts[n++] = e3;
+      } else {
+        parts[n++] = s1;
+        parts[n++] = e1;
+        parts[n++] = -4;
+        parts[n++] = e1;
+        parts[n++] = e2;
       }
-      outCells[o + 2] = at;
-      ascii('{"auth":');
-      quoted(s(6), e(6));
+      parts[n++] = -2;
+      parts[n++] = -1;
+      parts[n++] = 0;
+      parts[n++] = e5;
+      parts[n++] = e6;
       if (kind & 2) {
-        ascii(',"authId":');
-        quoted(s(7), e(7));
+        parts[n++] = -1;
+        parts[n++] = 1;
+        parts[n++] = e6;
+        parts[n++] = e7;
       }
-      ascii(',"execTime":');
-      ascii(String(cells[base + 4]));
-      ascii(',"method":');
-      quoted(s(1), e(1));
-      ascii(',"referer":');
-      quoted(s(4), e(4));
+      parts[n++] = -1;
+      parts[n++] = 2;
+      parts[n++] = -5;
+      parts[n++] = cells[base + 4] as number;
+      parts[n++] = -1;
+      parts[n++] = 3;
+      parts[n++] = s1;
+      parts[n++] = e1;
+      parts[n++] = -1;
+      parts[n++] = 4;
+      parts[n++] = e3;
+      parts[n++] = e4;
       if (kind & 4) {
-        ascii(',"remoteIP":');
-        quoted(s(8), e(8));
+        parts[n++] = -1;
+        parts[n++] = 5;
+        parts[n++] = e7;
+        parts[n++] = e8;
       }
-      ascii(',"status":');
-      ascii(String(cells[base + 3]));
-      ascii(',"type":"request","url":');
-      quoted(s(2), e(2));
-      ascii(',"userAgent":');
-      quoted(s(5), e(5));
+      parts[n++] = -1;
+      parts[n++] = 6;
+      parts[n++] = -5;
+      parts[n++] = cells[base + 3] as number;
+      parts[n++] = -1;
+      parts[n++] = 7;
+      parts[n++] = e1;
+      parts[n++] = e2;
+      parts[n++] = -1;
+      parts[n++] = 8;
+      parts[n++] = e4;
+      parts[n++] = e5;
       if (kind & 4) {
-        ascii(',"userIP":');
-        if (kind & 8) quoted(s(9), e(9));
-        else quoted(s(8), e(8));
+        parts[n++] = -1;
+        parts[n++] = 9;
+        parts[n++] = kind & 8 ? e8 : e7;
+        parts[n++] = kind & 8 ? e9 : e8;
       }
-      out[at++] = 125;
-      outCells[o + 3] = at;
+      parts[n++] = -1;
+      parts[n++] = 10;
+      parts[n++] = -3;
+    }
+    // -1 k: the bytes keys[k]; -2, -3: the message's and the data's end; -4: a space; -5 x: the number x
+    for (let p = 0; p < n; ) {
+      const a = parts[p++] as number;
+      if (a >= 0) {
+        const b = parts[p++] as number;
+        if (b - a > 48) {
+          out.set(src.subarray(a, b), at);
+          at += b - a;
+        } else {
+          for (let i = a; i < b; i++) out[at++] = src[i] as number;
+        }
+      } else if (a === -1) {
+        const k = keys[parts[p++] as number] as Uint8Array;
+        for (let i = 0; i < k.length; i++) out[at++] = k[i] as number;
+      } else if (a === -2) outCells[o + 2] = at;
+      else if (a === -3) outCells[o + 3] = at;
+      else if (a === -4) out[at++] = 32;
+      else {
+        const x = String(parts[p++]);
+        for (let i = 0; i < x.length; i++) out[at++] = x.charCodeAt(i);
+      }
     }
 
     if (time !== lastTime) {
       lastTime = time;
       const iso = new Date(time).toISOString();
-      created = `${iso.slice(0, 10)} ${iso.slice(11, 23)}Z`;
+      created = encoder.encode(`${iso.slice(0, 10)} ${iso.slice(11, 23)}Z`);
     }
-    ascii(created);
+    for (let i = 0; i < created.length; i++) out[at++] = created[i] as number;
     outCells[o + 4] = at;
   }
   return {

@@ -106,23 +106,24 @@ test("request logs written by the background writer are the rows the entries wou
   for (const log of logs) t.app.logger().request(log);
   await t.app.logger().flush();
   const stored = await t.app.auxDb.all<{ level: number; message: string; data: string }>(
-    "SELECT level, message, data FROM _logs ORDER BY json_extract(data, '$.status')",
+    "SELECT level, message, data FROM _logs",
   );
-  expect(stored).toEqual(
-    logs.map((log) => ({
-      level: LogLevel.info,
-      message: requestLogMessage(log),
-      data: JSON.stringify(requestLogData(log)),
-    })),
+  const byStatus = stored
+    .map((r) => ({ level: r.level, message: r.message, data: JSON.parse(r.data) as Record<string, unknown> }))
+    .sort((a, b) => Number(a.data.status) - Number(b.data.status));
+  expect(byStatus).toEqual(
+    logs.map((log) => ({ level: LogLevel.info, message: requestLogMessage(log), data: requestLogData(log) })),
   );
-});
+}, 30_000);
 
 test("a failed request's log is an entry with the error and its details, its data keys in order", async () => {
   t = await newTestApp();
   t.app.logger().request(base, { message: "Failed.", details: { title: "cannot be blank" } });
   t.app.logger().request(base, { message: "boom" });
   await t.app.logger().flush();
-  const stored = await t.app.auxDb.all<{ level: number; data: string }>("SELECT level, data FROM _logs ORDER BY rowid");
+  const stored = (await t.app.auxDb.all<{ level: number; data: string }>("SELECT level, data FROM _logs")).sort(
+    (a, b) => b.data.length - a.data.length,
+  );
   expect(stored.map((r) => [r.level, JSON.parse(r.data)])).toEqual([
     [LogLevel.error, { ...requestLogData(base), details: { title: "cannot be blank" }, error: "Failed." }],
     [LogLevel.error, { ...requestLogData(base), error: "boom" }],
@@ -130,7 +131,7 @@ test("a failed request's log is an entry with the error and its details, its dat
   expect(Object.keys(JSON.parse(stored[0]?.data ?? "{}"))).toEqual(
     Object.keys(JSON.parse(stored[0]?.data ?? "{}")).sort(),
   );
-});
+}, 30_000);
 
 test("a request log follows settings.logs at once: minLevel above info and maxDays 0 drop it", async () => {
   t = await newTestApp();
@@ -146,8 +147,6 @@ test("a request log follows settings.logs at once: minLevel above info and maxDa
   await t.app.saveSettings(s);
   t.app.logger().request({ ...base, status: 204 });
   await t.app.logger().flush();
-  const stored = await t.app.auxDb.all<{ status: number }>(
-    "SELECT json_extract(data, '$.status') AS status FROM _logs",
-  );
-  expect(stored).toEqual([{ status: 204 }]);
-});
+  const stored = await t.app.auxDb.all<{ data: string }>("SELECT data FROM _logs");
+  expect(stored.map((r) => JSON.parse(r.data).status)).toEqual([204]);
+}, 30_000);

@@ -1,87 +1,177 @@
 /**
  * bun bench/logs-paired.ts: what request logging costs Satchel, measured in pairs. Two Satchel servers on
- * copies of the same data, one with request logs on (the default) and one with `settings.logs.maxDays = 0`,
- * both pinned to the server CPU, are loaded at the same time (each by its own load generator on the other
- * CPU), round after round. Whatever else the machine runs falls on both alike, so the ratio of their CPU per
- * request is steady where one-server-at-a-time runs (bench/run.ts) swing by more than the effect measured.
+ * copies of the same data, both pinned to the server CPU, are loaded at the same time (each by its own load
+ * generator on the other CPU), round after round: one with request logs on (the default, `maxDays: 5`), the
+ * other with `settings.logs.maxDays = 0`. Whatever else the machine runs falls on both alike, so the ratio
+ * of their CPU per request is steady where one-server-at-a-time runs (bench/run.ts) swing by more than the
+ * effect measured.
  *
- *   bun bench/logs-paired.ts [--rounds=12] [--seconds=3] [--warmup=1] [--connections=16] [--workloads=list,create]
+ * To keep the figure from measuring the two processes rather than the logging, the servers swap roles every
+ * round (the settings are changed through the API, as a superuser): each process is "on" in half of the
+ * rounds. Both are warmed up first, in both roles and on every workload, long enough for Bun's JIT to settle
+ * (it keeps compiling for the first 10-20 s under load); the workloads then alternate round by round. It
+ * prints the median of the rounds' on ÷ off ratios of requests per CPU-second (user + system, all threads,
+ * the log writer's included), and by requests/s.
+ *
+ *   bun bench/logs-paired.ts [--rounds=12] [--seconds=3] [--warmup=1] [--settle=24] [--connections=16]
+ *     [--workloads=list,create] [--tree=<another checkout>]
+ *
+ * `--settle` is the warm-up before the rounds, in seconds, split over the workloads and both roles;
+ * `--warmup` the load each round sends before it measures. `--tree` serves another checkout's Satchel
+ * (e.g. the main branch, `git archive main | tar -x -C /tmp/base` plus a node_modules symlink) with this
+ * checkout's bench, so both are measured the same way.
  */
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { cpus, log, median, parseWorkloadList, runLoadProcess, workloads } from "./harness.ts";
+import { upsertSuperuser } from "../src/cmd/superuser.ts";
+import { createApp } from "../src/core/base-app.ts";
+import { SqliteDriver } from "../src/db/sqlite/driver.ts";
+import { systemMigrations } from "../src/migrations/index.ts";
+import { cpus, type LoadSettings, log, median, parseWorkloadList, runLoadProcess, workloads } from "./harness.ts";
 import type { LoadResult } from "./load.ts";
 import { perCpuSecond } from "./report.ts";
-import { copyWithLogsOff, seedDataDir } from "./seed.ts";
-import { startServer } from "./servers.ts";
+import { seedDataDir } from "./seed.ts";
+import { type RunningBenchServer, startServer } from "./servers.ts";
 
 const { values: opts } = parseArgs({
   options: {
     rounds: { type: "string", default: "12" },
     seconds: { type: "string", default: "3" },
     warmup: { type: "string", default: "1" },
+    settle: { type: "string", default: "24" },
     connections: { type: "string", default: "16" },
     workloads: { type: "string", default: "list,create" },
+    tree: { type: "string" },
   },
 });
 const rounds = Number(opts.rounds);
-const settings = {
+const settings: LoadSettings = {
   connections: Number(opts.connections),
   warmupSeconds: Number(opts.warmup),
   seconds: Number(opts.seconds),
 };
 const chosen = parseWorkloadList(opts.workloads);
+const settleSeconds = Number(opts.settle);
+const tree = opts.tree === undefined ? undefined : resolve(opts.tree);
+
+const email = "bench@example.com";
+const password = "bench-password-123";
+
+/** A server of the pair, with a superuser token to switch its request logs. */
+interface PairedServer extends RunningBenchServer {
+  token: string;
+  logsOn: boolean;
+}
+
+async function addSuperuser(dir: string): Promise<void> {
+  const app = createApp({ dataDir: dir, openDatabase: (p) => new SqliteDriver(p), migrations: systemMigrations });
+  await app.bootstrap();
+  try {
+    await upsertSuperuser(app, email, password);
+  } finally {
+    await app.terminate();
+  }
+}
+
+async function startPaired(dir: string): Promise<PairedServer> {
+  const server = await startServer("satchel", dir, { cpus: cpus.server, ...(tree ? { tree } : {}) });
+  const res = await fetch(`${server.url}/api/collections/_superusers/auth-with-password`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ identity: email, password }),
+  });
+  if (!res.ok) throw new Error(`superuser login: ${res.status} ${await res.text()}`);
+  const { token } = (await res.json()) as { token: string };
+  return { ...server, token, logsOn: true };
+}
+
+/** setLogs turns a server's request logs on (`maxDays: 5`, the default) or off (`maxDays: 0`). */
+async function setLogs(server: PairedServer, on: boolean): Promise<void> {
+  if (server.logsOn === on) return;
+  const res = await fetch(`${server.url}/api/settings`, {
+    method: "PATCH",
+    headers: { "content-type": "application/json", authorization: server.token },
+    body: JSON.stringify({ logs: { maxDays: on ? 5 : 0 } }),
+  });
+  if (!res.ok) throw new Error(`settings: ${res.status} ${await res.text()}`);
+  server.logsOn = on;
+}
 
 const work = mkdtempSync(join(tmpdir(), "satchel-logs-paired-"));
+const loads: number[] = [loadavg()[0] ?? 0];
 try {
   log(
-    `logs on against off, paired: ${chosen.join(", ")}; ${rounds} rounds of ${settings.seconds}s; load average ${loadavg()[0]?.toFixed(2)}`,
+    `logs on against off, paired${tree ? ` (serving ${tree})` : ""}: ${chosen.join(", ")}; ${settleSeconds}s to settle, then ${rounds} rounds of ${settings.warmupSeconds}+${settings.seconds}s; load average ${loads[0]?.toFixed(2)}`,
   );
   const seeded = join(work, "seeded");
   const ids = await seedDataDir(seeded);
-  const on = join(work, "on");
-  cpSync(seeded, on, { recursive: true });
-  const off = join(work, "off");
-  await copyWithLogsOff(seeded, off);
-  const servers = {
-    on: await startServer("satchel", on, { cpus: cpus.server }),
-    off: await startServer("satchel", off, { cpus: cpus.server }),
+  await addSuperuser(seeded);
+  const dirs = [join(work, "a"), join(work, "b")];
+  for (const d of dirs) cpSync(seeded, d, { recursive: true });
+  const pair = [await startPaired(dirs[0] as string), await startPaired(dirs[1] as string)] as const;
+  const chosenWorkloads = workloads(ids).filter((w) => chosen.includes(w.name));
+  let loadRuns = 0;
+  /** runPair loads both servers at once with a workload; the results in the order of `pair`. */
+  const runPair = async (requests: (typeof chosenWorkloads)[number]["requests"], s: LoadSettings) => {
+    const loadDirs = pair.map(() => join(work, `load-${loadRuns++}`));
+    for (const d of loadDirs) mkdirSync(d, { recursive: true });
+    const results = (await Promise.all(
+      pair.map((server, i) => runLoadProcess(server, requests, s, loadDirs[i] as string)),
+    )) as LoadResult[];
+    for (const r of results) if (r.unexpected > 0) throw new Error(`unexpected answers: ${r.sample}`);
+    return results as [LoadResult, LoadResult];
   };
-  const lines: string[] = [];
+  const stats = new Map(
+    chosenWorkloads.map((w) => [
+      w.name,
+      { cpu: [] as number[], rps: [] as number[], usOn: [] as number[], usOff: [] as number[] },
+    ]),
+  );
   try {
-    for (const w of workloads(ids).filter((x) => chosen.includes(x.name))) {
-      const cpuRatios: number[] = [];
-      const rpsRatios: number[] = [];
-      const cpuOn: number[] = [];
-      const cpuOff: number[] = [];
-      for (let r = 0; r < rounds; r++) {
-        const dirs = [join(work, `load-on-${r}`), join(work, `load-off-${r}`)];
-        for (const d of dirs) mkdirSync(d, { recursive: true });
-        const [resOn, resOff] = (await Promise.all([
-          runLoadProcess(servers.on, w.requests, settings, dirs[0] as string),
-          runLoadProcess(servers.off, w.requests, settings, dirs[1] as string),
-        ])) as [LoadResult, LoadResult];
-        if (resOn.unexpected > 0 || resOff.unexpected > 0) throw new Error(`${w.name}: unexpected responses`);
-        cpuRatios.push(perCpuSecond(resOn) / perCpuSecond(resOff));
-        cpuOn.push(1e6 / perCpuSecond(resOn));
-        cpuOff.push(1e6 / perCpuSecond(resOff));
-        rpsRatios.push(resOn.rps / resOff.rps);
+    // settle: every workload in both roles, so each process has compiled both the logging and the silent path
+    const settleEach = Math.max(0, settleSeconds / (2 * chosenWorkloads.length));
+    if (settleEach > 0) {
+      for (const onIndex of [0, 1]) {
+        await setLogs(pair[0], onIndex === 0);
+        await setLogs(pair[1], onIndex === 1);
+        for (const w of chosenWorkloads)
+          await runPair(w.requests, { ...settings, warmupSeconds: 0, seconds: settleEach });
+      }
+    }
+    for (let r = 0; r < rounds; r++) {
+      const onIndex = r % 2;
+      await setLogs(pair[0], onIndex === 0);
+      await setLogs(pair[1], onIndex === 1);
+      for (const w of chosenWorkloads) {
+        const results = await runPair(w.requests, settings);
+        const on = results[onIndex] as LoadResult;
+        const off = results[1 - onIndex] as LoadResult;
+        const s = stats.get(w.name);
+        if (!s) continue;
+        s.cpu.push(perCpuSecond(on) / perCpuSecond(off));
+        s.rps.push(on.rps / off.rps);
+        s.usOn.push(1e6 / perCpuSecond(on));
+        s.usOff.push(1e6 / perCpuSecond(off));
         log(
-          `  #${r + 1} ${w.name}: on ÷ off ${rpsRatios.at(-1)?.toFixed(3)} by req/s, ${cpuRatios.at(-1)?.toFixed(3)} per CPU-s (CPU per request: on ${cpuOn.at(-1)?.toFixed(0)} µs, off ${cpuOff.at(-1)?.toFixed(0)} µs)`,
+          `  #${r + 1} ${w.name.padEnd(6)} (on: server ${"ab"[onIndex]}): on ÷ off ${s.cpu.at(-1)?.toFixed(3)} per CPU-s, ${s.rps.at(-1)?.toFixed(3)} by req/s; CPU per request on ${s.usOn.at(-1)?.toFixed(0)} µs, off ${s.usOff.at(-1)?.toFixed(0)} µs`,
         );
       }
-      const spread = [...cpuRatios].sort((a, b) => a - b);
-      lines.push(
-        `${w.title.padEnd(32)} on ÷ off per CPU-s ${median(cpuRatios).toFixed(3)} (rounds ${spread[0]?.toFixed(2)}..${spread.at(-1)?.toFixed(2)}), by req/s ${median(rpsRatios).toFixed(3)}; CPU per request on ${median(cpuOn).toFixed(0)} µs, off ${median(cpuOff).toFixed(0)} µs`,
-      );
+      loads.push(loadavg()[0] ?? 0);
     }
   } finally {
-    await servers.on.stop();
-    await servers.off.stop();
+    for (const server of pair) await server.stop();
   }
-  process.stdout.write(`\n${lines.join("\n")}\n\nmedians of ${rounds} paired rounds; target: at least 0.95\n`);
+  const lines = chosenWorkloads.map((w) => {
+    const s = stats.get(w.name) ?? { cpu: [], rps: [], usOn: [], usOff: [] };
+    const sorted = [...s.cpu].sort((a, b) => a - b);
+    return `${w.title.padEnd(32)} on ÷ off per CPU-s ${median(s.cpu).toFixed(3)} (rounds ${sorted[0]?.toFixed(2)}..${sorted.at(-1)?.toFixed(2)}), by req/s ${median(s.rps).toFixed(3)}; CPU per request on ${median(s.usOn).toFixed(0)} µs, off ${median(s.usOff).toFixed(0)} µs`;
+  });
+  const sortedLoads = [...loads].sort((a, b) => a - b);
+  process.stdout.write(
+    `\n${lines.join("\n")}\n\nmedians of ${rounds} paired rounds (roles swapped every round); load average ${sortedLoads[0]?.toFixed(1)}..${sortedLoads.at(-1)?.toFixed(1)}; target: at least 0.95\n`,
+  );
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

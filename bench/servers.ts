@@ -23,6 +23,8 @@ export interface StartOptions {
   serveArgs?: string[];
   /** What the server prints once it serves, after its address (e.g. all workers started). */
   readyPattern?: RegExp;
+  /** The checkout whose `src/main.ts` serves Satchel (this one unless given: another branch's, to compare). */
+  tree?: string;
 }
 
 const root = resolve(import.meta.dir, "..");
@@ -35,7 +37,7 @@ function commandFor(kind: ServerKind, dir: string, options: StartOptions): strin
     return [
       bun,
       ...bunArgs,
-      resolve(root, "src/main.ts"),
+      resolve(options.tree ?? root, "src/main.ts"),
       "serve",
       "--http=127.0.0.1:0",
       `--dir=${dir}`,

@@ -1,5 +1,6 @@
+import type { RequestLog } from "../core/log-write.ts";
 import type { RequestEvent } from "../core/request-event.ts";
-import { LogLevel, normalizeLogValue } from "../tools/logger/logger.ts";
+import { normalizeLogValue } from "../tools/logger/logger.ts";
 import { ApiError } from "../tools/router/api-error.ts";
 
 /** Requests whose success is not logged (their failures still are). */
@@ -43,7 +44,8 @@ function unescapePath(uri: string): string {
  * logRequest writes the request log of a finished request (PocketBase's activity logger): `METHOD /uri` at
  * level info, or error with the error and its details when the request failed, and in `data` the method,
  * URL, status, execution time in ms, referer, user agent, auth collection, and (per `settings.logs`) the
- * auth record id and IPs. It only queues the entry: the write happens later, in a batch.
+ * auth record id and IPs. It only queues the log: its row is made and written later, in a batch. The IPs
+ * are looked up only when the settings keep them.
  */
 export function logRequest(e: RequestEvent, status: number, startedAt: number, err: unknown): void {
   const settings = e.app.settings().logs;
@@ -55,27 +57,29 @@ export function logRequest(e: RequestEvent, status: number, startedAt: number, e
   const method = cut(request.method.toUpperCase(), 50);
   const url = cut(requestUri(request.url), 3000);
   const headers = request.headers;
-
-  // keys in alphabetical order, as PocketBase stores them
-  const data: Record<string, unknown> = { auth: e.auth ? e.auth.collection.name : "" };
-  if (e.auth && settings.logAuthId) data.authId = e.auth.id;
-  if (err !== undefined) {
-    if (err instanceof ApiError) {
-      data.details = err.raw === undefined ? null : normalizeLogValue(err.raw);
-      data.error = err.message;
-    } else {
-      data.error = err instanceof Error ? err.message : String(err);
-    }
+  const unescaped = unescapePath(url);
+  const log: RequestLog = {
+    status,
+    execTime,
+    method,
+    url,
+    message: unescaped === url ? "" : `${method} ${unescaped}`,
+    referer: cut(headers.get("referer") ?? "", 2000),
+    userAgent: cut(headers.get("user-agent") ?? "", 2000),
+    auth: e.auth ? e.auth.collection.name : "",
+  };
+  if (e.auth && settings.logAuthId) log.authId = e.auth.id;
+  if (settings.logIP) {
+    log.remoteIP = e.remoteIp;
+    log.userIP = e.realIp;
   }
-  data.execTime = execTime;
-  data.method = method;
-  data.referer = cut(headers.get("referer") ?? "", 2000);
-  if (settings.logIP) data.remoteIP = e.remoteIp;
-  data.status = status;
-  data.type = "request";
-  data.url = url;
-  data.userAgent = cut(headers.get("user-agent") ?? "", 2000);
-  if (settings.logIP) data.userIP = e.realIp;
+  e.app.logger().request(log, err === undefined ? undefined : requestError(err));
+}
 
-  e.app.logger().log(err === undefined ? LogLevel.info : LogLevel.error, `${method} ${unescapePath(url)}`, data);
+/** requestError is a failed request's error as its log keeps it: the message, and an API error's details. */
+function requestError(err: unknown): { message: string; details?: unknown } {
+  if (err instanceof ApiError) {
+    return { message: err.message, details: err.raw === undefined ? null : normalizeLogValue(err.raw) };
+  }
+  return { message: err instanceof Error ? err.message : String(err) };
 }

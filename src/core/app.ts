@@ -2,8 +2,8 @@ import type { Queryable } from "../db/driver.ts";
 import type { ClusterBus } from "../tools/cluster/bus.ts";
 import type { Cron } from "../tools/cron/cron.ts";
 import type { Filesystem } from "../tools/filesystem/filesystem.ts";
-import type { Logger } from "../tools/logger/logger.ts";
 import type { JsonObject } from "../tools/types/merge.ts";
+import type { AppLogger } from "./app-logger.ts";
 import type { RestoreOptions } from "./base-backup.ts";
 import type { Collection, CollectionType } from "./collection-model.ts";
 import type { ExpandLimits } from "./expand-limits.ts";
@@ -25,7 +25,7 @@ export interface App extends HookMethods {
   readonly isDev: boolean;
   readonly hooks: HookRegistry;
   /** logger is the app logger (`app.logger().info(message, attrs)`): the console, and `_logs` per `settings.logs`. */
-  logger(): Logger;
+  logger(): AppLogger;
   /** The data database (the transaction, inside runInTransaction). */
   readonly db: Queryable;
   /** The auxiliary database (request and app logs). */

@@ -6,11 +6,10 @@ import { aloneBus } from "../tools/cluster/memory-bus.ts";
 import { Cron } from "../tools/cron/cron.ts";
 import type { Filesystem } from "../tools/filesystem/filesystem.ts";
 import { StorageSelector } from "../tools/filesystem/storage-selector.ts";
-import type { Logger } from "../tools/logger/logger.ts";
 import { NotFoundError } from "../tools/router/api-error.ts";
 import type { JsonObject } from "../tools/types/merge.ts";
 import type { App, TxCompleteFunc } from "./app.ts";
-import { newAppLogger } from "./app-logger.ts";
+import { type AppLogger, newAppLogger } from "./app-logger.ts";
 import { registerAuthSystemHooks } from "./auth-system-hooks.ts";
 import {
   type BackupHost,
@@ -113,7 +112,7 @@ export class BaseApp extends HookAccessors implements App {
   readonly isDev: boolean;
   readonly hooks: HookRegistry;
   protected readonly encryptionEnvName: string;
-  protected readonly appLogger: Logger;
+  protected readonly appLogger: AppLogger;
   readonly expandLimits: ExpandLimits;
   db!: Queryable;
   auxDb!: Queryable;
@@ -210,7 +209,7 @@ export class BaseApp extends HookAccessors implements App {
     }
   }
 
-  logger(): Logger {
+  logger(): AppLogger {
     return this.appLogger;
   }
 

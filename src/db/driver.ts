@@ -1,5 +1,5 @@
 import type { Dialect } from "./dialect.ts";
-import type { PackedRows } from "./packed-rows.ts";
+import type { PackedRows, PackedTransform } from "./packed-rows.ts";
 import type { Sql, SqlValue } from "./sql.ts";
 
 export type Row = Record<string, unknown>;
@@ -160,9 +160,15 @@ export interface Driver extends Queryable {
    * transaction, without holding up the caller's thread where the engine's calls would block it: SQLite's
    * driver hands a batch of 50 rows or more to a worker thread with a connection of its own, and the rows'
    * buffers with it (the caller can't read them afterwards). Nothing orders it with the driver's other
-   * writes: it suits rows nothing else writes at the time (logs).
+   * writes: it suits rows nothing else writes at the time (logs). With a transform, the rows inserted are
+   * `transform(rows)`, made where they are written (SQLite's worker thread), not on the caller's.
    */
-  insertRowsInBackground(table: string, columns: readonly string[], rows: PackedRows): Promise<void>;
+  insertRowsInBackground(
+    table: string,
+    columns: readonly string[],
+    rows: PackedRows,
+    transform?: PackedTransform,
+  ): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -17,6 +17,13 @@ export interface PackedRows {
   readonly cells: Float64Array<ArrayBuffer>;
 }
 
+/**
+ * A PackedTransform makes the rows to insert from other packed rows (say, a table's rows from a compact
+ * queue of what they hold). It may run on a worker thread, sent there as source text: it must use nothing
+ * but its argument, the language and Bun's globals (no imports, no helpers of its module).
+ */
+export type PackedTransform = (rows: PackedRows) => PackedRows;
+
 /** A value of packed rows, as bound to a statement: a text value as a string, or as its UTF-8 bytes. */
 export type PackedValue = string | number | Uint8Array;
 

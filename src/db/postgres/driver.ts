@@ -12,7 +12,14 @@ import {
   type Snapshot,
   type Tx,
 } from "../driver.ts";
-import { checkPackedColumns, insertChunks, maxInsertParams, type PackedRows, packedChunks } from "../packed-rows.ts";
+import {
+  checkPackedColumns,
+  insertChunks,
+  maxInsertParams,
+  type PackedRows,
+  type PackedTransform,
+  packedChunks,
+} from "../packed-rows.ts";
 import type { Sql, SqlValue } from "../sql.ts";
 import { postgresDialect } from "./dialect.ts";
 import { functionsMarker, functionsSql } from "./functions.ts";
@@ -435,7 +442,13 @@ export class PostgresDriver implements Driver {
    * the server does the work. PostgreSQL's text can't hold U+0000 (a whole batch would be refused for
    * one, say a log of a URL with `%00`): it is stored as U+FFFD.
    */
-  async insertRowsInBackground(table: string, columns: readonly string[], rows: PackedRows): Promise<void> {
+  async insertRowsInBackground(
+    table: string,
+    columns: readonly string[],
+    packed: PackedRows,
+    transform?: PackedTransform,
+  ): Promise<void> {
+    const rows = transform ? transform(packed) : packed;
     checkPackedColumns(columns, rows);
     const chunks = packedChunks(rows, maxInsertParams);
     for (const { params } of chunks) {

@@ -1,16 +1,17 @@
-import { maxInsertParams, type PackedRows, packedChunks } from "../packed-rows.ts";
+import { maxInsertParams, type PackedRows, type PackedTransform, packedChunks } from "../packed-rows.ts";
 
 type WriterRequest =
   | { open: string; pragmas: readonly string[] }
-  | { id: number; insert: string; rows: PackedRows }
+  | { id: number; insert: string; columns: number; rows: PackedRows; transform?: string }
   | { id: number; close: true };
 type WriterResponse = { id: number; error?: string };
 
 /**
  * The worker's code: one read-write connection inserting each job's packed rows in one transaction, with
  * multi-row INSERTs made of the job's `INSERT INTO table (columns)` head. The rows come as the buffers they
- * were packed in (transferred, not copied) and are decoded here, by packedChunks' own source, text values as
- * views of their bytes bound as `CAST(? AS TEXT)` (no string made and encoded again per value). Kept as
+ * were packed in (transferred, not copied), made into the table's rows here when the job names a transform
+ * (its source text, compiled once), and decoded by packedChunks' own source, text values as views of their
+ * bytes bound as `CAST(? AS TEXT)` (no string made and encoded again per value). Kept as
  * source text (started from a Blob) so it works the same from the sources and in the single-file
  * executable, as the isolated readers do.
  */
@@ -19,6 +20,15 @@ import { Database } from "bun:sqlite";
 const packedChunks = ${packedChunks.toString()};
 let db = null;
 const statements = new Map();
+const transforms = new Map();
+const transformOf = (source) => {
+  let fn = transforms.get(source);
+  if (!fn) {
+    fn = new Function("return (" + source + ")")();
+    transforms.set(source, fn);
+  }
+  return fn;
+};
 const statement = (insert, types, rows) => {
   const key = rows + "\0" + insert;
   let stmt = statements.get(key);
@@ -45,10 +55,12 @@ self.onmessage = (e) => {
     return;
   }
   try {
-    const chunks = packedChunks(msg.rows, ${maxInsertParams}, true);
+    const rows = msg.transform === undefined ? msg.rows : transformOf(msg.transform)(msg.rows);
+    if (rows.types.length !== msg.columns) throw new Error(msg.columns + " columns named for packed rows of " + rows.types.length);
+    const chunks = packedChunks(rows, ${maxInsertParams}, true);
     db.run("BEGIN IMMEDIATE");
     try {
-      for (const c of chunks) statement(msg.insert, msg.rows.types, c.rows).run(...c.params);
+      for (const c of chunks) statement(msg.insert, rows.types, c.rows).run(...c.params);
       db.run("COMMIT");
     } catch (err) {
       if (db.inTransaction) db.run("ROLLBACK");
@@ -61,6 +73,18 @@ self.onmessage = (e) => {
 };
 `;
 let workerUrl: string | null = null;
+
+const transformSources = new WeakMap<PackedTransform, string>();
+
+/** transformSource is a transform's source text, as the worker compiles it (made once per function). */
+function transformSource(transform: PackedTransform): string {
+  let source = transformSources.get(transform);
+  if (source === undefined) {
+    source = transform.toString();
+    transformSources.set(transform, source);
+  }
+  return source;
+}
 
 interface Job {
   resolve: () => void;
@@ -91,10 +115,11 @@ export class BackgroundWriter {
 
   /**
    * insert inserts packed rows in one transaction (rolled back, and the promise rejected, when a row is
-   * refused), with INSERTs that start with `insert` (`INSERT INTO table (columns)`, quoted). The rows'
-   * buffers go to the worker as they are: the caller can't read them afterwards.
+   * refused), with INSERTs that start with `insert` (`INSERT INTO table (columns)`, quoted, naming
+   * `columns` columns), of the rows or of `transform(rows)`, made on the worker. The rows' buffers go to the
+   * worker as they are: the caller can't read them afterwards.
    */
-  insert(insert: string, rows: PackedRows): Promise<void> {
+  insert(insert: string, columns: number, rows: PackedRows, transform?: PackedTransform): Promise<void> {
     if (this.#closed) return Promise.reject(new Error("the database is closed"));
     if (this.#idleTimer) clearTimeout(this.#idleTimer);
     this.#idleTimer = null;
@@ -102,7 +127,8 @@ export class BackgroundWriter {
     const id = ++this.#nextId;
     return new Promise((resolve, reject) => {
       this.#jobs.set(id, { resolve, reject });
-      const request: WriterRequest = { id, insert, rows };
+      const request: Extract<WriterRequest, { insert: string }> = { id, insert, columns, rows };
+      if (transform) request.transform = transformSource(transform);
       this.#worker?.postMessage(request, [rows.text.buffer, rows.cells.buffer]);
     });
   }

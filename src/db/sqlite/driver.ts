@@ -12,7 +12,7 @@ import {
   type Snapshot,
   type Tx,
 } from "../driver.ts";
-import { checkPackedColumns, insertPackedRows, type PackedRows } from "../packed-rows.ts";
+import { checkPackedColumns, insertPackedRows, type PackedRows, type PackedTransform } from "../packed-rows.ts";
 import type { Sql, SqlValue } from "../sql.ts";
 import { BackgroundWriter } from "./background-writer.ts";
 import { vacuumInto } from "./backup.ts";
@@ -219,11 +219,19 @@ export class SqliteDriver implements Driver {
    * (see Driver); fewer, where starting and feeding a thread would cost more than it saves, and an in-memory
    * database, which no other connection sees, are inserted here.
    */
-  async insertRowsInBackground(table: string, columns: readonly string[], rows: PackedRows): Promise<void> {
-    checkPackedColumns(columns, rows);
-    if (!this.#background || rows.count < backgroundMinRows) return insertPackedRows(this, table, columns, rows);
+  async insertRowsInBackground(
+    table: string,
+    columns: readonly string[],
+    rows: PackedRows,
+    transform?: PackedTransform,
+  ): Promise<void> {
+    if (!this.#background || rows.count < backgroundMinRows) {
+      return insertPackedRows(this, table, columns, transform ? transform(rows) : rows);
+    }
+    if (!transform) checkPackedColumns(columns, rows);
     const q = sqliteDialect.quote;
-    return this.#background.insert(`INSERT INTO ${q(table)} (${columns.map((c) => q(c)).join(", ")})`, rows);
+    const insert = `INSERT INTO ${q(table)} (${columns.map((c) => q(c)).join(", ")})`;
+    return this.#background.insert(insert, columns.length, rows, transform);
   }
 
   async optimize(): Promise<void> {

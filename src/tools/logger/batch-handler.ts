@@ -57,9 +57,19 @@ export class BatchHandler implements LogSink {
   }
 
   write(entry: LogEntry): void {
-    const { accept, batchSize, maxPending } = this.#options;
+    const { accept, pack } = this.#options;
     if (accept !== undefined && !accept(entry)) return;
-    if (this.#pending.count >= maxPending || !this.#pack(entry)) {
+    this.writePacked(pack, entry);
+  }
+
+  /**
+   * writePacked queues a row that `pack` packs from value (as `options.pack` does an entry's), for the
+   * callers that log something other than a LogEntry: a function and its value, no closure per row.
+   * `accept` is not asked: the caller decides.
+   */
+  writePacked<T>(pack: (value: T, rows: PackedRowsWriter) => boolean, value: T): void {
+    const { batchSize, maxPending } = this.#options;
+    if (this.#pending.count >= maxPending || !this.#pack(pack, value)) {
       this.dropped++;
       return;
     }
@@ -86,9 +96,9 @@ export class BatchHandler implements LogSink {
     this.#stopTimer();
   }
 
-  #pack(entry: LogEntry): boolean {
+  #pack<T>(pack: (value: T, rows: PackedRowsWriter) => boolean, value: T): boolean {
     try {
-      return this.#options.pack(entry, this.#pending);
+      return pack(value, this.#pending);
     } catch (err) {
       this.#pending.dropRow();
       this.#options.onError?.(err, 1);

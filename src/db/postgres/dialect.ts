@@ -1,6 +1,10 @@
 import type { ColumnInfo, ColumnKind, Dialect, UniqueViolation } from "../dialect.ts";
 import { type IndexDef, isValidIndex } from "../index-sql.ts";
 import { join, raw, renderSql, type Sql, type Statement, sql } from "../sql.ts";
+import { compare, comparesPlainly, emptyIfNull, text } from "./compare.ts";
+
+/** asciiLower folds the ASCII letters of a text only, as SQLite's LIKE and lower() do. */
+const asciiLower = (s: Sql): Sql => sql`translate(${s}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`;
 
 /**
  * Column types for PostgreSQL: booleans as BOOLEAN, JSON and multi-value fields as JSONB, numbers as DOUBLE
@@ -194,7 +198,13 @@ export const postgresDialect: Dialect = {
   hourBucket: (expr) =>
     `(CASE WHEN ${expr} ~ '^\\d{4}-\\d{2}-\\d{2}[ T]\\d{2}' THEN substr(${expr}, 1, 10) || ' ' || substr(${expr}, 12, 2) || ':00:00' END)`,
   jsonArrayLength: (expr) => `satchel_json_array_length(${expr})`,
-  like: (left, pattern, not) => sql`(${left})::text ${raw(not ? "NOT ILIKE" : "ILIKE")} ${pattern} ESCAPE '\\'`,
+  compare,
+  comparesPlainly,
+  emptyIfNull,
+  text,
+  // SQLite's LIKE folds the ASCII letters only: both sides folded so, then a case-sensitive LIKE
+  like: (left, pattern, not) =>
+    sql`${asciiLower(text(left))} ${raw(not ? "NOT LIKE" : "LIKE")} ${asciiLower(pattern)} ESCAPE '\\'`,
   nullSafeEqual: (left, right, equal) =>
     sql`${left} ${raw(equal ? "IS NOT DISTINCT FROM" : "IS DISTINCT FROM")} ${right}`,
   equalNocase: (left, right) => sql`lower(${left}) = lower(${right})`,

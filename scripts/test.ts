@@ -55,7 +55,14 @@ const first = await Promise.all([
 if (!first.map(([label, o, at]) => show(label, o, at)).every(Boolean)) process.exit(1);
 
 /** The suites run on PostgreSQL too (SATCHEL_TEST_ENGINE=postgres): the app's API through the test helpers. */
-const postgresSuites = ["tests/records", "tests/collections", "tests/auth", "tests/realtime", "tests/files"];
+const postgresSuites = [
+  "tests/records",
+  "tests/collections",
+  "tests/auth",
+  "tests/realtime",
+  "tests/files",
+  "tests/search",
+];
 const filters = process.argv.slice(2);
 
 // a test that drives servers can take several seconds on a loaded CI machine; a hang still fails at 20 s

@@ -35,6 +35,13 @@ export interface Operand {
 /** The comparisons of the filter language: `is`/`isNot` are NULL-safe (NULL equals NULL). */
 export type CompareOp = "=" | "is" | "isNot" | "<" | "<=" | ">" | ">=";
 
+/** One key of an ORDER BY: the item as written (`expr DESC`), and its expression and direction. */
+export interface OrderKey {
+  item: Sql;
+  value: Sql;
+  direction: "ASC" | "DESC";
+}
+
 /** A column as the engine describes it. */
 export interface ColumnInfo {
   name: string;
@@ -89,6 +96,12 @@ export interface Dialect {
   geoDistance(lonA: Sql, latA: Sql, lonB: Sql, latB: Sql): Sql;
   /** A condition true when a JSON array column (or a plain value column) holds the value. */
   jsonArrayContains(column: Sql, value: Sql): Sql;
+  /**
+   * `SELECT DISTINCT columns FROM table rest ORDER BY keys` (rest: the joins and the WHERE), where the keys may
+   * read joined rows that repeat a row of the table (identified by rowKey). SQLite takes that as written; PostgreSQL wants a DISTINCT's ORDER BY keys in its
+   * select list: there each row is placed by its first keys in that order.
+   */
+  distinctOrdered(columns: Sql, table: Sql, rest: Sql, rowKey: Sql, keys: readonly OrderKey[]): Sql;
   /** The ORDER BY expression for a random order. */
   randomOrder(): string;
   /**

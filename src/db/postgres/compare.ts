@@ -50,7 +50,9 @@ const numberParam = (v: number): Sql => sql`CAST(${v} AS DOUBLE PRECISION)`;
 
 function constantShape(v: string | number | null, apply: Affinity, isBool: boolean): Shaped {
   if (v === null) return { klass: null, plain: raw("NULL"), value: raw("NULL::satchel_value"), constant: null };
-  if (typeof v === "string" && apply === "numeric" && numericText.test(v)) v = Number(v.trim());
+  // SQLite reads the text up to a NUL character
+  const head = typeof v === "string" ? (v.split("\u0000", 1)[0] ?? "") : "";
+  if (typeof v === "string" && apply === "numeric" && numericText.test(head)) v = Number(head.trim());
   else if (typeof v === "number" && apply === "text") v = sqliteText(v);
   if (typeof v === "string") {
     const plain = v === "" ? raw("''") : textParam(v);

@@ -10,6 +10,7 @@ import {
   type ScriptOptions,
   type ScriptResult,
   type Tx,
+  UnsupportedValueError,
 } from "../driver.ts";
 import { checkPackedColumns, insertChunks, maxInsertParams, type PackedRows, packedChunks } from "../packed-rows.ts";
 import type { Sql, SqlValue } from "../sql.ts";
@@ -200,6 +201,11 @@ class Runner {
       this.connectionsLost = true;
       return err;
     }
+    // a text with a NUL character (invalid byte sequence): the statement can never run here
+    if (err instanceof postgres.PostgresError && err.code === "22021")
+      return new UnsupportedValueError(`PostgreSQL text can't hold the NUL character (\\u0000): ${err.message}`, {
+        cause: err,
+      });
     if (!isUnavailable(err)) return err;
     this.connectionsLost = true;
     const message = err instanceof Error ? err.message : String(err);

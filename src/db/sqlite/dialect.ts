@@ -101,6 +101,11 @@ export const sqliteDialect: Dialect = {
     sql`(6371 * acos(cos(radians(${latA})) * cos(radians(${latB})) * cos(radians(${lonB}) - radians(${lonA})) + sin(radians(${latA})) * sin(radians(${latB}))))`,
   jsonArrayContains: (column, value) =>
     sql`EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(${column}) THEN ${column} ELSE json_array(${column}) END) AS __je__ WHERE __je__.value = ${value})`,
+  distinctOrdered: (columns, table, rest, _rowKey, keys) =>
+    sql`SELECT DISTINCT ${columns} FROM ${table}${rest} ORDER BY ${join(
+      keys.map((k) => k.item),
+      ", ",
+    )}`,
   randomOrder: () => "RANDOM()",
   unindexed: (expr) => sql`+${expr}`,
   // a LIMIT keeps the subquery from being flattened into the query around it, and with it its order

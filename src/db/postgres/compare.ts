@@ -134,7 +134,9 @@ function shapes(left: Operand, right: Operand): [Shaped, Shaped] {
 export function comparesPlainly(left: Operand, right: Operand): boolean {
   if (isAny(left) || isAny(right)) return true;
   const [l, r] = shapes(left, right);
-  return l.klass !== null && l.klass === r.klass && l.plain === left.sql && r.plain === right.sql;
+  // a constant is as written when no conversion changed it, anything else when its text is its own
+  const asWritten = (s: Shaped, o: Operand) => (o.constant ? s.constant === o.constant.value : s.plain === o.sql);
+  return l.klass !== null && l.klass === r.klass && asWritten(l, left) && asWritten(r, right);
 }
 
 /** The comparison's answer when the classes differ (a number is below any text), NULL where an operand is. */

@@ -62,6 +62,7 @@ const postgresSuites = [
   "tests/realtime",
   "tests/files",
   "tests/backups",
+  "tests/search",
 ];
 const filters = process.argv.slice(2);
 

@@ -1,4 +1,4 @@
-import type { Dialect } from "../db/dialect.ts";
+import type { Dialect, ValueType } from "../db/dialect.ts";
 import { findSingleColumnUniqueIndex } from "../db/index-sql.ts";
 import { ident, join, raw, type Sql, type SqlValue, sql } from "../db/sql.ts";
 import { buildFilter, buildFilterTree } from "../tools/search/filter-sql.ts";
@@ -324,7 +324,7 @@ class FieldPath {
     if (modifier !== "" && modifier !== "lower") throw new Error(`invalid modifier sequence ${prop}:${modifier}`);
     if (value === null || value === undefined) return nullResult();
     const param = typeof value === "boolean" ? (value ? 1 : 0) : (value as SqlValue);
-    if (modifier === "lower") return { sql: sql`LOWER(${param})`, params: [param] };
+    if (modifier === "lower") return { sql: sql`LOWER(${param})`, params: [param], type: "text" };
     return paramResult(param);
   }
 
@@ -393,18 +393,18 @@ class FieldPath {
       `@request.body.${field.name}:isset = true && @request.body.${field.name} != ${field.name}`,
       this.r,
     );
-    return { sql: sql`(${cond})`, nullFallback: "disabled" };
+    return { sql: sql`(${cond})`, nullFallback: "disabled", type: "bool" };
   }
 
   bodyLower(field: Field): ResolverResult {
     const v = castString(this.bodyValue(field));
-    return { sql: sql`LOWER(${v})`, params: [v] };
+    return { sql: sql`LOWER(${v})`, params: [v], type: "text" };
   }
 
   bodyLength(field: Field): ResolverResult {
     if (!isMultiValuer(field))
       throw new Error(`field ${JSON.stringify(field.name)} doesn't support multivalue operations`);
-    return { sql: raw(String(this.bodyItems(field).length)) };
+    return { sql: raw(String(this.bodyItems(field).length)), type: "number" };
   }
 
   bodyEach(field: Field): ResolverResult {
@@ -414,7 +414,7 @@ class FieldPath {
     const items = sql`CAST(${JSON.stringify(this.bodyItems(field))} AS TEXT)`;
     const jeAlias = `__dataEach_je_${field.name}${this.r.suffix}`;
     this.r.registerJoin({ table: this.r.dialect.jsonEach(items), alias: jeAlias, on: null, parent: null }, null);
-    const result: ResolverResult = { sql: this.col(jeAlias, "value") };
+    const result: ResolverResult = { sql: this.col(jeAlias, "value"), type: "text" };
     if (field.isMultiple()) this.withMultiMatch = true;
     if (this.withMultiMatch) {
       const jeAlias2 = `__mm_${jeAlias}`;
@@ -486,6 +486,7 @@ class FieldPath {
     const result: ResolverResult = {
       sql: this.d.jsonExtract(this.col(this.alias, field.name), path),
       nullFallback: "disabled",
+      type: "jsonValue",
     };
     if (this.withMultiMatch) {
       this.mm.valueExpr = this.d.jsonExtract(this.col(this.mmAlias, field.name), path);
@@ -646,7 +647,7 @@ class FieldPath {
     const multi = isMultiValuer(field);
 
     if (modifier === "length" && multi) {
-      const result: ResolverResult = { sql: this.d.jsonLength(column) };
+      const result: ResolverResult = { sql: this.d.jsonLength(column), type: "number" };
       if (this.withMultiMatch) {
         this.mm.valueExpr = this.d.jsonLength(mmColumn);
         result.multiMatch = this.mm;
@@ -656,7 +657,7 @@ class FieldPath {
     if (modifier === "each" && multi) {
       const jeAlias = `__je_${this.alias}_${field.name}${this.r.suffix}`;
       this.r.registerJoin({ table: this.d.jsonEach(column), alias: jeAlias, on: null, parent: this.alias }, null);
-      const result: ResolverResult = { sql: this.col(jeAlias, "value") };
+      const result: ResolverResult = { sql: this.col(jeAlias, "value"), type: "text" };
       if (field.isMultiple()) this.withMultiMatch = true;
       if (this.withMultiMatch) {
         const je2 = `__je_${this.mmAlias}_${field.name}${this.r.suffix}`;
@@ -667,7 +668,7 @@ class FieldPath {
       return result;
     }
 
-    const result: ResolverResult = { sql: column };
+    const result: ResolverResult = { sql: column, type: valueType(field), column: true };
     if (this.withMultiMatch) {
       this.mm.valueExpr = mmColumn;
       result.multiMatch = this.mm;
@@ -678,10 +679,14 @@ class FieldPath {
     }
     if (field.type === "json") {
       result.nullFallback = "disabled";
+      result.type = "jsonValue";
+      result.column = false;
       result.sql = this.d.jsonExtract(column, "");
       if (this.withMultiMatch) this.mm.valueExpr = this.d.jsonExtract(mmColumn, "");
     }
     if (modifier === "lower") {
+      result.type = "text";
+      result.column = false;
       result.sql = sql`LOWER(${result.sql})`;
       if (this.withMultiMatch) this.mm.valueExpr = sql`LOWER(${this.mm.valueExpr})`;
     }
@@ -692,4 +697,21 @@ class FieldPath {
 /** Fields whose values may be lists (select, relation, file): the ones `:each` and `:length` apply to. */
 function isMultiValuer(field: Field): boolean {
   return field.type === "select" || field.type === "relation" || field.type === "file";
+}
+
+/** valueType is what a field's column holds, for comparisons (Dialect.compare). */
+function valueType(field: Field): ValueType {
+  switch (field.columnKind()) {
+    case "number":
+      return "number";
+    case "bool":
+      return "bool";
+    case "json":
+      return "jsonValue";
+    case "jsonArray":
+    case "geoPoint":
+      return "json";
+    default:
+      return "text";
+  }
 }

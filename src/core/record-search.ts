@@ -1,4 +1,4 @@
-import type { Dialect } from "../db/dialect.ts";
+import type { Dialect, OrderKey } from "../db/dialect.ts";
 import type { ReadScope } from "../db/driver.ts";
 import { findIndexLedBy } from "../db/index-sql.ts";
 import { Identifier, ident, join, raw, Sql, type SqlValue, type Statement, sql } from "../db/sql.ts";
@@ -46,6 +46,8 @@ export interface CompiledSearch {
   sortedFrom: Sql | null;
   where: Sql | null;
   orderBy: Sql | null;
+  /** The keys of orderBy. */
+  orderKeys: OrderKey[];
   /** Some join can repeat a row: select distinct rows. */
   distinct: boolean;
   /** The joins the count needs: those its WHERE reads through (a LEFT JOIN alone never drops a row). */
@@ -106,7 +108,8 @@ function compileUncached(app: App, s: RecordSearch, superuser: boolean): Compile
       throw new SearchError(`the filter is too long (max ${maxFilterLength} bytes)`);
     conditions.push(wrap("invalid filter", () => buildFilterTree(filter, resolver)));
   }
-  const sortKeys = s.sort && s.sort.length > 0 ? wrap("invalid sort", () => buildSort(resolver, s.sort ?? [])) : [];
+  const orderKeys = s.sort && s.sort.length > 0 ? wrap("invalid sort", () => buildSort(resolver, s.sort ?? [])) : [];
+  const sortKeys = orderKeys.map((k) => k.item);
   const orderBy = sortKeys.length > 0 ? join(sortKeys, ", ") : null;
   const parts = wrap("invalid filter", () => resolver.queryParts());
   conditions.push(...parts.conditions);
@@ -145,6 +148,7 @@ function compileUncached(app: App, s: RecordSearch, superuser: boolean): Compile
       (readsAll ? orderedWalk(d, table, base, placed, listJoins, conditions, sortKeys) : null),
     where: placed.where,
     orderBy,
+    orderKeys,
     distinct: placed.distinct,
     countJoins: joinClauses(countFrom),
     countWhere,
@@ -272,14 +276,20 @@ function joinsReadBy(d: Dialect, joins: readonly Join[], where: Sql | null): Joi
   return kept;
 }
 
-function buildSort(resolver: RecordFieldResolver, fields: readonly SortField[]): Sql[] {
+function buildSort(resolver: RecordFieldResolver, fields: readonly SortField[]): OrderKey[] {
   if (fields.length > maxSortFields) throw new SearchError(`too many sort expressions (max ${maxSortFields})`);
   const d = resolver.dialect;
-  const parts = fields.map((f) => {
+  const parts = fields.map((f): OrderKey => {
     if (Buffer.byteLength(f.name) > maxSortFieldLength)
       throw new SearchError(`sort field ${JSON.stringify(f.name.slice(0, 20))}... is too long`);
-    if (f.name === randomSortKey) return raw(d.randomOrder());
-    if (f.name === rowidSortKey) return raw(`${d.rowid(resolver.baseAlias)} ${f.direction}`);
+    if (f.name === randomSortKey) {
+      const random = raw(d.randomOrder());
+      return { item: random, value: random, direction: "ASC" };
+    }
+    if (f.name === rowidSortKey) {
+      const rowid = d.rowid(resolver.baseAlias);
+      return { item: raw(`${rowid} ${f.direction}`), value: raw(rowid), direction: f.direction };
+    }
     let resolved: ReturnType<RecordFieldResolver["resolve"]>;
     try {
       resolved = resolver.resolve(f.name);
@@ -289,7 +299,7 @@ function buildSort(resolver: RecordFieldResolver, fields: readonly SortField[]):
     if ((resolved.params?.length ?? 0) > 0 || resolved.kind === "null" || resolved.kind === "bool") {
       throw new SearchError(`invalid sort field ${JSON.stringify(f.name)}`);
     }
-    return sql`${resolved.sql} ${raw(f.direction)}`;
+    return { item: sql`${resolved.sql} ${raw(f.direction)}`, value: resolved.sql, direction: f.direction };
   });
   return parts;
 }
@@ -319,9 +329,19 @@ function rendered(app: App, collection: Collection, c: CompiledSearch): Rendered
   const idCond = sql`${ident(collection.name)}.${ident("id")} = ${idSentinel}`;
   const few = forFewRows(c);
   const byIdWhere = few.where ? sql`${idCond} AND ${few.where}` : idCond;
+  const columns = sql`${ident(collection.name)}.*`;
+  const where = c.where ? sql` WHERE ${c.where}` : raw("");
   r = {
     select: d.render(
-      sql`${selectFrom(c.sortedFrom ? { ...c, table: c.sortedFrom, joins: raw("") } : c, sql`${ident(collection.name)}.*`)}${order}`,
+      c.distinct && c.orderKeys.length > 0 && !c.sortedFrom
+        ? d.distinctOrdered(
+            columns,
+            c.table,
+            sql`${c.joins}${where}`,
+            sql`${ident(collection.name)}.${ident("id")}`,
+            c.orderKeys,
+          )
+        : sql`${selectFrom(c.sortedFrom ? { ...c, table: c.sortedFrom, joins: raw("") } : c, columns)}${order}`,
     ),
     // COUNT(*) is far cheaper than COUNT(DISTINCT ...), which only a join that can repeat a row needs (a
     // sort's, that the WHERE reads too); which side drives the to-one joins is set in compileUncached

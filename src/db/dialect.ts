@@ -11,6 +11,37 @@ export type ColumnKind =
   | "geoPoint" // JSON DEFAULT '{"lon":0,"lat":0}' NOT NULL
   | "primaryKey"; // TEXT PRIMARY KEY NOT NULL
 
+/**
+ * What the filter compiler knows of an operand's values: a column's kind ("text", "number", "bool", "json"
+ * for a multi-value list), a JSON value read from a JSON field ("jsonValue": typed as the JSON is), or
+ * nothing known ("any").
+ */
+export type ValueType = "text" | "number" | "bool" | "json" | "jsonValue" | "any";
+
+/**
+ * An operand of a filter comparison. SQLite compares values of different types by its own rules (a column
+ * converts the other operand to its type affinity, a number is less than any text); an engine with strict
+ * types needs to know the operands' types to give the same answers.
+ */
+export interface Operand {
+  sql: Sql;
+  type: ValueType;
+  /** A column of a record table (its declared type converts the other operand, as SQLite's affinity does). */
+  column?: boolean;
+  /** The operand is this constant (a bound literal, NULL, or true/false as 1/0). */
+  constant?: { value: string | number | null };
+}
+
+/** The comparisons of the filter language: `is`/`isNot` are NULL-safe (NULL equals NULL). */
+export type CompareOp = "=" | "is" | "isNot" | "<" | "<=" | ">" | ">=";
+
+/** One key of an ORDER BY: the item as written (`expr DESC`), and its expression and direction. */
+export interface OrderKey {
+  item: Sql;
+  value: Sql;
+  direction: "ASC" | "DESC";
+}
+
 /** A column as the engine describes it. */
 export interface ColumnInfo {
   name: string;
@@ -70,6 +101,12 @@ export interface Dialect {
   geoDistance(lonA: Sql, latA: Sql, lonB: Sql, latB: Sql): Sql;
   /** A condition true when a JSON array column (or a plain value column) holds the value. */
   jsonArrayContains(column: Sql, value: Sql): Sql;
+  /**
+   * `SELECT DISTINCT columns FROM table rest ORDER BY keys` (rest: the joins and the WHERE), where the keys may
+   * read joined rows that repeat a row of the table (identified by rowKey). SQLite takes that as written; PostgreSQL wants a DISTINCT's ORDER BY keys in its
+   * select list: there each row is placed by its first keys in that order.
+   */
+  distinctOrdered(columns: Sql, table: Sql, rest: Sql, rowKey: Sql, keys: readonly OrderKey[]): Sql;
   /** The ORDER BY expression for a random order. */
   randomOrder(): string;
   /**
@@ -88,10 +125,23 @@ export interface Dialect {
   /** Expression counting the items of a JSON array column. */
   jsonArrayLength(expr: string): string;
   /**
-   * The filter's `~`/`!~`: a LIKE with a backslash as the escape character, case-insensitive (SQLite folds ASCII
-   * only, PostgreSQL's ILIKE folds every letter), on the text of the left operand whatever its type.
+   * `left op right` as SQLite answers it, whatever the operands' types (SQLite: as written).
    */
-  like(left: Sql, pattern: Sql, not: boolean): Sql;
+  compare(left: Operand, op: CompareOp, right: Operand): Sql;
+  /**
+   * Whether compare() writes `left = right` as is, so that the two sides can be split (an IN subquery on
+   * one of them); false where the engine must convert them first.
+   */
+  comparesPlainly(left: Operand, right: Operand): boolean;
+  /** The operand with NULL read as "" (`COALESCE(x, '')`), as an operand for compare(). */
+  emptyIfNull(o: Operand): Operand;
+  /** The operand's value as text, as SQLite writes a number, a boolean (1 or 0) or a list (its JSON). */
+  text(o: Operand): Sql;
+  /**
+   * The filter's `~`/`!~`: a LIKE with a backslash as the escape character that folds ASCII letters only
+   * (SQLite's), on the text of the left operand whatever its type.
+   */
+  like(left: Operand, pattern: Sql, not: boolean): Sql;
   /** Equality where NULL equals NULL (`equal`), or its negation. */
   nullSafeEqual(left: Sql, right: Sql, equal: boolean): Sql;
   /** Text equality ignoring case, as SQLite's `COLLATE NOCASE`. */

@@ -29,6 +29,12 @@ export class DatabaseUnavailableError extends Error {
   }
 }
 
+/**
+ * UnsupportedValueError is a statement that needs what the engine can't do, whatever the data (PostgreSQL's
+ * text can't hold the NUL character, which SQLite's can): the API layer answers 400 with its message.
+ */
+export class UnsupportedValueError extends Error {}
+
 /** checkDeadline refuses a read whose request is already past its deadline (one started can't always be stopped). */
 export function checkDeadline(scope: ReadScope | undefined, timeoutMs: number): void {
   if (scope !== undefined && performance.now() >= scope.deadline) throw new QueryTimeoutError(timeoutMs);

@@ -307,7 +307,7 @@ export function driverConformance(engine: DriverUnderTest): void {
       const like = async (pattern: string, not = false) =>
         (
           await d.all<{ id: string }>(
-            sql`SELECT id FROM ops_t WHERE ${d.dialect.like(sql`txt`, sql`${pattern}`, not)} ORDER BY id`,
+            sql`SELECT id FROM ops_t WHERE ${d.dialect.like({ sql: sql`txt`, type: "text", column: true }, sql`${pattern}`, not)} ORDER BY id`,
           )
         ).map((r) => r.id);
       expect(await like("%ab%")).toEqual(["a"]);

@@ -1,6 +1,10 @@
 import type { ColumnInfo, ColumnKind, Dialect, UniqueViolation } from "../dialect.ts";
 import { type IndexDef, isValidIndex } from "../index-sql.ts";
-import { join, raw, renderSql, type Sql, type Statement, sql } from "../sql.ts";
+import { ident, join, raw, renderSql, type Sql, type Statement, sql } from "../sql.ts";
+import { compare, comparesPlainly, emptyIfNull, text } from "./compare.ts";
+
+/** asciiLower folds the ASCII letters of a text only, as SQLite's LIKE and lower() do. */
+const asciiLower = (s: Sql): Sql => sql`translate(${s}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`;
 
 /**
  * Column types for PostgreSQL: booleans as BOOLEAN, JSON and multi-value fields as JSONB, numbers as DOUBLE
@@ -197,6 +201,23 @@ export const postgresDialect: Dialect = {
     return sql`(6371 * acos(LEAST(1, GREATEST(-1, cos(${rad(latA)}) * cos(${rad(latB)}) * cos(${rad(lonB)} - ${rad(lonA)}) + sin(${rad(latA)}) * sin(${rad(latB)})))))`;
   },
   jsonArrayContains: (column, value) => sql`satchel_json_array_contains(${column}, (${value})::text)`,
+  // each row with its first keys (DISTINCT ON), then the rows in the order of those keys
+  distinctOrdered: (columns, table, rest, rowKey, keys) => {
+    const name = (i: number) => ident(`_satchel_k${i}`);
+    const picked = join(
+      keys.map((k, i) => sql`${k.value} AS ${name(i)}`),
+      ", ",
+    );
+    const first = join(
+      keys.map((k) => k.item),
+      ", ",
+    );
+    const order = join(
+      keys.map((k, i) => sql`${ident("_satchel_sorted")}.${name(i)} ${raw(k.direction)}`),
+      ", ",
+    );
+    return sql`SELECT ${columns} FROM (SELECT DISTINCT ON (${rowKey}) ${rowKey} AS ${ident("_satchel_row")}, ${picked} FROM ${table}${rest} ORDER BY ${rowKey}, ${first}) ${ident("_satchel_sorted")} JOIN ${table} ON ${rowKey} = ${ident("_satchel_sorted")}.${ident("_satchel_row")} ORDER BY ${order}`;
+  },
   randomOrder: () => "RANDOM()",
   // PostgreSQL's planner has the statistics to choose a join's side and order itself
   unindexed: (expr) => expr,
@@ -206,7 +227,13 @@ export const postgresDialect: Dialect = {
   hourBucket: (expr) =>
     `(CASE WHEN ${expr} ~ '^\\d{4}-\\d{2}-\\d{2}[ T]\\d{2}' THEN substr(${expr}, 1, 10) || ' ' || substr(${expr}, 12, 2) || ':00:00' END)`,
   jsonArrayLength: (expr) => `satchel_json_array_length(${expr})`,
-  like: (left, pattern, not) => sql`(${left})::text ${raw(not ? "NOT ILIKE" : "ILIKE")} ${pattern} ESCAPE '\\'`,
+  compare,
+  comparesPlainly,
+  emptyIfNull,
+  text,
+  // SQLite's LIKE folds the ASCII letters only: both sides folded so, then a case-sensitive LIKE
+  like: (left, pattern, not) =>
+    sql`${asciiLower(text(left))} ${raw(not ? "NOT LIKE" : "LIKE")} ${asciiLower(pattern)} ESCAPE '\\'`,
   nullSafeEqual: (left, right, equal) =>
     sql`${left} ${raw(equal ? "IS NOT DISTINCT FROM" : "IS DISTINCT FROM")} ${right}`,
   equalNocase: (left, right) => sql`lower(${left}) = lower(${right})`,

@@ -11,6 +11,7 @@ import {
   type ScriptResult,
   type Snapshot,
   type Tx,
+  UnsupportedValueError,
 } from "../driver.ts";
 import {
   checkPackedColumns,
@@ -210,6 +211,11 @@ class Runner {
       this.connectionsLost = true;
       return err;
     }
+    // a text with a NUL character (invalid byte sequence): the statement can never run here
+    if (err instanceof postgres.PostgresError && err.code === "22021")
+      return new UnsupportedValueError(`PostgreSQL text can't hold the NUL character (\\u0000): ${err.message}`, {
+        cause: err,
+      });
     if (!isUnavailable(err)) return err;
     this.connectionsLost = true;
     const message = err instanceof Error ? err.message : String(err);

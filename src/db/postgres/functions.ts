@@ -11,7 +11,7 @@
  */
 
 /** Bump when a definition changes: the driver re-installs when the marker function is missing. */
-export const functionsVersion = 1;
+export const functionsVersion = 2;
 export const functionsMarker = `satchel_functions_v${functionsVersion}`;
 
 const jsonFunctions = `
@@ -97,6 +97,58 @@ CREATE OR REPLACE FUNCTION satchel_float(j jsonb) RETURNS double precision LANGU
 $$;
 CREATE OR REPLACE FUNCTION satchel_float(b boolean) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE WHEN b THEN 1 WHEN NOT b THEN 0 END::double precision
+$$;
+`;
+
+/**
+ * SQLite's comparison of values of different types (compare.ts): a satchel_value is the (class, number,
+ * text) of a value, NULL for NULL; class 1 is a number, 2 a text, so that any number orders below any text,
+ * numbers by value and texts byte by byte, as in SQLite. satchel_text writes a value as SQLite's CAST(x AS
+ * TEXT) does (integers without a fraction, booleans as 1 and 0, lists as compact JSON).
+ */
+const valueFunctions = `
+DO $$ BEGIN
+  CREATE TYPE satchel_value AS (c integer, n double precision, t text COLLATE "C");
+EXCEPTION WHEN duplicate_object THEN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION satchel_text(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT t
+$$;
+CREATE OR REPLACE FUNCTION satchel_text(d double precision) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN d = trunc(d) AND abs(d) < 9.2e18 THEN d::bigint::text ELSE d::text END
+$$;
+CREATE OR REPLACE FUNCTION satchel_text(i bigint) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT i::text
+$$;
+CREATE OR REPLACE FUNCTION satchel_text(b boolean) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN b THEN '1' WHEN NOT b THEN '0' END
+$$;
+CREATE OR REPLACE FUNCTION satchel_text(j jsonb) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN jsonb_typeof(j) = 'array'
+    THEN '[' || COALESCE((SELECT string_agg(e::text, ',' ORDER BY i) FROM jsonb_array_elements(j) WITH ORDINALITY AS x(e, i)), '') || ']'
+    ELSE j::text END
+$$;
+
+CREATE OR REPLACE FUNCTION satchel_sv(t text) RETURNS satchel_value LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN t IS NOT NULL THEN ROW(2, 0, t)::satchel_value END
+$$;
+CREATE OR REPLACE FUNCTION satchel_sv(d double precision) RETURNS satchel_value LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN d IS NOT NULL THEN ROW(1, d, '')::satchel_value END
+$$;
+CREATE OR REPLACE FUNCTION satchel_sv(i bigint) RETURNS satchel_value LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN i IS NOT NULL THEN ROW(1, i, '')::satchel_value END
+$$;
+CREATE OR REPLACE FUNCTION satchel_sv(b boolean) RETURNS satchel_value LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN b IS NOT NULL THEN ROW(1, b::int, '')::satchel_value END
+$$;
+CREATE OR REPLACE FUNCTION satchel_sv(j jsonb) RETURNS satchel_value LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT satchel_sv(satchel_text(j))
+$$;
+-- a text under NUMERIC affinity: a number when it reads as one
+CREATE OR REPLACE FUNCTION satchel_sv_num(t text) RETURNS satchel_value LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN t ~ '^\\s*[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d{1,2})?\\s*$' THEN ROW(1, t::double precision, '')::satchel_value
+    WHEN t IS NOT NULL THEN ROW(2, 0, t)::satchel_value END
 $$;
 `;
 
@@ -290,6 +342,7 @@ END $$;
 
 /** The whole installation script; the marker function goes last, so a failed install is redone. */
 export const functionsSql = `${jsonFunctions}
+${valueFunctions}
 ${timeFunctions}
 CREATE OR REPLACE FUNCTION ${functionsMarker}() RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT ${functionsVersion} $$;
 `;

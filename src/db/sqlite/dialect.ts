@@ -1,4 +1,4 @@
-import type { ColumnInfo, ColumnKind, Dialect, UniqueViolation } from "../dialect.ts";
+import type { ColumnInfo, ColumnKind, CompareOp, Dialect, UniqueViolation } from "../dialect.ts";
 import { buildIndex } from "../index-sql.ts";
 import { join, raw, renderSql, type Sql, type Statement, sql } from "../sql.ts";
 
@@ -14,6 +14,16 @@ const columnTypes: Record<ColumnKind, string> = {
 
 const quoteIdent = (name: string): string => `\`${name.replaceAll("`", "``")}\``;
 const placeholder = (): string => "?";
+
+const sqliteOps: Record<CompareOp, string> = {
+  "=": "=",
+  is: "IS",
+  isNot: "IS NOT",
+  "<": "<",
+  "<=": "<=",
+  ">": ">",
+  ">=": ">=",
+};
 
 /** The SQLite dialect, matching the DDL PocketBase writes so a data directory stays interchangeable. */
 export const sqliteDialect: Dialect = {
@@ -92,6 +102,11 @@ export const sqliteDialect: Dialect = {
     sql`(6371 * acos(cos(radians(${latA})) * cos(radians(${latB})) * cos(radians(${lonB}) - radians(${lonA})) + sin(radians(${latA})) * sin(radians(${latB}))))`,
   jsonArrayContains: (column, value) =>
     sql`EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(${column}) THEN ${column} ELSE json_array(${column}) END) AS __je__ WHERE __je__.value = ${value})`,
+  distinctOrdered: (columns, table, rest, _rowKey, keys) =>
+    sql`SELECT DISTINCT ${columns} FROM ${table}${rest} ORDER BY ${join(
+      keys.map((k) => k.item),
+      ", ",
+    )}`,
   randomOrder: () => "RANDOM()",
   unindexed: (expr) => sql`+${expr}`,
   // a LIMIT keeps the subquery from being flattened into the query around it, and with it its order
@@ -100,7 +115,12 @@ export const sqliteDialect: Dialect = {
   rowid: (table) => `${quoteIdent(table)}.${quoteIdent("_rowid_")}`,
   hourBucket: (expr) => `strftime('%Y-%m-%d %H:00:00', ${expr})`,
   jsonArrayLength: (expr) => `(CASE WHEN json_valid(${expr}) THEN IFNULL(json_array_length(${expr}), 0) ELSE 0 END)`,
-  like: (left, pattern, not) => sql`${left} ${raw(not ? "NOT LIKE" : "LIKE")} ${pattern} ESCAPE '\\'`,
+  // SQLite converts the operands itself (type affinity, storage classes): written as they are
+  compare: (left, op, right) => sql`${left.sql} ${raw(sqliteOps[op])} ${right.sql}`,
+  comparesPlainly: () => true,
+  emptyIfNull: (o) => ({ sql: sql`COALESCE(${o.sql}, '')`, type: o.type }),
+  text: (o) => o.sql,
+  like: (left, pattern, not) => sql`${left.sql} ${raw(not ? "NOT LIKE" : "LIKE")} ${pattern} ESCAPE '\\'`,
   nullSafeEqual: (left, right, equal) => sql`${left} ${raw(equal ? "IS" : "IS NOT")} ${right}`,
   equalNocase: (left, right) => sql`${left} = ${right} COLLATE NOCASE`,
   boolLiteral: (value) => (value ? "1" : "0"),

@@ -1,4 +1,4 @@
-import { DatabaseUnavailableError, QueryTimeoutError } from "../../db/driver.ts";
+import { DatabaseUnavailableError, QueryTimeoutError, UnsupportedValueError } from "../../db/driver.ts";
 import { sentenize } from "../inflector/inflector.ts";
 import { ValidationError, ValidationErrors } from "../validation/validation.ts";
 
@@ -84,6 +84,8 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof NotFoundError) return notFound("", err);
   // the limit and how to get under it are worth telling the client
   if (err instanceof QueryTimeoutError) return badRequest(err.message, err);
+  // a value this engine can't take (a NUL character on PostgreSQL): the same request always fails here
+  if (err instanceof UnsupportedValueError) return badRequest(err.message, err);
   return badRequest("", err);
 }
 

@@ -58,10 +58,13 @@ export interface PlacedQuery {
   distinct: boolean;
 }
 
-const isFalse = (t: FilterTree) => t.kind === "atom" && t.sql.parts.length === 1 && t.sql.parts[0] === "0";
-const isTrue = (t: FilterTree) => t.kind === "atom" && t.sql.parts.length === 1 && t.sql.parts[0] === "1";
-const falseAtom: FilterTree = { kind: "atom", sql: raw("0") };
-const trueAtom: FilterTree = { kind: "atom", sql: raw("1") };
+// TRUE and FALSE: PostgreSQL's WHERE wants a boolean, SQLite reads them as 1 and 0
+const constant = (t: FilterTree, text: string) =>
+  t.kind === "atom" && t.sql.parts.length === 1 && t.sql.parts[0] === text;
+const isFalse = (t: FilterTree) => constant(t, "FALSE");
+const isTrue = (t: FilterTree) => constant(t, "TRUE");
+const falseAtom: FilterTree = { kind: "atom", sql: raw("FALSE") };
+const trueAtom: FilterTree = { kind: "atom", sql: raw("TRUE") };
 
 /** aliasesRead lists the table aliases a fragment reads columns of (`alias`.`column`). */
 export function aliasesRead(fragment: Sql, into = new Set<string>()): Set<string> {
@@ -358,7 +361,7 @@ class Placement {
       groups.push(merged);
     }
     for (const g of groups) here.push(this.exists([...g.roots][0] as string, allOf(g.items), fixed, real));
-    if (here.length === 0) return raw("1");
+    if (here.length === 0) return raw("TRUE");
     return here.length === 1 ? (here[0] as Sql) : sql`(${join(here, " AND ")})`;
   }
 
@@ -402,7 +405,7 @@ class Placement {
     const conds: Sql[] = [];
     if (r.on) conds.push(r.on);
     const all = allOf(rest);
-    if (!isTrue(all)) conds.push(isFalse(all) ? raw("0") : this.place(all, fixed, real));
+    if (!isTrue(all)) conds.push(isFalse(all) ? raw("FALSE") : this.place(all, fixed, real));
     const where = conds.length === 0 ? raw("") : sql` WHERE ${join(conds, " AND ")}`;
     return sql`EXISTS (SELECT 1 FROM ${from}${where})`;
   }
@@ -577,7 +580,7 @@ export function someMultiMatchRow(m: MultiMatchSubquery, cond: FilterTree): Sql 
     pinned: new Set(),
     scopeToOne: true,
   });
-  const where = placed.where ?? raw("1");
+  const where = placed.where ?? raw("TRUE");
   // the from row is the target row: read the target's columns instead of joining it again by id
   if (m.fromIsTarget && placed.joins.length === 0) return sql`(${renamed(where, m.fromAlias, m.targetAlias)})`;
   const own = sql`${ident(m.fromAlias)}.${ident("id")} = ${ident(m.targetAlias)}.${ident("id")}`;

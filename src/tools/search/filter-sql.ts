@@ -1,4 +1,4 @@
-import type { Dialect } from "../../db/dialect.ts";
+import type { CompareOp, Dialect, Operand } from "../../db/dialect.ts";
 import { Identifier, ident, mapParams, raw, Sql, type SqlValue, sql } from "../../db/sql.ts";
 import { castString, toFloat } from "../types/cast.ts";
 import { someMultiMatchRow } from "./condition-placement.ts";
@@ -80,7 +80,7 @@ function buildExpr(expr: FilterExpr, resolver: FieldResolver): FilterTree {
   // the all-items check reads no join of the multi-valued path itself: kept apart, it can be placed apart
   const { plain, allItems } = comparison(left, expr.op, right, resolver);
   const compared = atom(plain);
-  const equals = expr.op === "=" || expr.op === "?=" ? equalityShape(left, right) : null;
+  const equals = expr.op === "=" || expr.op === "?=" ? equalityShape(left, right, resolver.dialect) : null;
   if (equals) {
     compared.equals = equals;
     const literal = (r: ResolverResult) => (r.params?.length ?? 0) > 0 && r.kind !== "bool";
@@ -224,10 +224,8 @@ function comparison(
     case "?!~":
       expr = like(true, left, right, resolver.dialect);
       break;
-    default: {
-      const sign = op.replace("?", "");
-      expr = sql`${left.sql} ${raw(sign)} ${right.sql}`;
-    }
+    default:
+      expr = resolver.dialect.compare(operandOf(left), op.replace("?", "") as CompareOp, operandOf(right));
   }
   let allItems: Sql | null = null;
   if (!isAnyOp(op)) {
@@ -251,9 +249,9 @@ function manyVsOne(
   resolver: FieldResolver,
 ): Sql {
   const m = multi.multiMatch as MultiMatchSubquery;
-  const value: ResolverResult = { sql: m.valueExpr, nullFallback: multi.nullFallback ?? "auto" };
+  const value: ResolverResult = { ...typeOf(multi), sql: m.valueExpr, nullFallback: multi.nullFallback ?? "auto" };
   const negated: ResolverResult = { ...value, afterBuild: negate };
-  const plainOther: ResolverResult = { sql: other.sql, params: other.params, kind: other.kind };
+  const plainOther: ResolverResult = { ...typeOf(other), sql: other.sql, params: other.params, kind: other.kind };
   const failing: FilterAtom = {
     kind: "atom",
     sql: inverse ? compare(plainOther, op, negated, resolver) : compare(negated, op, plainOther, resolver),
@@ -268,9 +266,10 @@ function manyVsMany(left: ResolverResult, op: SignOp, right: ResolverResult, res
   const l = nextAlias("__ml");
   const r = nextAlias("__mr");
   const cond = compare(
-    { sql: sql`${ident(l)}.${ident("multiMatchValue")}`, nullFallback: left.nullFallback ?? "auto" },
+    { ...typeOf(left), sql: sql`${ident(l)}.${ident("multiMatchValue")}`, nullFallback: left.nullFallback ?? "auto" },
     op,
     {
+      ...typeOf(right),
       sql: sql`${ident(r)}.${ident("multiMatchValue")}`,
       nullFallback: right.nullFallback ?? "auto",
       afterBuild: negate,
@@ -278,6 +277,34 @@ function manyVsMany(left: ResolverResult, op: SignOp, right: ResolverResult, res
     resolver,
   );
   return sql`NOT EXISTS (SELECT 1 FROM (${buildMultiMatch(left.multiMatch!)}) ${ident(l)} LEFT JOIN (${buildMultiMatch(right.multiMatch!)}) ${ident(r)} ON TRUE WHERE ${cond})`;
+}
+
+/** typeOf is what an operand says of its values' type, to carry over to its multi-match values. */
+function typeOf(r: ResolverResult): Pick<ResolverResult, "type" | "column"> {
+  const out: Pick<ResolverResult, "type" | "column"> = {};
+  if (r.type !== undefined) out.type = r.type;
+  if (r.column !== undefined) out.column = r.column;
+  return out;
+}
+
+/** operandOf is a resolved operand as Dialect.compare takes it: a literal's value tells its type. */
+export function operandOf(r: ResolverResult): Operand {
+  if (r.kind === "null") return { sql: r.sql, type: "text", constant: { value: null } };
+  if (r.kind === "bool") {
+    const text = r.sql.parts.length === 1 ? r.sql.parts[0] : null;
+    if (text === "1" || text === "TRUE") return { sql: r.sql, type: "bool", constant: { value: 1 } };
+    if (text === "0" || text === "FALSE") return { sql: r.sql, type: "bool", constant: { value: 0 } };
+  }
+  const only = r.sql.parts.length === 1 ? r.sql.parts[0] : null;
+  if (r.params?.length === 1 && only !== null && typeof only === "object" && "value" in only) {
+    const v = only.value;
+    if (typeof v === "string") return { sql: r.sql, type: "text", constant: { value: v } };
+    if (typeof v === "number") return { sql: r.sql, type: "number", constant: { value: v } };
+    if (v === null) return { sql: r.sql, type: "text", constant: { value: null } };
+  }
+  const o: Operand = { sql: r.sql, type: r.type ?? "any" };
+  if (r.column) o.column = true;
+  return o;
 }
 
 const isEmptyParam = (v: SqlValue | undefined) => v === null || v === "";
@@ -301,11 +328,20 @@ function isEmptyOperand(r: ResolverResult): boolean {
   return isEmptyIdentifier(r) || (r.nullFallback !== "enforced" && r.params?.length === 1 && hasEmptyParam(r));
 }
 
-/** equalityShape is what equality() writes for `=` when it compares the operands themselves, else null. */
-function equalityShape(left: ResolverResult, right: ResolverResult): FilterAtom["equals"] | null {
+/**
+ * equalityShape is what equality() writes for `=` when it compares the operands themselves (as they are, or
+ * with NULL as "" when coalesced), else null.
+ */
+function equalityShape(left: ResolverResult, right: ResolverResult, dialect: Dialect): FilterAtom["equals"] | null {
   if (left.nullFallback === "disabled" || right.nullFallback === "disabled") return null;
   if (isEmptyOperand(left) || isEmptyOperand(right)) return null;
-  return { left: left.sql, right: right.sql, coalesced: !isKnownNonEmpty(left) && !isKnownNonEmpty(right) };
+  const coalesced = !isKnownNonEmpty(left) && !isKnownNonEmpty(right);
+  const [l, r] = [operandOf(left), operandOf(right)];
+  // the placement may split the sides (an IN subquery), and writes COALESCE(x, '') itself when coalesced
+  const plain =
+    dialect.comparesPlainly(l, r) &&
+    (!coalesced || dialect.comparesPlainly(dialect.emptyIfNull(l), dialect.emptyIfNull(r)));
+  return plain ? { left: left.sql, right: right.sql, coalesced } : null;
 }
 
 /**
@@ -314,21 +350,22 @@ function equalityShape(left: ResolverResult, right: ResolverResult): FilterAtom[
  */
 function equality(equal: boolean, left: ResolverResult, right: ResolverResult, dialect: Dialect): Sql {
   // `!=` is NULL-safe (SQLite's IS NOT), `=` plain
-  const eq = (a: Sql, b: Sql) => (equal ? sql`${a} = ${b}` : dialect.nullSafeEqual(a, b, false));
+  const eq = (a: Operand, b: Operand) => dialect.compare(a, equal ? "=" : "isNot", b);
   const concat = raw(equal ? "OR" : "AND");
   const nullCheck = raw(equal ? "IS NULL" : "IS NOT NULL");
+  const [l, r] = [operandOf(left), operandOf(right)];
   if (left.nullFallback === "disabled" || right.nullFallback === "disabled")
-    return dialect.nullSafeEqual(left.sql, right.sql, equal);
+    return dialect.compare(l, equal ? "is" : "isNot", r);
   const leftEmpty = isEmptyOperand(left);
   const rightEmpty = isEmptyOperand(right);
-  const empty = raw("''");
+  const empty: Operand = { sql: raw("''"), type: "text", constant: { value: "" } };
   if (leftEmpty && rightEmpty) return eq(empty, empty);
   if (isKnownNonEmpty(left) || isKnownNonEmpty(right)) {
-    return eq(leftEmpty ? empty : left.sql, rightEmpty ? empty : right.sql);
+    return eq(leftEmpty ? empty : l, rightEmpty ? empty : r);
   }
-  if (leftEmpty) return sql`(${eq(empty, right.sql)} ${concat} ${right.sql} ${nullCheck})`;
-  if (rightEmpty) return sql`(${eq(left.sql, empty)} ${concat} ${left.sql} ${nullCheck})`;
-  return eq(sql`COALESCE(${left.sql}, '')`, sql`COALESCE(${right.sql}, '')`);
+  if (leftEmpty) return sql`(${eq(empty, r)} ${concat} ${right.sql} ${nullCheck})`;
+  if (rightEmpty) return sql`(${eq(l, empty)} ${concat} ${left.sql} ${nullCheck})`;
+  return eq(dialect.emptyIfNull(l), dialect.emptyIfNull(r));
 }
 
 /**
@@ -336,12 +373,16 @@ function equality(equal: boolean, left: ResolverResult, right: ResolverResult, d
  * with `%` keeps the user's wildcards; another column is wrapped with `'%' || col || '%'`.
  */
 function like(not: boolean, left: ResolverResult, right: ResolverResult, dialect: Dialect): Sql {
-  if ((right.params?.length ?? 0) === 0) return dialect.like(left.sql, sql`('%' || ${right.sql} || '%')`, not);
+  const l = operandOf(left);
+  if ((right.params?.length ?? 0) === 0)
+    return dialect.like(l, sql`('%' || ${dialect.text(operandOf(right))} || '%')`, not);
   const wrapped = mapParams(right.sql, (v) => {
     const s = castString(v);
     return containsUnescaped(s, "%") ? s : `%${escapeUnescaped(s, ["\\", "%", "_"])}%`;
   });
-  return dialect.like(left.sql, wrapped, not);
+  // a function's arguments are wrapped so too (as PocketBase does); its result is then read as text
+  const r = operandOf(right);
+  return dialect.like(l, r.constant ? wrapped : dialect.text({ ...r, sql: wrapped }), not);
 }
 
 /** escapeUnescaped puts a backslash before each of chars that isn't already escaped. */

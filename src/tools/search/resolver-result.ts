@@ -1,4 +1,4 @@
-import type { Dialect } from "../../db/dialect.ts";
+import type { Dialect, ValueType } from "../../db/dialect.ts";
 import { ident, join, raw, type Sql, type SqlValue, sql } from "../../db/sql.ts";
 import { type FilterTree, renderFilterTree } from "./filter-tree.ts";
 
@@ -69,6 +69,13 @@ export interface ResolverResult {
   sql: Sql;
   /** Literal NULL, or the 1/0 of true/false: both count for the empty/non-empty comparison rules. */
   kind?: "null" | "bool";
+  /**
+   * What the values are (Dialect.compare): left out for a literal (its value tells) and for what nothing is
+   * known of.
+   */
+  type?: ValueType;
+  /** A column of a record table, whose declared type converts the other operand of a comparison. */
+  column?: boolean;
   /** The values bound inside `sql` when it is a literal (text, number, request value): empty ones matter. */
   params?: SqlValue[];
   nullFallback?: NullFallback;

@@ -24,6 +24,7 @@ export const tokenFunctions: Readonly<Record<string, TokenFunction>> = {
       sql: dialect.geoDistance(lonA.sql, latA.sql, lonB.sql, latB.sql),
       nullFallback: "disabled",
       params: paramsOf(resolved),
+      type: "number",
     };
   },
 
@@ -35,7 +36,12 @@ export const tokenFunctions: Readonly<Record<string, TokenFunction>> = {
     if (format.type !== "text") throw new Error("[strftime] expects the first argument to be a format string");
     const formatResult = resolve(format);
     if (!time)
-      return { sql: dialect.strftime([formatResult.sql]), nullFallback: "enforced", params: formatResult.params };
+      return {
+        sql: dialect.strftime([formatResult.sql]),
+        nullFallback: "enforced",
+        params: formatResult.params,
+        type: "text",
+      };
     if (time.type !== "text" && time.type !== "identifier" && time.type !== "number") {
       throw new Error("[strftime] expects the second argument to be of a valid time-value type");
     }
@@ -49,6 +55,7 @@ export const tokenFunctions: Readonly<Record<string, TokenFunction>> = {
       sql: dialect.strftime([formatResult.sql, timeResult.sql, ...rest]),
       nullFallback: "enforced",
       params: paramsOf([formatResult, timeResult, ...modifierResults]),
+      type: "text",
     };
     if (timeResult.multiMatch) {
       result.multiMatch = {

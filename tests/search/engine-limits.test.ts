@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { startTestServer, type TestServer } from "../helpers/test-app.ts";
+import { onPostgres } from "../helpers/test-engine.ts";
+
+// What one engine can't do: PostgreSQL's text can't hold the NUL character, SQLite's can. A comparison with
+// such a literal still answers as on SQLite (no stored text holds one); a filter that would have to pass one
+// to the engine (a LIKE pattern, a function's argument) is a clear 400 in PocketBase's error shape, and
+// nothing else of the request is affected.
+
+let t: TestServer;
+
+beforeAll(async () => {
+  t = await startTestServer();
+  await t.pb.collections.create({
+    name: "notes",
+    type: "base",
+    listRule: "",
+    fields: [
+      { name: "title", type: "text" },
+      { name: "n", type: "number" },
+    ],
+  });
+  for (const [title, n] of [
+    ["a", 1],
+    ["ab", 2],
+    ["b", 3],
+  ] as const)
+    await t.pb.collection("notes").create({ title, n });
+});
+
+afterAll(async () => {
+  await t.stop();
+});
+
+async function list(filter: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const query = new URLSearchParams({ filter, sort: "title", fields: "title" });
+  const res = await fetch(`${t.url}/api/collections/notes/records?${query}`);
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+const titles = (body: Record<string, unknown>) => (body.items as { title: string }[]).map((r) => r.title);
+
+describe("a literal with a NUL character", () => {
+  test("compared, it answers the same rows on both engines", async () => {
+    const cases: [string, string[]][] = [
+      ['title = "a\u0000b"', []],
+      ['title != "a\u0000b"', ["a", "ab", "b"]],
+      ['title > "a\u0000b"', ["ab", "b"]],
+      ['title <= "a\u0000b"', ["a"]],
+      // SQLite reads a number from the text before the NUL
+      ['n = "1\u0000"', ["a"]],
+      ['n > "1\u0000x"', ["ab", "b"]],
+    ];
+    for (const [filter, want] of cases) {
+      const res = await list(filter);
+      expect([filter, res.status, titles(res.body)]).toEqual([filter, 200, want]);
+    }
+  });
+
+  test("passed to the engine, it is a clear 400 on PostgreSQL", async () => {
+    for (const filter of ['title ~ "a\u0000"', 'title !~ "\u0000"']) {
+      const res = await list(filter);
+      if (onPostgres()) {
+        expect([filter, res.status, res.body.data]).toEqual([filter, 400, {}]);
+        expect(String(res.body.message)).toContain("NUL character");
+      } else expect([filter, res.status]).toEqual([filter, 200]);
+    }
+    // the next request is served as usual
+    expect(titles((await list('title ~ "a"')).body)).toEqual(["a", "ab"]);
+  });
+});

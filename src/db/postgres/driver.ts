@@ -168,7 +168,13 @@ class Runner {
   ) {}
 
   query(conn: Conn, text: string, params: readonly SqlValue[]): postgres.PendingQuery<postgres.Row[]> {
-    return conn.unsafe(text, toParams(params), { prepare: this.statements.prepare(text) });
+    const prepare = this.statements.prepare(text);
+    // postgres.js sends a statement without parameters through the simple protocol, never prepared (a
+    // list's count would be parsed and planned again at every request): a cached one goes prepared, unless
+    // its text may hold several statements, which only the simple protocol runs
+    if (prepare && params.length === 0 && !text.includes(";"))
+      return conn.unsafe(text, [], { prepare, simple: false } as postgres.UnsafeQueryOptions);
+    return conn.unsafe(text, toParams(params), { prepare });
   }
 
   async rows<T>(conn: Conn, text: string, params: readonly SqlValue[]): Promise<T[]> {

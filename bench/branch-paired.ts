@@ -78,8 +78,8 @@ async function start(root: string, dir: string, db: string | null): Promise<Runn
   };
 }
 
-const work = mkdtempSync(join(tmpdir(), "satchel-branch-paired-"));
 const pg = opts.engine === "postgres" ? await BenchPostgres.open(opts.url, cpus.server) : null;
+const work = mkdtempSync(join(tmpdir(), "satchel-branch-paired-"));
 try {
   log(
     `this checkout against ${opts.base}, paired on ${opts.engine}: ${chosen.join(", ")}; ${rounds} rounds; load average ${loadavg()[0]?.toFixed(2)}`,

@@ -50,8 +50,8 @@ if (opts.logs !== "on" && opts.logs !== "off") throw new Error('--logs takes "on
 if (opts.engine !== "sqlite" && opts.engine !== "postgres") throw new Error('--engine takes "sqlite" or "postgres"');
 const root = resolve(import.meta.dir, "..");
 
-const work = mkdtempSync(join(tmpdir(), "satchel-profile-"));
 const pg = opts.engine === "postgres" ? await BenchPostgres.open(opts.url, cpus.server) : null;
+const work = mkdtempSync(join(tmpdir(), "satchel-profile-"));
 try {
   const profiles = opts.keep ? resolve(opts.keep) : join(work, "profiles");
   mkdirSync(profiles, { recursive: true });

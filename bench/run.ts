@@ -72,8 +72,8 @@ if (engines.length === 0 || engines.some((e) => e !== "sqlite" && e !== "postgre
   throw new Error('--engine takes "sqlite", "postgres" or "sqlite,postgres"');
 const postgresCeiling = resolve(import.meta.dir, "postgres/ceiling.ts");
 
-const work = mkdtempSync(join(tmpdir(), "satchel-bench-"));
 const pgServer = engines.includes("postgres") ? await BenchPostgres.open(opts.url, cpus.server) : null;
+const work = mkdtempSync(join(tmpdir(), "satchel-bench-"));
 try {
   const outputs: Record<string, unknown> = {};
   for (const engine of engines as Engine[]) outputs[engine] = await benchEngine(engine);

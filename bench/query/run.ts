@@ -68,8 +68,8 @@ async function answers(url: string): Promise<ResponseSnapshot[]> {
   return out;
 }
 
-const work = mkdtempSync(join(tmpdir(), "satchel-query-bench-"));
 const pgServer = engines.includes("postgres") ? await BenchPostgres.open(opts.url, cpus.server) : null;
+const work = mkdtempSync(join(tmpdir(), "satchel-query-bench-"));
 try {
   const outputs: Record<string, unknown> = {};
   for (const engine of engines as Engine[]) outputs[engine] = await benchEngine(engine);

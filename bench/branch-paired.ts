@@ -4,13 +4,19 @@
  * copies of the same data, loaded at the same time round after round, so that whatever else the machine runs
  * falls on both alike. Prints the median ratio (this ÷ base) of requests per server CPU-second and of req/s.
  *
+ * With `--engine=postgres` both run on PostgreSQL (`--db=`), each on its own copy of the seeded database on
+ * one server (a throwaway cluster pinned to the server CPU, or the server at `--url`); the database's CPU
+ * then counts for both alike and is left out of the ratio (it can't be told apart per server).
+ *
  *   bun bench/branch-paired.ts --base=/work/main [--rounds=10] [--seconds=3] [--warmup=1] [--workloads=list,view,create]
+ *                              [--engine=sqlite|postgres] [--url=postgres://...]
  */
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { cpus, log, median, parseWorkloadList, runLoadProcess, workloads } from "./harness.ts";
+import { BenchPostgres } from "./postgres/database.ts";
 import { perCpuSecond } from "./report.ts";
 import { seedDataDir } from "./seed.ts";
 import type { RunningBenchServer } from "./servers.ts";
@@ -23,6 +29,8 @@ const { values: opts } = parseArgs({
     warmup: { type: "string", default: "1" },
     connections: { type: "string", default: "16" },
     workloads: { type: "string", default: "list,view,create" },
+    engine: { type: "string", default: "sqlite" },
+    url: { type: "string" },
   },
 });
 if (!opts.base) throw new Error("--base=<the other checkout> is required");
@@ -33,9 +41,11 @@ const settings = {
   seconds: Number(opts.seconds),
 };
 const chosen = parseWorkloadList(opts.workloads);
+if (opts.engine !== "sqlite" && opts.engine !== "postgres") throw new Error('--engine takes "sqlite" or "postgres"');
 
-async function start(root: string, dir: string): Promise<RunningBenchServer & { kill(): void }> {
+async function start(root: string, dir: string, db: string | null): Promise<RunningBenchServer & { kill(): void }> {
   const cmd = [process.execPath, resolve(root, "src/main.ts"), "serve", "--http=127.0.0.1:0", `--dir=${dir}`];
+  if (db !== null) cmd.push(`--db=${db}`);
   const proc = Bun.spawn(cpus.server === null ? cmd : ["taskset", "-c", cpus.server, ...cmd], {
     cwd: root,
     stdout: "pipe",
@@ -68,18 +78,22 @@ async function start(root: string, dir: string): Promise<RunningBenchServer & { 
   };
 }
 
+const pg = opts.engine === "postgres" ? await BenchPostgres.open(opts.url, cpus.server) : null;
 const work = mkdtempSync(join(tmpdir(), "satchel-branch-paired-"));
 try {
   log(
-    `this checkout against ${opts.base}, paired: ${chosen.join(", ")}; ${rounds} rounds; load average ${loadavg()[0]?.toFixed(2)}`,
+    `this checkout against ${opts.base}, paired on ${opts.engine}: ${chosen.join(", ")}; ${rounds} rounds; load average ${loadavg()[0]?.toFixed(2)}`,
   );
   const seeded = join(work, "seeded");
-  const ids = await seedDataDir(seeded);
+  const seededDb = pg ? await pg.create("seeded") : null;
+  const ids = await seedDataDir(seeded, pg && seededDb ? pg.url(seededDb) : "");
+  if (pg && seededDb) await pg.analyze(seededDb);
+  const copyDb = async (name: string) => (pg && seededDb ? pg.url(await pg.create(name, seededDb)) : null);
   const dirs = { head: join(work, "head"), base: join(work, "base") };
   cpSync(seeded, dirs.head, { recursive: true });
   cpSync(seeded, dirs.base, { recursive: true });
-  const head = await start(resolve(import.meta.dir, ".."), dirs.head);
-  const base = await start(resolve(opts.base), dirs.base);
+  const head = await start(resolve(import.meta.dir, ".."), dirs.head, await copyDb("head"));
+  const base = await start(resolve(opts.base), dirs.base, await copyDb("base"));
   const lines: string[] = [];
   try {
     for (const w of workloads(ids).filter((x) => chosen.includes(x.name))) {
@@ -106,5 +120,6 @@ try {
   }
   process.stdout.write(`\n${lines.join("\n")}\nmedians of ${rounds} paired rounds of ${settings.seconds}s\n`);
 } finally {
+  await pg?.close();
   rmSync(work, { recursive: true, force: true });
 }

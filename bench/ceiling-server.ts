@@ -2,16 +2,24 @@
 import { Database } from "bun:sqlite";
 import { parseArgs } from "node:util";
 
-/** ceilingArgs reads `--dir=<data dir> [--http=127.0.0.1:0]`, printing the usage and exiting without a dir. */
-export function ceilingArgs(script: string): { dir: string; http: string } {
+/**
+ * ceilingArgs reads `--dir=<data dir> [--http=127.0.0.1:0] [--db=postgres://...]`, printing the usage and
+ * exiting without a dir (or, when `needsDb`, without a database URL).
+ */
+export function ceilingArgs(script: string, needsDb = false): { dir: string; http: string; db: string } {
   const { values } = parseArgs({
-    options: { dir: { type: "string" }, http: { type: "string", default: "127.0.0.1:0" } },
+    options: {
+      dir: { type: "string" },
+      http: { type: "string", default: "127.0.0.1:0" },
+      db: { type: "string", default: "" },
+    },
   });
-  if (!values.dir) {
-    process.stderr.write(`usage: bun ${script} --dir=<data dir> [--http=127.0.0.1:0]\n`);
+  if (!values.dir || (needsDb && !values.db)) {
+    const db = needsDb ? " --db=postgres://..." : "";
+    process.stderr.write(`usage: bun ${script} --dir=<data dir>${db} [--http=127.0.0.1:0]\n`);
     process.exit(2);
   }
-  return { dir: values.dir, http: values.http };
+  return { dir: values.dir, http: values.http, db: values.db };
 }
 
 /**
@@ -37,14 +45,18 @@ export function openLikeSatchel(dir: string): Database {
  * serveCeiling listens on `http` (host:port), prints `Ceiling listening at <url>` once ready (the benches
  * wait for it) and stops, closing the database, on SIGINT/SIGTERM.
  */
-export function serveCeiling(http: string, db: Database, fetch: (req: Request) => Response | Promise<Response>): void {
+export function serveCeiling(
+  http: string,
+  db: { close(): unknown },
+  fetch: (req: Request) => Response | Promise<Response>,
+): void {
   const [hostname, port] = http.split(":");
   const server = Bun.serve({ hostname, port: Number(port), fetch });
   process.stdout.write(`Ceiling listening at http://${server.hostname}:${server.port}\n`);
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, async () => {
       await server.stop(false);
-      db.close();
+      await db.close();
       process.exit(0);
     });
   }

@@ -1,6 +1,7 @@
 import { cpSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { LoadRequest, LoadResult, LoadSpec } from "./load.ts";
+import type { BenchPostgres } from "./postgres/database.ts";
 import { collectionName, createBodies } from "./schema.ts";
 import { canPin, type RunningBenchServer, type ServerKind, type StartOptions, startServer } from "./servers.ts";
 
@@ -68,7 +69,7 @@ export async function runLoadProcess(
   requests: LoadRequest[],
   settings: LoadSettings,
   workDir: string,
-  options: { serverTree?: boolean } = {},
+  options: { serverTree?: boolean; databasePid?: number | null } = {},
 ): Promise<LoadResult> {
   const spec: LoadSpec = {
     host: server.host,
@@ -78,6 +79,7 @@ export async function runLoadProcess(
     expectStatus: 200,
     serverPid: server.pid,
     ...(options.serverTree ? { serverTree: true } : {}),
+    ...(options.databasePid ? { databasePid: options.databasePid } : {}),
   };
   const specPath = join(workDir, "load-spec.json");
   await Bun.write(specPath, JSON.stringify(spec));
@@ -97,28 +99,43 @@ export async function runLoadProcess(
 
 let sessions = 0;
 
+/** A seeded PostgreSQL database that server runs get copies of (`--db=` for Satchel and the ceiling). */
+export interface PostgresTemplate {
+  server: BenchPostgres;
+  database: string;
+}
+
 /**
  * withServer runs fn against a fresh server of the given kind, on its own copy of the template data
- * directory, pinned to the server CPU (unless options.cpus says otherwise); the server is stopped and its
- * copy removed afterwards.
+ * directory (and of the template PostgreSQL database, when given), pinned to the server CPU (unless
+ * options.cpus says otherwise); the server is stopped and its copies removed afterwards.
  */
 export async function withServer<T>(
   kind: ServerKind,
   template: string,
   workDir: string,
   fn: (server: RunningBenchServer) => Promise<T>,
-  options: Omit<StartOptions, "cpus"> & { cpus?: string | null } = {},
+  options: Omit<StartOptions, "cpus"> & { cpus?: string | null; postgres?: PostgresTemplate } = {},
 ): Promise<T> {
   const dir = join(workDir, `data-${sessions++}-${kind}`);
   cpSync(template, dir, { recursive: true });
+  const pg = options.postgres;
+  const database = pg ? await pg.server.create(kind, pg.database) : null;
   try {
-    const server = await startServer(kind, dir, { cpus: cpus.server, ...options });
+    const dbArgs = pg && database ? [`--db=${pg.server.url(database)}`] : [];
+    const server = await startServer(kind, dir, {
+      cpus: cpus.server,
+      ...options,
+      serveArgs: [...(options.serveArgs ?? []), ...dbArgs],
+      ceilingArgs: [...(options.ceilingArgs ?? []), ...dbArgs],
+    });
     try {
       return await fn(server);
     } finally {
       await server.stop();
     }
   } finally {
+    if (pg && database) await pg.server.drop(database);
     rmSync(dir, { recursive: true, force: true });
   }
 }

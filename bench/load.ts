@@ -33,6 +33,8 @@ export interface LoadSpec {
   serverPid?: number;
   /** Count the CPU time of the server's child processes too (`serve --workers`: the workers do the work). */
   serverTree?: boolean;
+  /** The database server's process id (PostgreSQL's postmaster): its CPU time and its backends' are measured too. */
+  databasePid?: number;
 }
 
 export interface LoadResult {
@@ -51,6 +53,8 @@ export interface LoadResult {
   sample?: string;
   /** CPU seconds the server process used during the measured seconds (when its pid was given). */
   serverCpuSeconds?: number;
+  /** CPU seconds the database server (with its backends) used during the measured seconds (when its pid was given). */
+  databaseCpuSeconds?: number;
 }
 
 const crlf2 = Buffer.from("\r\n\r\n");
@@ -148,15 +152,20 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const cpuOf = spec.serverTree ? treeCpuSeconds : processCpuSeconds;
   let cpuAtStart: number | null = null;
   let cpuAtStop: number | null = null;
+  const dbPid = spec.databasePid;
+  let dbAtStart: number | null = null;
+  let dbAtStop: number | null = null;
   const cpuTimers =
     pid === undefined
       ? []
       : [
           setTimeout(() => {
             cpuAtStart = cpuOf(pid);
+            if (dbPid !== undefined) dbAtStart = treeCpuSeconds(dbPid);
           }, measureFrom - start),
           setTimeout(() => {
             cpuAtStop = cpuOf(pid);
+            if (dbPid !== undefined) dbAtStop = treeCpuSeconds(dbPid);
           }, stopAt - start),
         ];
   let stopping = false;
@@ -268,9 +277,13 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   clearTimeout(timer);
   for (const t of cpuTimers) clearTimeout(t);
   // the last responses may close the sockets just before the stop timer fires
-  if (pid !== undefined && cpuAtStop === null) cpuAtStop = cpuOf(pid);
+  if (pid !== undefined && cpuAtStop === null) {
+    cpuAtStop = cpuOf(pid);
+    if (dbPid !== undefined) dbAtStop = treeCpuSeconds(dbPid);
+  }
   if (failure) throw failure;
   const serverCpuSeconds = cpuAtStart !== null && cpuAtStop !== null ? cpuAtStop - cpuAtStart : null;
+  const databaseCpuSeconds = dbAtStart !== null && dbAtStop !== null ? dbAtStop - dbAtStart : null;
   const sorted = latencies.subarray(0, count).sort();
   return {
     requests: count,
@@ -282,6 +295,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     unexpected,
     ...(sample === undefined ? {} : { sample }),
     ...(serverCpuSeconds === null ? {} : { serverCpuSeconds }),
+    ...(databaseCpuSeconds === null ? {} : { databaseCpuSeconds }),
   };
 }
 

@@ -2,9 +2,13 @@
 import { median } from "./harness.ts";
 import type { LoadResult } from "./load.ts";
 
-/** perCpuSecond is how many requests the server answered per second of CPU it used (NaN when unknown). */
+/**
+ * perCpuSecond is how many requests the server answered per second of CPU it used, the database server's
+ * included when it was measured (PostgreSQL's backends do a part of the work), NaN when unknown.
+ */
 export function perCpuSecond(res: LoadResult): number {
-  return res.serverCpuSeconds ? res.requests / res.serverCpuSeconds : Number.NaN;
+  const cpu = (res.serverCpuSeconds ?? 0) + (res.databaseCpuSeconds ?? 0);
+  return res.serverCpuSeconds ? res.requests / cpu : Number.NaN;
 }
 
 /** summary is the medians of a server's runs of one workload. */
@@ -19,10 +23,12 @@ function summary(xs: LoadResult[]) {
 
 /** formatRun is the log line of one measured run. */
 export function formatRun(r: number, kind: string, name: string, res: LoadResult, seconds: number): string {
+  const db =
+    res.databaseCpuSeconds === undefined ? "" : ` + database ${((100 * res.databaseCpuSeconds) / seconds).toFixed(0)}%`;
   const cpu =
     res.serverCpuSeconds === undefined
       ? ""
-      : `  server CPU ${((100 * res.serverCpuSeconds) / seconds).toFixed(0)}%, ${perCpuSecond(res).toFixed(0)} req/CPU-s`;
+      : `  server CPU ${((100 * res.serverCpuSeconds) / seconds).toFixed(0)}%${db}, ${perCpuSecond(res).toFixed(0)} req/CPU-s`;
   return (
     `  #${r + 1} ${kind.padEnd(7)} ${name.padEnd(6)} ${res.rps.toFixed(0).padStart(7)} req/s` +
     `  p50 ${res.p50.toFixed(2)} ms  p99 ${res.p99.toFixed(2)} ms${cpu}`

@@ -1,20 +1,25 @@
 import { Database } from "bun:sqlite";
 import { cpSync } from "node:fs";
+import { databaseOpener } from "../src/cmd/open-database.ts";
 import { createApp } from "../src/core/base-app.ts";
 import { Collection } from "../src/core/collection-model.ts";
 import { RecordModel } from "../src/core/record-model.ts";
 import { cloneSettings } from "../src/core/settings-model.ts";
-import { SqliteDriver } from "../src/db/sqlite/driver.ts";
 import { systemMigrations } from "../src/migrations/index.ts";
 import { collectionJson, collectionName, seedInputs } from "./schema.ts";
 
 /**
  * seedDataDir creates a Satchel data directory holding the benchmark collection and its records, written
  * through Satchel's own save pipeline (so values are stored exactly as Satchel stores them), and returns
- * the record ids. The WAL is checkpointed so the directory can be copied file by file.
+ * the record ids. The WAL is checkpointed so the directory can be copied file by file. With `databaseUrl` the
+ * app's tables are in that PostgreSQL database instead (copied with `CREATE DATABASE ... TEMPLATE`).
  */
-export async function seedDataDir(dir: string): Promise<string[]> {
-  const app = createApp({ dataDir: dir, openDatabase: (p) => new SqliteDriver(p), migrations: systemMigrations });
+export async function seedDataDir(dir: string, databaseUrl = ""): Promise<string[]> {
+  const app = createApp({
+    dataDir: dir,
+    openDatabase: databaseOpener({ url: databaseUrl }),
+    migrations: systemMigrations,
+  });
   await app.bootstrap();
   try {
     const collection = Collection.create("base", collectionName);
@@ -34,7 +39,7 @@ export async function seedDataDir(dir: string): Promise<string[]> {
     return ids;
   } finally {
     await app.terminate();
-    checkpoint(dir);
+    if (databaseUrl === "") checkpoint(dir);
   }
 }
 
@@ -47,10 +52,17 @@ function checkpoint(dir: string): void {
   }
 }
 
-/** copyWithLogsOff copies a seeded data directory with request logging turned off (`settings.logs.maxDays = 0`). */
-export async function copyWithLogsOff(template: string, dir: string): Promise<void> {
+/**
+ * copyWithLogsOff copies a seeded data directory with request logging turned off (`settings.logs.maxDays = 0`);
+ * with `databaseUrl`, in that PostgreSQL database (already a copy of the seeded one).
+ */
+export async function copyWithLogsOff(template: string, dir: string, databaseUrl = ""): Promise<void> {
   cpSync(template, dir, { recursive: true });
-  const app = createApp({ dataDir: dir, openDatabase: (p) => new SqliteDriver(p), migrations: systemMigrations });
+  const app = createApp({
+    dataDir: dir,
+    openDatabase: databaseOpener({ url: databaseUrl }),
+    migrations: systemMigrations,
+  });
   await app.bootstrap();
   try {
     const settings = cloneSettings(app.settings());
@@ -58,6 +70,6 @@ export async function copyWithLogsOff(template: string, dir: string): Promise<vo
     await app.saveSettings(settings);
   } finally {
     await app.terminate();
-    checkpoint(dir);
+    if (databaseUrl === "") checkpoint(dir);
   }
 }

@@ -21,6 +21,8 @@ export interface StartOptions {
   ceilingScript?: string;
   /** Extra arguments of `satchel serve` (e.g. `--workers=2`, `--hookTimeout=0`). */
   serveArgs?: string[];
+  /** Extra arguments of the ceiling (e.g. `--db=postgres://...`). */
+  ceilingArgs?: string[];
   /** What the server prints once it serves, after its address (e.g. all workers started). */
   readyPattern?: RegExp;
   /** The checkout whose `src/main.ts` serves Satchel (this one unless given: another branch's, to compare). */
@@ -44,7 +46,7 @@ function commandFor(kind: ServerKind, dir: string, options: StartOptions): strin
       ...(options.serveArgs ?? []),
     ];
   const script = options.ceilingScript ?? resolve(root, "bench/ceiling.ts");
-  return [bun, ...bunArgs, script, "--http=127.0.0.1:0", `--dir=${dir}`];
+  return [bun, ...bunArgs, script, "--http=127.0.0.1:0", `--dir=${dir}`, ...(options.ceilingArgs ?? [])];
 }
 
 /** startServer runs a server in its own process and resolves once it prints the address it listens on. */

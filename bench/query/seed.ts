@@ -1,8 +1,9 @@
 import { Database } from "bun:sqlite";
+import postgres from "postgres";
+import { databaseOpener } from "../../src/cmd/open-database.ts";
 import { createApp } from "../../src/core/base-app.ts";
 import { Collection } from "../../src/core/collection-model.ts";
 import { RecordModel } from "../../src/core/record-model.ts";
-import { SqliteDriver } from "../../src/db/sqlite/driver.ts";
 import { systemMigrations } from "../../src/migrations/index.ts";
 import {
   authorInputs,
@@ -17,10 +18,15 @@ import {
 /**
  * seedQueryDataDir creates a Satchel data directory with the query bench's collections. Authors and `posts`
  * are written through Satchel's save pipeline, so values are stored as Satchel stores them; `posts_ruled`
- * gets a copy of the same rows. The WAL is checkpointed so the directory can be copied file by file.
+ * gets a copy of the same rows. The WAL is checkpointed so the directory can be copied file by file. With
+ * `databaseUrl` the tables are in that PostgreSQL database instead (then `VACUUM ANALYZE`d).
  */
-export async function seedQueryDataDir(dir: string): Promise<void> {
-  const app = createApp({ dataDir: dir, openDatabase: (p) => new SqliteDriver(p), migrations: systemMigrations });
+export async function seedQueryDataDir(dir: string, databaseUrl = ""): Promise<void> {
+  const app = createApp({
+    dataDir: dir,
+    openDatabase: databaseOpener({ url: databaseUrl }),
+    migrations: systemMigrations,
+  });
   await app.bootstrap();
   try {
     const authors = Collection.create("base", "authors");
@@ -52,6 +58,16 @@ export async function seedQueryDataDir(dir: string): Promise<void> {
     });
   } finally {
     await app.terminate();
+  }
+  if (databaseUrl !== "") {
+    const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      await sql.unsafe(`INSERT INTO ${ruledCollection} SELECT * FROM ${openCollection}`);
+      await sql.unsafe("VACUUM ANALYZE");
+    } finally {
+      await sql.end();
+    }
+    return;
   }
   const db = new Database(`${dir}/data.db`);
   db.run(`INSERT INTO ${ruledCollection} SELECT * FROM ${openCollection}`);

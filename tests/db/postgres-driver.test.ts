@@ -1,4 +1,5 @@
-import { afterAll, describe, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
+import { PackedRowsWriter } from "../../src/db/packed-rows.ts";
 import { openPostgres } from "../../src/db/postgres/driver.ts";
 import { driverConformance } from "./driver.suite.ts";
 import { createTestDatabase, postgresUnavailable, skipNote, type TestDatabase } from "./postgres-server.ts";
@@ -16,5 +17,36 @@ if (unavailable) {
   driverConformance({
     name: "PostgreSQL",
     open: (options) => openPostgres(db.url, options),
+  });
+
+  describe("PostgreSQL packed inserts", () => {
+    test("go as one statement into typed columns (JSONB, INTEGER), U+0000 stored as U+FFFD, beside an open transaction", async () => {
+      const d = await openPostgres(db.url);
+      try {
+        await d.exec("CREATE TABLE packed_logs (id TEXT PRIMARY KEY, level INTEGER NOT NULL, data JSONB NOT NULL)");
+        // a NUL in the JSON (escaped) becomes U+FFFD, a backslash before "u0000" is text and stays
+        const data = [{ q: '"quoted" \\ {a,b}', n: null }, { s: "nul\u0000here", t: "\\u0000" }, []];
+        const stored = [data[0], { s: "nul\ufffdhere", t: "\\u0000" }, []];
+        const w = new PackedRowsWriter(["text", "number", "text"], { maxBytes: 1 << 20 });
+        data.forEach((value, i) => {
+          w.text(`l${i}\0`);
+          w.number(i - 4);
+          w.text(JSON.stringify(value));
+          w.endRow();
+        });
+        // no transaction and no writer lock: it completes while a transaction of this driver is open
+        await d.transaction(async () => {
+          await d.insertRowsInBackground("packed_logs", ["id", "level", "data"], w.take());
+        });
+        const rows = await d.all<{ id: string; level: number; data: string }>(
+          "SELECT id, level, data::text AS data FROM packed_logs ORDER BY level",
+        );
+        expect(rows.map((r) => ({ ...r, data: JSON.parse(r.data) }))).toEqual(
+          stored.map((value, i) => ({ id: `l${i}\ufffd`, level: i - 4, data: value })),
+        );
+      } finally {
+        await d.close();
+      }
+    });
   });
 }

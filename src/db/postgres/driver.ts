@@ -13,19 +13,13 @@ import {
   type Tx,
   UnsupportedValueError,
 } from "../driver.ts";
-import {
-  checkPackedColumns,
-  insertChunks,
-  maxInsertParams,
-  type PackedRows,
-  type PackedTransform,
-  packedChunks,
-} from "../packed-rows.ts";
+import { checkPackedColumns, type PackedRows, type PackedTransform } from "../packed-rows.ts";
 import type { Sql, SqlValue } from "../sql.ts";
 import { postgresDialect } from "./dialect.ts";
 import { functionsMarker, functionsSql } from "./functions.ts";
 import { IsolatedReader, type RunningRead } from "./isolated-reader.ts";
 import { AsyncLock, beginWriteSql, writerLockKey } from "./lock.ts";
+import { columnTypesSql, packedArrays, unnestInsertSql } from "./packed-insert.ts";
 import { PreflightError, preflight } from "./preflight.ts";
 import { type RunningQuery, runStatements } from "./script.ts";
 import { splitScript } from "./script-split.ts";
@@ -178,7 +172,13 @@ class Runner {
   ) {}
 
   query(conn: Conn, text: string, params: readonly SqlValue[]): postgres.PendingQuery<postgres.Row[]> {
-    return conn.unsafe(text, toParams(params), { prepare: this.statements.prepare(text) });
+    const prepare = this.statements.prepare(text);
+    // postgres.js sends a statement without parameters through the simple protocol, never prepared (a
+    // list's count would be parsed and planned again at every request): a cached one goes prepared, unless
+    // its text may hold several statements, which only the simple protocol runs
+    if (prepare && params.length === 0 && !text.includes(";"))
+      return conn.unsafe(text, [], { prepare, simple: false } as postgres.UnsafeQueryOptions);
+    return conn.unsafe(text, toParams(params), { prepare });
   }
 
   async rows<T>(conn: Conn, text: string, params: readonly SqlValue[]): Promise<T[]> {
@@ -445,8 +445,7 @@ export class PostgresDriver implements Driver {
 
   /**
    * insertRowsInBackground inserts the rows from here (see Driver): postgres.js never blocks the thread,
-   * the server does the work. PostgreSQL's text can't hold U+0000 (a whole batch would be refused for
-   * one, say a log of a URL with `%00`): it is stored as U+FFFD.
+   * the server does the work. They go as one statement, each column's values as an array (packed-insert.ts).
    */
   async insertRowsInBackground(
     table: string,
@@ -456,14 +455,35 @@ export class PostgresDriver implements Driver {
   ): Promise<void> {
     const rows = transform ? transform(packed) : packed;
     checkPackedColumns(columns, rows);
-    const chunks = packedChunks(rows, maxInsertParams);
-    for (const { params } of chunks) {
-      for (let i = 0; i < params.length; i++) {
-        const v = params[i];
-        if (typeof v === "string" && v.includes("\0")) params[i] = v.replaceAll("\0", "\ufffd");
-      }
-    }
-    return insertChunks(this, table, columns, chunks);
+    if (rows.count === 0) return;
+    const insert = await this.#unnestInsert(table, columns);
+    await this.#runner.changes(this.#pool, insert.text, packedArrays(rows, insert.json));
+  }
+
+  readonly #unnestInserts = new Map<string, { text: string; json: boolean[] }>();
+
+  /**
+   * #unnestInsert is the INSERT of packed rows into table's columns, and which columns hold JSON, made once
+   * per table and columns.
+   */
+  async #unnestInsert(table: string, columns: readonly string[]): Promise<{ text: string; json: boolean[] }> {
+    const key = `${table}\0${columns.join("\0")}`;
+    const known = this.#unnestInserts.get(key);
+    if (known !== undefined) return known;
+    const found = await this.#runner.rows<{ name: string; type: string }>(this.#pool, columnTypesSql, [
+      postgresDialect.quote(table),
+    ]);
+    const types = columns.map((c) => {
+      const type = found.find((f) => f.name === c)?.type;
+      if (type === undefined) throw new Error(`no column ${c} in ${table}`);
+      return type;
+    });
+    const insert = {
+      text: unnestInsertSql((n) => postgresDialect.quote(n), table, columns, types),
+      json: types.map((t) => t === "json" || t === "jsonb"),
+    };
+    this.#unnestInserts.set(key, insert);
+    return insert;
   }
 
   /**

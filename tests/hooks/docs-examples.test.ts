@@ -33,7 +33,7 @@ beforeAll(async () => {
   await mkdir(hooksDir);
   for (const [name, text] of files) await writeFile(join(hooksDir, name), text);
   t = await newTestApp({ dir: join(root, "satchel_data") });
-  await registerHooks(t.app, { dir: hooksDir, watch: false });
+  await registerHooks(t.app, { dir: hooksDir, watch: false, typeCheck: true });
   await upsertSuperuser(t.app, superuserEmail, superuserPassword);
   const posts = Collection.create("base", "posts");
   posts.applyJSON({ listRule: "", viewRule: "", createRule: "", fields: [{ name: "title", type: "text" }] });

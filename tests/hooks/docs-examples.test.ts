@@ -36,6 +36,7 @@ beforeAll(async () => {
   await mkdir(hooksDir);
   for (const [name, text] of files) await writeFile(join(hooksDir, name), text);
   t = await newTestApp({ dir: join(root, "satchel_data") });
+  // type-checked as serve does it (which takes seconds on a loaded machine): the page's code compiles
   await registerHooks(t.app, { dir: hooksDir, watch: false, typeCheck: true });
   await upsertSuperuser(t.app, superuserEmail, superuserPassword);
   const posts = Collection.create("base", "posts");
@@ -68,7 +69,7 @@ beforeAll(async () => {
   settings.smtp = { ...settings.smtp, enabled: true, host: smtp.host, port: smtp.port };
   await t.app.saveSettings(settings);
   running = await serve(t.app, { http: "127.0.0.1:0", origins: ["*"] });
-});
+}, 60_000);
 afterAll(async () => {
   await running?.stop();
   await smtp?.stop();

@@ -79,7 +79,8 @@ test("a hook file whose registration throws binds nothing, and `satchel serve` s
   });
   expect(code).toBe(1);
   expect(out.join("")).toContain("failed to register hook file 02_throws.ts");
-});
+  // serve type-checks the files first: seconds on a loaded machine
+}, 30_000);
 
 test("a hook that never calls e.next() answers that request with a 500 naming the hook after the timeout; the server goes on", async () => {
   const { dataDir, hooksDir } = await project({

@@ -1,9 +1,10 @@
 /**
- * bun bench/hooks-inprocess.ts: the CPU a no-op hook on every record hook costs per request, in process
- * (no HTTP, no load generator; the process's CPU time, not the wall clock): two apps on copies of the seeded data, one with the no-op handlers bound
- * through a hook file's app (guarded, as hook files bind them), the requests sent to each one's router in
- * alternating batches, so the machine's other work falls on both alike. A steadier measure than
- * hooks-paired.ts on a loaded machine, to find what the hook path costs; hooks-paired.ts is the target's.
+ * bun bench/hooks-inprocess.ts: the CPU a no-op hook on every record hook costs per request, in process (no
+ * HTTP, no load generator; the process's CPU time, not the wall clock): two apps on copies of the seeded
+ * data, one with the no-op handlers bound through a hook file's app (guarded, as hook files bind them), the
+ * requests sent to each one's router in alternating batches, so the machine's other work falls on both
+ * alike. Steadier than hooks-paired.ts on a loaded machine, to find what the hook path costs;
+ * hooks-paired.ts measures the target. HOOKS_ONLY=<regexp> binds only the record hooks it matches.
  *
  *   bun bench/hooks-inprocess.ts [--rounds=10] [--batch=400] [--workloads=list,view,create] [--only=hooks|none]
  */

@@ -14,6 +14,12 @@ export const hooksFlags: readonly FlagSpec[] = [
     kind: "boolean",
     usage: "load the hook files again when they change, without a restart (default true with --dev)",
   },
+  {
+    name: "hooksTypecheck",
+    kind: "boolean",
+    default: true,
+    usage: "type-check the TypeScript hook files with the project's TypeScript compiler before they run",
+  },
 ];
 
 /** hooksConfig reads the hooks plugin's configuration from a command's flags. */
@@ -21,5 +27,5 @@ export function hooksConfig(input: CommandInput): HooksConfig {
   const { flags } = input;
   const dir = flags.string("hooksDir") || join(flags.string("dir"), "..", "satchel_hooks");
   const watch = flags.isSet("hooksWatch") ? flags.boolean("hooksWatch") : flags.boolean("dev");
-  return { dir, watch };
+  return { dir, watch, typeCheck: flags.boolean("hooksTypecheck") };
 }

@@ -2,6 +2,7 @@ import type { Queryable } from "../db/driver.ts";
 import type { ClusterBus } from "../tools/cluster/bus.ts";
 import type { Cron } from "../tools/cron/cron.ts";
 import type { Filesystem } from "../tools/filesystem/filesystem.ts";
+import type { Mailer } from "../tools/mailer/message.ts";
 import type { JsonObject } from "../tools/types/merge.ts";
 import type { AppLogger } from "./app-logger.ts";
 import type { RestoreOptions } from "./base-backup.ts";
@@ -42,7 +43,13 @@ export interface App extends HookMethods {
   saveSettings(settings: Settings): Promise<void>;
   /** reloadSettings reads the stored settings again (onSettingsReload). */
   reloadSettings(): Promise<void>;
+  /** filesystem is the record files' storage: a record's files are under `record.baseFilesPath()`. */
   filesystem(): Filesystem;
+  /**
+   * newMailClient is a mail client as the settings say (SMTP, else the local sendmail); every mail sent with
+   * it goes through onMailerSend.
+   */
+  newMailClient(): Mailer;
   /** realtime is the realtime hub: connected clients, custom broadcasts (`app.realtime().send(topic, data)`). */
   realtime(): Realtime;
   /**

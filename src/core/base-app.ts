@@ -6,6 +6,7 @@ import { aloneBus } from "../tools/cluster/memory-bus.ts";
 import { Cron } from "../tools/cron/cron.ts";
 import type { Filesystem } from "../tools/filesystem/filesystem.ts";
 import { StorageSelector } from "../tools/filesystem/storage-selector.ts";
+import type { Mailer } from "../tools/mailer/message.ts";
 import { NotFoundError } from "../tools/router/api-error.ts";
 import type { JsonObject } from "../tools/types/merge.ts";
 import type { App, TxCompleteFunc } from "./app.ts";
@@ -45,6 +46,7 @@ import {
 } from "./record-query.ts";
 import { deleteRecord, saveRecord, validateRecord } from "./record-save.ts";
 import { SettingsReloadEvent } from "./settings-events.ts";
+import { newMailClient } from "./settings-mail-client.ts";
 import { defaultSettings, type Settings } from "./settings-model.ts";
 import { loadSettings, type SettingsEncryption, saveSettings } from "./settings-query.ts";
 import { validateSettings } from "./settings-validate.ts";
@@ -300,6 +302,10 @@ export class BaseApp extends HookAccessors implements App {
   /** filesystem is the record files' storage: the S3 bucket when `settings.s3.enabled`, else `storage/`. */
   filesystem(): Filesystem {
     return this.storage.select(this.currentSettings.s3);
+  }
+
+  newMailClient(): Mailer {
+    return newMailClient(this);
   }
 
   realtime(): Realtime {

@@ -337,5 +337,5 @@ export class FileField extends Field {
 
 /** recordFilesPath is the storage folder of a record's files: `<collectionId>/<recordId>`. */
 export function recordFilesPath(record: RecordModel): string {
-  return `${record.collection.id}/${record.id}`;
+  return record.baseFilesPath();
 }

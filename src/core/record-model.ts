@@ -292,6 +292,11 @@ export class RecordModel implements Model {
     return out;
   }
 
+  /** baseFilesPath is the storage folder of the record's files: `<collectionId>/<recordId>` (PocketBase's name). */
+  baseFilesPath(): string {
+    return `${this.collection.id}/${this.id}`;
+  }
+
   // auth record helpers
 
   email(): string {

@@ -67,6 +67,7 @@ describe.concurrent("help and version", () => {
       "--automigrate",
       "--hooksDir string",
       "--hooksWatch",
+      "--hooksTypecheck",
       "--hookTimeout int",
       "-h, --help",
       "-v, --version",

@@ -219,6 +219,10 @@ export default (app: App) => {
   try {
     const res = await fetch(`${server.url}/hello/ann`);
     expect(await res.json()).toEqual({ text: "hello ann" });
+    // no compiler inside: the start says the files were not type-checked, and why
+    expect(server.stderr.text).toContain(
+      "hook files not type-checked: a single executable holds neither a TypeScript compiler nor the sources",
+    );
   } finally {
     server.signal("SIGTERM");
   }

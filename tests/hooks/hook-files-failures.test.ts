@@ -54,7 +54,7 @@ test("a hook file with a syntax error fails the load with the file and line, and
   });
   const app = newApp(dataDir);
   const before = app.hooks.onBootstrap.length;
-  const err = await registerHooks(app, { dir: hooksDir, watch: false }).catch((e: unknown) => e);
+  const err = await registerHooks(app, { dir: hooksDir, watch: false, typeCheck: false }).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(HookFileError);
   expect(String((err as Error).message)).toMatch(/^failed to load hook file 02_bad\.ts: .*\(line 3, column \d+\)$/);
   expect(app.hooks.onBootstrap.length).toBe(before);
@@ -66,7 +66,7 @@ test("a hook file whose registration throws binds nothing, and `satchel serve` s
     "02_throws.ts": 'export default () => { throw new Error("no config"); };',
   });
   const app = newApp(dataDir);
-  const err = await registerHooks(app, { dir: hooksDir, watch: false }).catch((e: unknown) => e);
+  const err = await registerHooks(app, { dir: hooksDir, watch: false, typeCheck: false }).catch((e: unknown) => e);
   expect(String((err as Error).message)).toStartWith("failed to register hook file 02_throws.ts: Error: no config");
   expect(app.hooks.onRecordCreate.length).toBe(0);
 
@@ -79,7 +79,8 @@ test("a hook file whose registration throws binds nothing, and `satchel serve` s
   });
   expect(code).toBe(1);
   expect(out.join("")).toContain("failed to register hook file 02_throws.ts");
-});
+  // serve type-checks the files first: seconds on a loaded machine
+}, 30_000);
 
 test("a hook that never calls e.next() answers that request with a 500 naming the hook after the timeout; the server goes on", async () => {
   const { dataDir, hooksDir } = await project({
@@ -88,7 +89,7 @@ test("a hook that never calls e.next() answers that request with a 500 naming th
     };`,
   });
   const app = newApp(dataDir, 300);
-  await registerHooks(app, { dir: hooksDir, watch: false });
+  await registerHooks(app, { dir: hooksDir, watch: false, typeCheck: false });
   const running = await serveApp(app);
   const started = performance.now();
   const res = await fetch(`${running.url}/api/collections/users/records`);
@@ -109,7 +110,7 @@ test("under --dev, editing a hook file changes behaviour without a restart while
   };`;
   const { dataDir, hooksDir } = await project({ "greet.ts": hookFile("hello") });
   const app = newApp(dataDir);
-  await registerHooks(app, { dir: hooksDir, watch: true });
+  await registerHooks(app, { dir: hooksDir, watch: true, typeCheck: false });
   const running = await serveApp(app);
   const greeting = async () => ((await (await fetch(`${running.url}/greet`)).json()) as { greeting: string }).greeting;
   expect(await greeting()).toBe("hello");
@@ -135,3 +136,91 @@ test("under --dev, editing a hook file changes behaviour without a restart while
   expect(pb.realtime.clientId).toBe(clientId);
   expect(disconnects).toBe(0);
 });
+
+/** A typed hook file whose handler reads a field the event doesn't have, on line 5. */
+const misspeltField = `import { type App, ApiError } from "satchel/hooks";
+
+export default (app: App) => {
+  app.onRecordCreate((e) => {
+    if (e.recrd.getString("title") === "") throw new ApiError(400, "A title, please.");
+    return e.next();
+  }, "posts");
+};
+`;
+
+test("a hook file with a type error stops `satchel serve` at start with the file and line; no file runs", async () => {
+  const { dataDir, hooksDir } = await project({
+    // its top-level code would run if the files were imported
+    "01_good.ts": `import type { App } from "satchel/hooks";
+(globalThis as Record<string, unknown>).satchelGoodHookRan = true;
+export default (app: App) => { app.onRecordCreate((e) => e.next()); };
+`,
+    "02_typo.ts": misspeltField,
+  });
+  const out: string[] = [];
+  let app: BaseApp | undefined;
+  const code = await runCli(["serve", `--dir=${dataDir}`, `--hooksDir=${hooksDir}`, "--http=127.0.0.1:0"], {
+    version: "test",
+    io: { out: (t) => out.push(t), err: (t) => out.push(t), readLine: async () => null },
+    makeApp: async ({ dir }) => {
+      app = newApp(dir);
+      return app;
+    },
+    onStopSignal: () => () => {},
+  });
+  expect(code).toBe(1);
+  expect(out.join("")).toMatch(
+    /failed to load hook file 02_typo\.ts: Property 'recrd' does not exist on type 'RecordEvent'.*\(TS2551, line 5, column 11\)/,
+  );
+  expect(app?.hooks.onRecordCreate.length).toBe(0);
+  expect((globalThis as Record<string, unknown>).satchelGoodHookRan).toBeUndefined();
+}, 30_000);
+
+test("--hooksTypecheck=false loads a file with a type error (bun runs it as it is)", async () => {
+  const { dataDir, hooksDir } = await project({ "02_typo.ts": misspeltField });
+  const app = newApp(dataDir);
+  await registerHooks(app, { dir: hooksDir, watch: false, typeCheck: false });
+  expect(app.hooks.onRecordCreate.length).toBe(1);
+});
+
+test("under --dev, a change with a type error keeps the previous hooks and logs the file and line", async () => {
+  const hookFile = (greeting: string, body = "") => `import type { App } from "satchel/hooks";
+
+export default (app: App) => {
+  app.onServe((e) => {
+    ${body}
+    e.router.get("/greet", (re) => re.json(200, { greeting: ${JSON.stringify(greeting)} }));
+    return e.next();
+  });
+};
+`;
+  const { dataDir, hooksDir } = await project({ "greet.ts": hookFile("hello") });
+  const app = newApp(dataDir);
+  const errors: string[] = [];
+  app.logger().addSink({
+    write: (entry) => {
+      if (entry.message === "hook files not reloaded: the previous ones stay") errors.push(String(entry.data.error));
+    },
+  });
+  await registerHooks(app, { dir: hooksDir, watch: true, typeCheck: true });
+  const running = await serveApp(app);
+  const greeting = async () => ((await (await fetch(`${running.url}/greet`)).json()) as { greeting: string }).greeting;
+  expect(await greeting()).toBe("hello");
+
+  await writeFile(join(hooksDir, "greet.ts"), hookFile("bonjour", "const port: number = e.listen;"));
+  const deadline = performance.now() + 20_000;
+  while (errors.length === 0) {
+    if (performance.now() > deadline) throw new Error("the failed reload was not logged");
+    await Bun.sleep(50);
+  }
+  expect(errors[0]).toMatch(
+    /failed to load hook file greet\.ts: Type 'string' is not assignable to type 'number'.*\(TS2322, line 5, column 11\)/,
+  );
+  expect(await greeting()).toBe("hello");
+
+  await writeFile(join(hooksDir, "greet.ts"), hookFile("bonjour"));
+  while ((await greeting()) !== "bonjour") {
+    if (performance.now() > deadline) throw new Error("the fixed hook file was not loaded");
+    await Bun.sleep(50);
+  }
+}, 40_000);

@@ -87,7 +87,7 @@ beforeAll(async () => {
   for (const [name, text] of Object.entries(hookFiles)) await writeFile(join(hooksDir, name), text);
 
   t = await newTestApp({ dir: join(root, "satchel_data") });
-  await registerHooks(t.app, { dir: hooksDir, watch: false });
+  await registerHooks(t.app, { dir: hooksDir, watch: false, typeCheck: false });
   await upsertSuperuser(t.app, superuserEmail, superuserPassword);
   const posts = Collection.create("base", "posts");
   posts.applyJSON({

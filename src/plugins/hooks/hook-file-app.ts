@@ -1,7 +1,7 @@
 import type { App } from "../../core/app.ts";
 import type { HookName } from "../../core/hooks.ts";
 import type { Cron } from "../../tools/cron/cron.ts";
-import type { Handler, HandlerFunc, Hook, HookEvent } from "../../tools/hook/hook.ts";
+import { type Handler, type HandlerFunc, type Hook, type HookEvent, isChainResult } from "../../tools/hook/hook.ts";
 import { ApiError, internalError, NotFoundError } from "../../tools/router/api-error.ts";
 import { ValidationErrors } from "../../tools/validation/validation.ts";
 
@@ -26,7 +26,9 @@ function isAnswer(err: unknown): boolean {
  * guard wraps a hook file's handler: an ApiError (or validation errors, or a missing row) that comes out of
  * it is the answer; anything else is logged with the hook and the file, and fails the chain with a 500 (so
  * a transaction around it rolls back). It adds no async frame: a handler's promise gets one rejection
- * handler, and a synchronous handler nothing.
+ * handler, and a synchronous handler nothing; nor does a handler that returns what its `e.next()` returned
+ * (`(e) => e.next()`): a failure of the rest of the chain is not the handler's, and is answered as it
+ * would be without the handler.
  */
 export function guard<E extends HookEvent>(app: App, where: string, func: HandlerFunc<E>): HandlerFunc<E> {
   const fail = (err: unknown): never => {
@@ -43,7 +45,7 @@ export function guard<E extends HookEvent>(app: App, where: string, func: Handle
     } catch (err) {
       return fail(err);
     }
-    return result instanceof Promise ? result.catch(fail) : result;
+    return result instanceof Promise && !isChainResult(result) ? result.catch(fail) : result;
   };
 }
 

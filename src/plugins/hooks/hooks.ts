@@ -1,7 +1,7 @@
 import { existsSync, type FSWatcher, watch } from "node:fs";
 import type { App } from "../../core/app.ts";
 import { Bindings, hookFileApp } from "./hook-file-app.ts";
-import { type HookFile, HookFileError, loadHookFiles } from "./loader.ts";
+import { type HookFile, HookFileError, type LoadedHookFiles, loadHookFiles } from "./loader.ts";
 
 /**
  * The hooks plugin: TypeScript (or JavaScript) files in `satchel_hooks/` beside the data directory (or
@@ -17,6 +17,19 @@ export interface HooksConfig {
   dir: string;
   /** Load the files again when the directory changes (while serving). */
   watch: boolean;
+  /** Type-check the TypeScript files before they run (a type error refuses them all, as a syntax error does). */
+  typeCheck: boolean;
+}
+
+/** load loads the hook files and says how their type check went (skipped: why; passed: how long it took). */
+async function load(app: App, config: HooksConfig): Promise<HookFile[]> {
+  const { files, typeCheck }: LoadedHookFiles = await loadHookFiles(config.dir, config.typeCheck);
+  if (typeCheck?.kind === "skipped") {
+    app.logger().warn(`hook files not type-checked: ${typeCheck.reason}`, { dir: config.dir });
+  } else if (typeCheck?.kind === "passed") {
+    app.logger().debug("hook files type-checked", { ms: typeCheck.ms, typescript: typeCheck.compiler.version });
+  }
+  return files;
 }
 
 export const hooksWatchHandlerId = "satchelHooksWatch";
@@ -43,7 +56,7 @@ async function registerAll(app: App, files: readonly HookFile[], bindings: Bindi
  * fails: nothing of the files is then bound) and, when asked, watches it while the app serves.
  */
 export async function registerHooks(app: App, config: HooksConfig): Promise<void> {
-  let files = await loadHookFiles(config.dir);
+  let files = await load(app, config);
   const bindings = new Bindings();
   await registerAll(app, files, bindings);
   // a directory made after the start isn't watched: nothing to watch then
@@ -57,7 +70,7 @@ export async function registerHooks(app: App, config: HooksConfig): Promise<void
   const reload = async () => {
     let next: HookFile[];
     try {
-      next = await loadHookFiles(config.dir);
+      next = await load(app, config);
     } catch (err) {
       app.logger().error("hook files not reloaded: the previous ones stay", { error: String(err) });
       return;

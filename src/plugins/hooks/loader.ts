@@ -1,7 +1,9 @@
 import type { Dirent } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { importBundledDefaults } from "../../tools/bundle/import-bundled.ts";
+import { type TypeCheckResult, type TypeDiagnostic, typeCheck } from "../../tools/typescript/type-check.ts";
 import * as api from "./api.ts";
 
 /** The module specifier hook files import Satchel's hook API by. */
@@ -17,6 +19,30 @@ export class HookFileError extends Error {}
 export interface HookFile {
   file: string;
   register: api.HooksFunc;
+}
+
+/** The hook files and how their type check went (null when it wasn't asked for). */
+export interface LoadedHookFiles {
+  files: HookFile[];
+  typeCheck: TypeCheckResult | null;
+}
+
+/** The most type errors a load failure lists after the first. */
+const moreErrorsShown = 20;
+
+/** typeErrorsFailure words a failed type check the way a build error is: the first error's file and line. */
+function typeErrorsFailure(errors: readonly TypeDiagnostic[]): HookFileError {
+  const [first, ...more] = errors;
+  if (!first) return new HookFileError("failed to load the hook files: type errors");
+  let text = `failed to load hook file ${first.file}: ${first.message} (${first.code}, line ${first.line}, column ${first.column})`;
+  if (more.length > 0) {
+    const lines = more
+      .slice(0, moreErrorsShown)
+      .map((e) => `  ${e.file}:${e.line}:${e.column} ${e.code} ${e.message.split("\n")[0]}`);
+    if (more.length > moreErrorsShown) lines.push(`  ...and ${more.length - moreErrorsShown} more`);
+    text += `\n${more.length} more type error${more.length === 1 ? "" : "s"}:\n${lines.join("\n")}`;
+  }
+  return new HookFileError(text);
 }
 
 /** isHookFile tells the files of a hooks directory that are hook files (.ts and .js, not .d.ts). */
@@ -43,12 +69,27 @@ export async function listHookFiles(dir: string): Promise<string[]> {
  * loadHookFiles reads the hook files of a directory, in name order. They are bundled together with
  * Bun.build (so a file imports its helpers and npm packages from the directory's or the project's
  * node_modules, from source and inside the single executable alike), then each bundle is imported and its
- * default export checked. Nothing is registered here; any failure names the file (and the line).
+ * default export checked. With typeChecking, the TypeScript files are type-checked beside the build (with
+ * `satchel/hooks` resolving to this module's source) and a type error refuses them all before any runs.
+ * Nothing is registered here; any failure names the file (and the line).
  */
-export async function loadHookFiles(hooksDir: string): Promise<HookFile[]> {
+export async function loadHookFiles(hooksDir: string, typeChecking: boolean): Promise<LoadedHookFiles> {
   const dir = resolve(hooksDir);
   const files = await listHookFiles(dir);
-  if (files.length === 0) return [];
+  if (files.length === 0) return { files: [], typeCheck: null };
+  let checked: TypeCheckResult | null = null;
+  const checking = typeChecking
+    ? typeCheck({
+        dir,
+        files,
+        paths: { [apiModule]: fileURLToPath(new URL("./api.ts", import.meta.url)) },
+        // Satchel's own checkout (or the project it is installed in) has a compiler and Bun's types
+        fallbackDirs: [fileURLToPath(new URL(".", import.meta.url))],
+      }).then((result) => {
+        checked = result;
+        if (result.kind === "failed") throw typeErrorsFailure(result.errors);
+      })
+    : undefined;
   const loaded = await importBundledDefaults(
     dir,
     files,
@@ -60,8 +101,9 @@ export async function loadHookFiles(hooksDir: string): Promise<HookFile[]> {
         ),
       sameName: (first, second) => new HookFileError(`hook files ${first} and ${second} have the same name`),
     },
+    checking,
   );
-  return loaded.map(({ file, exported }) => {
+  const hookFiles = loaded.map(({ file, exported }) => {
     if (typeof exported !== "function") {
       throw new HookFileError(
         `failed to load hook file ${file}: it must \`export default (app) => {...}\` (a function receiving the app)`,
@@ -69,4 +111,5 @@ export async function loadHookFiles(hooksDir: string): Promise<HookFile[]> {
     }
     return { file, register: exported as api.HooksFunc };
   });
+  return { files: hookFiles, typeCheck: checked };
 }

@@ -49,12 +49,15 @@ function programModulePlugin(m: ProgramModule): BunPlugin {
  * importBundledDefaults bundles files of a directory together with Bun.build (so they import their helpers
  * and npm packages from the directory's or the project's node_modules), imports each bundle and returns the
  * default exports in the files' order. Any failure names the file, and the line for a build error.
+ * beforeImport, when given, is awaited after the build and before the first import: when it rejects, no
+ * file is evaluated.
  */
 export async function importBundledDefaults(
   directory: string,
   files: readonly string[],
   module: ProgramModule,
   errors: BundleErrors,
+  beforeImport?: Promise<unknown>,
 ): Promise<BundledDefault[]> {
   const dir = resolve(directory);
   const outputs = new Map<string, string>();
@@ -78,7 +81,12 @@ export async function importBundledDefaults(
       plugins: [programModulePlugin(module)],
       throw: false,
     });
-    if (!build.success) throw buildFailure(dir, files, build.logs, errors);
+    if (!build.success) {
+      beforeImport?.catch(() => {});
+      throw buildFailure(dir, files, build.logs, errors);
+    }
+    // a check run beside the build (the type check) can still refuse the files before any of them runs
+    await beforeImport;
     const loaded: BundledDefault[] = [];
     for (const [out, file] of outputs) {
       try {

@@ -40,6 +40,20 @@ interface Cursor {
 
 let attachCursor: (e: HookEvent, cursor: Cursor | null) => Cursor | null;
 
+/** The promise the last `e.next()` call returned (see isChainResult). */
+let lastNextResult: Promise<void> | null = null;
+
+/**
+ * isChainResult tells whether a handler's result is the promise its `e.next()` call just returned, as a
+ * handler written `(e) => e.next()` (or `return e.next()` after synchronous work) gives back: what it
+ * settles with comes from the rest of the chain, not from the handler. A wrapper of handlers (hook files'
+ * error guard) passes such a result on as it is, without a reaction of its own on every firing. Checked
+ * right after the handler returned: JavaScript runs nothing in between.
+ */
+export function isChainResult(result: unknown): boolean {
+  return result === lastNextResult && result !== null;
+}
+
 /**
  * HookEvent is the base of every hook event: `next()` runs the rest of the handler chain (and, last, the
  * default action). Events that belong to named things (records: their collection's id and name) override
@@ -59,7 +73,9 @@ export class HookEvent {
   /** next runs the next handler in the chain (and, after the last, the default action). */
   next(): Promise<void> {
     const cursor = this.#cursor;
-    return cursor === null ? done : cursor.next();
+    const result = cursor === null ? done : cursor.next();
+    lastNextResult = result;
+    return result;
   }
 
   /** tags are what handlers bound to tags are matched against (none by default). */

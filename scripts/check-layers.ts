@@ -52,7 +52,7 @@ const uiImportPattern =
  * from api/wire.ts instead.
  */
 const sdkModelPattern =
-  /import\b[^;]*?\b(CollectionModel|AuthCollectionModel|BaseCollectionModel|ViewCollectionModel|CollectionField|LogModel|BaseModel|AuthModel)\b[^;]*?from\s*["']pocketbase["']/g;
+  /import\b[^;]*?\b(CollectionModel|AuthCollectionModel|BaseCollectionModel|ViewCollectionModel|CollectionField|RecordModel|LogModel|BaseModel|AuthModel)\b[^;]*?from\s*["']pocketbase["']/g;
 
 /**
  * checkUiImports returns one message per import of the dashboard (ui/src) that reaches outside ui/: only

@@ -23,6 +23,7 @@ export type { FieldModel, FieldOptionsByType, FieldType } from "../../../src/cor
 export type { Log } from "../../../src/core/log-model.ts";
 export type { LogsStatsItem } from "../../../src/core/log-query.ts";
 export type { FilterModifier } from "../../../src/core/record-field-resolver.ts";
+export type { RecordJSON } from "../../../src/core/record-model.ts";
 export type { RequestContext } from "../../../src/core/request-event.ts";
 export type {
   PublicSettings,

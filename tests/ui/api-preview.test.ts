@@ -3,9 +3,7 @@ import type { CollectionModel } from "../../src/core/collection-model.ts";
 import { apiEndpoints } from "../../ui/src/screens/api-preview/api-endpoints.ts";
 import { exampleBody, exampleRecord } from "../../ui/src/screens/api-preview/example-values.ts";
 import { startTestServer, type TestServer } from "../helpers/test-app.ts";
-import { uiTest, useBrowser } from "./harness.ts";
-
-useBrowser();
+import { uiTest } from "./harness.ts";
 
 const postsSchema = (usersId: string) => ({
   name: "posts",

@@ -1,7 +1,5 @@
 import { expect } from "bun:test";
-import { describedBy, uiTest, useBrowser } from "./harness.ts";
-
-useBrowser();
+import { describedBy, uiTest } from "./harness.ts";
 
 uiTest(
   "logs: the last request's log opens in the side panel (also from its address), the filter narrows the list",

@@ -1,8 +1,6 @@
 import { expect } from "bun:test";
-import { describedBy, uiTest, useBrowser } from "./harness.ts";
+import { describedBy, uiTest } from "./harness.ts";
 import { expectTitles, pngBytes, seedPosts, tableIds } from "./records-helpers.ts";
-
-useBrowser();
 
 const postsUrl = (dashboardUrl: string) => `${dashboardUrl}#/collections/posts/records`;
 

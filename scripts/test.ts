@@ -6,6 +6,7 @@
  * they use what the tests leave idle and never slow them down. A failed check stops the tests. Extra
  * arguments go to `bun test` (e.g. a file filter), and skip the PostgreSQL pass.
  */
+import { availableParallelism, loadavg } from "node:os";
 import { checkLayers, checkUiImports } from "./check-layers.ts";
 import { checkUi } from "./check-ui.ts";
 
@@ -64,7 +65,12 @@ const browserSuites = ["tests/ui", "tests/dashboard"];
 const filters = process.argv.slice(2);
 
 // a test that drives servers can take several seconds on a loaded CI machine; a hang still fails at 20 s
-const bunTest = [process.execPath, "test", "--timeout", "20000"];
+const bunTest = [process.execPath, "test"];
+/**
+ * A browser test is a scenario of many steps, each of which fails on its own after 8 s (the page's
+ * default timeout): on a busy machine a whole scenario can pass 20 s without anything hanging.
+ */
+const browserTimeout = "40000";
 
 /** A `bun test` process of the run: its output is kept and shown whole when it ends, so passes never interleave. */
 interface Pass {
@@ -74,7 +80,8 @@ interface Pass {
 }
 
 function startPass(label: string, args: string[], env?: Record<string, string>): Pass {
-  const proc = Bun.spawn([...bunTest, ...args], {
+  const timeout = args.includes("--timeout") ? [] : ["--timeout", "20000"];
+  const proc = Bun.spawn([...bunTest, ...timeout, ...args], {
     stdout: "pipe",
     stderr: "pipe",
     cwd: root,
@@ -86,26 +93,23 @@ function startPass(label: string, args: string[], env?: Record<string, string>):
   return { label, proc, outcome };
 }
 
+/** A pass to run: a `bun test` process with its arguments and environment. */
+interface PassSpec {
+  label: string;
+  args: string[];
+  env?: Record<string, string>;
+}
+
 /**
- * The passes run at once, each a `bun test` process: the browser tests, the rest on SQLite, and the API
- * suites again on PostgreSQL when there is one (a server named by SATCHEL_TEST_POSTGRES_URL, or the local
- * binaries to start a throwaway one). One `bun test` runs its files one after the other on one core, and
- * much of a browser test's time is spent waiting on the browser, and of a PostgreSQL test's on the server:
- * together they fill the cores. (`bun test --parallel` inside a pass was tried: each file then starts in a
- * fresh global, so every browser file launches its own Chromium and every file rebuilds the data directory
- * templates, and on a loaded machine the extra processes pushed slow setups past the 20 s timeout.) Extra
+ * The passes: the browser tests, the rest on SQLite, and the API suites again on PostgreSQL when there is
+ * one (a server named by SATCHEL_TEST_POSTGRES_URL, or the local binaries to start a throwaway one). Extra
  * arguments (a file filter) run just those files, in one pass.
  */
-const passes: Pass[] = [];
-if (filters.length > 0) passes.push(startPass("tests", filters));
+const specs: PassSpec[] = [];
+if (filters.length > 0) specs.push({ label: "tests", args: filters });
 else {
-  passes.push(startPass("browser tests", browserSuites));
-  passes.push(
-    startPass(
-      "tests on SQLite",
-      browserSuites.map((dir) => `--path-ignore-patterns=${dir}/**`),
-    ),
-  );
+  specs.push({ label: "browser tests", args: ["--timeout", browserTimeout, ...browserSuites] });
+  specs.push({ label: "tests on SQLite", args: browserSuites.map((dir) => `--path-ignore-patterns=${dir}/**`) });
   const { postgresUnavailable, testServerUrl } = await import("../tests/db/postgres-server.ts");
   const reason = process.env.SATCHEL_TEST_SKIP_POSTGRES ? "SATCHEL_TEST_SKIP_POSTGRES is set" : postgresUnavailable();
   if (reason) process.stdout.write(`\n▶ the API tests on PostgreSQL are skipped: ${reason}\n`);
@@ -113,17 +117,33 @@ else {
     // the server found or started here (stopped when this script ends) serves the whole pass; the child
     // gets it through its environment (a spawned process doesn't see later changes to process.env)
     const env = { SATCHEL_TEST_POSTGRES_URL: testServerUrl() ?? "", SATCHEL_TEST_ENGINE: "postgres" };
-    passes.push(startPass("API tests on PostgreSQL", postgresSuites, env));
+    specs.push({ label: "API tests on PostgreSQL", args: postgresSuites, env });
   }
 }
+
+/**
+ * The passes run at once when the machine is idle enough: one `bun test` runs its files one after the
+ * other on one core, and much of a browser test's time is spent waiting on the browser, and of a
+ * PostgreSQL test's on the server, so together they fill the cores. On a machine already busy (a load
+ * average at or above its number of cores) they run one after the other, as more processes would only
+ * stretch each test towards its timeout. SATCHEL_TEST_CONCURRENT=1 or 0 decides instead. (`bun test
+ * --parallel` inside a pass was tried: each file then starts in a fresh global, so every browser file
+ * launches its own Chromium and every file rebuilds the data directory templates, and on a loaded machine
+ * the extra processes pushed slow setups past the 20 s timeout.)
+ */
+const cores = availableParallelism();
+const load = loadavg()[0] ?? 0;
+const concurrent =
+  process.env.SATCHEL_TEST_CONCURRENT !== undefined ? process.env.SATCHEL_TEST_CONCURRENT === "1" : load < cores;
 process.stdout.write(
-  `\n▶ ${passes.map((p) => p.label).join(", ")} (the typechecks and the linter run beside them; each outcome follows as it ends)\n`,
+  `\n▶ ${specs.map((p) => p.label).join(", ")}: ${concurrent ? "at once" : "one after the other"} (load average ${load.toFixed(1)} on ${cores} cores; the typechecks and the linter run beside them; each outcome follows as it ends)\n`,
 );
 
+const running: Pass[] = [];
 let failedCheck = false;
 const shown = new Set<string>();
 const killPasses = () => {
-  for (const p of passes) p.proc.kill();
+  for (const p of running) p.proc.kill();
 };
 const beside = [
   ["typecheck", run(niced([bin("tsc"), "--noEmit", "-p", "."]))],
@@ -142,14 +162,26 @@ const beside = [
     return done;
   }),
 );
-const passesOk = await Promise.all(
-  passes.map((p) =>
-    p.outcome.then((o) => {
-      if (!failedCheck) show(p.label, o, o.at);
-      return o.ok;
-    }),
-  ),
-);
+/** runPass starts a pass and shows its outcome when it ends; true when it passed. */
+function runPass(spec: PassSpec): Promise<boolean> {
+  const pass = startPass(spec.label, spec.args, spec.env);
+  running.push(pass);
+  return pass.outcome.then((o) => {
+    if (!failedCheck) show(pass.label, o, o.at);
+    return o.ok;
+  });
+}
+
+let passesOk: boolean[];
+if (concurrent) passesOk = await Promise.all(specs.map(runPass));
+else {
+  passesOk = [];
+  // one after the other; a failed pass (or check) stops the rest
+  for (const spec of specs) {
+    if (failedCheck || passesOk.includes(false)) break;
+    passesOk.push(await runPass(spec));
+  }
+}
 const checks = await Promise.all(beside);
 const checksOk = checks.map(([label, o, at]) => (shown.has(label) ? false : show(label, o, at))).every(Boolean);
 process.stdout.write(`\n(npm test took ${seconds()} s)\n`);

@@ -1,4 +1,4 @@
-import { test } from "bun:test";
+import { beforeAll, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
@@ -48,12 +48,23 @@ let browser: Promise<Browser> | undefined;
 
 /**
  * sharedBrowser launches the browser once for all the browser test files of the run (each test gets its own
- * context, so they don't see each other's pages, storage or cookies); it is closed when the run ends.
+ * context, so they don't see each other's pages, storage or cookies); it is closed when the run ends. A
+ * browser that went away is launched again: bun kills the processes a test started when that test times
+ * out, and the browser, launched during the first test, counts as one of them.
  */
 function sharedBrowser(): Promise<Browser> {
   if (!browser) {
     const launched = chromium.launch({ executablePath: chromiumPath, headless: true, args: launchArgs });
     browser = launched;
+    launched.then(
+      (b) =>
+        b.on("disconnected", () => {
+          if (browser === launched) browser = undefined;
+        }),
+      () => {
+        if (browser === launched) browser = undefined;
+      },
+    );
     closeAfterRun(async () => {
       if (browser === launched) browser = undefined;
       await (await launched).close();
@@ -63,6 +74,16 @@ function sharedBrowser(): Promise<Browser> {
 }
 
 let dashboard: Promise<DashboardSource> | undefined;
+
+// what every browser test needs is made before the first one's clock starts: a Chromium start, the built
+// dashboard's files and the data directory template take seconds on a busy machine (this module is evaluated
+// once, so the hook belongs to the first file that imports it)
+if (browserSkipReason === null)
+  beforeAll(async () => {
+    dashboard ??= loadDashboard();
+    const [, , warm] = await Promise.all([sharedBrowser(), dashboard, newTestApp({ withSuperuser: true })]);
+    await warm.cleanup();
+  }, 60_000);
 
 /** A server with the dashboard, on a fresh data directory. */
 export interface DashboardServer extends TestApp {

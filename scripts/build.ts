@@ -2,7 +2,9 @@
  * npm run build: builds the dashboard (ui/ into ui/dist), then compiles src/main.ts with the Bun runtime
  * and the dashboard's files into dist/satchel, one executable that runs on a machine with neither Bun nor
  * Node. `--outfile=<path>` writes it elsewhere (the tests build into a temporary directory); `--no-ui` leaves
- * the dashboard out (the server then answers /_/ with how to get it). The build fails loudly: on a compiler
+ * the dashboard out (the server then answers /_/ with how to get it); `--prebuilt-ui` embeds ui/dist as it
+ * stands, without building it again (the tests do: `npm test` has just built it, and the browser tests,
+ * running at the same time, read it). The build fails loudly: on a compiler
  * error, or when the result does not run `--version`.
  */
 import { join, relative, resolve } from "node:path";
@@ -23,6 +25,7 @@ const { values } = parseArgs({
   options: {
     outfile: { type: "string", default: join(root, "dist", "satchel") },
     "no-ui": { type: "boolean", default: false },
+    "prebuilt-ui": { type: "boolean", default: false },
   },
   strict: true,
 });
@@ -30,7 +33,7 @@ const outfile = resolve(values.outfile);
 
 const started = performance.now();
 const withUi = !values["no-ui"];
-if (withUi) {
+if (withUi && !values["prebuilt-ui"]) {
   // vite runs on Node, as `npm run build:ui` runs it
   const vite = Bun.spawnSync([join(root, "node_modules", ".bin", "vite"), "build", "--logLevel", "warn", "ui"], {
     cwd: root,

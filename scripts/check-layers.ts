@@ -48,9 +48,16 @@ const uiImportPattern =
   /(?:^|\n)\s*(import|export)(\s+type)?[^"'`;]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
 
 /**
+ * The SDK's loose models (every key `any`) of what the server declares exactly: the dashboard takes those
+ * from api/wire.ts instead.
+ */
+const sdkModelPattern =
+  /import\b[^;]*?\b(CollectionModel|AuthCollectionModel|BaseCollectionModel|ViewCollectionModel|CollectionField|RecordModel|LogModel|BaseModel|AuthModel)\b[^;]*?from\s*["']pocketbase["']/g;
+
+/**
  * checkUiImports returns one message per import of the dashboard (ui/src) that reaches outside ui/: only
  * type-only imports of the server's wire types from src/ are allowed, so no server code ends up in the
- * bundle.
+ * bundle. Nor may it take the SDK's loose models of what the server types (sdkModelPattern).
  */
 export async function checkUiImports(uiSrcDir: string): Promise<string[]> {
   const root = resolve(uiSrcDir);
@@ -60,6 +67,8 @@ export async function checkUiImports(uiSrcDir: string): Promise<string[]> {
   for await (const file of new Glob("**/*.{ts,svelte}").scan(root)) {
     const full = join(root, file);
     const text = await Bun.file(full).text();
+    for (const m of text.matchAll(sdkModelPattern))
+      violations.push(`ui/src/${file}: ${m[1]} is the SDK's loose model; import the server's type from api/wire.ts`);
     for (const m of text.matchAll(uiImportPattern)) {
       const spec = m[3] ?? m[4] ?? "";
       if (!spec.startsWith(".")) continue;

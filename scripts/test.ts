@@ -1,11 +1,12 @@
 /**
  * npm test: the layer rules and the dashboard's build first (the browser tests and the executable serve the
- * dashboard as built from the sources being tested), then the test suite, with the typechecks (server and
- * dashboard) and the linter running beside it at a lower CPU priority (nice), so they use what the tests
- * leave idle and never slow them down. A failed check stops the tests. Then the API suites again on
- * PostgreSQL (or a line saying why they were skipped). Extra arguments go to `bun test` (e.g. a file
- * filter), and skip the PostgreSQL pass.
+ * dashboard as built from the sources being tested), then the test passes at once (the browser tests, the
+ * rest on SQLite, the API suites on PostgreSQL or a line saying why they were skipped), with the
+ * typechecks (server and dashboard) and the linter running beside them at a lower CPU priority (nice), so
+ * they use what the tests leave idle and never slow them down. A failed check stops the tests. Extra
+ * arguments go to `bun test` (e.g. a file filter), and skip the PostgreSQL pass.
  */
+import { availableParallelism, loadavg } from "node:os";
 import { checkLayers, checkUiImports } from "./check-layers.ts";
 import { checkUi } from "./check-ui.ts";
 
@@ -64,17 +65,94 @@ const postgresSuites = [
   "tests/backups",
   "tests/search",
 ];
+/**
+ * The browser tests run in one process of their own: one Chromium and one set of data directory templates
+ * serve all their files (a Chromium start alone takes seconds on a busy machine).
+ */
+const browserSuites = ["tests/ui", "tests/dashboard"];
 const filters = process.argv.slice(2);
 
 // a test that drives servers can take several seconds on a loaded CI machine; a hang still fails at 20 s
-process.stdout.write(`\n▶ tests (the typechecks and the linter run beside them; their outcome follows)\n`);
-const tests = Bun.spawn([process.execPath, "test", "--timeout", "20000", ...filters], {
-  stdout: "inherit",
-  stderr: "inherit",
-  cwd: root,
-});
+const bunTest = [process.execPath, "test"];
+/**
+ * A browser test is a scenario of many steps, each of which fails on its own after 8 s (the page's
+ * default timeout): on a busy machine a whole scenario can pass 20 s without anything hanging.
+ */
+const browserTimeout = "40000";
+
+/** A `bun test` process of the run: its output is kept and shown whole when it ends, so passes never interleave. */
+interface Pass {
+  label: string;
+  proc: Bun.Subprocess<"ignore", "pipe", "pipe">;
+  outcome: Promise<Outcome & { at: string }>;
+}
+
+function startPass(label: string, args: string[], env?: Record<string, string>): Pass {
+  const timeout = args.includes("--timeout") ? [] : ["--timeout", "20000"];
+  const proc = Bun.spawn([...bunTest, ...timeout, ...args], {
+    stdout: "pipe",
+    stderr: "pipe",
+    cwd: root,
+    env: env ? { ...process.env, ...env } : process.env,
+  });
+  const outcome = Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]).then(
+    ([out, err, code]) => ({ output: out + err, ok: code === 0, at: seconds() }),
+  );
+  return { label, proc, outcome };
+}
+
+/** A pass to run: a `bun test` process with its arguments and environment. */
+interface PassSpec {
+  label: string;
+  args: string[];
+  env?: Record<string, string>;
+}
+
+/**
+ * The passes: the browser tests, the rest on SQLite, and the API suites again on PostgreSQL when there is
+ * one (a server named by SATCHEL_TEST_POSTGRES_URL, or the local binaries to start a throwaway one). Extra
+ * arguments (a file filter) run just those files, in one pass.
+ */
+const specs: PassSpec[] = [];
+if (filters.length > 0) specs.push({ label: "tests", args: filters });
+else {
+  specs.push({ label: "browser tests", args: ["--timeout", browserTimeout, ...browserSuites] });
+  specs.push({ label: "tests on SQLite", args: browserSuites.map((dir) => `--path-ignore-patterns=${dir}/**`) });
+  const { postgresUnavailable, testServerUrl } = await import("../tests/db/postgres-server.ts");
+  const reason = process.env.SATCHEL_TEST_SKIP_POSTGRES ? "SATCHEL_TEST_SKIP_POSTGRES is set" : postgresUnavailable();
+  if (reason) process.stdout.write(`\n▶ the API tests on PostgreSQL are skipped: ${reason}\n`);
+  else {
+    // the server found or started here (stopped when this script ends) serves the whole pass; the child
+    // gets it through its environment (a spawned process doesn't see later changes to process.env)
+    const env = { SATCHEL_TEST_POSTGRES_URL: testServerUrl() ?? "", SATCHEL_TEST_ENGINE: "postgres" };
+    specs.push({ label: "API tests on PostgreSQL", args: postgresSuites, env });
+  }
+}
+
+/**
+ * The passes run at once when the machine is idle enough: one `bun test` runs its files one after the
+ * other on one core, and much of a browser test's time is spent waiting on the browser, and of a
+ * PostgreSQL test's on the server, so together they fill the cores. On a machine already busy (a load
+ * average at or above its number of cores) they run one after the other, as more processes would only
+ * stretch each test towards its timeout. SATCHEL_TEST_CONCURRENT=1 or 0 decides instead. (`bun test
+ * --parallel` inside a pass was tried: each file then starts in a fresh global, so every browser file
+ * launches its own Chromium and every file rebuilds the data directory templates, and on a loaded machine
+ * the extra processes pushed slow setups past the 20 s timeout.)
+ */
+const cores = availableParallelism();
+const load = loadavg()[0] ?? 0;
+const concurrent =
+  process.env.SATCHEL_TEST_CONCURRENT !== undefined ? process.env.SATCHEL_TEST_CONCURRENT === "1" : load < cores;
+process.stdout.write(
+  `\n▶ ${specs.map((p) => p.label).join(", ")}: ${concurrent ? "at once" : "one after the other"} (load average ${load.toFixed(1)} on ${cores} cores; the typechecks and the linter run beside them; each outcome follows as it ends)\n`,
+);
+
+const running: Pass[] = [];
 let failedCheck = false;
 const shown = new Set<string>();
+const killPasses = () => {
+  for (const p of running) p.proc.kill();
+};
 const beside = [
   ["typecheck", run(niced([bin("tsc"), "--noEmit", "-p", "."]))],
   ["typecheck the dashboard (svelte-check)", problems(checkUi(niced))],
@@ -87,43 +165,32 @@ const beside = [
       failedCheck = true;
       shown.add(done[0]);
       show(...done);
-      tests.kill();
+      killPasses();
     }
     return done;
   }),
 );
-const testsCode = await tests.exited;
-const checks = await Promise.all(beside);
-const checksOk = checks.map(([label, o, at]) => (shown.has(label) ? false : show(label, o, at))).every(Boolean);
-if (testsCode !== 0 && !failedCheck) process.stderr.write("\n✖ tests failed\n");
-if (testsCode !== 0 || !checksOk) {
-  process.stdout.write(`\n(npm test took ${seconds()} s)\n`);
-  process.exit(testsCode || 1);
+/** runPass starts a pass and shows its outcome when it ends; true when it passed. */
+function runPass(spec: PassSpec): Promise<boolean> {
+  const pass = startPass(spec.label, spec.args, spec.env);
+  running.push(pass);
+  return pass.outcome.then((o) => {
+    if (!failedCheck) show(pass.label, o, o.at);
+    return o.ok;
+  });
 }
 
-// the API suites again on PostgreSQL, when there is one (a server named by SATCHEL_TEST_POSTGRES_URL, or the
-// local binaries to start a throwaway one); a filtered run is the developer's own choice of files
-if (filters.length === 0) {
-  const { postgresUnavailable, testServerUrl } = await import("../tests/db/postgres-server.ts");
-  const reason = process.env.SATCHEL_TEST_SKIP_POSTGRES ? "SATCHEL_TEST_SKIP_POSTGRES is set" : postgresUnavailable();
-  if (reason) process.stdout.write(`\n▶ the API tests on PostgreSQL were skipped: ${reason}\n`);
-  else {
-    process.stdout.write("\n▶ the API tests on PostgreSQL\n");
-    // the server found or started here (stopped when this script ends) serves the whole pass; the child
-    // gets it through its environment (a spawned process doesn't see later changes to process.env)
-    const env = { SATCHEL_TEST_POSTGRES_URL: testServerUrl() ?? "", SATCHEL_TEST_ENGINE: "postgres" };
-    const pg = Bun.spawn([process.execPath, "test", "--timeout", "20000", ...postgresSuites], {
-      stdout: "inherit",
-      stderr: "inherit",
-      cwd: root,
-      env: { ...process.env, ...env },
-    });
-    const pgCode = await pg.exited;
-    if (pgCode !== 0) {
-      process.stderr.write("\n✖ the API tests on PostgreSQL failed\n");
-      process.stdout.write(`\n(npm test took ${seconds()} s)\n`);
-      process.exit(pgCode);
-    }
+let passesOk: boolean[];
+if (concurrent) passesOk = await Promise.all(specs.map(runPass));
+else {
+  passesOk = [];
+  // one after the other; a failed pass (or check) stops the rest
+  for (const spec of specs) {
+    if (failedCheck || passesOk.includes(false)) break;
+    passesOk.push(await runPass(spec));
   }
 }
+const checks = await Promise.all(beside);
+const checksOk = checks.map(([label, o, at]) => (shown.has(label) ? false : show(label, o, at))).every(Boolean);
 process.stdout.write(`\n(npm test took ${seconds()} s)\n`);
+if (!passesOk.every(Boolean) || !checksOk) process.exit(1);

@@ -12,6 +12,19 @@ export const internalKeyPrefix = "@pbInternal";
 
 export type Expand = Record<string, RecordModel | RecordModel[]>;
 
+/**
+ * A record's JSON as the API sends it: its visible fields by name (values as each field type exports
+ * them), its collection's id and name, and the expanded relations when asked for. A request's `fields`
+ * may leave any of them out.
+ */
+export interface RecordJSON {
+  id: string;
+  collectionId: string;
+  collectionName: string;
+  expand?: Record<string, RecordJSON | RecordJSON[]>;
+  [field: string]: unknown;
+}
+
 type Values = Record<string, unknown>;
 
 /** A value map without a prototype: keys from request bodies (`__proto__`...) stay plain keys. */
@@ -241,7 +254,7 @@ export class RecordModel implements Model {
    * publicExport is the record's JSON: visible fields, collectionId, collectionName and (when set) expand.
    * Auth records never show password or tokenKey, and show email only when visible to the requester.
    */
-  publicExport(): Record<string, unknown> {
+  publicExport(): RecordJSON {
     const out: Record<string, unknown> = {};
     const plain = this.#visibility === null;
     for (const f of this.collection.fields) {
@@ -259,10 +272,10 @@ export class RecordModel implements Model {
     if (plain || this.#visible("collectionId", false)) out.collectionId = this.collection.id;
     if (plain || this.#visible("collectionName", false)) out.collectionName = this.collection.name;
     if (this.expand && (plain || this.#visible("expand", false))) out.expand = exportExpand(this.expand);
-    return out;
+    return out as RecordJSON;
   }
 
-  toJSON(): Record<string, unknown> {
+  toJSON(): RecordJSON {
     return this.publicExport();
   }
 

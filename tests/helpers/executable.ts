@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { chmod, copyFile, mkdir, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,7 +17,10 @@ function buildOnce(): Promise<string> {
     const dir = await mkdtemp(join(tmpdir(), "satchel-exe-build-"));
     removeAfterRun(dir);
     const outfile = join(dir, "satchel");
-    const build = await runSatchel([join(repoRoot, "scripts", "build.ts"), `--outfile=${outfile}`], {
+    // the dashboard as built (npm test builds it first): rebuilding it would swap ui/dist's files under the
+    // browser tests, which npm test runs at the same time
+    const prebuilt = existsSync(join(repoRoot, "ui", "dist", "index.html")) ? ["--prebuilt-ui"] : [];
+    const build = await runSatchel([join(repoRoot, "scripts", "build.ts"), `--outfile=${outfile}`, ...prebuilt], {
       cmd: [process.execPath],
       timeoutMs: 120_000,
     });

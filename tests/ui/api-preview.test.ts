@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { CollectionModel } from "pocketbase";
+import type { CollectionModel } from "../../src/core/collection-model.ts";
 import { apiEndpoints } from "../../ui/src/screens/api-preview/api-endpoints.ts";
 import { exampleBody, exampleRecord } from "../../ui/src/screens/api-preview/example-values.ts";
 import { startTestServer, type TestServer } from "../helpers/test-app.ts";
-import { uiTest, useBrowser } from "./harness.ts";
-
-useBrowser();
+import { uiTest } from "./harness.ts";
 
 const postsSchema = (usersId: string) => ({
   name: "posts",
@@ -40,7 +38,7 @@ beforeAll(async () => {
 afterAll(() => server.stop());
 
 test("example records have the keys, in order, and the value kinds of the records the server answers", async () => {
-  const users = await server.pb.collections.getOne("users");
+  const users = await server.pb.collections.getOne<CollectionModel>("users");
   const posts = await server.pb.collections.create<CollectionModel>(postsSchema(users.id));
   const user = await server.pb.collection("users").create({
     email: "ann@example.com",

@@ -4,9 +4,7 @@ import { loadInstaller } from "../../src/apis/installer.ts";
 import { otpFromMail } from "../auth/otp-helpers.ts";
 import { startSmtpServer } from "../helpers/smtp.ts";
 import { superuserEmail, superuserPassword } from "../helpers/test-app.ts";
-import { authStorageKey, describedBy, uiTest, useBrowser } from "./harness.ts";
-
-useBrowser();
+import { authStorageKey, describedBy, uiTest } from "./harness.ts";
 
 uiTest(
   "the installer link creates the first superuser, shows the server's validation errors, and signs in",

@@ -2,9 +2,7 @@ import { expect } from "bun:test";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { holdBackups } from "../backups/backup-fixture.ts";
-import { describedBy, uiTest, useBrowser } from "./harness.ts";
-
-useBrowser();
+import { describedBy, uiTest } from "./harness.ts";
 
 uiTest(
   "backups: one is created, downloaded, and restored after its name is typed; the data goes back to its state",

@@ -2,9 +2,7 @@ import { expect } from "bun:test";
 import { readFile } from "node:fs/promises";
 import type { CollectionModel } from "../../src/core/collection-model.ts";
 import { saved, seedPosts } from "./collections-helpers.ts";
-import { uiTest, useBrowser } from "./harness.ts";
-
-useBrowser();
+import { uiTest } from "./harness.ts";
 
 /** Collections exported as JSON and imported with a review of the changes; the collections at phone width. */
 

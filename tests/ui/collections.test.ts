@@ -1,9 +1,7 @@
 import { expect } from "bun:test";
 import type { CollectionModel } from "../../src/core/collection-model.ts";
 import { fieldGroup, openEditor, saved, seedPosts } from "./collections-helpers.ts";
-import { describedBy, uiTest, useBrowser } from "./harness.ts";
-
-useBrowser();
+import { describedBy, uiTest } from "./harness.ts";
 
 /** The collections screens: creating and editing collections, their fields, indexes and rules. */
 

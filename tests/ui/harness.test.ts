@@ -1,9 +1,7 @@
 import { expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
-import { browserSkipReason, newPage, screenshotOnFailure, screenshotPath, useBrowser } from "./harness.ts";
-
-useBrowser();
+import { browserSkipReason, newPage, screenshotOnFailure, screenshotPath } from "./harness.ts";
 
 /** The browser tests' harness itself: what a failing test leaves behind. */
 

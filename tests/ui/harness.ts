@@ -1,4 +1,4 @@
-import { afterAll, test } from "bun:test";
+import { beforeAll, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
@@ -7,8 +7,9 @@ import PocketBase from "pocketbase";
 import type { DashboardSource } from "../../src/apis/dashboard.ts";
 import { loadDashboard } from "../../src/cmd/dashboard-source.ts";
 import { type RunningServer, serve } from "../../src/cmd/serve.ts";
-import { upsertSuperuser } from "../../src/cmd/superuser.ts";
-import { newTestApp, superuserEmail, superuserPassword, type TestApp } from "../helpers/test-app.ts";
+import { newAuthToken } from "../../src/core/record-tokens.ts";
+import { closeAfterRun } from "../helpers/run-scratch.ts";
+import { newTestApp, superuserEmail, type TestApp } from "../helpers/test-app.ts";
 
 /**
  * The dashboard's browser tests: Debian's Chromium driven by playwright-core, against a real server
@@ -45,25 +46,44 @@ const launchArgs = [
 
 let browser: Promise<Browser> | undefined;
 
-/** sharedBrowser launches the browser once per test file (each test gets its own context). */
+/**
+ * sharedBrowser launches the browser once for all the browser test files of the run (each test gets its own
+ * context, so they don't see each other's pages, storage or cookies); it is closed when the run ends. A
+ * browser that went away is launched again: bun kills the processes a test started when that test times
+ * out, and the browser, launched during the first test, counts as one of them.
+ */
 function sharedBrowser(): Promise<Browser> {
-  browser ??= chromium.launch({ executablePath: chromiumPath, headless: true, args: launchArgs });
+  if (!browser) {
+    const launched = chromium.launch({ executablePath: chromiumPath, headless: true, args: launchArgs });
+    browser = launched;
+    launched.then(
+      (b) =>
+        b.on("disconnected", () => {
+          if (browser === launched) browser = undefined;
+        }),
+      () => {
+        if (browser === launched) browser = undefined;
+      },
+    );
+    closeAfterRun(async () => {
+      if (browser === launched) browser = undefined;
+      await (await launched).close();
+    });
+  }
   return browser;
 }
 
-/**
- * useBrowser, called once at the top of each browser test file, closes the file's browser after its
- * tests (bun runs every file in one process, so a hook in this module would only cover the first file).
- */
-export function useBrowser(): void {
-  afterAll(async () => {
-    const running = browser;
-    browser = undefined;
-    if (running) await (await running).close();
-  });
-}
-
 let dashboard: Promise<DashboardSource> | undefined;
+
+// what every browser test needs is made before the first one's clock starts: a Chromium start, the built
+// dashboard's files and the data directory template take seconds on a busy machine (this module is evaluated
+// once, so the hook belongs to the first file that imports it)
+if (browserSkipReason === null)
+  beforeAll(async () => {
+    dashboard ??= loadDashboard();
+    const [, , warm] = await Promise.all([sharedBrowser(), dashboard, newTestApp({ withSuperuser: true })]);
+    await warm.cleanup();
+  }, 60_000);
 
 /** A server with the dashboard, on a fresh data directory. */
 export interface DashboardServer extends TestApp {
@@ -86,12 +106,18 @@ export async function startServer(options: ServerOptions = {}): Promise<Dashboar
   dashboard ??= loadDashboard();
   const source = await dashboard;
   if ("missing" in source) throw new Error(source.missing);
-  const t = await newTestApp();
-  if (options.superuser ?? true) await upsertSuperuser(t.app, superuserEmail, superuserPassword);
+  const withSuperuser = options.superuser ?? true;
+  // the superuser comes from a template directory and signs in with a token: no bcrypt hash or comparison
+  const t = await newTestApp({ withSuperuser });
   const server = await serve(t.app, { http: "127.0.0.1:0", origins: ["*"], dashboard: source });
   const pb = new PocketBase(server.url);
   pb.autoCancellation(false);
-  if (options.superuser ?? true) await pb.collection("_superusers").authWithPassword(superuserEmail, superuserPassword);
+  if (withSuperuser) {
+    const superuser = await t.app.findAuthRecordByEmail("_superusers", superuserEmail);
+    if (!superuser) throw new Error("the template lost its superuser");
+    pb.authStore.save(await newAuthToken(superuser));
+    await pb.collection("_superusers").authRefresh();
+  }
   let stopped = false;
   return {
     ...t,

@@ -1,9 +1,7 @@
 import { expect } from "bun:test";
 import { startS3rver } from "../files/s3rver.ts";
 import { startSmtpServer } from "../helpers/smtp.ts";
-import { describedBy, uiTest, useBrowser } from "./harness.ts";
-
-useBrowser();
+import { describedBy, uiTest } from "./harness.ts";
 
 uiTest(
   "the mail settings send a test email through a real SMTP server, with the chosen template",

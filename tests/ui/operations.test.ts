@@ -1,8 +1,6 @@
 import { expect } from "bun:test";
 import PocketBase from "pocketbase";
-import { describedBy, uiTest, useBrowser } from "./harness.ts";
-
-useBrowser();
+import { describedBy, uiTest } from "./harness.ts";
 
 uiTest(
   "crons: the jobs are listed with their schedule in words, and run now on request",

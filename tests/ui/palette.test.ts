@@ -1,7 +1,5 @@
 import { expect } from "bun:test";
-import { uiTest, useBrowser } from "./harness.ts";
-
-useBrowser();
+import { uiTest } from "./harness.ts";
 
 uiTest(
   "the command palette (Ctrl+K) jumps to a setting, a collection and a record found by its id, all by keyboard",

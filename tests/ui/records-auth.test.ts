@@ -2,10 +2,8 @@ import { expect } from "bun:test";
 import type { Page } from "playwright-core";
 import PocketBase from "pocketbase";
 import { startSmtpServer } from "../helpers/smtp.ts";
-import { type DashboardServer, describedBy, uiTest, useBrowser } from "./harness.ts";
+import { type DashboardServer, describedBy, uiTest } from "./harness.ts";
 import { seedPosts, tableIds, tableTitles } from "./records-helpers.ts";
-
-useBrowser();
 
 uiTest(
   '"view as" a user shows only the rows that user\'s API rules let them list',

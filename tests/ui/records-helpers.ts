@@ -1,3 +1,4 @@
+import { expect } from "bun:test";
 import type { Page } from "playwright-core";
 import type PocketBase from "pocketbase";
 import type { RecordModel } from "pocketbase";
@@ -72,6 +73,20 @@ export async function tableTitles(page: Page): Promise<string[]> {
     trs.slice(1).map((tr) => tr.querySelectorAll("td")[1]?.textContent?.trim() ?? ""),
   );
   return texts;
+}
+
+/**
+ * expectTitles waits (up to 8 s) for the table to show these titles, top to bottom, then asserts them: a new
+ * sort or filter changes the header and the rows in separate renders, so a single read may come between them.
+ */
+export async function expectTitles(page: Page, expected: string[]): Promise<void> {
+  const until = Date.now() + 8000;
+  let titles = await tableTitles(page);
+  while (!Bun.deepEquals(titles, expected) && Date.now() < until) {
+    await page.waitForTimeout(50);
+    titles = await tableTitles(page);
+  }
+  expect(titles).toEqual(expected);
 }
 
 /** A tiny PNG, to upload. */

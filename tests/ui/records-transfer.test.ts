@@ -1,10 +1,8 @@
 import { expect } from "bun:test";
 import type { Page } from "playwright-core";
 import type { RecordModel } from "pocketbase";
-import { uiTest, useBrowser } from "./harness.ts";
+import { uiTest } from "./harness.ts";
 import { seedPosts } from "./records-helpers.ts";
-
-useBrowser();
 
 /** exportFile runs the export dialog and returns the downloaded file's name and text. */
 async function exportFile(page: Page, format: "CSV" | "JSON"): Promise<{ name: string; text: string }> {

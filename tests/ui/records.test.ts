@@ -1,8 +1,6 @@
 import { expect } from "bun:test";
-import { describedBy, uiTest, useBrowser } from "./harness.ts";
-import { pngBytes, seedPosts, tableIds, tableTitles } from "./records-helpers.ts";
-
-useBrowser();
+import { describedBy, uiTest } from "./harness.ts";
+import { expectTitles, pngBytes, seedPosts, tableIds } from "./records-helpers.ts";
 
 const postsUrl = (dashboardUrl: string) => `${dashboardUrl}#/collections/posts/records`;
 
@@ -145,14 +143,14 @@ uiTest(
       .first()
       .waitFor();
     // newest first by default
-    expect(await tableTitles(page)).toEqual(["Post 5", "Post 4", "Post 3", "Post 2", "Post 1"]);
+    await expectTitles(page, ["Post 5", "Post 4", "Post 3", "Post 2", "Post 1"]);
 
     await page.getByRole("button", { name: "views" }).click();
     await page.getByRole("columnheader", { name: "views" }).and(page.locator('[aria-sort="ascending"]')).waitFor();
-    expect(await tableTitles(page)).toEqual(["Post 1", "Post 2", "Post 3", "Post 4", "Post 5"]);
+    await expectTitles(page, ["Post 1", "Post 2", "Post 3", "Post 4", "Post 5"]);
     await page.getByRole("button", { name: "views" }).click();
     await page.getByRole("columnheader", { name: "views" }).and(page.locator('[aria-sort="descending"]')).waitFor();
-    expect(await tableTitles(page)).toEqual(["Post 5", "Post 4", "Post 3", "Post 2", "Post 1"]);
+    await expectTitles(page, ["Post 5", "Post 4", "Post 3", "Post 2", "Post 1"]);
 
     const filter = page.getByRole("search").getByLabel("Filter", { exact: true });
     // the filter suggests the collection's fields as one types
@@ -167,7 +165,7 @@ uiTest(
     await filter.fill('status = "published"');
     await filter.press("Enter");
     await page.getByText("1–2 of 2 records").waitFor();
-    expect(await tableTitles(page)).toEqual(["Post 4", "Post 2"]);
+    await expectTitles(page, ["Post 4", "Post 2"]);
     expect(page.url()).toContain("filter=status");
     expect(page.url()).toContain("sort=-views");
 
@@ -200,11 +198,11 @@ uiTest(
     const { posts, users } = await seedPosts(server.pb, 2);
     await page.goto(postsUrl(server.dashboardUrl));
     await page.getByText("Live", { exact: true }).waitFor();
-    expect(await tableTitles(page)).toEqual(["Post 2", "Post 1"]);
+    await expectTitles(page, ["Post 2", "Post 1"]);
 
     const fresh = await server.pb.collection("posts").create({ title: "Pushed live", owner: users[0]?.id });
     await page.getByRole("button", { name: `Open record ${fresh.id}` }).waitFor();
-    expect(await tableTitles(page)).toEqual(["Pushed live", "Post 2", "Post 1"]);
+    await expectTitles(page, ["Pushed live", "Post 2", "Post 1"]);
     await page.getByText("1–3 of 3 records").waitFor();
 
     await server.pb.collection("posts").update(posts[0]?.id ?? "", { title: "Changed elsewhere" });

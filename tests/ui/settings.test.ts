@@ -1,7 +1,5 @@
 import { expect } from "bun:test";
-import { describedBy, uiTest, useBrowser } from "./harness.ts";
-
-useBrowser();
+import { describedBy, uiTest } from "./harness.ts";
 
 uiTest(
   "a new application name is saved and shown in the header and the page title",

@@ -1,7 +1,5 @@
 import { expect } from "bun:test";
-import { uiTest, useBrowser } from "./harness.ts";
-
-useBrowser();
+import { uiTest } from "./harness.ts";
 
 uiTest(
   "a lost connection shows a banner and a message on the form, and the banner goes once the server answers",

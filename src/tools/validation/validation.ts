@@ -3,6 +3,13 @@ import { sentenize } from "../inflector/inflector.ts";
 /** Params substituted into a validation message's `{{.name}}` placeholders and exposed as `params`. */
 export type ValidationParams = Record<string, unknown>;
 
+/** A validation error as the API sends it in an error answer's `data`, under the field it concerns. */
+export interface ValidationErrorJSON {
+  code: string;
+  message: string;
+  params?: ValidationParams;
+}
+
 /** ValidationError is one failed check on one value, with PocketBase's code (e.g. `validation_required`). */
 export class ValidationError extends Error {
   readonly code: string;
@@ -14,8 +21,8 @@ export class ValidationError extends Error {
     this.params = params && Object.keys(params).length > 0 ? params : undefined;
   }
 
-  toJSON(): { code: string; message: string; params?: ValidationParams } {
-    const out: { code: string; message: string; params?: ValidationParams } = {
+  toJSON(): ValidationErrorJSON {
+    const out: ValidationErrorJSON = {
       code: this.code,
       message: sentenize(this.message),
     };

@@ -1,10 +1,5 @@
 import { ClientResponseError } from "pocketbase";
-
-/** A validation error of one field, as the server sends it in an error's `data`. */
-export interface FieldError {
-  code: string;
-  message: string;
-}
+import type { ValidationErrorJSON } from "./wire.ts";
 
 /** isAbort tells an error of a cancelled request (the SDK's auto-cancellation, a closed screen). */
 export function isAbort(err: unknown): boolean {
@@ -32,7 +27,7 @@ export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-function isFieldError(value: unknown): value is FieldError {
+function isFieldError(value: unknown): value is ValidationErrorJSON {
   if (typeof value !== "object" || value === null) return false;
   const { code, message } = value as Record<string, unknown>;
   return typeof code === "string" && typeof message === "string";

@@ -1,6 +1,7 @@
-import { getTokenPayload, isTokenExpired, type RecordModel } from "pocketbase";
+import { getTokenPayload, isTokenExpired } from "pocketbase";
 import { pb } from "../api/client.ts";
 import { errorStatus, isAbort, isNetworkError } from "../api/errors.ts";
+import type { RecordJSON } from "../api/wire.ts";
 import { toasts } from "./toasts.svelte.ts";
 
 /** The collection of the dashboard's users. */
@@ -19,7 +20,7 @@ const retryRefreshMs = 30_000;
  */
 class Session {
   token = $state(pb.authStore.token);
-  superuser = $state<RecordModel | null>(pb.authStore.record);
+  superuser = $state<RecordJSON | null>(pb.authStore.record);
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {

@@ -1,3 +1,4 @@
+import type { CollectionModel } from "../../api/wire.ts";
 import type { MainNavLink, RouteDef } from "../../routes.ts";
 import { collectionPath } from "../../screens/collections/paths.ts";
 
@@ -20,11 +21,7 @@ export interface PaletteItem {
 export const groupOrder: PaletteGroup[] = ["Records", "Collections", "Pages", "API preview"];
 
 /** The collection facts the palette needs. */
-export interface PaletteCollection {
-  id: string;
-  name: string;
-  type: string;
-}
+export type PaletteCollection = Pick<CollectionModel, "id" | "name" | "type">;
 
 /** pageItems lists the screens worth jumping to: the header's links and the settings pages. */
 export function pageItems(routes: RouteDef[], mainNav: MainNavLink[]): PaletteItem[] {

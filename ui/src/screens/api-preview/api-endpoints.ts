@@ -1,14 +1,14 @@
-import type { AuthCollectionModel, CollectionField, CollectionModel } from "pocketbase";
-import type { AuthMethodsResponse } from "../../api/wire.ts";
+import type { AuthMethodsResponse, CollectionModel, CollectionOf, FieldModel } from "../../api/wire.ts";
 import {
   exampleBody,
   exampleDate,
   exampleFilterField,
   exampleRecord,
   exampleValue,
-  fieldStrings,
   fileFields,
   isMultiple,
+  isPrimaryKey,
+  isRequired,
   writableFields,
 } from "./example-values.ts";
 
@@ -69,13 +69,13 @@ const errorBody = (status: number, message: string, data: Record<string, unknown
 const notFound = errorBody(404, "The requested resource wasn't found.");
 const superusersOnly = errorBody(403, "Only superusers can perform this action.");
 
-function paramType(field: CollectionField): string {
+function paramType(field: FieldModel): string {
   const many = isMultiple(field);
   switch (field.type) {
     case "text":
       return "String";
     case "number":
-      return field.onlyInt === true ? "Number (integer)" : "Number";
+      return field.onlyInt ? "Number (integer)" : "Number";
     case "bool":
       return "Boolean";
     case "email":
@@ -87,7 +87,7 @@ function paramType(field: CollectionField): string {
     case "date":
       return `String (date, ${exampleDate})`;
     case "select": {
-      const values = fieldStrings(field, "values").join(", ");
+      const values = field.values.join(", ");
       return `${many ? "Array<String>" : "String"} (one of: ${values})`;
     }
     case "json":
@@ -107,7 +107,7 @@ function paramType(field: CollectionField): string {
 function bodyParams(collection: CollectionModel, forUpdate: boolean): ApiParam[] {
   const params: ApiParam[] = [];
   for (const field of writableFields(collection)) {
-    if (field.primaryKey === true) {
+    if (isPrimaryKey(field)) {
       if (!forUpdate)
         params.push({
           name: field.name,
@@ -144,7 +144,7 @@ function bodyParams(collection: CollectionModel, forUpdate: boolean): ApiParam[]
     params.push({
       name: field.name,
       type: paramType(field),
-      required: !forUpdate && field.required === true && field.type !== "bool",
+      required: !forUpdate && isRequired(field) && field.type !== "bool",
       description,
     });
   }
@@ -309,7 +309,7 @@ final first = await pb.collection(${name}).getFirstListItem(${q(filter)});`,
     ? `,\n  files: [\n${files.map((f) => `    http.MultipartFile.fromString(${q(f.name)}, 'example content', filename: 'file.txt'),`).join("\n")}\n  ]`
     : "";
   const validationError = (action: string) => {
-    const field = writableFields(c).find((f) => f.required === true && f.primaryKey !== true);
+    const field = writableFields(c).find((f) => isRequired(f) && !isPrimaryKey(f));
     return errorBody(
       400,
       `Failed to ${action} record.`,
@@ -485,7 +485,7 @@ final result = await batch.send();`,
   return [list, view, create, update, remove, realtime, batch];
 }
 
-function authEndpoints(c: AuthCollectionModel, baseUrl: string): ApiEndpoint[] {
+function authEndpoints(c: CollectionOf<"auth">, baseUrl: string): ApiEndpoint[] {
   const js = jsSetup(baseUrl);
   const dart = dartSetup(baseUrl);
   const name = q(c.name);

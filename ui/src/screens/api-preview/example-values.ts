@@ -1,50 +1,45 @@
-import type { CollectionField, CollectionModel } from "pocketbase";
+import type { CollectionModel, FieldModel, FieldOf } from "../../api/wire.ts";
 
 /** An id as the server makes them (15 characters of a-z0-9), for the examples. */
 export const exampleId = "a1b2c3d4e5f6g7h";
 export const exampleDate = "2022-01-01 10:00:00.123Z";
 
-/** A field option as a number (the SDK types field options loosely). */
-export function fieldNumber(field: CollectionField, key: string): number {
-  const v: unknown = field[key];
-  return typeof v === "number" && Number.isFinite(v) ? v : 0;
-}
-
-/** A field option as a list of strings. */
-export function fieldStrings(field: CollectionField, key: string): string[] {
-  const v: unknown = field[key];
-  return Array.isArray(v) ? v.filter((s): s is string => typeof s === "string") : [];
-}
-
 /** isMultiple: a select, file or relation field that holds several values. */
-export function isMultiple(field: CollectionField): boolean {
-  return fieldNumber(field, "maxSelect") > 1;
+export function isMultiple(field: FieldModel): boolean {
+  return "maxSelect" in field && field.maxSelect > 1;
 }
 
-function exampleNumber(field: CollectionField): number {
-  let n = field.onlyInt === true ? 123 : 123.456;
-  const min = fieldNumber(field, "min");
-  const max = fieldNumber(field, "max");
-  if (field.min != null && n < min) n = min;
-  if (field.max != null && max !== 0 && n > max) n = max;
+/** isPrimaryKey: the text field that is the record's id. */
+export function isPrimaryKey(field: FieldModel): boolean {
+  return field.type === "text" && field.primaryKey;
+}
+
+/** isRequired: a field whose type can be required, set so. */
+export function isRequired(field: FieldModel): boolean {
+  return "required" in field && field.required;
+}
+
+function exampleNumber(field: FieldOf<"number">): number {
+  let n = field.onlyInt ? 123 : 123.456;
+  if (field.min !== null && n < field.min) n = field.min;
+  if (field.max !== null && field.max !== 0 && n > field.max) n = field.max;
   return n;
 }
 
-function exampleText(field: CollectionField): string {
-  const min = fieldNumber(field, "min");
+function exampleText(field: FieldOf<"text">): string {
   const text = field.name === "name" ? "John Doe" : field.name === "username" ? "john_doe" : "example text";
-  return text.length >= min ? text : text.padEnd(min, "x");
+  return text.length >= field.min ? text : text.padEnd(field.min, "x");
 }
 
 /**
  * exampleValue is a plausible value of a field, as the server writes it in a record's JSON: the first
  * allowed values of a select, the `maxSelect` shape of files and relations, numbers within their bounds.
  */
-export function exampleValue(field: CollectionField): unknown {
+export function exampleValue(field: FieldModel): unknown {
   const many = isMultiple(field);
   switch (field.type) {
     case "text":
-      return field.primaryKey === true ? exampleId : exampleText(field);
+      return field.primaryKey ? exampleId : exampleText(field);
     case "number":
       return exampleNumber(field);
     case "bool":
@@ -58,10 +53,8 @@ export function exampleValue(field: CollectionField): unknown {
     case "date":
     case "autodate":
       return exampleDate;
-    case "select": {
-      const values = fieldStrings(field, "values");
-      return many ? values.slice(0, 2) : (values[0] ?? "");
-    }
+    case "select":
+      return many ? field.values.slice(0, 2) : (field.values[0] ?? "");
     case "json":
       return { key: "value" };
     case "file":
@@ -70,7 +63,7 @@ export function exampleValue(field: CollectionField): unknown {
       return many ? ["RELATION_RECORD_ID1", "RELATION_RECORD_ID2"] : "RELATION_RECORD_ID";
     case "geoPoint":
       return { lon: 12.4924, lat: 41.8902 };
-    default:
+    case "password":
       return "";
   }
 }
@@ -91,7 +84,7 @@ export function exampleRecord(collection: CollectionModel): Record<string, unkno
 }
 
 /** The fields a create or an update may set: not the automatic dates, nor auth's internal token key. */
-export function writableFields(collection: CollectionModel): CollectionField[] {
+export function writableFields(collection: CollectionModel): FieldModel[] {
   return collection.fields.filter((f) => f.type !== "autodate" && !(f.system && f.name === "tokenKey"));
 }
 
@@ -102,7 +95,7 @@ export function writableFields(collection: CollectionModel): CollectionField[] {
 export function exampleBody(collection: CollectionModel, forUpdate: boolean): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const field of writableFields(collection)) {
-    if (field.primaryKey === true || field.type === "file") continue;
+    if (isPrimaryKey(field) || field.type === "file") continue;
     if (field.type === "password") {
       if (forUpdate) body.oldPassword = "12345678";
       body.password = "12345678";
@@ -115,15 +108,15 @@ export function exampleBody(collection: CollectionModel, forUpdate: boolean): Re
 }
 
 /** The file fields, sent as multipart parts. */
-export function fileFields(collection: CollectionModel): CollectionField[] {
-  return collection.fields.filter((f) => f.type === "file");
+export function fileFields(collection: CollectionModel): FieldOf<"file">[] {
+  return collection.fields.filter((f): f is FieldOf<"file"> => f.type === "file");
 }
 
 /** A list of the field names a filter or a sort example can use, the most telling first. */
-export function exampleFilterField(collection: CollectionModel): CollectionField | undefined {
+export function exampleFilterField(collection: CollectionModel): FieldModel | undefined {
   const prefer = ["text", "email", "number", "select", "bool", "date"];
   for (const type of prefer) {
-    const f = collection.fields.find((x) => x.type === type && !x.hidden && x.primaryKey !== true);
+    const f = collection.fields.find((x) => x.type === type && !x.hidden && !isPrimaryKey(x));
     if (f) return f;
   }
   return undefined;

@@ -1,5 +1,5 @@
 import type PocketBase from "pocketbase";
-import type { RecordModel } from "pocketbase";
+import type { RecordJSON } from "../../api/wire.ts";
 
 /** A file token is asked for again after this long (the server's default lifetime is 3 minutes). */
 const tokenReuseMs = 100_000;
@@ -23,7 +23,7 @@ export function isImage(name: string): boolean {
 }
 
 /** fileUrl is the address of a record's file (a thumbnail of it with `thumb`, e.g. "100x100"). */
-export async function fileUrl(client: PocketBase, record: RecordModel, name: string, thumb?: string): Promise<string> {
+export async function fileUrl(client: PocketBase, record: RecordJSON, name: string, thumb?: string): Promise<string> {
   const token = await fileToken(client);
   return client.files.getURL(record, name, { token, ...(thumb ? { thumb } : {}) });
 }

@@ -1,5 +1,4 @@
-import type { RecordModel } from "pocketbase";
-import type { CollectionModel, FieldModel } from "../../api/wire.ts";
+import type { CollectionModel, FieldModel, RecordJSON } from "../../api/wire.ts";
 
 /** The collection of the dashboard's own users, whose records have no `verified` flag to show. */
 export const superusersName = "_superusers";
@@ -66,7 +65,7 @@ export function plainText(html: string): string {
 }
 
 /** recordSummary names a record in a few words: its presentable values, else its id. */
-export function recordSummary(collection: CollectionModel | undefined, record: RecordModel): string {
+export function recordSummary(collection: CollectionModel | undefined, record: RecordJSON): string {
   if (!collection) return record.id;
   const parts: string[] = [];
   for (const field of summaryFields(collection)) {
@@ -74,7 +73,7 @@ export function recordSummary(collection: CollectionModel | undefined, record: R
     if (field.type === "relation") {
       const expanded: unknown = record.expand?.[field.name];
       const list = Array.isArray(expanded) ? expanded : expanded ? [expanded] : [];
-      parts.push(...list.map((r: RecordModel) => r.id));
+      parts.push(...list.map((r: RecordJSON) => r.id));
       continue;
     }
     const text = Array.isArray(value) ? value.join(", ") : value == null ? "" : String(value);

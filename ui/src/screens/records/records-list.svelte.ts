@@ -1,8 +1,8 @@
 import type PocketBase from "pocketbase";
-import type { RecordModel, RecordSubscription } from "pocketbase";
+import type { RecordSubscription } from "pocketbase";
 import { SvelteSet } from "svelte/reactivity";
 import { errorMessage, isAbort } from "../../api/errors.ts";
-import type { CollectionModel } from "../../api/wire.ts";
+import type { CollectionModel, RecordJSON } from "../../api/wire.ts";
 
 /** What the table shows: the filter as sent to the server, the sort, and the page. */
 export interface ListQuery {
@@ -28,7 +28,7 @@ let instances = 0;
  * away without a reload. It lists through the client it is given (a user's, for "view as").
  */
 export class RecordsList {
-  items = $state<RecordModel[]>([]);
+  items = $state<RecordJSON[]>([]);
   totalItems = $state(0);
   totalPages = $state(0);
   loading = $state(false);
@@ -147,7 +147,7 @@ export class RecordsList {
   }
 
   /** replace puts a saved record in place of its row (the record panel saved it). */
-  replace(record: RecordModel): void {
+  replace(record: RecordJSON): void {
     const i = this.items.findIndex((r) => r.id === record.id);
     if (i >= 0) this.items[i] = { ...record, expand: record.expand ?? this.items[i]?.expand };
   }
@@ -162,7 +162,7 @@ export class RecordsList {
     for (const id of gone) this.selected.delete(id);
   }
 
-  #apply(e: RecordSubscription<RecordModel>): void {
+  #apply(e: RecordSubscription<RecordJSON>): void {
     const record = e.record;
     if (e.action === "delete") {
       if (this.items.some((r) => r.id === record.id)) {
@@ -191,7 +191,7 @@ export class RecordsList {
    * insert puts a new record where the page's order puts it: on top for the newest-first order of the first
    * page, else between the rows its sort value falls between (not on this page when it falls outside).
    */
-  #insert(record: RecordModel): boolean {
+  #insert(record: RecordJSON): boolean {
     const query = this.#query;
     if (!query) return false;
     const sort = query.sort.split(",")[0]?.trim() ?? "";
@@ -204,9 +204,9 @@ export class RecordsList {
     const desc = sort.startsWith("-");
     const name = sort.replace(/^[-+]/, "");
     if (name.includes(".") || name.startsWith("@")) return false;
-    const key = (r: RecordModel) => sortKey(r[name]);
+    const key = (r: RecordJSON) => sortKey(r[name]);
     const value = key(record);
-    const before = (other: RecordModel) => (desc ? compare(value, key(other)) > 0 : compare(value, key(other)) < 0);
+    const before = (other: RecordJSON) => (desc ? compare(value, key(other)) > 0 : compare(value, key(other)) < 0);
     let at = this.items.findIndex(before);
     if (at < 0) {
       if (this.items.length >= perPage) return false;

@@ -1,6 +1,6 @@
 import type PocketBase from "pocketbase";
-import type { RecordModel } from "pocketbase";
 import { guestClient, pb } from "../../api/client.ts";
+import type { RecordJSON } from "../../api/wire.ts";
 
 /** How long a "view as" session lasts before the table asks to choose the user again. */
 const viewAsSeconds = 3600;
@@ -8,7 +8,7 @@ const viewAsSeconds = 3600;
 /** Seeing the records as one of the app's users: a client signed in as them, through impersonation. */
 export interface ViewAs {
   client: PocketBase;
-  user: RecordModel;
+  user: RecordJSON;
   collectionName: string;
 }
 
@@ -17,7 +17,7 @@ export interface ViewAs {
  * its own signed in with that token, so lists through it answer as the user's API rules allow. The
  * superuser's own session is left as it is.
  */
-export async function startViewAs(collectionName: string, user: RecordModel): Promise<ViewAs> {
+export async function startViewAs(collectionName: string, user: RecordJSON): Promise<ViewAs> {
   const impersonated = await pb.collection(collectionName).impersonate(user.id, viewAsSeconds, { requestKey: null });
   const client = guestClient();
   client.authStore.save(impersonated.authStore.token, impersonated.authStore.record);

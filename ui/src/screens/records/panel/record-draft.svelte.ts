@@ -1,6 +1,5 @@
-import type { RecordModel } from "pocketbase";
 import { SvelteMap } from "svelte/reactivity";
-import type { CollectionModel, FieldModel } from "../../../api/wire.ts";
+import type { CollectionModel, FieldModel, RecordJSON } from "../../../api/wire.ts";
 import { isAuth, isMultiple, toList } from "../record-fields.ts";
 
 /** The changes to a file field: stored files marked for removal, and new files to upload. */
@@ -47,7 +46,7 @@ function editedFields(collection: CollectionModel): FieldModel[] {
  */
 export class RecordDraft {
   /** The record as stored (null for a new record). */
-  original = $state<RecordModel | null>(null);
+  original = $state<RecordJSON | null>(null);
   values = $state<Record<string, unknown>>({});
   files = $state<Record<string, FileChanges>>({});
   password = $state("");
@@ -66,7 +65,7 @@ export class RecordDraft {
   }
 
   /** reset starts over from a stored record (or a blank one). */
-  reset(record: RecordModel | null, values?: Record<string, unknown>): void {
+  reset(record: RecordJSON | null, values?: Record<string, unknown>): void {
     this.original = record;
     const next: Record<string, unknown> = {};
     for (const field of editedFields(this.collection)) {
@@ -198,7 +197,7 @@ function multipartSafe(body: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** recordValues is a record's field values without the keys that aren't fields (for "Copy JSON", duplicates). */
-export function recordValues(record: RecordModel): Record<string, unknown> {
+export function recordValues(record: RecordJSON): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).filter(([key]) => !metaKeys.has(key)));
 }
 

@@ -1,7 +1,7 @@
 import type PocketBase from "pocketbase";
-import { ClientResponseError, type RecordModel } from "pocketbase";
+import { ClientResponseError } from "pocketbase";
 import { errorMessage, fieldErrors } from "../../../api/errors.ts";
-import type { CollectionModel, FieldModel } from "../../../api/wire.ts";
+import type { CollectionModel, FieldModel, RecordJSON } from "../../../api/wire.ts";
 import { isAuth, isMultiple } from "../record-fields.ts";
 
 /**
@@ -36,11 +36,11 @@ export function toCell(value: unknown): string {
 }
 
 /** exportRow is a record's values in the order of the fields (for CSV), or as an object (for JSON). */
-export function exportRow(fields: FieldModel[], record: RecordModel): string[] {
+export function exportRow(fields: FieldModel[], record: RecordJSON): string[] {
   return fields.map((f) => toCell(record[f.name]));
 }
 
-export function exportObject(fields: FieldModel[], record: RecordModel): Record<string, unknown> {
+export function exportObject(fields: FieldModel[], record: RecordJSON): Record<string, unknown> {
   return Object.fromEntries(fields.map((f) => [f.name, record[f.name] ?? null]));
 }
 

@@ -1,4 +1,5 @@
 import { type BusHandler, type ClusterBus, defaultWaitMs, Handlers, resyncChannel } from "./bus.ts";
+import { Waits } from "./waits.ts";
 
 /**
  * NotifyTransport is what a shared database gives the cluster bus (db/postgres/cluster-transport.ts: LISTEN
@@ -31,8 +32,8 @@ export interface NotifyTransport {
  */
 export class NotifyBus implements ClusterBus {
   readonly #handlers: Handlers;
-  readonly #waits = new Map<number, { pending: Set<string>; done: () => void }>();
-  #nextWait = 0;
+  /** per wait, the nodes still to acknowledge it */
+  readonly #waits = new Waits<Set<string>>();
   #closed = false;
 
   constructor(
@@ -74,18 +75,9 @@ export class NotifyBus implements ClusterBus {
       this.publish(channel, data);
       return Promise.resolve();
     }
-    const id = ++this.#nextWait;
-    const { promise, resolve } = Promise.withResolvers<void>();
-    const timer = setTimeout(() => {
-      this.report(`cluster bus: not every node applied ${JSON.stringify(channel)} within ${timeoutMs} ms`);
-      done();
-    }, timeoutMs);
-    const done = () => {
-      clearTimeout(timer);
-      this.#waits.delete(id);
-      resolve();
-    };
-    this.#waits.set(id, { pending, done });
+    const { id, promise } = this.#waits.start(pending, timeoutMs, () =>
+      this.report(`cluster bus: not every node applied ${JSON.stringify(channel)} within ${timeoutMs} ms`),
+    );
     this.#send({ c: channel, d: data, w: id });
     return promise;
   }
@@ -101,7 +93,7 @@ export class NotifyBus implements ClusterBus {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const w of [...this.#waits.values()]) w.done();
+    this.#waits.endAll();
     await this.transport.close();
   }
 
@@ -111,9 +103,9 @@ export class NotifyBus implements ClusterBus {
 
   #peersChanged(): void {
     const peers = this.transport.peerIds();
-    for (const w of [...this.#waits.values()]) {
-      for (const node of w.pending) if (!peers.has(node)) w.pending.delete(node);
-      if (w.pending.size === 0) w.done();
+    for (const [id, pending] of this.#waits.open()) {
+      for (const node of pending) if (!peers.has(node)) pending.delete(node);
+      if (pending.size === 0) this.#waits.end(id);
     }
   }
 
@@ -136,9 +128,9 @@ export class NotifyBus implements ClusterBus {
       }
       case "ack": {
         if (frame.to !== this.nodeId || typeof frame.w !== "number") return;
-        const wait = this.#waits.get(frame.w);
-        wait?.pending.delete(from);
-        if (wait?.pending.size === 0) wait.done();
+        const pending = this.#waits.get(frame.w);
+        pending?.delete(from);
+        if (pending?.size === 0) this.#waits.end(frame.w);
         return;
       }
       case "hello":

@@ -1,6 +1,7 @@
 import type { Socket } from "bun";
 import { type BusHandler, type ClusterBus, defaultWaitMs, Handlers } from "./bus.ts";
 import { type Frame, LineReader, LineWriter, parseFrame } from "./frames.ts";
+import { Waits } from "./waits.ts";
 
 export interface SocketBusOptions {
   /** Told of what goes wrong: frames that can't be read (dropped), failing handlers. */
@@ -15,13 +16,12 @@ export interface SocketBusOptions {
  */
 export class SocketBus implements ClusterBus {
   readonly #handlers: Handlers;
-  readonly #waits = new Map<number, () => void>();
+  readonly #waits = new Waits<null>();
   readonly #leaders = new Map<string, (leader: boolean) => void>();
   readonly #reader: LineReader;
   #writer: LineWriter | null = null;
   #socket: Socket<undefined> | null = null;
   #peers = 0;
-  #nextWait = 0;
   #closed = false;
 
   private constructor(
@@ -66,18 +66,9 @@ export class SocketBus implements ClusterBus {
 
   publishAndWait(channel: string, data: unknown, timeoutMs = defaultWaitMs): Promise<void> {
     if (this.#closed) return Promise.resolve();
-    const id = ++this.#nextWait;
-    const { promise, resolve } = Promise.withResolvers<void>();
-    const timer = setTimeout(() => {
-      this.options.onError?.(`cluster bus: not every node applied ${JSON.stringify(channel)} within ${timeoutMs} ms`);
-      done();
-    }, timeoutMs);
-    const done = () => {
-      clearTimeout(timer);
-      this.#waits.delete(id);
-      resolve();
-    };
-    this.#waits.set(id, done);
+    const { id, promise } = this.#waits.start(null, timeoutMs, () =>
+      this.options.onError?.(`cluster bus: not every node applied ${JSON.stringify(channel)} within ${timeoutMs} ms`),
+    );
     this.#send({ t: "pub", c: channel, d: data, w: id });
     return promise;
   }
@@ -109,7 +100,7 @@ export class SocketBus implements ClusterBus {
   }
 
   #releaseAll(): void {
-    for (const done of [...this.#waits.values()]) done();
+    this.#waits.endAll();
     for (const onChange of this.#leaders.values()) onChange(false);
     this.#leaders.clear();
     this.#peers = 0;
@@ -141,7 +132,7 @@ export class SocketBus implements ClusterBus {
         return;
       }
       case "done": {
-        if (typeof frame.w === "number") this.#waits.get(frame.w)?.();
+        if (typeof frame.w === "number") this.#waits.end(frame.w);
         return;
       }
       case "peers":

@@ -49,4 +49,23 @@ if (unavailable) {
       }
     });
   });
+
+  describe("PostgreSQL JSON paths", () => {
+    test("read inside a JSON (not only JSONB) column, as the logs table's `data` is declared", async () => {
+      const d = await openPostgres(db.url);
+      try {
+        await d.exec("CREATE TABLE json_paths (id TEXT PRIMARY KEY, data JSON NOT NULL)");
+        await d.run("INSERT INTO json_paths VALUES ('a', '{\"status\":404,\"list\":[{\"k\":\"x\"}]}'), ('b', '{}')");
+        const rows = await d.all<{ id: string; status: string | null; k: string | null }>(
+          "SELECT id, satchel_json_extract(data, '{status}'::text[]) AS status, satchel_json_extract(data, '{list,0,k}'::text[]) AS k FROM json_paths ORDER BY id",
+        );
+        expect(rows).toEqual([
+          { id: "a", status: "404", k: "x" },
+          { id: "b", status: null, k: null },
+        ]);
+      } finally {
+        await d.close();
+      }
+    });
+  });
 }

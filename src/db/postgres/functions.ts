@@ -11,7 +11,7 @@
  */
 
 /** Bump when a definition changes: the driver re-installs when the marker function is missing. */
-export const functionsVersion = 2;
+export const functionsVersion = 3;
 export const functionsMarker = `satchel_functions_v${functionsVersion}`;
 
 const jsonFunctions = `
@@ -63,6 +63,9 @@ $$;
 -- a value at a path ({} is the whole value), as text: strings unquoted, JSON null as NULL; text that isn't
 -- JSON is its own value at the empty path and has nothing below it
 CREATE OR REPLACE FUNCTION satchel_json_extract(j jsonb, path text[]) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT j #>> path
+$$;
+CREATE OR REPLACE FUNCTION satchel_json_extract(j json, path text[]) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT j #>> path
 $$;
 CREATE OR REPLACE FUNCTION satchel_json_extract(t text, path text[]) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$

@@ -32,13 +32,8 @@ export function answerError(c: Context<RouterEnv>, app: App, err: unknown): Resp
 /** newRequestEvent creates the request's RequestEvent, with the client's IP resolved on first use. */
 function newRequestEvent(app: App, c: Context<RouterEnv>): RequestEvent {
   const e = new RequestEvent(app, c.req.raw);
-  const env = c.env as
-    | { server?: { requestIP(r: Request): { address: string } | null }; forwardedIp?: string }
-    | undefined;
-  const server = env?.server;
-  // a request passed on by another process of the cluster (on the private socket) carries the client's IP
-  const forwarded = env?.forwardedIp;
-  e.resolveIp = forwarded !== undefined ? () => forwarded : () => server?.requestIP(c.req.raw)?.address ?? "";
+  const server = (c.env as { server?: { requestIP(r: Request): { address: string } | null } } | undefined)?.server;
+  e.resolveIp = () => server?.requestIP(c.req.raw)?.address ?? "";
   return e;
 }
 

@@ -5,11 +5,16 @@ import { realtimeClientIpKey, realtimeClientRequestKey } from "../core/realtime.
 import { RealtimeConnectRequestEvent, RealtimeSubscribeRequestEvent } from "../core/realtime-events.ts";
 import type { RecordModel } from "../core/record-model.ts";
 import type { RequestEvent } from "../core/request-event.ts";
-import { badRequest, forbidden, notFound } from "../tools/router/api-error.ts";
+import { badRequest, forbidden } from "../tools/router/api-error.ts";
 import { Client } from "../tools/subscriptions/client.ts";
 import type { RouterEnv } from "./middlewares.ts";
 import { skipSuccessActivityLog } from "./middlewares-activity-log.ts";
-import { forwardSubscriptions, newClientId, type RealtimeCluster } from "./realtime-cluster.ts";
+import {
+  bindRemoteSubscriptions,
+  forwardSubscriptions,
+  newClientId,
+  type RealtimeCluster,
+} from "./realtime-cluster.ts";
 import { runConnectHook } from "./realtime-connect.ts";
 import { bindRealtimeEvents } from "./realtime-record-events.ts";
 import { SseTransport } from "./realtime-sse.ts";
@@ -24,12 +29,10 @@ import { route } from "./route.ts";
  */
 export function bindRealtimeApi(app: App, router: Hono<RouterEnv>, cluster?: RealtimeCluster): void {
   router.get("/api/realtime", (c) => realtimeConnect(c, cluster));
-  router.post(
-    "/api/realtime",
-    route((e) => realtimeSetSubscriptions(e, cluster)),
-  );
+  router.post("/api/realtime", route(realtimeSetSubscriptions));
   router.get("/api/realtime/ws", (c) => realtimeWebSocketConnect(c, cluster));
   bindRealtimeEvents(app);
+  bindRemoteSubscriptions(app, applySubscriptions);
 }
 
 /** The Bun server serving a request (absent when the router is driven in process by `app.fetch`). */
@@ -97,21 +100,22 @@ function isSameAuth(a: RecordModel | null, b: RecordModel | null): boolean {
 }
 
 /**
- * `POST /api/realtime`: replaces a client's subscriptions and binds the request's auth to it. A client may
- * go from guest to authenticated, never from one auth to another.
+ * `POST /api/realtime`: replaces a client's subscriptions and binds the request's auth to it. A client held
+ * by another process of the cluster gets the request there (realtime-cluster.ts).
  */
-async function realtimeSetSubscriptions(
-  e: RequestEvent,
-  cluster: RealtimeCluster | undefined,
-): Promise<Response | null> {
+async function realtimeSetSubscriptions(e: RequestEvent): Promise<Response | null> {
   const form = await readSubscribeForm(e);
+  const client = e.app.realtime().broker.clientById(form.clientId);
+  if (!client) return forwardSubscriptions(e, form);
+  return applySubscriptions(e, client, form.subscriptions);
+}
+
+/**
+ * applySubscriptions replaces the subscriptions of a client held by this process. The request must come
+ * from the client's IP, and a client may go from guest to authenticated, never from one auth to another.
+ */
+async function applySubscriptions(e: RequestEvent, client: Client, subscriptions: string[]): Promise<Response> {
   const realtime = e.app.realtime();
-  const client = realtime.broker.clientById(form.clientId);
-  if (!client) {
-    const owner = cluster?.ownerSocket(form.clientId);
-    if (owner) return forwardSubscriptions(owner, form, e.request, e.realIp);
-    throw notFound("Missing or invalid client id.");
-  }
   const ip = client.get(realtimeClientIpKey);
   if (typeof ip === "string" && ip !== "" && ip !== e.realIp) throw badRequest("Invalid realtime client.");
   const current = realtime.clientAuth(client);
@@ -119,14 +123,15 @@ async function realtimeSetSubscriptions(
     throw forbidden("The current and the previous request authorization don't match.");
   const event = e.derive(RealtimeSubscribeRequestEvent);
   event.client = client;
-  event.subscriptions = form.subscriptions;
+  event.subscriptions = subscriptions;
   await e.app.hooks.get("onRealtimeSubscribeRequest").trigger(event, (se) => {
     realtime.setClientAuth(se.client, se.auth);
     se.client.unsubscribe();
     se.client.subscribe(...se.subscriptions);
     se.noContent(204);
   });
-  return event.response;
+  // a hook that didn't call next() and set no answer: an empty 200, as Go's server answers
+  return event.response ?? new Response(null, { status: 200 });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { nodeTag, tagOf } from "../apis/realtime-cluster.ts";
+import { nodeTag } from "../apis/realtime-cluster.ts";
 import type { App } from "../core/app.ts";
 import type { BaseApp } from "../core/base-app.ts";
 import type { ClusterBus } from "../tools/cluster/bus.ts";
@@ -9,7 +9,7 @@ import { migrateConfig } from "./migrate-command.ts";
 import { databaseUrlEnv } from "./open-database.ts";
 import { joinPostgresCluster } from "./postgres-cluster.ts";
 import type { RunningServer } from "./serve.ts";
-import { busSocket, parseWorkers, readyChannel, runPrimary, workerEnv, workerSocket } from "./serve-workers.ts";
+import { busSocket, parseWorkers, readyChannel, runPrimary, workerEnv } from "./serve-workers.ts";
 
 export interface ServeCommandDeps {
   /** Builds the (not yet bootstrapped) app of the command's data directory, on the cluster bus when given. */
@@ -265,7 +265,6 @@ async function runWorker(deps: ServeCommandDeps, input: CommandInput, node: numb
     ]);
     const app = await deps.makeApp(input, bus);
     const dashboard = await loadDashboard();
-    const tag = nodeTag(node);
     let running: RunningServer;
     try {
       const origins = flags.list("origins");
@@ -275,14 +274,7 @@ async function runWorker(deps: ServeCommandDeps, input: CommandInput, node: numb
         dashboard,
         publicOpenApi: flags.boolean("publicOpenAPI"),
         reusePort: true,
-        privateSocket: workerSocket(dir, node),
-        realtimeCluster: {
-          tag,
-          ownerSocket: (clientId) => {
-            const owner = tagOf(clientId);
-            return owner && owner !== tag ? workerSocket(dir, Number(owner.slice(1))) : null;
-          },
-        },
+        realtimeCluster: { tag: nodeTag(node) },
       });
     } catch (err) {
       await app.terminate().catch(() => {});

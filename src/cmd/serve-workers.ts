@@ -14,7 +14,7 @@ import type { CliIO } from "./command.ts";
 
 /** The environment a worker process is started with (its absence makes a process a primary or alone). */
 export const workerEnv = {
-  /** The private directory holding the bus socket and each worker's own socket. */
+  /** The private directory holding the bus socket. */
   dir: "SATCHEL_CLUSTER_DIR",
   /** The worker's number, 1 to N. */
   node: "SATCHEL_CLUSTER_NODE",
@@ -46,10 +46,6 @@ export function parseWorkers(value: string): number {
 
 export function busSocket(dir: string): string {
   return join(dir, "bus.sock");
-}
-
-export function workerSocket(dir: string, node: number): string {
-  return join(dir, `w${node}.sock`);
 }
 
 export interface PrimaryOptions {

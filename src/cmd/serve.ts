@@ -1,9 +1,8 @@
-import { rmSync } from "node:fs";
 import type { Server } from "bun";
 import { newRouter, serveRouter } from "../apis/base.ts";
 import { type DashboardSource, dashboardPath } from "../apis/dashboard.ts";
 import { errorResponse } from "../apis/middlewares.ts";
-import { forwardedIpHeader, type RealtimeCluster } from "../apis/realtime-cluster.ts";
+import type { RealtimeCluster } from "../apis/realtime-cluster.ts";
 import { type RealtimeSocketData, realtimeWebSocketHandler } from "../apis/realtime-ws.ts";
 import type { App } from "../core/app.ts";
 import type { BaseApp } from "../core/base-app.ts";
@@ -23,12 +22,7 @@ export interface ServeOptions {
   publicOpenApi?: boolean;
   /** Share the port with the other processes of the cluster (`satchel serve --workers`). */
   reusePort?: boolean;
-  /**
-   * A unix socket this process also serves on, for requests the cluster's other processes pass on to it
-   * (realtime subscriptions of its clients); only they can reach it, so the client IP they send is trusted.
-   */
-  privateSocket?: string;
-  /** Where the realtime clients of the cluster's other processes are. */
+  /** How this process names its realtime clients among the cluster's processes. */
   realtimeCluster?: RealtimeCluster;
 }
 
@@ -174,7 +168,6 @@ export async function serve(app: BaseApp & App, options: ServeOptions): Promise<
   });
   if (!server) throw new Error("an onServe handler stopped the server from starting");
   const running = server;
-  const privateServer = options.privateSocket ? servePrivate(options.privateSocket, () => router) : null;
 
   let stopOptions: StopOptions = {};
   let drained: Promise<number> | undefined;
@@ -192,7 +185,6 @@ export async function serve(app: BaseApp & App, options: ServeOptions): Promise<
       }
       // requests held by a restart that won't come back are answered now, so that they don't hold the drain
       stopping = true;
-      privateServer?.stop(true);
       hold?.release();
       try {
         drained ??= drain(running, stopOptions, () => app.realtime().closeAll());
@@ -228,13 +220,4 @@ export async function serve(app: BaseApp & App, options: ServeOptions): Promise<
       return { interrupted: await (drained ?? Promise.resolve(0)) };
     },
   };
-}
-
-/** servePrivate serves the router on the cluster's private socket, with the client IP the sender passed on. */
-function servePrivate(path: string, router: () => ReturnType<typeof newRouter>): Server<undefined> {
-  rmSync(path, { force: true });
-  return Bun.serve({
-    unix: path,
-    fetch: (req, srv) => router().fetch(req, { server: srv, forwardedIp: req.headers.get(forwardedIpHeader) ?? "" }),
-  });
 }

@@ -137,6 +137,37 @@ describe("serve --workers=2", () => {
     }
   });
 
+  test("a subscription request reaching either worker applies to the client, wherever its stream is", async () => {
+    // the SDK's POST takes a new connection (the stream holds the first): the kernel picks its worker
+    const clients = Array.from({ length: 8 }, () => ({ pb: client(), inbox: new Inbox<RecordEvent>() }));
+    const stops = await Promise.all(clients.map((c) => c.pb.collection("notes").subscribe("*", c.inbox.push)));
+    try {
+      const [first] = clients;
+      const clientId = first?.pb.realtime.clientId ?? "";
+      // 16 requests on new connections land on both workers (all on one: 1 chance in 32,768)
+      const statuses = await Promise.all(
+        Array.from({ length: 16 }, () =>
+          freshFetch("/api/realtime", {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ clientId, subscriptions: ["notes/*"] }),
+          }).then((r) => r.status),
+        ),
+      );
+      expect(statuses).toEqual(Array(16).fill(204));
+      const unknown = await freshFetch("/api/realtime", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ clientId: "nobody-holds-this", subscriptions: [] }),
+      });
+      expect(unknown.status).toBe(404);
+      await client().collection("notes").create({ body: "to all", public: true });
+      for (const c of clients) expect((await c.inbox.waitFor(1, 2000))[0]?.record.body).toBe("to all");
+    } finally {
+      for (const stop of stops) await stop().catch(() => {});
+    }
+  });
+
   test("a rule change applies on every worker at its next request", async () => {
     const note = await client().collection("notes").create({ body: "rule", public: true });
     await admin.collections.update("notes", { viewRule: null });

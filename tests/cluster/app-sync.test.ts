@@ -11,6 +11,7 @@ import { clusterChannels } from "../../src/core/cluster-sync.ts";
 import { MemoryHub } from "../../src/tools/cluster/memory-bus.ts";
 import { newTestApp, superuserEmail, superuserPassword, type TestApp } from "../helpers/test-app.ts";
 import { Inbox, type RecordEvent } from "../realtime/helpers.ts";
+import { RoundRobinProxy } from "./proxy.ts";
 
 /**
  * Two apps on one data directory joined by an in-process bus act as two processes of a cluster: what one
@@ -82,6 +83,128 @@ afterAll(async () => {
 });
 
 describe("across the cluster", () => {
+  describe("realtime subscriptions set through another node than the stream's", () => {
+    let proxy: RoundRobinProxy;
+    beforeAll(() => {
+      // a balancer without sticky sessions that happens to send each stream to a, its requests to b
+      proxy = new RoundRobinProxy(
+        () => [a.server.url, b.server.url],
+        (req, [onA, onB]) =>
+          new URL(req.url).pathname === "/api/realtime" ? (req.method === "GET" ? onA : onB) : undefined,
+      );
+    });
+    afterAll(() => proxy.stop());
+
+    /** streamOnA is a client behind the proxy: its stream on node a, its subscription requests to b. */
+    const streamOnA = () => {
+      const pb = new PocketBase(proxy.url);
+      pb.autoCancellation(false);
+      return pb;
+    };
+
+    /** post sends `POST /api/realtime` straight to a node. */
+    const post = (node: Node, body: unknown, token = "") =>
+      fetch(`${node.server.url}/api/realtime`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(token ? { authorization: token } : {}) },
+        body: JSON.stringify(body),
+      });
+
+    test("the SDK subscribes behind a round-robin balancer: the stream on one node, the request on the other", async () => {
+      const pb = streamOnA();
+      const inbox = new Inbox<RecordEvent>();
+      const first = proxy.routed.length;
+      const stop = await pb.collection("notes").subscribe("*", inbox.push);
+      try {
+        expect(proxy.routed.slice(first, first + 2)).toEqual([
+          `GET /api/realtime -> ${a.server.url}`,
+          `POST /api/realtime -> ${b.server.url}`,
+        ]);
+        expect(a.t.app.realtime().broker.clientById(pb.realtime.clientId)).toBeDefined();
+        expect(b.t.app.realtime().broker.clientById(pb.realtime.clientId)).toBeUndefined();
+        await b.client().collection("notes").create({ body: "through b", public: true });
+        const [event] = await inbox.waitFor(1);
+        expect(event?.record.body).toBe("through b");
+      } finally {
+        await stop();
+      }
+      // the unsubscribe went through the other node too: nothing more arrives
+      await a.client().collection("notes").create({ body: "after", public: true });
+      await Bun.sleep(100);
+      expect(inbox.items.map((e) => e.record.body)).toEqual(["through b"]);
+    });
+
+    test("the holder checks the request's auth as for its own requests", async () => {
+      const user = streamOnA();
+      await user.collection("users").authWithPassword("u@example.com", "user-pass-123");
+      const inbox = new Inbox<RecordEvent>();
+      const stop = await user.collection("notes").subscribe("*", inbox.push);
+      const clientId = user.realtime.clientId;
+      try {
+        const client = a.t.app.realtime().broker.clientById(clientId);
+        expect(client && a.t.app.realtime().clientAuth(client)?.id).toBe(user.authStore.record?.id);
+        // another auth, or none, than the client's: 403 from the holder, as PocketBase answers
+        for (const token of [a.pb.authStore.token, ""]) {
+          const res = await post(b, { clientId, subscriptions: ["notes"] }, token);
+          expect(res.status).toBe(403);
+          expect(await res.json()).toEqual({
+            status: 403,
+            message: "The current and the previous request authorization don't match.",
+            data: {},
+          });
+        }
+        // the same auth: applied
+        const res = await post(b, { clientId, subscriptions: ["notes/x"] }, user.authStore.token);
+        expect(res.status).toBe(204);
+        expect([...(client?.subscriptions().keys() ?? [])]).toEqual(["notes/x"]);
+      } finally {
+        await stop();
+      }
+    });
+
+    test("an unknown client id is 404 from any node; a bad body is answered where it came", async () => {
+      for (const node of [a, b]) {
+        const res = await post(node, { clientId: "nobody-holds-this", subscriptions: [] });
+        expect(res.status).toBe(404);
+        expect(await res.json()).toEqual({ status: 404, message: "Missing or invalid client id.", data: {} });
+      }
+      const res = await post(b, { clientId: "", subscriptions: "x" });
+      expect(res.status).toBe(400);
+    });
+
+    test("the holder's hooks answer, and their answer comes back as is", async () => {
+      const pb = streamOnA();
+      await pb.realtime.subscribe("news", () => {});
+      const id = a.t.app.onRealtimeSubscribeRequest().bindFunc((e) => {
+        if (e.subscriptions.includes("secret")) {
+          e.json(418, { held: "on a", ip: e.realIp });
+          return;
+        }
+        return e.next();
+      });
+      try {
+        const res = await post(b, { clientId: pb.realtime.clientId, subscriptions: ["secret"] });
+        expect(res.status).toBe(418);
+        expect(await res.json()).toEqual({ held: "on a", ip: "127.0.0.1" });
+      } finally {
+        a.t.app.onRealtimeSubscribeRequest().unbind(id);
+        await pb.realtime.unsubscribe();
+      }
+    });
+
+    test("a malformed forwarded request is logged and dropped; the node keeps answering", async () => {
+      const bus = hub.join("intruder");
+      try {
+        bus.publish("realtime.subscribe", { id: "x" });
+        await bus.publishAndWait("realtime.subscribe", null);
+        const res = await post(b, { clientId: "nobody", subscriptions: [] });
+        expect(res.status).toBe(404);
+      } finally {
+        await bus.close();
+      }
+    });
+  });
+
   test("a record created on one node reaches the subscribers of the other, rule-checked", async () => {
     const guestOnB = b.client();
     const inbox = new Inbox<RecordEvent>();

@@ -24,6 +24,12 @@ export interface ClusterBus {
    * timeoutMs passed, or the nodes it waited for left): after it, the others act on what it says.
    */
   publishAndWait(channel: string, data: unknown, timeoutMs?: number): Promise<void>;
+  /**
+   * received settles once this node's handlers have run on every message it received so far: after a
+   * publishAndWait, the messages the others published while handling it (they came before their
+   * acknowledgements) have been handled here too.
+   */
+  received(): Promise<void>;
   /** subscribe runs handler on every message of channel from other nodes until the returned function is called. */
   subscribe(channel: string, handler: BusHandler): () => void;
   /**
@@ -66,6 +72,11 @@ export class Handlers {
     return () => {
       set.delete(handler);
     };
+  }
+
+  /** idle settles once the handlers of every message dispatched so far have run. */
+  idle(): Promise<void> {
+    return this.#tail;
   }
 
   /** dispatch queues a message for the channel's handlers; the promise settles once they ran. */

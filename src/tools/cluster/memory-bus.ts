@@ -85,6 +85,10 @@ export class MemoryBus implements ClusterBus {
     if (this.peers() > 0) await this.hub.send(this, channel, data);
   }
 
+  received(): Promise<void> {
+    return this.#handlers.idle();
+  }
+
   subscribe(channel: string, handler: BusHandler): () => void {
     return this.#handlers.add(channel, handler);
   }

@@ -82,6 +82,10 @@ export class NotifyBus implements ClusterBus {
     return promise;
   }
 
+  received(): Promise<void> {
+    return this.#handlers.idle();
+  }
+
   subscribe(channel: string, handler: BusHandler): () => void {
     return this.#handlers.add(channel, handler);
   }

@@ -73,6 +73,10 @@ export class SocketBus implements ClusterBus {
     return promise;
   }
 
+  received(): Promise<void> {
+    return this.#handlers.idle();
+  }
+
   subscribe(channel: string, handler: BusHandler): () => void {
     return this.#handlers.add(channel, handler);
   }

@@ -9,6 +9,7 @@ import { runSatchel, ServeProcess } from "../cli/process.ts";
 import { findPostgresBin, PostgresCluster, skipNote } from "../db/postgres-server.ts";
 import { startS3rver, type TestS3 } from "../files/s3rver.ts";
 import { Inbox, type RecordEvent } from "../realtime/helpers.ts";
+import { RoundRobinProxy } from "./proxy.ts";
 
 /**
  * Three `satchel serve` nodes on loopback ports over one PostgreSQL server (run by this file, so it can be
@@ -131,6 +132,50 @@ if (reason) {
         expect(inbox.items.map((e) => e.record.body)).toEqual(["hello"]);
       } finally {
         await stop();
+      }
+    });
+
+    test("behind a round-robin balancer (no sticky sessions) the SDK's subscriptions work, rule-checked", async () => {
+      const proxy = new RoundRobinProxy(() => [1, 2, 3].map((i) => node(i).url));
+      const user = new PocketBase(proxy.url);
+      user.autoCancellation(false);
+      try {
+        await user.collection("users").authWithPassword("u@example.com", userPassword);
+        const inbox = new Inbox<RecordEvent>();
+        const first = proxy.routed.length;
+        const stop = await user.collection("notes").subscribe("*", inbox.push);
+        // the stream went to one node and the subscription request to the next
+        const [connect, subscribe] = proxy.routed.slice(first);
+        expect(connect?.startsWith("GET /api/realtime -> ")).toBe(true);
+        expect(subscribe?.startsWith("POST /api/realtime -> ")).toBe(true);
+        expect(connect?.split(" -> ")[1]).not.toBe(subscribe?.split(" -> ")[1]);
+        const id = user.authStore.record?.id ?? "";
+        const writer = client(node(1));
+        await writer.collection("notes").create({ body: "someone else's", public: false, owner: "nobody" });
+        await writer.collection("notes").create({ body: "mine", public: false, owner: id });
+        const [event] = await inbox.waitFor(1, 1000);
+        expect(event?.record.body).toBe("mine");
+        // another auth than the client's is refused by the node holding it, whichever node it reached
+        for (const i of [1, 2, 3]) {
+          const res = await fetch(`${node(i).url}/api/realtime`, {
+            method: "POST",
+            headers: { "content-type": "application/json", authorization: adminAuth.token },
+            body: JSON.stringify({ clientId: user.realtime.clientId, subscriptions: ["notes/*"] }),
+          });
+          expect(res.status).toBe(403);
+        }
+        const unknown = await fetch(`${node(2).url}/api/realtime`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ clientId: "nobody-holds-this", subscriptions: [] }),
+        });
+        expect(unknown.status).toBe(404);
+        await stop();
+        await Bun.sleep(100);
+        expect(inbox.items.map((e) => e.record.body)).toEqual(["mine"]);
+      } finally {
+        await user.realtime.unsubscribe().catch(() => {});
+        await proxy.stop();
       }
     });
 

@@ -13,7 +13,7 @@ import { answerError, defaultMiddleware, newMiddlewaresHook, type RouterEnv } fr
 import { bindRateLimitSync } from "./middlewares-rate-limit.ts";
 import { bindOpenApiApi } from "./openapi.ts";
 import { bindRealtimeApi } from "./realtime.ts";
-import type { RealtimeCluster } from "./realtime-cluster.ts";
+import type { RealtimeCluster } from "./realtime-client-id.ts";
 import { bindRecordAuthApi } from "./record-auth.ts";
 import { ResendThrottle } from "./record-auth-throttle.ts";
 import { bindRecordAuthWithOAuth2Api } from "./record-auth-with-oauth2.ts";

@@ -2,9 +2,7 @@ import type { App } from "../core/app.ts";
 import { RequestEvent } from "../core/request-event.ts";
 import type { ClusterBus } from "../tools/cluster/bus.ts";
 import { notFound, serviceUnavailable } from "../tools/router/api-error.ts";
-import { randomString } from "../tools/security/random.ts";
 import type { Client } from "../tools/subscriptions/client.ts";
-import { clientIdLength } from "../tools/subscriptions/client.ts";
 import { errorResponse } from "./middlewares.ts";
 
 /**
@@ -16,23 +14,6 @@ import { errorResponse } from "./middlewares.ts";
  * hooks) and sends back its answer, which the asking process returns as is. When every other process
  * acknowledged the request and none claimed it, no one holds the client: 404, as for an unknown client.
  */
-
-/** How the processes of `satchel serve --workers` name their clients (left out: ids as PocketBase makes them). */
-export interface RealtimeCluster {
-  /** This process's tag (`x` and 3 digits), at the end of the ids of the clients it holds. */
-  tag: string;
-}
-
-/** nodeTag is the tag of process number n (1-999). */
-export function nodeTag(n: number): string {
-  return `x${String(n).padStart(3, "0")}`;
-}
-
-/** newClientId makes a client id of PocketBase's length ending with the process's tag. */
-export function newClientId(cluster: RealtimeCluster | undefined): string | undefined {
-  if (!cluster) return undefined;
-  return randomString(clientIdLength - cluster.tag.length) + cluster.tag;
-}
 
 /** The bus channel of subscription requests passed on (ForwardedSubscribe), and of their answers (SubscribeAnswer). */
 export const subscribeChannel = "realtime.subscribe";

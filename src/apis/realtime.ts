@@ -9,12 +9,8 @@ import { badRequest, forbidden } from "../tools/router/api-error.ts";
 import { Client } from "../tools/subscriptions/client.ts";
 import type { RouterEnv } from "./middlewares.ts";
 import { skipSuccessActivityLog } from "./middlewares-activity-log.ts";
-import {
-  bindRemoteSubscriptions,
-  forwardSubscriptions,
-  newClientId,
-  type RealtimeCluster,
-} from "./realtime-cluster.ts";
+import { newClientId, type RealtimeCluster } from "./realtime-client-id.ts";
+import { bindRemoteSubscriptions, forwardSubscriptions } from "./realtime-cluster.ts";
 import { runConnectHook } from "./realtime-connect.ts";
 import { bindRealtimeEvents } from "./realtime-record-events.ts";
 import { SseTransport } from "./realtime-sse.ts";

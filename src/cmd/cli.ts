@@ -4,6 +4,7 @@ import { defaultExpandLimits } from "../core/expand-limits.ts";
 import { registerHooks } from "../plugins/hooks/hooks.ts";
 import { registerMigrations } from "../plugins/migratecmd/migratecmd.ts";
 import type { ClusterBus } from "../tools/cluster/bus.ts";
+import { joinServingCluster } from "./cluster-join.ts";
 import {
   type CliIO,
   type Command,
@@ -129,18 +130,26 @@ export function rootCommand(ctx: CliContext): Command {
     await registerHooks(app, hooksConfig(input));
     return app;
   };
+  // a command's app joins the processes serving the same data, if any: they learn what it changes
   const withApp: WithApp = async (input, fn) => {
-    const app = await appWithPlugins(input);
+    const { db, dir } = appFlagsOf(input.flags);
+    const bus = await joinServingCluster(db, dir, (m) => ctx.io.err(`${m}\n`)).catch((err: unknown) => {
+      throw new CommandError(`failed to join the cluster on this database: ${errorMessage(err)}`);
+    });
     try {
+      const app = await appWithPlugins(input, bus ?? undefined);
       try {
-        await app.bootstrap();
-      } catch (err) {
-        const dir = JSON.stringify(input.flags.string("dir"));
-        throw new CommandError(`failed to open the data directory ${dir}: ${errorMessage(err)}`);
+        try {
+          await app.bootstrap();
+        } catch (err) {
+          throw new CommandError(`failed to open the data directory ${JSON.stringify(dir)}: ${errorMessage(err)}`);
+        }
+        return await fn(app);
+      } finally {
+        await app.terminate();
       }
-      return await fn(app);
     } finally {
-      await app.terminate();
+      await bus?.close();
     }
   };
   return {

@@ -1,4 +1,4 @@
-import { nodeTag } from "../apis/realtime-cluster.ts";
+import { nodeTag } from "../apis/realtime-client-id.ts";
 import type { App } from "../core/app.ts";
 import type { BaseApp } from "../core/base-app.ts";
 import type { ClusterBus } from "../tools/cluster/bus.ts";
@@ -232,6 +232,7 @@ async function runCluster(deps: ServeCommandDeps, input: CommandInput, count: nu
     }
     return await runPrimary({
       count,
+      dataDir: app.dataDir,
       http: flags.string("http"),
       io,
       command: deps.workerCommand,

@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import { clusterBusFileName } from "../core/base-backup.ts";
 import { SocketHub } from "../tools/cluster/socket-hub.ts";
 import type { CliIO } from "./command.ts";
 
@@ -48,8 +49,16 @@ export function busSocket(dir: string): string {
   return join(dir, "bus.sock");
 }
 
+/** What the data directory's clusterBusFileName holds while a primary runs on it. */
+export interface ClusterBusFile {
+  pid: number;
+  socket: string;
+}
+
 export interface PrimaryOptions {
   count: number;
+  /** The data directory the workers share (where other commands find the bus: clusterBusFileName). */
+  dataDir: string;
   /** The listen address (a port of 0 is fixed by the first worker). */
   http: string;
   io: CliIO;
@@ -92,6 +101,10 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
     onBadFrame: (from, reason) => io.err(`cluster bus: dropped a frame from ${from}: ${reason}\n`),
   });
   hub.listen();
+  // commands run on the same directory meanwhile (migrate, superuser) join the bus through this file
+  const busFile = join(options.dataDir, clusterBusFileName);
+  const busFileText = JSON.stringify({ pid: process.pid, socket: busSocket(dir) } satisfies ClusterBusFile);
+  writeFileSync(busFile, busFileText);
   let http = options.http;
 
   const start = (slot: Slot, banner: boolean) => {
@@ -180,6 +193,15 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
   } finally {
     await stopAll();
     hub.close();
+    if (readText(busFile) === busFileText) rmSync(busFile, { force: true });
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function readText(path: string): string | null {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return null;
   }
 }

@@ -2,7 +2,7 @@ import type { Server } from "bun";
 import { newRouter, serveRouter } from "../apis/base.ts";
 import { type DashboardSource, dashboardPath } from "../apis/dashboard.ts";
 import { errorResponse } from "../apis/middlewares.ts";
-import type { RealtimeCluster } from "../apis/realtime-cluster.ts";
+import type { RealtimeCluster } from "../apis/realtime-client-id.ts";
 import { type RealtimeSocketData, realtimeWebSocketHandler } from "../apis/realtime-ws.ts";
 import type { App } from "../core/app.ts";
 import type { BaseApp } from "../core/base-app.ts";

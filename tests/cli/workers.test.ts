@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -40,6 +41,7 @@ async function workerPids(): Promise<number[]> {
 /** subscribers opens clients subscribed to notes until there is one held by each worker. */
 async function subscribersOnEachWorker(
   login?: string,
+  signIn?: (pb: PocketBase) => Promise<void>,
 ): Promise<{ tag: string; pb: PocketBase; inbox: Inbox<RecordEvent>; stop: () => Promise<void> }[]> {
   const byTag = new Map<
     string,
@@ -49,6 +51,7 @@ async function subscribersOnEachWorker(
   for (let i = 0; i < 40 && byTag.size < 2; i++) {
     const pb = client();
     if (login) await pb.collection("users").authWithPassword(login, userPassword);
+    await signIn?.(pb);
     const inbox = new Inbox<RecordEvent>();
     const stop = await pb.collection("notes").subscribe("*", inbox.push);
     const tag = pb.realtime.clientId.slice(-4);
@@ -108,8 +111,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (server?.running) {
+    expect(existsSync(join(tmp, "data", ".cluster_bus"))).toBe(true);
     server.signal("SIGTERM");
     expect(await server.exit(20_000)).toBe(0);
+    // the primary took away the file telling other commands where its bus is
+    expect(existsSync(join(tmp, "data", ".cluster_bus"))).toBe(false);
   }
   await rm(tmp, { recursive: true, force: true });
 });
@@ -194,6 +200,44 @@ describe("serve --workers=2", () => {
       for (const s of subs) expect(s.inbox.items.map((e) => e.record.body)).toEqual(["mine"]);
     } finally {
       for (const s of subs) await s.stop().catch(() => {});
+    }
+  });
+
+  test("`satchel migrate up` and `superuser upsert` run on the data directory reach every worker at once", async () => {
+    const dir = join(tmp, "data");
+    const migrations = join(tmp, "migrations");
+    await mkdir(migrations, { recursive: true });
+    await writeFile(
+      join(migrations, "1700000001_from_cli.ts"),
+      `import { Collection, migrate } from "satchel/migrate";
+export default migrate(async (app) => {
+  await app.saveCollection(Collection.fromJSON({ name: "from_cli", type: "base", listRule: "", fields: [{ name: "title", type: "text" }] }));
+});
+`,
+    );
+    const list = () =>
+      Promise.all(
+        Array.from({ length: 12 }, () => freshFetch("/api/collections/from_cli/records").then((r) => r.status)),
+      );
+    expect(await list()).toEqual(Array(12).fill(404));
+    const up = await runSatchel(["migrate", "up", `--dir=${dir}`, `--migrationsDir=${migrations}`]);
+    expect(up.code).toBe(0);
+    expect(await list()).toEqual(Array(12).fill(200));
+
+    const subs = await subscribersOnEachWorker(undefined, async (pb) => {
+      await pb.collection("_superusers").authWithPassword(email, password);
+    });
+    try {
+      await client().collection("notes").create({ body: "before", public: false, owner: "nobody" });
+      for (const s of subs) await s.inbox.waitFor(1, 1000);
+      expect((await runSatchel(["superuser", "upsert", email, "new-S3cret-456", `--dir=${dir}`])).code).toBe(0);
+      await client().collection("notes").create({ body: "after", public: false, owner: "nobody" });
+      await Bun.sleep(200);
+      for (const s of subs) expect(s.inbox.items.map((e) => e.record.body)).toEqual(["before"]);
+    } finally {
+      for (const s of subs) await s.stop().catch(() => {});
+      expect((await runSatchel(["superuser", "upsert", email, password, `--dir=${dir}`])).code).toBe(0);
+      await admin.collection("_superusers").authWithPassword(email, password);
     }
   });
 

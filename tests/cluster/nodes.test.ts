@@ -223,6 +223,66 @@ if (reason) {
       }
     });
 
+    test("a migration applied by `satchel migrate up` beside the nodes is in force on each at once", async () => {
+      const migrations = join(tmp, "migrations");
+      await mkdir(migrations, { recursive: true });
+      await writeFile(
+        join(migrations, "1700000001_from_cli.ts"),
+        `import { Collection, migrate } from "satchel/migrate";
+export default migrate(
+  async (app) => {
+    await app.saveCollection(Collection.fromJSON({ name: "from_cli", type: "base", listRule: "", fields: [{ name: "title", type: "text" }] }));
+  },
+  async (app) => {
+    await app.deleteCollection(await app.findCollectionByNameOrId("from_cli"));
+  },
+);
+`,
+      );
+      const cli = (...args: string[]) =>
+        runSatchel([...args, `--dir=${join(tmp, "cli")}`, `--db=${url}`, `--migrationsDir=${migrations}`]);
+      const list = (i: number) => fetch(`${node(i).url}/api/collections/from_cli/records`).then((r) => r.status);
+      expect(await Promise.all([1, 2, 3].map(list))).toEqual([404, 404, 404]);
+      const up = await cli("migrate", "up");
+      expect(up.stderr).toBe("");
+      expect(up.code).toBe(0);
+      // the command returned once the nodes reloaded: no wait, no restart
+      expect(await Promise.all([1, 2, 3].map(list))).toEqual([200, 200, 200]);
+      expect((await cli("migrate", "down", "1", "--yes")).code).toBe(0);
+      expect(await Promise.all([1, 2, 3].map(list))).toEqual([404, 404, 404]);
+    });
+
+    test("a superuser's password changed by `satchel superuser upsert` beside the nodes drops their realtime auth", async () => {
+      const root = client(node(3));
+      await root.collection("_superusers").authWithPassword(email, password);
+      const inbox = new Inbox<RecordEvent>();
+      const stop = await root.collection("notes").subscribe("*", inbox.push);
+      const cli = (pass: string) =>
+        runSatchel(["superuser", "upsert", email, pass, `--dir=${join(tmp, "cli")}`, `--db=${url}`]);
+      try {
+        await client(node(1)).collection("notes").create({ body: "before", public: false, owner: "nobody" });
+        await inbox.waitFor(1, 1000);
+        const changed = await cli("new-S3cret-pass-456");
+        expect(changed.code).toBe(0);
+        // no node accepts the old token any more, and the stream's auth went with it
+        for (const i of [1, 2, 3]) {
+          const res = await fetch(`${node(i).url}/api/collections`, {
+            headers: { authorization: root.authStore.token },
+          });
+          expect(res.status).toBe(401);
+        }
+        await client(node(1)).collection("notes").create({ body: "after", public: false, owner: "nobody" });
+        await Bun.sleep(200);
+        expect(inbox.items.map((e) => e.record.body)).toEqual(["before"]);
+      } finally {
+        await stop().catch(() => {});
+        expect((await cli(password)).code).toBe(0);
+        const again = client(node(1));
+        await again.collection("_superusers").authWithPassword(email, password);
+        adminAuth = { token: again.authStore.token, record: again.authStore.record };
+      }
+    });
+
     test("a message over PostgreSQL's 8000-byte limit crosses through the table", async () => {
       const viewer = client(node(2));
       const inbox = new Inbox<RecordEvent>();

@@ -133,8 +133,10 @@ test("a node reports and drops frames it can't read from the hub", async () => {
   const fake = Bun.listen({
     unix: path,
     socket: {
+      // the answer to hello (the count of the others), then what the node can't read, then a good message
       data(socket) {
-        socket.write('garbage\n{"t":"msg"}\n{"t":"msg","c":"ch","d":{"ok":1},"f":"x"}\n');
+        socket.write('{"t":"peers","n":1}\n');
+        setTimeout(() => socket.write('garbage\n{"t":"msg"}\n{"t":"msg","c":"ch","d":{"ok":1},"f":"x"}\n'), 20);
       },
     },
   });
@@ -149,4 +151,35 @@ test("a node reports and drops frames it can't read from the hub", async () => {
   expect(got).toEqual([{ ok: 1 }]);
   expect(errors.length).toBe(2);
   fake.stop(true);
+});
+
+test("a node knows the others once connected: a wait right after it waits for them", async () => {
+  const a = await join_("a");
+  const applied: string[] = [];
+  a.subscribe("ch", async () => {
+    await Bun.sleep(20);
+    applied.push("a");
+  });
+  // a short-lived node (a command run beside the workers) publishes at once
+  const cli = await join_("cli");
+  expect(cli.peers()).toBe(1);
+  await cli.publishAndWait("ch", null);
+  expect(applied).toEqual(["a"]);
+});
+
+test("claims published while handling a waited message are handled before received() settles", async () => {
+  const a = await join_("a");
+  const b = await join_("b");
+  await until(() => a.peers() === 1 && b.peers() === 1);
+  const heard: string[] = [];
+  // a busy handler chain on a: the claim queues behind it, while the wait's end comes at once
+  a.subscribe("slow", () => Bun.sleep(50));
+  a.subscribe("claim", () => {
+    heard.push("claim");
+  });
+  b.subscribe("ask", () => b.publish("claim", null));
+  b.publish("slow", null);
+  await a.publishAndWait("ask", null);
+  await a.received();
+  expect(heard).toEqual(["claim"]);
 });

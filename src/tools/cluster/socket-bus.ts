@@ -10,6 +10,9 @@ export interface SocketBusOptions {
   onHubLost?: () => void;
 }
 
+/** How long connect waits for the hub's count of the other nodes. */
+const peersAnswerMs = 1000;
+
 /**
  * SocketBus is a node of the cluster on one machine: it talks to the primary's SocketHub over its unix
  * socket. A frame that can't be read is reported and dropped; the node keeps going.
@@ -22,6 +25,8 @@ export class SocketBus implements ClusterBus {
   #writer: LineWriter | null = null;
   #socket: Socket<undefined> | null = null;
   #peers = 0;
+  /** Settles with the hub's first count of the other nodes (its answer to hello). */
+  readonly #peersKnown = Promise.withResolvers<void>();
   #closed = false;
 
   private constructor(
@@ -38,7 +43,10 @@ export class SocketBus implements ClusterBus {
     );
   }
 
-  /** connect joins the hub at path as nodeId. */
+  /**
+   * connect joins the hub at path as nodeId, and settles once the hub told how many other nodes there are
+   * (so that a publish right after it reaches them), or after a second without an answer.
+   */
   static async connect(path: string, nodeId: string, options: SocketBusOptions = {}): Promise<SocketBus> {
     const bus = new SocketBus(nodeId, options);
     const socket = await Bun.connect<undefined>({
@@ -53,6 +61,9 @@ export class SocketBus implements ClusterBus {
     bus.#socket = socket;
     bus.#writer = new LineWriter(socket as Socket<unknown>);
     bus.#send({ t: "hello", node: nodeId });
+    const timer = setTimeout(() => bus.#peersKnown.resolve(), peersAnswerMs);
+    await bus.#peersKnown.promise;
+    clearTimeout(timer);
     return bus;
   }
 
@@ -114,6 +125,7 @@ export class SocketBus implements ClusterBus {
     if (this.#closed) return;
     this.#closed = true;
     this.#releaseAll();
+    this.#peersKnown.resolve();
     this.options.onHubLost?.();
   }
 
@@ -141,6 +153,7 @@ export class SocketBus implements ClusterBus {
       }
       case "peers":
         if (typeof frame.n === "number") this.#peers = frame.n;
+        this.#peersKnown.resolve();
         return;
       case "leader": {
         if (typeof frame.n !== "string") return this.#bad("a leader frame without a name");

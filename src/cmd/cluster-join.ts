@@ -5,14 +5,13 @@
  * records) reaches them as their own changes do, and the command waits until they applied it. It leads no
  * job (cron jobs start with serving only).
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import { join } from "node:path";
-import { clusterBusFileName } from "../core/base-backup.ts";
 import type { ClusterBus } from "../tools/cluster/bus.ts";
 import { SocketBus } from "../tools/cluster/socket-bus.ts";
 import { randomString } from "../tools/security/random.ts";
 import { joinPostgresCluster } from "./postgres-cluster.ts";
-import type { ClusterBusFile } from "./serve-workers.ts";
+import { type ClusterBusFile, clusterBusFileName } from "./serve-workers.ts";
 
 /**
  * joinServingCluster joins the cluster serving the database at dbUrl (PostgreSQL: always, every node of it
@@ -27,7 +26,7 @@ export async function joinServingCluster(
 ): Promise<ClusterBus | null> {
   if (dbUrl !== "") return joinPostgresCluster(dbUrl, report);
   const file = readBusFile(join(dir, clusterBusFileName));
-  if (!file || !isRunning(file.pid)) return null;
+  if (!file || file.dir !== realPath(dir) || !isRunning(file.pid)) return null;
   // a primary that died without removing its file left no socket to connect to: the command runs alone
   return SocketBus.connect(file.socket, `cli-${randomString(6)}`, { onError: report }).catch(() => null);
 }
@@ -35,8 +34,8 @@ export async function joinServingCluster(
 function readBusFile(path: string): ClusterBusFile | null {
   try {
     const value = JSON.parse(readFileSync(path, "utf8")) as Partial<ClusterBusFile> | null;
-    return typeof value?.pid === "number" && typeof value.socket === "string"
-      ? { pid: value.pid, socket: value.socket }
+    return typeof value?.pid === "number" && typeof value.dir === "string" && typeof value.socket === "string"
+      ? { pid: value.pid, dir: value.dir, socket: value.socket }
       : null;
   } catch {
     return null;
@@ -50,5 +49,13 @@ function isRunning(pid: number): boolean {
   } catch (err) {
     // EPERM: it runs, as another user
     return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return "";
   }
 }

@@ -1,8 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
-import { clusterBusFileName } from "../core/base-backup.ts";
 import { SocketHub } from "../tools/cluster/socket-hub.ts";
 import type { CliIO } from "./command.ts";
 
@@ -49,9 +48,17 @@ export function busSocket(dir: string): string {
   return join(dir, "bus.sock");
 }
 
+/**
+ * The file where the primary tells other commands run on its data directory how to reach its bus (a copy
+ * of it in a backup, restored elsewhere, names another directory or a dead process: it is ignored).
+ */
+export const clusterBusFileName = ".cluster_bus";
+
 /** What the data directory's clusterBusFileName holds while a primary runs on it. */
 export interface ClusterBusFile {
   pid: number;
+  /** The data directory's real path. */
+  dir: string;
   socket: string;
 }
 
@@ -103,7 +110,11 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
   hub.listen();
   // commands run on the same directory meanwhile (migrate, superuser) join the bus through this file
   const busFile = join(options.dataDir, clusterBusFileName);
-  const busFileText = JSON.stringify({ pid: process.pid, socket: busSocket(dir) } satisfies ClusterBusFile);
+  const busFileText = JSON.stringify({
+    pid: process.pid,
+    dir: realpathSync(options.dataDir),
+    socket: busSocket(dir),
+  } satisfies ClusterBusFile);
   writeFileSync(busFile, busFileText);
   let http = options.http;
 

@@ -19,8 +19,6 @@ export const backupsDirName = "backups";
 /** Scratch space inside the data directory (renames stay on one device), emptied at each bootstrap. */
 export const tempDirName = ".pb_temp_to_delete";
 const notifyDirName = ".notify";
-/** Where `satchel serve --workers` tells other commands run on the directory how to reach its cluster bus. */
-export const clusterBusFileName = ".cluster_bus";
 const autocertDirName = ".autocert_cache";
 const lostFoundDirName = "lost+found";
 
@@ -121,7 +119,7 @@ async function withLock<T>(host: BackupHost, name: string, fn: () => Promise<T>)
 export async function createBackup(host: BackupHost, name: string): Promise<void> {
   const { app } = host;
   await withLock(host, name, async () => {
-    const exclude = [backupsDirName, tempDirName, notifyDirName, clusterBusFileName, autocertDirName, lostFoundDirName];
+    const exclude = [backupsDirName, tempDirName, notifyDirName, autocertDirName, lostFoundDirName];
     await app.hooks.get("onBackupCreate").trigger(new BackupEvent(app, name, exclude), async (e) => {
       if (e.name === "") e.name = generateBackupName(e.app, "pb_backup_");
       host.lock.name = e.name;
@@ -309,7 +307,7 @@ export async function restoreBackup(host: BackupHost, name: string, options: Res
   // the swap and the restart happen in this process: the others would keep the replaced files open
   if (app.cluster().peers() > 0) throw new ClusterRestoreError();
   await withLock(host, name, async () => {
-    const exclude = [backupsDirName, tempDirName, clusterBusFileName, autocertDirName, lostFoundDirName];
+    const exclude = [backupsDirName, tempDirName, autocertDirName, lostFoundDirName];
     await app.hooks.get("onBackupRestore").trigger(new BackupEvent(app, name, exclude), async (e) => {
       const tempDir = join(app.dataDir, tempDirName);
       await mkdir(tempDir, { recursive: true });

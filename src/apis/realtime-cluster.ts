@@ -9,10 +9,11 @@ import { errorResponse } from "./middlewares.ts";
  * Realtime subscriptions across the processes and nodes of a cluster. A realtime client's stream stays on
  * the process that accepted it, but its `POST /api/realtime` may reach any other (the kernel spreads
  * `--workers` connections; a load balancer spreads requests over nodes). A process that doesn't hold the
- * client asks the others over the cluster bus: the holder claims the request at once (its claim comes
- * before its acknowledgement of the message), then applies it as it would a local one (the same IP and auth checks, the same
- * hooks) and sends back its answer, which the asking process returns as is. When every other process
- * acknowledged the request and none claimed it, no one holds the client: 404, as for an unknown client.
+ * client asks the others over the cluster bus. The holder claims the request at once (the claim comes
+ * before its acknowledgement of the message), then applies it as it would a local one (the same IP and
+ * auth checks, the same hooks) and sends back its answer, which the asking process returns as is. When
+ * every other process acknowledged the request and none claimed it, no one holds the client: 404, as for
+ * an unknown client.
  */
 
 /** The bus channel of subscription requests passed on (ForwardedSubscribe), and of their answers (SubscribeAnswer). */

@@ -5,10 +5,12 @@
  * stages, enrich, the request hooks), one with no hook file, both pinned to the server CPU, are loaded at
  * the same time round after round, so whatever else the machine runs falls on both alike.
  *
- * `--hookTimeout=0` serves both without the hook timeout (what watching the handlers costs).
+ * `--hookTimeout=0` serves both without the hook timeout (what watching the handlers costs); `--only=<regexp>`
+ * binds only the record hooks it matches (`--only='^onRecordCreate$'`: what a create's own transaction costs),
+ * `--only='^$'` none (the hook file alone); `--models` binds the onModel* hooks too (they fire for records).
  *
  *   bun bench/hooks-paired.ts [--rounds=8] [--seconds=3] [--warmup=1] [--connections=16] [--workloads=list,view,create]
- *                             [--hookTimeout=30]
+ *                             [--hookTimeout=30] [--only=<regexp>] [--models]
  */
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -28,6 +30,8 @@ const { values: opts } = parseArgs({
     connections: { type: "string", default: "16" },
     workloads: { type: "string", default: workloadNames.join(",") },
     hookTimeout: { type: "string", default: "30" },
+    only: { type: "string", default: "" },
+    models: { type: "boolean", default: false },
   },
 });
 const rounds = Number(opts.rounds);
@@ -38,11 +42,13 @@ const settings = {
 };
 const chosen = parseWorkloadList(opts.workloads);
 
-/** The hook file of the hooked server: a no-op handler on every record hook. */
+/** The hook file of the hooked server: a no-op handler on every record hook (those `--only` matches). */
 const noopHooks = `import type { App, HookName } from "satchel/hooks";
+const only = ${opts.only === "" ? "null" : `new RegExp(${JSON.stringify(opts.only)})`} as RegExp | null;
 export default (app: App) => {
   for (const name of app.hooks.names()) {
-    if (!name.startsWith("onRecord")) continue;
+    const recordHook = name.startsWith("onRecord")${opts.models ? ' || name.startsWith("onModel")' : ""};
+    if (!recordHook || (only && !only.test(name))) continue;
     const bind = app[name] as unknown as (handler: (e: { next(): Promise<void> }) => Promise<void>) => unknown;
     bind((e) => e.next());
   }
@@ -53,7 +59,7 @@ export type { HookName };
 const work = mkdtempSync(join(tmpdir(), "satchel-hooks-paired-"));
 try {
   log(
-    `no-op hooks against none, paired: ${chosen.join(", ")}; ${rounds} rounds of ${settings.seconds}s; hook timeout ${opts.hookTimeout}s; load average ${loadavg()[0]?.toFixed(2)}`,
+    `no-op hooks against none, paired: ${chosen.join(", ")}; ${rounds} rounds of ${settings.seconds}s; hook timeout ${opts.hookTimeout}s${opts.only === "" ? "" : `; only ${opts.only}`}; load average ${loadavg()[0]?.toFixed(2)}`,
   );
   const seeded = join(work, "seeded");
   const ids = await seedDataDir(seeded);

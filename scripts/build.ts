@@ -44,7 +44,7 @@ if (withUi && !values["prebuilt-ui"]) {
     fail(`the dashboard's build (vite build ui) exited with ${vite.exitCode ?? vite.signalCode}`);
 }
 // the same way a program embedding Satchel makes its executable (src/cmd/compile.ts)
-const { size } = await compile({ entry, outfile, dashboard: withUi }).catch((err: unknown) =>
+const { size } = await compile({ entry, outfile, dashboard: withUi, typeScript: true }).catch((err: unknown) =>
   fail(err instanceof CompileError ? err.message : String(err)),
 );
 

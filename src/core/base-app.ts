@@ -404,7 +404,7 @@ export class BaseApp extends HookAccessors implements App {
       return result;
     }
     if (info.collectionsChanged) await this.reloadCachedCollections();
-    await this.runTxCallbacks(info, undefined);
+    if (info.callbacks.length > 0) await this.runTxCallbacks(info, undefined);
     info.ended = { err: undefined };
     return result;
   }

@@ -1,6 +1,7 @@
 /** AsyncLock is a FIFO mutex for async critical sections. */
 export class AsyncLock {
   #tail: Promise<void> = Promise.resolve();
+  /** The sections holding or waiting for the lock. */
   #held = 0;
 
   get locked(): boolean {
@@ -8,6 +9,8 @@ export class AsyncLock {
   }
 
   async with<T>(fn: () => Promise<T>): Promise<T> {
+    // free: every earlier section has released it (the tail is settled), so it is taken without a wait
+    const waits = this.#held > 0;
     this.#held++;
     const previous = this.#tail;
     let release!: () => void;
@@ -15,7 +18,7 @@ export class AsyncLock {
       release = r;
     });
     try {
-      await previous;
+      if (waits) await previous;
       return await fn();
     } finally {
       this.#held--;

@@ -195,7 +195,7 @@ test("the executable runs as a primary with worker processes of itself (--worker
   await rm(dir, { recursive: true, force: true });
 });
 
-test("the executable loads hook files that import satchel/hooks and npm packages; a broken one stops serve", async () => {
+test("the executable loads and type-checks hook files that import satchel/hooks and npm packages; a broken or mistyped one stops serve", async () => {
   const dir = join(tmp, "hooked");
   const hooks = join(dir, "satchel_hooks");
   await mkdir(join(hooks, "node_modules", "greet"), { recursive: true });
@@ -214,22 +214,47 @@ export default (app: App) => {
 };
 `,
   );
-  const run = { cmd: [exe], cwd: dir, env };
-  const server = await ServeProcess.start("satchel_data", run);
+  // a temporary directory of its own, to see that the compiler written out for the check is removed
+  const ownTmp = join(dir, "tmp");
+  await mkdir(ownTmp);
+  const run = { cmd: [exe], cwd: dir, env: { ...env, TMPDIR: ownTmp } };
+  // the type check (the compiler written out, then run) takes seconds on a loaded machine
+  const server = await ServeProcess.start("satchel_data", { ...run, readyTimeoutMs: 60_000 });
   try {
     const res = await fetch(`${server.url}/hello/ann`);
     expect(await res.json()).toEqual({ text: "hello ann" });
-    // no compiler inside: the start says the files were not type-checked, and why
-    expect(server.stderr.text).toContain(
-      "hook files not type-checked: a single executable holds neither a TypeScript compiler nor the sources",
-    );
+    // the compiler embedded in the executable checked them: nothing says they were not
+    expect(server.stderr.text).not.toContain("not type-checked");
+    expect(server.stdout.text).not.toContain("not type-checked");
   } finally {
     server.signal("SIGTERM");
   }
   expect(await server.exit(10_000)).toBe(0);
+  // the compiler written out for the check is gone with the process
+  expect((await readdir(ownTmp)).filter((n) => n.startsWith("satchel-typescript-"))).toEqual([]);
+
+  // a type error (in a file that bundles fine) stops serve before any hook runs, naming the file and line
+  await Bun.write(
+    join(hooks, "typed.ts"),
+    `import type { App } from "satchel/hooks";
+
+export default (app: App) => {
+  app.onRecordCreate((e) => {
+    const title: number = e.record.getString("title");
+    return title > 0 ? e.next() : e.next();
+  });
+};
+`,
+  );
+  const typed = await runSatchel(["serve", "--http=127.0.0.1:0"], { ...run, timeoutMs: 60_000 });
+  expect(typed.code).toBe(1);
+  expect(typed.stderr).toContain(
+    "failed to load hook file typed.ts: Type 'string' is not assignable to type 'number'. (TS2322, line 5, column 11)",
+  );
+  await rm(join(hooks, "typed.ts"));
 
   await Bun.write(join(hooks, "zz_broken.ts"), "export default (app) => {\n  app.onServe((e) => e.next(;\n};\n");
   const broken = await runSatchel(["serve", "--http=127.0.0.1:0"], { ...run, timeoutMs: 20_000 });
   expect(broken.code).toBe(1);
   expect(broken.stderr).toMatch(/failed to load hook file zz_broken\.ts: .*\(line 2, column \d+\)/);
-});
+}, 150_000);

@@ -126,7 +126,7 @@ export class ServeProcess {
   /** start runs `serve --http=127.0.0.1:0 --dir=<dir> [args]` and waits for the banner that names the address. */
   static async start(
     dir: string,
-    options: Omit<RunOptions, "timeoutMs"> & { args?: readonly string[] } = {},
+    options: Omit<RunOptions, "timeoutMs"> & { args?: readonly string[]; readyTimeoutMs?: number } = {},
   ): Promise<ServeProcess> {
     const cmd = [
       ...(options.cmd ?? fromSource),
@@ -145,7 +145,7 @@ export class ServeProcess {
     const stdout = new TextCollector(proc.stdout);
     const stderr = new TextCollector(proc.stderr);
     try {
-      const m = await stdout.waitFor(/Server started at (http:\/\/\S+)/, 15_000);
+      const m = await stdout.waitFor(/Server started at (http:\/\/\S+)/, options.readyTimeoutMs ?? 15_000);
       return new ServeProcess(proc, stdout, stderr, m[1] ?? "");
     } catch (err) {
       proc.kill("SIGKILL");

@@ -68,3 +68,16 @@ test("only errors in the folder's own files count, not those of its node_modules
     { file: "b.ts", line: 1, column: 14, code: "TS2322", message: "Type 'number' is not assignable to type 'string'." },
   ]);
 }, 30_000);
+
+test("a compiler that fails without a diagnostic (a crash exits with 2, as type errors do) is no passed check", async () => {
+  const dir = await folder({
+    "a.ts": "export default 1;\n",
+    "crash.js": 'process.stderr.write("panic: lib.d.ts does not exist\\n");\nprocess.exit(2);\n',
+  });
+  const compiler = { command: [process.execPath, join(dir, "crash.js")], version: "7.0.0" };
+  const result = await typeCheck({ dir, files: ["a.ts"], paths: {}, compiler });
+  expect(result).toEqual({
+    kind: "skipped",
+    reason: "the TypeScript compiler failed (exit code 2): panic: lib.d.ts does not exist",
+  });
+});

@@ -198,15 +198,21 @@ export class SqliteDriver implements Driver {
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.#lock.with(async () => {
-      const db = this.#writer.db;
-      await retryBusy(() => db.run("BEGIN IMMEDIATE"));
-      const tx = new SqliteTx(this.#writer, this.queryTimeoutMs);
+      const writer = this.#writer;
+      // BEGIN, COMMIT and ROLLBACK as cached statements; waiting for another process only when it is refused
+      try {
+        writer.run("BEGIN IMMEDIATE");
+      } catch (err) {
+        if (!isBusy(err)) throw err;
+        await retryBusy(() => writer.run("BEGIN IMMEDIATE"));
+      }
+      const tx = new SqliteTx(writer, this.queryTimeoutMs);
       try {
         const result = await fn(tx);
-        db.run("COMMIT");
+        writer.run("COMMIT");
         return result;
       } catch (err) {
-        if (db.inTransaction) db.run("ROLLBACK");
+        if (writer.db.inTransaction) writer.run("ROLLBACK");
         throw err;
       } finally {
         tx.close();

@@ -3,11 +3,15 @@ import { readdir } from "node:fs/promises";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { importBundledDefaults } from "../../tools/bundle/import-bundled.ts";
+import { embeddedTypeScript } from "../../tools/typescript/embedded.ts";
 import { type TypeCheckResult, type TypeDiagnostic, typeCheck } from "../../tools/typescript/type-check.ts";
 import * as api from "./api.ts";
+import { apiModule, apiSource } from "./api-module.ts";
 
-/** The module specifier hook files import Satchel's hook API by. */
-export const apiModule = "satchel/hooks";
+export { apiModule };
+
+/** Satchel's folder, when running from source. */
+const sourceRoot = fileURLToPath(new URL("../../..", import.meta.url));
 
 /** Where the loaded bundles find the running app's API (the bundles are built apart from Satchel's code). */
 const apiGlobal = Symbol.for("satchel.hooks");
@@ -45,6 +49,23 @@ function typeErrorsFailure(errors: readonly TypeDiagnostic[]): HookFileError {
   return new HookFileError(text);
 }
 
+/**
+ * checkTypes type-checks hook files against Satchel's sources: those of its folder (whose node_modules, or
+ * the project's it is installed in, have a compiler and Bun's types), or inside a single executable the
+ * compiler and files it embeds.
+ */
+async function checkTypes(dir: string, files: string[]): Promise<TypeCheckResult> {
+  const embedded = await embeddedTypeScript();
+  const root = embedded?.root ?? sourceRoot;
+  return typeCheck({
+    dir,
+    files,
+    paths: { [apiModule]: resolve(root, apiSource) },
+    fallbackDirs: [root],
+    ...(embedded ? { compiler: embedded.compiler } : {}),
+  });
+}
+
 /** isHookFile tells the files of a hooks directory that are hook files (.ts and .js, not .d.ts). */
 function isHookFile(name: string): boolean {
   return /\.(ts|js|mts|mjs)$/.test(name) && !name.endsWith(".d.ts");
@@ -79,13 +100,7 @@ export async function loadHookFiles(hooksDir: string, typeChecking: boolean): Pr
   if (files.length === 0) return { files: [], typeCheck: null };
   let checked: TypeCheckResult | null = null;
   const checking = typeChecking
-    ? typeCheck({
-        dir,
-        files,
-        paths: { [apiModule]: fileURLToPath(new URL("./api.ts", import.meta.url)) },
-        // Satchel's own checkout (or the project it is installed in) has a compiler and Bun's types
-        fallbackDirs: [fileURLToPath(new URL(".", import.meta.url))],
-      }).then((result) => {
+    ? checkTypes(dir, files).then((result) => {
         checked = result;
         if (result.kind === "failed") throw typeErrorsFailure(result.errors);
       })

@@ -6,7 +6,8 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 /**
  * Type checking of user files (hook files) with the TypeScript compiler of the user's project or of
  * Satchel's own checkout, run as a child process: the native compiler of TypeScript 7 (`tsc` of the
- * platform package) or, for older versions, `lib/tsc.js` run by this very executable as bun.
+ * platform package) or, for older versions, `lib/tsc.js` run by this very executable as bun. A single
+ * executable brings its own (embedded.ts).
  */
 
 /** A compiler found on disk: the command line that runs it. */
@@ -41,6 +42,8 @@ export interface TypeCheckOptions {
   paths: Record<string, string>;
   /** More directories to look for a compiler and for `@types` in (Satchel's own checkout). */
   fallbackDirs?: readonly string[];
+  /** The compiler to run, instead of one looked for on disk (the one a single executable embeds). */
+  compiler?: Compiler;
 }
 
 /** ancestors lists a directory and each one above it. */
@@ -53,7 +56,7 @@ function ancestors(dir: string): string[] {
 }
 
 /** nodeModulesHaving lists the node_modules directories above the given ones that hold a package path. */
-function nodeModulesHaving(dirs: readonly string[], path: string): string[] {
+export function nodeModulesHaving(dirs: readonly string[], path: string): string[] {
   const found: string[] = [];
   for (const start of dirs) {
     for (const d of ancestors(start)) {
@@ -111,7 +114,7 @@ export function parseDiagnostics(output: string, cwd: string): { file: string; e
 }
 
 /** The options the files are checked with: strict, but an untyped parameter is allowed (as bun runs it). */
-function compilerOptions(paths: Record<string, string>, typeRoots: string[]): Record<string, unknown> {
+export function compilerOptions(paths: Record<string, string>, typeRoots: string[]): Record<string, unknown> {
   return {
     target: "ESNext",
     module: "Preserve",
@@ -133,24 +136,21 @@ function compilerOptions(paths: Record<string, string>, typeRoots: string[]): Re
 
 /**
  * typeCheck runs the compiler on files of a directory and returns their type errors (none outside the
- * directory, and none in its node_modules). Without a compiler on disk, or inside a single executable
- * (which holds neither the compiler nor Satchel's sources the files' types come from), it is skipped and
- * says why.
+ * directory, and none in its node_modules). Without a compiler (given, or found on disk; a single
+ * executable looks for none: the sources the types come from are not on disk beside it), it is skipped
+ * and says why.
  */
 export async function typeCheck(options: TypeCheckOptions): Promise<TypeCheckResult> {
   const dir = resolve(options.dir);
   const files = options.files.filter((f) => /\.(ts|mts)$/.test(f) && !f.endsWith(".d.ts"));
   if (files.length === 0) return { kind: "skipped", reason: "no TypeScript file to check" };
-  if (Bun.isStandaloneExecutable) {
-    return {
-      kind: "skipped",
-      reason: "a single executable holds neither a TypeScript compiler nor the sources the types come from",
-    };
+  if (Bun.isStandaloneExecutable && !options.compiler) {
+    return { kind: "skipped", reason: "this executable was built without a TypeScript compiler" };
   }
   const missing = Object.entries(options.paths).find(([, path]) => !existsSync(path));
   if (missing) return { kind: "skipped", reason: `the types of ${missing[0]} are not on disk (${missing[1]})` };
   const searched = [dir, ...(options.fallbackDirs ?? [])];
-  const compiler = await findCompiler(searched);
+  const compiler = options.compiler ?? (await findCompiler(searched));
   if (!compiler) {
     return {
       kind: "skipped",
@@ -182,12 +182,12 @@ export async function typeCheck(options: TypeCheckOptions): Promise<TypeCheckRes
     const ms = Math.round(performance.now() - started);
     const inside = (abs: string) =>
       abs.startsWith(dir + sep) && !relative(dir, abs).split(sep).includes("node_modules");
-    const errors = parseDiagnostics(stdout + stderr, dir)
-      .filter((d) => inside(d.file))
-      .map((d) => ({ ...d.error, file: relative(dir, d.file) }));
+    const diagnostics = parseDiagnostics(stdout + stderr, dir);
+    const errors = diagnostics.filter((d) => inside(d.file)).map((d) => ({ ...d.error, file: relative(dir, d.file) }));
     if (errors.length > 0) return { kind: "failed", errors, compiler, ms };
-    // an exit code of 1 or 2 is errors somewhere (outside the files); anything else is the compiler failing
-    if (code !== 0 && code !== 1 && code !== 2) {
+    // an exit code of 1 or 2 with errors is errors somewhere (outside the files); anything else (a compiler
+    // that crashed exits with 2 too) is the compiler failing
+    if (code !== 0 && (diagnostics.length === 0 || (code !== 1 && code !== 2))) {
       return { kind: "skipped", reason: `the TypeScript compiler failed (exit code ${code}): ${stderr.trim()}` };
     }
     return { kind: "passed", compiler, ms };

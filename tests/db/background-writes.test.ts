@@ -80,10 +80,16 @@ test("a small batch is inserted at once on the driver's own connection", async (
 
 test("texts written joined end where each value ends, ASCII or not", () => {
   const values = ["GET", "", "/a?b=1", "agent é 日本 😀", "", "x"];
-  for (const set of [values, values.map((v) => v.replace(/[^\x00-\x7f]/g, "?"))]) {
+  for (const set of [
+    values,
+    values.map((v) => [...v].map((c) => ((c.codePointAt(0) ?? 0) < 128 ? c : "?")).join("")),
+  ]) {
     const w = new PackedRowsWriter(["number", ...set.map(() => "text" as const)], { maxBytes: 1 << 20 });
     w.number(1);
-    w.joinedTexts(set.join(""), set.map((v) => v.length));
+    w.joinedTexts(
+      set.join(""),
+      set.map((v) => v.length),
+    );
     expect(w.endRow()).toBe(true);
     const packed = w.take();
     const decoder = new TextDecoder();

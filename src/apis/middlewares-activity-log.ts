@@ -1,6 +1,7 @@
 import type { RequestLog } from "../core/log-write.ts";
 import type { RequestEvent } from "../core/request-event.ts";
 import { normalizeLogValue } from "../tools/logger/logger.ts";
+import { wallTimeAt } from "../tools/logger/wall-clock.ts";
 import { ApiError } from "../tools/router/api-error.ts";
 
 /** Requests whose success is not logged (their failures still are). */
@@ -51,14 +52,16 @@ export function logRequest(e: RequestEvent, status: number, startedAt: number, e
   const settings = e.app.settings().logs;
   if (settings.maxDays === 0) return;
   if (err === undefined && successNotLogged.has(e.request)) return;
+  const now = performance.now();
   // milliseconds, to the nanosecond as PocketBase reports them
-  const execTime = Math.round((performance.now() - startedAt) * 1e6) / 1e6;
+  const execTime = Math.round((now - startedAt) * 1e6) / 1e6;
   const request = e.request;
   const method = cut(request.method.toUpperCase(), 50);
   const url = cut(requestUri(request.url), 3000);
   const headers = request.headers;
   const unescaped = unescapePath(url);
   const log: RequestLog = {
+    time: wallTimeAt(now),
     status,
     execTime,
     method,

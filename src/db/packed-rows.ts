@@ -205,6 +205,41 @@ export class PackedRowsWriter {
     (this.#cells as Float64Array)[at] = this.#used;
   }
 
+  /**
+   * joinedTexts writes the row's next `lengths.length` text values, given joined (their concatenation) and
+   * each one's length in UTF-16 code units: one UTF-8 write for them all when every character is ASCII (each
+   * then ends where its characters do), one write per value otherwise, as `text` would.
+   */
+  joinedTexts(joined: string, lengths: readonly number[]): void {
+    const first = this.#cell;
+    for (let i = 0; i < lengths.length; i++) this.#nextCell(true);
+    if (this.#overflow) return;
+    let text = this.#text as Buffer;
+    if (this.#used + 3 * joined.length > text.length) {
+      const needed = this.#used + Buffer.byteLength(joined, "utf8");
+      if (needed > text.length) {
+        const grown = this.#grow(needed);
+        if (grown === null) {
+          this.#overflow = true;
+          return;
+        }
+        text = grown;
+      }
+    }
+    const cells = this.#cells as Float64Array;
+    const start = this.#used;
+    const ascii = joined.length === 0 || text.write(joined, start, "utf8") === joined.length;
+    let end = start;
+    for (let i = 0, from = 0; i < lengths.length; i++) {
+      const n = lengths[i] as number;
+      if (ascii) end += n;
+      else if (n > 0) end += text.write(joined.slice(from, from + n), end, "utf8");
+      from += n;
+      cells[first + i] = end;
+    }
+    this.#used = end;
+  }
+
   number(value: number): void {
     const at = this.#nextCell(false);
     (this.#cells as Float64Array)[at] = value;

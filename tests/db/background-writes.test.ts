@@ -77,3 +77,39 @@ test("a small batch is inserted at once on the driver's own connection", async (
   expect(await d.get("SELECT COUNT(*) AS n FROM t")).toEqual({ n: 3 });
   await d.close();
 });
+
+test("texts written joined end where each value ends, ASCII or not", () => {
+  const values = ["GET", "", "/a?b=1", "agent é 日本 😀", "", "x"];
+  for (const set of [
+    values,
+    values.map((v) => [...v].map((c) => ((c.codePointAt(0) ?? 0) < 128 ? c : "?")).join("")),
+  ]) {
+    const w = new PackedRowsWriter(["number", ...set.map(() => "text" as const)], { maxBytes: 1 << 20 });
+    w.number(1);
+    w.joinedTexts(
+      set.join(""),
+      set.map((v) => v.length),
+    );
+    expect(w.endRow()).toBe(true);
+    const packed = w.take();
+    const decoder = new TextDecoder();
+    const read: string[] = [];
+    for (let i = 1, start = 0; i <= set.length; i++) {
+      const end = packed.cells[i] as number;
+      read.push(decoder.decode(packed.text.subarray(start, end)));
+      start = end;
+    }
+    expect(read).toEqual(set);
+  }
+});
+
+test("texts written joined that don't fit drop their row only", () => {
+  const w = new PackedRowsWriter(["text", "text"], { maxBytes: 16, initialBytes: 8 });
+  w.joinedTexts("abcdef", [3, 3]);
+  expect(w.endRow()).toBe(true);
+  w.joinedTexts("0123456789abcdef", [8, 8]);
+  expect(w.endRow()).toBe(false);
+  const packed = w.take();
+  expect(packed.count).toBe(1);
+  expect([...packed.cells]).toEqual([3, 6]);
+});

@@ -78,7 +78,7 @@ interface StoredLog {
 async function newLogs(t: TestApp): Promise<(Omit<StoredLog, "data"> & { data: Record<string, unknown> })[]> {
   await t.app.logger().flush();
   const rows = await t.app.auxDb.all<StoredLog>(
-    "SELECT * FROM _logs WHERE created < '2030-01-01' ORDER BY created, rowid",
+    `SELECT * FROM _logs WHERE created < '2030-01-01' ORDER BY created, ${t.app.auxDb.dialect.rowid("_logs")}`,
   );
   return rows.map((r) => ({ ...r, data: JSON.parse(r.data) as Record<string, unknown> }));
 }

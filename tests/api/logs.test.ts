@@ -170,6 +170,30 @@ runScenarios("logs list filter and sort", newFixture(), [
     notExpectedContent: ['"url":"/api/a"'],
   },
   {
+    name: "a data path sorts as SQLite's json_extract: missing first, numbers by value, then texts",
+    url: "/api/logs?sort=data.execTime,message&fields=message&perPage=10",
+    auth: "superuser",
+    beforeTest: (t) =>
+      insertLogs(t.app.auxDb, [
+        { level: 0, message: "ten", data: { execTime: 10 }, time: base },
+        { level: 0, message: "text two", data: { execTime: "2" }, time: base },
+        { level: 0, message: "true", data: { execTime: true }, time: base },
+      ]),
+    expectedStatus: 200,
+    afterTest: (_t, res) => {
+      expect((res.json as ListBody).items.map((l) => l.message)).toEqual([
+        "cron failed",
+        "GET /api/c",
+        "true",
+        "GET /api/a",
+        "POST /api/collections/notes/records",
+        "GET /api/b",
+        "ten",
+        "text two",
+      ]);
+    },
+  },
+  {
     name: "sort on level then @rowid, skipTotal and fields",
     url: "/api/logs?sort=-level,-@rowid&skipTotal=1&fields=message",
     auth: "superuser",

@@ -1,9 +1,9 @@
 /**
  * npm test: the layer rules and the dashboard's build first (the browser tests and the executable serve the
  * dashboard as built from the sources being tested), then the test passes at once (the browser tests, the
- * rest on SQLite, the API suites on PostgreSQL or a line saying why they were skipped), with the
- * typechecks (server and dashboard) and the linter running beside them at a lower CPU priority (nice), so
- * they use what the tests leave idle and never slow them down. A failed check stops the tests. Extra
+ * rest on SQLite, the app's suites again on PostgreSQL in two processes, or a line saying why they were
+ * skipped), with the typechecks (server and dashboard) and the linter running beside them at a lower CPU
+ * priority (nice), so they use what the tests leave idle and never slow them down. A failed check stops the tests. Extra
  * arguments go to `bun test` (e.g. a file filter), and skip the PostgreSQL pass.
  */
 import { availableParallelism, loadavg } from "node:os";
@@ -55,15 +55,32 @@ const first = await Promise.all([
 ]);
 if (!first.map(([label, o, at]) => show(label, o, at)).every(Boolean)) process.exit(1);
 
-/** The suites run on PostgreSQL too (SATCHEL_TEST_ENGINE=postgres): the app's API through the test helpers. */
+/**
+ * The suites run again on PostgreSQL (SATCHEL_TEST_ENGINE=postgres): every folder or file whose tests reach
+ * the database through the test helpers (tests/helpers/test-app.ts, api-scenario.ts), where the engine is
+ * the only difference. Left out: the browser tests (the dashboard's code is engine-blind, and its server is
+ * tested here), db/ (its driver conformance suite already runs on each engine), the command line and the
+ * executable (which open a data directory's SQLite files), examples/, and cluster/'s processes (nodes.test.ts
+ * runs on PostgreSQL by itself). A test of something only SQLite has is skipped on PostgreSQL with its
+ * reason (`sqliteOnly` in tests/helpers/test-engine.ts, a scenario's `sqliteOnly`). The suites are two
+ * groups of about equal time, each its own `bun test` process: a PostgreSQL test spends most of its time
+ * waiting on the server, so two at once finish in about half the time on the same cores.
+ */
 const postgresSuites = [
-  "tests/records",
-  "tests/collections",
-  "tests/auth",
-  "tests/realtime",
-  "tests/files",
-  "tests/backups",
-  "tests/search",
+  ["tests/search", "tests/collections", "tests/auth", "tests/realtime", "tests/files", "tests/records"],
+  [
+    "tests/backups",
+    "tests/api",
+    "tests/fields",
+    "tests/hooks",
+    "tests/migrations",
+    "tests/settings",
+    "tests/typegen",
+    "tests/logs",
+    "tests/cli/serve.test.ts",
+    "tests/cli/restart.test.ts",
+    "tests/cluster/app-sync.test.ts",
+  ],
 ];
 /**
  * The browser tests run in one process of their own: one Chromium and one set of data directory templates
@@ -109,7 +126,7 @@ interface PassSpec {
 }
 
 /**
- * The passes: the browser tests, the rest on SQLite, and the API suites again on PostgreSQL when there is
+ * The passes: the browser tests, the rest on SQLite, and the app's suites again on PostgreSQL when there is
  * one (a server named by SATCHEL_TEST_POSTGRES_URL, or the local binaries to start a throwaway one). Extra
  * arguments (a file filter) run just those files, in one pass.
  */
@@ -120,12 +137,13 @@ else {
   specs.push({ label: "tests on SQLite", args: browserSuites.map((dir) => `--path-ignore-patterns=${dir}/**`) });
   const { postgresUnavailable, testServerUrl } = await import("../tests/db/postgres-server.ts");
   const reason = process.env.SATCHEL_TEST_SKIP_POSTGRES ? "SATCHEL_TEST_SKIP_POSTGRES is set" : postgresUnavailable();
-  if (reason) process.stdout.write(`\n▶ the API tests on PostgreSQL are skipped: ${reason}\n`);
+  if (reason) process.stdout.write(`\n▶ the tests on PostgreSQL are skipped: ${reason}\n`);
   else {
     // the server found or started here (stopped when this script ends) serves the whole pass; the child
     // gets it through its environment (a spawned process doesn't see later changes to process.env)
     const env = { SATCHEL_TEST_POSTGRES_URL: testServerUrl() ?? "", SATCHEL_TEST_ENGINE: "postgres" };
-    specs.push({ label: "API tests on PostgreSQL", args: postgresSuites, env });
+    for (const [i, suites] of postgresSuites.entries())
+      specs.push({ label: `tests on PostgreSQL (${i + 1}/${postgresSuites.length})`, args: suites, env });
   }
 }
 

@@ -148,7 +148,9 @@ async function runInternalRequest(
     url,
   );
   e.auth = base.auth;
-  e.resolveIp = () => base.realIp;
+  e.resolveIp = () => base.remoteIp;
+  // the client's IP is the batch request's: a sub-request's own headers can't name another one
+  e.realIp = base.realIp;
   e.context = "batch";
   e.setBody(subRequestBody(ir.body));
   await handlers[route.action](e, step);

@@ -12,7 +12,7 @@ export function bindHealthApi(router: Hono<RouterEnv>): void {
       if (e.isSuperuser()) {
         data.canBackup = e.app.activeBackup() === null;
         data.realIP = e.realIp;
-        data.possibleProxyHeader = possibleProxyHeader(e.request.headers);
+        data.possibleProxyHeader = possibleProxyHeader(e.request.headers, e.app.settings().trustedProxy.headers);
       }
       return e.json(200, { message: "API is healthy.", code: 200, data });
     }),
@@ -21,7 +21,7 @@ export function bindHealthApi(router: Hono<RouterEnv>): void {
 
 const proxyHeaders = ["CF-Connecting-IP", "Fly-Client-IP", "X-Real-IP", "X-Forwarded-For"];
 
-/** A proxy header the request carries while no trusted proxy is configured. */
-function possibleProxyHeader(headers: Headers): string {
-  return proxyHeaders.find((h) => headers.has(h)) ?? "";
+/** The first proxy header the request carries, the trusted ones first (the dashboard's reminder to trust one). */
+function possibleProxyHeader(headers: Headers, trusted: readonly string[]): string {
+  return [...trusted, ...proxyHeaders].find((h) => headers.get(h)) ?? "";
 }

@@ -17,6 +17,8 @@ export interface DatabaseChoice {
   url: string;
   /** How long a request's reads may take together, in milliseconds (undefined: the driver's default). */
   queryTimeoutMs?: number;
+  /** How long a SQL console script may run, in milliseconds (undefined: the driver's default). */
+  scriptTimeoutMs?: number;
 }
 
 /** The file name the app opens for its logs database (the other one is data.db). */
@@ -32,7 +34,10 @@ export function logsSchema(schema: string | null): string {
  * data directory and opens that file on SQLite, or the matching schema on PostgreSQL.
  */
 export function databaseOpener(choice: DatabaseChoice): (path: string) => Driver | Promise<Driver> {
-  const timeout = choice.queryTimeoutMs !== undefined ? { queryTimeoutMs: choice.queryTimeoutMs } : {};
+  const timeout = {
+    ...(choice.queryTimeoutMs !== undefined ? { queryTimeoutMs: choice.queryTimeoutMs } : {}),
+    ...(choice.scriptTimeoutMs !== undefined ? { scriptTimeoutMs: choice.scriptTimeoutMs } : {}),
+  };
   if (choice.url === "") return (path) => new SqliteDriver(path, timeout);
   let schema: string | null = null;
   try {

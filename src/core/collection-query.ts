@@ -7,6 +7,7 @@ import { maxSortFields, randomSortKey, rowidSortKey, type SortField } from "../t
 import { Collection, type CollectionRow, type CollectionType, collectionsTableName } from "./collection-model.ts";
 import { RelationField } from "./field-relation.ts";
 import type { ListResult } from "./request-event.ts";
+import { rowOrder } from "./system-tables.ts";
 
 export const collectionsTable = ident(collectionsTableName);
 
@@ -49,7 +50,7 @@ export class CollectionsCache {
 
 /** loadCollections reads every collection from `_collections`, system ones first as stored. */
 export async function loadCollections(db: Pick<Queryable, "dialect" | "all">): Promise<Collection[]> {
-  const order = raw(db.dialect.rowid("_collections"));
+  const order = raw(rowOrder(db.dialect, collectionsTableName));
   const rows = await db.all<CollectionRow>(sql`SELECT * FROM ${collectionsTable} ORDER BY ${order} ASC`);
   return rows.map((r) => Collection.fromRow(r));
 }
@@ -103,30 +104,35 @@ function collectionsWhere(db: Queryable, filter: string): Sql | null {
   }
 }
 
-function collectionsOrderBy(db: Queryable, sort: readonly SortField[]): Sql | null {
-  if (sort.length === 0) return null;
+/** The ORDER BY of a collections list: the sort, ties (and an unsorted list) in the order of creation. */
+function collectionsOrderBy(db: Queryable, sort: readonly SortField[]): Sql {
+  const created = raw(rowOrder(db.dialect, collectionsTableName));
+  if (sort.length === 0) return created;
   if (sort.length > maxSortFields)
     throw new InvalidCollectionListError(`too many sort expressions (max ${maxSortFields})`);
   return join(
-    sort.map((f) => {
-      if (f.name === randomSortKey) return raw(db.dialect.randomOrder());
-      if (f.name === rowidSortKey) return raw(`${db.dialect.rowid("_collections")} ${f.direction}`);
-      if (collectionListColumns.includes(f.name)) return sql`${collectionsTable}.${ident(f.name)} ${raw(f.direction)}`;
-      throw new InvalidCollectionListError(`invalid sort field ${JSON.stringify(f.name)}`);
-    }),
+    sort
+      .map((f) => {
+        if (f.name === randomSortKey) return raw(db.dialect.randomOrder());
+        if (f.name === rowidSortKey) return raw(`${rowOrder(db.dialect, collectionsTableName)} ${f.direction}`);
+        if (collectionListColumns.includes(f.name))
+          return sql`${collectionsTable}.${ident(f.name)} ${raw(f.direction)}`;
+        throw new InvalidCollectionListError(`invalid sort field ${JSON.stringify(f.name)}`);
+      })
+      .concat(created),
     ", ",
   );
 }
 
 /**
- * listCollections reads one page of `_collections` (stored order unless sorted); the count, skipped with
+ * listCollections reads one page of `_collections` (in the order of creation unless sorted); the count, skipped with
  * skipTotal (giving -1), uses the same filter.
  */
 export async function listCollections(db: Queryable, opts: CollectionListOptions): Promise<ListResult<Collection>> {
   const filter = collectionsWhere(db, opts.filter ?? "");
   const orderBy = collectionsOrderBy(db, opts.sort);
   const where = filter ? sql` WHERE ${filter}` : raw("");
-  const order = orderBy ? sql` ORDER BY ${orderBy}` : raw("");
+  const order = sql` ORDER BY ${orderBy}`;
   const offset = (opts.page - 1) * opts.perPage;
   const rows = await db.all<CollectionRow>(
     sql`SELECT * FROM ${collectionsTable}${where}${order} LIMIT ${opts.perPage} OFFSET ${offset}`,

@@ -14,7 +14,7 @@ import { ValidationErrors } from "../tools/validation/validation.ts";
 import type { Collection } from "./collection-model.ts";
 import { loadCollections } from "./collection-query.ts";
 import { createIndexes, createRecordTable } from "./collection-record-table-sync.ts";
-import { dataTablesSql, logsTableSql, migrationsTableSql } from "./system-tables.ts";
+import { dataTablesSql, logsTableSql, migrationsTableSql, rowOrder } from "./system-tables.ts";
 import { createView } from "./view.ts";
 
 /** What a copy reads: one snapshot of the source. */
@@ -240,7 +240,7 @@ async function copyRows(
 
   // in the source's own row order (SQLite's rowid, PostgreSQL's ctid), which the target's then follows: an
   // unsorted read (a back-relation's expand) comes in the same order on either
-  const select = `SELECT ${names.map((n) => s.quote(n)).join(", ")} FROM ${s.quote(table)} ORDER BY ${s.rowid(table)}`;
+  const select = `SELECT ${names.map((n) => s.quote(n)).join(", ")} FROM ${s.quote(table)} ORDER BY ${rowOrder(s, table)}`;
   const perInsert = Math.max(1, Math.min(pageRows, Math.floor(maxInsertParams / Math.max(1, names.length))));
   const insertHead = `INSERT INTO ${d.quote(table)} (${names.map((n) => d.quote(n)).join(", ")}) VALUES `;
   let copied = 0;

@@ -72,7 +72,7 @@ function logsOrderBy(dialect: Dialect, sort: readonly SortField[]): Sql | null {
       if (f.name === randomSortKey) return raw(dialect.randomOrder());
       if (f.name === rowidSortKey) return raw(`${dialect.rowid(logsTableName)} ${f.direction}`);
       try {
-        return sql`${resolver.resolve(f.name).sql} ${raw(f.direction)}`;
+        return sql`${dialect.orderValue(resolver.resolve(f.name).sql)} ${raw(f.direction)}`;
       } catch {
         throw new InvalidLogsQueryError(`invalid sort field ${JSON.stringify(f.name)}`);
       }

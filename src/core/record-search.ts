@@ -299,7 +299,8 @@ function buildSort(resolver: RecordFieldResolver, fields: readonly SortField[]):
     if ((resolved.params?.length ?? 0) > 0 || resolved.kind === "null" || resolved.kind === "bool") {
       throw new SearchError(`invalid sort field ${JSON.stringify(f.name)}`);
     }
-    return { item: sql`${resolved.sql} ${raw(f.direction)}`, value: resolved.sql, direction: f.direction };
+    const value = d.orderValue(resolved.sql);
+    return { item: sql`${value} ${raw(f.direction)}`, value, direction: f.direction };
   });
   return parts;
 }

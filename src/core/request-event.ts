@@ -7,6 +7,7 @@ import type { Collection } from "./collection-model.ts";
 import { AppEvent } from "./events.ts";
 import { newReadScope, requesterKey } from "./read-scope.ts";
 import type { RecordModel } from "./record-model.ts";
+import { trustedProxyIp } from "./settings-ip.ts";
 
 export const defaultBodyLimit = 32 << 20;
 
@@ -60,9 +61,9 @@ export class RequestEvent extends AppEvent {
     this.params = params;
   }
 
-  /** The IP of the client (the socket address, or the trusted proxy header's value). */
+  /** The IP of the client: the trusted proxy headers' (settings.trustedProxy), else the socket's address. */
   get realIp(): string {
-    this.#realIp ??= this.remoteIp;
+    this.#realIp ??= trustedProxyIp(this.request.headers, this.app.settings().trustedProxy) ?? this.remoteIp;
     return this.#realIp;
   }
 

@@ -42,3 +42,51 @@ export function isIpInList(list: readonly string[], ip: string): boolean {
   }
   return blocks.check(ip.split("%")[0] ?? ip, family);
 }
+
+/**
+ * expandedIp writes an address as Go's netip.Addr.StringExpanded does: IPv4 as is, IPv6 as eight groups of
+ * four hex digits (an embedded IPv4 as two groups), its zone kept.
+ */
+export function expandedIp(ip: string): string {
+  if (ipVersion(ip) !== 6) return ip;
+  const zoneAt = ip.indexOf("%");
+  const [address, zone] = zoneAt < 0 ? [ip, ""] : [ip.slice(0, zoneAt), ip.slice(zoneAt)];
+  const groups = (part: string): string[] => {
+    if (part === "") return [];
+    return part.split(":").flatMap((g) => {
+      if (!g.includes(".")) return [g];
+      const [a = 0, b = 0, c = 0, d = 0] = g.split(".").map(Number);
+      return [((a << 8) | b).toString(16), ((c << 8) | d).toString(16)];
+    });
+  };
+  const gap = address.indexOf("::");
+  const head = groups(gap < 0 ? address : address.slice(0, gap));
+  const tail = gap < 0 ? [] : groups(address.slice(gap + 2));
+  const all = [...head, ...Array<string>(8 - head.length - tail.length).fill("0"), ...tail];
+  return all.map((g) => g.toLowerCase().padStart(4, "0")).join(":") + zone;
+}
+
+/** The trusted proxy settings: the headers holding the client's IP, and which of its listed IPs to take. */
+export interface TrustedProxy {
+  headers: readonly string[];
+  useLeftmostIP: boolean;
+}
+
+/**
+ * trustedProxyIp is the client's IP as the first trusted proxy header carrying one tells it (as PocketBase's
+ * RealIP reads it): the rightmost valid IP of the header's comma-separated list (the one the nearest proxy
+ * added), or the leftmost with useLeftmostIP; null when no header gives one. Repeated header lines reach
+ * here joined with commas (the Fetch API's Headers), so the rightmost IP is the last line's, as in
+ * PocketBase, while the leftmost is the first line's.
+ */
+export function trustedProxyIp(headers: Headers, proxy: TrustedProxy): string | null {
+  for (const name of proxy.headers) {
+    const list = headers.get(name);
+    if (!list) continue;
+    const ips = list.split(",").map((s) => s.trim());
+    if (!proxy.useLeftmostIP) ips.reverse();
+    const ip = ips.find((s) => ipVersion(s) !== 0);
+    if (ip !== undefined) return expandedIp(ip);
+  }
+  return null;
+}

@@ -11,12 +11,24 @@ export function migrationsTableSql(d: Dialect): string {
   return `CREATE TABLE IF NOT EXISTS ${d.quote("_migrations")} (file VARCHAR(255) PRIMARY KEY NOT NULL, applied ${d.bigintType()} NOT NULL)`;
 }
 
+/**
+ * The tables read in the order their rows were first inserted (as SQLite's rowid keeps it): `_collections`,
+ * whose unsorted list is in the order the collections were created on either engine.
+ */
+const insertionOrdered: ReadonlySet<string> = new Set(["_collections"]);
+
+/** rowOrder orders a table's rows as they are stored: by first insertion where the table keeps it, else by rowid. */
+export function rowOrder(d: Dialect, table: string): string {
+  return insertionOrdered.has(table) ? d.insertionOrder(table) : d.rowid(table);
+}
+
 /** `_params` (the settings) and `_collections` with its index. */
 export function dataTablesSql(d: Dialect): string[] {
   const q = d.quote;
+  const key = d.insertionKeyColumn();
   return [
     `CREATE TABLE ${q("_params")} (${q("id")} TEXT PRIMARY KEY NOT NULL, ${q("value")} ${d.paramsValueType()} DEFAULT NULL, ${q("created")} TEXT DEFAULT '' NOT NULL, ${q("updated")} TEXT DEFAULT '' NOT NULL)`,
-    `CREATE TABLE ${q("_collections")} (${q("id")} TEXT PRIMARY KEY NOT NULL, ${q("system")} BOOLEAN DEFAULT FALSE NOT NULL, ${q("type")} TEXT DEFAULT 'base' NOT NULL, ${q("name")} TEXT UNIQUE NOT NULL, ${q("fields")} JSON DEFAULT '[]' NOT NULL, ${q("indexes")} JSON DEFAULT '[]' NOT NULL, ${q("listRule")} TEXT DEFAULT NULL, ${q("viewRule")} TEXT DEFAULT NULL, ${q("createRule")} TEXT DEFAULT NULL, ${q("updateRule")} TEXT DEFAULT NULL, ${q("deleteRule")} TEXT DEFAULT NULL, ${q("options")} JSON DEFAULT '{}' NOT NULL, ${q("created")} TEXT DEFAULT '' NOT NULL, ${q("updated")} TEXT DEFAULT '' NOT NULL)`,
+    `CREATE TABLE ${q("_collections")} (${q("id")} TEXT PRIMARY KEY NOT NULL, ${q("system")} BOOLEAN DEFAULT FALSE NOT NULL, ${q("type")} TEXT DEFAULT 'base' NOT NULL, ${q("name")} TEXT UNIQUE NOT NULL, ${q("fields")} JSON DEFAULT '[]' NOT NULL, ${q("indexes")} JSON DEFAULT '[]' NOT NULL, ${q("listRule")} TEXT DEFAULT NULL, ${q("viewRule")} TEXT DEFAULT NULL, ${q("createRule")} TEXT DEFAULT NULL, ${q("updateRule")} TEXT DEFAULT NULL, ${q("deleteRule")} TEXT DEFAULT NULL, ${q("options")} JSON DEFAULT '{}' NOT NULL, ${q("created")} TEXT DEFAULT '' NOT NULL, ${q("updated")} TEXT DEFAULT '' NOT NULL${key ? `, ${key}` : ""})`,
     `CREATE INDEX IF NOT EXISTS idx__collections_type on ${q("_collections")} (${q("type")})`,
   ];
 }

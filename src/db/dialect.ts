@@ -93,6 +93,12 @@ export interface Dialect {
   jsonEach(column: Sql): Sql;
   /** Reads a JSON path (`$.a[0].b`) from a column, tolerating values that aren't JSON. */
   jsonExtract(column: Sql, path: string): Sql;
+  /**
+   * The key an ORDER BY sorts an expression by, so that rows come in SQLite's order: the expression itself,
+   * except on engines where a jsonExtract value would order otherwise (as text on PostgreSQL, where SQLite
+   * orders NULL first, then numbers and booleans by value, then texts byte by byte).
+   */
+  orderValue(expr: Sql): Sql;
   /** The number of items of a JSON array column ("" and NULL count as none, a scalar as one). */
   jsonLength(column: Sql): Sql;
   /** SQLite-compatible strftime(format, time, modifiers...). */
@@ -120,6 +126,14 @@ export interface Dialect {
   readonly joinInOrder: string;
   /** The engine's implicit row number of a table, for `@rowid` sorting. */
   rowid(table: string): string;
+  /**
+   * The column a table needs so that insertionOrder orders its rows as SQLite's rowid does, where an update
+   * keeps a row's place (null where rowid already does), appended to the table's columns at its creation; the
+   * engine's introspection (tableColumnsSql) leaves it out.
+   */
+  insertionKeyColumn(): string | null;
+  /** The rows of a table made with insertionKeyColumn in the order they were first inserted. */
+  insertionOrder(table: string): string;
   /** Expression truncating a stored datetime to its hour (`YYYY-MM-DD HH:00:00`). */
   hourBucket(expr: string): string;
   /** Expression counting the items of a JSON array column. */

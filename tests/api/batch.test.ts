@@ -7,6 +7,7 @@ import { PasswordValue } from "../../src/core/field-password.ts";
 import { RecordModel } from "../../src/core/record-model.ts";
 import { newAuthToken } from "../../src/core/record-tokens.ts";
 import type { RecordRequestEvent } from "../../src/core/request-event.ts";
+import { sql } from "../../src/db/sql.ts";
 import { defineFixture, runScenarios, type Scenario, send } from "../helpers/api-scenario.ts";
 import type { TestApp } from "../helpers/test-app.ts";
 
@@ -60,7 +61,7 @@ const fixture = defineFixture(async (app) => {
   await app.save(post);
   // a stored file with a known name
   await app.filesystem().upload(`${p.id}/${seededPost}/${seededFile}`, new TextEncoder().encode("seeded"));
-  await app.db.run("UPDATE posts SET doc = ? WHERE id = ?", [JSON.stringify([seededFile]), seededPost]);
+  await app.db.run(sql`UPDATE posts SET doc = ${JSON.stringify([seededFile])} WHERE id = ${seededPost}`);
 
   const users = app.findCachedCollectionByNameOrId("users");
   if (!users) throw new Error("no users collection");
@@ -909,7 +910,7 @@ function postFiles(t: TestApp, id: string): string[] {
 }
 
 async function docOf(t: TestApp, id: string): Promise<string[]> {
-  const row = await t.app.db.get<{ doc: string }>("SELECT doc FROM posts WHERE id = ?", [id]);
+  const row = await t.app.db.get<{ doc: string }>(sql`SELECT doc FROM posts WHERE id = ${id}`);
   return row ? (JSON.parse(row.doc) as string[]) : [];
 }
 

@@ -78,7 +78,7 @@ interface StoredLog {
 async function newLogs(t: TestApp): Promise<(Omit<StoredLog, "data"> & { data: Record<string, unknown> })[]> {
   await t.app.logger().flush();
   const rows = await t.app.auxDb.all<StoredLog>(
-    "SELECT * FROM _logs WHERE created < '2030-01-01' ORDER BY created, rowid",
+    `SELECT * FROM _logs WHERE created < '2030-01-01' ORDER BY created, ${t.app.auxDb.dialect.rowid("_logs")}`,
   );
   return rows.map((r) => ({ ...r, data: JSON.parse(r.data) as Record<string, unknown> }));
 }
@@ -168,6 +168,30 @@ runScenarios("logs list filter and sort", newFixture(), [
     expectedStatus: 200,
     expectedContent: ['"totalItems":5', '"totalPages":5', '"url":"/api/b"'],
     notExpectedContent: ['"url":"/api/a"'],
+  },
+  {
+    name: "a data path sorts as SQLite's json_extract: missing first, numbers by value, then texts",
+    url: "/api/logs?sort=data.execTime,message&fields=message&perPage=10",
+    auth: "superuser",
+    beforeTest: (t) =>
+      insertLogs(t.app.auxDb, [
+        { level: 0, message: "ten", data: { execTime: 10 }, time: base },
+        { level: 0, message: "text two", data: { execTime: "2" }, time: base },
+        { level: 0, message: "true", data: { execTime: true }, time: base },
+      ]),
+    expectedStatus: 200,
+    afterTest: (_t, res) => {
+      expect((res.json as ListBody).items.map((l) => l.message)).toEqual([
+        "cron failed",
+        "GET /api/c",
+        "true",
+        "GET /api/a",
+        "POST /api/collections/notes/records",
+        "GET /api/b",
+        "ten",
+        "text two",
+      ]);
+    },
   },
   {
     name: "sort on level then @rowid, skipTotal and fields",

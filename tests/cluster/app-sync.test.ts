@@ -10,6 +10,7 @@ import { upsertSuperuser } from "../../src/cmd/superuser.ts";
 import { clusterChannels } from "../../src/core/cluster-sync.ts";
 import { MemoryHub } from "../../src/tools/cluster/memory-bus.ts";
 import { newTestApp, superuserEmail, superuserPassword, type TestApp } from "../helpers/test-app.ts";
+import { type TestDatabases, testDatabases } from "../helpers/test-engine.ts";
 import { Inbox, type RecordEvent } from "../realtime/helpers.ts";
 import { RoundRobinProxy } from "./proxy.ts";
 
@@ -27,12 +28,14 @@ interface Node {
 }
 
 let dir: string;
+/** The nodes' databases: the data directory's files, or one PostgreSQL database they all open. */
+let databases: TestDatabases;
 let hub: MemoryHub;
 let a: Node;
 let b: Node;
 
 async function startNode(name: string): Promise<Node> {
-  const t = await newTestApp({ dir, bus: hub.join(name), keepDir: true });
+  const t = await newTestApp({ dir, bus: hub.join(name), keepDir: true, databases });
   const server = await serve(t.app, { http: "127.0.0.1:0", origins: ["*"] });
   const client = () => {
     const pb = new PocketBase(server.url);
@@ -47,7 +50,8 @@ async function startNode(name: string): Promise<Node> {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "satchel-cluster-"));
   hub = new MemoryHub();
-  const first = await newTestApp({ dir, keepDir: true });
+  databases = await testDatabases();
+  const first = await newTestApp({ dir, keepDir: true, databases });
   await upsertSuperuser(first.app, superuserEmail, superuserPassword);
   await first.cleanup();
   a = await startNode("a");
@@ -79,6 +83,7 @@ afterAll(async () => {
     await n?.server.stop();
     await n?.t.cleanup();
   }
+  await databases?.drop();
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -68,6 +68,23 @@ test("the list pages, counts, skips the total, filters and sorts by collection p
   });
 });
 
+test("collections are listed in the order they were created, which an update keeps, on either engine", async () => {
+  const names = ["c", "a", "b"].map(uniqueName);
+  for (const name of names) await t.pb.collections.create({ name, type: "base" });
+  // an update (a new row version on PostgreSQL, placed after the others) keeps the collection's place
+  await t.pb.collections.update(names[0] ?? "", { listRule: "" });
+  const listed = (await t.pb.collections.getFullList()).map((c) => c.name);
+  expect(listed.filter((n) => names.includes(n))).toEqual(names);
+  expect(listed.slice(0, 6)).toEqual(["_mfas", "_otps", "_externalAuths", "_authOrigins", "_superusers", "users"]);
+  expect((await t.pb.collections.getList(1, 100, { sort: "@rowid" })).items.map((c) => c.name)).toEqual(listed);
+  // ties of a sort come in the same order
+  const byType = await t.pb.collections.getList(1, 100, { sort: "type" });
+  expect(byType.items.filter((c) => names.includes(c.name)).map((c) => c.name)).toEqual(names);
+  // as the app loads them at start
+  await t.app.reloadCachedCollections();
+  expect(t.app.findAllCollections().map((c) => c.name)).toEqual(listed);
+});
+
 test("a collection is found by id or by name in any case; a missing one is 404", async () => {
   const byName = await t.pb.collections.getOne("USERS");
   expect(byName.id).toBe("_pb_users_auth_");

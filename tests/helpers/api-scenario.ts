@@ -9,6 +9,7 @@ import { newAuthToken } from "../../src/core/record-tokens.ts";
 import type { Router } from "../../src/core/router.ts";
 import type { TestDatabase } from "../db/postgres-server.ts";
 import { newTestApp, superuserEmail, type TestApp } from "./test-app.ts";
+import { sqliteOnly } from "./test-engine.ts";
 
 /**
  * The table-driven API test runner: each scenario is one request sent through the app's fetch handler (no
@@ -60,6 +61,8 @@ export interface Scenario {
   afterTest?: (t: TestApp, res: ScenarioResponse) => Promise<void> | void;
   /** Longer than the default 5 s for a scenario that waits on purpose. */
   timeoutMs?: number;
+  /** Why the scenario checks something only SQLite has: it is skipped on PostgreSQL, the reason printed. */
+  sqliteOnly?: string;
 }
 
 /** A seeded data directory, built once and copied for each scenario. */
@@ -168,7 +171,7 @@ export function runScenarios(title: string, fixture: Fixture, scenarios: readonl
   describe(title, () => {
     afterAll(() => fixture.dispose());
     for (const s of scenarios) {
-      test(
+      (s.sqliteOnly ? sqliteOnly(s.sqliteOnly) : test)(
         s.name,
         async () => {
           const t = await fixture.newApp();

@@ -15,7 +15,7 @@ import { systemMigrations } from "../../src/migrations/index.ts";
 import type { ClusterBus } from "../../src/tools/cluster/bus.ts";
 import type { TestDatabase } from "../db/postgres-server.ts";
 import { removeAfterRun } from "./run-scratch.ts";
-import { onPostgres, testDatabases } from "./test-engine.ts";
+import { onPostgres, type TestDatabases, testDatabases } from "./test-engine.ts";
 
 export const superuserEmail = "root@example.com";
 export const superuserPassword = "S3cret-pass-123";
@@ -37,7 +37,7 @@ export interface TestApp {
 export interface TestAppOptions {
   /** The data directory to open (a new temporary one when left out); removed by cleanup(). */
   dir?: string;
-  /** Options of the SQLite driver of both databases (on PostgreSQL, only the query timeout applies). */
+  /** Options of the SQLite driver of both databases (on PostgreSQL, only the query and script timeouts apply). */
   driver?: SqliteOptions;
   /** Start with the superuser root@example.com (superuserPassword) in the new directory. */
   withSuperuser?: boolean;
@@ -47,6 +47,8 @@ export interface TestAppOptions {
   keepDir?: boolean;
   /** On PostgreSQL, the database to copy (a fixture's seeded one) instead of an empty one. */
   template?: TestDatabase;
+  /** The databases to open (another app's, reopened), instead of new ones; the caller throws them away. */
+  databases?: TestDatabases;
 }
 
 export async function newTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -55,10 +57,12 @@ export async function newTestApp(options: TestAppOptions = {}): Promise<TestApp>
   return fromTemplate(template, options);
 }
 
-type OpenOptions = Pick<TestAppOptions, "driver" | "bus" | "keepDir" | "template">;
+type OpenOptions = Pick<TestAppOptions, "driver" | "bus" | "keepDir" | "template" | "databases">;
 
 async function openTestApp(dir: string, options: OpenOptions = {}): Promise<TestApp> {
-  const databases = await testDatabases(options.driver, options.template);
+  const databases = options.databases
+    ? { ...options.databases, drop: async () => {} }
+    : await testDatabases(options.driver, options.template);
   const app = createApp({
     dataDir: dir,
     openDatabase: databases.openDatabase,

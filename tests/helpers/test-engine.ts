@@ -75,7 +75,10 @@ export async function testDatabases(driver: SqliteOptions = {}, template?: TestD
     return { openDatabase: (p) => new SqliteDriver(p, driver), database: null, drop: async () => {} };
   }
   const database = await createTestDatabase({ template: (template ?? (await migratedDatabase())).name });
-  const timeout = driver.queryTimeoutMs !== undefined ? { queryTimeoutMs: driver.queryTimeoutMs } : {};
+  const timeout = {
+    ...(driver.queryTimeoutMs !== undefined ? { queryTimeoutMs: driver.queryTimeoutMs } : {}),
+    ...(driver.scriptTimeoutMs !== undefined ? { scriptTimeoutMs: driver.scriptTimeoutMs } : {}),
+  };
   return { openDatabase: databaseOpener({ url: database.url, ...timeout }), database, drop: () => database.drop() };
 }
 
@@ -87,4 +90,12 @@ export function sqliteOnly(reason: string): typeof test {
   if (!onPostgres()) return test;
   process.stdout.write(`skipped on PostgreSQL: ${reason}\n`);
   return test.skip;
+}
+
+/**
+ * reopenDatabases opens a test app's databases again (a second app on the same data, as after a restart):
+ * the data directory's files on SQLite, the app's database on PostgreSQL.
+ */
+export function reopenDatabases(database: TestDatabase | null): (path: string) => Driver | Promise<Driver> {
+  return database ? databaseOpener({ url: database.url }) : (p) => new SqliteDriver(p);
 }

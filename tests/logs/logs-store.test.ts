@@ -7,6 +7,7 @@ import { SqliteDriver } from "../../src/db/sqlite/driver.ts";
 import { systemMigrations } from "../../src/migrations/index.ts";
 import { LogLevel } from "../../src/tools/logger/logger.ts";
 import { newTestApp, type TestApp } from "../helpers/test-app.ts";
+import { reopenDatabases, sqliteOnly } from "../helpers/test-engine.ts";
 
 const dayMs = 24 * 60 * 60 * 1000;
 let t: TestApp | null = null;
@@ -18,7 +19,9 @@ afterEach(async () => {
 
 /** messages lists the stored logs' messages in the order they were written (two may share a millisecond). */
 async function messages(app: TestApp["app"]): Promise<string[]> {
-  const rows = await app.auxDb.all<{ message: string }>("SELECT message FROM _logs ORDER BY created, rowid");
+  const rows = await app.auxDb.all<{ message: string }>(
+    `SELECT message FROM _logs ORDER BY created, ${app.auxDb.dialect.rowid("_logs")}`,
+  );
   return rows.map((r) => r.message);
 }
 
@@ -61,17 +64,20 @@ test("a large batch is written by the background writer in multi-row chunks, eac
     time: Date.now(),
   }));
   await insertLogs(t.app.auxDb, entries);
-  const rows = await t.app.auxDb.all<{ n: number; ids: number; sum: number }>(
-    "SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS ids, SUM(json_extract(data, '$.i')) AS sum FROM _logs",
-  );
-  expect(rows[0]).toEqual({ n: 263, ids: 263, sum: (262 * 263) / 2 });
+  const rows = await t.app.auxDb.all<{ id: string; data: string }>("SELECT id, data FROM _logs");
+  const sum = rows.reduce((total, r) => total + (JSON.parse(r.data) as { i: number }).i, 0);
+  expect({ n: rows.length, ids: new Set(rows.map((r) => r.id)).size, sum }).toEqual({
+    n: 263,
+    ids: 263,
+    sum: (262 * 263) / 2,
+  });
 });
 
 test("terminate writes the logs still waiting", async () => {
   t = await newTestApp();
   t.app.logger().error("last words");
   await t.app.terminate();
-  const app = createApp({ dataDir: t.dir, openDatabase: (p) => new SqliteDriver(p), migrations: systemMigrations });
+  const app = createApp({ dataDir: t.dir, openDatabase: reopenDatabases(t.database), migrations: systemMigrations });
   await app.bootstrap();
   try {
     expect(await messages(app)).toEqual(["last words"]);
@@ -80,29 +86,32 @@ test("terminate writes the logs still waiting", async () => {
   }
 });
 
-test("terminate writes a batch still waiting through the background writer, as text", async () => {
-  t = await newTestApp();
-  // enough waiting logs for the worker thread to write them (50 or more), some of them not ASCII
-  for (let i = 0; i < 120; i++) t.app.logger().warn(`wärning ✓ ${i}`, { i, note: i % 2 === 0 ? "" : "日本" });
-  await t.app.terminate();
-  const app = createApp({ dataDir: t.dir, openDatabase: (p) => new SqliteDriver(p), migrations: systemMigrations });
-  await app.bootstrap();
-  try {
-    const rows = await app.auxDb.all<{ message: string; kinds: string; i: number; note: string }>(
-      "SELECT message, typeof(message) || ',' || typeof(data) || ',' || typeof(id) || ',' || typeof(created) AS kinds, json_extract(data, '$.i') AS i, json_extract(data, '$.note') AS note FROM _logs ORDER BY i",
-    );
-    expect(rows).toEqual(
-      Array.from({ length: 120 }, (_, i) => ({
-        message: `wärning ✓ ${i}`,
-        kinds: "text,text,text,text",
-        i,
-        note: i % 2 === 0 ? "" : "日本",
-      })),
-    );
-  } finally {
-    await app.terminate();
-  }
-});
+sqliteOnly("the background writer and the column types read here are SQLite's")(
+  "terminate writes a batch still waiting through the background writer, as text",
+  async () => {
+    t = await newTestApp();
+    // enough waiting logs for the worker thread to write them (50 or more), some of them not ASCII
+    for (let i = 0; i < 120; i++) t.app.logger().warn(`wärning ✓ ${i}`, { i, note: i % 2 === 0 ? "" : "日本" });
+    await t.app.terminate();
+    const app = createApp({ dataDir: t.dir, openDatabase: (p) => new SqliteDriver(p), migrations: systemMigrations });
+    await app.bootstrap();
+    try {
+      const rows = await app.auxDb.all<{ message: string; kinds: string; i: number; note: string }>(
+        "SELECT message, typeof(message) || ',' || typeof(data) || ',' || typeof(id) || ',' || typeof(created) AS kinds, json_extract(data, '$.i') AS i, json_extract(data, '$.note') AS note FROM _logs ORDER BY i",
+      );
+      expect(rows).toEqual(
+        Array.from({ length: 120 }, (_, i) => ({
+          message: `wärning ✓ ${i}`,
+          kinds: "text,text,text,text",
+          i,
+          note: i % 2 === 0 ? "" : "日本",
+        })),
+      );
+    } finally {
+      await app.terminate();
+    }
+  },
+);
 
 test("a settings reload deletes the logs the new settings don't keep; maxDays 0 deletes them all", async () => {
   t = await newTestApp();
@@ -123,21 +132,24 @@ test("deleteOldLogs (the __pbLogsCleanup__ job) deletes what is older than maxDa
   expect(await messages(t.app)).toEqual(["four days", "today"]);
 });
 
-test("the logs table is created again when auxiliary.db lost it", async () => {
-  t = await newTestApp();
-  await t.app.auxDb.exec("DROP TABLE _logs");
-  await t.app.terminate();
-  const app = createApp({ dataDir: t.dir, openDatabase: (p) => new SqliteDriver(p), migrations: systemMigrations });
-  await app.bootstrap();
-  try {
-    app.logger().error("written again");
-    await app.logger().flush();
-    expect(await messages(app)).toEqual(["written again"]);
-    const indexes = await app.auxDb.all<{ name: string }>(
-      "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = '_logs' AND sql IS NOT NULL ORDER BY name",
-    );
-    expect(indexes.map((i) => i.name)).toEqual(["idx_logs_created_hour", "idx_logs_level", "idx_logs_message"]);
-  } finally {
-    await app.terminate();
-  }
-});
+sqliteOnly("auxiliary.db is SQLite's file; on PostgreSQL the logs are a schema of the database")(
+  "the logs table is created again when auxiliary.db lost it",
+  async () => {
+    t = await newTestApp();
+    await t.app.auxDb.exec("DROP TABLE _logs");
+    await t.app.terminate();
+    const app = createApp({ dataDir: t.dir, openDatabase: (p) => new SqliteDriver(p), migrations: systemMigrations });
+    await app.bootstrap();
+    try {
+      app.logger().error("written again");
+      await app.logger().flush();
+      expect(await messages(app)).toEqual(["written again"]);
+      const indexes = await app.auxDb.all<{ name: string }>(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = '_logs' AND sql IS NOT NULL ORDER BY name",
+      );
+      expect(indexes.map((i) => i.name)).toEqual(["idx_logs_created_hour", "idx_logs_level", "idx_logs_message"]);
+    } finally {
+      await app.terminate();
+    }
+  },
+);

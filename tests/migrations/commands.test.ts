@@ -1,11 +1,10 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { runCli } from "../../src/cmd/cli.ts";
 import { parseFlags } from "../../src/cmd/command.ts";
 import { migrateConfig, migrateFlags } from "../../src/cmd/migrate-command.ts";
 import { createApp } from "../../src/core/base-app.ts";
-import { SqliteDriver } from "../../src/db/sqlite/driver.ts";
 import { systemMigrations } from "../../src/migrations/index.ts";
 import { blankTemplate } from "../../src/plugins/migratecmd/templates.ts";
 import { appliedFiles, newWorkspace, schemaOf, type Workspace } from "./helpers.ts";
@@ -51,7 +50,12 @@ async function cli(args: readonly string[], input: readonly string[] = [], onSta
       readLine: async () => lines.shift() ?? null,
     },
     makeApp: async ({ dir, dev }) =>
-      createApp({ dataDir: dir, isDev: dev, openDatabase: (p) => new SqliteDriver(p), migrations: systemMigrations }),
+      createApp({
+        dataDir: dir,
+        isDev: dev,
+        openDatabase: (await ws.databases(basename(dir))).openDatabase,
+        migrations: systemMigrations,
+      }),
     onStopSignal: (listener) => {
       stop = listener;
       return () => {

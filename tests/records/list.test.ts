@@ -103,6 +103,67 @@ describe("sort", () => {
     }
   });
 
+  test("a sort on a JSON path orders as SQLite's json_extract: nothing, numbers and booleans, then texts", async () => {
+    await t.pb.collections.create({
+      name: "docs",
+      type: "base",
+      listRule: "",
+      fields: [
+        { name: "label", type: "text" },
+        { name: "data", type: "json" },
+      ],
+    });
+    const values: [string, unknown][] = [
+      ["text 10", { v: "10" }],
+      ["nine", { v: 9 }],
+      ["object", { v: { a: 1 } }],
+      ["true", { v: true }],
+      ["ten", { v: 10 }],
+      ["B", { v: "B" }],
+      ["missing", { w: 1 }],
+      ["array", { v: [1, 2] }],
+      ["false", { v: false }],
+      ["abc", { v: "abc" }],
+      ["null", { v: null }],
+      ["two and a half", { v: 2.5 }],
+    ];
+    for (const [label, data] of values) await t.pb.collection("docs").create({ label, data });
+    const ascending = [
+      "missing",
+      "null",
+      "false",
+      "true",
+      "two and a half",
+      "nine",
+      "ten",
+      "text 10",
+      "B",
+      "array",
+      "abc",
+      "object",
+    ];
+    const sorted = async (sort: string) =>
+      (await t.client().collection("docs").getFullList({ sort })).map((r) => r.label);
+    expect(await sorted("data.v,label")).toEqual(ascending);
+    // the NULLs are equal: the second key orders them either way
+    expect(await sorted("-data.v,label")).toEqual([...ascending.slice(2).reverse(), "missing", "null"]);
+    // a JSON field's whole value sorts as SQLite's json_extract(data, '$') gives an object: by its JSON text
+    expect(await sorted("data,label")).toEqual([
+      "text 10",
+      "B",
+      "abc",
+      "ten",
+      "two and a half",
+      "nine",
+      "array",
+      "false",
+      "null",
+      "true",
+      "object",
+      "missing",
+    ]);
+  });
+
   test("superusers may sort by hidden fields", async () => {
     const res = await t.pb.collection("posts").getList(1, 2, { sort: "-secret" });
     expect(res.items.map((r) => r.secret)).toEqual(["s9", "s8"]);

@@ -32,6 +32,15 @@ const valueTypes: Record<ColumnKind, string> = {
   primaryKey: "TEXT",
 };
 
+/**
+ * The sort key of each JSON path read (jsonExtract's text loses the JSON type): a satchel_value of the JSON
+ * value typed as SQLite's json_extract gives it, so that ORDER BY places it as SQLite does.
+ */
+const jsonSortKeys = new WeakMap<Sql, Sql>();
+
+/** The column insertionKeyColumn adds: the engine's own, never shown as a table's column. */
+const insertionKey = "_satchel_rowid";
+
 const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 const placeholder = (n: number): string => `$${n}`;
 
@@ -115,8 +124,9 @@ export const postgresDialect: Dialect = {
         EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary AND a.attnum = ANY (i.indkey)) AS pk
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid
       WHERE n.nspname = current_schema() AND c.relname = $1 AND a.attnum > 0 AND NOT a.attisdropped
+        AND a.attname <> $2
       ORDER BY a.attnum`,
-    params: [table],
+    params: [table, insertionKey],
   }),
   tableColumns: (rows) =>
     rows.map(
@@ -187,7 +197,13 @@ export const postgresDialect: Dialect = {
     return `UPDATE ${quoteIdent(table)} SET ${t} = (CASE WHEN ${s} IS NULL OR jsonb_typeof(${j}) = 'array' AND jsonb_array_length(${j}) = 0 THEN '' WHEN jsonb_typeof(${j}) = 'array' THEN COALESCE(${j} ->> -1, '') ELSE COALESCE(${j} #>> '{}', ${s}::text) END)`;
   },
   jsonEach: (c) => sql`satchel_json_each(${c})`,
-  jsonExtract: (c, path) => sql`satchel_json_extract(${c}, ${arrayLiteral(jsonPathKeys(path))}::text[])`,
+  jsonExtract: (c, path) => {
+    const keys = arrayLiteral(jsonPathKeys(path));
+    const value = sql`satchel_json_extract(${c}, ${keys}::text[])`;
+    jsonSortKeys.set(value, sql`satchel_json_sort_key(${c}, ${keys}::text[])`);
+    return value;
+  },
+  orderValue: (expr) => jsonSortKeys.get(expr) ?? expr,
   jsonLength: (c) => sql`satchel_json_length(${c})`,
   strftime: (args) => {
     const [format, time, ...modifiers] = args;
@@ -224,6 +240,9 @@ export const postgresDialect: Dialect = {
   orderedRows: (select) => sql`(${select})`,
   joinInOrder: "JOIN",
   rowid: (table) => `${quoteIdent(table)}.ctid`,
+  // ctid moves an updated row to the end: an identity column keeps the first insertion's place
+  insertionKeyColumn: () => `${quoteIdent(insertionKey)} BIGINT GENERATED ALWAYS AS IDENTITY`,
+  insertionOrder: (table) => `${quoteIdent(table)}.${quoteIdent(insertionKey)}`,
   hourBucket: (expr) =>
     `(CASE WHEN ${expr} ~ '^\\d{4}-\\d{2}-\\d{2}[ T]\\d{2}' THEN substr(${expr}, 1, 10) || ' ' || substr(${expr}, 12, 2) || ':00:00' END)`,
   jsonArrayLength: (expr) => `satchel_json_array_length(${expr})`,

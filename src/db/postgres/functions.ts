@@ -11,7 +11,7 @@
  */
 
 /** Bump when a definition changes: the driver re-installs when the marker function is missing. */
-export const functionsVersion = 3;
+export const functionsVersion = 4;
 export const functionsMarker = `satchel_functions_v${functionsVersion}`;
 
 const jsonFunctions = `
@@ -152,6 +152,29 @@ $$;
 CREATE OR REPLACE FUNCTION satchel_sv_num(t text) RETURNS satchel_value LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE WHEN t ~ '^\\s*[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d{1,2})?\\s*$' THEN ROW(1, t::double precision, '')::satchel_value
     WHEN t IS NOT NULL THEN ROW(2, 0, t)::satchel_value END
+$$;
+-- a JSON value as SQLite's json_extract types it, to sort by: JSON null or nothing there first (class 0, as
+-- SQLite's NULL), numbers and booleans (1 and 0) by value, strings byte by byte, objects and arrays by their text
+CREATE OR REPLACE FUNCTION satchel_json_sort_key(j jsonb, path text[]) RETURNS satchel_value LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE jsonb_typeof(j #> path)
+    WHEN 'number' THEN ROW(1, (j #>> path)::double precision, '')::satchel_value
+    WHEN 'boolean' THEN ROW(1, CASE WHEN (j #> path) = 'true'::jsonb THEN 1 ELSE 0 END, '')::satchel_value
+    WHEN 'string' THEN ROW(2, 0, j #>> path)::satchel_value
+    WHEN 'object' THEN ROW(2, 0, (j #> path)::text)::satchel_value
+    WHEN 'array' THEN ROW(2, 0, satchel_text(j #> path))::satchel_value
+    ELSE ROW(0, 0, '')::satchel_value END
+$$;
+CREATE OR REPLACE FUNCTION satchel_json_sort_key(j json, path text[]) RETURNS satchel_value LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT satchel_json_sort_key(j::jsonb, path)
+$$;
+-- text that isn't JSON is a text at the empty path, as satchel_json_extract reads it
+CREATE OR REPLACE FUNCTION satchel_json_sort_key(t text, path text[]) RETURNS satchel_value LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN satchel_try_jsonb(t) IS NOT NULL THEN satchel_json_sort_key(satchel_try_jsonb(t), path)
+    WHEN cardinality(path) = 0 AND t IS NOT NULL THEN ROW(2, 0, t)::satchel_value
+    ELSE ROW(0, 0, '')::satchel_value END
+$$;
+CREATE OR REPLACE FUNCTION satchel_json_sort_key(v anyelement, path text[]) RETURNS satchel_value LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN cardinality(path) = 0 AND v IS NOT NULL THEN satchel_sv_num(v::text) ELSE ROW(0, 0, '')::satchel_value END
 $$;
 `;
 

@@ -112,7 +112,10 @@ export const sqliteDialect: Dialect = {
   // a LIMIT keeps the subquery from being flattened into the query around it, and with it its order
   orderedRows: (select) => sql`(${select} LIMIT -1)`,
   joinInOrder: "CROSS JOIN",
+  orderValue: (expr) => expr,
   rowid: (table) => `${quoteIdent(table)}.${quoteIdent("_rowid_")}`,
+  insertionKeyColumn: () => null,
+  insertionOrder: (table) => `${quoteIdent(table)}.${quoteIdent("_rowid_")}`,
   hourBucket: (expr) => `strftime('%Y-%m-%d %H:00:00', ${expr})`,
   jsonArrayLength: (expr) => `(CASE WHEN json_valid(${expr}) THEN IFNULL(json_array_length(${expr}), 0) ELSE 0 END)`,
   // SQLite converts the operands itself (type affinity, storage classes): written as they are

@@ -50,6 +50,7 @@ import { newMailClient } from "./settings-mail-client.ts";
 import { defaultSettings, type Settings } from "./settings-model.ts";
 import { loadSettings, type SettingsEncryption, saveSettings } from "./settings-query.ts";
 import { validateSettings } from "./settings-validate.ts";
+import { addMissingInsertionKeys } from "./system-tables.ts";
 
 export interface AppOptions {
   /** The data directory (created when missing). */
@@ -206,6 +207,7 @@ export class BaseApp extends HookAccessors implements App {
     try {
       if (this.options.strictSchemaVersion) await checkSystemMigrationsKnown(this, this.options.migrations);
       await runMigrations(this, this.options.migrations);
+      await addMissingInsertionKeys(this.db);
     } finally {
       release();
     }

@@ -22,6 +22,20 @@ export function rowOrder(d: Dialect, table: string): string {
   return insertionOrdered.has(table) ? d.insertionOrder(table) : d.rowid(table);
 }
 
+/**
+ * addMissingInsertionKeys gives the insertion-ordered tables of a database made before they kept their
+ * insertion order (PostgreSQL) the column that keeps it; their rows are numbered in their stored order.
+ */
+export async function addMissingInsertionKeys(db: {
+  dialect: Dialect;
+  exec(sql: string): Promise<unknown>;
+}): Promise<void> {
+  for (const table of insertionOrdered) {
+    const statement = db.dialect.addInsertionKeySql(table);
+    if (statement) await db.exec(statement);
+  }
+}
+
 /** `_params` (the settings) and `_collections` with its index. */
 export function dataTablesSql(d: Dialect): string[] {
   const q = d.quote;

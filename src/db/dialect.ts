@@ -134,6 +134,11 @@ export interface Dialect {
   insertionKeyColumn(): string | null;
   /** The rows of a table made with insertionKeyColumn in the order they were first inserted. */
   insertionOrder(table: string): string;
+  /**
+   * A statement adding insertionKeyColumn to an existing table made without it (a database of an earlier
+   * version), doing nothing when the table has it or doesn't exist; null where the engine needs no such column.
+   */
+  addInsertionKeySql(table: string): string | null;
   /** Expression truncating a stored datetime to its hour (`YYYY-MM-DD HH:00:00`). */
   hourBucket(expr: string): string;
   /** Expression counting the items of a JSON array column. */

@@ -42,6 +42,7 @@ const jsonSortKeys = new WeakMap<Sql, Sql>();
 const insertionKey = "_satchel_rowid";
 
 const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+const quoteLiteral = (value: string): string => `'${value.replaceAll("'", "''")}'`;
 const placeholder = (n: number): string => `$${n}`;
 
 /** jsonPathKeys turns a SQLite JSON path tail (`.a[0].b`) into the keys of a PostgreSQL path (`{a,0,b}`). */
@@ -243,6 +244,13 @@ export const postgresDialect: Dialect = {
   // ctid moves an updated row to the end: an identity column keeps the first insertion's place
   insertionKeyColumn: () => `${quoteIdent(insertionKey)} BIGINT GENERATED ALWAYS AS IDENTITY`,
   insertionOrder: (table) => `${quoteIdent(table)}.${quoteIdent(insertionKey)}`,
+  // checked first so that a database already upgraded takes no table lock at start
+  addInsertionKeySql: (table) => `DO $$ BEGIN
+    IF to_regclass(${quoteLiteral(quoteIdent(table))}) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_attribute
+      WHERE attrelid = to_regclass(${quoteLiteral(quoteIdent(table))}) AND attname = ${quoteLiteral(insertionKey)} AND NOT attisdropped) THEN
+      ALTER TABLE ${quoteIdent(table)} ADD COLUMN ${quoteIdent(insertionKey)} BIGINT GENERATED ALWAYS AS IDENTITY;
+    END IF;
+  END $$`,
   hourBucket: (expr) =>
     `(CASE WHEN ${expr} ~ '^\\d{4}-\\d{2}-\\d{2}[ T]\\d{2}' THEN substr(${expr}, 1, 10) || ' ' || substr(${expr}, 12, 2) || ':00:00' END)`,
   jsonArrayLength: (expr) => `satchel_json_array_length(${expr})`,

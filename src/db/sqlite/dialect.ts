@@ -115,6 +115,7 @@ export const sqliteDialect: Dialect = {
   orderValue: (expr) => expr,
   rowid: (table) => `${quoteIdent(table)}.${quoteIdent("_rowid_")}`,
   insertionKeyColumn: () => null,
+  addInsertionKeySql: () => null,
   insertionOrder: (table) => `${quoteIdent(table)}.${quoteIdent("_rowid_")}`,
   hourBucket: (expr) => `strftime('%Y-%m-%d %H:00:00', ${expr})`,
   jsonArrayLength: (expr) => `(CASE WHEN json_valid(${expr}) THEN IFNULL(json_array_length(${expr}), 0) ELSE 0 END)`,

@@ -94,7 +94,7 @@ export class SelectField extends ListValueField {
     };
   }
 
-  async validateValue({ record }: RecordValidateContext): Promise<ValidationError | null> {
+  validateValue({ record }: RecordValidateContext): ValidationError | null {
     const list = toUniqueStringList(record.getRaw(this.name));
     if (list.length === 0) return this.required ? errRequired() : null;
     const tooMany = this.tooManyValues(list.length);

@@ -43,8 +43,8 @@ export abstract class ListValueField extends Field {
   }
 
   override findSetter(key: string): FieldSetter | undefined {
-    const current = (r: Parameters<FieldSetter>[0]) => toUniqueStringList(r.getRaw(this.name));
     if (key === this.name) return (r, raw) => r.setRaw(this.name, this.prepareValue(raw));
+    const current = (r: Parameters<FieldSetter>[0]) => toUniqueStringList(r.getRaw(this.name));
     if (key === `+${this.name}`)
       return (r, raw) => r.setRaw(this.name, this.prepareValue([...toUniqueStringList(raw), ...current(r)]));
     if (key === `${this.name}+`)

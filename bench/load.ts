@@ -114,7 +114,7 @@ function processCpuSeconds(pid: number): number | null {
 }
 
 /** treeCpuSeconds is the CPU time of a process and of its living descendants. */
-function treeCpuSeconds(pid: number): number | null {
+export function treeCpuSeconds(pid: number): number | null {
   const own = processCpuSeconds(pid);
   if (own === null) return null;
   let total = own;

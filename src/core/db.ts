@@ -75,7 +75,7 @@ export interface ModelKind<M extends Model, E extends AppEvent, EE extends E> {
  * the model's own action. The handlers share the app: a handler that changes `e.app` changes it for the
  * rest of the stage. Without an onModel* handler for the model, no ModelEvent is made.
  */
-async function fire<M extends Model, E extends AppEvent, ME extends ModelEvent>(
+function fire<M extends Model, E extends AppEvent, ME extends ModelEvent>(
   modelHook: Hook<ME>,
   newModelEvent: () => ME,
   model: M,
@@ -85,10 +85,28 @@ async function fire<M extends Model, E extends AppEvent, ME extends ModelEvent>(
   action: (e: E, inner: Inner) => Promise<void>,
   modelAction: (app: App) => Promise<void>,
 ): Promise<void> {
-  if (!modelHook.hasHandlersFor(model.hookTags())) {
-    const run = () => kindHook.trigger(kindEvent, (e) => action(e, () => modelAction(e.app)));
-    return wrap ? wrap(run) : run();
+  // without onModel* handlers (the usual case) the stage's own promise is returned, not wrapped in another
+  try {
+    if (!modelHook.hasHandlersFor(model.hookTags())) {
+      const run = () => kindHook.trigger(kindEvent, (e) => action(e, () => modelAction(e.app)));
+      return wrap ? wrap(run) : run();
+    }
+  } catch (err) {
+    return Promise.reject(err);
   }
+  return fireSplit(modelHook, newModelEvent, kindHook, kindEvent, wrap, action, modelAction);
+}
+
+/** fireSplit is fire with onModel* handlers: those below modelHooksPriority around the kind's hooks. */
+async function fireSplit<E extends AppEvent, ME extends ModelEvent>(
+  modelHook: Hook<ME>,
+  newModelEvent: () => ME,
+  kindHook: Hook<E>,
+  kindEvent: E,
+  wrap: ((fn: () => Promise<void>) => Promise<void>) | null,
+  action: (e: E, inner: Inner) => Promise<void>,
+  modelAction: (app: App) => Promise<void>,
+): Promise<void> {
   const me = newModelEvent();
   await modelHook.triggerSplit(
     me,

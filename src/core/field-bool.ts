@@ -36,7 +36,7 @@ export class BoolField extends Field {
     return { required: this.required };
   }
 
-  async validateValue({ record }: RecordValidateContext): Promise<ValidationError | null> {
+  validateValue({ record }: RecordValidateContext): ValidationError | null {
     const v = record.getRaw(this.name);
     if (typeof v !== "boolean") return unsupportedValueType();
     return this.required && !v ? errRequired() : null;

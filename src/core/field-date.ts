@@ -58,7 +58,7 @@ export class DateField extends Field {
     };
   }
 
-  async validateValue({ record }: RecordValidateContext): Promise<ValidationError | null> {
+  validateValue({ record }: RecordValidateContext): ValidationError | null {
     const v = record.getRaw(this.name);
     if (typeof v !== "string") return unsupportedValueType();
     if (v === "") return this.required ? errRequired() : null;
@@ -130,6 +130,10 @@ export class AutodateField extends Field {
     record.setRaw(this.name, parseDateTime(value));
   }
 
+  override interceptsAction(action: InterceptAction): boolean {
+    return (action === "createExecute" && this.onCreate) || (action === "updateExecute" && this.onUpdate);
+  }
+
   override async intercept(_app: App, record: RecordModel, action: InterceptAction, next: () => Promise<void>) {
     const stamp = (action === "createExecute" && this.onCreate) || (action === "updateExecute" && this.onUpdate);
     if (stamp) {
@@ -146,7 +150,7 @@ export class AutodateField extends Field {
     return { response: schemaRef("IsoDateString"), create: null, update: null, requiredOnCreate: false, modifiers: [] };
   }
 
-  async validateValue(): Promise<ValidationError | null> {
+  validateValue(): ValidationError | null {
     return null;
   }
 

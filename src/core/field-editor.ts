@@ -47,7 +47,7 @@ export class EditorField extends Field {
     return sameInput(schemaRef("HTMLString"), this.required);
   }
 
-  async validateValue({ record }: RecordValidateContext): Promise<ValidationError | null> {
+  validateValue({ record }: RecordValidateContext): ValidationError | null {
     const v = record.getRaw(this.name);
     if (typeof v !== "string") return unsupportedValueType();
     if (this.required && v === "") return errRequired();

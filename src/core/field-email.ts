@@ -20,7 +20,7 @@ export class EmailField extends DomainListField {
     return this.textValueSchema("email");
   }
 
-  async validateValue({ record }: RecordValidateContext): Promise<ValidationError | null> {
+  validateValue({ record }: RecordValidateContext): ValidationError | null {
     const v = record.getRaw(this.name);
     if (typeof v !== "string") return unsupportedValueType();
     if (v === "") return this.required ? errRequired() : null;

@@ -74,7 +74,7 @@ export class GeoPointField extends Field {
     return sameInput(schemaRef("GeoPoint"), this.required);
   }
 
-  async validateValue({ record }: RecordValidateContext): Promise<ValidationError | null> {
+  validateValue({ record }: RecordValidateContext): ValidationError | null {
     const p = toGeoPoint(record.getRaw(this.name));
     if (p.lat === 0 && p.lon === 0) return this.required ? errRequired() : null;
     if (!(p.lat >= -90 && p.lat <= 90)) {

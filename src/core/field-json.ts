@@ -71,7 +71,7 @@ export class JSONField extends Field {
     return sameInput({}, this.required);
   }
 
-  async validateValue({ record }: RecordValidateContext): Promise<ValidationError | null> {
+  validateValue({ record }: RecordValidateContext): ValidationError | null {
     const v = record.getRaw(this.name);
     if (!(v instanceof JsonRaw)) return unsupportedValueType();
     const maxSize = this.maxBodySize();

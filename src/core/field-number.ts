@@ -65,7 +65,7 @@ export class NumberField extends Field {
     };
   }
 
-  async validateValue({ record }: RecordValidateContext): Promise<ValidationError | null> {
+  validateValue({ record }: RecordValidateContext): ValidationError | null {
     const v = record.getRaw(this.name);
     if (typeof v !== "number") return unsupportedValueType();
     if (!Number.isFinite(v))

@@ -130,7 +130,7 @@ export class PasswordField extends Field {
     };
   }
 
-  async validateValue({ record }: RecordValidateContext): Promise<ValidationError | null> {
+  validateValue({ record }: RecordValidateContext): ValidationError | null {
     const v = passwordValue(record.getRaw(this.name));
     // bcrypt takes at most 72 bytes: PocketBase's hashing fails on more, before any other check
     if (Buffer.byteLength(v.plain) > bcryptMaxBytes)

@@ -43,8 +43,8 @@ export abstract class ListValueField extends Field {
   }
 
   override findSetter(key: string): FieldSetter | undefined {
-    const current = (r: Parameters<FieldSetter>[0]) => toUniqueStringList(r.getRaw(this.name));
     if (key === this.name) return (r, raw) => r.setRaw(this.name, this.prepareValue(raw));
+    const current = (r: Parameters<FieldSetter>[0]) => toUniqueStringList(r.getRaw(this.name));
     if (key === `+${this.name}`)
       return (r, raw) => r.setRaw(this.name, this.prepareValue([...toUniqueStringList(raw), ...current(r)]));
     if (key === `${this.name}+`)
@@ -94,7 +94,7 @@ export class SelectField extends ListValueField {
     };
   }
 
-  async validateValue({ record }: RecordValidateContext): Promise<ValidationError | null> {
+  validateValue({ record }: RecordValidateContext): ValidationError | null {
     const list = toUniqueStringList(record.getRaw(this.name));
     if (list.length === 0) return this.required ? errRequired() : null;
     const tooMany = this.tooManyValues(list.length);

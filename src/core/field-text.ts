@@ -164,6 +164,10 @@ export class TextField extends Field {
     return undefined;
   }
 
+  override interceptsAction(action: InterceptAction): boolean {
+    return (action === "validate" || action === "create") && this.autogeneratePattern !== "";
+  }
+
   override async intercept(_app: App, record: RecordModel, action: InterceptAction, next: () => Promise<void>) {
     if ((action === "validate" || action === "create") && this.autogeneratePattern && record.isNew()) {
       if (castString(record.getRaw(this.name)) === "")
@@ -172,7 +176,8 @@ export class TextField extends Field {
     return next();
   }
 
-  async validateValue({ app, record }: RecordValidateContext): Promise<ValidationError | null> {
+  // synchronous but for a new record's id of a custom pattern, which is looked up in the table
+  validateValue({ app, record }: RecordValidateContext): ValidationError | null | Promise<ValidationError | null> {
     const value = record.getRaw(this.name);
     if (typeof value !== "string") return unsupportedValueType();
     if (this.primaryKey) {
@@ -181,12 +186,14 @@ export class TextField extends Field {
         if (old !== value)
           return new ValidationError("validation_pk_change", "The record primary key cannot be changed.");
         if (old !== "") return null;
-      } else if (
-        this.pattern !== defaultIdPattern &&
-        value !== "" &&
-        (await app.recordIdExistsIgnoringCase(record.collection, value))
-      ) {
-        return new ValidationError("validation_pk_invalid", "The record primary key is invalid or already exists.");
+      } else if (this.pattern !== defaultIdPattern && value !== "") {
+        return app
+          .recordIdExistsIgnoringCase(record.collection, value)
+          .then((taken) =>
+            taken
+              ? new ValidationError("validation_pk_invalid", "The record primary key is invalid or already exists.")
+              : this.validatePlainValue(value),
+          );
       }
     }
     return this.validatePlainValue(value);

@@ -14,7 +14,7 @@ export class URLField extends DomainListField {
     return this.textValueSchema("uri");
   }
 
-  async validateValue({ record }: RecordValidateContext): Promise<ValidationError | null> {
+  validateValue({ record }: RecordValidateContext): ValidationError | null {
     const v = record.getRaw(this.name);
     if (typeof v !== "string") return unsupportedValueType();
     if (v === "") return this.required ? errRequired() : null;

@@ -124,7 +124,9 @@ export abstract class Field {
   }
 
   /** validateValue checks the record's current value of this field. */
-  abstract validateValue(ctx: RecordValidateContext): Promise<ValidationError | ValidationErrors | null>;
+  abstract validateValue(
+    ctx: RecordValidateContext,
+  ): ValidationError | ValidationErrors | null | Promise<ValidationError | ValidationErrors | null>;
 
   /** The type-specific options as JSON keys (merged into toJSON). */
   abstract options(): Record<string, unknown>;
@@ -146,6 +148,14 @@ export abstract class Field {
   findSetter(key: string): FieldSetter | undefined {
     if (key !== this.name) return undefined;
     return (record, raw) => record.setRaw(this.name, this.prepareValue(raw, record));
+  }
+
+  /**
+   * interceptsAction tells whether `intercept` may do anything at this stage: false lets the pipeline skip the
+   * call (and its promise). A type that overrides `intercept` narrows it to the stages and options it acts on.
+   */
+  interceptsAction(_action: InterceptAction): boolean {
+    return this.intercept !== Field.prototype.intercept;
   }
 
   /** intercept wraps a save/delete stage of a record; the default passes through. */

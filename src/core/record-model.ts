@@ -163,6 +163,14 @@ export class RecordModel implements Model {
 
   /** setIfFieldExists applies the field setter for key and returns the field, or undefined. */
   setIfFieldExists(key: string, value: unknown): Field | undefined {
+    // a field's own name is its key (other fields claim only modifier keys, `name+`, `+name`, `name:...`): the
+    // other fields' setters aren't asked for it
+    const named = this.collection.fields.byName(key);
+    const own = named?.findSetter(key);
+    if (named && own) {
+      own(this, value);
+      return named;
+    }
     for (const f of this.collection.fields) {
       const setter = f.findSetter(key);
       if (setter) {

@@ -13,7 +13,10 @@ import type { HookRegistry } from "./hooks.ts";
 import { RecordModel } from "./record-model.ts";
 import { findRecordById, statements } from "./record-query.ts";
 
-/** runInterceptors wraps an action with every field's interceptor for that stage. */
+/**
+ * runInterceptors wraps an action with every field's interceptor for that stage (the fields whose type says
+ * it does nothing at this stage, with their current options, are left out).
+ */
 export function runInterceptors(
   app: App,
   record: RecordModel,
@@ -22,6 +25,7 @@ export function runInterceptors(
 ): Promise<void> {
   let next = fn;
   for (const field of interceptingFields(record.collection)) {
+    if (!field.interceptsAction(action)) continue;
     const inner = next;
     next = () => field.intercept(app, record, action, inner);
   }
@@ -81,8 +85,11 @@ const recordKind: ModelKind<RecordModel, RecordEvent, RecordErrorEvent> = {
     runInterceptors(e.app, e.record, "validate", async () => {
       // the errors object (an Error, with its stack) is made only when a field fails
       let errs: ValidationErrors | null = null;
+      const ctx = { app: e.app, record: e.record };
       for (const f of e.record.collection.fields) {
-        const err = await f.validateValue({ app: e.app, record: e.record });
+        // most fields check synchronously: no promise to wait for
+        const checked = f.validateValue(ctx);
+        const err = checked instanceof Promise ? await checked : checked;
         if (!err) continue;
         errs ??= new ValidationErrors();
         errs.set(f.name, err);

@@ -47,11 +47,15 @@ export class RecordUpsert {
       exclude.add("passwordConfirm");
       exclude.add("oldPassword");
     }
-    const original = this.record.original();
+    // the values before the load, which hidden fields sent by non-superusers keep (none to keep: not made)
+    const original =
+      this.#access !== "superuser" && this.record.collection.fields.some((f) => f.hidden)
+        ? this.record.original()
+        : null;
     for (const [k, v] of Object.entries(data)) {
       if (exclude.has(k)) continue;
       const field = this.record.setIfFieldExists(k, v);
-      if (this.#access !== "superuser" && field?.hidden && !(isAuth && field.name === "password")) {
+      if (original && field?.hidden && !(isAuth && field.name === "password")) {
         this.record.setRaw(field.name, original.getRaw(field.name));
       }
     }

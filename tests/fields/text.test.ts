@@ -170,3 +170,25 @@ test("settings: bad options answer under fields.N.<option>", async () => {
   );
   await expectSettingsError(t.pb, { name: "a", type: "text", primaryKey: true }, "name", "validation_in_invalid");
 });
+
+test("an id of a custom pattern is refused when one differing only in case exists", async () => {
+  const custom = await createCollection(t.pb, [
+    {
+      name: "id",
+      type: "text",
+      primaryKey: true,
+      system: true,
+      required: true,
+      pattern: "^[a-zA-Z0-9_]+$",
+      min: 1,
+      max: 20,
+      autogeneratePattern: "[a-z0-9]{15}",
+    },
+  ]);
+  expect((await t.pb.collection(custom).create({ id: "abc_1" })).id).toBe("abc_1");
+  await expectFieldError(t.pb.collection(custom).create({ id: "ABC_1" }), "id", "validation_pk_invalid", {
+    message: "The record primary key is invalid or already exists.",
+  });
+  await expectFieldError(t.pb.collection(custom).create({ id: "a-b" }), "id", "validation_invalid_format");
+  expect((await t.pb.collection(custom).create({ id: "abc_2" })).id).toBe("abc_2");
+});

@@ -60,3 +60,23 @@ test("anchors, boundaries and empty alternatives can't be generated", () => {
   }
   expect(() => randomStringByRegex("[a-")).toThrow(RegexpSyntaxError);
 });
+
+test("generated ids match their pattern, are uniform over the class and never repeat, across refills of the random pool", () => {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  const counts = new Map<string, number>();
+  const seen = new Set<string>();
+  // 2,000 ids take 30,000 random words: the pool of 256 is refilled about 117 times
+  for (let i = 0; i < 2000; i++) {
+    const id = randomStringByRegex("[a-z0-9]{15}");
+    expect(id).toMatch(/^[a-z0-9]{15}$/);
+    seen.add(id);
+    for (const ch of id) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  }
+  expect(seen.size).toBe(2000);
+  // 30,000 characters over 36: about 833 each; a uniform source stays well within ±25%
+  expect([...counts.keys()].sort().join("")).toBe([...alphabet].sort().join(""));
+  for (const n of counts.values()) {
+    expect(n).toBeGreaterThan(625);
+    expect(n).toBeLessThan(1042);
+  }
+});

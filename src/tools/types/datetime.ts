@@ -341,9 +341,14 @@ export function formatDateTime(date: Date): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 23)}Z`;
 }
 
+// a save stamps `created` and `updated` within the same millisecond: the text is made once
+let lastNow = { ms: Number.NaN, text: "" };
+
 /** nowDateTime is the current time in the storage format. */
 export function nowDateTime(): string {
-  return formatDateTime(new Date());
+  const ms = Date.now();
+  if (ms !== lastNow.ms) lastNow = { ms, text: formatDateTime(new Date(ms)) };
+  return lastNow.text;
 }
 
 /**

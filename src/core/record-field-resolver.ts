@@ -657,7 +657,7 @@ class FieldPath {
     if (modifier === "each" && multi) {
       const jeAlias = `__je_${this.alias}_${field.name}${this.r.suffix}`;
       this.r.registerJoin({ table: this.d.jsonEach(column), alias: jeAlias, on: null, parent: this.alias }, null);
-      const result: ResolverResult = { sql: this.col(jeAlias, "value"), type: "text" };
+      const result: ResolverResult = { sql: this.col(jeAlias, "value"), type: "text", itemsOf: column };
       if (field.isMultiple()) this.withMultiMatch = true;
       if (this.withMultiMatch) {
         const je2 = `__je_${this.mmAlias}_${field.name}${this.r.suffix}`;

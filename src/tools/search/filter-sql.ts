@@ -93,9 +93,32 @@ function buildExpr(expr: FilterExpr, resolver: FieldResolver): FilterTree {
   // a column containing a text: meant to narrow down, like an equality
   if ((expr.op === "~" || expr.op === "?~") && columnAlias(left) && (right.params?.length ?? 0) > 0)
     compared.selective = true;
-  if (!allItems) return compared;
+  const precheck = itemsPrecheck(left, expr.op, right, allItems !== null, resolver.dialect);
+  const first: FilterTree[] = precheck ? [{ kind: "atom", sql: precheck }] : [];
+  if (!allItems) return first.length === 0 ? compared : { kind: "and", items: [...first, compared] };
   compared.checked = true;
-  return { kind: "and", items: [compared, { kind: "atom", sql: allItems }] };
+  return { kind: "and", items: [...first, compared, { kind: "atom", sql: allItems }] };
+}
+
+/**
+ * itemsPrecheck is, for `:each` items equal to a text (`tags:each ?= 'a'`; with `=`, every item equal too),
+ * a cheap condition on the JSON array the items come from that must hold for that (Dialect.jsonItemsMayEqual),
+ * or null. Placed before the comparison, it settles most rows without listing their items; the filter
+ * language has no negation, so a condition implied by the comparison leaves the answers as they were.
+ */
+function itemsPrecheck(
+  left: ResolverResult,
+  op: SignOp,
+  right: ResolverResult,
+  every: boolean,
+  dialect: Dialect,
+): Sql | null {
+  if (op !== "=" && op !== "?=") return null;
+  const [items, other] = left.itemsOf ? [left, right] : [right, left];
+  if (!items.itemsOf || other.itemsOf || !equalityShape(left, right, dialect)) return null;
+  const value = operandOf(other).constant?.value;
+  if (typeof value !== "string" || other.kind !== undefined) return null;
+  return dialect.jsonItemsMayEqual(items.itemsOf, value, op === "=" && every);
 }
 
 /** columnAlias is the table alias of an operand that is a plain column (or its LOWER()), else null. */

@@ -74,8 +74,13 @@ function buildExpr(expr: FilterExpr, resolver: FieldResolver): FilterTree {
   const left = resolveOperand(expr.left, resolver, "left");
   const right = resolveOperand(expr.right, resolver, "right");
   const rejects = nullRejects(left, expr.op, right);
-  const atom = (sql: Sql): FilterAtom =>
-    rejects.length > 0 ? { kind: "atom", sql, nullRejects: rejects } : { kind: "atom", sql };
+  const pairwise = !isAnyOp(expr.op) && !!left.multiMatch && !!right.multiMatch;
+  const atom = (sql: Sql): FilterAtom => ({
+    kind: "atom",
+    sql,
+    ...(rejects.length > 0 ? { nullRejects: rejects } : {}),
+    ...(pairwise ? { pairwise } : {}),
+  });
   if (left.afterBuild || right.afterBuild) return atom(compare(left, expr.op, right, resolver));
   // the all-items check reads no join of the multi-valued path itself: kept apart, it can be placed apart
   const { plain, allItems } = comparison(left, expr.op, right, resolver);
@@ -97,7 +102,8 @@ function buildExpr(expr: FilterExpr, resolver: FieldResolver): FilterTree {
   const first: FilterTree[] = precheck ? [{ kind: "atom", sql: precheck }] : [];
   if (!allItems) return first.length === 0 ? compared : { kind: "and", items: [...first, compared] };
   compared.checked = true;
-  return { kind: "and", items: [...first, compared, { kind: "atom", sql: allItems }] };
+  const checks: FilterAtom = { kind: "atom", sql: allItems, ...(pairwise ? { pairwise } : {}) };
+  return { kind: "and", items: [...first, compared, checks] };
 }
 
 /**

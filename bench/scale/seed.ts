@@ -48,9 +48,11 @@ function checkStorageForm(collection: Collection, rows: Row[]): void {
     for (const [k, v] of Object.entries(row)) {
       // autodates are set by a save, not by load; timestamp() writes their storage form
       if (k === "created" || k === "updated") continue;
-      if (exported[k] !== v)
+      // a bool field's value is a boolean, which bun:sqlite binds as 1 or 0
+      const e = exported[k];
+      if ((typeof e === "boolean" ? (e ? 1 : 0) : e) !== v)
         throw new Error(
-          `${collection.name}.${k}: the bulk seed writes ${JSON.stringify(v)}, Satchel ${JSON.stringify(exported[k])}`,
+          `${collection.name}.${k}: the bulk seed writes ${JSON.stringify(v)}, Satchel ${JSON.stringify(e)}`,
         );
     }
   }

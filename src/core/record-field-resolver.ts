@@ -1,5 +1,5 @@
 import type { Dialect, ValueType } from "../db/dialect.ts";
-import { findSingleColumnUniqueIndex } from "../db/index-sql.ts";
+import { findIndexLedBy, findSingleColumnUniqueIndex } from "../db/index-sql.ts";
 import { ident, join, raw, type Sql, type SqlValue, sql } from "../db/sql.ts";
 import { buildFilter, buildFilterTree } from "../tools/search/filter-sql.ts";
 import type { FilterTree } from "../tools/search/filter-tree.ts";
@@ -94,6 +94,14 @@ export class RecordFieldResolver implements FieldResolver {
    * run isolated from the main thread, with the query timeout.
    */
   risky = false;
+  /**
+   * The back-relations that leave risky unset: single relation fields pointing at the searched row itself,
+   * through an index they lead. Each of their rows points at one searched row, so a subquery that looks a
+   * searched row's rows up through the index reads every row of the table once at most, as a scan would.
+   * Two of them in one query may be compared item by item, so the query then counts as risky
+   * (RecordSearch's isolation).
+   */
+  readonly indexedBackRelations = new Set<string>();
 
   constructor(
     readonly app: App,
@@ -589,7 +597,14 @@ class FieldPath {
 
     const newAlias = `${this.alias}_${prop}${this.r.suffix}`;
     const multiple = backField.isMultiple();
-    this.r.risky = true;
+    const indexed =
+      !multiple &&
+      this.alias === this.r.baseAlias &&
+      this.r.options.baseAlias === undefined &&
+      collection.type !== "view" &&
+      findIndexLedBy(backCollection.indexes, backField.name) !== null;
+    if (indexed) this.r.indexedBackRelations.add(newAlias);
+    else this.r.risky = true;
     const on = (alias: string, from: string) =>
       multiple
         ? sql`${this.col(from, "id")} IN (SELECT ${this.col(`__je_${alias}`, "value")} FROM ${this.d.jsonEach(this.col(alias, backField.name))} ${ident(`__je_${alias}`)})`
@@ -657,7 +672,7 @@ class FieldPath {
     if (modifier === "each" && multi) {
       const jeAlias = `__je_${this.alias}_${field.name}${this.r.suffix}`;
       this.r.registerJoin({ table: this.d.jsonEach(column), alias: jeAlias, on: null, parent: this.alias }, null);
-      const result: ResolverResult = { sql: this.col(jeAlias, "value"), type: "text" };
+      const result: ResolverResult = { sql: this.col(jeAlias, "value"), type: "text", itemsOf: column };
       if (field.isMultiple()) this.withMultiMatch = true;
       if (this.withMultiMatch) {
         const je2 = `__je_${this.mmAlias}_${field.name}${this.r.suffix}`;

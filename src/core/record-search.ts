@@ -137,7 +137,10 @@ function compileUncached(app: App, s: RecordSearch, superuser: boolean): Compile
   const few = placeConditions({ ...input, pinned: new Set(), fewRows: true });
   const table = sql`${ident(s.collection.name)}`;
   // a join that can multiply rows makes a query risky; placed with each such join as an IN list collected
-  // once, and no subquery left that runs per row, the query reads each table at most once like any other
+  // once, and no subquery left that runs per row, the query reads each table at most once like any other.
+  // So does one looking the searched row's rows up through an indexed back-relation (indexedBackRelations),
+  // unless two multi-valued paths are compared item by item
+  const risky = resolver.risky || resolver.indexedBackRelations.size > 1 || conditions.some((c) => comparesPairwise(c));
   const perRow = (q: PlacedQuery) => q.distinct || (q.where !== null && d.render(q.where).text.includes("EXISTS"));
   const listJoins = fromJoins(d, placed, base, { count: false, unindexed: true });
   return {
@@ -153,9 +156,13 @@ function compileUncached(app: App, s: RecordSearch, superuser: boolean): Compile
     countJoins: joinClauses(countFrom),
     countWhere,
     countDistinct: countFrom.some((j) => !j.toOne),
-    fewRows: { joins: joinClauses(few.joins), where: few.where, distinct: few.distinct, isolate: resolver.risky },
-    isolate: resolver.risky && (perRow(placed) || perRow(counted)),
+    fewRows: { joins: joinClauses(few.joins), where: few.where, distinct: few.distinct, isolate: risky },
+    isolate: risky && (perRow(placed) || perRow(counted)),
   };
+}
+
+function comparesPairwise(t: FilterTree): boolean {
+  return t.kind === "atom" ? t.pairwise === true : t.items.some(comparesPairwise);
 }
 
 /**

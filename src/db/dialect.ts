@@ -108,6 +108,13 @@ export interface Dialect {
   /** A condition true when a JSON array column (or a plain value column) holds the value. */
   jsonArrayContains(column: Sql, value: Sql): Sql;
   /**
+   * A cheap condition on a column, true wherever some item of it (as jsonEach lists them) equals the text,
+   * and, with `every`, wherever in addition no item differs from it (NULL items aside): checked before the
+   * items are listed, it settles most rows without parsing their JSON. Null where the engine has none, or
+   * for a text it can't check so.
+   */
+  jsonItemsMayEqual(column: Sql, text: string, every: boolean): Sql | null;
+  /**
    * `SELECT DISTINCT columns FROM table rest ORDER BY keys` (rest: the joins and the WHERE), where the keys may
    * read joined rows that repeat a row of the table (identified by rowKey). SQLite takes that as written; PostgreSQL wants a DISTINCT's ORDER BY keys in its
    * select list: there each row is placed by its first keys in that order.

@@ -665,4 +665,24 @@ describe("which queries run isolated", () => {
         .isolate,
     ).toBe(true);
   });
+
+  test("a searched row's rows looked up through an indexed back-relation run as any other read", () => {
+    // dp.author is indexed (idx_dp_author): each post is read for its one author at most
+    const da = app.findCachedCollectionByNameOrId("da") as Collection;
+    const search = (filter: string, who: Who = "superuser") =>
+      compileSearch(app, { collection: da, requestInfo: infos[who], rule: da.listRule ?? "", filter });
+    for (const who of ["superuser", "guest", "user"] as const) {
+      expect({ who, isolate: search("dp_via_author.n = 1", who).isolate }).toEqual({ who, isolate: false });
+      expect({ who, view: search("dp_via_author.title = 'a'", who).fewRows.isolate }).toEqual({ who, view: false });
+    }
+    expect(search("dp_via_author.n ?> 1 && dp_via_author.title ?= 'a'").isolate).toBe(false);
+    // a multiple relation (no index serves it), a back-relation off a related row (an author's posts read
+    // again for each post of that author), one without an index, or items compared pair by pair stay isolated
+    expect(search("dp_via_coauthors.n = 1").isolate).toBe(true);
+    expect(search("mentor.dp_via_author.n = 1").isolate).toBe(true);
+    expect(search("dp_via_author.author.dp_via_author.n = 1").isolate).toBe(true);
+    expect(search("dp_via_author.n = 1 && da_via_mentor.age = 1").isolate).toBe(true);
+    expect(search("dp_via_author.n > dp_via_author.n").isolate).toBe(true);
+    expect(search("dp_via_author.n = 1").isolate).toBe(false);
+  });
 });

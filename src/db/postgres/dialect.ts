@@ -218,6 +218,9 @@ export const postgresDialect: Dialect = {
     return sql`(6371 * acos(LEAST(1, GREATEST(-1, cos(${rad(latA)}) * cos(${rad(latB)}) * cos(${rad(lonB)} - ${rad(lonA)}) + sin(${rad(latA)}) * sin(${rad(latB)})))))`;
   },
   jsonArrayContains: (column, value) => sql`satchel_json_array_contains(${column}, (${value})::text)`,
+  // satchel_json_each lists every item as text (a number item equals its digits): SQLite's text check doesn't
+  // hold here, and none is written for PostgreSQL yet
+  jsonItemsMayEqual: () => null,
   // each row with its first keys (DISTINCT ON), then the rows in the order of those keys
   distinctOrdered: (columns, table, rest, rowKey, keys) => {
     const name = (i: number) => ident(`_satchel_k${i}`);

@@ -102,6 +102,20 @@ export const sqliteDialect: Dialect = {
     sql`(6371 * acos(cos(radians(${latA})) * cos(radians(${latB})) * cos(radians(${lonB}) - radians(${lonA})) + sin(radians(${latA})) * sin(radians(${latB}))))`,
   jsonArrayContains: (column, value) =>
     sql`EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(${column}) THEN ${column} ELSE json_array(${column}) END) AS __je__ WHERE __je__.value = ${value})`,
+  // JSON writes such a text as it is between quotes, and every other spelling of it has a backslash; an item
+  // that isn't a string (a number, true, an array) never equals a text; a column that isn't a JSON array is
+  // its own one item. So a row without the quoted text, the text itself or a backslash has no such item,
+  // and one with a quoted text other than this one (found once this one's are taken out) has another item.
+  // Left to jsonEach: the empty text (NULL and "" compare alike there) and a text that needs an escape
+  // or starts like an array or object (an item that is one reads as its JSON text).
+  jsonItemsMayEqual: (c, text, every) => {
+    const quoted = JSON.stringify(text);
+    if (text === "" || quoted.includes("\\") || text.startsWith("[") || text.startsWith("{")) return null;
+    const found = every
+      ? sql`(instr(${c}, ${quoted}) > 0 AND instr(replace(${c}, ${quoted}, ''), '"') = 0)`
+      : sql`instr(${c}, ${quoted}) > 0`;
+    return sql`(${found} OR ${c} = ${text} OR instr(${c}, ${"\\"}) > 0)`;
+  },
   distinctOrdered: (columns, table, rest, _rowKey, keys) =>
     sql`SELECT DISTINCT ${columns} FROM ${table}${rest} ORDER BY ${join(
       keys.map((k) => k.item),

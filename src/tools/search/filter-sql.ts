@@ -74,8 +74,13 @@ function buildExpr(expr: FilterExpr, resolver: FieldResolver): FilterTree {
   const left = resolveOperand(expr.left, resolver, "left");
   const right = resolveOperand(expr.right, resolver, "right");
   const rejects = nullRejects(left, expr.op, right);
-  const atom = (sql: Sql): FilterAtom =>
-    rejects.length > 0 ? { kind: "atom", sql, nullRejects: rejects } : { kind: "atom", sql };
+  const pairwise = !isAnyOp(expr.op) && !!left.multiMatch && !!right.multiMatch;
+  const atom = (sql: Sql): FilterAtom => ({
+    kind: "atom",
+    sql,
+    ...(rejects.length > 0 ? { nullRejects: rejects } : {}),
+    ...(pairwise ? { pairwise } : {}),
+  });
   if (left.afterBuild || right.afterBuild) return atom(compare(left, expr.op, right, resolver));
   // the all-items check reads no join of the multi-valued path itself: kept apart, it can be placed apart
   const { plain, allItems } = comparison(left, expr.op, right, resolver);
@@ -93,9 +98,33 @@ function buildExpr(expr: FilterExpr, resolver: FieldResolver): FilterTree {
   // a column containing a text: meant to narrow down, like an equality
   if ((expr.op === "~" || expr.op === "?~") && columnAlias(left) && (right.params?.length ?? 0) > 0)
     compared.selective = true;
-  if (!allItems) return compared;
+  const precheck = itemsPrecheck(left, expr.op, right, allItems !== null, resolver.dialect);
+  const first: FilterTree[] = precheck ? [{ kind: "atom", sql: precheck }] : [];
+  if (!allItems) return first.length === 0 ? compared : { kind: "and", items: [...first, compared] };
   compared.checked = true;
-  return { kind: "and", items: [compared, { kind: "atom", sql: allItems }] };
+  const checks: FilterAtom = { kind: "atom", sql: allItems, ...(pairwise ? { pairwise } : {}) };
+  return { kind: "and", items: [...first, compared, checks] };
+}
+
+/**
+ * itemsPrecheck is, for `:each` items equal to a text (`tags:each ?= 'a'`; with `=`, every item equal too),
+ * a cheap condition on the JSON array the items come from that must hold for that (Dialect.jsonItemsMayEqual),
+ * or null. Placed before the comparison, it settles most rows without listing their items; the filter
+ * language has no negation, so a condition implied by the comparison leaves the answers as they were.
+ */
+function itemsPrecheck(
+  left: ResolverResult,
+  op: SignOp,
+  right: ResolverResult,
+  every: boolean,
+  dialect: Dialect,
+): Sql | null {
+  if (op !== "=" && op !== "?=") return null;
+  const [items, other] = left.itemsOf ? [left, right] : [right, left];
+  if (!items.itemsOf || other.itemsOf || !equalityShape(left, right, dialect)) return null;
+  const value = operandOf(other).constant?.value;
+  if (typeof value !== "string" || other.kind !== undefined) return null;
+  return dialect.jsonItemsMayEqual(items.itemsOf, value, op === "=" && every);
 }
 
 /** columnAlias is the table alias of an operand that is a plain column (or its LOWER()), else null. */

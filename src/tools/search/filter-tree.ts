@@ -33,6 +33,8 @@ export interface FilterAtom {
    * only the searched row and usually settles it first, so this one is best looked up row by row.
    */
   checked?: boolean;
+  /** Two multi-valued operands compared item by item (a plain operator): the product of their items is read. */
+  pairwise?: boolean;
 }
 
 /** renderFilterTree turns a tree back into one condition. */

@@ -80,6 +80,8 @@ export interface ResolverResult {
   params?: SqlValue[];
   nullFallback?: NullFallback;
   multiMatch?: MultiMatchSubquery;
+  /** The operand is one item at a time of this value's JSON array (`:each`, Dialect.jsonEach). */
+  itemsOf?: Sql;
   /** Applied to the whole comparison the operand ends up in. */
   afterBuild?: (expr: Sql) => Sql;
 }

@@ -135,6 +135,20 @@ export class RequestEvent extends AppEvent {
     return this.response;
   }
 
+  /**
+   * readyRequestInfo is requestInfo without a wait when the request has no body to read (a GET, most often),
+   * else null: the caller then awaits requestInfo.
+   */
+  readyRequestInfo(): RequestInfo | null {
+    if (!this.#shared.info) {
+      if (this.#shared.body || !hasNoBody(this.request)) return null;
+      this.#shared.info = lazyRequestInfo(this, {});
+    }
+    const info = this.#shared.info;
+    if (info.auth === this.auth && info.context === this.context) return info;
+    return requestInfoWith(info, { auth: this.auth, context: this.context });
+  }
+
   /** requestInfo is the request as rules see it. */
   async requestInfo(): Promise<RequestInfo> {
     if (!this.#shared.info) {
@@ -146,6 +160,12 @@ export class RequestEvent extends AppEvent {
     if (info.auth === this.auth && info.context === this.context) return info;
     return requestInfoWith(info, { auth: this.auth, context: this.context });
   }
+}
+
+/** hasNoBody tells whether a request declares an empty body, or has none at all (a GET's, most often). */
+function hasNoBody(request: Request): boolean {
+  const length = request.headers.get("content-length");
+  return length === null ? request.body === null : length === "0";
 }
 
 function hasToJSON(data: unknown): data is { toJSON(): unknown } {

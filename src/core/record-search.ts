@@ -18,7 +18,7 @@ import type { App } from "./app.ts";
 import type { Collection } from "./collection-model.ts";
 import { RecordFieldResolver } from "./record-field-resolver.ts";
 import { RecordModel } from "./record-model.ts";
-import { cached, joinableRules, searchCacheKey } from "./record-search-cache.ts";
+import { cached, joinableRules, readsNoRequest, searchCacheKey } from "./record-search-cache.ts";
 import type { RequestInfo } from "./request-event.ts";
 
 /** SearchError is a filter, sort or rule that can't be compiled; the API answers it with a 400. */
@@ -85,6 +85,14 @@ function wrap<T>(what: string, fn: () => T): T {
  */
 export function compileSearch(app: App, s: RecordSearch): CompiledSearch {
   const superuser = isSuperuser(s.requestInfo);
+  // a view's or a lookup's search (no filter, no sort) under a rule that reads nothing of the request: kept by
+  // the rule's text alone, without making the general key
+  if (!s.filter && !s.sort?.length) {
+    const rule = superuser ? "" : (s.rule ?? "");
+    if (rule === "" || readsNoRequest(rule)) {
+      return cached(s.collection, `\u0001${superuser ? 1 : 0}\u0000${rule}`, () => compileUncached(app, s, superuser));
+    }
+  }
   // a client filter or sort joins other collections, whose list rules then hold for the requester
   const joins = !superuser && (!!s.filter || (s.sort?.length ?? 0) > 0);
   const joinedRules = joins ? joinableRules(s.collection, () => app.findAllCollections()) : [];

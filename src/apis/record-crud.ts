@@ -109,7 +109,7 @@ function plainExporter(
   const hooks = e.app.hooks;
   if (hooks.onRecordEnrich.length > 0 || hooks[hook].hasHandlersFor(collection.idAndName())) return null;
   if (e.auth && (collection.type === "auth" || e.isSuperuser())) return null;
-  if (e.url.searchParams.get("expand")) return null;
+  if (e.queryParam("expand")) return null;
   return rowExporter(collection);
 }
 

@@ -3,14 +3,17 @@ import type { Collection } from "../core/collection-model.ts";
 import { EditorField } from "../core/field-editor.ts";
 import { FileField } from "../core/field-file.ts";
 import { JSONField } from "../core/field-json.ts";
-import { RecordModel } from "../core/record-model.ts";
+import { type RecordJSON, RecordModel } from "../core/record-model.ts";
 import { defaultPerPage, maxPerPage } from "../core/record-query.ts";
+import { type RowExporter, rowExporter } from "../core/record-row-export.ts";
 import {
   checkRuleOnNewRecord,
   compileSearch,
   countRecords,
   findRecordByIdWithRule,
   findRecords,
+  findRowByIdWithRule,
+  findRows,
 } from "../core/record-search.ts";
 import {
   defaultBodyLimit,
@@ -92,13 +95,33 @@ export function listParams(e: RequestEvent): {
   return { page, perPage, skipTotal, sort: rawSort ? parseSort(rawSort) : [], filter };
 }
 
+/**
+ * plainExporter is how a list or view answer is made straight from the rows, when nothing needs the records:
+ * no handler for the request's hook nor for onRecordEnrich, no `expand`, and a requester who sees the
+ * records as everyone does (not a superuser; on an auth collection, a guest, since owners and managers see
+ * emails). Else null: the records are built, and the hooks fired.
+ */
+function plainExporter(
+  e: RequestEvent,
+  collection: Collection,
+  hook: "onRecordsListRequest" | "onRecordViewRequest",
+): RowExporter | null {
+  const hooks = e.app.hooks;
+  if (hooks.onRecordEnrich.length > 0 || hooks[hook].hasHandlersFor(collection.idAndName())) return null;
+  if (e.auth && (collection.type === "auth" || e.isSuperuser())) return null;
+  if (e.queryParam("expand")) return null;
+  return rowExporter(collection);
+}
+
 async function recordsList(e: RequestEvent): Promise<Response | null> {
   const collection = findCollectionOrFail(e);
   checkCollectionRateLimit(e, collection, "list");
   const params = listParams(e);
   requireRuleNotNull(e, collection.listRule);
   checkForSuperuserOnlyRuleFields(e);
-  const info = await e.requestInfo();
+  const info = e.readyRequestInfo() ?? (await e.requestInfo());
+  const exporter = plainExporter(e, collection, "onRecordsListRequest");
+  if (exporter) return plainList(e, collection, params, info, exporter);
   let compiled: ReturnType<typeof compileSearch>;
   try {
     compiled = compileSearch(e.app, {
@@ -139,13 +162,55 @@ async function recordsList(e: RequestEvent): Promise<Response | null> {
   return event.response;
 }
 
+/**
+ * plainList answers a list from the rows (plainExporter): the same search, the page and the total count
+ * asked for at once, no records, no hooks.
+ */
+async function plainList(
+  e: RequestEvent,
+  collection: Collection,
+  params: ReturnType<typeof listParams>,
+  info: RequestInfo,
+  exporter: RowExporter,
+): Promise<Response> {
+  let compiled: ReturnType<typeof compileSearch>;
+  try {
+    compiled = compileSearch(e.app, {
+      collection,
+      requestInfo: info,
+      rule: collection.listRule,
+      filter: params.filter,
+      sort: params.sort,
+    });
+  } catch (err) {
+    throw searchFailure(err);
+  }
+  const offset = (params.page - 1) * params.perPage;
+  const scope = e.readScope();
+  const page = () =>
+    offset > Number.MAX_SAFE_INTEGER ? [] : findRows(e.app, collection, compiled, params.perPage, offset, scope);
+  const count = () => (params.skipTotal ? -1 : countRecords(e.app, collection, compiled, scope));
+  // both at once (on PostgreSQL, on two connections), but one after the other when isolated: a requester's
+  // isolated reads wait for each other anyway
+  const [rows, totalItems] = compiled.isolate ? [await page(), await count()] : await Promise.all([page(), count()]);
+  if (collection.listRule && params.filter && rows.length === 0 && !e.isSuperuser()) {
+    await listTimingGuard(e, collection);
+  }
+  const items = new Array<RecordJSON>(rows.length);
+  for (let i = 0; i < rows.length; i++) items[i] = exporter(rows[i] as Record<string, unknown>);
+  const totalPages = totalItems < 0 ? -1 : Math.ceil(totalItems / params.perPage);
+  return e.json(200, { page: params.page, perPage: params.perPage, totalItems, totalPages, items });
+}
+
 async function recordView(e: RequestEvent): Promise<Response | null> {
   const collection = findCollectionOrFail(e);
   checkCollectionRateLimit(e, collection, "view");
   const id = e.params.id ?? "";
   if (id === "") throw notFound();
   requireRuleNotNull(e, collection.viewRule);
-  const info = await e.requestInfo();
+  const exporter = plainExporter(e, collection, "onRecordViewRequest");
+  if (exporter) return plainView(e, collection, id, exporter);
+  const info = e.readyRequestInfo() ?? (await e.requestInfo());
   const record = await findWithRule(e, collection, id, collection.viewRule, info);
   const event = e.derive(RecordRequestEvent);
   event.collection = collection;
@@ -155,6 +220,27 @@ async function recordView(e: RequestEvent): Promise<Response | null> {
     ev.json(200, ev.record);
   });
   return event.response;
+}
+
+/** plainView answers a view from the row (plainExporter): no record, no hooks. */
+async function plainView(
+  e: RequestEvent,
+  collection: Collection,
+  id: string,
+  exporter: RowExporter,
+): Promise<Response> {
+  const rule = collection.viewRule;
+  // an empty rule reads nothing of the request (and compiles to the same query for every guest)
+  const info = rule ? (e.readyRequestInfo() ?? (await e.requestInfo())) : null;
+  let row: Record<string, unknown> | undefined;
+  try {
+    row = await findRowByIdWithRule(e.app, collection, id, rule, info, e.readScope());
+  } catch (err) {
+    if (err instanceof QueryTimeoutError) throw err;
+    throw notFound("", err);
+  }
+  if (!row) throw notFound();
+  return e.json(200, exporter(row));
 }
 
 /** findWithRule loads a record the rule lets the requester act on; anything else (missing or hidden) is a 404. */

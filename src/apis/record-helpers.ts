@@ -66,7 +66,7 @@ export function searchFailure(err: unknown): ApiError {
 export async function enrichRecords(e: RequestEvent, records: RecordModel[], info?: RequestInfo): Promise<void> {
   if (records.length === 0) return;
   // no onRecordEnrich handler, a guest (no flags to set) and nothing to expand: nothing to do
-  if (e.app.hooks.onRecordEnrich.length === 0 && !(info ?? e).auth && !e.url.searchParams.get("expand")) return;
+  if (e.app.hooks.onRecordEnrich.length === 0 && !(info ?? e).auth && !e.queryParam("expand")) return;
   const requestInfo = info ?? (await e.requestInfo());
   await triggerEnrichHooks(e.app, e, records, async () => {
     await resolveRecordFlags(e.app, records, requestInfo);

@@ -47,6 +47,16 @@ function references(text: string): References {
   return refs;
 }
 
+/** readsNoRequest tells whether a rule's compiled query is the same for every request (false when malformed). */
+export function readsNoRequest(rule: string): boolean {
+  try {
+    const refs = references(rule);
+    return refs.request.size === 0 && !refs.macros;
+  } catch {
+    return false;
+  }
+}
+
 /** The values of the request a compiled search depends on, as a key part. */
 function requestKey(info: RequestInfo | null, roots: Set<string>): string {
   if (roots.size === 0) return "";

@@ -18,7 +18,7 @@ import type { App } from "./app.ts";
 import type { Collection } from "./collection-model.ts";
 import { RecordFieldResolver } from "./record-field-resolver.ts";
 import { RecordModel } from "./record-model.ts";
-import { cached, joinableRules, searchCacheKey } from "./record-search-cache.ts";
+import { cached, joinableRules, readsNoRequest, searchCacheKey } from "./record-search-cache.ts";
 import type { RequestInfo } from "./request-event.ts";
 
 /** SearchError is a filter, sort or rule that can't be compiled; the API answers it with a 400. */
@@ -85,6 +85,14 @@ function wrap<T>(what: string, fn: () => T): T {
  */
 export function compileSearch(app: App, s: RecordSearch): CompiledSearch {
   const superuser = isSuperuser(s.requestInfo);
+  // a view's or a lookup's search (no filter, no sort) under a rule that reads nothing of the request: kept by
+  // the rule's text alone, without making the general key
+  if (!s.filter && !s.sort?.length) {
+    const rule = superuser ? "" : (s.rule ?? "");
+    if (rule === "" || readsNoRequest(rule)) {
+      return cached(s.collection, `\u0001${superuser ? 1 : 0}\u0000${rule}`, () => compileUncached(app, s, superuser));
+    }
+  }
   // a client filter or sort joins other collections, whose list rules then hold for the requester
   const joins = !superuser && (!!s.filter || (s.sort?.length ?? 0) > 0);
   const joinedRules = joins ? joinableRules(s.collection, () => app.findAllCollections()) : [];
@@ -319,6 +327,8 @@ interface RenderedSearch {
   /** The SELECT of one record by id, and where the id goes among its parameters. */
   byId: Statement;
   byIdParam: number;
+  /** The SELECT's text with a LIMIT and an OFFSET placeholder, per limit. */
+  paged: Map<number, string>;
 }
 
 /** A value no request can send, marking the id's place among the rendered parameters. */
@@ -358,6 +368,7 @@ function rendered(app: App, collection: Collection, c: CompiledSearch): Rendered
     ),
     byId: d.render(sql`${selectFrom({ ...few, where: byIdWhere }, sql`${ident(collection.name)}.*`)} LIMIT 1`),
     byIdParam: -1,
+    paged: new Map(),
   };
   r.byIdParam = r.byId.params.indexOf(idSentinel);
   renderedSearches.set(c, r);
@@ -400,16 +411,29 @@ export async function findRecords(
   offset: number,
   scope?: ReadScope,
 ): Promise<RecordModel[]> {
-  const { select } = rendered(app, collection, c);
-  const d = app.db.dialect;
-  // the limit is written into the text (a validated integer): SQLite re-plans a statement whose LIMIT is a
-  // parameter on every run, while a bound OFFSET costs nothing
-  const text = `${select.text} LIMIT ${Math.trunc(limit)} OFFSET ${d.placeholder(select.params.length + 1)}`;
-  const rows = await app.db.all<Record<string, unknown>>(text, [...select.params, offset], {
-    isolate: c.isolate,
-    scope,
-  });
+  const rows = await findRows(app, collection, c, limit, offset, scope);
   return rows.map((r) => new RecordModel(collection, r));
+}
+
+/** findRows is findRecords' rows, for a caller that makes their JSON without records (rowExporter). */
+export function findRows(
+  app: App,
+  collection: Collection,
+  c: CompiledSearch,
+  limit: number,
+  offset: number,
+  scope?: ReadScope,
+): Promise<Record<string, unknown>[]> {
+  const r = rendered(app, collection, c);
+  // the limit is written into the text (a validated integer): SQLite re-plans a statement whose LIMIT is a
+  // parameter on every run, while a bound OFFSET costs nothing; the text is kept per limit
+  let text = r.paged.get(limit);
+  if (text === undefined) {
+    text = `${r.select.text} LIMIT ${Math.trunc(limit)} OFFSET ${app.db.dialect.placeholder(r.select.params.length + 1)}`;
+    if (r.paged.size < 8) r.paged.set(limit, text);
+  }
+  const params = r.select.params.length === 0 ? [offset] : [...r.select.params, offset];
+  return app.db.all<Record<string, unknown>>(text, params, { isolate: c.isolate, scope });
 }
 
 /** countRecords counts the distinct rows matching a compiled search. */
@@ -433,13 +457,30 @@ export async function findRecordByIdWithRule(
   requestInfo: RequestInfo | null,
   scope?: ReadScope,
 ): Promise<RecordModel | null> {
-  if (id === "") return null;
+  const row = await findRowByIdWithRule(app, collection, id, rule, requestInfo, scope);
+  return row ? new RecordModel(collection, row) : null;
+}
+
+/** findRowByIdWithRule is findRecordByIdWithRule's row, for a caller that makes its JSON without a record. */
+export async function findRowByIdWithRule(
+  app: App,
+  collection: Collection,
+  id: string,
+  rule: string | null | undefined,
+  requestInfo: RequestInfo | null,
+  scope?: ReadScope,
+): Promise<Record<string, unknown> | undefined> {
+  if (id === "") return undefined;
   const c = compileSearch(app, { collection, requestInfo, rule });
   const { byId, byIdParam } = rendered(app, collection, c);
-  const params = [...byId.params];
-  params[byIdParam] = id;
-  const [row] = await app.db.all<Record<string, unknown>>(byId.text, params, { isolate: c.isolate, scope });
-  return row ? new RecordModel(collection, row) : null;
+  let params: SqlValue[];
+  if (byId.params.length === 1) params = [id];
+  else {
+    params = [...byId.params];
+    params[byIdParam] = id;
+  }
+  const rows = await app.db.all<Record<string, unknown>>(byId.text, params, { isolate: c.isolate, scope });
+  return rows[0];
 }
 
 /** findRecordsByIdsWithRule loads the records among ids that the rule lets the requester see. */

@@ -38,7 +38,8 @@ export interface RequestInfo {
  */
 export class RequestEvent extends AppEvent {
   readonly request: Request;
-  readonly url: URL;
+  /** The parsed URL, made on first read (a view by id may never need it). */
+  #url: URL | undefined;
   params: Readonly<Record<string, string>>;
   auth: RecordModel | null = null;
   response: Response | null = null;
@@ -57,8 +58,19 @@ export class RequestEvent extends AppEvent {
   constructor(app: App, request: Request, params: Record<string, string> = {}, url?: URL) {
     super(app);
     this.request = request;
-    this.url = url ?? new URL(request.url);
+    this.#url = url;
     this.params = params;
+  }
+
+  get url(): URL {
+    this.#url ??= new URL(this.request.url);
+    return this.#url;
+  }
+
+  /** queryParam is a query parameter's value (null when absent), without parsing a URL that has no query. */
+  queryParam(name: string): string | null {
+    if (this.#url === undefined && !this.request.url.includes("?")) return null;
+    return this.url.searchParams.get(name);
   }
 
   /** The IP of the client: the trusted proxy headers' (settings.trustedProxy), else the socket's address. */
@@ -91,9 +103,9 @@ export class RequestEvent extends AppEvent {
 
   /** derive makes an event of a more specific kind for the same request, sharing its state. */
   derive<T extends RequestEvent>(
-    ctor: new (app: App, request: Request, params: Record<string, string>, url: URL) => T,
+    ctor: new (app: App, request: Request, params: Record<string, string>, url?: URL) => T,
   ): T {
-    const d = new ctor(this.app, this.request, this.params, this.url);
+    const d = new ctor(this.app, this.request, this.params, this.#url);
     d.auth = this.auth;
     if (this.#realIp !== undefined) d.#realIp = this.#realIp;
     if (this.#remoteIp !== undefined) d.#remoteIp = this.#remoteIp;
@@ -121,7 +133,7 @@ export class RequestEvent extends AppEvent {
   json(status: number, data: unknown): Response {
     // JSON.stringify takes a much slower path for an object with toJSON (a record, a collection)
     const value = hasToJSON(data) ? data.toJSON() : data;
-    const fields = this.url.searchParams.get("fields");
+    const fields = this.queryParam("fields");
     const body = fields && status >= 200 && status < 300 ? pickFields(value, fields) : JSON.stringify(value);
     this.response = new Response(body, {
       status,
@@ -135,6 +147,20 @@ export class RequestEvent extends AppEvent {
     return this.response;
   }
 
+  /**
+   * readyRequestInfo is requestInfo without a wait when the request has no body to read (a GET, most often),
+   * else null: the caller then awaits requestInfo.
+   */
+  readyRequestInfo(): RequestInfo | null {
+    if (!this.#shared.info) {
+      if (this.#shared.body || !hasNoBody(this.request)) return null;
+      this.#shared.info = lazyRequestInfo(this, {});
+    }
+    const info = this.#shared.info;
+    if (info.auth === this.auth && info.context === this.context) return info;
+    return requestInfoWith(info, { auth: this.auth, context: this.context });
+  }
+
   /** requestInfo is the request as rules see it. */
   async requestInfo(): Promise<RequestInfo> {
     if (!this.#shared.info) {
@@ -146,6 +172,12 @@ export class RequestEvent extends AppEvent {
     if (info.auth === this.auth && info.context === this.context) return info;
     return requestInfoWith(info, { auth: this.auth, context: this.context });
   }
+}
+
+/** hasNoBody tells whether a request declares an empty body, or has none at all (a GET's, most often). */
+function hasNoBody(request: Request): boolean {
+  const length = request.headers.get("content-length");
+  return length === null ? request.body === null : length === "0";
 }
 
 function hasToJSON(data: unknown): data is { toJSON(): unknown } {

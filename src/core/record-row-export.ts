@@ -1,0 +1,63 @@
+import { toBool } from "../tools/types/cast.ts";
+import type { Collection } from "./collection-model.ts";
+import type { Field } from "./field.ts";
+import type { RecordJSON, RecordModel } from "./record-model.ts";
+
+/** A database row: column name → stored value. */
+type Row = Record<string, unknown>;
+
+/** RowExporter makes a record's JSON from its row. */
+export type RowExporter = (row: Row) => RecordJSON;
+
+/** What prepareValue gets for its record here: no field type it is used with reads it (checked per collection). */
+const noRecord = undefined as unknown as RecordModel;
+
+const exporters = new WeakMap<Collection, RowExporter | null>();
+
+/**
+ * rowExporter makes a collection's records' JSON straight from their rows, the same JSON as
+ * `new RecordModel(collection, row).publicExport()` with the default visibility (hidden fields left out, an
+ * auth record's email only when it is visible to all), without the record: no value map, no model, one object
+ * per row. Made once per collection version (a saved collection is a new object). Null when a field's
+ * `prepareValue` reads the record (a type outside Satchel's own), which only a record can give it.
+ */
+export function rowExporter(collection: Collection): RowExporter | null {
+  let exporter = exporters.get(collection);
+  if (exporter === undefined) {
+    exporter = makeRowExporter(collection);
+    exporters.set(collection, exporter);
+  }
+  return exporter;
+}
+
+function makeRowExporter(collection: Collection): RowExporter | null {
+  const fields: readonly Field[] = [...collection.fields];
+  if (fields.some((f) => f.prepareValue.length > 1)) return null;
+  const isAuth = collection.type === "auth";
+  // an auth record never shows its password nor its token key, and its email only when made visible
+  const shown = fields.filter((f) => !f.hidden && !(isAuth && (f.name === "password" || f.name === "tokenKey")));
+  const visibility = isAuth ? fields.find((f) => f.name === "emailVisibility") : undefined;
+  // a function made for the collection: one object literal (one shape), one call site per field, each seeing
+  // one field type, where a loop over the fields would call every type's methods from the same places
+  const prepared = (f: Field) => `f[${fields.indexOf(f)}].prepareValue(row[${JSON.stringify(f.name)}], noRecord)`;
+  const value = (f: Field) => `f[${fields.indexOf(f)}].exportValue(${prepared(f)})`;
+  const literal = (withEmail: boolean) =>
+    `({${[
+      ...shown.filter((f) => withEmail || f.name !== "email").map((f) => `${JSON.stringify(f.name)}: ${value(f)}`),
+      "collectionId: id",
+      "collectionName: name",
+    ].join(", ")}})`;
+  const emailShown = visibility === undefined ? "false" : `toBool(${prepared(visibility)})`;
+  const body =
+    isAuth && shown.some((f) => f.name === "email")
+      ? `return (row) => ${emailShown} ? ${literal(true)} : ${literal(false)};`
+      : `return (row) => ${literal(true)};`;
+  const make = new Function("f", "noRecord", "toBool", "id", "name", body) as (
+    f: readonly Field[],
+    noRecord: RecordModel,
+    toBoolean: typeof toBool,
+    id: string,
+    name: string,
+  ) => RowExporter;
+  return make(fields, noRecord, toBool, collection.id, collection.name);
+}

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import PocketBase from "pocketbase";
 import { Inbox, type RecordEvent } from "../realtime/helpers.ts";
 import { runSatchel, ServeProcess } from "./process.ts";
@@ -22,6 +22,7 @@ let tmp: string;
 let dir: string;
 let server: ServeProcess;
 let anonymous: PocketBase;
+let staleSocketDir: string;
 
 const busFile = () => join(dir, ".cluster_bus");
 
@@ -47,8 +48,14 @@ beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), "satchel-solobus-"));
   dir = join(tmp, "data");
   expect((await runSatchel(["superuser", "upsert", email, password, `--dir=${dir}`])).code).toBe(0);
-  // a file left by a process killed earlier (its pid is no longer running) is ignored and replaced
-  writeFileSync(busFile(), JSON.stringify({ pid: 2 ** 22 + 17, dir, socket: join(tmp, "gone.sock") }));
+  // a file left by a process killed earlier (its pid is no longer running) is ignored and replaced, and the
+  // private folder of its socket removed
+  staleSocketDir = mkdtempSync(join(tmpdir(), "satchel-cluster-"));
+  writeFileSync(join(staleSocketDir, "bus.sock"), "");
+  writeFileSync(
+    busFile(),
+    JSON.stringify({ pid: 2 ** 22 + 17, dir: realpathSync(dir), socket: join(staleSocketDir, "bus.sock") }),
+  );
   server = await ServeProcess.start(dir);
   const admin = new PocketBase(server.url);
   anonymous = new PocketBase(server.url);
@@ -73,10 +80,11 @@ afterAll(async () => {
 });
 
 describe("commands beside a plain serve", () => {
-  test("the server names its bus in the data directory's .cluster_bus (its own pid)", () => {
+  test("the server names its bus in the data directory's .cluster_bus (its own pid), replacing a dead one's", () => {
     const file = JSON.parse(readFileSync(busFile(), "utf8")) as { pid: number; socket: string };
     expect(file.pid).toBe(server.proc.pid);
     expect(existsSync(file.socket)).toBe(true);
+    expect(existsSync(staleSocketDir)).toBe(false);
   });
 
   test("`superuser upsert` with a new password makes the old token 401 and stops its private events at once", async () => {
@@ -140,5 +148,16 @@ export default migrate(
       expect(await second.exit(20_000)).toBe(0);
     }
     expect(readFileSync(busFile(), "utf8")).toBe(before);
+  });
+
+  test("after the server is killed, commands run alone and the next server takes the file over", async () => {
+    const left = readFileSync(busFile(), "utf8");
+    await server.kill();
+    expect(readFileSync(busFile(), "utf8")).toBe(left);
+    expect((await runSatchel(["superuser", "upsert", email, password, `--dir=${dir}`])).code).toBe(0);
+    server = await ServeProcess.start(dir);
+    expect((JSON.parse(readFileSync(busFile(), "utf8")) as { pid: number }).pid).toBe(server.proc.pid);
+    // the dead server's socket folder went with its file
+    expect(existsSync(dirname((JSON.parse(left) as { socket: string }).socket))).toBe(false);
   });
 });

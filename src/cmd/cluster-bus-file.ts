@@ -62,14 +62,17 @@ export function liveBusFile(dataDir: string): ClusterBusFile | null {
 /**
  * writeBusFile names socket in dataDir's bus file, and returns the function that takes the file away
  * (unless another server replaced it meanwhile). When replace is false and the file names a hub that
- * answers, that server keeps it and writeBusFile returns null. A stale file's socket directory is removed.
+ * answers, that server keeps it and writeBusFile returns null. The socket folder of a file left by a
+ * process that no longer runs is removed.
  */
 export async function writeBusFile(dataDir: string, socket: string, replace: boolean): Promise<(() => void) | null> {
   const old = readBusFile(dataDir);
   if (old && old.socket !== socket) {
-    const live = old.dir === realPath(dataDir) && isRunning(old.pid) && (await answers(old.socket));
+    const running = isRunning(old.pid);
+    const live = running && old.dir === realPath(dataDir) && (await answers(old.socket));
     if (live && !replace) return null;
-    if (!live) removeSocketDir(old.socket);
+    // a file copied from the directory of a server still running elsewhere names that server's socket
+    if (!running) removeSocketDir(old.socket);
   }
   const path = join(dataDir, clusterBusFileName);
   const text = JSON.stringify({ pid: process.pid, dir: realpathSync(dataDir), socket } satisfies ClusterBusFile);

@@ -196,7 +196,13 @@ export function serveCommand(deps: ServeCommandDeps): Command {
           await leave();
           throw new CommandError(`failed to start the server: ${errorMessage(err)}`);
         }
-        if (joined) await hub?.announce();
+        if (joined) {
+          await hub?.announce().catch((err: unknown) => {
+            report(
+              `Warning: could not name the cluster bus in the data directory (${errorMessage(err)}): commands run beside this server (migrate, superuser) reach it at its next restart.`,
+            );
+          });
+        }
         io.out(startBanner(running, "missing" in dashboard ? dashboard.missing : null));
         if (databaseUrl !== "" && !app.settings().s3.enabled) io.err(localStorageWarning);
         const installerUrl = await loadInstaller(app, running.url).catch((err: unknown) => {

@@ -3,13 +3,14 @@ import type { App } from "../core/app.ts";
 import type { BaseApp } from "../core/base-app.ts";
 import type { ClusterBus } from "../tools/cluster/bus.ts";
 import { SocketBus } from "../tools/cluster/socket-bus.ts";
+import { busSocket, type SoloHub, startSoloHub } from "./cluster-bus-file.ts";
 import { type Command, CommandError, type CommandInput, errorMessage, UsageError } from "./command.ts";
 import { parseListen } from "./listen-address.ts";
 import { migrateConfig } from "./migrate-command.ts";
 import { databaseUrlEnv } from "./open-database.ts";
 import { joinPostgresCluster } from "./postgres-cluster.ts";
 import type { RunningServer } from "./serve.ts";
-import { busSocket, parseWorkers, readyChannel, runPrimary, workerEnv } from "./serve-workers.ts";
+import { parseWorkers, readyChannel, runPrimary, workerEnv } from "./serve-workers.ts";
 
 export interface ServeCommandDeps {
   /** Builds the (not yet bootstrapped) app of the command's data directory, on the cluster bus when given. */
@@ -147,6 +148,7 @@ export function serveCommand(deps: ServeCommandDeps): Command {
 
       // listen from the start, so a signal during startup stops the server as soon as it is up
       const stop = stopRequests(deps);
+      let solo: SoloHub | null = null;
       try {
         // loaded here so that help and usage errors answer without loading the server
         const [{ serve }, { loadInstaller }, { loadDashboard }] = await Promise.all([
@@ -154,19 +156,30 @@ export function serveCommand(deps: ServeCommandDeps): Command {
           import("../apis/installer.ts"),
           import("./dashboard-source.ts"),
         ]);
-        // on PostgreSQL, every node serving the database is one cluster, over LISTEN/NOTIFY
-        const bus =
-          databaseUrl === ""
+        const report = (m: string) => io.err(`${m}\n`);
+        // on PostgreSQL, every node serving the database is one cluster, over LISTEN/NOTIFY; on SQLite, the
+        // server runs a hub for the commands run beside it on the data directory (migrate, superuser)
+        const failed = (err: unknown) => {
+          throw new CommandError(`failed to start the server: ${errorMessage(err)}`);
+        };
+        solo = databaseUrl === "" ? await startSoloHub(flags.string("dir"), report).catch(failed) : null;
+        const hub = solo;
+        const bus: ClusterBus | null = hub
+          ? hub.bus
+          : databaseUrl === ""
             ? null
-            : await joinPostgresCluster(databaseUrl, (m) => io.err(`${m}\n`)).catch((err: unknown) => {
-                throw new CommandError(`failed to start the server: ${errorMessage(err)}`);
-              });
+            : await joinPostgresCluster(databaseUrl, report).catch(failed);
+        const leave = async () => {
+          if (hub) hub.close();
+          else await bus?.close();
+        };
         const app = await deps.makeApp(input, bus ?? undefined).catch(async (err: unknown) => {
-          await bus?.close();
+          await leave();
           throw err;
         });
         // a program embedding Satchel made its app beforehand: it serves alone
-        if (bus && app.cluster() !== bus) await bus.close();
+        const joined = bus !== null && app.cluster() === bus;
+        if (bus && !joined) await leave();
         let running: RunningServer;
         const dashboard = await loadDashboard();
         try {
@@ -180,8 +193,15 @@ export function serveCommand(deps: ServeCommandDeps): Command {
           });
         } catch (err) {
           await app.terminate().catch(() => {});
-          await bus?.close();
+          await leave();
           throw new CommandError(`failed to start the server: ${errorMessage(err)}`);
+        }
+        if (joined) {
+          await hub?.announce().catch((err: unknown) => {
+            report(
+              `Warning: could not name the cluster bus in the data directory (${errorMessage(err)}): commands run beside this server (migrate, superuser) reach it at its next restart.`,
+            );
+          });
         }
         io.out(startBanner(running, "missing" in dashboard ? dashboard.missing : null));
         if (databaseUrl !== "" && !app.settings().s3.enabled) io.err(localStorageWarning);
@@ -199,11 +219,12 @@ export function serveCommand(deps: ServeCommandDeps): Command {
         }
         io.out(`Received ${signal}, shutting down (a second signal stops without waiting for requests)...\n`);
         const interrupted = await stopWithin(running, stop.again);
-        await bus?.close();
+        await leave();
         if (interrupted > 0) io.err(`Closed the connections of ${interrupted} unfinished request(s).\n`);
         io.out("Server stopped.\n");
         return 0;
       } finally {
+        solo?.close();
         stop.unsubscribe();
       }
     },

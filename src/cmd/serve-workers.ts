@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import type { Subprocess } from "bun";
 import { SocketHub } from "../tools/cluster/socket-hub.ts";
+import { busSocket, makeSocketDir, writeBusFile } from "./cluster-bus-file.ts";
 import type { CliIO } from "./command.ts";
 
 /**
@@ -44,27 +44,9 @@ export function parseWorkers(value: string): number {
   return n;
 }
 
-export function busSocket(dir: string): string {
-  return join(dir, "bus.sock");
-}
-
-/**
- * The file where the primary tells other commands run on its data directory how to reach its bus (a copy
- * of it in a backup, restored elsewhere, names another directory or a dead process: it is ignored).
- */
-export const clusterBusFileName = ".cluster_bus";
-
-/** What the data directory's clusterBusFileName holds while a primary runs on it. */
-export interface ClusterBusFile {
-  pid: number;
-  /** The data directory's real path. */
-  dir: string;
-  socket: string;
-}
-
 export interface PrimaryOptions {
   count: number;
-  /** The data directory the workers share (where other commands find the bus: clusterBusFileName). */
+  /** The data directory the workers share (where other commands find the bus: cluster-bus-file.ts). */
   dataDir: string;
   /** The listen address (a port of 0 is fixed by the first worker). */
   http: string;
@@ -88,7 +70,7 @@ interface Slot {
 /** runPrimary runs the workers until a stop signal (0), or until none is left running (1). */
 export async function runPrimary(options: PrimaryOptions): Promise<number> {
   const { io, count } = options;
-  const dir = mkdtempSync(join(tmpdir(), "satchel-cluster-"));
+  const dir = makeSocketDir();
   let stopping = false;
   const slots: Slot[] = Array.from({ length: count }, (_, i) => ({
     node: i + 1,
@@ -109,13 +91,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
   });
   hub.listen();
   // commands run on the same directory meanwhile (migrate, superuser) join the bus through this file
-  const busFile = join(options.dataDir, clusterBusFileName);
-  const busFileText = JSON.stringify({
-    pid: process.pid,
-    dir: realpathSync(options.dataDir),
-    socket: busSocket(dir),
-  } satisfies ClusterBusFile);
-  writeFileSync(busFile, busFileText);
+  const removeBusFile = (await writeBusFile(options.dataDir, busSocket(dir), true)) ?? (() => {});
   let http = options.http;
 
   const start = (slot: Slot, banner: boolean) => {
@@ -204,15 +180,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
   } finally {
     await stopAll();
     hub.close();
-    if (readText(busFile) === busFileText) rmSync(busFile, { force: true });
+    removeBusFile();
     rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function readText(path: string): string | null {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return null;
   }
 }

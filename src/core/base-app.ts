@@ -196,8 +196,8 @@ export class BaseApp extends HookAccessors implements App {
       await this.reloadSettings();
       registerLogsCleanupJob(this);
       // a restore restarting the app cleans up after itself once it knows the restart went well; a process
-      // of a cluster leaves the scratch folder alone (another one may be making a backup in it)
-      if (this.backupLock.name === null && !this.options.bus) await clearScratchDir(this);
+      // with others in its cluster leaves the scratch folder alone (another one may be making a backup in it)
+      if (this.backupLock.name === null && this.bus.peers() === 0) await clearScratchDir(this);
     });
   }
 

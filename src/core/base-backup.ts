@@ -21,6 +21,11 @@ export const tempDirName = ".pb_temp_to_delete";
 const notifyDirName = ".notify";
 const autocertDirName = ".autocert_cache";
 const lostFoundDirName = "lost+found";
+/**
+ * Where a running server names its cluster bus for the commands run beside it (cmd/cluster-bus-file.ts):
+ * it belongs to the process running on the directory, so it is neither backed up nor replaced by a restore.
+ */
+export const clusterBusFileName = ".cluster_bus";
 
 /** The prefix of the backups the `__pbAutoBackup__` job makes, and of the ones it prunes. */
 export const autoBackupPrefix = "@auto_pb_backup_";
@@ -119,7 +124,7 @@ async function withLock<T>(host: BackupHost, name: string, fn: () => Promise<T>)
 export async function createBackup(host: BackupHost, name: string): Promise<void> {
   const { app } = host;
   await withLock(host, name, async () => {
-    const exclude = [backupsDirName, tempDirName, notifyDirName, autocertDirName, lostFoundDirName];
+    const exclude = [backupsDirName, tempDirName, notifyDirName, autocertDirName, lostFoundDirName, clusterBusFileName];
     await app.hooks.get("onBackupCreate").trigger(new BackupEvent(app, name, exclude), async (e) => {
       if (e.name === "") e.name = generateBackupName(e.app, "pb_backup_");
       host.lock.name = e.name;
@@ -307,7 +312,7 @@ export async function restoreBackup(host: BackupHost, name: string, options: Res
   // the swap and the restart happen in this process: the others would keep the replaced files open
   if (app.cluster().peers() > 0) throw new ClusterRestoreError();
   await withLock(host, name, async () => {
-    const exclude = [backupsDirName, tempDirName, autocertDirName, lostFoundDirName];
+    const exclude = [backupsDirName, tempDirName, autocertDirName, lostFoundDirName, clusterBusFileName];
     await app.hooks.get("onBackupRestore").trigger(new BackupEvent(app, name, exclude), async (e) => {
       const tempDir = join(app.dataDir, tempDirName);
       await mkdir(tempDir, { recursive: true });

@@ -254,7 +254,14 @@ runScenarios("backups create", backupFixture, [
       t.app.onBackupCreate().bind({
         id: "rename",
         func: async (e) => {
-          expect(e.exclude).toEqual(["backups", ".pb_temp_to_delete", ".notify", ".autocert_cache", "lost+found"]);
+          expect(e.exclude).toEqual([
+            "backups",
+            ".pb_temp_to_delete",
+            ".notify",
+            ".autocert_cache",
+            "lost+found",
+            ".cluster_bus",
+          ]);
           e.name = "renamed.zip";
           e.exclude.push("storage");
           await e.next();
@@ -625,7 +632,13 @@ runScenarios("backups restore", backupFixture, [
           id: "checkEvent",
           func: async (e) => {
             expect(e.name).toBe("snap.zip");
-            expect(e.exclude).toEqual(["backups", ".pb_temp_to_delete", ".autocert_cache", "lost+found"]);
+            expect(e.exclude).toEqual([
+              "backups",
+              ".pb_temp_to_delete",
+              ".autocert_cache",
+              "lost+found",
+              ".cluster_bus",
+            ]);
             await e.next();
           },
         });

@@ -1,9 +1,10 @@
 import { afterAll, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { App } from "../../src/core/app.ts";
 import { SqliteDriver } from "../../src/db/sqlite/driver.ts";
+import { createZip } from "../../src/tools/archive/create.ts";
 import { extractZip } from "../../src/tools/archive/extract.ts";
 import { addPost, backupFixture, storedFiles } from "./backup-fixture.ts";
 
@@ -80,6 +81,27 @@ test("a storage folder that is a symbolic link to another place is backed up thr
     expect(storedFiles(join(dir, "storage"))).toEqual(storedFiles(join(elsewhere, "storage")));
     expect(Object.keys(storedFiles(join(dir, "storage")))).toHaveLength(3);
     expect(await Bun.file(join(dir, "note.txt")).text()).toBe("a note");
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test("the running server's .cluster_bus file is neither backed up nor replaced by a restore", async () => {
+  const t = await backupFixture.newApp();
+  try {
+    const own = JSON.stringify({ pid: process.pid, dir: t.dir, socket: "/tmp/own.sock" });
+    await Bun.write(join(t.dir, ".cluster_bus"), own);
+    await t.app.createBackup("bus.zip");
+    const dir = await unpack(t.app, "bus.zip");
+    expect(existsSync(join(dir, ".cluster_bus"))).toBe(false);
+    expect(existsSync(join(dir, "data.db"))).toBe(true);
+    // a backup made by an older version that holds one: the restore keeps the directory's own
+    await Bun.write(join(dir, ".cluster_bus"), JSON.stringify({ pid: 1, dir: "/elsewhere", socket: "/tmp/x.sock" }));
+    const zip = join(scratch, "with-bus.zip");
+    await createZip(dir, zip);
+    await t.app.backupsFilesystem().upload("with-bus.zip", await Bun.file(zip).bytes());
+    await t.app.restoreBackup("with-bus.zip");
+    expect(await Bun.file(join(t.dir, ".cluster_bus")).text()).toBe(own);
   } finally {
     await t.cleanup();
   }

@@ -1,7 +1,7 @@
 import { Database } from "bun:sqlite";
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import PocketBase from "pocketbase";
@@ -214,10 +214,11 @@ export default (app: App) => {
 };
 `,
   );
-  // a temporary directory of its own, to see that the compiler written out for the check is removed
+  // a temporary directory and a cache of its own, to see where the compiler written out for the check goes
   const ownTmp = join(dir, "tmp");
+  const ownCache = join(dir, "cache");
   await mkdir(ownTmp);
-  const run = { cmd: [exe], cwd: dir, env: { ...env, TMPDIR: ownTmp } };
+  const run = { cmd: [exe], cwd: dir, env: { ...env, TMPDIR: ownTmp, XDG_CACHE_HOME: ownCache } };
   // the type check (the compiler written out, then run) takes seconds on a loaded machine
   const server = await ServeProcess.start("satchel_data", { ...run, readyTimeoutMs: 60_000 });
   try {
@@ -230,8 +231,15 @@ export default (app: App) => {
     server.signal("SIGTERM");
   }
   expect(await server.exit(10_000)).toBe(0);
-  // the compiler written out for the check is gone with the process
+  // the compiler was written out once, whole, into the user's cache (a folder named by its hash), nothing in
+  // the temporary directory
   expect((await readdir(ownTmp)).filter((n) => n.startsWith("satchel-typescript-"))).toEqual([]);
+  const cached = await readdir(join(ownCache, "satchel"));
+  expect(cached).toHaveLength(1);
+  expect(cached[0]).toMatch(/^typescript-[0-9a-f]+-[0-9a-f]+$/);
+  const compilerFolder = join(ownCache, "satchel", cached[0] ?? "");
+  expect(existsSync(join(compilerFolder, ".complete"))).toBe(true);
+  const writtenAt = (await stat(join(compilerFolder, "compiler", "tsc"))).mtimeMs;
 
   // a type error (in a file that bundles fine) stops serve before any hook runs, naming the file and line
   await Bun.write(
@@ -251,6 +259,9 @@ export default (app: App) => {
   expect(typed.stderr).toContain(
     "failed to load hook file typed.ts: Type 'string' is not assignable to type 'number'. (TS2322, line 5, column 11)",
   );
+  // the later start checked with the compiler the first one wrote out: not written again
+  expect(await readdir(join(ownCache, "satchel"))).toEqual(cached);
+  expect((await stat(join(compilerFolder, "compiler", "tsc"))).mtimeMs).toBe(writtenAt);
   await rm(join(hooks, "typed.ts"));
 
   await Bun.write(join(hooks, "zz_broken.ts"), "export default (app) => {\n  app.onServe((e) => e.next(;\n};\n");

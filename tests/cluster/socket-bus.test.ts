@@ -183,3 +183,43 @@ test("claims published while handling a waited message are handled before receiv
   await a.received();
   expect(heard).toEqual(["claim"]);
 });
+
+test("the hub's own node (join) is a node like the others, through function calls", async () => {
+  const local = hub.join("local");
+  // alone: known at once (no socket round trip), a wait settles at once, the leadership is granted in lead()
+  expect(local.peers()).toBe(0);
+  await local.publishAndWait("ch", null);
+  let leads = false;
+  const withdraw = local.lead("cron", (v) => {
+    leads = v;
+  });
+  expect(leads).toBe(true);
+
+  const got: string[] = [];
+  local.subscribe("ch", (data, from) => {
+    got.push(`${from}:${JSON.stringify(data)}`);
+  });
+  const remote = await join_("remote");
+  const heard: unknown[] = [];
+  remote.subscribe("ch", async (data) => {
+    await Bun.sleep(20);
+    heard.push(data);
+  });
+  await until(() => local.peers() === 1 && remote.peers() === 1);
+  // a command's change waits until the server's node applied it, and the other way round
+  await remote.publishAndWait("ch", { n: 1 });
+  expect(got).toEqual(['remote:{"n":1}']);
+  await local.publishAndWait("ch", { n: 2 });
+  expect(heard).toEqual([{ n: 2 }]);
+  // the remote node does not lead while the hub's node does
+  let remoteLeads = false;
+  remote.lead("cron", (v) => {
+    remoteLeads = v;
+  });
+  withdraw();
+  expect(leads).toBe(false);
+  await until(() => remoteLeads);
+  // closing the hub cuts its own node off too
+  hub.close();
+  await until(() => remote.peers() === 0 && local.peers() === 0);
+});

@@ -10,20 +10,28 @@ export interface SocketBusOptions {
   onHubLost?: () => void;
 }
 
+/** How a node sends its frames to the hub: a socket, or function calls (SocketHub.join). */
+export interface HubLink {
+  /** Sends one frame (a JSON line without its newline). */
+  write(frame: string): void;
+  /** Leaves the hub. */
+  end(): void;
+}
+
 /** How long connect waits for the hub's count of the other nodes. */
 const peersAnswerMs = 1000;
 
 /**
- * SocketBus is a node of the cluster on one machine: it talks to the primary's SocketHub over its unix
- * socket. A frame that can't be read is reported and dropped; the node keeps going.
+ * SocketBus is a node of the cluster on one machine: it talks to the SocketHub of the primary (or of the
+ * single server) over its unix socket, or in the hub's own process by function calls. A frame that can't be
+ * read is reported and dropped; the node keeps going.
  */
 export class SocketBus implements ClusterBus {
   readonly #handlers: Handlers;
   readonly #waits = new Waits<null>();
   readonly #leaders = new Map<string, (leader: boolean) => void>();
   readonly #reader: LineReader;
-  #writer: LineWriter | null = null;
-  #socket: Socket<undefined> | null = null;
+  #link: HubLink | null = null;
   #peers = 0;
   /** Settles with the hub's first count of the other nodes (its answer to hello). */
   readonly #peersKnown = Promise.withResolvers<void>();
@@ -53,18 +61,34 @@ export class SocketBus implements ClusterBus {
       unix: path,
       socket: {
         data: (_s, chunk) => bus.#reader.push(chunk),
-        drain: () => bus.#writer?.drain(),
-        close: () => bus.#lost(),
-        error: () => bus.#lost(),
+        drain: () => writer?.drain(),
+        close: () => bus.lost(),
+        error: () => bus.lost(),
       },
     });
-    bus.#socket = socket;
-    bus.#writer = new LineWriter(socket as Socket<unknown>);
+    const writer = new LineWriter(socket as Socket<unknown>);
+    bus.#link = { write: (frame) => writer.write(frame), end: () => socket.end() };
     bus.#send({ t: "hello", node: nodeId });
     const timer = setTimeout(() => bus.#peersKnown.resolve(), peersAnswerMs);
     await bus.#peersKnown.promise;
     clearTimeout(timer);
     return bus;
+  }
+
+  /**
+   * @internal inProcess makes the node of the hub's own process (SocketHub.join): its frames go to the hub
+   * through link, the hub's come in through receive. The hub answers hello at once: no wait.
+   */
+  static inProcess(nodeId: string, options: SocketBusOptions, link: HubLink): SocketBus {
+    const bus = new SocketBus(nodeId, options);
+    bus.#link = link;
+    bus.#send({ t: "hello", node: nodeId });
+    return bus;
+  }
+
+  /** @internal receive handles one frame from the hub. */
+  receive(frame: string): void {
+    this.#frame(frame);
   }
 
   peers(): number {
@@ -106,12 +130,12 @@ export class SocketBus implements ClusterBus {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#socket?.end();
+    this.#link?.end();
     this.#releaseAll();
   }
 
   #send(frame: Frame): void {
-    if (!this.#closed) this.#writer?.write(JSON.stringify(frame));
+    if (!this.#closed) this.#link?.write(JSON.stringify(frame));
   }
 
   #releaseAll(): void {
@@ -121,7 +145,8 @@ export class SocketBus implements ClusterBus {
     this.#peers = 0;
   }
 
-  #lost(): void {
+  /** @internal lost is told that the hub went away (it stopped, or its process died). */
+  lost(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#releaseAll();

@@ -1,16 +1,20 @@
 import type { Socket, UnixSocketListener } from "bun";
 import { type Frame, LineReader, LineWriter, parseFrame } from "./frames.ts";
+import { SocketBus, type SocketBusOptions } from "./socket-bus.ts";
 
-/** One node's connection to the hub. */
+/** One node's connection to the hub: over the socket, or the hub's own process's node (join). */
 interface Peer {
   nodeId: string;
-  writer: LineWriter;
-  reader: LineReader;
-  socket: Socket<PeerData>;
+  /** Sends one frame (a JSON line without its newline) to the node. */
+  write(frame: string): void;
+  /** Cuts the node off. */
+  end(): void;
 }
 
 interface PeerData {
   peer?: Peer;
+  writer?: LineWriter;
+  reader?: LineReader;
 }
 
 /** A publishAndWait in progress: the nodes that still have to run their handlers. */
@@ -55,23 +59,19 @@ export class SocketHub {
           socket.data = {};
         },
         data: (socket, chunk) => {
-          let peer = socket.data.peer;
-          if (!peer) {
-            const created: Peer = {
-              nodeId: "",
-              socket,
-              writer: new LineWriter(socket as Socket<unknown>),
-              reader: new LineReader(
-                (line) => this.#frame(created, line),
-                () => this.#bad(created, "a frame over the size limit"),
-              ),
-            };
-            peer = created;
-            socket.data.peer = peer;
+          let reader = socket.data.reader;
+          if (!reader) {
+            const writer = new LineWriter(socket as Socket<unknown>);
+            const peer: Peer = { nodeId: "", write: (frame) => writer.write(frame), end: () => socket.end() };
+            reader = new LineReader(
+              (line) => this.#frame(peer, line),
+              () => this.#bad(peer, "a frame over the size limit"),
+            );
+            socket.data = { peer, writer, reader };
           }
-          peer.reader.push(chunk);
+          reader.push(chunk);
         },
-        drain: (socket) => socket.data.peer?.writer.drain(),
+        drain: (socket) => socket.data.writer?.drain(),
         close: (socket) => {
           const peer = socket.data.peer;
           if (peer) this.#leave(peer);
@@ -84,6 +84,26 @@ export class SocketHub {
     });
   }
 
+  /**
+   * join makes a node of the cluster in the hub's own process, talking to the hub by function calls (no
+   * socket, no encoding while it is alone): a single server runs the hub for the commands run beside it.
+   * Closing the hub cuts it off like the others.
+   */
+  join(nodeId: string, options: SocketBusOptions = {}): SocketBus {
+    let bus: SocketBus | undefined;
+    const peer: Peer = {
+      nodeId: "",
+      // the node reads the hub's frames as they come, as the hub reads its frames: one call each
+      write: (frame) => bus?.receive(frame),
+      end: () => bus?.lost(),
+    };
+    bus = SocketBus.inProcess(nodeId, options, {
+      write: (frame) => this.#frame(peer, frame),
+      end: () => this.#leave(peer),
+    });
+    return bus;
+  }
+
   /** nodeIds lists the connected nodes. */
   nodeIds(): string[] {
     return [...this.#peers].map((p) => p.nodeId);
@@ -92,11 +112,11 @@ export class SocketHub {
   /** send publishes a message from the hub itself to every node (from "hub"). */
   send(channel: string, data: unknown): void {
     const frame = JSON.stringify({ t: "msg", c: channel, d: data, f: "hub" });
-    for (const p of this.#peers) p.writer.write(frame);
+    for (const p of this.#peers) p.write(frame);
   }
 
   close(): void {
-    for (const p of [...this.#peers]) p.socket.end();
+    for (const p of [...this.#peers]) p.end();
     this.#listener?.stop(true);
     this.#listener = null;
   }
@@ -139,7 +159,7 @@ export class SocketHub {
     let waitId: number | undefined;
     if (frame.w !== undefined) {
       if (targets.length === 0) {
-        from.writer.write(JSON.stringify({ t: "done", w: frame.w }));
+        from.write(JSON.stringify({ t: "done", w: frame.w }));
         return;
       }
       waitId = ++this.#nextWait;
@@ -150,7 +170,7 @@ export class SocketHub {
       waitId === undefined && line.startsWith("{")
         ? `{"f":${JSON.stringify(from.nodeId)},${line.slice(1)}`
         : JSON.stringify({ t: "msg", c: frame.c, d: frame.d, f: from.nodeId, w: waitId });
-    for (const p of targets) p.writer.write(out);
+    for (const p of targets) p.write(out);
   }
 
   #ack(peer: Peer, id: unknown): undefined {
@@ -164,7 +184,7 @@ export class SocketHub {
   #settle(id: number, wait: Wait): undefined {
     if (wait.pending.size > 0) return;
     this.#waits.delete(id);
-    if (this.#peers.has(wait.from)) wait.from.writer.write(JSON.stringify({ t: "done", w: wait.id }));
+    if (this.#peers.has(wait.from)) wait.from.write(JSON.stringify({ t: "done", w: wait.id }));
   }
 
   #lead(peer: Peer, name: string): undefined {
@@ -172,7 +192,7 @@ export class SocketHub {
     this.#candidates.set(name, list);
     if (list.includes(peer)) return;
     list.push(peer);
-    if (list[0] === peer) peer.writer.write(JSON.stringify({ t: "leader", n: name, v: true }));
+    if (list[0] === peer) peer.write(JSON.stringify({ t: "leader", n: name, v: true }));
   }
 
   #unlead(peer: Peer, name: string): undefined {
@@ -182,8 +202,8 @@ export class SocketHub {
     const kept = list.filter((p) => p !== peer);
     this.#candidates.set(name, kept);
     if (wasLeader) {
-      if (this.#peers.has(peer)) peer.writer.write(JSON.stringify({ t: "leader", n: name, v: false }));
-      kept[0]?.writer.write(JSON.stringify({ t: "leader", n: name, v: true }));
+      if (this.#peers.has(peer)) peer.write(JSON.stringify({ t: "leader", n: name, v: false }));
+      kept[0]?.write(JSON.stringify({ t: "leader", n: name, v: true }));
     }
   }
 
@@ -199,7 +219,7 @@ export class SocketHub {
 
   #announcePeers(): void {
     const n = this.#peers.size;
-    for (const p of this.#peers) p.writer.write(JSON.stringify({ t: "peers", n: n - 1 }));
+    for (const p of this.#peers) p.write(JSON.stringify({ t: "peers", n: n - 1 }));
     this.options.onPeers?.(this.nodeIds());
   }
 }

@@ -98,9 +98,16 @@ const recordKind: ModelKind<RecordModel, RecordEvent, RecordErrorEvent> = {
       await inner();
     }),
   execute: (e, inner) =>
-    runInterceptors(e.app, e.record, e.type === "create" ? "createExecute" : "updateExecute", async () => {
-      await prepareRecordWrite(e.app, e.record);
-      await inner();
+    runInterceptors(e.app, e.record, e.type === "create" ? "createExecute" : "updateExecute", () => {
+      const record = e.record;
+      // only auth records look anything up before their write
+      if (record.collection.type === "auth")
+        return prepareAuthRecord(e.app, record).then(() => {
+          assignMissingId(record);
+          return inner();
+        });
+      assignMissingId(record);
+      return inner();
     }),
   writeRow: writeRecordRow,
   async deleteExecute(e, inner) {
@@ -141,23 +148,18 @@ export function validateRecord(app: App, record: RecordModel): Promise<void> {
  * (validation) → onRecordCreate/UpdateExecute → the write; the after-success hooks (and field cleanups such
  * as replaced files) run after the commit.
  */
-export async function saveRecord(app: App, record: RecordModel, withValidation: boolean): Promise<void> {
-  if (record.collection.type === "view") throw new Error("view collections don't support saving records");
+export function saveRecord(app: App, record: RecordModel, withValidation: boolean): Promise<void> {
+  if (record.collection.type === "view")
+    return Promise.reject(new Error("view collections don't support saving records"));
   return saveModel(app, record, recordKind, withValidation);
 }
 
-/**
- * prepareRecordWrite does what the database can't: an auth record's token key refreshed when its password
- * or email changed, its id checked against the other auth collections; an id for a record without one.
- */
-async function prepareRecordWrite(app: App, record: RecordModel): Promise<void> {
-  const c = record.collection;
-  if (c.type === "auth") await prepareAuthRecord(app, record);
-  if (record.id === "") {
-    const idField = c.fields.byName("id");
-    if (idField instanceof TextField && idField.autogeneratePattern)
-      record.id = randomStringByRegex(idField.autogeneratePattern);
-  }
+/** assignMissingId gives a record without an id one from its id field's pattern (what the database can't). */
+function assignMissingId(record: RecordModel): void {
+  if (record.id !== "") return;
+  const idField = record.collection.fields.byName("id");
+  if (idField instanceof TextField && idField.autogeneratePattern)
+    record.id = randomStringByRegex(idField.autogeneratePattern);
 }
 
 /** writeRecordRow runs the INSERT or UPDATE, turning unique-constraint failures into field errors. */

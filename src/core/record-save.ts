@@ -81,22 +81,7 @@ const recordKind: ModelKind<RecordModel, RecordEvent, RecordErrorEvent> = {
   newErrorEvent: (app, record, type, err) => new RecordErrorEvent(app, record, type, err),
   around: (app, record, stage, fn) => runInterceptors(app, record, stage, fn),
   beforeSave: (_e, inner) => inner(),
-  validate: (e, inner) =>
-    runInterceptors(e.app, e.record, "validate", async () => {
-      // the errors object (an Error, with its stack) is made only when a field fails
-      let errs: ValidationErrors | null = null;
-      const ctx = { app: e.app, record: e.record };
-      for (const f of e.record.collection.fields) {
-        // most fields check synchronously: no promise to wait for
-        const checked = f.validateValue(ctx);
-        const err = checked instanceof Promise ? await checked : checked;
-        if (!err) continue;
-        errs ??= new ValidationErrors();
-        errs.set(f.name, err);
-      }
-      errs?.throwIfAny();
-      await inner();
-    }),
+  validate: (e, inner) => runInterceptors(e.app, e.record, "validate", () => checkFields(e.app, e.record, inner)),
   execute: (e, inner) =>
     runInterceptors(e.app, e.record, e.type === "create" ? "createExecute" : "updateExecute", () => {
       const record = e.record;
@@ -137,6 +122,49 @@ const recordKind: ModelKind<RecordModel, RecordEvent, RecordErrorEvent> = {
       );
   },
 };
+
+type FieldError = Awaited<ReturnType<Field["validateValue"]>>;
+
+/**
+ * checkFields runs every field's check in the fields' order, then `inner`; the errors object (an Error, with
+ * its stack) is made only when a field fails. Most fields check synchronously: a promise is waited on only
+ * from the first field whose check is one (a new record's id of a custom pattern, files, relations).
+ */
+function checkFields(app: App, record: RecordModel, inner: () => Promise<void>): Promise<void> {
+  const fields = record.collection.fields;
+  const ctx = { app, record };
+  let errs: ValidationErrors | null = null;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i] as Field;
+    const checked = f.validateValue(ctx);
+    if (checked instanceof Promise) return checkFieldsFrom(fields, i, checked, ctx, errs, inner);
+    if (!checked) continue;
+    errs ??= new ValidationErrors();
+    errs.set(f.name, checked);
+  }
+  if (errs && !errs.isEmpty) return Promise.reject(errs);
+  return inner();
+}
+
+/** checkFieldsFrom is checkFields from the field at `start` on, whose check is the pending `first`. */
+async function checkFieldsFrom(
+  fields: readonly Field[],
+  start: number,
+  first: Promise<FieldError>,
+  ctx: { app: App; record: RecordModel },
+  errs: ValidationErrors | null,
+  inner: () => Promise<void>,
+): Promise<void> {
+  for (let i = start; i < fields.length; i++) {
+    const f = fields[i] as Field;
+    const err = i === start ? await first : await f.validateValue(ctx);
+    if (!err) continue;
+    errs ??= new ValidationErrors();
+    errs.set(f.name, err);
+  }
+  errs?.throwIfAny();
+  await inner();
+}
 
 /** validateRecord fires onModelValidate and onRecordValidate, whose default action checks every field. */
 export function validateRecord(app: App, record: RecordModel): Promise<void> {

@@ -294,6 +294,17 @@ export class RecordModel implements Model {
     return out;
   }
 
+  /** dbValues are dbExport's values in the fields' order (the columns of the collection's INSERT and UPDATE). */
+  dbValues(): SqlValue[] {
+    const fields = this.collection.fields;
+    const out: SqlValue[] = new Array(fields.length);
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i] as Field;
+      out[i] = f.driverValue(this.#data[f.name], this) ?? null;
+    }
+    return out;
+  }
+
   /**
    * replaceModifiers applies a request body to a copy of this record and returns the body with every
    * modifier key (`tags+`, `+tags`, `tags-`, `n+`, ...) replaced by the resulting plain field value, as

@@ -1,4 +1,4 @@
-import { ident, sql } from "../db/sql.ts";
+import { ident, type SqlValue, sql } from "../db/sql.ts";
 import { randomStringByRegex } from "../tools/security/random-by-regex.ts";
 import { ValidationError, ValidationErrors } from "../tools/validation/validation.ts";
 import type { App } from "./app.ts";
@@ -190,21 +190,32 @@ function assignMissingId(record: RecordModel): void {
     record.id = randomStringByRegex(idField.autogeneratePattern);
 }
 
-/** writeRecordRow runs the INSERT or UPDATE, turning unique-constraint failures into field errors. */
-async function writeRecordRow(app: App, record: RecordModel): Promise<void> {
+/**
+ * writeRecordRow runs the INSERT or UPDATE (its values in the statements' column order, the fields' order),
+ * turning unique-constraint failures into field errors.
+ */
+function writeRecordRow(app: App, record: RecordModel): Promise<void> {
   const stmts = statements(app.db, record.collection);
+  let write: Promise<unknown>;
+  if (record.isNew()) write = app.db.run(stmts.insert, columnValues(record, stmts.insertColumns));
+  else if (record.id !== record.lastSavedPk()) write = Promise.reject(new Error("primary key change is not allowed"));
+  else write = app.db.run(stmts.update, [...columnValues(record, stmts.insertColumns), record.lastSavedPk()]);
+  return write.then(
+    () => record.markAsNotNew(),
+    (err: unknown) => {
+      throw normalizeUniqueError(app, record, err);
+    },
+  );
+}
+
+/** columnValues are the record's values for these columns: its fields' values when they are its fields, in order. */
+function columnValues(record: RecordModel, columns: readonly string[]): SqlValue[] {
+  const fields = record.collection.fields;
+  let same = fields.length === columns.length;
+  for (let i = 0; same && i < columns.length; i++) same = (fields[i] as Field).name === columns[i];
+  if (same) return record.dbValues();
   const row = record.dbExport();
-  const values = stmts.insertColumns.map((name) => row[name] ?? null);
-  try {
-    if (record.isNew()) await app.db.run(stmts.insert, values);
-    else {
-      if (record.id !== record.lastSavedPk()) throw new Error("primary key change is not allowed");
-      await app.db.run(stmts.update, [...values, record.lastSavedPk()]);
-    }
-  } catch (err) {
-    throw normalizeUniqueError(app, record, err);
-  }
-  record.markAsNotNew();
+  return columns.map((name) => row[name] ?? null);
 }
 
 /** A unique-constraint failure becomes `validation_not_unique` on the fields it names. */

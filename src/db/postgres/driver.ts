@@ -189,20 +189,13 @@ class Runner {
     }
   }
 
-  // not async: the query's own promise, mapped, is the one a write waits on
-  changes(conn: Conn, text: string, params: readonly SqlValue[]): Promise<RunResult> {
-    let pending: postgres.PendingQuery<postgres.Row[]>;
+  async changes(conn: Conn, text: string, params: readonly SqlValue[]): Promise<RunResult> {
     try {
-      pending = this.query(conn, text, params);
+      const res = await this.query(conn, text, params);
+      return { changes: res.count };
     } catch (err) {
-      return Promise.reject(this.wrap(err));
+      throw this.wrap(err);
     }
-    return pending.then(
-      (res) => ({ changes: res.count }),
-      (err: unknown) => {
-        throw this.wrap(err);
-      },
-    );
   }
 
   async simple(conn: Conn, text: string): Promise<void> {
@@ -387,14 +380,8 @@ export class PostgresDriver implements Driver {
     return (await this.#runner.rows<T>(this.#pool, text, values))[0];
   }
 
-  run(query: Sql | string, params?: readonly SqlValue[]): Promise<RunResult> {
-    let text: string;
-    let values: readonly SqlValue[];
-    try {
-      [text, values] = render(query, params);
-    } catch (err) {
-      return Promise.reject(err);
-    }
+  async run(query: Sql | string, params?: readonly SqlValue[]): Promise<RunResult> {
+    const [text, values] = render(query, params);
     if (!this.#lock.locked) return this.#runner.changes(this.#pool, text, values);
     return this.#lock.with(() => this.#runner.changes(this.#pool, text, values));
   }

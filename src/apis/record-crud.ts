@@ -27,6 +27,7 @@ import { QueryTimeoutError } from "../db/driver.ts";
 import { RecordUpsert } from "../forms/record-upsert.ts";
 import { UploadedFile } from "../tools/filesystem/file.ts";
 import { ApiError, badRequest, notFound } from "../tools/router/api-error.ts";
+import type { ParsedBody } from "../tools/router/body.ts";
 import { parseSort, type SortField } from "../tools/search/sort.ts";
 import { randomString } from "../tools/security/random.ts";
 import { toUniqueStringList } from "../tools/types/cast.ts";
@@ -279,8 +280,11 @@ function bodyLimitFor(collection: Collection): number {
  * recordDataFromRequest is the body as record values: modifier keys resolved against the record, uploaded
  * files merged with the file names sent under the same key, hidden fields dropped for non-superusers.
  */
-async function recordDataFromRequest(e: RequestEvent, record: RecordModel): Promise<Record<string, unknown>> {
-  const body = await readRecordBody(e);
+async function recordDataFromRequest(
+  e: RequestEvent,
+  record: RecordModel,
+  body: ParsedBody,
+): Promise<Record<string, unknown>> {
   let result = record.replaceModifiers(body.data);
   const uploads: Record<string, unknown[]> = {};
   for (const field of record.collection.fields) {
@@ -325,20 +329,15 @@ function chainedStep(step: BatchStep | undefined): ((response: Response | null) 
 }
 
 /**
- * writableCollectionOrFail resolves the collection of a create or update request and reads its body under
- * the collection's body limit, in PocketBase's order: unknown collection, view collection, body.
+ * writableCollectionOrFail resolves the collection of a create or update request and sets the collection's
+ * body limit, in PocketBase's order: unknown collection, view collection (the caller reads the body next).
  */
-async function writableCollectionOrFail(
-  e: RequestEvent,
-  rateLimitTag: "create" | "update",
-  inBatch: boolean,
-): Promise<Collection> {
+function writableCollectionOrFail(e: RequestEvent, rateLimitTag: "create" | "update", inBatch: boolean): Collection {
   // an unknown collection is worded by the body limit middleware, which batch sub-requests don't pass
   const collection = findCollectionOrFail(e, inBatch ? undefined : "Missing or invalid collection context.");
   e.bodyLimit = bodyLimitFor(collection);
   if (collection.type === "view") throw badRequest("Unsupported collection type.");
   checkCollectionRateLimit(e, collection, rateLimitTag);
-  await readRecordBody(e);
   return collection;
 }
 
@@ -354,10 +353,11 @@ function submitFailure(err: unknown, message: string): ApiError {
  * batches (with their next step).
  */
 export async function recordCreate(e: RequestEvent, step?: BatchStep): Promise<Response | null> {
-  const collection = await writableCollectionOrFail(e, "create", step !== undefined);
+  const collection = writableCollectionOrFail(e, "create", step !== undefined);
+  const body = await readRecordBody(e);
   requireRuleNotNull(e, collection.createRule);
   const record = new RecordModel(collection);
-  const data = await recordDataFromRequest(e, record);
+  const data = await recordDataFromRequest(e, record, body);
   const randomPassword = e.context === "oauth2" && collection.type === "auth" && !("password" in data);
   if (randomPassword) data.password = data.passwordConfirm = randomString(30);
   const form = new RecordUpsert(e.app, record);
@@ -397,13 +397,14 @@ export async function recordCreate(e: RequestEvent, step?: BatchStep): Promise<R
 
 /** recordUpdate handles `PATCH /api/collections/{c}/records/{id}` (and a batch's update or upsert). */
 export async function recordUpdate(e: RequestEvent, step?: BatchStep): Promise<Response | null> {
-  const collection = await writableCollectionOrFail(e, "update", step !== undefined);
+  const collection = writableCollectionOrFail(e, "update", step !== undefined);
+  const body = await readRecordBody(e);
   const id = e.params.id ?? "";
   if (id === "") throw notFound();
   requireRuleNotNull(e, collection.updateRule);
   const stored = await e.app.findRecordById(collection, id);
   if (!stored) throw notFound();
-  const data = await recordDataFromRequest(e, stored);
+  const data = await recordDataFromRequest(e, stored, body);
   const info = requestInfoWith(await e.requestInfo(), { body: data });
   const record = await findWithRule(e, collection, id, collection.updateRule, info);
   const form = new RecordUpsert(e.app, record);

@@ -170,17 +170,112 @@ function inOwnTransaction(
  * then, once the transaction commits (at once outside of one), the after-success hooks; the after-error
  * hooks when anything fails, or the transaction rolls back.
  */
-export async function saveModel<M extends Model, E extends AppEvent, EE extends E>(
+export function saveModel<M extends Model, E extends AppEvent, EE extends E>(
   app: App,
   model: M,
   kind: ModelKind<M, E, EE>,
   withValidation: boolean,
 ): Promise<void> {
   const isNew = model.isNew();
+  const kindHooks = kind.hooks(app);
+  const event = kind.newEvent(app, model, isNew ? "create" : "update");
+  try {
+    const lists = saveHooks(app, kindHooks);
+    // the onModel* hooks match the model's tags, the kind's hooks their event's (a collection's differ)
+    if (
+      !anyHandlerFor(isNew ? lists.modelCreate : lists.modelUpdate, model.hookTags()) &&
+      !anyHandlerFor(isNew ? lists.kindCreate : lists.kindUpdate, event.tags())
+    )
+      return saveUnhooked(app, model, kind, withValidation, isNew, event);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  return saveHooked(app, model, kind, withValidation, isNew, kindHooks, event);
+}
+
+type HookLike = { hasHandlersFor(tags: readonly string[]): boolean };
+
+/** The hooks of a create's and an update's stages up to the write (not the after-success or error ones). */
+interface SaveHooks {
+  modelCreate: readonly HookLike[];
+  modelUpdate: readonly HookLike[];
+  kindCreate: readonly HookLike[];
+  kindUpdate: readonly HookLike[];
+}
+
+const saveHooksOf = new WeakMap<object, SaveHooks>();
+
+/** saveHooks lists the hooks a save fires, once per kind's hooks (one per registry). */
+function saveHooks<E extends AppEvent, EE extends E>(app: App, kindHooks: KindHooks<E, EE>): SaveHooks {
+  let lists = saveHooksOf.get(kindHooks);
+  if (!lists) {
+    const h = app.hooks;
+    lists = {
+      modelCreate: [h.onModelCreate, h.onModelValidate, h.onModelCreateExecute],
+      modelUpdate: [h.onModelUpdate, h.onModelValidate, h.onModelUpdateExecute],
+      kindCreate: [kindHooks.create, kindHooks.validate, kindHooks.createExecute],
+      kindUpdate: [kindHooks.update, kindHooks.validate, kindHooks.updateExecute],
+    };
+    saveHooksOf.set(kindHooks, lists);
+  }
+  return lists;
+}
+
+function anyHandlerFor(hooks: readonly HookLike[], tags: readonly string[]): boolean {
+  for (const h of hooks) if (h.hasHandlersFor(tags)) return true;
+  return false;
+}
+
+/**
+ * saveUnhooked is saveModel when no handler is bound to the stages up to the write (the after-success ones,
+ * such as realtime's, may have some): the same steps in the same order (the kind's wrappers, validation, the
+ * write, then the after-success stage once the transaction commits), without firing the empty hooks and the
+ * closures and promises each firing makes, nor a transaction of its own. A failure fires the after-error
+ * hooks as saveHooked does.
+ */
+async function saveUnhooked<M extends Model, E extends AppEvent, EE extends E>(
+  app: App,
+  model: M,
+  kind: ModelKind<M, E, EE>,
+  withValidation: boolean,
+  isNew: boolean,
+  event: E,
+): Promise<void> {
+  const type = isNew ? "create" : "update";
+  try {
+    await kind.around(app, model, type, () =>
+      kind.beforeSave(event, async () => {
+        // a stage may hand the rest an app of its own (a collection's execute, its transaction)
+        if (withValidation) await kind.validate(kind.newEvent(event.app, model, "validate"), noAction);
+        await kind.execute(event, () => kind.writeRow(event.app, model));
+      }),
+    );
+  } catch (err) {
+    try {
+      if (isNew) model.markAsNew();
+      await afterError(app, model, kind, type, err);
+    } finally {
+      await kind.saveFailed(app);
+    }
+    throw err;
+  }
+  // outside a transaction the write is stored: its after-success stage runs at once, without a callback
+  if (!app.isTransactional()) return afterSaved(app, model, kind, event, isNew);
+  await afterSavedOrRolledBack(app, model, kind, event, isNew);
+}
+
+/** saveHooked is saveModel with handlers bound to its stages: each stage fired through its hooks. */
+async function saveHooked<M extends Model, E extends AppEvent, EE extends E>(
+  app: App,
+  model: M,
+  kind: ModelKind<M, E, EE>,
+  withValidation: boolean,
+  isNew: boolean,
+  kindHooks: KindHooks<E, EE>,
+  event: E,
+): Promise<void> {
   const type = isNew ? "create" : "update";
   const hooks = app.hooks;
-  const kindHooks = kind.hooks(app);
-  const event = kind.newEvent(app, model, type);
   const stageHooks = isNew
     ? [hooks.onModelCreate, hooks.onModelCreateExecute, kindHooks.create, kindHooks.createExecute]
     : [hooks.onModelUpdate, hooks.onModelUpdateExecute, kindHooks.update, kindHooks.updateExecute];
@@ -225,25 +320,51 @@ export async function saveModel<M extends Model, E extends AppEvent, EE extends 
     await kind.saveFailed(app);
     throw err;
   }
-  await app.onTxComplete(async (txErr) => {
+  await afterSavedOrRolledBack(app, model, kind, event, isNew);
+}
+
+/**
+ * afterSavedOrRolledBack runs, once the transaction the write ran in ends (at once outside of one), the
+ * after-success stage, or the after-error one when the transaction rolled back.
+ */
+function afterSavedOrRolledBack<M extends Model, E extends AppEvent, EE extends E>(
+  app: App,
+  model: M,
+  kind: ModelKind<M, E, EE>,
+  event: E,
+  isNew: boolean,
+): Promise<void> {
+  return app.onTxComplete(async (txErr) => {
     if (txErr) {
       // the row it was saved as is gone with the rollback
       if (isNew) model.markAsNew();
-      await afterError(app, model, kind, type, txErr);
+      await afterError(app, model, kind, isNew ? "create" : "update", txErr);
       return;
     }
-    event.app = app;
-    await fire(
-      isNew ? hooks.onModelAfterCreateSuccess : hooks.onModelAfterUpdateSuccess,
-      () => new ModelEvent(app, model, type),
-      model,
-      isNew ? kindHooks.afterCreateSuccess : kindHooks.afterUpdateSuccess,
-      event,
-      (fn) => kind.around(app, model, isNew ? "afterCreate" : "afterUpdate", fn),
-      innerOnly,
-      noAction,
-    );
+    await afterSaved(app, model, kind, event, isNew);
   });
+}
+
+/** afterSaved fires the after-success stage of a stored create or update. */
+function afterSaved<M extends Model, E extends AppEvent, EE extends E>(
+  app: App,
+  model: M,
+  kind: ModelKind<M, E, EE>,
+  event: E,
+  isNew: boolean,
+): Promise<void> {
+  event.app = app;
+  const kindHooks = kind.hooks(app);
+  return fire(
+    isNew ? app.hooks.onModelAfterCreateSuccess : app.hooks.onModelAfterUpdateSuccess,
+    () => new ModelEvent(app, model, isNew ? "create" : "update"),
+    model,
+    isNew ? kindHooks.afterCreateSuccess : kindHooks.afterUpdateSuccess,
+    event,
+    (fn) => kind.around(app, model, isNew ? "afterCreate" : "afterUpdate", fn),
+    innerOnly,
+    noAction,
+  );
 }
 
 /**

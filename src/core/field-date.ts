@@ -134,7 +134,13 @@ export class AutodateField extends Field {
     return (action === "createExecute" && this.onCreate) || (action === "updateExecute" && this.onUpdate);
   }
 
-  override async intercept(_app: App, record: RecordModel, action: InterceptAction, next: () => Promise<void>) {
+  // not async: it only sets a value before the rest of the stage, whose own promise it returns
+  override intercept(
+    _app: App,
+    record: RecordModel,
+    action: InterceptAction,
+    next: () => Promise<void>,
+  ): Promise<void> {
     const stamp = (action === "createExecute" && this.onCreate) || (action === "updateExecute" && this.onUpdate);
     if (stamp) {
       const current = record.getRaw(this.name);

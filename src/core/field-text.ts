@@ -168,7 +168,13 @@ export class TextField extends Field {
     return (action === "validate" || action === "create") && this.autogeneratePattern !== "";
   }
 
-  override async intercept(_app: App, record: RecordModel, action: InterceptAction, next: () => Promise<void>) {
+  // not async: it only sets a value before the rest of the stage, whose own promise it returns
+  override intercept(
+    _app: App,
+    record: RecordModel,
+    action: InterceptAction,
+    next: () => Promise<void>,
+  ): Promise<void> {
     if ((action === "validate" || action === "create") && this.autogeneratePattern && record.isNew()) {
       if (castString(record.getRaw(this.name)) === "")
         record.setRaw(this.name, randomStringByRegex(this.autogeneratePattern));

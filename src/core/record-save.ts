@@ -1,4 +1,4 @@
-import { ident, sql } from "../db/sql.ts";
+import { ident, type SqlValue, sql } from "../db/sql.ts";
 import { randomStringByRegex } from "../tools/security/random-by-regex.ts";
 import { ValidationError, ValidationErrors } from "../tools/validation/validation.ts";
 import type { App } from "./app.ts";
@@ -81,26 +81,18 @@ const recordKind: ModelKind<RecordModel, RecordEvent, RecordErrorEvent> = {
   newErrorEvent: (app, record, type, err) => new RecordErrorEvent(app, record, type, err),
   around: (app, record, stage, fn) => runInterceptors(app, record, stage, fn),
   beforeSave: (_e, inner) => inner(),
-  validate: (e, inner) =>
-    runInterceptors(e.app, e.record, "validate", async () => {
-      // the errors object (an Error, with its stack) is made only when a field fails
-      let errs: ValidationErrors | null = null;
-      const ctx = { app: e.app, record: e.record };
-      for (const f of e.record.collection.fields) {
-        // most fields check synchronously: no promise to wait for
-        const checked = f.validateValue(ctx);
-        const err = checked instanceof Promise ? await checked : checked;
-        if (!err) continue;
-        errs ??= new ValidationErrors();
-        errs.set(f.name, err);
-      }
-      errs?.throwIfAny();
-      await inner();
-    }),
+  validate: (e, inner) => runInterceptors(e.app, e.record, "validate", () => checkFields(e.app, e.record, inner)),
   execute: (e, inner) =>
-    runInterceptors(e.app, e.record, e.type === "create" ? "createExecute" : "updateExecute", async () => {
-      await prepareRecordWrite(e.app, e.record);
-      await inner();
+    runInterceptors(e.app, e.record, e.type === "create" ? "createExecute" : "updateExecute", () => {
+      const record = e.record;
+      // only auth records look anything up before their write
+      if (record.collection.type === "auth")
+        return prepareAuthRecord(e.app, record).then(() => {
+          assignMissingId(record);
+          return inner();
+        });
+      assignMissingId(record);
+      return inner();
     }),
   writeRow: writeRecordRow,
   async deleteExecute(e, inner) {
@@ -131,6 +123,49 @@ const recordKind: ModelKind<RecordModel, RecordEvent, RecordErrorEvent> = {
   },
 };
 
+type FieldError = Awaited<ReturnType<Field["validateValue"]>>;
+
+/**
+ * checkFields runs every field's check in the fields' order, then `inner`; the errors object (an Error, with
+ * its stack) is made only when a field fails. Most fields check synchronously: a promise is waited on only
+ * from the first field whose check is one (a new record's id of a custom pattern, files, relations).
+ */
+function checkFields(app: App, record: RecordModel, inner: () => Promise<void>): Promise<void> {
+  const fields = record.collection.fields;
+  const ctx = { app, record };
+  let errs: ValidationErrors | null = null;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i] as Field;
+    const checked = f.validateValue(ctx);
+    if (checked instanceof Promise) return checkFieldsFrom(fields, i, checked, ctx, errs, inner);
+    if (!checked) continue;
+    errs ??= new ValidationErrors();
+    errs.set(f.name, checked);
+  }
+  if (errs && !errs.isEmpty) return Promise.reject(errs);
+  return inner();
+}
+
+/** checkFieldsFrom is checkFields from the field at `start` on, whose check is the pending `first`. */
+async function checkFieldsFrom(
+  fields: readonly Field[],
+  start: number,
+  first: Promise<FieldError>,
+  ctx: { app: App; record: RecordModel },
+  errs: ValidationErrors | null,
+  inner: () => Promise<void>,
+): Promise<void> {
+  for (let i = start; i < fields.length; i++) {
+    const f = fields[i] as Field;
+    const err = i === start ? await first : await f.validateValue(ctx);
+    if (!err) continue;
+    errs ??= new ValidationErrors();
+    errs.set(f.name, err);
+  }
+  errs?.throwIfAny();
+  await inner();
+}
+
 /** validateRecord fires onModelValidate and onRecordValidate, whose default action checks every field. */
 export function validateRecord(app: App, record: RecordModel): Promise<void> {
   return validateModel(app, record, recordKind);
@@ -141,40 +176,46 @@ export function validateRecord(app: App, record: RecordModel): Promise<void> {
  * (validation) → onRecordCreate/UpdateExecute → the write; the after-success hooks (and field cleanups such
  * as replaced files) run after the commit.
  */
-export async function saveRecord(app: App, record: RecordModel, withValidation: boolean): Promise<void> {
-  if (record.collection.type === "view") throw new Error("view collections don't support saving records");
+export function saveRecord(app: App, record: RecordModel, withValidation: boolean): Promise<void> {
+  if (record.collection.type === "view")
+    return Promise.reject(new Error("view collections don't support saving records"));
   return saveModel(app, record, recordKind, withValidation);
 }
 
-/**
- * prepareRecordWrite does what the database can't: an auth record's token key refreshed when its password
- * or email changed, its id checked against the other auth collections; an id for a record without one.
- */
-async function prepareRecordWrite(app: App, record: RecordModel): Promise<void> {
-  const c = record.collection;
-  if (c.type === "auth") await prepareAuthRecord(app, record);
-  if (record.id === "") {
-    const idField = c.fields.byName("id");
-    if (idField instanceof TextField && idField.autogeneratePattern)
-      record.id = randomStringByRegex(idField.autogeneratePattern);
-  }
+/** assignMissingId gives a record without an id one from its id field's pattern (what the database can't). */
+function assignMissingId(record: RecordModel): void {
+  if (record.id !== "") return;
+  const idField = record.collection.fields.byName("id");
+  if (idField instanceof TextField && idField.autogeneratePattern)
+    record.id = randomStringByRegex(idField.autogeneratePattern);
 }
 
-/** writeRecordRow runs the INSERT or UPDATE, turning unique-constraint failures into field errors. */
-async function writeRecordRow(app: App, record: RecordModel): Promise<void> {
+/**
+ * writeRecordRow runs the INSERT or UPDATE (its values in the statements' column order, the fields' order),
+ * turning unique-constraint failures into field errors.
+ */
+function writeRecordRow(app: App, record: RecordModel): Promise<void> {
   const stmts = statements(app.db, record.collection);
+  let write: Promise<unknown>;
+  if (record.isNew()) write = app.db.run(stmts.insert, columnValues(record, stmts.insertColumns));
+  else if (record.id !== record.lastSavedPk()) write = Promise.reject(new Error("primary key change is not allowed"));
+  else write = app.db.run(stmts.update, [...columnValues(record, stmts.insertColumns), record.lastSavedPk()]);
+  return write.then(
+    () => record.markAsNotNew(),
+    (err: unknown) => {
+      throw normalizeUniqueError(app, record, err);
+    },
+  );
+}
+
+/** columnValues are the record's values for these columns: its fields' values when they are its fields, in order. */
+function columnValues(record: RecordModel, columns: readonly string[]): SqlValue[] {
+  const fields = record.collection.fields;
+  let same = fields.length === columns.length;
+  for (let i = 0; same && i < columns.length; i++) same = (fields[i] as Field).name === columns[i];
+  if (same) return record.dbValues();
   const row = record.dbExport();
-  const values = stmts.insertColumns.map((name) => row[name] ?? null);
-  try {
-    if (record.isNew()) await app.db.run(stmts.insert, values);
-    else {
-      if (record.id !== record.lastSavedPk()) throw new Error("primary key change is not allowed");
-      await app.db.run(stmts.update, [...values, record.lastSavedPk()]);
-    }
-  } catch (err) {
-    throw normalizeUniqueError(app, record, err);
-  }
-  record.markAsNotNew();
+  return columns.map((name) => row[name] ?? null);
 }
 
 /** A unique-constraint failure becomes `validation_not_unique` on the fields it names. */

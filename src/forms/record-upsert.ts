@@ -38,23 +38,20 @@ export class RecordUpsert {
 
   /** load sets the body's keys; hidden fields sent by non-superusers keep their stored values. */
   load(data: Record<string, unknown>): void {
-    const exclude = new Set(["expand"]);
     const isAuth = this.record.collection.type === "auth";
     if (isAuth) {
       if ("password" in data) this.#password = castString(data.password);
       if ("passwordConfirm" in data) this.#passwordConfirm = castString(data.passwordConfirm);
       if ("oldPassword" in data) this.#oldPassword = castString(data.oldPassword);
-      exclude.add("passwordConfirm");
-      exclude.add("oldPassword");
     }
     // the values before the load, which hidden fields sent by non-superusers keep (none to keep: not made)
     const original =
       this.#access !== "superuser" && this.record.collection.fields.some((f) => f.hidden)
         ? this.record.original()
         : null;
-    for (const [k, v] of Object.entries(data)) {
-      if (exclude.has(k)) continue;
-      const field = this.record.setIfFieldExists(k, v);
+    for (const k of Object.keys(data)) {
+      if (k === "expand" || (isAuth && (k === "passwordConfirm" || k === "oldPassword"))) continue;
+      const field = this.record.setIfFieldExists(k, data[k]);
       if (original && field?.hidden && !(isAuth && field.name === "password")) {
         this.record.setRaw(field.name, original.getRaw(field.name));
       }
@@ -62,9 +59,10 @@ export class RecordUpsert {
   }
 
   /** submit checks the auth-specific rules, then validates and saves the record through the hooks. */
-  async submit(): Promise<void> {
-    await this.#validateFormFields();
-    await this.app.save(this.record);
+  submit(): Promise<void> {
+    // only auth records have form rules of their own: the others go to the save as they are
+    if (this.record.collection.type !== "auth") return this.app.save(this.record);
+    return this.#validateFormFields().then(() => this.app.save(this.record));
   }
 
   async #validateFormFields(): Promise<void> {

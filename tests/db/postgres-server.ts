@@ -35,6 +35,8 @@ function run(cmd: string[]): void {
   }
 }
 
+const shellQuote = (arg: string): string => `'${arg.replaceAll("'", "'\\''")}'`;
+
 function freePort(): number {
   const server = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
   const port = server.port;
@@ -67,7 +69,20 @@ export class PostgresCluster {
     liveClusters.add(cluster);
     run([join(bin, "initdb"), "-D", join(dir, "data"), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]);
     cluster.start();
+    cluster.#watchOwner();
     return cluster;
+  }
+
+  /**
+   * watchOwner starts a watcher in a session of its own that stops the server and removes its folder once this
+   * process is gone: a test process killed outright (SIGKILL, a timeout killing its process group) runs no exit
+   * handler, and its server would otherwise run on, orphaned.
+   */
+  #watchOwner(): void {
+    const stop = [join(this.bin, "pg_ctl"), "stop", "-m", "immediate", "-D", join(this.dir, "data")];
+    const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 2; done; ${(asRoot ? ["runuser", "-u", "postgres", "--", ...stop] : stop).map(shellQuote).join(" ")} >/dev/null 2>&1; rm -rf ${shellQuote(this.dir)}`;
+    const watcher = Bun.spawn(["setsid", "sh", "-c", script], { stdin: "ignore", stdout: "ignore", stderr: "ignore" });
+    watcher.unref();
   }
 
   start(): void {

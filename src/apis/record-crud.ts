@@ -123,18 +123,7 @@ async function recordsList(e: RequestEvent): Promise<Response | null> {
   const info = e.readyRequestInfo() ?? (await e.requestInfo());
   const exporter = plainExporter(e, collection, "onRecordsListRequest");
   if (exporter) return plainList(e, collection, params, info, exporter);
-  let compiled: ReturnType<typeof compileSearch>;
-  try {
-    compiled = compileSearch(e.app, {
-      collection,
-      requestInfo: info,
-      rule: collection.listRule,
-      filter: params.filter,
-      sort: params.sort,
-    });
-  } catch (err) {
-    throw searchFailure(err);
-  }
+  const compiled = compileListSearch(e, collection, params, info);
   const offset = (params.page - 1) * params.perPage;
   const scope = e.readScope();
   const items =
@@ -163,6 +152,26 @@ async function recordsList(e: RequestEvent): Promise<Response | null> {
   return event.response;
 }
 
+/** compileListSearch compiles a list's rule, filter and sort; a bad filter or sort is a 400. */
+function compileListSearch(
+  e: RequestEvent,
+  collection: Collection,
+  params: ReturnType<typeof listParams>,
+  info: RequestInfo,
+): ReturnType<typeof compileSearch> {
+  try {
+    return compileSearch(e.app, {
+      collection,
+      requestInfo: info,
+      rule: collection.listRule,
+      filter: params.filter,
+      sort: params.sort,
+    });
+  } catch (err) {
+    throw searchFailure(err);
+  }
+}
+
 /**
  * plainList answers a list from the rows (plainExporter): the same search, the page and the total count
  * asked for at once, no records, no hooks.
@@ -174,18 +183,7 @@ async function plainList(
   info: RequestInfo,
   exporter: RowExporter,
 ): Promise<Response> {
-  let compiled: ReturnType<typeof compileSearch>;
-  try {
-    compiled = compileSearch(e.app, {
-      collection,
-      requestInfo: info,
-      rule: collection.listRule,
-      filter: params.filter,
-      sort: params.sort,
-    });
-  } catch (err) {
-    throw searchFailure(err);
-  }
+  const compiled = compileListSearch(e, collection, params, info);
   const offset = (params.page - 1) * params.perPage;
   const scope = e.readScope();
   const page = () =>

@@ -2,6 +2,7 @@ import type { ColumnKind } from "../db/dialect.ts";
 import { goTimeString, nowDateTime, parseDateTime, rfc3339Nano } from "../tools/types/datetime.ts";
 import { errRequired, type Rule, ValidationError } from "../tools/validation/validation.ts";
 import type { App } from "./app.ts";
+import type { Collection } from "./collection-model.ts";
 import {
   Field,
   type FieldJSON,
@@ -86,6 +87,32 @@ export class DateField extends Field {
   }
 }
 
+/**
+ * The time of a record's save, taken by the first of its autodate fields to stamp it: every autodate field of
+ * one save holds the same time (`updated` equals `touched`), even when the clock's millisecond turns between
+ * them. The fields' interceptors wrap each other, the collection's last field outermost (runInterceptors), so
+ * that field runs first in every save and takes the time anew; the others read it.
+ */
+const saveTimes = new WeakMap<RecordModel, string>();
+const firstStamper = new WeakMap<Collection, Map<InterceptAction, AutodateField>>();
+
+function saveTime(field: AutodateField, record: RecordModel, action: InterceptAction): string {
+  let firsts = firstStamper.get(record.collection);
+  if (!firsts) {
+    firsts = new Map();
+    for (const f of record.collection.fields) {
+      if (!(f instanceof AutodateField)) continue;
+      if (f.interceptsAction("createExecute")) firsts.set("createExecute", f);
+      if (f.interceptsAction("updateExecute")) firsts.set("updateExecute", f);
+    }
+    firstStamper.set(record.collection, firsts);
+  }
+  if (firsts.get(action) !== field) return saveTimes.get(record) ?? nowDateTime();
+  const now = nowDateTime();
+  saveTimes.set(record, now);
+  return now;
+}
+
 /** The options of an autodate field: set on create, on update, or both. */
 export type AutodateFieldOptions = { onCreate: boolean; onUpdate: boolean };
 
@@ -141,12 +168,12 @@ export class AutodateField extends Field {
     action: InterceptAction,
     next: () => Promise<void>,
   ): Promise<void> {
-    const stamp = (action === "createExecute" && this.onCreate) || (action === "updateExecute" && this.onUpdate);
-    if (stamp) {
+    if (this.interceptsAction(action)) {
+      const now = saveTime(this, record, action);
       const current = record.getRaw(this.name);
       // a value that differs from the stored one was set explicitly by code: keep it
       const unchanged = record.isNew() ? current === "" : !record.hasChanged(this.name);
-      if (unchanged) record.setRaw(this.name, nowDateTime());
+      if (unchanged) record.setRaw(this.name, now);
     }
     return next();
   }

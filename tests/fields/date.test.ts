@@ -104,6 +104,23 @@ test("autodate fields are set by the server and can't be set by clients", async 
   expect(updated.touched).toBe(updated.updated);
 });
 
+test("every autodate field of one save holds the same time, even when the clock's millisecond turns between them", async () => {
+  const realNow = Date.now;
+  let tick = realNow();
+  // a clock that moves a millisecond each time it is read
+  Date.now = () => ++tick;
+  try {
+    const rec = await records().create(base);
+    expect(rec.updated).toBe(rec.created);
+    const updated = await records().update(rec.id, { u: "2024-01-01" });
+    expect(updated.updated > rec.updated).toBe(true);
+    expect(updated.touched).toBe(updated.updated);
+    expect(updated.created).toBe(rec.created);
+  } finally {
+    Date.now = realNow;
+  }
+});
+
 test("settings: min and max are dates (a max before the min is accepted), autodate needs a flag", async () => {
   const c = await t.pb.collections.getOne(
     await createCollection(t.pb, [{ name: "a", type: "date", min: "2030-01-01", max: "nope" }]),

@@ -180,7 +180,8 @@ describe("a served data directory", () => {
     const body = (await res.json()) as { status: number; message: string };
     expect(res.status).toBe(400);
     expect(body.message).toContain("more than 5000 records");
-    expect(elapsed).toBeLessThan(1000);
+    // refused as the limit is reached, not after building the records (seconds, and the memory checked below)
+    expect(elapsed).toBeLessThan(3000);
     expect(await peakRssMiB(server.proc.pid)).toBeLessThan(200);
     // a shorter path of the same shape still expands
     const ok = await fetch(
@@ -200,16 +201,18 @@ describe("a served data directory", () => {
       fetch(`${server.url}/api/collections/posts/records?filter=${encodeURIComponent(filter)}`, {
         headers: { authorization: token },
       });
-    const runaway = [list(attacker, runawayFilter), list(attacker, runawayFilter)];
+    let stopped = false;
+    const runaway = Promise.all([list(attacker, runawayFilter), list(attacker, runawayFilter)]).finally(() => {
+      stopped = true;
+    });
     await Bun.sleep(200);
-    const started = performance.now();
     const res = await list(victim, "notes_via_post.m ?= 'n7-3'");
-    const elapsed = performance.now() - started;
     expect(res.status).toBe(200);
     expect(((await res.json()) as { totalItems: number }).totalItems).toBe(1);
-    expect(elapsed).toBeLessThan(1000);
+    // answered while the runaway filters still run, not once the query timeout stopped them
+    expect(stopped).toBe(false);
     // both runaway requests are stopped by the 3 s query timeout, the queued one included
-    for (const r of await Promise.all(runaway)) expect(r.status).toBe(400);
+    for (const r of await runaway) expect(r.status).toBe(400);
   });
 
   test("a NUL byte in the path or a lowercase method doesn't take the server down", async () => {

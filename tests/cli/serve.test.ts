@@ -68,7 +68,8 @@ describe("stop", () => {
     await Bun.sleep(50);
     const started = performance.now();
     expect(await running.stop({ graceMs: 200 })).toEqual({ interrupted: 1 });
-    expect(performance.now() - started).toBeLessThan(2000);
+    // far below the grace or the wait a stuck request would cause (machines are loaded: no tight bound)
+    expect(performance.now() - started).toBeLessThan(10_000);
     expect(await stuck.response).toBeNull();
     expect(t.app.isBootstrapped()).toBe(false);
   });
@@ -79,7 +80,8 @@ describe("stop", () => {
     await Bun.sleep(50);
     const started = performance.now();
     expect(await running.stop({ graceMs: 60_000, abort: Bun.sleep(100) })).toEqual({ interrupted: 1 });
-    expect(performance.now() - started).toBeLessThan(2000);
+    // far below the grace or the wait a stuck request would cause (machines are loaded: no tight bound)
+    expect(performance.now() - started).toBeLessThan(10_000);
     expect(await stuck.response).toBeNull();
   });
 

@@ -85,7 +85,8 @@ test("publishAndWait does not wait for a node that leaves", async () => {
   await b.close();
   const started = Date.now();
   await waited;
-  expect(Date.now() - started).toBeLessThan(1000);
+  // well before the 10 s it would wait for a node that stays
+  expect(Date.now() - started).toBeLessThan(5000);
 });
 
 test("one leader at a time; the leadership passes on when the leader leaves", async () => {

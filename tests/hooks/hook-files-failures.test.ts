@@ -97,7 +97,8 @@ test("a hook that never calls e.next() answers that request with a 500 naming th
   expect(((await res.json()) as { message: string }).message).toBe(
     'The onRecordsListRequest handler "slowList" did not call e.next() or return within 300ms.',
   );
-  expect(performance.now() - started).toBeLessThan(3000);
+  // at the hook's timeout, not never (no tight bound: machines are loaded)
+  expect(performance.now() - started).toBeLessThan(10_000);
   expect((await fetch(`${running.url}/api/health`)).status).toBe(200);
 });
 

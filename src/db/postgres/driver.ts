@@ -15,7 +15,6 @@ import {
 } from "../driver.ts";
 import { checkPackedColumns, type PackedRows, type PackedTransform } from "../packed-rows.ts";
 import type { Sql, SqlValue } from "../sql.ts";
-import { BackgroundInsertError, PostgresBackgroundWriter } from "./background-writer.ts";
 import { postgresDialect } from "./dialect.ts";
 import { functionsMarker, functionsSql } from "./functions.ts";
 import { IsolatedReader, type RunningRead } from "./isolated-reader.ts";
@@ -25,9 +24,6 @@ import { PreflightError, preflight } from "./preflight.ts";
 import { type RunningQuery, runStatements } from "./script.ts";
 import { splitScript } from "./script-split.ts";
 import { StatementCache } from "./statement-cache.ts";
-
-/** From this many rows on, insertRowsInBackground writes on the background writer's thread. */
-const backgroundMinRows = 50;
 
 export interface PostgresOptions {
   /** How long a request's reads may take together before they are stopped (PocketBase's default: 30 s). */
@@ -287,8 +283,6 @@ export class PostgresDriver implements Driver {
   readonly #lock = new AsyncLock();
   readonly #isolated: IsolatedReader;
   readonly #connectTimeoutMs: number;
-  readonly #background: PostgresBackgroundWriter;
-  readonly #schema: string | null;
   #closed = false;
 
   constructor(url: string, target: string, options: PostgresOptions = {}) {
@@ -328,8 +322,6 @@ export class PostgresDriver implements Driver {
       },
     }) as unknown as Pool;
     this.#runner = new Runner(target, new StatementCache(500));
-    this.#schema = options.schema ?? null;
-    this.#background = new PostgresBackgroundWriter(url, options.connectTimeoutSeconds ?? 10);
     this.#isolated = new IsolatedReader(
       (text, params) => this.#startRead(text, params),
       this.queryTimeoutMs,
@@ -452,9 +444,10 @@ export class PostgresDriver implements Driver {
   }
 
   /**
-   * insertRowsInBackground inserts the rows as one statement, each column's values as an array
-   * (packed-insert.ts): a batch of backgroundMinRows rows or more from the background writer's thread, with
-   * a connection of its own (its rows, and their transform, made there), fewer from here (see Driver).
+   * insertRowsInBackground inserts the rows from here (see Driver): postgres.js never blocks the thread,
+   * the server does the work. They go as one statement, each column's values as an array (packed-insert.ts).
+   * (A worker thread with a connection of its own making the rows and the arrays, as SQLite's writer does,
+   * was measured: the process's CPU per request stayed the same, bench/README.md.)
    */
   async insertRowsInBackground(
     table: string,
@@ -465,28 +458,37 @@ export class PostgresDriver implements Driver {
     if (this.#closed) throw new Error("the database is closed");
     if (packed.count === 0) return;
     if (!transform) checkPackedColumns(columns, packed);
-    const insert = await this.#unnestInsert(table, columns);
-    if (packed.count >= backgroundMinRows) {
-      try {
-        await this.#background.insert(insert.qualified, insert.json, columns.length, packed, transform);
-      } catch (err) {
-        if (!(err instanceof BackgroundInsertError && err.unavailable)) throw err;
-        throw this.#runner.wrap(new DatabaseUnavailableError(`PostgreSQL at ${this.#runner.target}: ${err.message}`));
-      }
-      return;
+    // close waits for the batches handed over before it
+    const done = this.#insertPacked(table, columns, packed, transform);
+    this.#backgroundInserts.add(done);
+    try {
+      await done;
+    } finally {
+      this.#backgroundInserts.delete(done);
     }
+  }
+
+  readonly #backgroundInserts = new Set<Promise<void>>();
+
+  async #insertPacked(
+    table: string,
+    columns: readonly string[],
+    packed: PackedRows,
+    transform?: PackedTransform,
+  ): Promise<void> {
+    const insert = await this.#unnestInsert(table, columns);
     const rows = transform ? transform(packed) : packed;
     checkPackedColumns(columns, rows);
     await this.#runner.changes(this.#pool, insert.text, packedArrays(rows, insert.json));
   }
 
-  readonly #unnestInserts = new Map<string, UnnestInsert>();
+  readonly #unnestInserts = new Map<string, { text: string; json: boolean[] }>();
 
   /**
    * #unnestInsert is the INSERT of packed rows into table's columns, and which columns hold JSON, made once
    * per table and columns.
    */
-  async #unnestInsert(table: string, columns: readonly string[]): Promise<UnnestInsert> {
+  async #unnestInsert(table: string, columns: readonly string[]): Promise<{ text: string; json: boolean[] }> {
     const key = `${table}\0${columns.join("\0")}`;
     const known = this.#unnestInserts.get(key);
     if (known !== undefined) return known;
@@ -498,13 +500,8 @@ export class PostgresDriver implements Driver {
       if (type === undefined) throw new Error(`no column ${c} in ${table}`);
       return type;
     });
-    const quote = (n: string) => postgresDialect.quote(n);
-    const text = unnestInsertSql(quote, table, columns, types);
     const insert = {
-      text,
-      // the background writer's connection has the server's default search path: the table named in full
-      qualified:
-        this.#schema === null ? text : unnestInsertSql(quote, table, columns, types, quoteSchema(this.#schema)),
+      text: unnestInsertSql((n) => postgresDialect.quote(n), table, columns, types),
       json: types.map((t) => t === "json" || t === "jsonb"),
     };
     this.#unnestInserts.set(key, insert);
@@ -625,7 +622,7 @@ export class PostgresDriver implements Driver {
     this.#closed = true;
     this.#isolated.close();
     // the batches handed over so far are written before the connections close
-    await this.#background.close();
+    await Promise.allSettled(this.#backgroundInserts);
     await this.#lock.with(async () => {
       await Promise.all([
         this.#pool.end({ timeout: 5 }),
@@ -634,13 +631,6 @@ export class PostgresDriver implements Driver {
       ]);
     });
   }
-}
-
-/** The INSERT of packed rows into a table's columns: by the table's name, and qualified by its schema. */
-interface UnnestInsert {
-  text: string;
-  qualified: string;
-  json: boolean[];
 }
 
 function quoteSchema(name: string): string {

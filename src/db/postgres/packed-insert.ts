@@ -13,9 +13,6 @@ import type { PackedRows } from "../packed-rows.ts";
  * quoted, its `"` and `\` escaped, a U+0000, which text can't hold, as U+FFFD) and made a string once: no
  * string per value. The text of a column marked in `json` is JSON whose escaped U+0000 (`\u0000` after an
  * even run of backslashes, which JSONB can't hold and would refuse the whole batch for) is written as U+FFFD.
- *
- * It is sent as source text to the background writer's thread (background-writer.ts), so it must use
- * nothing but its arguments, the language and Bun's globals: no imports, no helpers from this module.
  */
 export function packedArrays(rows: PackedRows, json: readonly boolean[] = []): string[] {
   const backslash = 0x5c;
@@ -87,19 +84,15 @@ export function packedArrays(rows: PackedRows, json: readonly boolean[] = []): s
   });
 }
 
-/**
- * unnestInsertSql is the statement inserting packedArrays' parameters; columnTypes are the columns' SQL types,
- * quotedSchema the table's schema when it is named in full.
- */
+/** unnestInsertSql is the statement inserting packedArrays' parameters; columnTypes are the columns' SQL types. */
 export function unnestInsertSql(
   quote: (name: string) => string,
   table: string,
   columns: readonly string[],
   columnTypes: readonly string[],
-  quotedSchema?: string,
 ): string {
   const arrays = columnTypes.map((type, i) => `$${i + 1}::${type}[]`);
-  return `INSERT INTO ${quotedSchema ? `${quotedSchema}.` : ""}${quote(table)} (${columns.map(quote).join(", ")}) SELECT * FROM unnest(${arrays.join(", ")})`;
+  return `INSERT INTO ${quote(table)} (${columns.map(quote).join(", ")}) SELECT * FROM unnest(${arrays.join(", ")})`;
 }
 
 /** The query reading a table's column types (the table found on the search path), for unnestInsertSql. */

@@ -38,15 +38,23 @@ const level = "CREATE INDEX idx_logs_level ON _logs (level)";
 const message = "CREATE INDEX idx_logs_message ON _logs (message)";
 const created = `CREATE INDEX idx_logs_created_hour ON _logs (${hour})`;
 const variants: Variant[] = [
-  { name: "as made now (pk, level, message, hour)", ddl: [table, level, message, created] },
+  { name: "as made now (pk, level, created)", ddl: [table, level, "CREATE INDEX idx_logs_created ON _logs (created)"] },
+  { name: "before (pk, level, message, hour)", ddl: [table, level, message, created] },
   { name: "no message index", ddl: [table, level, created] },
   { name: "no hour index", ddl: [table, level, message] },
   { name: "created index, plain", ddl: [table, level, message, "CREATE INDEX idx_logs_created ON _logs (created)"] },
   { name: "pk only", ddl: [table] },
   { name: "COPY, as made now", ddl: [table, level, message, created], copy: true },
-  { name: "COPY, data as text", ddl: [table.replace("JSON DEFAULT", "TEXT DEFAULT"), level, message, created], copy: true },
+  {
+    name: "COPY, data as text",
+    ddl: [table.replace("JSON DEFAULT", "TEXT DEFAULT"), level, message, created],
+    copy: true,
+  },
   { name: "COPY, pk only", ddl: [table], copy: true },
-  { name: "unlogged, as made now", ddl: [table.replace("CREATE TABLE", "CREATE UNLOGGED TABLE"), level, message, created] },
+  {
+    name: "unlogged, as made now",
+    ddl: [table.replace("CREATE TABLE", "CREATE UNLOGGED TABLE"), level, message, created],
+  },
 ];
 
 function batch(n: number, start: number) {
@@ -110,7 +118,12 @@ function backendCpuMs(pid: number): number {
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
-const text = unnestInsertSql(q, "_logs", ["id", "level", "message", "data", "created"], ["text", "integer", "text", "json", "text"]);
+const text = unnestInsertSql(
+  q,
+  "_logs",
+  ["id", "level", "message", "data", "created"],
+  ["text", "integer", "text", "json", "text"],
+);
 const json = [false, false, false, true, false];
 const rounds = Number(arg("rounds", "4"));
 const columns = "(id, level, message, data, created)";
@@ -120,7 +133,12 @@ try {
   const tables = variants.map((_, i) => `_logs_${i}`);
   for (const [i, v] of variants.entries()) {
     for (const s of v.ddl) {
-      await admin.unsafe(s.replaceAll("_logs (", `${tables[i]} (`).replaceAll(/ON _logs\b/g, `ON ${tables[i]}`).replaceAll("idx_logs", `idx${i}_logs`));
+      await admin.unsafe(
+        s
+          .replaceAll("_logs (", `${tables[i]} (`)
+          .replaceAll(/ON _logs\b/g, `ON ${tables[i]}`)
+          .replaceAll("idx_logs", `idx${i}_logs`),
+      );
     }
   }
   const db = postgres(url, { max: 1, onnotice: () => {}, fetch_types: false });
@@ -150,8 +168,8 @@ try {
         }
         const c1 = process.cpuUsage(c0);
         if (r === 0 && b < 5) continue;
-        ;(server[i] as number[]).push(((backendCpuMs(pid) - s0) * 1000) / perBatch);
-        ;(client[i] as number[]).push((c1.user + c1.system) / perBatch);
+        (server[i] as number[]).push(((backendCpuMs(pid) - s0) * 1000) / perBatch);
+        (client[i] as number[]).push((c1.user + c1.system) / perBatch);
       }
     }
   }

@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { logsTableSql } from "../../src/core/system-tables.ts";
 import { DatabaseUnavailableError } from "../../src/db/driver.ts";
 import { type PackedRows, PackedRowsWriter } from "../../src/db/packed-rows.ts";
+import { postgresDialect } from "../../src/db/postgres/dialect.ts";
 import { openPostgres, type PostgresDriver } from "../../src/db/postgres/driver.ts";
 import { findPostgresBin, PostgresCluster, skipNote } from "./postgres-server.ts";
 
@@ -66,6 +68,22 @@ if (reason) {
         await expect(d.insertRowsInBackground("bw_t", ["id", "n", "data"], rows(100, 60))).rejects.toThrow();
         await d.insertRowsInBackground("bw_t", ["id", "n", "data"], rows(200, 60));
         expect(await count(d)).toBe(180);
+      } finally {
+        await d.close();
+      }
+    }, 60_000);
+
+    test("the logs table is indexed on level and created (what the logs API's filters use), once", async () => {
+      const d = await openPostgres(cluster.url(), { schema: "bw_logs" });
+      try {
+        // made twice, as a restarted app's migration check may: the statements are idempotent
+        for (let i = 0; i < 2; i++) for (const s of logsTableSql(postgresDialect)) await d.exec(s);
+        const indexes = await d.all<{ name: string; def: string }>(
+          "SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE schemaname = 'bw_logs' AND tablename = '_logs' ORDER BY indexname",
+        );
+        expect(indexes.map((i) => i.name)).toEqual(["_logs_pkey", "idx_logs_created", "idx_logs_level"]);
+        expect(indexes[1]?.def).toContain("(created)");
+        expect(indexes[2]?.def).toContain("(level)");
       } finally {
         await d.close();
       }

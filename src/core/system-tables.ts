@@ -47,13 +47,11 @@ export function dataTablesSql(d: Dialect): string[] {
   ];
 }
 
-/** `_logs` of the auxiliary database, with its indexes. */
+/** `_logs` of the auxiliary database, with its indexes (the engine's: see Dialect.logsIndexesSql). */
 export function logsTableSql(d: Dialect): string[] {
   const q = d.quote;
   return [
     `CREATE TABLE IF NOT EXISTS ${q("_logs")} (${q("id")} TEXT PRIMARY KEY NOT NULL, ${q("level")} INTEGER DEFAULT 0 NOT NULL, ${q("message")} TEXT DEFAULT '' NOT NULL, ${q("data")} JSON DEFAULT '{}' NOT NULL, ${q("created")} TEXT DEFAULT '' NOT NULL)`,
-    `CREATE INDEX IF NOT EXISTS idx_logs_level ON ${q("_logs")} (${q("level")})`,
-    `CREATE INDEX IF NOT EXISTS idx_logs_message ON ${q("_logs")} (${q("message")})`,
-    `CREATE INDEX IF NOT EXISTS idx_logs_created_hour ON ${q("_logs")} (${d.hourBucket(q("created"))})`,
+    ...d.logsIndexesSql(),
   ];
 }

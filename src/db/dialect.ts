@@ -148,6 +148,11 @@ export interface Dialect {
   addInsertionKeySql(table: string): string | null;
   /** Expression truncating a stored datetime to its hour (`YYYY-MM-DD HH:00:00`). */
   hourBucket(expr: string): string;
+  /**
+   * The `CREATE INDEX` statements of the logs table (`_logs`: id, level, message, data, created) beyond its
+   * primary key: the indexes this engine's logs queries use, each paid for by every request log written.
+   */
+  logsIndexesSql(): string[];
   /** Expression counting the items of a JSON array column. */
   jsonArrayLength(expr: string): string;
   /**

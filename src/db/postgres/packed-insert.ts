@@ -7,47 +7,81 @@
  */
 import type { PackedRows } from "../packed-rows.ts";
 
-/** arrayElement quotes a text as an element of a PostgreSQL array literal; U+0000 (which text can't hold) becomes U+FFFD. */
-function arrayElement(text: string): string {
-  let v = text;
-  if (v.includes("\0")) v = v.replaceAll("\0", "\ufffd");
-  if (v.includes("\\") || v.includes('"')) v = v.replace(/[\\"]/g, "\\$&");
-  return `"${v}"`;
-}
-
-/** An escaped U+0000 in JSON text (`\u0000` after an even run of backslashes), which JSONB refuses. */
-const jsonNul = /(?<!\\)((?:\\\\)*)\\u0000/g;
-
-/** jsonWithoutNul writes an escaped U+0000 in JSON text as U+FFFD, as a raw one in text is stored. */
-function jsonWithoutNul(text: string): string {
-  return text.includes("\\u0000") ? text.replace(jsonNul, "$1\\ufffd") : text;
-}
-
 /**
  * packedArrays turns packed rows into one array literal per column (`{"a","b"}`, `{1,2}`): the parameters
- * of unnestInsertSql's statement. The text of a column marked in `json` is JSON whose escaped U+0000 (which
- * JSONB can't hold, and would refuse the whole batch for) is written as U+FFFD.
+ * of unnestInsertSql's statement. Each literal is written as bytes straight from the rows' text (a value
+ * quoted, its `"` and `\` escaped, a U+0000, which text can't hold, as U+FFFD) and made a string once: no
+ * string per value. The text of a column marked in `json` is JSON whose escaped U+0000 (`\u0000` after an
+ * even run of backslashes, which JSONB can't hold and would refuse the whole batch for) is written as U+FFFD.
  */
 export function packedArrays(rows: PackedRows, json: readonly boolean[] = []): string[] {
-  const { types, count, cells } = rows;
+  const backslash = 0x5c;
+  const quote = 0x22;
+  const jsonNul = /(?<!\\)((?:\\\\)*)\\u0000/g;
+  /** Writes src[from, to) as an element at out[o]; -1 when `isJson` and it holds `\u0000` (to fix first). */
+  const writeElement = (out: Uint8Array, o: number, src: Uint8Array, from: number, to: number, isJson: boolean) => {
+    out[o++] = quote;
+    for (let i = from; i < to; i++) {
+      const b = src[i] as number;
+      if (b === backslash || b === quote) {
+        if (isJson && b === backslash && src[i + 1] === 0x75 && i + 6 <= to) {
+          if (src[i + 2] === 0x30 && src[i + 3] === 0x30 && src[i + 4] === 0x30 && src[i + 5] === 0x30) return -1;
+        }
+        out[o++] = backslash;
+        out[o++] = b;
+      } else if (b === 0) {
+        out[o++] = 0xef;
+        out[o++] = 0xbf;
+        out[o++] = 0xbd;
+      } else out[o++] = b;
+    }
+    out[o++] = quote;
+    return o;
+  };
+  const { types, count, cells, text: src } = rows;
   const width = types.length;
-  const bytes = Buffer.from(rows.text.buffer, rows.text.byteOffset, rows.text.byteLength);
-  const columns: string[][] = types.map(() => new Array<string>(count));
+  const isText = types.map((t) => t === "text");
+  // each literal's room for the worst case: every byte escaped (a NUL's 1 byte becoming 3), quotes, commas
+  const sizes = new Array<number>(width).fill(2);
+  for (let r = 0, at = 0, start = 0; r < count; r++) {
+    for (let c = 0; c < width; c++, at++) {
+      const cell = cells[at] as number;
+      if (isText[c]) {
+        sizes[c] = (sizes[c] as number) + 3 * (cell - start) + 3;
+        start = cell;
+      } else sizes[c] = (sizes[c] as number) + 27;
+    }
+  }
+  const outs = sizes.map((n) => Buffer.allocUnsafe(n));
+  const ats = new Array<number>(width).fill(1);
+  for (const out of outs) out[0] = 0x7b;
   let start = 0;
   for (let r = 0, at = 0; r < count; r++) {
     for (let c = 0; c < width; c++, at++) {
       const cell = cells[at] as number;
-      const column = columns[c] as string[];
-      if (types[c] === "text") {
-        const text = bytes.toString("utf8", start, cell);
-        column[r] = arrayElement(json[c] ? jsonWithoutNul(text) : text);
-        start = cell;
-      } else {
-        column[r] = Number.isFinite(cell) ? String(cell) : `"${cell}"`;
+      const out = outs[c] as Buffer;
+      let o = ats[c] as number;
+      if (r > 0) out[o++] = 0x2c;
+      if (!isText[c]) {
+        ats[c] = o + out.write(Number.isFinite(cell) ? String(cell) : `"${cell}"`, o, "latin1");
+        continue;
       }
+      let end = writeElement(out, o, src, start, cell, json[c] === true);
+      if (end < 0) {
+        // the JSON holds `\u0000`: U+FFFD's escape is as long, so the fixed text fits in the cell's room
+        const text = Buffer.from(src.buffer, src.byteOffset + start, cell - start).toString();
+        const fixed = Buffer.from(text.replace(jsonNul, "$1\\ufffd"));
+        end = writeElement(out, o, fixed, 0, fixed.length, false);
+      }
+      ats[c] = end;
+      start = cell;
     }
   }
-  return columns.map((values) => `{${values.join(",")}}`);
+  return outs.map((out, c) => {
+    const o = ats[c] as number;
+    out[o] = 0x7d;
+    return out.toString("utf8", 0, o + 1);
+  });
 }
 
 /** unnestInsertSql is the statement inserting packedArrays' parameters; columnTypes are the columns' SQL types. */

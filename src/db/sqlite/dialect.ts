@@ -132,6 +132,12 @@ export const sqliteDialect: Dialect = {
   addInsertionKeySql: () => null,
   insertionOrder: (table) => `${quoteIdent(table)}.${quoteIdent("_rowid_")}`,
   hourBucket: (expr) => `strftime('%Y-%m-%d %H:00:00', ${expr})`,
+  // PocketBase's own
+  logsIndexesSql: () => [
+    "CREATE INDEX IF NOT EXISTS idx_logs_level ON `_logs` (`level`)",
+    "CREATE INDEX IF NOT EXISTS idx_logs_message ON `_logs` (`message`)",
+    "CREATE INDEX IF NOT EXISTS idx_logs_created_hour ON `_logs` (strftime('%Y-%m-%d %H:00:00', `created`))",
+  ],
   jsonArrayLength: (expr) => `(CASE WHEN json_valid(${expr}) THEN IFNULL(json_array_length(${expr}), 0) ELSE 0 END)`,
   // SQLite converts the operands itself (type affinity, storage classes): written as they are
   compare: (left, op, right) => sql`${left.sql} ${raw(sqliteOps[op])} ${right.sql}`,

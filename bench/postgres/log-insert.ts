@@ -1,0 +1,185 @@
+/**
+ * What a batch of request logs costs PostgreSQL and the client, per row, by table shape and statement:
+ * `bun bench/postgres/log-insert.ts [--url=...] [--batches=30] [--rows=1000]`. Each variant inserts the
+ * same realistic rows (packRequestLog + expandLogRows) in batches into a fresh `_logs`, and reports the
+ * backend's CPU (from /proc: the server must be local) and this process's CPU per row, medians of the batches.
+ */
+import { readFileSync } from "node:fs";
+import postgres from "postgres";
+import { expandLogRows, logQueueTypes, packRequestLog } from "../../src/core/log-write.ts";
+import { type PackedRows, PackedRowsWriter } from "../../src/db/packed-rows.ts";
+import { postgresDialect } from "../../src/db/postgres/dialect.ts";
+import { packedArrays, unnestInsertSql } from "../../src/db/postgres/packed-insert.ts";
+import { findPostgresBin, PostgresCluster } from "../../tests/db/postgres-server.ts";
+
+const arg = (name: string, fallback: string): string =>
+  process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+const batches = Number(arg("batches", "25"));
+const perBatch = Number(arg("rows", "1000"));
+
+let cluster: PostgresCluster | null = null;
+let url = arg("url", process.env.SATCHEL_TEST_POSTGRES_URL ?? "");
+if (url === "") {
+  const bin = findPostgresBin();
+  if (!bin) throw new Error("no PostgreSQL binaries: give --url");
+  cluster = PostgresCluster.create(bin);
+  url = cluster.url("postgres");
+}
+
+const q = postgresDialect.quote;
+const hour = postgresDialect.hourBucket(q("created"));
+interface Variant {
+  name: string;
+  ddl: string[];
+  copy?: boolean;
+}
+const table = `CREATE TABLE _logs (id TEXT PRIMARY KEY NOT NULL, level INTEGER DEFAULT 0 NOT NULL, message TEXT DEFAULT '' NOT NULL, data JSON DEFAULT '{}' NOT NULL, created TEXT DEFAULT '' NOT NULL)`;
+const level = "CREATE INDEX idx_logs_level ON _logs (level)";
+const message = "CREATE INDEX idx_logs_message ON _logs (message)";
+const created = `CREATE INDEX idx_logs_created_hour ON _logs (${hour})`;
+const variants: Variant[] = [
+  { name: "as made now (pk, level, created)", ddl: [table, level, "CREATE INDEX idx_logs_created ON _logs (created)"] },
+  { name: "before (pk, level, message, hour)", ddl: [table, level, message, created] },
+  { name: "no message index", ddl: [table, level, created] },
+  { name: "no hour index", ddl: [table, level, message] },
+  { name: "created index, plain", ddl: [table, level, message, "CREATE INDEX idx_logs_created ON _logs (created)"] },
+  { name: "pk only", ddl: [table] },
+  { name: "COPY, as made now", ddl: [table, level, message, created], copy: true },
+  {
+    name: "COPY, data as text",
+    ddl: [table.replace("JSON DEFAULT", "TEXT DEFAULT"), level, message, created],
+    copy: true,
+  },
+  { name: "COPY, pk only", ddl: [table], copy: true },
+  {
+    name: "unlogged, as made now",
+    ddl: [table.replace("CREATE TABLE", "CREATE UNLOGGED TABLE"), level, message, created],
+  },
+];
+
+function batch(n: number, start: number) {
+  const w = new PackedRowsWriter(logQueueTypes, { maxBytes: Number.POSITIVE_INFINITY });
+  for (let i = 0; i < n; i++) {
+    packRequestLog(
+      {
+        time: start + i,
+        status: 200,
+        execTime: 0.41 + (i % 7) / 10,
+        method: "GET",
+        url: `/api/collections/bench/records/r${(start + i).toString(36).padStart(14, "0")}`,
+        message: "",
+        referer: "",
+        userAgent: "oha/1.4.5",
+        auth: "",
+        remoteIP: "127.0.0.1",
+      },
+      w,
+    );
+  }
+  return w.take();
+}
+
+/** copyText writes packed rows as COPY's text format: tab-separated, newline-ended, backslash escapes. */
+function copyText(rows: PackedRows): Uint8Array {
+  const { types, count, cells, text: src } = rows;
+  const width = types.length;
+  const out = new Uint8Array(src.byteLength * 2 + count * width * 24 + 16);
+  let at = 0;
+  let start = 0;
+  for (let r = 0, c = 0; r < count; r++) {
+    for (let k = 0; k < width; k++, c++) {
+      if (k > 0) out[at++] = 9;
+      const cell = cells[c] as number;
+      if (types[k] === "text") {
+        for (let i = start; i < cell; i++) {
+          const b = src[i] as number;
+          if (b === 92 || b === 9 || b === 10 || b === 13) {
+            out[at++] = 92;
+            out[at++] = b === 92 ? 92 : b === 9 ? 116 : b === 10 ? 110 : 114;
+          } else out[at++] = b;
+        }
+        start = cell;
+      } else {
+        const x = String(cell);
+        for (let i = 0; i < x.length; i++) out[at++] = x.charCodeAt(i);
+      }
+    }
+    out[at++] = 10;
+  }
+  return out.subarray(0, at);
+}
+
+function backendCpuMs(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, "latin1");
+  const fields = f.slice(f.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+const text = unnestInsertSql(
+  q,
+  "_logs",
+  ["id", "level", "message", "data", "created"],
+  ["text", "integer", "text", "json", "text"],
+);
+const json = [false, false, false, true, false];
+const rounds = Number(arg("rounds", "4"));
+const columns = "(id, level, message, data, created)";
+const admin = postgres(url, { max: 1, onnotice: () => {} });
+try {
+  // every variant its own table, the variants taking turns, so that the machine's load falls on all alike
+  const tables = variants.map((_, i) => `_logs_${i}`);
+  for (const [i, v] of variants.entries()) {
+    for (const s of v.ddl) {
+      await admin.unsafe(
+        s
+          .replaceAll("_logs (", `${tables[i]} (`)
+          .replaceAll(/ON _logs\b/g, `ON ${tables[i]}`)
+          .replaceAll("idx_logs", `idx${i}_logs`),
+      );
+    }
+  }
+  const db = postgres(url, { max: 1, onnotice: () => {}, fetch_types: false });
+  const [{ pid }] = (await db`SELECT pg_backend_pid() AS pid`) as unknown as [{ pid: number }];
+  const server = variants.map(() => [] as number[]);
+  const client = variants.map(() => [] as number[]);
+  let time = Date.now();
+  for (let r = 0; r < rounds; r++) {
+    for (const [i, v] of variants.entries()) {
+      const t = tables[i] as string;
+      for (let b = 0; b < batches; b++) {
+        const rows = batch(perBatch, time);
+        time += perBatch;
+        const c0 = process.cpuUsage();
+        const s0 = backendCpuMs(pid);
+        if (v.copy) {
+          const w = await db.unsafe(`COPY ${t} ${columns} FROM STDIN`).writable();
+          const out = copyText(expandLogRows(rows));
+          await new Promise<void>((resolve, reject) => {
+            w.on("error", reject);
+            w.on("finish", resolve);
+            w.end(out);
+          });
+        } else {
+          const params = packedArrays(expandLogRows(rows), json);
+          await db.unsafe(text.replace('"_logs"', t), params, { prepare: true });
+        }
+        const c1 = process.cpuUsage(c0);
+        if (r === 0 && b < 5) continue;
+        (server[i] as number[]).push(((backendCpuMs(pid) - s0) * 1000) / perBatch);
+        (client[i] as number[]).push((c1.user + c1.system) / perBatch);
+      }
+    }
+  }
+  await db.end();
+  for (const [i, v] of variants.entries()) {
+    console.log(
+      `${v.name.padEnd(40)} server ${mean(server[i] as number[]).toFixed(1)} µs/row, client ${median(client[i] as number[]).toFixed(1)} µs/row`,
+    );
+  }
+} finally {
+  await admin.end();
+  cluster?.destroy();
+}

@@ -1,0 +1,132 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { logsTableSql } from "../../src/core/system-tables.ts";
+import { DatabaseUnavailableError } from "../../src/db/driver.ts";
+import { type PackedRows, PackedRowsWriter } from "../../src/db/packed-rows.ts";
+import { postgresDialect } from "../../src/db/postgres/dialect.ts";
+import { openPostgres, type PostgresDriver } from "../../src/db/postgres/driver.ts";
+import { findPostgresBin, PostgresCluster, skipNote } from "./postgres-server.ts";
+
+// these tests stop and start the server, so they run a cluster of their own from the local binaries
+const bin = findPostgresBin();
+const reason = bin ? null : "no PostgreSQL server binaries (initdb, pg_ctl) found to start a server the test controls";
+
+/** rows packs `n` rows (id, n, data JSON) from `from` on; every row's data holds what an array literal escapes. */
+function rows(from: number, n: number): PackedRows {
+  const w = new PackedRowsWriter(["text", "number", "text"], { maxBytes: Number.POSITIVE_INFINITY });
+  for (let i = from; i < from + n; i++) {
+    w.text(`r${i}`);
+    w.number(i);
+    w.text(JSON.stringify({ i, q: `"quoted" \\ {a,b} é 日本`, nul: "a\u0000b", raw: "\\u0000" }));
+    w.endRow();
+  }
+  return w.take();
+}
+
+/** until polls `check` until it holds, for up to a minute (the machine may be loaded). */
+async function until(check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await Bun.sleep(100);
+  }
+}
+
+if (reason) {
+  skipNote("tests/db/postgres-log-batches.test.ts", reason);
+  describe.skip(`PostgreSQL batches of packed rows (skipped: ${reason})`, () => {
+    test("needs PostgreSQL's server binaries", () => {});
+  });
+} else {
+  const cluster = PostgresCluster.create(bin as string);
+  afterAll(() => cluster.destroy());
+
+  const open = async (schema: string): Promise<PostgresDriver> => {
+    const d = await openPostgres(cluster.url(), { connectTimeoutSeconds: 2, schema });
+    await d.exec("CREATE TABLE IF NOT EXISTS bw_t (id TEXT PRIMARY KEY, n INTEGER NOT NULL, data JSON NOT NULL)");
+    return d;
+  };
+  const count = async (d: PostgresDriver): Promise<number> =>
+    Number((await d.all<{ n: number }>("SELECT COUNT(*) AS n FROM bw_t"))[0]?.n);
+
+  describe("PostgreSQL batches of packed rows", () => {
+    test("writes a batch into the driver's schema: escapes, JSON, U+0000 as U+FFFD", async () => {
+      const d = await open("bw_one");
+      try {
+        await d.insertRowsInBackground("bw_t", ["id", "n", "data"], rows(0, 120));
+        const stored = await d.all<{ id: string; n: number; data: string }>(
+          "SELECT id, n, data::text AS data FROM bw_t ORDER BY n",
+        );
+        expect(stored).toHaveLength(120);
+        expect(stored[7]?.id).toBe("r7");
+        expect(JSON.parse(stored[7]?.data ?? "")).toEqual({
+          i: 7,
+          q: `"quoted" \\ {a,b} é 日本`,
+          nul: "a\ufffdb",
+          raw: "\\u0000",
+        });
+        // a refused row refuses its whole batch, and the writer goes on
+        await expect(d.insertRowsInBackground("bw_t", ["id", "n", "data"], rows(100, 60))).rejects.toThrow();
+        await d.insertRowsInBackground("bw_t", ["id", "n", "data"], rows(200, 60));
+        expect(await count(d)).toBe(180);
+      } finally {
+        await d.close();
+      }
+    }, 60_000);
+
+    test("the logs table is indexed on level and created (what the logs API's filters use), once", async () => {
+      const d = await openPostgres(cluster.url(), { schema: "bw_logs" });
+      try {
+        // made twice, as a restarted app's migration check may: the statements are idempotent
+        for (let i = 0; i < 2; i++) for (const s of logsTableSql(postgresDialect)) await d.exec(s);
+        const indexes = await d.all<{ name: string; def: string }>(
+          "SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE schemaname = 'bw_logs' AND tablename = '_logs' ORDER BY indexname",
+        );
+        expect(indexes.map((i) => i.name)).toEqual(["_logs_pkey", "idx_logs_created", "idx_logs_level"]);
+        expect(indexes[1]?.def).toContain("(created)");
+        expect(indexes[2]?.def).toContain("(level)");
+      } finally {
+        await d.close();
+      }
+    }, 60_000);
+
+    test("close writes the batches handed over before it", async () => {
+      const d = await open("bw_close");
+      const pending = [0, 1, 2, 3, 4].map((b) =>
+        d.insertRowsInBackground("bw_t", ["id", "n", "data"], rows(b * 2000, 2000)),
+      );
+      await d.close();
+      await Promise.all(pending);
+      const again = await open("bw_close");
+      try {
+        expect(await count(again)).toBe(10_000);
+        await expect(d.insertRowsInBackground("bw_t", ["id", "n", "data"], rows(0, 60))).rejects.toThrow(/closed/);
+      } finally {
+        await again.close();
+      }
+    }, 60_000);
+
+    test("a server going away fails the batch as unavailable; the next batch after it is back is written", async () => {
+      const d = await open("bw_restart");
+      try {
+        await d.insertRowsInBackground("bw_t", ["id", "n", "data"], rows(0, 60));
+        cluster.stop("immediate");
+        await expect(d.insertRowsInBackground("bw_t", ["id", "n", "data"], rows(100, 60))).rejects.toBeInstanceOf(
+          DatabaseUnavailableError,
+        );
+        cluster.start();
+        // the pool and the writer reconnect on their own: a batch is written once the server answers again
+        let next = 1000;
+        await until(async () => {
+          next += 100;
+          return d.insertRowsInBackground("bw_t", ["id", "n", "data"], rows(next, 60)).then(
+            () => true,
+            () => false,
+          );
+        });
+        expect(await count(d)).toBe(120);
+      } finally {
+        await d.close();
+      }
+    }, 120_000);
+  });
+}

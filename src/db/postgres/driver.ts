@@ -55,10 +55,20 @@ export interface PostgresOptions {
 const defaultQueryTimeoutMs = 30_000;
 const defaultScriptTimeoutMs = 3 * 60_000;
 
-/** scriptFailure words a script's failure: PostgreSQL's message and SQLSTATE, or the time limit. */
-function scriptFailure(err: unknown, running: RunningQuery, timeoutMs: number): unknown {
+/** PostgreSQL's SQLSTATE for a statement cancelled, by a cancel request or by its `statement_timeout`. */
+const queryCanceled = "57014";
+
+/**
+ * scriptFailure words a script's failure: PostgreSQL's message and SQLSTATE, or the time limit. The limit is
+ * enforced twice (the driver's timer sends a cancel, the connection's `statement_timeout` stops the statement
+ * on the server, first when the timer is late on a busy server): a statement cancelled once the script has run
+ * for its limit was stopped at the limit, whichever acted (a shorter timeout the script set itself is its own).
+ */
+function scriptFailure(err: unknown, running: RunningQuery, timeoutMs: number, elapsedMs: number): unknown {
   if (err instanceof DatabaseUnavailableError) return err;
-  if (running.stopped)
+  const cancelledAtLimit =
+    err instanceof postgres.PostgresError && err.code === queryCanceled && timeoutMs > 0 && elapsedMs >= timeoutMs;
+  if (running.stopped || cancelledAtLimit)
     return new ScriptError(`the script ran past the ${timeoutMs / 1000}s time limit and was stopped`);
   if (err instanceof postgres.PostgresError) return new ScriptError(`${err.message} (${err.code})`);
   return new ScriptError(err instanceof Error ? err.message : String(err));
@@ -517,11 +527,22 @@ export class PostgresDriver implements Driver {
   async runScript(sql: string, options: ScriptOptions): Promise<ScriptResult> {
     const { statements, endsWithStatement } = splitScript(sql);
     const running: RunningQuery = { current: null, stopped: false };
+    const started = performance.now();
     const timer = setTimeout(() => {
+      if (running.finished) return;
       running.stopped = true;
-      running.current?.cancel();
+      running.cancelling = Promise.resolve(running.current?.cancel()).catch(() => {});
     }, this.#scriptTimeoutMs);
-    const run = async (conn: Reserved) => runStatements(conn, statements, endsWithStatement, options, running);
+    // a cancel request acts on whatever its connection runs when it arrives: the connection is used again (its
+    // cleanup, the next script) only once the server has acted on it, or a late one would stop that instead
+    const run = async (conn: Reserved) => {
+      try {
+        return await runStatements(conn, statements, endsWithStatement, options, running);
+      } finally {
+        running.finished = true;
+        await running.cancelling;
+      }
+    };
     try {
       if (options.mode === "query") return await this.#withScriptConnection(run);
       return await this.#lock.with(() =>
@@ -541,7 +562,7 @@ export class PostgresDriver implements Driver {
         }),
       );
     } catch (err) {
-      throw scriptFailure(this.#runner.wrap(err), running, this.#scriptTimeoutMs);
+      throw scriptFailure(this.#runner.wrap(err), running, this.#scriptTimeoutMs, performance.now() - started);
     } finally {
       clearTimeout(timer);
     }
@@ -786,7 +807,7 @@ class PostgresTx implements Tx {
         runStatements(this.link.conn(), statements, endsWithStatement, options, running),
       );
     } catch (err) {
-      throw scriptFailure(this.runner.wrap(err), running, 0);
+      throw scriptFailure(this.runner.wrap(err), running, 0, 0);
     }
   }
 

@@ -11,8 +11,12 @@ interface Column {
 
 /** A script's state the time limit acts on: no statement starts once stopped, and the running one is cancelled. */
 export interface RunningQuery {
-  current: { cancel(): void } | null;
+  current: { cancel(): unknown } | null;
   stopped: boolean;
+  /** Its statements are over: the time limit has nothing left to stop. */
+  finished?: boolean;
+  /** The cancel request sent at the time limit, settled once the server has acted on it. */
+  cancelling?: Promise<unknown>;
 }
 
 // type OIDs whose text the result gives as SQLite's driver would: integers, reals, booleans as 1 and 0, bytes

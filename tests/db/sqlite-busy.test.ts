@@ -33,12 +33,19 @@ test("a transaction waits for another connection's transaction, and the event lo
   await Bun.sleep(10);
   let ticks = 0;
   const timer = setInterval(() => ticks++, 5);
-  const second = b.transaction(async (tx) => {
-    await tx.run("INSERT INTO t VALUES (2)");
-  });
+  let waited = true;
+  const second = b
+    .transaction(async (tx) => {
+      await tx.run("INSERT INTO t VALUES (2)");
+    })
+    .finally(() => {
+      waited = false;
+    });
   const plain = b.run("INSERT INTO t VALUES (3)");
-  await Bun.sleep(200);
+  // timers keep firing while the second transaction waits (a wait in SQLite's busy handler would stop them)
+  for (let i = 0; i < 500 && ticks <= 10; i++) await Bun.sleep(10);
   expect(ticks).toBeGreaterThan(10);
+  expect(waited).toBe(true);
   held.resolve();
   await Promise.all([first, second, plain]);
   clearInterval(timer);

@@ -69,3 +69,20 @@ describe("a literal with a NUL character", () => {
     expect(titles((await list('title ~ "a"')).body)).toEqual(["a", "ab"]);
   });
 });
+
+describe("a LIKE pattern that ends with its escape character", () => {
+  test("matches nothing, as on SQLite (PostgreSQL refuses such a pattern): never an error", async () => {
+    // a pattern with its own % is used as it is: `%\` ends with LIKE's escape character, `%\\` doesn't
+    const cases: [string, string[]][] = [
+      ['title ~ "%\\\\"', []],
+      ['title !~ "%\\\\"', ["a", "ab", "b"]],
+      ['title ~ "a%\\\\"', []],
+      ['title !~ "b%\\\\"', ["a", "ab", "b"]],
+      ['title ~ "%\\\\\\\\"', []],
+    ];
+    for (const [filter, want] of cases) {
+      const res = await list(filter);
+      expect([filter, res.status, res.status === 200 ? titles(res.body) : res.body]).toEqual([filter, 200, want]);
+    }
+  });
+});

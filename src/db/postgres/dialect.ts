@@ -273,9 +273,14 @@ export const postgresDialect: Dialect = {
   comparesPlainly,
   emptyIfNull,
   text,
-  // SQLite's LIKE folds the ASCII letters only: both sides folded so, then a case-sensitive LIKE
-  like: (left, pattern, not) =>
-    sql`${asciiLower(text(left))} ${raw(not ? "NOT LIKE" : "LIKE")} ${asciiLower(pattern)} ESCAPE '\\'`,
+  // SQLite's LIKE folds the ASCII letters only: both sides folded so, then a case-sensitive LIKE. A pattern
+  // ending with its escape character (an odd run of backslashes) matches nothing on SQLite, where PostgreSQL
+  // refuses it: such a pattern is settled before the LIKE runs
+  like: (left, pattern, not) => {
+    const p = asciiLower(pattern);
+    const matches = sql`(CASE WHEN ${p} ~ '(^|[^\\\\])(\\\\\\\\)*\\\\$' THEN FALSE ELSE ${asciiLower(text(left))} LIKE ${p} ESCAPE '\\' END)`;
+    return not ? sql`(NOT ${matches})` : matches;
+  },
   nullSafeEqual: (left, right, equal) =>
     sql`${left} ${raw(equal ? "IS NOT DISTINCT FROM" : "IS DISTINCT FROM")} ${right}`,
   equalNocase: (left, right) => sql`lower(${left}) = lower(${right})`,

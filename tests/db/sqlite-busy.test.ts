@@ -42,11 +42,16 @@ test("a transaction waits for another connection's transaction, and the event lo
       waited = false;
     });
   const plain = b.run("INSERT INTO t VALUES (3)");
-  // timers keep firing while the second transaction waits (a wait in SQLite's busy handler would stop them)
-  for (let i = 0; i < 500 && ticks <= 10; i++) await Bun.sleep(10);
-  expect(ticks).toBeGreaterThan(10);
-  expect(waited).toBe(true);
-  held.resolve();
+  try {
+    // timers keep firing while the second transaction waits (a wait in SQLite's busy handler would stop them)
+    for (let i = 0; i < 500 && ticks <= 10; i++) await Bun.sleep(10);
+    expect(ticks).toBeGreaterThan(10);
+    expect(waited).toBe(true);
+  } finally {
+    // a failed check must not leave the waiting writes to fail later, inside another test
+    held.resolve();
+    await Promise.allSettled([first, second, plain]);
+  }
   await Promise.all([first, second, plain]);
   clearInterval(timer);
   expect(await b.all("SELECT n FROM t ORDER BY n")).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);

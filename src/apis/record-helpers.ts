@@ -66,8 +66,11 @@ export function searchFailure(err: unknown): ApiError {
  */
 export async function enrichRecords(e: RequestEvent, records: RecordModel[], info?: RequestInfo): Promise<void> {
   if (records.length === 0) return;
-  // no onRecordEnrich handler, a guest (no flags to set) and nothing to expand: nothing to do
-  if (e.app.hooks.onRecordEnrich.length === 0 && !(info ?? e).auth && !e.queryParam("expand")) return;
+  // a guest (no flags to set) and nothing to expand: only the onRecordEnrich handlers, if any, to fire
+  if (!(info ?? e).auth && !e.queryParam("expand")) {
+    if (e.app.hooks.onRecordEnrich.length === 0) return;
+    return triggerEnrichHooks(e.app, records.length, (i) => recordEvent(e.app, records, i, e), noAction);
+  }
   const requestInfo = info ?? (await e.requestInfo());
   await triggerEnrichHooks(
     e.app,

@@ -137,7 +137,7 @@ const enrichTimings = new WeakMap<readonly unknown[], { timeout: number; ids: st
  * and `done` inside the last. The firings are timed as one (a BatchWatch: the handlers' time, not done's),
  * which costs one watch per response instead of one per record.
  */
-async function triggerEnrichHooks(
+function triggerEnrichHooks(
   app: App,
   count: number,
   eventAt: (i: number) => RecordEnrichEvent,
@@ -155,13 +155,22 @@ async function triggerEnrichHooks(
     enrichTimings.set(handlers, timing);
   }
   const batch = timing.timeout > 0 ? new BatchWatch(hook.name, timing.ids, timing.timeout) : null;
-  const finish = async (): Promise<void> => {
-    batch?.pause();
+  // done's time is not the handlers': the watch pauses around it (without a frame when it ends at once)
+  const finish = (): Promise<void> => {
+    if (!batch) return done();
+    batch.pause();
+    let result: Promise<void>;
     try {
-      await done();
-    } finally {
-      batch?.resume();
+      result = done();
+    } catch (err) {
+      batch.resume();
+      return Promise.reject(err);
     }
+    if (Bun.peek.status(result) !== "pending") {
+      batch.resume();
+      return result;
+    }
+    return result.finally(() => batch.resume());
   };
   const step = (i: number): Promise<void> =>
     i < count ? hook.triggerUnwatched(eventAt(i), () => step(i + 1)) : finish();

@@ -108,11 +108,17 @@ export class BatchWatch implements Watched {
   ) {}
 
   guard<T>(work: () => Promise<T>): Promise<T> {
+    this.resume();
+    const result = work();
+    // work done synchronously (handlers that returned without waiting) has nothing left to time
+    if (Bun.peek.status(result) !== "pending") {
+      this.#ended = true;
+      return result;
+    }
     const { promise, resolve, reject } = Promise.withResolvers<T>();
     this.#fail = reject;
     watch(this);
-    this.resume();
-    work().then(
+    result.then(
       (v) => {
         this.#ended = true;
         unwatch(this);

@@ -240,3 +240,25 @@ test("the timeout counts the time a handler holds the chain, not the time spent 
   });
   await expect(after.trigger(new TestEvent())).rejects.toThrow('The onAfter handler "slow-after"');
 });
+
+test("a timed chain that ends synchronously settles as it ended, unwatched; a pending one is still timed", async () => {
+  const hook = new Hook<TestEvent>();
+  hook.name = "onSync";
+  hook.setDefaultTimeout(150);
+  hook.bind({ id: "passes", func: (e) => e.next() });
+  const e = new TestEvent();
+  const ok = hook.trigger(e, (x) => {
+    x.log.push("action");
+  });
+  // no promise of the watch around the chain's own: already settled when the trigger returns
+  expect(Bun.peek.status(ok)).toBe("fulfilled");
+  expect(e.log).toEqual(["action"]);
+  const failed = hook.trigger(new TestEvent(), () => {
+    throw new ApiError(400, "refused");
+  });
+  expect(Bun.peek.status(failed)).toBe("rejected");
+  await expect(failed).rejects.toThrow("Refused.");
+  // the same hook, a handler that waits on nothing that ever comes: timed out as before
+  hook.bind({ id: "stuck", func: () => new Promise<void>(() => {}) });
+  await expect(hook.trigger(new TestEvent())).rejects.toThrow('The onSync handler "stuck"');
+});

@@ -325,11 +325,15 @@ class Run<E extends HookEvent> implements Cursor, Watched {
   }
 
   #watched(): Promise<void> {
+    this.#steps = [];
+    const first = this.next();
+    // a chain that ran to its end synchronously (its handlers returned without waiting on anything) has
+    // nothing left to hold it: no watch, no promise around its own
+    if (Bun.peek.status(first) !== "pending") return first;
     const { promise, resolve, reject } = Promise.withResolvers<void>();
     this.#fail = reject;
-    this.#steps = [];
     watch(this);
-    this.next().then(
+    first.then(
       () => {
         unwatch(this);
         resolve();

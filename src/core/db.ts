@@ -289,18 +289,22 @@ async function saveHooked<M extends Model, E extends AppEvent, EE extends E>(
       event,
       (fn) => kind.around(writer, model, type, fn),
       (e, inner) => kind.beforeSave(e, inner),
-      async (current) => {
-        if (withValidation) await validateModel(current, model, kind);
-        await fire(
-          isNew ? hooks.onModelCreateExecute : hooks.onModelUpdateExecute,
-          () => new ModelEvent(current, model, type),
-          model,
-          isNew ? kindHooks.createExecute : kindHooks.updateExecute,
-          event,
-          null,
-          (e, inner) => kind.execute(e, inner),
-          (writer) => kind.writeRow(writer, model),
-        );
+      (current) => {
+        const execute = () =>
+          fire(
+            isNew ? hooks.onModelCreateExecute : hooks.onModelUpdateExecute,
+            () => new ModelEvent(current, model, type),
+            model,
+            isNew ? kindHooks.createExecute : kindHooks.updateExecute,
+            event,
+            null,
+            (e, inner) => kind.execute(e, inner),
+            (writer) => kind.writeRow(writer, model),
+          );
+        if (!withValidation) return execute();
+        // without a frame of its own: a stage whose handlers and checks end at once ends at once (unwatched)
+        const validated = validateModel(current, model, kind);
+        return Bun.peek.status(validated) === "fulfilled" ? execute() : validated.then(execute);
       },
     );
   };

@@ -172,9 +172,8 @@ function triggerEnrichHooks(
     }
     return result.finally(() => batch.resume());
   };
-  const step = (i: number): Promise<void> =>
-    i < count ? hook.triggerUnwatched(eventAt(i), () => step(i + 1)) : finish();
-  return batch ? batch.guard(() => step(0)) : step(0);
+  const fire = () => hook.triggerNested(count, eventAt, finish);
+  return batch ? batch.guard(fire) : fire();
 }
 
 async function resolveRecordFlags(app: App, records: RecordModel[], info: RequestInfo): Promise<void> {

@@ -308,15 +308,21 @@ async function saveHooked<M extends Model, E extends AppEvent, EE extends E>(
       },
     );
   };
-  // the after-error hooks run where the write ran (in its transaction, before the rollback)
-  const attempt = async (writer: App) => {
+  // the after-error hooks run where the write ran (in its transaction, before the rollback); stages that
+  // ended at once are passed on as they are, so their transaction can commit at once
+  const attempt = (writer: App): Promise<void> => {
+    let result: Promise<void>;
     try {
-      await stages(writer);
+      result = stages(writer);
     } catch (err) {
+      result = Promise.reject(err);
+    }
+    if (Bun.peek.status(result) === "fulfilled") return result;
+    return result.catch(async (err: unknown) => {
       if (isNew) model.markAsNew();
       await afterError(writer, model, kind, type, err);
       throw err;
-    }
+    });
   };
   try {
     await inOwnTransaction(app, model, stageHooks, attempt);

@@ -84,6 +84,18 @@ export class HookEvent {
   }
 }
 
+/**
+ * restoreCursor gives an event back the cursor it had before a trigger inside a handler with that handler's
+ * own event (so its next() moves the outer run again) once that trigger ended: at once when it ended already.
+ */
+function restoreCursor(event: HookEvent, previous: Cursor, result: Promise<void>): Promise<void> {
+  if (Bun.peek.status(result) !== "pending") {
+    attachCursor(event, previous);
+    return result;
+  }
+  return result.finally(() => attachCursor(event, previous));
+}
+
 /** invoke calls a handler or an action, turning a synchronous throw into a rejection. */
 function invoke<E extends HookEvent>(fn: HandlerFunc<E>, event: E): Promise<void> {
   try {
@@ -301,8 +313,7 @@ class Run<E extends HookEvent> implements Cursor, Watched {
     const event = this.#event;
     const previous = attachCursor(event, this);
     const result = this.#chain.timeouts === null ? this.next() : this.#watched();
-    // a trigger inside a handler, with that handler's own event: its next() moves the outer run again
-    return previous === null ? result : result.finally(() => attachCursor(event, previous));
+    return previous === null ? result : restoreCursor(event, previous, result);
   }
 
   next(): Promise<void> {
@@ -411,7 +422,7 @@ class Level<E extends HookEvent> implements Cursor {
     const event = this.event;
     const previous = attachCursor(event, this);
     const result = this.next();
-    return previous === null ? result : result.finally(() => attachCursor(event, previous));
+    return previous === null ? result : restoreCursor(event, previous, result);
   }
 
   next(): Promise<void> {

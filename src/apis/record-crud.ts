@@ -218,20 +218,37 @@ async function hookedList(
   const event = e.derive(RecordsListRequestEvent);
   event.collection = collection;
   event.useRows(rows, page);
-  await e.app.hooks.get("onRecordsListRequest").trigger(event, async (ev) => {
-    const untouched = ev.untouchedRows();
-    if (untouched === null) return answerList(ev, info, filter);
-    await enrichRows(ev, untouched);
+  const send = (ev: RecordsListRequestEvent, untouched: RowRecords): Promise<void> => {
     // an enrich handler that read e.records or e.result made the records: the page is then theirs
     if (ev.untouchedRows() === null) return answerList(ev, info, filter, false);
     if (!ev.isSuperuser() && collection.listRule && filter && untouched.length === 0) {
-      await listTimingGuard(ev, collection);
+      return listTimingGuard(ev, collection).then(() => sendRows(ev, untouched, page, exporter));
     }
-    const items = new Array<RecordJSON>(untouched.length);
-    for (let i = 0; i < items.length; i++) items[i] = untouched.exportAt(i, exporter);
-    ev.json(200, { ...page, items });
+    sendRows(ev, untouched, page, exporter);
+    return sent;
+  };
+  // without an async frame: handlers and enrich handlers that return at once leave nothing to watch
+  await e.app.hooks.get("onRecordsListRequest").trigger(event, (ev) => {
+    const untouched = ev.untouchedRows();
+    if (untouched === null) return answerList(ev, info, filter);
+    const enriched = enrichRows(ev, untouched);
+    return Bun.peek.status(enriched) === "fulfilled" ? send(ev, untouched) : enriched.then(() => send(ev, untouched));
   });
   return event.response;
+}
+
+const sent: Promise<void> = Promise.resolve();
+
+/** sendRows answers a page from its rows (the records a handler read from those). */
+function sendRows(
+  ev: RecordsListRequestEvent,
+  rows: RowRecords,
+  page: Omit<ListResult<RecordModel>, "items">,
+  exporter: RowExporter,
+): void {
+  const items = new Array<RecordJSON>(rows.length);
+  for (let i = 0; i < items.length; i++) items[i] = rows.exportAt(i, exporter);
+  ev.json(200, { ...page, items });
 }
 
 /** answerList is the default action of onRecordsListRequest: enrich the page's records (unless done) and send it. */
@@ -300,10 +317,15 @@ async function plainView(
   const event = e.derive(RecordRequestEvent);
   event.collection = collection;
   event.useRow(rows);
-  await e.app.hooks.get("onRecordViewRequest").trigger(event, async (ev) => {
-    if (ev.untouchedRow() === null) return answerView(ev, info);
-    await enrichRows(ev, rows);
+  const send = (ev: RecordRequestEvent): void => {
     ev.json(200, ev.untouchedRow() === null ? ev.record : rows.exportAt(0, exporter));
+  };
+  await e.app.hooks.get("onRecordViewRequest").trigger(event, (ev) => {
+    if (ev.untouchedRow() === null) return answerView(ev, info);
+    const enriched = enrichRows(ev, rows);
+    if (Bun.peek.status(enriched) !== "fulfilled") return enriched.then(() => send(ev));
+    send(ev);
+    return sent;
   });
   return event.response;
 }

@@ -6,6 +6,7 @@ import { JSONField } from "../core/field-json.ts";
 import { type RecordJSON, RecordModel } from "../core/record-model.ts";
 import { defaultPerPage, maxPerPage } from "../core/record-query.ts";
 import { type RowExporter, rowExporter } from "../core/record-row-export.ts";
+import { RowRecords } from "../core/record-rows.ts";
 import {
   checkRuleOnNewRecord,
   compileSearch,
@@ -17,6 +18,7 @@ import {
 } from "../core/record-search.ts";
 import {
   defaultBodyLimit,
+  type ListResult,
   RecordRequestEvent,
   RecordsListRequestEvent,
   type RequestEvent,
@@ -38,6 +40,7 @@ import { hashPendingPassword } from "./record-auth-with-oauth2-password.ts";
 import {
   checkForSuperuserOnlyRuleFields,
   enrichRecords,
+  enrichRows,
   findCollectionOrFail,
   readRecordBody,
   requireRuleNotNull,
@@ -97,21 +100,22 @@ export function listParams(e: RequestEvent): {
 }
 
 /**
- * plainExporter is how a list or view answer is made straight from the rows, when nothing needs the records:
- * no handler for the request's hook nor for onRecordEnrich, no `expand`, and a requester who sees the
- * records as everyone does (not a superuser; on an auth collection, a guest, since owners and managers see
- * emails). Else null: the records are built, and the hooks fired.
+ * plainExporter is how a list or view answer is made straight from the rows, when nothing needs the records
+ * for its own work: no `expand`, and a requester who sees the records as everyone does (not a superuser; on
+ * an auth collection, a guest, since owners and managers see emails). Else null: the records are built.
+ * Handlers bound to the request's hook or to onRecordEnrich still fire on this path (hookedList,
+ * hookedView), over records made from the rows only when a handler reads one (RowRecords).
  */
-function plainExporter(
-  e: RequestEvent,
-  collection: Collection,
-  hook: "onRecordsListRequest" | "onRecordViewRequest",
-): RowExporter | null {
-  const hooks = e.app.hooks;
-  if (hooks.onRecordEnrich.length > 0 || hooks[hook].hasHandlersFor(collection.idAndName())) return null;
+function plainExporter(e: RequestEvent, collection: Collection): RowExporter | null {
   if (e.auth && (collection.type === "auth" || e.isSuperuser())) return null;
   if (e.queryParam("expand")) return null;
   return rowExporter(collection);
+}
+
+/** hooksBound tells whether a read fires any handler: of the request's hook for the collection, or onRecordEnrich. */
+function hooksBound(e: RequestEvent, collection: Collection, hook: "onRecordsListRequest" | "onRecordViewRequest") {
+  const hooks = e.app.hooks;
+  return hooks.onRecordEnrich.length > 0 || hooks[hook].hasHandlersFor(collection.idAndName());
 }
 
 async function recordsList(e: RequestEvent): Promise<Response | null> {
@@ -121,7 +125,7 @@ async function recordsList(e: RequestEvent): Promise<Response | null> {
   requireRuleNotNull(e, collection.listRule);
   checkForSuperuserOnlyRuleFields(e);
   const info = e.readyRequestInfo() ?? (await e.requestInfo());
-  const exporter = plainExporter(e, collection, "onRecordsListRequest");
+  const exporter = plainExporter(e, collection);
   if (exporter) return plainList(e, collection, params, info, exporter);
   const compiled = compileListSearch(e, collection, params, info);
   const offset = (params.page - 1) * params.perPage;
@@ -140,15 +144,7 @@ async function recordsList(e: RequestEvent): Promise<Response | null> {
   event.collection = collection;
   event.records = items;
   event.result = { page: params.page, perPage: params.perPage, totalItems, totalPages, items };
-  await e.app.hooks.get("onRecordsListRequest").trigger(event, async (ev) => {
-    await enrichRecords(ev, ev.records, info);
-    if (!ev.isSuperuser() && collection.listRule && params.filter && ev.records.length === 0) {
-      await listTimingGuard(ev, collection);
-    }
-    // plain objects serialize much faster than records with toJSON
-    const items = ev.result.items.map((r) => (r instanceof RecordModel ? r.publicExport() : r));
-    ev.json(200, { ...ev.result, items });
-  });
+  await e.app.hooks.get("onRecordsListRequest").trigger(event, (ev) => answerList(ev, info, params.filter));
   return event.response;
 }
 
@@ -174,7 +170,7 @@ function compileListSearch(
 
 /**
  * plainList answers a list from the rows (plainExporter): the same search, the page and the total count
- * asked for at once, no records, no hooks.
+ * asked for at once, no records; the hooks, when handlers are bound, through hookedList.
  */
 async function plainList(
   e: RequestEvent,
@@ -182,7 +178,7 @@ async function plainList(
   params: ReturnType<typeof listParams>,
   info: RequestInfo,
   exporter: RowExporter,
-): Promise<Response> {
+): Promise<Response | null> {
   const compiled = compileListSearch(e, collection, params, info);
   const offset = (params.page - 1) * params.perPage;
   const scope = e.readScope();
@@ -192,13 +188,84 @@ async function plainList(
   // both at once (on PostgreSQL, on two connections), but one after the other when isolated: a requester's
   // isolated reads wait for each other anyway
   const [rows, totalItems] = compiled.isolate ? [await page(), await count()] : await Promise.all([page(), count()]);
+  const totalPages = totalItems < 0 ? -1 : Math.ceil(totalItems / params.perPage);
+  const result = { page: params.page, perPage: params.perPage, totalItems, totalPages };
+  if (hooksBound(e, collection, "onRecordsListRequest")) {
+    return hookedList(e, new RowRecords(collection, rows), result, info, exporter, params.filter);
+  }
   if (collection.listRule && params.filter && rows.length === 0 && !e.isSuperuser()) {
     await listTimingGuard(e, collection);
   }
   const items = new Array<RecordJSON>(rows.length);
   for (let i = 0; i < rows.length; i++) items[i] = exporter(rows[i] as Record<string, unknown>);
-  const totalPages = totalItems < 0 ? -1 : Math.ceil(totalItems / params.perPage);
-  return e.json(200, { page: params.page, perPage: params.perPage, totalItems, totalPages, items });
+  return e.json(200, { ...result, items });
+}
+
+/**
+ * hookedList is plainList with handlers bound: onRecordsListRequest, then inside it onRecordEnrich for each
+ * record, as on the records path; the answer is made from the rows but for the records a handler read
+ * (or all of them from the records, once a handler read `e.records` or `e.result`).
+ */
+async function hookedList(
+  e: RequestEvent,
+  rows: RowRecords,
+  page: Omit<ListResult<RecordModel>, "items">,
+  info: RequestInfo,
+  exporter: RowExporter,
+  filter: string,
+): Promise<Response | null> {
+  const collection = rows.collection;
+  const event = e.derive(RecordsListRequestEvent);
+  event.collection = collection;
+  event.useRows(rows, page);
+  const send = (ev: RecordsListRequestEvent, untouched: RowRecords): Promise<void> => {
+    // an enrich handler that read e.records or e.result made the records: the page is then theirs
+    if (ev.untouchedRows() === null) return answerList(ev, info, filter, false);
+    if (!ev.isSuperuser() && collection.listRule && filter && untouched.length === 0) {
+      return listTimingGuard(ev, collection).then(() => sendRows(ev, untouched, page, exporter));
+    }
+    sendRows(ev, untouched, page, exporter);
+    return sent;
+  };
+  // without an async frame: handlers and enrich handlers that return at once leave nothing to watch
+  await e.app.hooks.get("onRecordsListRequest").trigger(event, (ev) => {
+    const untouched = ev.untouchedRows();
+    if (untouched === null) return answerList(ev, info, filter);
+    const enriched = enrichRows(ev, untouched);
+    return Bun.peek.status(enriched) === "fulfilled" ? send(ev, untouched) : enriched.then(() => send(ev, untouched));
+  });
+  return event.response;
+}
+
+const sent: Promise<void> = Promise.resolve();
+
+/** sendRows answers a page from its rows (the records a handler read from those). */
+function sendRows(
+  ev: RecordsListRequestEvent,
+  rows: RowRecords,
+  page: Omit<ListResult<RecordModel>, "items">,
+  exporter: RowExporter,
+): void {
+  const items = new Array<RecordJSON>(rows.length);
+  for (let i = 0; i < items.length; i++) items[i] = rows.exportAt(i, exporter);
+  ev.json(200, { ...page, items });
+}
+
+/** answerList is the default action of onRecordsListRequest: enrich the page's records (unless done) and send it. */
+async function answerList(
+  ev: RecordsListRequestEvent,
+  info: RequestInfo,
+  filter: string,
+  enrich = true,
+): Promise<void> {
+  const collection = ev.collection;
+  if (enrich) await enrichRecords(ev, ev.records, info);
+  if (!ev.isSuperuser() && collection.listRule && filter && ev.records.length === 0) {
+    await listTimingGuard(ev, collection);
+  }
+  // plain objects serialize much faster than records with toJSON
+  const items = ev.result.items.map((r) => (r instanceof RecordModel ? r.publicExport() : r));
+  ev.json(200, { ...ev.result, items });
 }
 
 async function recordView(e: RequestEvent): Promise<Response | null> {
@@ -207,27 +274,33 @@ async function recordView(e: RequestEvent): Promise<Response | null> {
   const id = e.params.id ?? "";
   if (id === "") throw notFound();
   requireRuleNotNull(e, collection.viewRule);
-  const exporter = plainExporter(e, collection, "onRecordViewRequest");
+  const exporter = plainExporter(e, collection);
   if (exporter) return plainView(e, collection, id, exporter);
   const info = e.readyRequestInfo() ?? (await e.requestInfo());
   const record = await findWithRule(e, collection, id, collection.viewRule, info);
   const event = e.derive(RecordRequestEvent);
   event.collection = collection;
   event.record = record;
-  await e.app.hooks.get("onRecordViewRequest").trigger(event, async (ev) => {
-    if (ev.record) await enrichRecords(ev, [ev.record], info);
-    ev.json(200, ev.record);
-  });
+  await e.app.hooks.get("onRecordViewRequest").trigger(event, (ev) => answerView(ev, info));
   return event.response;
 }
 
-/** plainView answers a view from the row (plainExporter): no record, no hooks. */
+/** answerView is the default action of onRecordViewRequest: enrich the record and send it. */
+async function answerView(ev: RecordRequestEvent, info: RequestInfo | null): Promise<void> {
+  if (ev.record) await enrichRecords(ev, [ev.record], info ?? (await ev.requestInfo()));
+  ev.json(200, ev.record);
+}
+
+/**
+ * plainView answers a view from the row (plainExporter): no record; when handlers are bound, they fire
+ * as on the records path over a record made only if one reads it.
+ */
 async function plainView(
   e: RequestEvent,
   collection: Collection,
   id: string,
   exporter: RowExporter,
-): Promise<Response> {
+): Promise<Response | null> {
   const rule = collection.viewRule;
   // an empty rule reads nothing of the request (and compiles to the same query for every guest)
   const info = rule ? (e.readyRequestInfo() ?? (await e.requestInfo())) : null;
@@ -239,7 +312,22 @@ async function plainView(
     throw notFound("", err);
   }
   if (!row) throw notFound();
-  return e.json(200, exporter(row));
+  if (!hooksBound(e, collection, "onRecordViewRequest")) return e.json(200, exporter(row));
+  const rows = new RowRecords(collection, [row]);
+  const event = e.derive(RecordRequestEvent);
+  event.collection = collection;
+  event.useRow(rows);
+  const send = (ev: RecordRequestEvent): void => {
+    ev.json(200, ev.untouchedRow() === null ? ev.record : rows.exportAt(0, exporter));
+  };
+  await e.app.hooks.get("onRecordViewRequest").trigger(event, (ev) => {
+    if (ev.untouchedRow() === null) return answerView(ev, info);
+    const enriched = enrichRows(ev, rows);
+    if (Bun.peek.status(enriched) !== "fulfilled") return enriched.then(() => send(ev));
+    send(ev);
+    return sent;
+  });
+  return event.response;
 }
 
 /** findWithRule loads a record the rule lets the requester act on; anything else (missing or hidden) is a 404. */

@@ -3,6 +3,7 @@ import type { Collection } from "../core/collection-model.ts";
 import { RecordEnrichEvent } from "../core/events.ts";
 import type { RecordModel } from "../core/record-model.ts";
 import { type ExpandFetch, expandRecords } from "../core/record-query-expand.ts";
+import type { RowRecords } from "../core/record-rows.ts";
 import { findRecordsByIdsWithRule, findRecordsWhereWithRule } from "../core/record-search.ts";
 import { type RequestEvent, type RequestInfo, requestInfoWith } from "../core/request-event.ts";
 import type { ReadScope } from "../db/driver.ts";
@@ -65,20 +66,28 @@ export function searchFailure(err: unknown): ApiError {
  */
 export async function enrichRecords(e: RequestEvent, records: RecordModel[], info?: RequestInfo): Promise<void> {
   if (records.length === 0) return;
-  // no onRecordEnrich handler, a guest (no flags to set) and nothing to expand: nothing to do
-  if (e.app.hooks.onRecordEnrich.length === 0 && !(info ?? e).auth && !e.queryParam("expand")) return;
+  // a guest (no flags to set) and nothing to expand: only the onRecordEnrich handlers, if any, to fire
+  if (!(info ?? e).auth && !e.queryParam("expand")) {
+    if (e.app.hooks.onRecordEnrich.length === 0) return;
+    return triggerEnrichHooks(e.app, records.length, (i) => recordEvent(e.app, records, i, e), noAction);
+  }
   const requestInfo = info ?? (await e.requestInfo());
-  await triggerEnrichHooks(e.app, e, records, async () => {
-    await resolveRecordFlags(e.app, records, requestInfo);
-    const expand = e.url.searchParams.get("expand");
-    if (expand) {
-      const scope = e.readScope();
-      const failed = await expandRecords(e.app, records, expand.split(","), expandFetch(e, requestInfo, scope), {
-        limits: e.app.expandLimits,
-      });
-      for (const [path, err] of failed) e.app.logger().debug("failed to expand", { path, error: err.message });
-    }
-  });
+  await triggerEnrichHooks(
+    e.app,
+    records.length,
+    (i) => recordEvent(e.app, records, i, e),
+    async () => {
+      await resolveRecordFlags(e.app, records, requestInfo);
+      const expand = e.url.searchParams.get("expand");
+      if (expand) {
+        const scope = e.readScope();
+        const failed = await expandRecords(e.app, records, expand.split(","), expandFetch(e, requestInfo, scope), {
+          limits: e.app.expandLimits,
+        });
+        for (const [path, err] of failed) e.app.logger().debug("failed to expand", { path, error: err.message });
+      }
+    },
+  );
 }
 
 /**
@@ -95,9 +104,29 @@ export function expandFetch(e: RequestEvent, info: RequestInfo, scope: ReadScope
       "ids" in selection
         ? await findRecordsByIdsWithRule(e.app, collection, selection.ids, rule, expandInfo, scope)
         : await findRecordsWhereWithRule(e.app, collection, selection.where, rule, expandInfo, scope);
-    await triggerEnrichHooks(e.app, e, records, () => resolveRecordFlags(e.app, records, expandInfo));
+    await triggerEnrichHooks(
+      e.app,
+      records.length,
+      (i) => recordEvent(e.app, records, i, e),
+      () => resolveRecordFlags(e.app, records, expandInfo),
+    );
     return records;
   };
+}
+
+/**
+ * enrichRows is enrichRecords for a list or view answered from the rows (RowRecords), where no flag is set
+ * and nothing expanded: onRecordEnrich for each row, its record made only if a handler reads it.
+ */
+export function enrichRows(e: RequestEvent, rows: RowRecords): Promise<void> {
+  if (rows.length === 0 || e.app.hooks.onRecordEnrich.length === 0) return Promise.resolve();
+  return triggerEnrichHooks(e.app, rows.length, (i) => RecordEnrichEvent.ofRow(e.app, rows, i, e), noAction);
+}
+
+const noAction = (): Promise<void> => Promise.resolve();
+
+function recordEvent(app: App, records: RecordModel[], i: number, e: RequestEvent): RecordEnrichEvent {
+  return new RecordEnrichEvent(app, records[i] as RecordModel, e);
 }
 
 /** The timeout and the handler ids of each onRecordEnrich handler list (the list is replaced when it changes). */
@@ -108,10 +137,10 @@ const enrichTimings = new WeakMap<readonly unknown[], { timeout: number; ids: st
  * and `done` inside the last. The firings are timed as one (a BatchWatch: the handlers' time, not done's),
  * which costs one watch per response instead of one per record.
  */
-async function triggerEnrichHooks(
+function triggerEnrichHooks(
   app: App,
-  e: RequestEvent | null,
-  records: RecordModel[],
+  count: number,
+  eventAt: (i: number) => RecordEnrichEvent,
   done: () => Promise<void>,
 ): Promise<void> {
   const hook = app.hooks.onRecordEnrich;
@@ -126,19 +155,25 @@ async function triggerEnrichHooks(
     enrichTimings.set(handlers, timing);
   }
   const batch = timing.timeout > 0 ? new BatchWatch(hook.name, timing.ids, timing.timeout) : null;
-  const finish = async (): Promise<void> => {
-    batch?.pause();
+  // done's time is not the handlers': the watch pauses around it (without a frame when it ends at once)
+  const finish = (): Promise<void> => {
+    if (!batch) return done();
+    batch.pause();
+    let result: Promise<void>;
     try {
-      await done();
-    } finally {
-      batch?.resume();
+      result = done();
+    } catch (err) {
+      batch.resume();
+      return Promise.reject(err);
     }
+    if (Bun.peek.status(result) !== "pending") {
+      batch.resume();
+      return result;
+    }
+    return result.finally(() => batch.resume());
   };
-  const step = (i: number): Promise<void> => {
-    const record = records[i];
-    return record ? hook.triggerUnwatched(new RecordEnrichEvent(app, record, e), () => step(i + 1)) : finish();
-  };
-  return batch ? batch.guard(() => step(0)) : step(0);
+  const fire = () => hook.triggerNested(count, eventAt, finish);
+  return batch ? batch.guard(fire) : fire();
 }
 
 async function resolveRecordFlags(app: App, records: RecordModel[], info: RequestInfo): Promise<void> {

@@ -386,12 +386,28 @@ export class BaseApp extends HookAccessors implements App {
     return txApp;
   }
 
-  async runInTransaction<T>(fn: (txApp: App) => Promise<T>): Promise<T> {
+  runInTransaction<T>(fn: (txApp: App) => Promise<T>): Promise<T> {
     const parent = this.txInfo;
     const info: TxInfo = { callbacks: [], collectionsChanged: false, ended: null, releasedInto: null };
+    let run: Promise<T>;
+    try {
+      run = this.db.transaction((tx) => fn(this.withTx(tx, info)));
+    } catch (err) {
+      run = Promise.reject(err);
+    }
+    // committed at once (a body that waited on nothing) with nothing to do after it: done as it is
+    if (!parent && !info.collectionsChanged && info.callbacks.length === 0 && Bun.peek.status(run) === "fulfilled") {
+      info.ended = { err: undefined };
+      return run;
+    }
+    return this.endTransaction(run, parent, info);
+  }
+
+  /** endTransaction waits for a transaction, then runs what its end needs (callbacks, collections reload). */
+  private async endTransaction<T>(run: Promise<T>, parent: TxInfo | null, info: TxInfo): Promise<T> {
     let result: T;
     try {
-      result = await this.db.transaction((tx) => fn(this.withTx(tx, info)));
+      result = await run;
     } catch (err) {
       if (info.collectionsChanged || parent) await this.reloadCachedCollections().catch(() => {});
       await this.runTxCallbacks(info, err);

@@ -289,30 +289,40 @@ async function saveHooked<M extends Model, E extends AppEvent, EE extends E>(
       event,
       (fn) => kind.around(writer, model, type, fn),
       (e, inner) => kind.beforeSave(e, inner),
-      async (current) => {
-        if (withValidation) await validateModel(current, model, kind);
-        await fire(
-          isNew ? hooks.onModelCreateExecute : hooks.onModelUpdateExecute,
-          () => new ModelEvent(current, model, type),
-          model,
-          isNew ? kindHooks.createExecute : kindHooks.updateExecute,
-          event,
-          null,
-          (e, inner) => kind.execute(e, inner),
-          (writer) => kind.writeRow(writer, model),
-        );
+      (current) => {
+        const execute = () =>
+          fire(
+            isNew ? hooks.onModelCreateExecute : hooks.onModelUpdateExecute,
+            () => new ModelEvent(current, model, type),
+            model,
+            isNew ? kindHooks.createExecute : kindHooks.updateExecute,
+            event,
+            null,
+            (e, inner) => kind.execute(e, inner),
+            (writer) => kind.writeRow(writer, model),
+          );
+        if (!withValidation) return execute();
+        // without a frame of its own: a stage whose handlers and checks end at once ends at once (unwatched)
+        const validated = validateModel(current, model, kind);
+        return Bun.peek.status(validated) === "fulfilled" ? execute() : validated.then(execute);
       },
     );
   };
-  // the after-error hooks run where the write ran (in its transaction, before the rollback)
-  const attempt = async (writer: App) => {
+  // the after-error hooks run where the write ran (in its transaction, before the rollback); stages that
+  // ended at once are passed on as they are, so their transaction can commit at once
+  const attempt = (writer: App): Promise<void> => {
+    let result: Promise<void>;
     try {
-      await stages(writer);
+      result = stages(writer);
     } catch (err) {
+      result = Promise.reject(err);
+    }
+    if (Bun.peek.status(result) === "fulfilled") return result;
+    return result.catch(async (err: unknown) => {
       if (isNew) model.markAsNew();
       await afterError(writer, model, kind, type, err);
       throw err;
-    }
+    });
   };
   try {
     await inOwnTransaction(app, model, stageHooks, attempt);

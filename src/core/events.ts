@@ -4,6 +4,7 @@ import type { App } from "./app.ts";
 import type { Collection } from "./collection-model.ts";
 import type { Model } from "./db-model.ts";
 import type { RecordModel } from "./record-model.ts";
+import type { RowRecords } from "./record-rows.ts";
 import type { RequestEvent } from "./request-event.ts";
 import type { Router } from "./router.ts";
 
@@ -106,18 +107,46 @@ export class RecordErrorEvent extends RecordEvent {
 
 /** RecordEnrichEvent fires for every record about to be sent to a client (list, view, realtime, expand). */
 export class RecordEnrichEvent extends AppEvent implements TaggedEvent {
+  #record: RecordModel | null;
+  /** Answering from the rows (RowRecords): the row whose record `record` makes on first read. */
+  #rows: RowRecords | null = null;
+  #row = 0;
+
   constructor(
     app: App,
-    public record: RecordModel,
+    record: RecordModel,
     readonly request: RequestEvent | null,
   ) {
     super(app);
+    this.#record = record;
+  }
+
+  /** ofRow is the event of a row's record, which is made only if a handler reads `e.record`. */
+  static ofRow(app: App, rows: RowRecords, i: number, request: RequestEvent | null): RecordEnrichEvent {
+    const e = new RecordEnrichEvent(app, noRecord, request);
+    e.#record = null;
+    e.#rows = rows;
+    e.#row = i;
+    return e;
+  }
+
+  get record(): RecordModel {
+    this.#record ??= (this.#rows as RowRecords).at(this.#row);
+    return this.#record;
+  }
+
+  set record(record: RecordModel) {
+    this.#record = record;
+    this.#rows = null;
   }
 
   override tags(): readonly string[] {
-    return this.record.hookTags();
+    return this.#record === null ? (this.#rows as RowRecords).collection.idAndName() : this.#record.hookTags();
   }
 }
+
+/** What RecordEnrichEvent.ofRow passes its constructor, replaced at once (never read). */
+const noRecord = null as unknown as RecordModel;
 
 /** CollectionEvent is a collection save, delete or validation. */
 export class CollectionEvent extends AppEvent implements TaggedEvent {

@@ -194,12 +194,20 @@ function assignMissingId(record: RecordModel): void {
  * writeRecordRow runs the INSERT or UPDATE (its values in the statements' column order, the fields' order),
  * turning unique-constraint failures into field errors.
  */
+const stored: Promise<void> = Promise.resolve();
+
 function writeRecordRow(app: App, record: RecordModel): Promise<void> {
   const stmts = statements(app.db, record.collection);
   let write: Promise<unknown>;
   if (record.isNew()) write = app.db.run(stmts.insert, columnValues(record, stmts.insertColumns));
   else if (record.id !== record.lastSavedPk()) write = Promise.reject(new Error("primary key change is not allowed"));
   else write = app.db.run(stmts.update, [...columnValues(record, stmts.insertColumns), record.lastSavedPk()]);
+  // a statement run at once (SQLite, the writer free) is done already: the record is stored without a
+  // reaction and a turn of the queue
+  if (Bun.peek.status(write) === "fulfilled") {
+    record.markAsNotNew();
+    return stored;
+  }
   return write.then(
     () => record.markAsNotNew(),
     (err: unknown) => {

@@ -7,6 +7,7 @@ import type { Collection } from "./collection-model.ts";
 import { AppEvent } from "./events.ts";
 import { newReadScope, requesterKey } from "./read-scope.ts";
 import type { RecordModel } from "./record-model.ts";
+import type { RowRecords } from "./record-rows.ts";
 import { trustedProxyIp } from "./settings-ip.ts";
 
 export const defaultBodyLimit = 32 << 20;
@@ -246,13 +247,82 @@ export class CollectionScopedRequestEvent extends RequestEvent {
 
 /** RecordsListRequestEvent fires for `GET /api/collections/{c}/records`; `result` is the page sent back. */
 export class RecordsListRequestEvent extends CollectionScopedRequestEvent {
-  records: RecordModel[] = [];
-  result!: ListResult<RecordModel>;
+  #records: RecordModel[] = [];
+  #result: ListResult<RecordModel> | undefined;
+  /** Answering from the rows: the rows whose records `records` and `result` make on first read. */
+  #rows: RowRecords | null = null;
+  #page: Omit<ListResult<RecordModel>, "items"> | null = null;
+
+  get records(): RecordModel[] {
+    if (this.#rows) this.#makeRecords();
+    return this.#records;
+  }
+
+  set records(records: RecordModel[]) {
+    if (this.#rows) this.#makeRecords();
+    this.#records = records;
+  }
+
+  get result(): ListResult<RecordModel> {
+    if (this.#rows) this.#makeRecords();
+    return this.#result as ListResult<RecordModel>;
+  }
+
+  set result(result: ListResult<RecordModel>) {
+    if (this.#rows) this.#makeRecords();
+    this.#result = result;
+  }
+
+  /**
+   * useRows sets the page from rows whose records are made only when a handler reads `records` or
+   * `result`; until then untouchedRows gives them back, for an answer made straight from the rows.
+   */
+  useRows(rows: RowRecords, page: Omit<ListResult<RecordModel>, "items">): void {
+    this.#rows = rows;
+    this.#page = page;
+  }
+
+  /** untouchedRows are the rows of useRows while no handler read `records` or `result` (else null). */
+  untouchedRows(): RowRecords | null {
+    return this.#rows;
+  }
+
+  #makeRecords(): void {
+    const records = (this.#rows as RowRecords).all();
+    this.#rows = null;
+    this.#records = records;
+    this.#result = { ...(this.#page as Omit<ListResult<RecordModel>, "items">), items: records };
+  }
 }
 
 /** RecordRequestEvent fires for a record view, create, update or delete request. */
 export class RecordRequestEvent extends CollectionScopedRequestEvent {
-  record: RecordModel | null = null;
+  #record: RecordModel | null = null;
+  /** Answering a view from its row: the row whose record `record` makes on first read. */
+  #rows: RowRecords | null = null;
+
+  get record(): RecordModel | null {
+    if (this.#rows) {
+      this.#record = this.#rows.at(0);
+      this.#rows = null;
+    }
+    return this.#record;
+  }
+
+  set record(record: RecordModel | null) {
+    this.#rows = null;
+    this.#record = record;
+  }
+
+  /** useRow sets the record from a row (one of RowRecords), made only when a handler reads `record`. */
+  useRow(rows: RowRecords): void {
+    this.#rows = rows;
+  }
+
+  /** untouchedRow is the row of useRow while no handler read or set `record` (else null). */
+  untouchedRow(): RowRecords | null {
+    return this.#rows;
+  }
 }
 
 export class CollectionsListRequestEvent extends RequestEvent {

@@ -8,6 +8,23 @@ export class AsyncLock {
     return this.#held > 0;
   }
 
+  /**
+   * tryAcquire takes the lock at once when it is free and returns its release (call it exactly once); null
+   * when it is held. For a section that may end synchronously, without an async frame around it.
+   */
+  tryAcquire(): (() => void) | null {
+    if (this.#held > 0) return null;
+    this.#held++;
+    let release!: () => void;
+    this.#tail = new Promise<void>((r) => {
+      release = r;
+    });
+    return () => {
+      this.#held--;
+      release();
+    };
+  }
+
   async with<T>(fn: () => Promise<T>): Promise<T> {
     // free: every earlier section has released it (the tail is settled), so it is taken without a wait
     const waits = this.#held > 0;

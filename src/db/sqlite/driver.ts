@@ -197,6 +197,55 @@ export class SqliteDriver implements Driver {
   }
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    // the writer free: the lock taken and the transaction begun at once, and a body that waits on nothing
+    // committed at once, without an async frame around it
+    const release = this.#lock.tryAcquire();
+    if (!release) return this.#transactionLocked(fn);
+    const writer = this.#writer;
+    try {
+      writer.run("BEGIN IMMEDIATE");
+    } catch (err) {
+      release();
+      return isBusy(err) ? this.#transactionLocked(fn) : Promise.reject(err);
+    }
+    const tx = new SqliteTx(writer, this.queryTimeoutMs);
+    let body: Promise<T>;
+    try {
+      body = fn(tx);
+    } catch (err) {
+      body = Promise.reject(err);
+    }
+    const status = Bun.peek.status(body);
+    if (status === "pending") return this.#end(writer, tx, body, release);
+    try {
+      if (status === "fulfilled") writer.run("COMMIT");
+      else if (writer.db.inTransaction) writer.run("ROLLBACK");
+      return body;
+    } catch (err) {
+      if (writer.db.inTransaction) writer.run("ROLLBACK");
+      return Promise.reject(err);
+    } finally {
+      tx.close();
+      release();
+    }
+  }
+
+  /** end commits once the body succeeded, or rolls back, then closes the transaction and releases the lock. */
+  async #end<T>(writer: Connection, tx: SqliteTx, body: Promise<T>, release: () => void): Promise<T> {
+    try {
+      const result = await body;
+      writer.run("COMMIT");
+      return result;
+    } catch (err) {
+      if (writer.db.inTransaction) writer.run("ROLLBACK");
+      throw err;
+    } finally {
+      tx.close();
+      release();
+    }
+  }
+
+  #transactionLocked<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.#lock.with(async () => {
       const writer = this.#writer;
       // BEGIN, COMMIT and ROLLBACK as cached statements; waiting for another process only when it is refused

@@ -89,7 +89,7 @@ export function unwatch(run: Watched): void {
 
 /**
  * BatchWatch times the handlers of a hook fired many times in a row within one operation (see
- * Hook.triggerUnwatched: onRecordEnrich, once per record sent), as one: the time between `resume()` and
+ * Hook.triggerNested: onRecordEnrich, once per record sent), as one: the time between `resume()` and
  * `pause()` counts against the timeout, and past it the promise given to `guard` fails with a
  * HookTimeoutError naming the hook and its handlers. One watch instead of one per firing.
  */
@@ -108,11 +108,17 @@ export class BatchWatch implements Watched {
   ) {}
 
   guard<T>(work: () => Promise<T>): Promise<T> {
+    this.resume();
+    const result = work();
+    // work done synchronously (handlers that returned without waiting) has nothing left to time
+    if (Bun.peek.status(result) !== "pending") {
+      this.#ended = true;
+      return result;
+    }
     const { promise, resolve, reject } = Promise.withResolvers<T>();
     this.#fail = reject;
     watch(this);
-    this.resume();
-    work().then(
+    result.then(
       (v) => {
         this.#ended = true;
         unwatch(this);

@@ -240,3 +240,81 @@ test("the timeout counts the time a handler holds the chain, not the time spent 
   });
   await expect(after.trigger(new TestEvent())).rejects.toThrow('The onAfter handler "slow-after"');
 });
+
+test("a timed chain that ends synchronously settles as it ended, unwatched; a pending one is still timed", async () => {
+  const hook = new Hook<TestEvent>();
+  hook.name = "onSync";
+  hook.setDefaultTimeout(150);
+  hook.bind({ id: "passes", func: (e) => e.next() });
+  const e = new TestEvent();
+  const ok = hook.trigger(e, (x) => {
+    x.log.push("action");
+  });
+  // no promise of the watch around the chain's own: already settled when the trigger returns
+  expect(Bun.peek.status(ok)).toBe("fulfilled");
+  expect(e.log).toEqual(["action"]);
+  const failed = hook.trigger(new TestEvent(), () => {
+    throw new ApiError(400, "refused");
+  });
+  expect(Bun.peek.status(failed)).toBe("rejected");
+  await expect(failed).rejects.toThrow("Refused.");
+  // the same hook, a handler that waits on nothing that ever comes: timed out as before
+  hook.bind({ id: "stuck", func: () => new Promise<void>(() => {}) });
+  await expect(hook.trigger(new TestEvent())).rejects.toThrow('The onSync handler "stuck"');
+});
+
+test("triggerNested fires each event inside the previous one's next(), done inside the last", async () => {
+  const hook = new TaggableHook<TaggedTestEvent>();
+  const log: string[] = [];
+  hook.bindFunc(async (e) => {
+    log.push(`a${e.eventTags[0]}>`);
+    await e.next();
+    log.push(`<a${e.eventTags[0]}`);
+  });
+  hook.tagged("2").bindFunc((e) => {
+    log.push(`b${e.eventTags[0]}`);
+    return e.next();
+  });
+  const events = ["1", "2", "3"].map((t) => new TaggedTestEvent([t]));
+  await hook.triggerNested(
+    3,
+    (i) => events[i] as TaggedTestEvent,
+    async () => {
+      log.push("done");
+    },
+  );
+  expect(log).toEqual(["a1>", "a2>", "b2", "a3>", "done", "<a3", "<a2", "<a1"]);
+
+  // a handler that doesn't call next() stops the rest: no later event, no done
+  log.length = 0;
+  hook.tagged("2").bind({ id: "stop", func: () => {} });
+  await hook.triggerNested(
+    3,
+    (i) => events[i] as TaggedTestEvent,
+    async () => {
+      log.push("done");
+    },
+  );
+  expect(log).toEqual(["a1>", "a2>", "b2", "<a2", "<a1"]);
+
+  // errors, thrown or rejected, reject the trigger; no handler at all: done alone
+  await expect(
+    hook.triggerNested(
+      2,
+      () => {
+        throw new Error("no event");
+      },
+      async () => {},
+    ),
+  ).rejects.toThrow("no event");
+  const empty = new TaggableHook<TaggedTestEvent>();
+  let ran = 0;
+  await empty.triggerNested(
+    5,
+    (i) => events[i % 3] as TaggedTestEvent,
+    async () => {
+      ran++;
+    },
+  );
+  expect(ran).toBe(1);
+});

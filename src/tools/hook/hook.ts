@@ -84,6 +84,18 @@ export class HookEvent {
   }
 }
 
+/**
+ * restoreCursor gives an event back the cursor it had before a trigger inside a handler with that handler's
+ * own event (so its next() moves the outer run again) once that trigger ended: at once when it ended already.
+ */
+function restoreCursor(event: HookEvent, previous: Cursor, result: Promise<void>): Promise<void> {
+  if (Bun.peek.status(result) !== "pending") {
+    attachCursor(event, previous);
+    return result;
+  }
+  return result.finally(() => attachCursor(event, previous));
+}
+
 /** invoke calls a handler or an action, turning a synchronous throw into a rejection. */
 function invoke<E extends HookEvent>(fn: HandlerFunc<E>, event: E): Promise<void> {
   try {
@@ -117,8 +129,6 @@ export class Hook<E extends HookEvent> {
   #anyTagged = false;
   #chain: Chain<E> = { handlers: [], timeouts: null };
   #byTags = new WeakMap<readonly string[], Chain<E>>();
-  /** Each chain without its timeouts (triggerUnwatched), made once. */
-  #unwatched = new WeakMap<Chain<E>, Chain<E>>();
 
   /** With a timeout, the hook's handlers bound without one get it, whatever setDefaultTimeout says. */
   constructor(options: { timeout?: number } = {}) {
@@ -226,18 +236,17 @@ export class Hook<E extends HookEvent> {
   }
 
   /**
-   * triggerUnwatched is trigger without the handlers' timeouts: for hooks fired many times within one
-   * request (onRecordEnrich, once per record sent), whose caller watches the batch as a whole instead.
+   * triggerNested fires the hook for `count` events, each firing inside the previous one's `e.next()` and
+   * `done` inside the last (onRecordEnrich over a page of records), without the handlers' timeouts: the
+   * caller watches the batch as a whole instead (BatchWatch), one watch per response. Each firing moves a small cursor of its own (Level) instead of a Run and a closure for its action.
    */
-  triggerUnwatched(event: E, action?: HandlerFunc<E>): Promise<void> {
-    const chain = this.#chainFor(event);
-    if (chain.handlers.length === 0) return action ? invoke(action, event) : done;
-    let unwatched = this.#unwatched.get(chain);
-    if (!unwatched) {
-      unwatched = chain.timeouts === null ? chain : { handlers: chain.handlers, timeouts: null };
-      this.#unwatched.set(chain, unwatched);
-    }
-    return new Run(this.name, unwatched, 0, chain.handlers.length, event, action).start();
+  triggerNested(count: number, eventAt: (i: number) => E, done: () => Promise<void>): Promise<void> {
+    return new Nested(this, count, eventAt, done).level(0);
+  }
+
+  /** handlersFor are the handlers that run for an event, in order. */
+  handlersFor(event: E): readonly BoundHandler<E>[] {
+    return this.#chainFor(event).handlers;
   }
 
   /**
@@ -304,8 +313,7 @@ class Run<E extends HookEvent> implements Cursor, Watched {
     const event = this.#event;
     const previous = attachCursor(event, this);
     const result = this.#chain.timeouts === null ? this.next() : this.#watched();
-    // a trigger inside a handler, with that handler's own event: its next() moves the outer run again
-    return previous === null ? result : result.finally(() => attachCursor(event, previous));
+    return previous === null ? result : restoreCursor(event, previous, result);
   }
 
   next(): Promise<void> {
@@ -325,11 +333,15 @@ class Run<E extends HookEvent> implements Cursor, Watched {
   }
 
   #watched(): Promise<void> {
+    this.#steps = [];
+    const first = this.next();
+    // a chain that ran to its end synchronously (its handlers returned without waiting on anything) has
+    // nothing left to hold it: no watch, no promise around its own
+    if (Bun.peek.status(first) !== "pending") return first;
     const { promise, resolve, reject } = Promise.withResolvers<void>();
     this.#fail = reject;
-    this.#steps = [];
     watch(this);
-    this.next().then(
+    first.then(
       () => {
         unwatch(this);
         resolve();
@@ -367,5 +379,55 @@ class Run<E extends HookEvent> implements Cursor, Watched {
     this.#failed = new HookTimeoutError(this.#hookName, handler.id, ms);
     this.#fail?.(this.#failed);
     return true;
+  }
+}
+
+/** Nested is one triggerNested: the events, and what runs after the last one's handlers. */
+class Nested<E extends HookEvent> {
+  constructor(
+    readonly hook: Hook<E>,
+    readonly count: number,
+    readonly eventAt: (i: number) => E,
+    readonly done: () => Promise<void>,
+  ) {}
+
+  /** level fires the hook for event i (done after the last), its action running level i + 1. */
+  level(i: number): Promise<void> {
+    try {
+      while (i < this.count) {
+        const event = this.eventAt(i);
+        const handlers = this.hook.handlersFor(event);
+        if (handlers.length > 0) return new Level(this, handlers, i, event).start();
+        i++;
+      }
+      return this.done();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+}
+
+/** Level is the cursor of one event of a triggerNested: its position among the handlers. */
+class Level<E extends HookEvent> implements Cursor {
+  #index = 0;
+
+  constructor(
+    readonly nested: Nested<E>,
+    readonly handlers: readonly BoundHandler<E>[],
+    readonly i: number,
+    readonly event: E,
+  ) {}
+
+  start(): Promise<void> {
+    const event = this.event;
+    const previous = attachCursor(event, this);
+    const result = this.next();
+    return previous === null ? result : restoreCursor(event, previous, result);
+  }
+
+  next(): Promise<void> {
+    const k = this.#index++;
+    if (k < this.handlers.length) return invoke((this.handlers[k] as BoundHandler<E>).func, this.event);
+    return k === this.handlers.length ? this.nested.level(this.i + 1) : done;
   }
 }

@@ -14,14 +14,16 @@
  * the log writer's included), and by requests/s.
  *
  *   bun bench/logs-paired.ts [--rounds=12] [--seconds=3] [--warmup=1] [--settle=24] [--connections=16]
- *     [--workloads=list,create] [--tree=<another checkout>]
+ *     [--workloads=list,create] [--tree=<another checkout>] [--threads]
  *
  * `--settle` is the warm-up before the rounds, in seconds, split over the workloads and both roles;
  * `--warmup` the load each round sends before it measures. `--tree` serves another checkout's Satchel
  * (e.g. the main branch, `git archive main | tar -x -C /tmp/base` plus a node_modules symlink) with this
- * checkout's bench, so both are measured the same way.
+ * checkout's bench, so both are measured the same way. `--threads` adds each role's CPU per request by thread
+ * (the main thread `bun.exe`, the log writer's `Worker`, the JIT's, the allocator's), summed over the rounds,
+ * their warm-up seconds included: where the logging's cost lands.
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -44,6 +46,7 @@ const { values: opts } = parseArgs({
     connections: { type: "string", default: "16" },
     workloads: { type: "string", default: "list,create" },
     tree: { type: "string" },
+    threads: { type: "boolean", default: false },
   },
 });
 const rounds = Number(opts.rounds);
@@ -55,6 +58,23 @@ const settings: LoadSettings = {
 const chosen = parseWorkloadList(opts.workloads);
 const settleSeconds = Number(opts.settle);
 const tree = opts.tree === undefined ? undefined : resolve(opts.tree);
+
+/** threadCpu is each thread's CPU seconds (user + system) of a process, summed by thread name (Linux). */
+function threadCpu(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, "latin1");
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")).replace(/[0-9]+$/, "");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const seconds = (Number(fields[11]) + Number(fields[12])) / 100;
+      byName.set(name, (byName.get(name) ?? 0) + seconds);
+    } catch {
+      // the thread ended
+    }
+  }
+  return byName;
+}
 
 const email = "bench@example.com";
 const password = "bench-password-123";
@@ -113,6 +133,7 @@ try {
   const pair = [await startPaired(dirs[0] as string), await startPaired(dirs[1] as string)] as const;
   const chosenWorkloads = workloads(ids).filter((w) => chosen.includes(w.name));
   let loadRuns = 0;
+  const threadSums = new Map<string, { requests: number; cpu: Map<string, number> }>();
   /** runPair loads both servers at once with a workload; the results in the order of `pair`. */
   const runPair = async (requests: (typeof chosenWorkloads)[number]["requests"], s: LoadSettings) => {
     const loadDirs = pair.map(() => join(work, `load-${loadRuns++}`));
@@ -145,9 +166,20 @@ try {
       await setLogs(pair[0], onIndex === 0);
       await setLogs(pair[1], onIndex === 1);
       for (const w of chosenWorkloads) {
+        const before = opts.threads ? pair.map((p) => threadCpu(p.pid)) : [];
         const results = await runPair(w.requests, settings);
         const on = results[onIndex] as LoadResult;
         const off = results[1 - onIndex] as LoadResult;
+        if (opts.threads) {
+          pair.forEach((p, i) => {
+            const t = threadSums.get(`${w.name} ${i === onIndex ? "on" : "off"}`) ?? { requests: 0, cpu: new Map() };
+            t.requests += (results[i] as LoadResult).completed;
+            for (const [name, sec] of threadCpu(p.pid)) {
+              t.cpu.set(name, (t.cpu.get(name) ?? 0) + sec - (before[i]?.get(name) ?? 0));
+            }
+            threadSums.set(`${w.name} ${i === onIndex ? "on" : "off"}`, t);
+          });
+        }
         const s = stats.get(w.name);
         if (!s) continue;
         s.cpu.push(perCpuSecond(on) / perCpuSecond(off));
@@ -168,6 +200,13 @@ try {
     const sorted = [...s.cpu].sort((a, b) => a - b);
     return `${w.title.padEnd(32)} on ÷ off per CPU-s ${median(s.cpu).toFixed(3)} (rounds ${sorted[0]?.toFixed(2)}..${sorted.at(-1)?.toFixed(2)}), by req/s ${median(s.rps).toFixed(3)}; CPU per request on ${median(s.usOn).toFixed(0)} µs, off ${median(s.usOff).toFixed(0)} µs`;
   });
+  for (const [key, t] of threadSums) {
+    const parts = [...t.cpu].filter(([, sec]) => sec > 0).sort((a, b) => b[1] - a[1]);
+    const total = parts.reduce((a, [, sec]) => a + sec, 0);
+    process.stdout.write(
+      `${key.padEnd(12)} µs per request, by thread (warmups included): total ${((total / t.requests) * 1e6).toFixed(1)}; ${parts.map(([n, sec]) => `${n} ${((sec / t.requests) * 1e6).toFixed(1)}`).join(", ")}\n`,
+    );
+  }
   const sortedLoads = [...loads].sort((a, b) => a - b);
   process.stdout.write(
     `\n${lines.join("\n")}\n\nmedians of ${rounds} paired rounds (roles swapped every round); load average ${sortedLoads[0]?.toFixed(1)}..${sortedLoads.at(-1)?.toFixed(1)}; target: at least 0.95\n`,

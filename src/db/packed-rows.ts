@@ -188,19 +188,8 @@ export class PackedRowsWriter {
   text(value: string): void {
     const at = this.#nextCell(true);
     if (this.#overflow) return;
-    let text = this.#text as Buffer;
-    // UTF-8 takes at most 3 bytes per UTF-16 code unit: only a value that may not fit is measured
-    if (this.#used + 3 * value.length > text.length) {
-      const needed = this.#used + Buffer.byteLength(value, "utf8");
-      if (needed > text.length) {
-        const grown = this.#grow(needed);
-        if (grown === null) {
-          this.#overflow = true;
-          return;
-        }
-        text = grown;
-      }
-    }
+    const text = this.#room(value);
+    if (text === null) return;
     this.#used += value.length === 0 ? 0 : text.write(value, this.#used, "utf8");
     (this.#cells as Float64Array)[at] = this.#used;
   }
@@ -214,18 +203,8 @@ export class PackedRowsWriter {
     const first = this.#cell;
     for (let i = 0; i < lengths.length; i++) this.#nextCell(true);
     if (this.#overflow) return;
-    let text = this.#text as Buffer;
-    if (this.#used + 3 * joined.length > text.length) {
-      const needed = this.#used + Buffer.byteLength(joined, "utf8");
-      if (needed > text.length) {
-        const grown = this.#grow(needed);
-        if (grown === null) {
-          this.#overflow = true;
-          return;
-        }
-        text = grown;
-      }
-    }
+    const text = this.#room(joined);
+    if (text === null) return;
     const cells = this.#cells as Float64Array;
     const start = this.#used;
     const ascii = joined.length === 0 || text.write(joined, start, "utf8") === joined.length;
@@ -308,6 +287,21 @@ export class PackedRowsWriter {
       this.#cells = cells = grown;
     }
     return this.#cell++;
+  }
+
+  /**
+   * #room returns the text buffer with room for value's UTF-8 bytes after what it holds, grown if need be;
+   * null (and the row marked as overflowing) when that would pass maxBytes.
+   */
+  #room(value: string): Buffer | null {
+    const text = this.#text as Buffer;
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit: only a value that may not fit is measured
+    if (this.#used + 3 * value.length <= text.length) return text;
+    const needed = this.#used + Buffer.byteLength(value, "utf8");
+    if (needed <= text.length) return text;
+    const grown = this.#grow(needed);
+    if (grown === null) this.#overflow = true;
+    return grown;
   }
 
   /** #grow makes the text buffer at least `needed` bytes, doubling it, up to maxBytes (null beyond). */

@@ -113,3 +113,19 @@ test("texts written joined that don't fit drop their row only", () => {
   expect(packed.count).toBe(1);
   expect([...packed.cells]).toEqual([3, 6]);
 });
+
+test("text and joined texts grow the buffer up to maxBytes, then drop the row that passes it", () => {
+  const w = new PackedRowsWriter(["text", "text"], { maxBytes: 40, initialBytes: 4 });
+  w.joinedTexts("héllo日本", [3, 4]);
+  expect(w.endRow()).toBe(true);
+  w.text("0123456789");
+  w.text("é");
+  expect(w.endRow()).toBe(true);
+  w.text("0123456789");
+  w.text("0123456789");
+  expect(w.endRow()).toBe(false);
+  const packed = w.take();
+  expect(packed.count).toBe(2);
+  expect(Buffer.from(packed.text).toString()).toBe("héllo日本0123456789é");
+  expect([...packed.cells]).toEqual([4, 12, 22, 24]);
+});

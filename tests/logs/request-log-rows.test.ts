@@ -101,6 +101,15 @@ test("app log entries and request logs queue together, in order; ids sort by tim
   expect((rows[0]?.id ?? "") < (rows[2]?.id ?? "")).toBe(true);
 });
 
+test("created is each log's own time to the millisecond, across seconds, days and years", () => {
+  const writer = new PackedRowsWriter(logQueueTypes, { maxBytes: 1 << 20 });
+  const end = Date.UTC(2031, 0, 1);
+  const times = [0, 1, 9, 10, 99, 100, 999, 1000, 1001].flatMap((ms) => [end - 1000 + ms, end - 86_400_000 + ms]);
+  for (const time of times) packRequestLog({ ...base, time }, writer);
+  const rows = decoded(expandLogRows(writer.take()));
+  expect(rows.map((r) => r.created)).toEqual(times.map((time) => formatDateTime(new Date(time))));
+});
+
 test("request logs written by the background writer are the rows the entries would make", async () => {
   t = await newTestApp();
   // enough waiting logs for the worker thread to make and write them (50 or more)

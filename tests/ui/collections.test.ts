@@ -1,7 +1,7 @@
 import { expect } from "bun:test";
 import type { CollectionModel } from "../../src/core/collection-model.ts";
 import { fieldGroup, openEditor, saved, seedPosts } from "./collections-helpers.ts";
-import { describedBy, uiTest } from "./harness.ts";
+import { addressMatches, describedBy, uiTest } from "./harness.ts";
 
 /** The collections screens: creating and editing collections, their fields, indexes and rules. */
 
@@ -41,7 +41,7 @@ uiTest(
     await saved(page, "The collection everything was created.");
     // the editor now edits the saved collection
     await page.getByRole("heading", { level: 1, name: "everything" }).waitFor();
-    expect(page.url()).toEndWith("#/collections/everything/edit");
+    await addressMatches(page, "#/collections/everything/edit");
 
     const stored = await server.pb.collections.getOne<CollectionModel>("everything");
     expect(stored.fields.map((f) => f.type)).toEqual([
@@ -300,7 +300,7 @@ uiTest(
     await settings.click();
     const dialog = page.getByRole("dialog", { name: "Discard the unsaved changes?" });
     await dialog.getByRole("button", { name: "Cancel" }).click();
-    expect(page.url()).toEndWith("#/collections/posts/edit");
+    await addressMatches(page, "#/collections/posts/edit");
     expect(await fieldGroup(page, "headline").getByLabel("Field name").inputValue()).toBe("headline");
 
     await settings.click();
@@ -340,7 +340,7 @@ uiTest(
     await page.getByRole("navigation", { name: "Collections" }).getByRole("link", { name: "posts" }).click();
     await page.getByRole("heading", { level: 1, name: "posts" }).waitFor();
     await page.getByRole("button", { name: "New record" }).waitFor();
-    expect(page.url()).toEndWith("#/collections/posts/records");
+    await addressMatches(page, "#/collections/posts/records");
     expect(
       await page
         .getByRole("navigation", { name: "Collections" })
@@ -349,10 +349,10 @@ uiTest(
     ).toBe("page");
     await page.getByRole("link", { name: "Edit collection" }).click();
     await page.getByRole("tab", { name: "Fields" }).waitFor();
-    expect(page.url()).toEndWith("#/collections/posts/edit");
+    await addressMatches(page, "#/collections/posts/edit");
     await page.getByRole("link", { name: "Records", exact: true }).click();
     await page.getByRole("button", { name: "New record" }).waitFor();
-    expect(page.url()).toEndWith("#/collections/posts/records");
+    await addressMatches(page, "#/collections/posts/records");
   },
   { signedIn: true },
 );

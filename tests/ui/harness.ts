@@ -218,3 +218,17 @@ export async function describedBy(control: Locator): Promise<string> {
   const texts = await Promise.all(ids.map((id) => control.page().locator(`[id="${id}"]`).innerText()));
   return texts.join(" ");
 }
+
+/**
+ * addressMatches waits for the page's address to match (the dashboard updates it after the view it belongs to,
+ * a step later on a loaded machine) and fails with the address it had after 10 s. A text is matched as the
+ * address's end.
+ */
+export async function addressMatches(page: Page, pattern: RegExp | string): Promise<void> {
+  const matches = (url: string) => (typeof pattern === "string" ? url.endsWith(pattern) : pattern.test(url));
+  const deadline = performance.now() + 10_000;
+  while (!matches(page.url())) {
+    if (performance.now() > deadline) throw new Error(`the address ${page.url()} does not match ${pattern}`);
+    await Bun.sleep(20);
+  }
+}

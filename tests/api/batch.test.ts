@@ -292,7 +292,7 @@ runScenarios("batch: settings and limits", fixture, [
       ],
       { "requests.0.doc": [new File(["a"], "before.txt")], "requests.1.doc": [new File(["b"], "slow.txt")] },
     ),
-    timeoutMs: 10_000,
+    timeoutMs: 30_000,
     expectedStatus: 400,
     expectedEvents: { onRecordCreateRequest: 2, onRecordAfterCreateSuccess: 0, onRecordAfterCreateError: 1 },
     ...losesNothing(

@@ -1,7 +1,7 @@
 import { expect } from "bun:test";
 import type { CollectionModel } from "../../src/core/collection-model.ts";
 import { saved } from "./collections-helpers.ts";
-import { describedBy, uiTest } from "./harness.ts";
+import { countIs, describedBy, uiTest } from "./harness.ts";
 
 /** The collection editor's auth options and view collections. */
 
@@ -23,7 +23,7 @@ uiTest(
     await page.getByRole("button", { name: "Add provider" }).click();
     const picker = page.getByRole("dialog", { name: "Add an OAuth2 provider" });
     await picker.getByLabel("Search providers").fill("git");
-    expect(await picker.getByRole("button", { name: /GitLab/ }).count()).toBe(1);
+    await countIs(picker.getByRole("button", { name: /GitLab/ }), 1);
     await picker.getByRole("button", { name: /GitHub/ }).click();
     const settings = page.getByRole("dialog", { name: "GitHub (OAuth2)" });
     await settings.getByLabel("Client ID").fill("my-client");

@@ -232,3 +232,12 @@ export async function addressMatches(page: Page, pattern: RegExp | string): Prom
     await Bun.sleep(20);
   }
 }
+
+/** countIs waits for `locator` to match `n` elements (a list re-rendered after its status line, say), up to 10 s. */
+export async function countIs(locator: Locator, n: number): Promise<void> {
+  const deadline = performance.now() + 10_000;
+  for (let count = await locator.count(); count !== n; count = await locator.count()) {
+    if (performance.now() > deadline) throw new Error(`expected ${n} elements, found ${count}: ${locator}`);
+    await Bun.sleep(20);
+  }
+}

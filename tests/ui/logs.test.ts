@@ -1,5 +1,5 @@
 import { expect } from "bun:test";
-import { addressMatches, describedBy, uiTest } from "./harness.ts";
+import { addressMatches, countIs, describedBy, uiTest } from "./harness.ts";
 
 uiTest(
   "logs: the last request's log opens in the side panel (also from its address), the filter narrows the list",
@@ -53,7 +53,7 @@ uiTest(
       .getByRole("status")
       .filter({ hasText: /^1 log match$/ })
       .waitFor();
-    expect(await table.getByRole("row").count()).toBe(2);
+    await countIs(table.getByRole("row"), 2);
     await addressMatches(page, /filter=data\.status\+%3D\+404/);
     await addressMatches(page, /superusers=1/);
 
@@ -97,7 +97,7 @@ uiTest(
       .getByRole("status")
       .filter({ hasText: /^5 logs from / })
       .waitFor();
-    expect(await page.getByRole("table", { name: "Logs, the newest first" }).getByRole("row").count()).toBe(6);
+    await countIs(page.getByRole("table", { name: "Logs, the newest first" }).getByRole("row"), 6);
     await page.getByRole("button", { name: "Show all hours" }).click();
     await page
       .getByRole("status")

@@ -1,7 +1,7 @@
 import { expect } from "bun:test";
 import { startS3rver } from "../files/s3rver.ts";
 import { startSmtpServer } from "../helpers/smtp.ts";
-import { describedBy, uiTest } from "./harness.ts";
+import { countIs, describedBy, uiTest } from "./harness.ts";
 
 uiTest(
   "the mail settings send a test email through a real SMTP server, with the chosen template",
@@ -109,7 +109,7 @@ uiTest(
       // the bucket doesn't exist: the test fails with the reason
       await page.getByRole("button", { name: "Test the S3 connection" }).click();
       await page.getByRole("alert").filter({ hasText: "The S3 connection failed." }).waitFor();
-      expect(await page.getByRole("alert").filter({ hasText: "failed to upload a test file" }).count()).toBe(1);
+      await countIs(page.getByRole("alert").filter({ hasText: "failed to upload a test file" }), 1);
 
       // a good bucket (the secret is kept though the field stays empty)
       await page.getByLabel("Bucket", { exact: true }).fill(o.bucket);

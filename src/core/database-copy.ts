@@ -159,7 +159,7 @@ function portableType(declared: string, d: Dialect): string {
   if (t.includes("INT")) return d.bigintType();
   if (/REAL|FLOA|DOUB|NUMERIC|DECIMAL/.test(t)) return typeName(d.columnType("number"));
   if (/BLOB|BYTEA/.test(t)) return d.paramsValueType();
-  return "TEXT";
+  return d.textType();
 }
 
 /** createLikeTable makes a table no collection describes with the source's columns in portable types. */

@@ -39,10 +39,11 @@ export async function addMissingInsertionKeys(db: {
 /** `_params` (the settings) and `_collections` with its index. */
 export function dataTablesSql(d: Dialect): string[] {
   const q = d.quote;
+  const text = d.textType();
   const key = d.insertionKeyColumn();
   return [
-    `CREATE TABLE ${q("_params")} (${q("id")} TEXT PRIMARY KEY NOT NULL, ${q("value")} ${d.paramsValueType()} DEFAULT NULL, ${q("created")} TEXT DEFAULT '' NOT NULL, ${q("updated")} TEXT DEFAULT '' NOT NULL)`,
-    `CREATE TABLE ${q("_collections")} (${q("id")} TEXT PRIMARY KEY NOT NULL, ${q("system")} BOOLEAN DEFAULT FALSE NOT NULL, ${q("type")} TEXT DEFAULT 'base' NOT NULL, ${q("name")} TEXT UNIQUE NOT NULL, ${q("fields")} JSON DEFAULT '[]' NOT NULL, ${q("indexes")} JSON DEFAULT '[]' NOT NULL, ${q("listRule")} TEXT DEFAULT NULL, ${q("viewRule")} TEXT DEFAULT NULL, ${q("createRule")} TEXT DEFAULT NULL, ${q("updateRule")} TEXT DEFAULT NULL, ${q("deleteRule")} TEXT DEFAULT NULL, ${q("options")} JSON DEFAULT '{}' NOT NULL, ${q("created")} TEXT DEFAULT '' NOT NULL, ${q("updated")} TEXT DEFAULT '' NOT NULL${key ? `, ${key}` : ""})`,
+    `CREATE TABLE ${q("_params")} (${q("id")} ${text} PRIMARY KEY NOT NULL, ${q("value")} ${d.paramsValueType()} DEFAULT NULL, ${q("created")} ${text} DEFAULT '' NOT NULL, ${q("updated")} ${text} DEFAULT '' NOT NULL)`,
+    `CREATE TABLE ${q("_collections")} (${q("id")} ${text} PRIMARY KEY NOT NULL, ${q("system")} BOOLEAN DEFAULT FALSE NOT NULL, ${q("type")} ${text} DEFAULT 'base' NOT NULL, ${q("name")} ${text} UNIQUE NOT NULL, ${q("fields")} JSON DEFAULT '[]' NOT NULL, ${q("indexes")} JSON DEFAULT '[]' NOT NULL, ${q("listRule")} ${text} DEFAULT NULL, ${q("viewRule")} ${text} DEFAULT NULL, ${q("createRule")} ${text} DEFAULT NULL, ${q("updateRule")} ${text} DEFAULT NULL, ${q("deleteRule")} ${text} DEFAULT NULL, ${q("options")} JSON DEFAULT '{}' NOT NULL, ${q("created")} ${text} DEFAULT '' NOT NULL, ${q("updated")} ${text} DEFAULT '' NOT NULL${key ? `, ${key}` : ""})`,
     `CREATE INDEX IF NOT EXISTS idx__collections_type on ${q("_collections")} (${q("type")})`,
   ];
 }
@@ -50,8 +51,9 @@ export function dataTablesSql(d: Dialect): string[] {
 /** `_logs` of the auxiliary database, with its indexes (the engine's: see Dialect.logsIndexesSql). */
 export function logsTableSql(d: Dialect): string[] {
   const q = d.quote;
+  const text = d.textType();
   return [
-    `CREATE TABLE IF NOT EXISTS ${q("_logs")} (${q("id")} TEXT PRIMARY KEY NOT NULL, ${q("level")} INTEGER DEFAULT 0 NOT NULL, ${q("message")} TEXT DEFAULT '' NOT NULL, ${q("data")} JSON DEFAULT '{}' NOT NULL, ${q("created")} TEXT DEFAULT '' NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS ${q("_logs")} (${q("id")} ${text} PRIMARY KEY NOT NULL, ${q("level")} INTEGER DEFAULT 0 NOT NULL, ${q("message")} ${text} DEFAULT '' NOT NULL, ${q("data")} JSON DEFAULT '{}' NOT NULL, ${q("created")} ${text} DEFAULT '' NOT NULL)`,
     ...d.logsIndexesSql(),
   ];
 }

@@ -179,6 +179,11 @@ export interface Dialect {
   equalNocase(left: Sql, right: Sql): Sql;
   /** The literal of a boolean (SQLite has none: 1 and 0). */
   boolLiteral(value: boolean): string;
+  /**
+   * The type of a text column: texts compare and order byte by byte, as SQLite's default BINARY collation,
+   * whatever the database's own collation (PostgreSQL's `COLLATE "C"`).
+   */
+  textType(): string;
   /** The type of a 64-bit integer column (`_migrations.applied`: Unix microseconds). */
   bigintType(): string;
   /**

@@ -196,13 +196,21 @@ export interface TestDatabase {
 
 /**
  * createTestDatabase makes a fresh, empty database on the test server, or a copy of `template` (a test
- * database no connection is open on); the copy is a file copy, which is quick for a small database.
+ * database no connection is open on); the copy is a file copy, which is quick for a small database. With
+ * `icuLocale`, the new database's default collation is that ICU locale's (as a server set up for a language
+ * has), instead of the test server's byte order.
  */
-export async function createTestDatabase(options: { template?: string } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: { template?: string; icuLocale?: string } = {},
+): Promise<TestDatabase> {
   const server = sharedServer();
   if (!server) throw new Error(`PostgreSQL is unavailable: ${unavailable}`);
   const name = `satchel_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const from = options.template ? ` TEMPLATE ${options.template} STRATEGY FILE_COPY` : "";
+  const from = options.template
+    ? ` TEMPLATE ${options.template} STRATEGY FILE_COPY`
+    : options.icuLocale
+      ? ` TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '${options.icuLocale}'`
+      : "";
   const admin = postgres(server.url("postgres"), { max: 1, onnotice: () => {} });
   try {
     await admin.unsafe(`CREATE DATABASE ${name}${from}`);

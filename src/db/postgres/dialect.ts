@@ -7,18 +7,25 @@ import { compare, comparesPlainly, emptyIfNull, text } from "./compare.ts";
 const asciiLower = (s: Sql): Sql => sql`translate(${s}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`;
 
 /**
+ * Text columns compare and order byte by byte, as SQLite's BINARY collation does, whatever collation the
+ * database was made with (a server's default is often a language's, where `a` sorts before `B`): sorts,
+ * ranges, unique indexes and the indexes serving them then agree with SQLite's answers.
+ */
+const textType = 'TEXT COLLATE "C"';
+
+/**
  * Column types for PostgreSQL: booleans as BOOLEAN, JSON and multi-value fields as JSONB, numbers as DOUBLE
  * PRECISION, text as TEXT. Dates stay TEXT in PocketBase's format (`2006-01-02 15:04:05.000Z`), so they
  * order and travel exactly as on SQLite.
  */
 const columnTypes: Record<ColumnKind, string> = {
-  text: "TEXT DEFAULT '' NOT NULL",
+  text: `${textType} DEFAULT '' NOT NULL`,
   number: "DOUBLE PRECISION DEFAULT 0 NOT NULL",
   bool: "BOOLEAN DEFAULT FALSE NOT NULL",
   json: "JSONB DEFAULT NULL",
   jsonArray: "JSONB DEFAULT '[]' NOT NULL",
   geoPoint: `JSONB DEFAULT '{"lon":0,"lat":0}' NOT NULL`,
-  primaryKey: "TEXT PRIMARY KEY NOT NULL",
+  primaryKey: `${textType} PRIMARY KEY NOT NULL`,
 };
 
 /** The type of each kind's column, without its default and constraints. */
@@ -285,6 +292,7 @@ export const postgresDialect: Dialect = {
     sql`${left} ${raw(equal ? "IS NOT DISTINCT FROM" : "IS DISTINCT FROM")} ${right}`,
   equalNocase: (left, right) => sql`lower(${left}) = lower(${right})`,
   boolLiteral: (value) => (value ? "TRUE" : "FALSE"),
+  textType: () => textType,
   bigintType: () => "BIGINT",
   paramsValueType: () => "BYTEA",
 };

@@ -148,6 +148,7 @@ export const sqliteDialect: Dialect = {
   nullSafeEqual: (left, right, equal) => sql`${left} ${raw(equal ? "IS" : "IS NOT")} ${right}`,
   equalNocase: (left, right) => sql`${left} = ${right} COLLATE NOCASE`,
   boolLiteral: (value) => (value ? "1" : "0"),
+  textType: () => "TEXT",
   bigintType: () => "INTEGER",
   paramsValueType: () => "JSON",
 };

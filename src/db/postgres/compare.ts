@@ -64,6 +64,13 @@ function constantShape(v: string | number | null, apply: Affinity, isBool: boole
   return shaped;
 }
 
+/**
+ * Each JSON path read's value typed as SQLite's json_extract gives it (a satchel_value, NULL for a JSON
+ * null or nothing there), by the read (jsonExtract's text, which loses the type: the string "10" and the
+ * number 10 read alike). Set by the dialect's jsonExtract.
+ */
+export const typedJsonValues = new WeakMap<Sql, Sql>();
+
 /** The operands emptyIfNull made: already satchel_values. */
 const values = new WeakSet<Sql>();
 
@@ -94,10 +101,14 @@ function shape(o: Operand, apply: Affinity): Shaped {
       return { klass: "text", plain: text, value: sql`satchel_sv(${text})` };
     }
     case "jsonValue":
-      // the JSON value as text (satchel_json_extract): a JSON number reads as a number, as SQLite's json_extract gives one
-      return apply === "text"
-        ? { klass: "text", plain: x, value: sql`satchel_sv(${x})` }
-        : { klass: null, plain: x, value: sql`satchel_sv_num(${x})` };
+      // json_extract's value has no affinity: it takes the other operand's (a text's, a number's), else it
+      // compares as the JSON typed it (the string "10" is not the number 10)
+      if (apply === "text") return { klass: "text", plain: x, value: sql`satchel_sv(${x})` };
+      return {
+        klass: null,
+        plain: x,
+        value: (apply === "none" && typedJsonValues.get(x)) || sql`satchel_sv_num(${x})`,
+      };
     default:
       return { klass: null, plain: x, value: sql`satchel_sv(${x})` };
   }

@@ -1,7 +1,7 @@
 import type { ColumnInfo, ColumnKind, Dialect, UniqueViolation } from "../dialect.ts";
 import { type IndexDef, isValidIndex } from "../index-sql.ts";
 import { ident, join, raw, renderSql, type Sql, type Statement, sql } from "../sql.ts";
-import { compare, comparesPlainly, emptyIfNull, text } from "./compare.ts";
+import { compare, comparesPlainly, emptyIfNull, text, typedJsonValues } from "./compare.ts";
 
 /** asciiLower folds the ASCII letters of a text only, as SQLite's LIKE and lower() do. */
 const asciiLower = (s: Sql): Sql => sql`translate(${s}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`;
@@ -208,7 +208,9 @@ export const postgresDialect: Dialect = {
   jsonExtract: (c, path) => {
     const keys = arrayLiteral(jsonPathKeys(path));
     const value = sql`satchel_json_extract(${c}, ${keys}::text[])`;
-    jsonSortKeys.set(value, sql`satchel_json_sort_key(${c}, ${keys}::text[])`);
+    const sortKey = sql`satchel_json_sort_key(${c}, ${keys}::text[])`;
+    jsonSortKeys.set(value, sortKey);
+    typedJsonValues.set(value, sql`NULLIF(${sortKey}, ROW(0, 0, '')::satchel_value)`);
     return value;
   },
   orderValue: (expr) => jsonSortKeys.get(expr) ?? expr,

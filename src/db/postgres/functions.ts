@@ -11,7 +11,7 @@
  */
 
 /** Bump when a definition changes: the driver re-installs when the marker function is missing. */
-export const functionsVersion = 4;
+export const functionsVersion = 5;
 export const functionsMarker = `satchel_functions_v${functionsVersion}`;
 
 const jsonFunctions = `
@@ -60,16 +60,34 @@ CREATE OR REPLACE FUNCTION satchel_json_array_length(v anyelement) RETURNS integ
   SELECT 0
 $$;
 
--- a value at a path ({} is the whole value), as text: strings unquoted, JSON null as NULL; text that isn't
--- JSON is its own value at the empty path and has nothing below it
+-- a list or an object as compact JSON text, as SQLite's json functions write them (jsonb's text has blanks
+-- after its commas and colons)
+CREATE OR REPLACE FUNCTION satchel_json_compact(j jsonb) RETURNS text LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+  RETURN CASE jsonb_typeof(j)
+    WHEN 'array' THEN '[' || COALESCE((SELECT string_agg(satchel_json_compact(e), ',' ORDER BY i)
+      FROM jsonb_array_elements(j) WITH ORDINALITY AS x(e, i)), '') || ']'
+    WHEN 'object' THEN '{' || COALESCE((SELECT string_agg(to_jsonb(k)::text || ':' || satchel_json_compact(v), ',' ORDER BY i)
+      FROM jsonb_each(j) WITH ORDINALITY AS x(k, v, i)), '') || '}'
+    ELSE j::text END;
+END $$;
+-- a JSON value as SQLite writes it as text
+CREATE OR REPLACE FUNCTION satchel_text(j jsonb) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN jsonb_typeof(j) IN ('array', 'object') THEN satchel_json_compact(j) ELSE j::text END
+$$;
+-- a value at a path ({} is the whole value), as text as SQLite's json_extract gives it: strings unquoted,
+-- booleans as 1 and 0, lists compact, JSON null as NULL; text that isn't JSON is its own value at the empty
+-- path and has nothing below it
 CREATE OR REPLACE FUNCTION satchel_json_extract(j jsonb, path text[]) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT j #>> path
+  SELECT CASE WHEN jsonb_typeof(j #> path) = 'boolean' THEN CASE WHEN (j #> path) = 'true'::jsonb THEN '1' ELSE '0' END
+    WHEN jsonb_typeof(j #> path) IN ('array', 'object') THEN satchel_text(j #> path)
+    ELSE j #>> path END
 $$;
 CREATE OR REPLACE FUNCTION satchel_json_extract(j json, path text[]) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT j #>> path
+  SELECT satchel_json_extract(j::jsonb, path)
 $$;
 CREATE OR REPLACE FUNCTION satchel_json_extract(t text, path text[]) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT CASE WHEN satchel_try_jsonb(t) IS NOT NULL THEN satchel_try_jsonb(t) #>> path
+  SELECT CASE WHEN satchel_try_jsonb(t) IS NOT NULL THEN satchel_json_extract(satchel_try_jsonb(t), path)
     WHEN cardinality(path) = 0 THEN t END
 $$;
 CREATE OR REPLACE FUNCTION satchel_json_extract(v anyelement, path text[]) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -127,11 +145,6 @@ $$;
 CREATE OR REPLACE FUNCTION satchel_text(b boolean) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE WHEN b THEN '1' WHEN NOT b THEN '0' END
 $$;
-CREATE OR REPLACE FUNCTION satchel_text(j jsonb) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT CASE WHEN jsonb_typeof(j) = 'array'
-    THEN '[' || COALESCE((SELECT string_agg(e::text, ',' ORDER BY i) FROM jsonb_array_elements(j) WITH ORDINALITY AS x(e, i)), '') || ']'
-    ELSE j::text END
-$$;
 
 CREATE OR REPLACE FUNCTION satchel_sv(t text) RETURNS satchel_value LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE WHEN t IS NOT NULL THEN ROW(2, 0, t)::satchel_value END
@@ -160,7 +173,7 @@ CREATE OR REPLACE FUNCTION satchel_json_sort_key(j jsonb, path text[]) RETURNS s
     WHEN 'number' THEN ROW(1, (j #>> path)::double precision, '')::satchel_value
     WHEN 'boolean' THEN ROW(1, CASE WHEN (j #> path) = 'true'::jsonb THEN 1 ELSE 0 END, '')::satchel_value
     WHEN 'string' THEN ROW(2, 0, j #>> path)::satchel_value
-    WHEN 'object' THEN ROW(2, 0, (j #> path)::text)::satchel_value
+    WHEN 'object' THEN ROW(2, 0, satchel_text(j #> path))::satchel_value
     WHEN 'array' THEN ROW(2, 0, satchel_text(j #> path))::satchel_value
     ELSE ROW(0, 0, '')::satchel_value END
 $$;

@@ -46,7 +46,16 @@ async function startServe(withInstaller: boolean) {
   });
   // the installer text follows the banner once the placeholder superuser is saved
   const complete = withInstaller ? /EMAIL PASS\)\n\n$/ : /REST API: .*\n/;
-  while (!complete.test(output)) await new Promise<void>((resolve) => (printed = resolve));
+  // a serve that fails to start ends with its error printed: fail with it rather than wait for the timeout
+  let ended = false;
+  void exited.finally(() => {
+    ended = true;
+    printed();
+  });
+  while (!complete.test(output)) {
+    if (ended) throw new Error(`serve ended before it printed what was expected:\n${output}`);
+    await new Promise<void>((resolve) => (printed = resolve));
+  }
   if (!withInstaller) await Bun.sleep(300);
   const url = /Server started at (\S+)/.exec(output)?.[1] ?? "";
   return {

@@ -372,7 +372,8 @@ export function driverConformance(engine: DriverUnderTest): void {
       const d = await open();
       const dl = d.dialect;
       const c = dl.columnType;
-      const typeName = (kind: Parameters<typeof c>[0]) => (c(kind).split(/ DEFAULT | PRIMARY /)[0] ?? "").toLowerCase();
+      const typeName = (kind: Parameters<typeof c>[0]) =>
+        (c(kind).split(/ DEFAULT | PRIMARY | COLLATE /)[0] ?? "").toLowerCase();
       await d.exec(
         dl.createTableSql("ddl_t", [
           ["id", c("primaryKey")],

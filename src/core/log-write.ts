@@ -198,9 +198,12 @@ export function expandLogRows(rows: PackedRows): PackedRows {
   ].map((k) => encoder.encode(k));
   const digits = encoder.encode("0123456789abcdefghijklmnopqrstuvwxyz");
 
-  /** copy writes src[from, to) at `at` of out, and returns where it ended. */
+  /**
+   * copy writes src[from, to) at `at` of out, and returns where it ended: byte by byte unless it is long (a
+   * view of src to `set` from is an object made per text: 0.4-0.5 µs a row more, with a row's texts).
+   */
   const copy = (out: Uint8Array, at: number, from: number, to: number): number => {
-    if (to - from > 32) {
+    if (to - from > 256) {
       out.set(src.subarray(from, to), at);
       return at + to - from;
     }
@@ -224,12 +227,25 @@ export function expandLogRows(rows: PackedRows): PackedRows {
     for (let i = 0; i < x.length; i++) out[at++] = x.charCodeAt(i);
     return at;
   };
-  /** putId writes a new id: 8 base-36 digits of the time, then 7 random ones. */
+  /** The base-36 digits of the last time an id was made for (rows in a batch share their milliseconds). */
+  const timeDigits = new Uint8Array(8);
+  let digitsOf = Number.NaN;
+  /**
+   * putId writes a new id: 8 base-36 digits of the time, then 7 random ones (drawn as two integers below
+   * 2^31, whose digits integer arithmetic finds faster than a float's).
+   */
   const putId = (out: Uint8Array, at: number, time: number): number => {
-    let v = Math.floor(time) % 36 ** 8;
-    for (let i = 7; i >= 0; i--, v = Math.floor(v / 36)) out[at + i] = digits[v % 36] as number;
-    v = Math.floor(Math.random() * 36 ** 7);
-    for (let i = 14; i >= 8; i--, v = Math.floor(v / 36)) out[at + i] = digits[v % 36] as number;
+    const ms = Math.floor(time);
+    if (ms !== digitsOf) {
+      digitsOf = ms;
+      let v = ms % 36 ** 8;
+      for (let i = 7; i >= 0; i--, v = Math.floor(v / 36)) timeDigits[i] = digits[v % 36] as number;
+    }
+    for (let i = 0; i < 8; i++) out[at + i] = timeDigits[i] as number;
+    let r = Math.floor(Math.random() * 36 ** 4) | 0;
+    for (let i = 11; i >= 8; i--, r = (r / 36) | 0) out[at + i] = digits[r % 36] as number;
+    r = Math.floor(Math.random() * 36 ** 3) | 0;
+    for (let i = 14; i >= 12; i--, r = (r / 36) | 0) out[at + i] = digits[r % 36] as number;
     return at + 15;
   };
   /**

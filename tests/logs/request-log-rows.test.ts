@@ -161,3 +161,43 @@ test("a request log follows settings.logs at once: minLevel above info and maxDa
   const stored = await t.app.auxDb.all<{ data: string }>("SELECT data FROM _logs");
   expect(stored.map((r) => JSON.parse(r.data).status)).toEqual([204]);
 }, 30_000);
+
+test("ids start with their time's base-36 digits, share them within a millisecond, and differ after", () => {
+  const writer = new PackedRowsWriter(logQueueTypes, { maxBytes: 1 << 20 });
+  const t0 = Date.UTC(2030, 5, 6, 7, 8, 9, 10);
+  // rows of one millisecond, then of the next ones, then back to an earlier one (a clock set back)
+  const times = [t0, t0, t0, t0 + 1, t0 + 1, t0 + 36, t0 + 1000, t0 - 5000, t0 + 0.75];
+  for (const time of times) packRequestLog({ ...base, time }, writer);
+  const rows = decoded(expandLogRows(writer.take()));
+  for (const [i, row] of rows.entries()) {
+    const ms = Math.floor(times[i] as number);
+    expect(row.id.slice(0, 8)).toBe((ms % 36 ** 8).toString(36).padStart(8, "0"));
+    expect(row.id).toMatch(/^[a-z0-9]{15}$/);
+  }
+  expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
+  // the random part uses all of its 7 digits
+  const many = new PackedRowsWriter(logQueueTypes, { maxBytes: 1 << 22 });
+  for (let i = 0; i < 2000; i++) packRequestLog({ ...base, time: t0 }, many);
+  const ids = decoded(expandLogRows(many.take())).map((r) => r.id);
+  for (let d = 8; d < 15; d++) expect(new Set(ids.map((id) => id[d])).size).toBeGreaterThan(30);
+});
+
+test("texts long and short expand the same: a long URL, user agent and referer", () => {
+  const writer = new PackedRowsWriter(logQueueTypes, { maxBytes: 1 << 20 });
+  const long = "x".repeat(257);
+  const logs: RequestLog[] = [
+    { ...base, url: `/api/a?q=${long}`, userAgent: long, referer: `http://x.test/${long}` },
+    {
+      ...base,
+      url: `/a%20b?q=${"y".repeat(300)}`,
+      message: `GET /a b?q=${"y".repeat(300)}`,
+      userAgent: "z".repeat(256),
+    },
+    { ...base, userAgent: `${"日本".repeat(100)}"` },
+  ];
+  for (const log of logs) packRequestLog(log, writer);
+  const rows = decoded(expandLogRows(writer.take()));
+  expect(rows.map((r) => [r.message, r.data])).toEqual(
+    logs.map((log) => [requestLogMessage(log), JSON.stringify(requestLogData(log))]),
+  );
+});

@@ -10,8 +10,8 @@ type WriterResponse = { id: number; error?: string };
  * The worker's code: one read-write connection inserting each job's packed rows in one transaction, with
  * multi-row INSERTs made of the job's `INSERT INTO table (columns)` head. The rows come as the buffers they
  * were packed in (transferred, not copied), made into the table's rows here when the job names a transform
- * (its source text, compiled once), and decoded by packedChunks' own source, text values as views of their
- * bytes bound as `CAST(? AS TEXT)` (no string made and encoded again per value). Kept as
+ * (its source text, compiled once), and decoded by packedChunks' own source (text values as slices of the
+ * batch's text decoded once, bound as text). Kept as
  * source text (started from a Blob) so it works the same from the sources and in the single-file
  * executable, as the isolated readers do.
  */
@@ -33,7 +33,7 @@ const statement = (insert, types, rows) => {
   const key = rows + "\0" + insert;
   let stmt = statements.get(key);
   if (!stmt) {
-    const row = "(" + types.map((t) => (t === "text" ? "CAST(? AS TEXT)" : "?")).join(", ") + ")";
+    const row = "(" + types.map(() => "?").join(", ") + ")";
     stmt = db.prepare(insert + " VALUES " + new Array(rows).fill(row).join(", "));
     if (statements.size > 50) statements.clear();
     statements.set(key, stmt);
@@ -57,7 +57,7 @@ self.onmessage = (e) => {
   try {
     const rows = msg.transform === undefined ? msg.rows : transformOf(msg.transform)(msg.rows);
     if (rows.types.length !== msg.columns) throw new Error(msg.columns + " columns named for packed rows of " + rows.types.length);
-    const chunks = packedChunks(rows, ${maxInsertParams}, true);
+    const chunks = packedChunks(rows, ${maxInsertParams});
     db.run("BEGIN IMMEDIATE");
     try {
       for (const c of chunks) statement(msg.insert, rows.types, c.rows).run(...c.params);

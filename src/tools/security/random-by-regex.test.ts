@@ -80,3 +80,18 @@ test("generated ids match their pattern, are uniform over the class and never re
     expect(n).toBeLessThan(1042);
   }
 });
+
+// a small class is drawn from a table of its characters, a large one range by range: both write Go's U+FFFD for
+// a surrogate, and give every other character of the class
+test("a class holding surrogates gives U+FFFD for them, whether drawn from a table or range by range", () => {
+  const small = samples("[\\x{D7F0}-\\x{D80F}]", 600);
+  const expected = new Set(Array.from({ length: 16 }, (_, i) => String.fromCodePoint(0xd7f0 + i)));
+  expected.add("\ufffd");
+  expect(small).toEqual(expected);
+  for (const value of samples("[\\x{D000}-\\x{E0FF}]{3}", 300)) {
+    for (const ch of value) {
+      const cp = ch.codePointAt(0) as number;
+      expect(cp === 0xfffd || (cp >= 0xd000 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xe0ff)).toBe(true);
+    }
+  }
+});

@@ -15,75 +15,98 @@ export class RegexpGenerateError extends Error {}
  * boundaries can't be generated. A pattern Go refuses throws its RegexpSyntaxError.
  */
 export function randomStringByRegex(pattern: string): string {
-  const out: string[] = [];
-  write(parsed(pattern), out);
-  return out.join("");
+  return generator(pattern)("");
 }
 
-// every record id is generated from the same few patterns: parse each once
-const parsedPatterns = new Map<string, Regexp>();
+/** A pattern made into a function appending one random match to the text given. */
+type Generate = (text: string) => string;
 
-function parsed(pattern: string): Regexp {
-  let re = parsedPatterns.get(pattern);
-  if (!re) {
-    re = parseRegexp(pattern);
-    if (parsedPatterns.size >= 256) parsedPatterns.clear();
-    parsedPatterns.set(pattern, re);
+// every record id is generated from the same few patterns: each is parsed and made into a generator once
+const generators = new Map<string, Generate>();
+
+function generator(pattern: string): Generate {
+  let gen = generators.get(pattern);
+  if (!gen) {
+    gen = compile(parseRegexp(pattern));
+    if (generators.size >= 256) generators.clear();
+    generators.set(pattern, gen);
   }
-  return re;
+  return gen;
 }
 
-function write(re: Regexp, out: string[]): void {
+/** The most characters a class may hold to be drawn from a table of its characters (an id's has 36). */
+const maxTableSize = 256;
+
+/**
+ * compile makes a parsed pattern's generator: the tree walked once, each node's work (a class's size and
+ * its characters) done ahead, so a record id's fifteen characters cost fifteen draws and string appends.
+ */
+function compile(re: Regexp): Generate {
   switch (re.op) {
-    case "charClass": {
-      const cp = randomRune(re.ranges);
-      // a surrogate is no character: Go writes the replacement character for it
-      out.push(String.fromCodePoint(cp >= 0xd800 && cp <= 0xdfff ? 0xfffd : cp));
-      return;
-    }
+    case "charClass":
+      return classGenerator(re.ranges);
     case "anyChar":
     case "anyCharNotNL":
-      out.push(String.fromCodePoint(randomRune(anyCharRanges)));
-      return;
-    case "alternate":
-      write(re.subs[randomInt(re.subs.length)] as Regexp, out);
-      return;
-    case "concat":
-      for (const sub of re.subs) write(sub, out);
-      return;
+      return classGenerator(anyCharRanges);
+    case "alternate": {
+      const subs = re.subs.map(compile);
+      return (text) => (subs[randomInt(subs.length)] as Generate)(text);
+    }
+    case "concat": {
+      const subs = re.subs.map(compile);
+      return (text) => {
+        for (const sub of subs) text = sub(text);
+        return text;
+      };
+    }
     case "capture":
-      write(re.sub, out);
-      return;
-    case "literal":
-      out.push(String.fromCodePoint(...re.runes));
-      return;
+      return compile(re.sub);
+    case "literal": {
+      const literal = String.fromCodePoint(...re.runes);
+      return (text) => text + literal;
+    }
     case "repeat":
-      repeat(re.sub, re.min, re.max, out);
-      return;
+      return repeat(compile(re.sub), re.min, re.max);
     case "quest":
-      repeat(re.sub, 0, 1, out);
-      return;
+      return repeat(compile(re.sub), 0, 1);
     case "plus":
-      repeat(re.sub, 1, -1, out);
-      return;
+      return repeat(compile(re.sub), 1, -1);
     case "star":
-      repeat(re.sub, 0, -1, out);
-      return;
-    default:
-      throw new RegexpGenerateError(`unsupported pattern operator ${opNumbers[re.op]}`);
+      return repeat(compile(re.sub), 0, -1);
+    default: {
+      const message = `unsupported pattern operator ${opNumbers[re.op]}`;
+      // thrown when a string is generated, as before: a pattern is parsed and checked, then fails to generate
+      return () => {
+        throw new RegexpGenerateError(message);
+      };
+    }
   }
 }
 
-function repeat(sub: Regexp, min: number, max: number, out: string[]): void {
-  let upper = max < 0 ? defaultMaxRepeat : max;
-  if (upper < min) upper = min;
-  // the upper bound is exclusive: PocketBase draws the count from [min, max)
-  const n = upper === min ? min : min + randomInt(upper - min);
-  for (let i = 0; i < n; i++) write(sub, out);
+/** classGenerator draws one character of the ranges; a surrogate is no character: Go writes U+FFFD for it. */
+function classGenerator(ranges: Ranges): Generate {
+  const size = rangesSize(ranges);
+  const char = (cp: number) => String.fromCodePoint(cp >= 0xd800 && cp <= 0xdfff ? 0xfffd : cp);
+  if (size === 0 || size > maxTableSize) return (text) => text + char(randomRune(ranges, size));
+  const table: string[] = [];
+  for (let i = 0; i < ranges.length; i += 2)
+    for (let cp = ranges[i] as number; cp <= (ranges[i + 1] as number); cp++) table.push(char(cp));
+  return (text) => text + (table[randomInt(size)] as string);
 }
 
-function randomRune(ranges: Ranges): number {
-  let k = randomInt(rangesSize(ranges));
+function repeat(sub: Generate, min: number, max: number): Generate {
+  let upper = max < 0 ? defaultMaxRepeat : max;
+  if (upper < min) upper = min;
+  return (text) => {
+    // the upper bound is exclusive: PocketBase draws the count from [min, max)
+    const n = upper === min ? min : min + randomInt(upper - min);
+    for (let i = 0; i < n; i++) text = sub(text);
+    return text;
+  };
+}
+
+function randomRune(ranges: Ranges, size: number): number {
+  let k = randomInt(size);
   for (let i = 0; i < ranges.length; i += 2) {
     const size = (ranges[i + 1] as number) - (ranges[i] as number) + 1;
     if (k < size) return (ranges[i] as number) + k;

@@ -232,6 +232,13 @@ export function driverConformance(engine: DriverUnderTest): void {
       expect(await one(d.dialect.jsonExtract(sql`json_t.txt`, ""), "a")).toBe("plain");
       expect(await one(d.dialect.jsonExtract(sql`json_t.txt`, ".a"), "a")).toBeNull();
       expect(text(await one(d.dialect.jsonExtract(sql`json_t.txt`, "[1]"), "c"))).toBe("t2");
+      // a list or an object reads as compact JSON, blanks inside its strings kept, booleans as 1 and 0
+      // (its keys in JSONB's order: PostgreSQL keeps no other)
+      const nested = '{"o":{"q":"\\\\","s":"a, b: c","t":[1,{"u":"x: y \\", z"}]},"f":true}';
+      await d.run(sql`INSERT INTO json_t (id, txt, data, list) VALUES (${"e"}, ${""}, ${nested}, ${"[]"})`);
+      expect(text(await one(d.dialect.jsonExtract(data, ".o"), "e"))).toBe(JSON.stringify(JSON.parse(nested).o));
+      expect(text(await one(d.dialect.jsonExtract(data, ".o.t"), "e"))).toBe('[1,{"u":"x: y \\", z"}]');
+      expect(text(await one(d.dialect.jsonExtract(data, ".f"), "e"))).toBe("1");
       const len = (col: string, id: string) => one(d.dialect.jsonLength(sql`json_t.${ident(col)}`), id);
       expect([await len("list", "a"), await len("list", "b"), await len("list", "d")]).toEqual([2, 0, 2]);
       expect([await len("txt", "a"), await len("txt", "b"), await len("txt", "c")]).toEqual([1, 0, 2]);

@@ -214,13 +214,39 @@ export async function createTestDatabase(options: { template?: string } = {}): P
     url: server.url(name),
     drop: async () => {
       const a = postgres(server.url("postgres"), { max: 1, onnotice: () => {} });
+      const slow = setTimeout(() => void reportWaits(server.url("postgres"), `DROP DATABASE ${name}`), slowDropMs);
       try {
         await a.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       } finally {
+        clearTimeout(slow);
         await a.end();
       }
     },
   };
+}
+
+/** How long a DROP DATABASE may take before what the server's sessions wait on is printed. */
+const slowDropMs = 5000;
+
+/**
+ * reportWaits prints what the server's sessions are doing and waiting on, for a statement still running after
+ * slowDropMs: under four test passes at once, test databases' teardowns once took over 20 s with no sign of why.
+ */
+async function reportWaits(url: string, what: string): Promise<void> {
+  const sql = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 5 });
+  try {
+    const rows = await sql<Record<string, unknown>[]>`
+      SELECT pid, datname, backend_type, state, wait_event_type, wait_event,
+        round(extract(epoch FROM now() - query_start)::numeric, 1) AS seconds, left(query, 100) AS query
+      FROM pg_stat_activity
+      WHERE pid <> pg_backend_pid() AND (state IS DISTINCT FROM 'idle' OR backend_type <> 'client backend')`;
+    const lines = rows.map((r) => `  ${JSON.stringify(r)}`).join("\n");
+    process.stderr.write(`${what} still runs after ${slowDropMs / 1000} s; the server's sessions:\n${lines}\n`);
+  } catch (err) {
+    process.stderr.write(`${what} still runs after ${slowDropMs / 1000} s (no session list: ${String(err)})\n`);
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
 }
 
 /** skipNote prints, once, why the PostgreSQL tests of a file were skipped. */

@@ -192,6 +192,33 @@ export interface TestDatabase {
   readonly name: string;
   readonly url: string;
   drop(): Promise<void>;
+  /**
+   * dropLater hands the database to this process's queue of drops and returns at once (nothing may use it
+   * any more): a test's teardown doesn't wait on the drop (see `pendingDrops`).
+   */
+  dropLater(): void;
+}
+
+/**
+ * The drops handed over by dropLater, run one at a time. PostgreSQL's DROP DATABASE waits until every
+ * session of the server has released its files (a wait on `ProcSignalBarrier`), which a session busy in a
+ * long query of another test process does only when that query ends: seen holding a drop while one of
+ * search/placement's reference queries ran on, 10 s and counting, at a load average near 20. A teardown that
+ * waited on it went past its timeout. Waited for, within a bound, at the end of the run (tests/preload.ts).
+ */
+let pendingDrops: Promise<void> = Promise.resolve();
+let queuedDrops = 0;
+
+/**
+ * dropsSettled waits up to `timeoutMs` for the queued drops; those still queued then are left to the server
+ * (a throwaway one is removed with them; a server named by SATCHEL_TEST_POSTGRES_URL keeps them, named).
+ */
+export async function dropsSettled(timeoutMs: number): Promise<void> {
+  if (queuedDrops === 0) return;
+  const late = Symbol("late");
+  const outcome = await Promise.race([pendingDrops, Bun.sleep(timeoutMs).then(() => late)]);
+  if (outcome === late)
+    process.stderr.write(`${queuedDrops} test databases (satchel_test_${process.pid}_*) were not dropped yet\n`);
 }
 
 /**
@@ -209,18 +236,28 @@ export async function createTestDatabase(options: { template?: string } = {}): P
   } finally {
     await admin.end();
   }
+  const drop = async () => {
+    const a = postgres(server.url("postgres"), { max: 1, onnotice: () => {} });
+    const slow = setTimeout(() => void reportWaits(server.url("postgres"), `DROP DATABASE ${name}`), slowDropMs);
+    try {
+      await a.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    } finally {
+      clearTimeout(slow);
+      await a.end();
+    }
+  };
   return {
     name,
     url: server.url(name),
-    drop: async () => {
-      const a = postgres(server.url("postgres"), { max: 1, onnotice: () => {} });
-      const slow = setTimeout(() => void reportWaits(server.url("postgres"), `DROP DATABASE ${name}`), slowDropMs);
-      try {
-        await a.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        clearTimeout(slow);
-        await a.end();
-      }
+    drop,
+    dropLater() {
+      queuedDrops++;
+      pendingDrops = pendingDrops
+        .then(drop)
+        .catch((err: unknown) => {
+          process.stderr.write(`dropping the test database ${name} failed: ${String(err)}\n`);
+        })
+        .finally(() => queuedDrops--);
     },
   };
 }

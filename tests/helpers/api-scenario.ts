@@ -132,7 +132,7 @@ export function defineFixture(seed: (app: App) => Promise<void> = async () => {}
       if (!built) return;
       const seeded = await built;
       await rm(seeded.dir, { recursive: true, force: true });
-      await seeded.database?.drop();
+      seeded.database?.dropLater();
     },
   };
 }

@@ -192,6 +192,33 @@ export interface TestDatabase {
   readonly name: string;
   readonly url: string;
   drop(): Promise<void>;
+  /**
+   * dropLater hands the database to this process's queue of drops and returns at once (nothing may use it
+   * any more): a test's teardown doesn't wait on the drop (see `pendingDrops`).
+   */
+  dropLater(): void;
+}
+
+/**
+ * The drops handed over by dropLater, run one at a time. PostgreSQL's DROP DATABASE waits until every
+ * session of the server has released its files (a wait on `ProcSignalBarrier`), which a session busy in a
+ * long query of another test process does only when that query ends: seen holding a drop while one of
+ * search/placement's reference queries ran on, 10 s and counting, at a load average near 20. A teardown that
+ * waited on it went past its timeout. Waited for, within a bound, at the end of the run (tests/preload.ts).
+ */
+let pendingDrops: Promise<void> = Promise.resolve();
+let queuedDrops = 0;
+
+/**
+ * dropsSettled waits up to `timeoutMs` for the queued drops; those still queued then are left to the server
+ * (a throwaway one is removed with them; a server named by SATCHEL_TEST_POSTGRES_URL keeps them, named).
+ */
+export async function dropsSettled(timeoutMs: number): Promise<void> {
+  if (queuedDrops === 0) return;
+  const late = Symbol("late");
+  const outcome = await Promise.race([pendingDrops, Bun.sleep(timeoutMs).then(() => late)]);
+  if (outcome === late)
+    process.stderr.write(`${queuedDrops} test databases (satchel_test_${process.pid}_*) were not dropped yet\n`);
 }
 
 /**
@@ -217,18 +244,54 @@ export async function createTestDatabase(
   } finally {
     await admin.end();
   }
+  const drop = async () => {
+    const a = postgres(server.url("postgres"), { max: 1, onnotice: () => {} });
+    const slow = setTimeout(() => void reportWaits(server.url("postgres"), `DROP DATABASE ${name}`), slowDropMs);
+    try {
+      await a.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    } finally {
+      clearTimeout(slow);
+      await a.end();
+    }
+  };
   return {
     name,
     url: server.url(name),
-    drop: async () => {
-      const a = postgres(server.url("postgres"), { max: 1, onnotice: () => {} });
-      try {
-        await a.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await a.end();
-      }
+    drop,
+    dropLater() {
+      queuedDrops++;
+      pendingDrops = pendingDrops
+        .then(drop)
+        .catch((err: unknown) => {
+          process.stderr.write(`dropping the test database ${name} failed: ${String(err)}\n`);
+        })
+        .finally(() => queuedDrops--);
     },
   };
+}
+
+/** How long a DROP DATABASE may take before what the server's sessions wait on is printed. */
+const slowDropMs = 5000;
+
+/**
+ * reportWaits prints what the server's sessions are doing and waiting on, for a statement still running after
+ * slowDropMs: under four test passes at once, test databases' teardowns once took over 20 s with no sign of why.
+ */
+async function reportWaits(url: string, what: string): Promise<void> {
+  const sql = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 5 });
+  try {
+    const rows = await sql<Record<string, unknown>[]>`
+      SELECT pid, datname, backend_type, state, wait_event_type, wait_event,
+        round(extract(epoch FROM now() - query_start)::numeric, 1) AS seconds, left(query, 100) AS query
+      FROM pg_stat_activity
+      WHERE pid <> pg_backend_pid() AND (state IS DISTINCT FROM 'idle' OR backend_type <> 'client backend')`;
+    const lines = rows.map((r) => `  ${JSON.stringify(r)}`).join("\n");
+    process.stderr.write(`${what} still runs after ${slowDropMs / 1000} s; the server's sessions:\n${lines}\n`);
+  } catch (err) {
+    process.stderr.write(`${what} still runs after ${slowDropMs / 1000} s (no session list: ${String(err)})\n`);
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
 }
 
 /** skipNote prints, once, why the PostgreSQL tests of a file were skipped. */

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { cp, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { newRouter, serveRouter } from "../../src/apis/base.ts";
 import type { App } from "../../src/core/app.ts";
@@ -73,22 +73,57 @@ export interface Fixture {
   dispose(): Promise<void>;
 }
 
+/**
+ * StageClock times the stages of a slow setup, and names them when the whole took long enough to matter
+ * for a test's timeout: on a loaded machine such a setup once took over 40 s with no sign of which part
+ * (tests/README.md).
+ */
+class StageClock {
+  readonly #started = performance.now();
+  #last = this.#started;
+  readonly #laps: string[] = [];
+
+  lap(stage: string): void {
+    const now = performance.now();
+    this.#laps.push(`${stage} ${((now - this.#last) / 1000).toFixed(1)} s`);
+    this.#last = now;
+  }
+
+  reportIfSlow(what: string, thresholdMs = 10_000): void {
+    const total = performance.now() - this.#started;
+    if (total < thresholdMs) return;
+    const load = loadavg()[0]?.toFixed(1);
+    process.stderr.write(
+      `${what} took ${(total / 1000).toFixed(1)} s (${this.#laps.join(", ")}; load average ${load})\n`,
+    );
+  }
+}
+
 /** defineFixture seeds a data directory once (a superuser root@example.com is always there). */
 export function defineFixture(seed: (app: App) => Promise<void> = async () => {}): Fixture {
   let template: Promise<{ dir: string; database: TestDatabase | null }> | null = null;
   const build = async () => {
+    const stages = new StageClock();
     const t = await newTestApp({ withSuperuser: true });
+    stages.lap("new app");
     await seed(t.app);
+    stages.lap("seed");
     await t.app.terminate();
+    stages.lap("close");
+    stages.reportIfSlow("a scenario fixture's build");
     return { dir: t.dir, database: t.database };
   };
   return {
     async newApp() {
       template ??= build();
       const seeded = await template;
+      const stages = new StageClock();
       const dir = await mkdtemp(join(tmpdir(), "satchel-scenario-"));
       await cp(seeded.dir, dir, { recursive: true });
-      return newTestApp({ dir, ...(seeded.database ? { template: seeded.database } : {}) });
+      const t = await newTestApp({ dir, ...(seeded.database ? { template: seeded.database } : {}) });
+      stages.lap("copy and open");
+      stages.reportIfSlow("a scenario's copy of its fixture");
+      return t;
     },
     async dispose() {
       const built = template;
@@ -97,7 +132,7 @@ export function defineFixture(seed: (app: App) => Promise<void> = async () => {}
       if (!built) return;
       const seeded = await built;
       await rm(seeded.dir, { recursive: true, force: true });
-      await seeded.database?.drop();
+      seeded.database?.dropLater();
     },
   };
 }

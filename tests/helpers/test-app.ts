@@ -213,8 +213,16 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     pb,
     client,
     async stop() {
+      const started = performance.now();
       await server.stop();
+      const stopped = performance.now();
       await t.cleanup();
+      // a teardown that took long says which half: under four passes at once one outlasted 60 s on PostgreSQL
+      const ended = performance.now();
+      if (ended - started > 10_000)
+        process.stderr.write(
+          `a test server's stop took ${((ended - started) / 1000).toFixed(1)} s (the HTTP server ${((stopped - started) / 1000).toFixed(1)} s, the app's terminate and data ${((ended - stopped) / 1000).toFixed(1)} s)\n`,
+        );
     },
   };
 }

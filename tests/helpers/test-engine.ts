@@ -79,7 +79,12 @@ export async function testDatabases(driver: SqliteOptions = {}, template?: TestD
     ...(driver.queryTimeoutMs !== undefined ? { queryTimeoutMs: driver.queryTimeoutMs } : {}),
     ...(driver.scriptTimeoutMs !== undefined ? { scriptTimeoutMs: driver.scriptTimeoutMs } : {}),
   };
-  return { openDatabase: databaseOpener({ url: database.url, ...timeout }), database, drop: () => database.drop() };
+  // the drop waits on every session of the server: a teardown hands it over instead (postgres-server.ts)
+  return {
+    openDatabase: databaseOpener({ url: database.url, ...timeout }),
+    database,
+    drop: async () => database.dropLater(),
+  };
 }
 
 /**

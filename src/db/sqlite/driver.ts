@@ -107,6 +107,17 @@ class Connection {
  * serialized through an async lock, and a reader that sees the last committed state while a transaction
  * is open on the writer. bun:sqlite's own `transaction()` is never used: it commits at the first await.
  */
+/** startBody starts a transaction's body, a synchronous throw becoming a rejection. */
+function startBody<T>(fn: (tx: Tx) => Promise<T>, tx: Tx): Promise<T> {
+  try {
+    return fn(tx);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+const noRelease = () => {};
+
 export class SqliteDriver implements Driver {
   readonly dialect = sqliteDialect;
   readonly isTransaction = false;
@@ -209,12 +220,7 @@ export class SqliteDriver implements Driver {
       return isBusy(err) ? this.#transactionLocked(fn) : Promise.reject(err);
     }
     const tx = new SqliteTx(writer, this.queryTimeoutMs);
-    let body: Promise<T>;
-    try {
-      body = fn(tx);
-    } catch (err) {
-      body = Promise.reject(err);
-    }
+    const body = startBody(fn, tx);
     const status = Bun.peek.status(body);
     if (status === "pending") return this.#end(writer, tx, body, release);
     try {
@@ -256,16 +262,8 @@ export class SqliteDriver implements Driver {
         await retryBusy(() => writer.run("BEGIN IMMEDIATE"));
       }
       const tx = new SqliteTx(writer, this.queryTimeoutMs);
-      try {
-        const result = await fn(tx);
-        writer.run("COMMIT");
-        return result;
-      } catch (err) {
-        if (writer.db.inTransaction) writer.run("ROLLBACK");
-        throw err;
-      } finally {
-        tx.close();
-      }
+      // the lock is released by `with` once this ends
+      return this.#end(writer, tx, startBody(fn, tx), noRelease);
     });
   }
 

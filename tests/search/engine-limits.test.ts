@@ -85,4 +85,21 @@ describe("a LIKE pattern that ends with its escape character", () => {
       expect([filter, res.status, res.status === 200 ? titles(res.body) : res.body]).toEqual([filter, 200, want]);
     }
   });
+
+  test("an even run of backslashes at the end is an escaped backslash: it matches one", async () => {
+    const record = await t.pb.collection("notes").create({ title: "c\\", n: 4 });
+    try {
+      // in the filter's text each backslash of the pattern is written twice
+      for (const [filter, want] of [
+        ['title ~ "%\\\\\\\\"', ["c\\"]],
+        ['title ~ "c\\\\\\\\"', ["c\\"]],
+        ['title ~ "%\\\\\\\\\\\\"', []],
+      ] as const) {
+        const res = await list(filter);
+        expect([filter, res.status, titles(res.body)]).toEqual([filter, 200, [...want]]);
+      }
+    } finally {
+      await t.pb.collection("notes").delete(record.id);
+    }
+  });
 });

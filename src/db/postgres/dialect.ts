@@ -284,10 +284,12 @@ export const postgresDialect: Dialect = {
   text,
   // SQLite's LIKE folds the ASCII letters only: both sides folded so, then a case-sensitive LIKE. A pattern
   // ending with its escape character (an odd run of backslashes) matches nothing on SQLite, where PostgreSQL
-  // refuses it: such a pattern is settled before the LIKE runs
+  // refuses it: such a pattern is settled before the LIKE runs (its trailing backslashes counted with rtrim:
+  // a regular expression would run for every row when the pattern is a bound parameter)
   like: (left, pattern, not) => {
     const p = asciiLower(pattern);
-    const matches = sql`(CASE WHEN ${p} ~ '(^|[^\\\\])(\\\\\\\\)*\\\\$' THEN FALSE ELSE ${asciiLower(text(left))} LIKE ${p} ESCAPE '\\' END)`;
+    const endsWithEscape = sql`(length(${pattern}) - length(rtrim(${pattern}, '\\'))) % 2 = 1`;
+    const matches = sql`(CASE WHEN ${endsWithEscape} THEN FALSE ELSE ${asciiLower(text(left))} LIKE ${p} ESCAPE '\\' END)`;
     return not ? sql`(NOT ${matches})` : matches;
   },
   nullSafeEqual: (left, right, equal) =>

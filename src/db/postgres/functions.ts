@@ -11,7 +11,7 @@
  */
 
 /** Bump when a definition changes: the driver re-installs when the marker function is missing. */
-export const functionsVersion = 6;
+export const functionsVersion = 7;
 export const functionsMarker = `satchel_functions_v${functionsVersion}`;
 
 const jsonFunctions = `
@@ -73,8 +73,10 @@ $$;
 -- booleans as 1 and 0, lists compact, JSON null as NULL; text that isn't JSON is its own value at the empty
 -- path and has nothing below it
 CREATE OR REPLACE FUNCTION satchel_json_extract(j jsonb, path text[]) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT CASE WHEN jsonb_typeof(j #> path) = 'boolean' THEN CASE WHEN (j #> path) = 'true'::jsonb THEN '1' ELSE '0' END
-    WHEN jsonb_typeof(j #> path) IN ('array', 'object') THEN satchel_text(j #> path)
+  SELECT CASE jsonb_typeof(j #> path)
+    WHEN 'boolean' THEN CASE WHEN (j #> path) = 'true'::jsonb THEN '1' ELSE '0' END
+    WHEN 'array' THEN satchel_json_compact(j #> path)
+    WHEN 'object' THEN satchel_json_compact(j #> path)
     ELSE j #>> path END
 $$;
 CREATE OR REPLACE FUNCTION satchel_json_extract(j json, path text[]) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -167,8 +169,8 @@ CREATE OR REPLACE FUNCTION satchel_json_sort_key(j jsonb, path text[]) RETURNS s
     WHEN 'number' THEN ROW(1, (j #>> path)::double precision, '')::satchel_value
     WHEN 'boolean' THEN ROW(1, CASE WHEN (j #> path) = 'true'::jsonb THEN 1 ELSE 0 END, '')::satchel_value
     WHEN 'string' THEN ROW(2, 0, j #>> path)::satchel_value
-    WHEN 'object' THEN ROW(2, 0, satchel_text(j #> path))::satchel_value
-    WHEN 'array' THEN ROW(2, 0, satchel_text(j #> path))::satchel_value
+    WHEN 'object' THEN ROW(2, 0, satchel_json_compact(j #> path))::satchel_value
+    WHEN 'array' THEN ROW(2, 0, satchel_json_compact(j #> path))::satchel_value
     ELSE ROW(0, 0, '')::satchel_value END
 $$;
 CREATE OR REPLACE FUNCTION satchel_json_sort_key(j json, path text[]) RETURNS satchel_value LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$

@@ -467,7 +467,6 @@ export class PostgresDriver implements Driver {
   ): Promise<void> {
     if (this.#closed) throw new Error("the database is closed");
     if (packed.count === 0) return;
-    if (!transform) checkPackedColumns(columns, packed);
     // close waits for the batches handed over before it
     const done = this.#insertPacked(table, columns, packed, transform);
     this.#backgroundInserts.add(done);

@@ -238,7 +238,8 @@ export class Hook<E extends HookEvent> {
   /**
    * triggerNested fires the hook for `count` events, each firing inside the previous one's `e.next()` and
    * `done` inside the last (onRecordEnrich over a page of records), without the handlers' timeouts: the
-   * caller watches the batch as a whole instead (BatchWatch), one watch per response. Each firing moves a small cursor of its own (Level) instead of a Run and a closure for its action.
+   * caller watches the batch as a whole instead (BatchWatch), one watch per response. Each firing moves a
+   * small cursor of its own (Level) instead of a Run and a closure for its action.
    */
   triggerNested(count: number, eventAt: (i: number) => E, done: () => Promise<void>): Promise<void> {
     return new Nested(this, count, eventAt, done).level(0);

@@ -68,4 +68,48 @@ if (unavailable) {
       }
     });
   });
+
+  describe("PostgreSQL cancel requests", () => {
+    // A statement stopped at its deadline is cancelled by a request on another connection, which names the
+    // session and not the statement. Deadlines here fall around the moment the statement ends, so that many
+    // statements end before their cancel arrives: the next statement on the same (only) connection must not
+    // be the one stopped. Each statement, paired with its deadline, is one that ends within a few ms of it.
+    const rounds = 100;
+    const sleepNear = (i: number) => (4 + (i % 60) / 10) / 1000;
+
+    test("a read stopped at its deadline never stops the next read on its connection", async () => {
+      const d = await openPostgres(db.url, { maxReaders: 1 });
+      try {
+        const failures: string[] = [];
+        for (let i = 0; i < rounds; i++) {
+          const scope = (ms: number) => ({ deadline: performance.now() + ms, requester: "r" });
+          await d.all(`SELECT pg_sleep(${sleepNear(i)})`, [], { isolate: true, scope: scope(10) }).catch(() => {});
+          await d
+            .all("SELECT pg_sleep(0.01)", [], { isolate: true, scope: scope(10_000) })
+            .catch((err: Error) => failures.push(err.message));
+        }
+        expect(failures).toEqual([]);
+      } finally {
+        await d.close();
+      }
+    }, 30_000);
+
+    test("a script stopped at its time limit never stops the next script on its connection", async () => {
+      const d = await openPostgres(db.url, { maxScripts: 1, scriptTimeoutMs: 10 });
+      try {
+        const failures: string[] = [];
+        for (let i = 0; i < rounds; i++) {
+          await d
+            .runScript(`SELECT pg_sleep(${sleepNear(i)})`, { mode: "query", maxRows: 10, maxBytes: 1 << 20 })
+            .catch(() => {});
+          await d
+            .runScript("SELECT pg_sleep(0.005)", { mode: "query", maxRows: 10, maxBytes: 1 << 20 })
+            .catch((err: Error) => failures.push(err.message));
+        }
+        expect(failures.filter((m) => !m.includes("time limit"))).toEqual([]);
+      } finally {
+        await d.close();
+      }
+    }, 30_000);
+  });
 }

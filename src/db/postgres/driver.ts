@@ -15,6 +15,7 @@ import {
 } from "../driver.ts";
 import { checkPackedColumns, type PackedRows, type PackedTransform } from "../packed-rows.ts";
 import type { Sql, SqlValue } from "../sql.ts";
+import { cancelQuery } from "./cancel.ts";
 import { postgresDialect } from "./dialect.ts";
 import { functionsMarker, functionsSql } from "./functions.ts";
 import { IsolatedReader, type RunningRead } from "./isolated-reader.ts";
@@ -347,7 +348,7 @@ export class PostgresDriver implements Driver {
         throw this.#runner.wrap(err);
       },
     );
-    return { rows, cancel: () => void query.cancel() };
+    return { rows, cancel: () => cancelQuery(query) };
   }
 
   /** preflight checks the server and the schema before anything is written (see preflight.ts). */
@@ -530,7 +531,7 @@ export class PostgresDriver implements Driver {
     const timer = setTimeout(() => {
       if (running.finished) return;
       running.stopped = true;
-      running.cancelling = Promise.resolve(running.current?.cancel()).catch(() => {});
+      running.cancelling = running.current ? cancelQuery(running.current) : undefined;
     }, this.#scriptTimeoutMs);
     // a cancel request acts on whatever its connection runs when it arrives: the connection is used again (its
     // cleanup, the next script) only once the server has acted on it, or a late one would stop that instead

@@ -4,8 +4,11 @@ import type { SqlValue } from "../sql.ts";
 /** A statement started on the risky-read pool, which can be stopped while it runs. */
 export interface RunningRead {
   readonly rows: Promise<Record<string, unknown>[]>;
-  /** cancel asks the server to stop the statement (PostgreSQL's cancel request, on another connection). */
-  cancel(): void;
+  /**
+   * cancel asks the server to stop the statement (PostgreSQL's cancel request, on another connection), and
+   * settles once the server has acted on it.
+   */
+  cancel(): Promise<void>;
 }
 
 /** One read waiting for, or running on, a connection. */
@@ -37,6 +40,8 @@ export class IsolatedReader {
   readonly #queue: Job[] = [];
   readonly #busyRequesters = new Set<string>();
   #running = 0;
+  /** Cancel requests sent and not yet acted on by the server. */
+  #cancelling = 0;
   #closed = false;
 
   constructor(
@@ -67,8 +72,13 @@ export class IsolatedReader {
     });
   }
 
-  /** #dispatch starts every waiting job it can: its requester has none running and a connection is free. */
+  /**
+   * #dispatch starts every waiting job it can: its requester has none running and a connection is free. None
+   * starts while a cancel request is on its way: it would stop the next statement on its connection, if the
+   * cancelled one ended first and that connection were given the job.
+   */
   #dispatch(): void {
+    if (this.#cancelling > 0) return;
     for (let i = 0; i < this.#queue.length && this.#running < this.maxConcurrent; ) {
       const job = this.#queue[i] as Job;
       if (job.requester !== undefined && this.#busyRequesters.has(job.requester)) {
@@ -111,8 +121,13 @@ export class IsolatedReader {
   #expire(job: Job): void {
     if (job.settled) return;
     job.settled = true;
-    if (job.running) job.running.cancel();
-    else {
+    if (job.running) {
+      this.#cancelling++;
+      void job.running.cancel().finally(() => {
+        this.#cancelling--;
+        this.#dispatch();
+      });
+    } else {
       const i = this.#queue.indexOf(job);
       if (i >= 0) this.#queue.splice(i, 1);
     }

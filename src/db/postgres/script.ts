@@ -1,5 +1,6 @@
 import type postgres from "postgres";
 import type { ScriptOptions, ScriptResult, ScriptValue } from "../driver.ts";
+import type { CancellableQuery } from "./cancel.ts";
 
 type Conn = postgres.Sql<Record<string, never>> | postgres.ReservedSql<Record<string, never>>;
 
@@ -11,7 +12,7 @@ interface Column {
 
 /** A script's state the time limit acts on: no statement starts once stopped, and the running one is cancelled. */
 export interface RunningQuery {
-  current: { cancel(): unknown } | null;
+  current: CancellableQuery | null;
   stopped: boolean;
   /** Its statements are over: the time limit has nothing left to stop. */
   finished?: boolean;

@@ -55,26 +55,35 @@ export function packedArrays(rows: PackedRows, json: readonly boolean[] = []): s
   const outs = sizes.map((n) => Buffer.allocUnsafe(n));
   const ats = new Array<number>(width).fill(1);
   for (const out of outs) out[0] = 0x7b;
+  /** writeJsonWithNul writes JSON holding `\u0000` with U+FFFD's escape instead (as long: it fits the room). */
+  const writeJsonWithNul = (out: Buffer, o: number, from: number, to: number): number => {
+    const text = Buffer.from(src.buffer, src.byteOffset + from, to - from).toString();
+    const fixed = Buffer.from(text.replace(jsonNul, "$1\\ufffd"));
+    return writeElement(out, o, fixed, 0, fixed.length, false);
+  };
+  /**
+   * writeCell writes column c's value of a row (the text src[start, cell), or the number cell) at the end of
+   * its literal, after a comma unless it is the first row. A cell's work is this small function called once
+   * per cell, not the body of the loop below: a function called once per batch reaches the optimizing JIT
+   * only by entering it in the middle of that loop, which compiled all of it into 10 KB in 90 ms.
+   */
+  const writeCell = (c: number, first: boolean, start: number, cell: number): void => {
+    const out = outs[c] as Buffer;
+    let o = ats[c] as number;
+    if (!first) out[o++] = 0x2c;
+    if (!isText[c]) {
+      ats[c] = o + out.write(Number.isFinite(cell) ? String(cell) : `"${cell}"`, o, "latin1");
+      return;
+    }
+    const end = writeElement(out, o, src, start, cell, json[c] === true);
+    ats[c] = end < 0 ? writeJsonWithNul(out, o, start, cell) : end;
+  };
   let start = 0;
   for (let r = 0, at = 0; r < count; r++) {
     for (let c = 0; c < width; c++, at++) {
       const cell = cells[at] as number;
-      const out = outs[c] as Buffer;
-      let o = ats[c] as number;
-      if (r > 0) out[o++] = 0x2c;
-      if (!isText[c]) {
-        ats[c] = o + out.write(Number.isFinite(cell) ? String(cell) : `"${cell}"`, o, "latin1");
-        continue;
-      }
-      let end = writeElement(out, o, src, start, cell, json[c] === true);
-      if (end < 0) {
-        // the JSON holds `\u0000`: U+FFFD's escape is as long, so the fixed text fits in the cell's room
-        const text = Buffer.from(src.buffer, src.byteOffset + start, cell - start).toString();
-        const fixed = Buffer.from(text.replace(jsonNul, "$1\\ufffd"));
-        end = writeElement(out, o, fixed, 0, fixed.length, false);
-      }
-      ats[c] = end;
-      start = cell;
+      writeCell(c, r === 0, start, cell);
+      if (isText[c]) start = cell;
     }
   }
   return outs.map((out, c) => {

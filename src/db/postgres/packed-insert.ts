@@ -13,8 +13,14 @@ import type { PackedRows } from "../packed-rows.ts";
  * quoted, its `"` and `\` escaped, a U+0000, which text can't hold, as U+FFFD) and made a string once: no
  * string per value. The text of a column marked in `json` is JSON whose escaped U+0000 (`\u0000` after an
  * even run of backslashes, which JSONB can't hold and would refuse the whole batch for) is written as U+FFFD.
+ * With `from` and `to`, only those rows (`from` included, `to` not).
  */
-export function packedArrays(rows: PackedRows, json: readonly boolean[] = []): string[] {
+export function packedArrays(
+  rows: PackedRows,
+  json: readonly boolean[] = [],
+  from = 0,
+  to: number = rows.count,
+): string[] {
   const backslash = 0x5c;
   const quote = 0x22;
   const jsonNul = /(?<!\\)((?:\\\\)*)\\u0000/g;
@@ -38,12 +44,15 @@ export function packedArrays(rows: PackedRows, json: readonly boolean[] = []): s
     out[o++] = quote;
     return o;
   };
-  const { types, count, cells, text: src } = rows;
+  const { types, cells, text: src } = rows;
   const width = types.length;
   const isText = types.map((t) => t === "text");
+  /** Where row `from`'s first text starts: where the row before's last one ends. */
+  let first = 0;
+  for (let c = 0; c < width && from > 0; c++) if (isText[c]) first = cells[(from - 1) * width + c] as number;
   // each literal's room for the worst case: every byte escaped (a NUL's 1 byte becoming 3), quotes, commas
   const sizes = new Array<number>(width).fill(2);
-  for (let r = 0, at = 0, start = 0; r < count; r++) {
+  for (let r = from, at = from * width, start = first; r < to; r++) {
     for (let c = 0; c < width; c++, at++) {
       const cell = cells[at] as number;
       if (isText[c]) {
@@ -78,11 +87,11 @@ export function packedArrays(rows: PackedRows, json: readonly boolean[] = []): s
     const end = writeElement(out, o, src, start, cell, json[c] === true);
     ats[c] = end < 0 ? writeJsonWithNul(out, o, start, cell) : end;
   };
-  let start = 0;
-  for (let r = 0, at = 0; r < count; r++) {
+  let start = first;
+  for (let r = from, at = from * width; r < to; r++) {
     for (let c = 0; c < width; c++, at++) {
       const cell = cells[at] as number;
-      writeCell(c, r === 0, start, cell);
+      writeCell(c, r === from, start, cell);
       if (isText[c]) start = cell;
     }
   }

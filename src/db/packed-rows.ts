@@ -124,9 +124,9 @@ export function insertPackedRows(
 
 /**
  * insertChunks runs the INSERTs of decoded packed rows in one transaction (none when there are none). When a
- * chunk's INSERT fails, its rows are inserted one by one and those refused are left out: the others are
- * committed, and it rejects with a RowsRefusedError. The database being unavailable, or the transaction
- * lost, fails it whole.
+ * chunk's INSERT fails, its rows are inserted one by one (each statement undoes only itself, on both engines'
+ * transactions) and those refused are left out: the others are committed, and it rejects with a
+ * RowsRefusedError. The database being unavailable fails it whole.
  */
 export async function insertChunks(
   db: Queryable,

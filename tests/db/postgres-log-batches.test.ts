@@ -96,6 +96,13 @@ if (reason) {
           /1 of 9 rows refused/,
         );
         expect(await count(d)).toBe(228);
+        // a batch whose every row is refused (all 60 ids written before) is counted whole, not tried row by row
+        const all = await d.insertRowsInBackground("bw_t", ["id", "n", "data"], rows(0, 60)).then(
+          () => null,
+          (err: unknown) => err,
+        );
+        expect((all as RowsRefusedError).refused).toBe(60);
+        expect(await count(d)).toBe(228);
         // a statement that can't run for any row is not tried row by row: the batch fails at once
         await expect(d.insertRowsInBackground("bw_missing", ["id", "n", "data"], rows(300, 60))).rejects.toThrow(
           /bw_missing/,

@@ -267,38 +267,44 @@ export function expandLogRows(rows: PackedRows): PackedRows {
     return at + 15;
   };
   /**
-   * The steps writing a request log's data (its keys in alphabetical order), one list per combination of the
-   * optional keys (`kind` bits 2, 4 and 8, shifted down): each step is a key of `keys`, then its value, the
-   * text of cells[base + from] to cells[base + to] (`from` -1: from the row's first text's start) or, when
-   * `from` is -2, the number cells[base + to]. The row's texts end at cells[base + 5 ..]: 1 method, 2 url,
-   * 3 message, 4 referer, 5 user agent, 6 auth, 7 auth id, 8 remote IP, 9 user IP.
-   */
-  const plans = [0, 1, 2, 3, 4, 5, 6, 7].map((optional) => {
-    const authId = (optional & 1) !== 0;
-    const ips = (optional & 2) !== 0;
-    const ownUserIP = (optional & 4) !== 0;
-    return Int32Array.from([
-      ...[0, 9, 10],
-      ...(authId ? [1, 10, 11] : []),
-      ...[2, -2, 4, 3, -1, 5, 4, 7, 8],
-      ...(ips ? [5, 11, 12] : []),
-      ...[6, -2, 3, 7, 5, 6, 8, 8, 9],
-      ...(ips ? (ownUserIP ? [9, 12, 13] : [9, 11, 12]) : []),
-    ]);
-  });
-  /**
-   * writeRequestData writes a request log's data from its texts (the first starts at `start`), and returns
-   * where it ended. Its steps are data (plans), not one call per key: JavaScriptCore's optimizing tier
-   * inlines every call site, and a call per key and value made it 8 KB of code that took 60 ms to compile.
+   * writeRequestData writes a request log's data (the keys in alphabetical order) from its texts, whose
+   * ends are at cells[base + 5 ..] (1 method, 2 url, 3 message, 4 referer, 5 user agent, 6 auth, 7 auth id,
+   * 8 remote IP, 9 user IP; the first starts at `start`), and returns where it ended.
    */
   const writeRequestData = (out: Uint8Array, at: number, base: number, start: number): number => {
-    const plan = plans[((cells[base + 2] as number) >> 1) & 7] as Int32Array;
-    for (let s = 0; s < plan.length; s += 3) {
-      at = put(out, at, keys[plan[s] as number] as Uint8Array);
-      const from = plan[s + 1] as number;
-      const to = cells[base + (plan[s + 2] as number)] as number;
-      if (from === -2) at = putNumber(out, at, to);
-      else at = copy(out, at, from === -1 ? start : (cells[base + from] as number), to);
+    const kind = cells[base + 2] as number;
+    const e1 = cells[base + 5] as number;
+    const e2 = cells[base + 6] as number;
+    const e4 = cells[base + 8] as number;
+    const e5 = cells[base + 9] as number;
+    const e6 = cells[base + 10] as number;
+    const e7 = cells[base + 11] as number;
+    const e8 = cells[base + 12] as number;
+    at = put(out, at, keys[0] as Uint8Array);
+    at = copy(out, at, e5, e6);
+    if (kind & 2) {
+      at = put(out, at, keys[1] as Uint8Array);
+      at = copy(out, at, e6, e7);
+    }
+    at = put(out, at, keys[2] as Uint8Array);
+    at = putNumber(out, at, cells[base + 4] as number);
+    at = put(out, at, keys[3] as Uint8Array);
+    at = copy(out, at, start, e1);
+    at = put(out, at, keys[4] as Uint8Array);
+    at = copy(out, at, cells[base + 7] as number, e4);
+    if (kind & 4) {
+      at = put(out, at, keys[5] as Uint8Array);
+      at = copy(out, at, e7, e8);
+    }
+    at = put(out, at, keys[6] as Uint8Array);
+    at = putNumber(out, at, cells[base + 3] as number);
+    at = put(out, at, keys[7] as Uint8Array);
+    at = copy(out, at, e1, e2);
+    at = put(out, at, keys[8] as Uint8Array);
+    at = copy(out, at, e4, e5);
+    if (kind & 4) {
+      at = put(out, at, keys[9] as Uint8Array);
+      at = kind & 8 ? copy(out, at, e8, cells[base + 13] as number) : copy(out, at, e7, e8);
     }
     return put(out, at, keys[10] as Uint8Array);
   };

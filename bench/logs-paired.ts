@@ -14,7 +14,7 @@
  * the log writer's included), and by requests/s.
  *
  *   bun bench/logs-paired.ts [--rounds=12] [--seconds=3] [--warmup=1] [--settle=24] [--connections=16]
- *     [--workloads=list,create] [--tree=<another checkout>] [--threads]
+ *     [--workloads=list,create] [--tree=<another checkout>] [--threads] [--engine=sqlite|postgres] [--url=...]
  *
  * `--settle` is the warm-up before the rounds, in seconds, split over the workloads and both roles;
  * `--warmup` the load each round sends before it measures. `--tree` serves another checkout's Satchel
@@ -22,17 +22,23 @@
  * checkout's bench, so both are measured the same way. `--threads` adds each role's CPU per request by thread
  * (the main thread `bun.exe`, the log writer's `Worker`, the JIT's, the allocator's), summed over the rounds,
  * their warm-up seconds included: where the logging's cost lands.
+ *
+ * With `--engine=postgres` both run on PostgreSQL (`--db=`), each on its own copy of the seeded database on one
+ * cluster (started from the local binaries and pinned to the server CPU, or the server at `--url`). The
+ * database's CPU is then told apart per server by its backends (the processes serving that server's
+ * database, autovacuum's included; a local cluster only): the ratios are given with it and without it.
  */
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { databaseOpener } from "../src/cmd/open-database.ts";
 import { upsertSuperuser } from "../src/cmd/superuser.ts";
 import { createApp } from "../src/core/base-app.ts";
-import { SqliteDriver } from "../src/db/sqlite/driver.ts";
 import { systemMigrations } from "../src/migrations/index.ts";
 import { cpus, type LoadSettings, log, median, parseWorkloadList, runLoadProcess, workloads } from "./harness.ts";
 import type { LoadResult } from "./load.ts";
+import { BenchPostgres } from "./postgres/database.ts";
 import { perCpuSecond } from "./report.ts";
 import { seedDataDir } from "./seed.ts";
 import { type RunningBenchServer, startServer } from "./servers.ts";
@@ -47,6 +53,8 @@ const { values: opts } = parseArgs({
     workloads: { type: "string", default: "list,create" },
     tree: { type: "string" },
     threads: { type: "boolean", default: false },
+    engine: { type: "string", default: "sqlite" },
+    url: { type: "string" },
   },
 });
 const rounds = Number(opts.rounds);
@@ -58,8 +66,15 @@ const settings: LoadSettings = {
 const chosen = parseWorkloadList(opts.workloads);
 const settleSeconds = Number(opts.settle);
 const tree = opts.tree === undefined ? undefined : resolve(opts.tree);
+if (opts.engine !== "sqlite" && opts.engine !== "postgres") throw new Error('--engine takes "sqlite" or "postgres"');
 
-/** threadCpu is each thread's CPU seconds (user + system) of a process, summed by thread name (Linux). */
+/** The key under which threadCpu counts the process's minor page faults (not a thread: printed apart). */
+const faultsKey = "#minor faults";
+
+/**
+ * threadCpu is each thread's CPU seconds (user + system) of a process, summed by thread name (Linux), and
+ * its threads' minor page faults under faultsKey.
+ */
 function threadCpu(pid: number): Map<string, number> {
   const byName = new Map<string, number>();
   for (const task of readdirSync(`/proc/${pid}/task`)) {
@@ -69,11 +84,40 @@ function threadCpu(pid: number): Map<string, number> {
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       const seconds = (Number(fields[11]) + Number(fields[12])) / 100;
       byName.set(name, (byName.get(name) ?? 0) + seconds);
+      byName.set(faultsKey, (byName.get(faultsKey) ?? 0) + Number(fields[7]));
     } catch {
       // the thread ended
     }
   }
   return byName;
+}
+
+/**
+ * databaseCpu is the CPU seconds (user + system) of the cluster's processes serving one database (the
+ * postmaster's children whose title names it: its backends and autovacuum's workers on it).
+ */
+function databaseCpu(postmaster: number, database: string): number {
+  let total = 0;
+  for (const task of readdirSync(`/proc/${postmaster}/task`)) {
+    let children: string[];
+    try {
+      children = readFileSync(`/proc/${postmaster}/task/${task}/children`, "latin1").trim().split(" ");
+    } catch {
+      continue;
+    }
+    for (const child of children) {
+      try {
+        const title = readFileSync(`/proc/${child}/cmdline`, "latin1");
+        if (!title.includes(` ${database} `)) continue;
+        const stat = readFileSync(`/proc/${child}/stat`, "latin1");
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        total += (Number(fields[11]) + Number(fields[12])) / 100;
+      } catch {
+        // the process ended
+      }
+    }
+  }
+  return total;
 }
 
 const email = "bench@example.com";
@@ -83,10 +127,16 @@ const password = "bench-password-123";
 interface PairedServer extends RunningBenchServer {
   token: string;
   logsOn: boolean;
+  /** The server's database on PostgreSQL, else null. */
+  database: string | null;
 }
 
-async function addSuperuser(dir: string): Promise<void> {
-  const app = createApp({ dataDir: dir, openDatabase: (p) => new SqliteDriver(p), migrations: systemMigrations });
+async function addSuperuser(dir: string, databaseUrl: string): Promise<void> {
+  const app = createApp({
+    dataDir: dir,
+    openDatabase: databaseOpener({ url: databaseUrl }),
+    migrations: systemMigrations,
+  });
   await app.bootstrap();
   try {
     await upsertSuperuser(app, email, password);
@@ -95,8 +145,12 @@ async function addSuperuser(dir: string): Promise<void> {
   }
 }
 
-async function startPaired(dir: string): Promise<PairedServer> {
-  const server = await startServer("satchel", dir, { cpus: cpus.server, ...(tree ? { tree } : {}) });
+async function startPaired(dir: string, database: string | null): Promise<PairedServer> {
+  const server = await startServer("satchel", dir, {
+    cpus: cpus.server,
+    ...(tree ? { tree } : {}),
+    ...(database !== null && pg ? { serveArgs: [`--db=${pg.url(database)}`] } : {}),
+  });
   const res = await fetch(`${server.url}/api/collections/_superusers/auth-with-password`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -104,7 +158,7 @@ async function startPaired(dir: string): Promise<PairedServer> {
   });
   if (!res.ok) throw new Error(`superuser login: ${res.status} ${await res.text()}`);
   const { token } = (await res.json()) as { token: string };
-  return { ...server, token, logsOn: true };
+  return { ...server, token, logsOn: true, database };
 }
 
 /** setLogs turns a server's request logs on (`maxDays: 5`, the default) or off (`maxDays: 0`). */
@@ -119,18 +173,31 @@ async function setLogs(server: PairedServer, on: boolean): Promise<void> {
   server.logsOn = on;
 }
 
+const pg = opts.engine === "postgres" ? await BenchPostgres.open(opts.url, cpus.server) : null;
+/** The postmaster whose children's CPU is counted per database (a cluster this bench started), else null. */
+const postmaster = pg?.pid ?? null;
 const work = mkdtempSync(join(tmpdir(), "satchel-logs-paired-"));
 const loads: number[] = [loadavg()[0] ?? 0];
 try {
   log(
-    `logs on against off, paired${tree ? ` (serving ${tree})` : ""}: ${chosen.join(", ")}; ${settleSeconds}s to settle, then ${rounds} rounds of ${settings.warmupSeconds}+${settings.seconds}s; load average ${loads[0]?.toFixed(2)}`,
+    `logs on against off, paired on ${opts.engine}${tree ? ` (serving ${tree})` : ""}: ${chosen.join(", ")}; ${settleSeconds}s to settle, then ${rounds} rounds of ${settings.warmupSeconds}+${settings.seconds}s; load average ${loads[0]?.toFixed(2)}`,
   );
   const seeded = join(work, "seeded");
-  const ids = await seedDataDir(seeded);
-  await addSuperuser(seeded);
+  const seededDb = pg ? await pg.create("seeded") : null;
+  const seededUrl = pg && seededDb ? pg.url(seededDb) : "";
+  const ids = await seedDataDir(seeded, seededUrl);
+  await addSuperuser(seeded, seededUrl);
+  if (pg && seededDb) await pg.analyze(seededDb);
   const dirs = [join(work, "a"), join(work, "b")];
   for (const d of dirs) cpSync(seeded, d, { recursive: true });
-  const pair = [await startPaired(dirs[0] as string), await startPaired(dirs[1] as string)] as const;
+  const copies = pg && seededDb ? [await pg.create("a", seededDb), await pg.create("b", seededDb)] : [null, null];
+  const pair = [
+    await startPaired(dirs[0] as string, copies[0] ?? null),
+    await startPaired(dirs[1] as string, copies[1] ?? null),
+  ] as const;
+  /** Each server's database CPU seconds so far (0 on SQLite, or when the cluster isn't this bench's). */
+  const dbCpu = (server: PairedServer): number =>
+    server.database !== null && postmaster !== null ? databaseCpu(postmaster, server.database) : 0;
   const chosenWorkloads = workloads(ids).filter((w) => chosen.includes(w.name));
   let loadRuns = 0;
   const threadSums = new Map<string, { requests: number; cpu: Map<string, number> }>();
@@ -147,7 +214,15 @@ try {
   const stats = new Map(
     chosenWorkloads.map((w) => [
       w.name,
-      { cpu: [] as number[], rps: [] as number[], usOn: [] as number[], usOff: [] as number[] },
+      {
+        cpu: [] as number[],
+        withDb: [] as number[],
+        rps: [] as number[],
+        usOn: [] as number[],
+        usOff: [] as number[],
+        dbOn: [] as number[],
+        dbOff: [] as number[],
+      },
     ]),
   );
   try {
@@ -167,7 +242,10 @@ try {
       await setLogs(pair[1], onIndex === 1);
       for (const w of chosenWorkloads) {
         const before = opts.threads ? pair.map((p) => threadCpu(p.pid)) : [];
+        const dbBefore = pair.map(dbCpu);
         const results = await runPair(w.requests, settings);
+        /** The database's CPU per request (µs) of each server, over the round's warm-up and measured seconds. */
+        const dbUs = pair.map((p, i) => ((dbCpu(p) - (dbBefore[i] ?? 0)) * 1e6) / (results[i] as LoadResult).completed);
         const on = results[onIndex] as LoadResult;
         const off = results[1 - onIndex] as LoadResult;
         if (opts.threads) {
@@ -176,6 +254,10 @@ try {
             t.requests += (results[i] as LoadResult).completed;
             for (const [name, sec] of threadCpu(p.pid)) {
               t.cpu.set(name, (t.cpu.get(name) ?? 0) + sec - (before[i]?.get(name) ?? 0));
+            }
+            if (pg) {
+              const db = ((dbUs[i] ?? 0) * (results[i] as LoadResult).completed) / 1e6;
+              t.cpu.set("database", (t.cpu.get("database") ?? 0) + db);
             }
             threadSums.set(`${w.name} ${i === onIndex ? "on" : "off"}`, t);
           });
@@ -186,8 +268,14 @@ try {
         s.rps.push(on.rps / off.rps);
         s.usOn.push(1e6 / perCpuSecond(on));
         s.usOff.push(1e6 / perCpuSecond(off));
+        s.dbOn.push(dbUs[onIndex] ?? 0);
+        s.dbOff.push(dbUs[1 - onIndex] ?? 0);
+        s.withDb.push(((s.usOff.at(-1) ?? 0) + (s.dbOff.at(-1) ?? 0)) / ((s.usOn.at(-1) ?? 0) + (s.dbOn.at(-1) ?? 0)));
+        const db = pg
+          ? `; with the database ${s.withDb.at(-1)?.toFixed(3)} (its µs per request on ${s.dbOn.at(-1)?.toFixed(0)}, off ${s.dbOff.at(-1)?.toFixed(0)})`
+          : "";
         log(
-          `  #${r + 1} ${w.name.padEnd(6)} (on: server ${"ab"[onIndex]}): on ÷ off ${s.cpu.at(-1)?.toFixed(3)} per CPU-s, ${s.rps.at(-1)?.toFixed(3)} by req/s; CPU per request on ${s.usOn.at(-1)?.toFixed(0)} µs, off ${s.usOff.at(-1)?.toFixed(0)} µs`,
+          `  #${r + 1} ${w.name.padEnd(6)} (on: server ${"ab"[onIndex]}): on ÷ off ${s.cpu.at(-1)?.toFixed(3)} per CPU-s, ${s.rps.at(-1)?.toFixed(3)} by req/s; CPU per request on ${s.usOn.at(-1)?.toFixed(0)} µs, off ${s.usOff.at(-1)?.toFixed(0)} µs${db}`,
         );
       }
       loads.push(loadavg()[0] ?? 0);
@@ -196,15 +284,20 @@ try {
     for (const server of pair) await server.stop();
   }
   const lines = chosenWorkloads.map((w) => {
-    const s = stats.get(w.name) ?? { cpu: [], rps: [], usOn: [], usOff: [] };
-    const sorted = [...s.cpu].sort((a, b) => a - b);
-    return `${w.title.padEnd(32)} on ÷ off per CPU-s ${median(s.cpu).toFixed(3)} (rounds ${sorted[0]?.toFixed(2)}..${sorted.at(-1)?.toFixed(2)}), by req/s ${median(s.rps).toFixed(3)}; CPU per request on ${median(s.usOn).toFixed(0)} µs, off ${median(s.usOff).toFixed(0)} µs`;
+    const s = stats.get(w.name);
+    if (!s) return "";
+    const range = (xs: number[]) => `${Math.min(...xs).toFixed(2)}..${Math.max(...xs).toFixed(2)}`;
+    const db = pg
+      ? `; with the database ${median(s.withDb).toFixed(3)} (${range(s.withDb)}), its CPU per request on ${median(s.dbOn).toFixed(0)} µs, off ${median(s.dbOff).toFixed(0)} µs`
+      : "";
+    return `${w.title.padEnd(32)} on ÷ off per CPU-s ${median(s.cpu).toFixed(3)} (rounds ${range(s.cpu)}), by req/s ${median(s.rps).toFixed(3)}; CPU per request on ${median(s.usOn).toFixed(0)} µs, off ${median(s.usOff).toFixed(0)} µs${db}`;
   });
   for (const [key, t] of threadSums) {
-    const parts = [...t.cpu].filter(([, sec]) => sec > 0).sort((a, b) => b[1] - a[1]);
+    const parts = [...t.cpu].filter(([n, sec]) => sec > 0 && n !== faultsKey).sort((a, b) => b[1] - a[1]);
     const total = parts.reduce((a, [, sec]) => a + sec, 0);
+    const faults = (t.cpu.get(faultsKey) ?? 0) / t.requests;
     process.stdout.write(
-      `${key.padEnd(12)} µs per request, by thread (warmups included): total ${((total / t.requests) * 1e6).toFixed(1)}; ${parts.map(([n, sec]) => `${n} ${((sec / t.requests) * 1e6).toFixed(1)}`).join(", ")}\n`,
+      `${key.padEnd(12)} µs per request, by thread (warmups included): total ${((total / t.requests) * 1e6).toFixed(1)}; ${parts.map(([n, sec]) => `${n} ${((sec / t.requests) * 1e6).toFixed(1)}`).join(", ")}; minor page faults per request ${faults.toFixed(2)}\n`,
     );
   }
   const sortedLoads = [...loads].sort((a, b) => a - b);
@@ -212,5 +305,6 @@ try {
     `\n${lines.join("\n")}\n\nmedians of ${rounds} paired rounds (roles swapped every round); load average ${sortedLoads[0]?.toFixed(1)}..${sortedLoads.at(-1)?.toFixed(1)}; target: at least 0.95\n`,
   );
 } finally {
+  await pg?.close();
   rmSync(work, { recursive: true, force: true });
 }

@@ -1,3 +1,4 @@
+import { appendFileSync } from "node:fs";
 import { resolve } from "node:path";
 
 export type ServerKind = "satchel" | "ceiling";
@@ -98,7 +99,12 @@ export async function spawnServer(
   void (async () => {
     while (!(await reader.read()).done) {}
   })();
-  void new Response(proc.stderr).text();
+  // BENCH_SERVER_STDERR=<file> keeps what the servers print on stderr (say, the JIT's reports of
+  // BUN_JSC_reportDFGCompileTimes=1), appended to that file; otherwise it is read and dropped
+  const keepStderr = process.env.BENCH_SERVER_STDERR;
+  if (keepStderr) {
+    void new Response(proc.stderr).text().then((t) => appendFileSync(keepStderr, `--- ${label} ${proc.pid}\n${t}`));
+  } else void new Response(proc.stderr).text();
   const parsed = new URL(url);
   return {
     url,

@@ -17,6 +17,11 @@ const arg = (name: string, fallback: string): string =>
 const batches = Number(arg("batches", "25"));
 const perBatch = Number(arg("rows", "1000"));
 
+/** `--only=a,b`: the variants whose names contain one of these. */
+const only = arg("only", "")
+  .split(",")
+  .filter((x) => x !== "");
+
 let cluster: PostgresCluster | null = null;
 let url = arg("url", process.env.SATCHEL_TEST_POSTGRES_URL ?? "");
 if (url === "") {
@@ -37,8 +42,14 @@ const table = `CREATE TABLE _logs (id TEXT PRIMARY KEY NOT NULL, level INTEGER D
 const level = "CREATE INDEX idx_logs_level ON _logs (level)";
 const message = "CREATE INDEX idx_logs_message ON _logs (message)";
 const created = `CREATE INDEX idx_logs_created_hour ON _logs (${hour})`;
+const plainCreated = "CREATE INDEX idx_logs_created ON _logs (created)";
+/** The table with its text columns in a collation of their own (the database's default otherwise). */
+const collated = (collation: string): string => table.replaceAll("TEXT ", `TEXT COLLATE "${collation}" `);
 const variants: Variant[] = [
-  { name: "as made now (pk, level, created)", ddl: [table, level, "CREATE INDEX idx_logs_created ON _logs (created)"] },
+  // the dialect's text type is `TEXT COLLATE "C"` (byte order, as SQLite's): the others are for comparison
+  { name: 'as made now (pk, level, created; COLLATE "C")', ddl: [collated("C"), level, plainCreated] },
+  { name: "as made now, the database's collation", ddl: [table, level, plainCreated] },
+  { name: 'as made now, COLLATE "en-US-x-icu"', ddl: [collated("en-US-x-icu"), level, plainCreated] },
   { name: "before (pk, level, message, hour)", ddl: [table, level, message, created] },
   { name: "no message index", ddl: [table, level, created] },
   { name: "no hour index", ddl: [table, level, message] },
@@ -55,7 +66,7 @@ const variants: Variant[] = [
     name: "unlogged, as made now",
     ddl: [table.replace("CREATE TABLE", "CREATE UNLOGGED TABLE"), level, message, created],
   },
-];
+].filter((v) => only.length === 0 || only.some((o) => v.name.includes(o)));
 
 function batch(n: number, start: number) {
   const w = new PackedRowsWriter(logQueueTypes, { maxBytes: Number.POSITIVE_INFINITY });
@@ -145,6 +156,9 @@ try {
   const [{ pid }] = (await db`SELECT pg_backend_pid() AS pid`) as unknown as [{ pid: number }];
   const server = variants.map(() => [] as number[]);
   const client = variants.map(() => [] as number[]);
+  const wal = variants.map(() => [] as number[]);
+  const walLsn = async (): Promise<string> =>
+    ((await db`SELECT pg_current_wal_insert_lsn()::text AS lsn`) as unknown as [{ lsn: string }])[0].lsn;
   let time = Date.now();
   for (let r = 0; r < rounds; r++) {
     for (const [i, v] of variants.entries()) {
@@ -152,6 +166,7 @@ try {
       for (let b = 0; b < batches; b++) {
         const rows = batch(perBatch, time);
         time += perBatch;
+        const w0 = await walLsn();
         const c0 = process.cpuUsage();
         const s0 = backendCpuMs(pid);
         if (v.copy) {
@@ -167,8 +182,14 @@ try {
           await db.unsafe(text.replace('"_logs"', t), params, { prepare: true });
         }
         const c1 = process.cpuUsage(c0);
+        const s1 = backendCpuMs(pid);
+        const [{ bytes }] =
+          (await db`SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), ${w0}::pg_lsn)::float8 AS bytes`) as unknown as [
+            { bytes: number },
+          ];
         if (r === 0 && b < 5) continue;
-        (server[i] as number[]).push(((backendCpuMs(pid) - s0) * 1000) / perBatch);
+        (wal[i] as number[]).push(bytes / perBatch);
+        (server[i] as number[]).push(((s1 - s0) * 1000) / perBatch);
         (client[i] as number[]).push((c1.user + c1.system) / perBatch);
       }
     }
@@ -176,7 +197,7 @@ try {
   await db.end();
   for (const [i, v] of variants.entries()) {
     console.log(
-      `${v.name.padEnd(40)} server ${mean(server[i] as number[]).toFixed(1)} µs/row, client ${median(client[i] as number[]).toFixed(1)} µs/row`,
+      `${v.name.padEnd(40)} server ${mean(server[i] as number[]).toFixed(1)} µs/row, client ${median(client[i] as number[]).toFixed(1)} µs/row, WAL ${median(wal[i] as number[]).toFixed(0)} bytes/row`,
     );
   }
 } finally {

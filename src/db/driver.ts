@@ -18,6 +18,23 @@ export class QueryTimeoutError extends Error {
 }
 
 /**
+ * RowsRefusedError is a batch of background inserts (Driver.insertRowsInBackground) some of whose rows the
+ * database refused, each for its own values (JSON it rejects, a duplicate key): the other rows were written.
+ */
+export class RowsRefusedError extends Error {
+  constructor(
+    /** How many rows were refused. */
+    readonly refused: number,
+    /** How many rows the batch had. */
+    readonly of: number,
+    options: { cause: unknown },
+  ) {
+    const why = options.cause instanceof Error ? options.cause.message : String(options.cause);
+    super(`${refused} of ${of} rows refused (the others written): ${why}`, options);
+  }
+}
+
+/**
  * DatabaseUnavailableError is a statement that failed because the database server can't be reached (the
  * connection was refused or lost, the server is shutting down or restarting, the credentials or database
  * name are wrong). It says nothing about the statement itself: the API layer answers 503, and the same
@@ -167,7 +184,9 @@ export interface Driver extends Queryable {
    * driver hands a batch of 50 rows or more to a worker thread with a connection of its own, and the rows'
    * buffers with it (the caller can't read them afterwards). Nothing orders it with the driver's other
    * writes: it suits rows nothing else writes at the time (logs). With a transform, the rows inserted are
-   * `transform(rows)`, made where they are written (SQLite's worker thread), not on the caller's.
+   * `transform(rows)`, made where they are written (SQLite's worker thread), not on the caller's. On
+   * PostgreSQL, a row the server refuses for its values costs only itself: the others are written and the
+   * promise rejects with a RowsRefusedError (on SQLite, which checks little of a row, the batch fails whole).
    */
   insertRowsInBackground(
     table: string,

@@ -1,4 +1,4 @@
-import type { Queryable } from "./driver.ts";
+import { DatabaseUnavailableError, type Queryable, RowsRefusedError } from "./driver.ts";
 
 /** The kind of a packed column's values: UTF-8 text, or a number (a float64: integers up to 2^53 exactly). */
 export type PackedType = "text" | "number";
@@ -122,7 +122,12 @@ export function insertPackedRows(
   return insertChunks(db, table, columns, packedChunks(rows, maxInsertParams));
 }
 
-/** insertChunks runs the INSERTs of decoded packed rows in one transaction (none when there are none). */
+/**
+ * insertChunks runs the INSERTs of decoded packed rows in one transaction (none when there are none). When a
+ * chunk's INSERT fails, its rows are inserted one by one (each statement undoes only itself, on both engines'
+ * transactions) and those refused are left out: the others are committed, and it rejects with a
+ * RowsRefusedError. The database being unavailable fails it whole.
+ */
 export async function insertChunks(
   db: Queryable,
   table: string,
@@ -130,9 +135,33 @@ export async function insertChunks(
   chunks: readonly PackedChunk[],
 ): Promise<void> {
   if (chunks.length === 0) return;
+  const width = columns.length;
+  let count = 0;
+  const refused: unknown[] = [];
   await db.transaction(async (tx) => {
-    for (const c of chunks) await tx.run(insertRowsSql(db.dialect, table, columns, c.rows), c.params);
+    for (const c of chunks) {
+      count += c.rows;
+      try {
+        await tx.run(insertRowsSql(db.dialect, table, columns, c.rows), c.params);
+        continue;
+      } catch (err) {
+        if (err instanceof DatabaseUnavailableError) throw err;
+        if (c.rows === 1) {
+          refused.push(err);
+          continue;
+        }
+      }
+      for (let r = 0; r < c.rows; r++) {
+        try {
+          await tx.run(insertRowsSql(db.dialect, table, columns, 1), c.params.slice(r * width, (r + 1) * width));
+        } catch (err) {
+          if (err instanceof DatabaseUnavailableError) throw err;
+          refused.push(err);
+        }
+      }
+    }
   });
+  if (refused.length > 0) throw new RowsRefusedError(refused.length, count, { cause: refused[0] });
 }
 
 /** checkPackedColumns refuses packed rows whose columns aren't the ones named. */
@@ -227,6 +256,15 @@ export class PackedRowsWriter {
   number(value: number): void {
     const at = this.#nextCell(false);
     (this.#cells as Float64Array)[at] = value;
+  }
+
+  /**
+   * numbers writes the row's next `values.length` values, numbers all: what as many `number` calls do, in one
+   * call site (a caller writing a row's numbers one by one has the writer's checks compiled into it once per
+   * call, which makes the JIT's optimized code of a hot packing function several times larger).
+   */
+  numbers(values: readonly number[]): void {
+    for (let i = 0; i < values.length; i++) this.number(values[i] as number);
   }
 
   /** endRow completes the row; false when it didn't fit in maxBytes (it is dropped, the rows before kept). */

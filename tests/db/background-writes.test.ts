@@ -2,7 +2,7 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { canInsertInBackground } from "../../src/db/driver.ts";
+import { canInsertInBackground, RowsRefusedError } from "../../src/db/driver.ts";
 import { type PackedRows, PackedRowsWriter } from "../../src/db/packed-rows.ts";
 import { SqliteDriver } from "../../src/db/sqlite/driver.ts";
 
@@ -48,11 +48,32 @@ test("background inserts commit in order while the main connection keeps answeri
   await d.close();
 });
 
-test("a refused row rolls its whole batch back and rejects; later inserts go on", async () => {
+test("a refused row costs only itself: the batch's other rows are written, on the worker and inline", async () => {
   const d = await newDriver();
-  await expect(d.insertRowsInBackground("t", columns, rows([...range(1, 99), 1]))).rejects.toThrow(/UNIQUE/);
+  // on the worker thread (50 rows or more): the last row repeats the first's id
+  const refused = await d.insertRowsInBackground("t", columns, rows([...range(1, 99), 1])).then(
+    () => null,
+    (err: unknown) => err,
+  );
+  expect(refused).toBeInstanceOf(RowsRefusedError);
+  expect((refused as RowsRefusedError).refused).toBe(1);
+  expect((refused as RowsRefusedError).message).toMatch(/1 of 100 rows refused.*UNIQUE/);
+  expect(await d.get("SELECT COUNT(*) AS n, MAX(id) AS high FROM t")).toEqual({ n: 99, high: 99 });
+  // inline (a small batch): two refused in the middle
+  await expect(d.insertRowsInBackground("t", columns, rows([500, 5, 501, 6, 502]))).rejects.toThrow(
+    /2 of 5 rows refused/,
+  );
+  expect(await d.all("SELECT id FROM t WHERE id >= 500 ORDER BY id")).toEqual([{ id: 500 }, { id: 501 }, { id: 502 }]);
   await d.insertRowsInBackground("t", columns, rows(range(1000, 50)));
-  expect(await d.get("SELECT COUNT(*) AS n, MIN(id) AS low FROM t")).toEqual({ n: 50, low: 1000 });
+  expect(await d.get("SELECT COUNT(*) AS n FROM t")).toEqual({ n: 152 });
+  // a failure that is no row's (no such table) writes nothing and is no RowsRefusedError
+  const failed = await d.insertRowsInBackground("missing", columns, rows(range(1, 60))).then(
+    () => null,
+    (err: unknown) => err,
+  );
+  expect(failed).toBeInstanceOf(Error);
+  expect(failed).not.toBeInstanceOf(RowsRefusedError);
+  expect(String(failed)).toMatch(/no such table/);
   await d.close();
 });
 

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { logsTableSql } from "../../src/core/system-tables.ts";
-import { DatabaseUnavailableError } from "../../src/db/driver.ts";
+import { DatabaseUnavailableError, RowsRefusedError } from "../../src/db/driver.ts";
 import { type PackedRows, PackedRowsWriter } from "../../src/db/packed-rows.ts";
 import { postgresDialect } from "../../src/db/postgres/dialect.ts";
 import { openPostgres, type PostgresDriver } from "../../src/db/postgres/driver.ts";
@@ -64,10 +64,49 @@ if (reason) {
           nul: "a\ufffdb",
           raw: "\\u0000",
         });
-        // a refused row refuses its whole batch, and the writer goes on
-        await expect(d.insertRowsInBackground("bw_t", ["id", "n", "data"], rows(100, 60))).rejects.toThrow();
+        // rows the server refuses (here 20 ids already written) cost only themselves: the other 40 are written
+        const refused = await d.insertRowsInBackground("bw_t", ["id", "n", "data"], rows(100, 60)).then(
+          () => null,
+          (err: unknown) => err,
+        );
+        expect(refused).toBeInstanceOf(RowsRefusedError);
+        expect((refused as RowsRefusedError).refused).toBe(20);
+        expect((refused as RowsRefusedError).message).toContain("20 of 60 rows refused");
+        expect(await count(d)).toBe(160);
+        // the halves written are the rows as packed (each half's literals start at its own first row)
+        const written = await d.all<{ id: string; n: number; data: string }>(
+          "SELECT id, n, data::text AS data FROM bw_t WHERE n >= 120 ORDER BY n",
+        );
+        expect(written.map((r) => r.n)).toEqual(Array.from({ length: 40 }, (_, i) => 120 + i));
+        for (const r of written) {
+          expect(r.id).toBe(`r${r.n}`);
+          expect(JSON.parse(r.data).i).toBe(r.n);
+        }
         await d.insertRowsInBackground("bw_t", ["id", "n", "data"], rows(200, 60));
-        expect(await count(d)).toBe(180);
+        expect(await count(d)).toBe(220);
+        // a row refused alone (JSON the server rejects), in the middle of a batch
+        const w = new PackedRowsWriter(["text", "number", "text"], { maxBytes: Number.POSITIVE_INFINITY });
+        for (let i = 0; i < 9; i++) {
+          w.text(`s${i}`);
+          w.number(i);
+          w.text(i === 4 ? '{"s": ' : JSON.stringify({ s: "ok" }));
+          w.endRow();
+        }
+        await expect(d.insertRowsInBackground("bw_t", ["id", "n", "data"], w.take())).rejects.toThrow(
+          /1 of 9 rows refused/,
+        );
+        expect(await count(d)).toBe(228);
+        // a batch whose every row is refused (all 60 ids written before) is counted whole, not tried row by row
+        const all = await d.insertRowsInBackground("bw_t", ["id", "n", "data"], rows(0, 60)).then(
+          () => null,
+          (err: unknown) => err,
+        );
+        expect((all as RowsRefusedError).refused).toBe(60);
+        expect(await count(d)).toBe(228);
+        // a statement that can't run for any row is not tried row by row: the batch fails at once
+        await expect(d.insertRowsInBackground("bw_missing", ["id", "n", "data"], rows(300, 60))).rejects.toThrow(
+          /bw_missing/,
+        );
       } finally {
         await d.close();
       }

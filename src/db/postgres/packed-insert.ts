@@ -13,8 +13,14 @@ import type { PackedRows } from "../packed-rows.ts";
  * quoted, its `"` and `\` escaped, a U+0000, which text can't hold, as U+FFFD) and made a string once: no
  * string per value. The text of a column marked in `json` is JSON whose escaped U+0000 (`\u0000` after an
  * even run of backslashes, which JSONB can't hold and would refuse the whole batch for) is written as U+FFFD.
+ * With `from` and `to`, only those rows (`from` included, `to` not).
  */
-export function packedArrays(rows: PackedRows, json: readonly boolean[] = []): string[] {
+export function packedArrays(
+  rows: PackedRows,
+  json: readonly boolean[] = [],
+  from = 0,
+  to: number = rows.count,
+): string[] {
   const backslash = 0x5c;
   const quote = 0x22;
   const jsonNul = /(?<!\\)((?:\\\\)*)\\u0000/g;
@@ -38,12 +44,15 @@ export function packedArrays(rows: PackedRows, json: readonly boolean[] = []): s
     out[o++] = quote;
     return o;
   };
-  const { types, count, cells, text: src } = rows;
+  const { types, cells, text: src } = rows;
   const width = types.length;
   const isText = types.map((t) => t === "text");
+  /** Where row `from`'s first text starts: where the row before's last one ends. */
+  let first = 0;
+  for (let c = 0; c < width && from > 0; c++) if (isText[c]) first = cells[(from - 1) * width + c] as number;
   // each literal's room for the worst case: every byte escaped (a NUL's 1 byte becoming 3), quotes, commas
   const sizes = new Array<number>(width).fill(2);
-  for (let r = 0, at = 0, start = 0; r < count; r++) {
+  for (let r = from, at = from * width, start = first; r < to; r++) {
     for (let c = 0; c < width; c++, at++) {
       const cell = cells[at] as number;
       if (isText[c]) {
@@ -55,26 +64,35 @@ export function packedArrays(rows: PackedRows, json: readonly boolean[] = []): s
   const outs = sizes.map((n) => Buffer.allocUnsafe(n));
   const ats = new Array<number>(width).fill(1);
   for (const out of outs) out[0] = 0x7b;
-  let start = 0;
-  for (let r = 0, at = 0; r < count; r++) {
+  /** writeJsonWithNul writes JSON holding `\u0000` with U+FFFD's escape instead (as long: it fits the room). */
+  const writeJsonWithNul = (out: Buffer, o: number, from: number, to: number): number => {
+    const text = Buffer.from(src.buffer, src.byteOffset + from, to - from).toString();
+    const fixed = Buffer.from(text.replace(jsonNul, "$1\\ufffd"));
+    return writeElement(out, o, fixed, 0, fixed.length, false);
+  };
+  /**
+   * writeCell writes column c's value of a row (the text src[start, cell), or the number cell) at the end of
+   * its literal, after a comma unless it is the first row. A cell's work is this small function called once
+   * per cell, not the body of the loop below: a function called once per batch reaches the optimizing JIT
+   * only by entering it in the middle of that loop, which compiled all of it into 10 KB in 90 ms.
+   */
+  const writeCell = (c: number, first: boolean, start: number, cell: number): void => {
+    const out = outs[c] as Buffer;
+    let o = ats[c] as number;
+    if (!first) out[o++] = 0x2c;
+    if (!isText[c]) {
+      ats[c] = o + out.write(Number.isFinite(cell) ? String(cell) : `"${cell}"`, o, "latin1");
+      return;
+    }
+    const end = writeElement(out, o, src, start, cell, json[c] === true);
+    ats[c] = end < 0 ? writeJsonWithNul(out, o, start, cell) : end;
+  };
+  let start = first;
+  for (let r = from, at = from * width; r < to; r++) {
     for (let c = 0; c < width; c++, at++) {
       const cell = cells[at] as number;
-      const out = outs[c] as Buffer;
-      let o = ats[c] as number;
-      if (r > 0) out[o++] = 0x2c;
-      if (!isText[c]) {
-        ats[c] = o + out.write(Number.isFinite(cell) ? String(cell) : `"${cell}"`, o, "latin1");
-        continue;
-      }
-      let end = writeElement(out, o, src, start, cell, json[c] === true);
-      if (end < 0) {
-        // the JSON holds `\u0000`: U+FFFD's escape is as long, so the fixed text fits in the cell's room
-        const text = Buffer.from(src.buffer, src.byteOffset + start, cell - start).toString();
-        const fixed = Buffer.from(text.replace(jsonNul, "$1\\ufffd"));
-        end = writeElement(out, o, fixed, 0, fixed.length, false);
-      }
-      ats[c] = end;
-      start = cell;
+      writeCell(c, r === from, start, cell);
+      if (isText[c]) start = cell;
     }
   }
   return outs.map((out, c) => {

@@ -1,10 +1,12 @@
+import { RowsRefusedError } from "../driver.ts";
 import { maxInsertParams, type PackedRows, type PackedTransform, packedChunks } from "../packed-rows.ts";
 
 type WriterRequest =
   | { open: string; pragmas: readonly string[] }
   | { id: number; insert: string; columns: number; rows: PackedRows; transform?: string }
   | { id: number; close: true };
-type WriterResponse = { id: number; error?: string };
+/** A job's answer: done, or failed with `error`; with `refused`, only that many rows were (the others written). */
+type WriterResponse = { id: number; error?: string; refused?: number };
 
 /**
  * The worker's code: one read-write connection inserting each job's packed rows in one transaction, with
@@ -19,6 +21,11 @@ const workerSource = `
 import { Database } from "bun:sqlite";
 const packedChunks = ${packedChunks.toString()};
 let db = null;
+/** refusesRow tells an error of a row's values (a constraint, a type, a value too big) from the database's. */
+const refusesRow = (err) => {
+  const code = String(err?.code ?? "");
+  return code.startsWith("SQLITE_CONSTRAINT") || code === "SQLITE_MISMATCH" || code === "SQLITE_TOOBIG";
+};
 const statements = new Map();
 const transforms = new Map();
 const transformOf = (source) => {
@@ -58,15 +65,36 @@ self.onmessage = (e) => {
     const rows = msg.transform === undefined ? msg.rows : transformOf(msg.transform)(msg.rows);
     if (rows.types.length !== msg.columns) throw new Error(msg.columns + " columns named for packed rows of " + rows.types.length);
     const chunks = packedChunks(rows, ${maxInsertParams});
+    const width = rows.types.length;
+    let refused = 0;
+    let firstRefusal = null;
     db.run("BEGIN IMMEDIATE");
     try {
-      for (const c of chunks) statement(msg.insert, rows.types, c.rows).run(...c.params);
+      for (const c of chunks) {
+        try {
+          statement(msg.insert, rows.types, c.rows).run(...c.params);
+        } catch (err) {
+          // a row refused for its values (a constraint, a type): only that statement is undone, so the
+          // chunk's rows are written one by one, and the refused ones left out
+          if (!refusesRow(err) || !db.inTransaction) throw err;
+          for (let r = 0; r < c.rows; r++) {
+            try {
+              statement(msg.insert, rows.types, 1).run(...c.params.slice(r * width, (r + 1) * width));
+            } catch (rowErr) {
+              if (!refusesRow(rowErr) || !db.inTransaction) throw rowErr;
+              refused++;
+              firstRefusal ??= rowErr;
+            }
+          }
+        }
+      }
       db.run("COMMIT");
     } catch (err) {
       if (db.inTransaction) db.run("ROLLBACK");
       throw err;
     }
-    self.postMessage({ id: msg.id });
+    if (refused > 0) self.postMessage({ id: msg.id, refused, error: String(firstRefusal?.message ?? firstRefusal) });
+    else self.postMessage({ id: msg.id });
   } catch (err) {
     self.postMessage({ id: msg.id, error: err instanceof Error ? err.message : String(err) });
   }
@@ -87,6 +115,8 @@ function transformSource(transform: PackedTransform): string {
 }
 
 interface Job {
+  /** How many rows were sent. */
+  count: number;
   resolve: () => void;
   reject: (err: Error) => void;
 }
@@ -114,8 +144,8 @@ export class BackgroundWriter {
   }
 
   /**
-   * insert inserts packed rows in one transaction (rolled back, and the promise rejected, when a row is
-   * refused), with INSERTs that start with `insert` (`INSERT INTO table (columns)`, quoted, naming
+   * insert inserts packed rows in one transaction (a row refused for its values is left out, the others
+   * written, and the promise rejected with a RowsRefusedError; any other failure rolls it all back), with INSERTs that start with `insert` (`INSERT INTO table (columns)`, quoted, naming
    * `columns` columns), of the rows or of `transform(rows)`, made on the worker. The rows' buffers go to the
    * worker as they are: the caller can't read them afterwards.
    */
@@ -126,7 +156,7 @@ export class BackgroundWriter {
     this.#worker ??= this.#spawn();
     const id = ++this.#nextId;
     return new Promise((resolve, reject) => {
-      this.#jobs.set(id, { resolve, reject });
+      this.#jobs.set(id, { count: rows.count, resolve, reject });
       const request: Extract<WriterRequest, { insert: string }> = { id, insert, columns, rows };
       if (transform) request.transform = transformSource(transform);
       this.#worker?.postMessage(request, [rows.text.buffer, rows.cells.buffer]);
@@ -155,7 +185,9 @@ export class BackgroundWriter {
     const job = this.#jobs.get(msg.id);
     if (!job) return;
     this.#jobs.delete(msg.id);
-    if (msg.error !== undefined) job.reject(new Error(msg.error));
+    if (msg.refused !== undefined) {
+      job.reject(new RowsRefusedError(msg.refused, job.count, { cause: new Error(msg.error) }));
+    } else if (msg.error !== undefined) job.reject(new Error(msg.error));
     else job.resolve();
     if (this.#jobs.size > 0) return;
     for (const done of this.#drained.splice(0)) done();
@@ -189,7 +221,7 @@ export class BackgroundWriter {
         clearTimeout(timer);
         resolve();
       };
-      this.#jobs.set(id, { resolve: done, reject: done });
+      this.#jobs.set(id, { count: 0, resolve: done, reject: done });
       worker.postMessage({ id, close: true } satisfies WriterRequest);
     });
     this.#jobs.delete(id);

@@ -1,3 +1,4 @@
+import { RowsRefusedError } from "../../db/driver.ts";
 import { type PackedRows, PackedRowsWriter, type PackedType } from "../../db/packed-rows.ts";
 import type { LogEntry, LogSink } from "./logger.ts";
 
@@ -10,7 +11,10 @@ export interface BatchOptions {
   write(rows: PackedRows): Promise<void>;
   /** Whether an entry is kept, asked as it is logged (so a changed setting applies to the next entry). */
   accept?(entry: LogEntry): boolean;
-  /** Called when a write fails (its `count` logs are dropped), or an entry can't be packed (count 1). */
+  /**
+   * Called when a write fails (its `count` logs are dropped: the batch's, or the rows refused when the
+   * database refused only some, a RowsRefusedError), or an entry can't be packed (count 1).
+   */
   onError?(err: unknown, count: number): void;
   /** A write starts once this many entries wait (default 200). */
   batchSize?: number;
@@ -111,7 +115,8 @@ export class BatchHandler implements LogSink {
     try {
       await this.#options.write(batch);
     } catch (err) {
-      this.#options.onError?.(err, count);
+      // rows refused one by one cost only themselves: the others were written
+      this.#options.onError?.(err, err instanceof RowsRefusedError ? err.refused : count);
     }
   }
 

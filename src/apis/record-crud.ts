@@ -443,16 +443,24 @@ export async function recordCreate(e: RequestEvent, step?: BatchStep): Promise<R
   const body = await readRecordBody(e);
   requireRuleNotNull(e, collection.createRule);
   const record = new RecordModel(collection);
-  const data = await recordDataFromRequest(e, record, body);
-  const randomPassword = e.context === "oauth2" && collection.type === "auth" && !("password" in data);
-  if (randomPassword) data.password = data.passwordConfirm = randomString(30);
   const form = new RecordUpsert(e.app, record);
   if (e.isSuperuser()) form.grantSuperuserAccess();
-  form.load(data);
-  if (randomPassword) await hashPendingPassword(record);
   // a base collection has no manage rule: with an empty create rule there is nothing to check
-  if (!e.isSuperuser() && (collection.createRule || collection.type === "auth")) {
-    const info = requestInfoWith(await e.requestInfo(), { body: data });
+  const ruleChecked = !e.isSuperuser() && (!!collection.createRule || collection.type === "auth");
+  let data: Record<string, unknown> | null = null;
+  if (setsBodyOnce(e, collection, body)) {
+    // the body set on the record itself, its `@request.body` view made only for the rule
+    if (ruleChecked) data = record.applyBody(body.data);
+    else record.setBody(body.data);
+  } else {
+    data = await recordDataFromRequest(e, record, body);
+    const randomPassword = e.context === "oauth2" && collection.type === "auth" && !("password" in data);
+    if (randomPassword) data.password = data.passwordConfirm = randomString(30);
+    form.load(data);
+    if (randomPassword) await hashPendingPassword(record);
+  }
+  if (ruleChecked) {
+    const info = requestInfoWith(await e.requestInfo(), { body: data ?? {} });
     // the rule sees the record as it would be stored, never verified by the requester
     const candidate = record.clone();
     if (collection.type === "auth") candidate.set("verified", false);
@@ -479,6 +487,30 @@ export async function recordCreate(e: RequestEvent, step?: BatchStep): Promise<R
   });
   if (next) await next(event.response);
   return event.response;
+}
+
+/** Per collection version: whether its fields let a create's body be set once (setsBodyOnce). */
+const bodyOnceFields = new WeakMap<Collection, { fit: boolean; hidden: boolean }>();
+
+/**
+ * setsBodyOnce tells whether a create's body can be set on the new record directly, in one pass: what
+ * recordDataFromRequest and the form's load give then (the body applied to a copy, its values read back and
+ * set again) is the same record. So for a base collection (an auth record has the form's password fields),
+ * no uploaded file, no field whose getter differs from its stored value (a password's), and, for a
+ * non-superuser, no hidden field (which the two passes leave unset).
+ */
+function setsBodyOnce(e: RequestEvent, collection: Collection, body: ParsedBody): boolean {
+  let fields = bodyOnceFields.get(collection);
+  if (!fields) {
+    fields = {
+      fit: collection.type === "base" && collection.fields.every((f) => f.findGetter(f.name) === undefined),
+      hidden: collection.fields.some((f) => f.hidden),
+    };
+    bodyOnceFields.set(collection, fields);
+  }
+  if (!fields.fit || (fields.hidden && !e.isSuperuser())) return false;
+  for (const _ in body.files) return false;
+  return true;
 }
 
 /** recordUpdate handles `PATCH /api/collections/{c}/records/{id}` (and a batch's update or upsert). */

@@ -473,20 +473,41 @@ export async function recordCreate(e: RequestEvent, step?: BatchStep): Promise<R
   event.collection = collection;
   event.record = record;
   const next = chainedStep(step);
-  await e.app.hooks.get("onRecordCreateRequest").trigger(event, async (ev) => {
+  await e.app.hooks.get("onRecordCreateRequest").trigger(event, (ev) => {
     form.app = ev.app;
     form.record = ev.record ?? record;
+    // promises passed on, not awaited in a frame of their own: a create with nothing to enrich answers as
+    // soon as the save settles
+    let saved: Promise<void>;
     try {
-      await form.submit();
+      saved = form.submit();
     } catch (err) {
-      throw submitFailure(err, "Failed to create record.");
+      return Promise.reject(submitFailure(err, "Failed to create record."));
     }
-    await enrichRecords(ev, [form.record]);
-    const response = ev.json(200, form.record);
-    if (next) await next(response);
+    return saved.then(
+      () => {
+        const created = form.record;
+        const done = enrichRecords(ev, [created]);
+        if (Bun.peek.status(done) !== "fulfilled") return done.then(() => answerWrite(ev, created, next));
+        return answerWrite(ev, created, next);
+      },
+      (err: unknown) => {
+        throw submitFailure(err, "Failed to create record.");
+      },
+    );
   });
   if (next) await next(event.response);
   return event.response;
+}
+
+/** answerWrite answers a create with its record, then runs a batch's next step, if any. */
+function answerWrite(
+  ev: RecordRequestEvent,
+  record: RecordModel,
+  next: ((response: Response | null) => Promise<void>) | null,
+): Promise<void> | undefined {
+  const response = ev.json(200, record);
+  return next ? next(response) : undefined;
 }
 
 /** Per collection version: whether its fields let a create's body be set once (setsBodyOnce). */

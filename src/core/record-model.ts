@@ -3,6 +3,7 @@ import { castString, toBool, toFloat, toUniqueStringList } from "../tools/types/
 import type { Collection } from "./collection-model.ts";
 import type { Model } from "./db-model.ts";
 import type { Field } from "./field.ts";
+import { valuesExporter } from "./record-row-export.ts";
 
 /** Keys of record JSON that are never stored, whatever the body says. */
 const dynamicKeys = new Set(["collectionId", "collectionName", "expand"]);
@@ -263,8 +264,13 @@ export class RecordModel implements Model {
    * Auth records never show password or tokenKey, and show email only when visible to the requester.
    */
   publicExport(): RecordJSON {
-    const out: Record<string, unknown> = {};
     const plain = this.#visibility === null;
+    if (plain && !this.exportCustomData && !this.expand) {
+      // the usual export (no field unhidden, nothing added): the collection's generated exporter
+      const exporter = valuesExporter(this.collection);
+      if (exporter) return exporter(this.#data, this.ignoreEmailVisibility);
+    }
+    const out: Record<string, unknown> = {};
     for (const f of this.collection.fields) {
       if (plain ? f.hidden : !this.#visible(f.name, f.hidden)) continue;
       out[f.name] = f.exportValue(this.#data[f.name]);

@@ -45,8 +45,8 @@ const valuesExporters = new WeakMap<Collection, ValuesExporter | null>();
 /**
  * valuesExporter is rowExporter for a record's values: `RecordModel.publicExport()` with the default
  * visibility, no custom data and no expand, made by a function generated once per collection version instead
- * of a loop over the fields. Null for a collection with a field named `__proto__`, which only the loop's
- * assignment treats as PocketBase's JSON would not (an own key in a literal, the prototype in the loop).
+ * of a loop over the fields. Null for a collection with a field named `__proto__` (a key an object takes as
+ * its prototype, not as a value): such a collection keeps the loop, the reference this export is checked on.
  */
 export function valuesExporter(collection: Collection): ValuesExporter | null {
   let exporter = valuesExporters.get(collection);

@@ -125,9 +125,26 @@ const postgresTimeout = "60000";
 /** A `bun test` process of the run: its output is kept and shown whole when it ends, so passes never interleave. */
 interface Pass {
   label: string;
-  proc: Bun.Subprocess<"ignore", "pipe", "pipe">;
   outcome: Promise<Outcome & { at: string }>;
 }
+
+/**
+ * The passes still running. Each runs in a process group of its own with what it starts (a built executable,
+ * the browser), so that stopping a pass stops all of it; since the terminal's Ctrl+C no longer reaches
+ * them, this script stops them when it ends, however it ends.
+ */
+const livePasses = new Set<Bun.Subprocess>();
+function stopPasses(): void {
+  for (const proc of livePasses) {
+    try {
+      process.kill(-proc.pid, "SIGTERM");
+    } catch {
+      // the group has already ended
+    }
+  }
+}
+process.on("exit", stopPasses);
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(130));
 
 function startPass(label: string, args: string[], env?: Record<string, string>): Pass {
   const timeout = args.includes("--timeout") ? [] : ["--timeout", "20000"];
@@ -136,11 +153,16 @@ function startPass(label: string, args: string[], env?: Record<string, string>):
     stderr: "pipe",
     cwd: root,
     env: env ? { ...process.env, ...env } : process.env,
+    detached: true,
   });
+  livePasses.add(proc);
   const outcome = Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]).then(
-    ([out, err, code]) => ({ output: out + err, ok: code === 0, at: seconds() }),
+    ([out, err, code]) => {
+      livePasses.delete(proc);
+      return { output: out + err, ok: code === 0, at: seconds() };
+    },
   );
-  return { label, proc, outcome };
+  return { label, outcome };
 }
 
 /** A pass to run: a `bun test` process with its arguments and environment. */
@@ -233,12 +255,8 @@ process.stdout.write(
   `\n▶ ${specs.map((p) => p.label).join(", ")}: ${concurrent ? "at once" : "one after the other"} (load average ${load.toFixed(1)} on ${cores} cores; the typechecks and the linter run beside them; each outcome follows as it ends)\n`,
 );
 
-const running: Pass[] = [];
 let failedCheck = false;
 const shown = new Set<string>();
-const killPasses = () => {
-  for (const p of running) p.proc.kill();
-};
 const beside = [
   ["typecheck", run(niced([bin("tsc"), "--noEmit", "-p", "."]))],
   ["typecheck the dashboard (svelte-check)", problems(checkUi(niced))],
@@ -251,7 +269,7 @@ const beside = [
       failedCheck = true;
       shown.add(done[0]);
       show(...done);
-      killPasses();
+      stopPasses();
     }
     return done;
   }),
@@ -259,7 +277,6 @@ const beside = [
 /** runPass starts a pass and shows its outcome when it ends; true when it passed. */
 function runPass(spec: PassSpec): Promise<boolean> {
   const pass = startPass(spec.label, spec.args, spec.env);
-  running.push(pass);
   return pass.outcome.then((o) => {
     if (!failedCheck) show(pass.label, o, o.at);
     return o.ok;

@@ -155,7 +155,7 @@ export class ServeRouter extends RouterGroup implements api.Router {
         // the chain is put together at the first request: middlewares may be bound until then
         hook ??= routeHook(route, group);
         await hook.trigger(e, async (re) => {
-          let res: Response | undefined | void;
+          let res: Awaited<ReturnType<RouteAction>>;
           try {
             res = await route.action(re);
           } catch (err) {

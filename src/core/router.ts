@@ -15,6 +15,7 @@ import type { RequestEvent } from "./request-event.ts";
  */
 
 /** RouteAction answers a request: it returns the response (or sets it with `e.json(...)`, `e.noContent()`). */
+// biome-ignore lint/suspicious/noConfusingVoidType: an action that answers through `e.json(...)` returns nothing
 export type RouteAction = (e: RequestEvent) => Promise<Response | undefined | void> | Response | undefined | void;
 
 /** Middleware is a function calling `await e.next()`, or a Handler with its id and priority. */

@@ -94,7 +94,22 @@ if (unavailable) {
       }
     }, 30_000);
 
-    test("a script stopped at its time limit never stops the next script on its connection", async () => {
+    test("a read stopped while its connection is being opened leaves that connection to the next read", async () => {
+      // a new driver opens its readers' connection for its first read: that read's deadline passes first
+      for (let i = 0; i < 5; i++) {
+        const d = await openPostgres(db.url, { maxReaders: 1 });
+        try {
+          const first = { deadline: performance.now() + 1, requester: "r" };
+          await d.all("SELECT 1 AS n", [], { isolate: true, scope: first }).catch(() => {});
+          const next = { deadline: performance.now() + 20_000, requester: "r" };
+          expect(await d.all("SELECT 2 AS n", [], { isolate: true, scope: next })).toEqual([{ n: 2 }]);
+        } finally {
+          await d.close();
+        }
+      }
+    }, 60_000);
+
+    test("a script stopped at its time limit never stops or stalls the next script on its connection", async () => {
       const d = await openPostgres(db.url, { maxScripts: 1, scriptTimeoutMs: 10 });
       try {
         const failures: string[] = [];

@@ -342,13 +342,18 @@ export class PostgresDriver implements Driver {
 
   #startRead(text: string, params: SqlValue[]): RunningRead {
     const query = this.#runner.query(this.#readers, text, params);
+    let ended = false;
     const rows = query.then(
-      (r) => Array.from(r) as Record<string, unknown>[],
+      (r) => {
+        ended = true;
+        return Array.from(r) as Record<string, unknown>[];
+      },
       (err: unknown) => {
+        ended = true;
         throw this.#runner.wrap(err);
       },
     );
-    return { rows, cancel: () => cancelQuery(query) };
+    return { rows, cancel: () => cancelQuery(query, () => ended) };
   }
 
   /** preflight checks the server and the schema before anything is written (see preflight.ts). */
@@ -528,10 +533,17 @@ export class PostgresDriver implements Driver {
     const { statements, endsWithStatement } = splitScript(sql);
     const running: RunningQuery = { current: null, stopped: false };
     const started = performance.now();
+    let connection: ClosableConnection | null = null;
+    let stuck: ReturnType<typeof setTimeout> | undefined;
     const timer = setTimeout(() => {
       if (running.finished) return;
       running.stopped = true;
-      running.cancelling = running.current ? cancelQuery(running.current) : undefined;
+      const query = running.current;
+      running.cancelling = query ? cancelQuery(query, () => running.finished === true) : undefined;
+      // a statement the cancel didn't end (its connection out of step with the server) ends with its connection
+      stuck = setTimeout(() => {
+        if (!running.finished) connection?.terminate();
+      }, stuckScriptGraceMs);
     }, this.#scriptTimeoutMs);
     // a cancel request acts on whatever its connection runs when it arrives: the connection is used again (its
     // cleanup, the next script) only once the server has acted on it, or a late one would stop that instead
@@ -543,10 +555,18 @@ export class PostgresDriver implements Driver {
         await running.cancelling;
       }
     };
+    const withConnection = <T>(fn: (conn: Reserved) => Promise<T>) =>
+      this.#withScriptConnection(
+        (c) => {
+          connection = c;
+        },
+        () => running.stopped,
+        fn,
+      );
     try {
-      if (options.mode === "query") return await this.#withScriptConnection(run);
+      if (options.mode === "query") return await withConnection(run);
       return await this.#lock.with(() =>
-        this.#withScriptConnection(async (conn) => {
+        withConnection(async (conn) => {
           await conn.unsafe(beginWriteSql).simple();
           try {
             const result = await run(conn);
@@ -565,23 +585,45 @@ export class PostgresDriver implements Driver {
       throw scriptFailure(this.#runner.wrap(err), running, this.#scriptTimeoutMs, performance.now() - started);
     } finally {
       clearTimeout(timer);
+      clearTimeout(stuck);
     }
   }
 
-  async #withScriptConnection<T>(fn: (conn: Reserved) => Promise<T>): Promise<T> {
+  /**
+   * #withScriptConnection runs fn on a connection of the scripts' pool, told to `opened` first. A connection
+   * whose script was stopped is closed afterwards instead of reused: a cancel request that crossed the end of
+   * its statement can leave postgres.js (3.4) and the server out of step on it, and the next statement there
+   * would wait forever for its reply; closing it ends its session on the server, rolling back what was left.
+   */
+  async #withScriptConnection<T>(
+    opened: (c: ClosableConnection) => void,
+    stopped: () => boolean,
+    fn: (conn: Reserved) => Promise<T>,
+  ): Promise<T> {
     // postgres.js 3.4 may never hand out a connection reserved while it opens: open one with a query first
     await this.#runner.simple(this.#scripts, "SELECT 1");
     const conn = await this.#scripts.reserve();
+    let connection: ClosableConnection | null = null;
     try {
+      const learn = {
+        onexecute: (c: ClosableConnection) => {
+          connection = c;
+        },
+      };
+      await conn.unsafe("SELECT 1", [], learn as postgres.UnsafeQueryOptions).simple();
+      if (connection) opened(connection);
       return await fn(conn);
     } finally {
-      // what the script left (an open transaction, settings) must not reach the next one
-      await conn
-        .unsafe("ROLLBACK")
-        .simple()
-        .then(() => conn.unsafe("DISCARD ALL").simple())
-        .catch(() => {});
-      conn.release();
+      if (stopped() && connection) (connection as ClosableConnection).terminate();
+      else {
+        // what the script left (an open transaction, settings) must not reach the next one
+        await conn
+          .unsafe("ROLLBACK")
+          .simple()
+          .then(() => conn.unsafe("DISCARD ALL").simple())
+          .catch(() => {});
+        conn.release();
+      }
     }
   }
 
@@ -659,6 +701,14 @@ function quoteSchema(name: string): string {
 }
 
 type Reserved = postgres.ReservedSql<Record<string, never>>;
+
+/** postgres.js' connection object (3.4), as a script's cleanup uses it: closed without being reused. */
+interface ClosableConnection {
+  terminate(): void;
+}
+
+/** How long past its cancel a stopped script's statement may take before its connection is closed under it. */
+const stuckScriptGraceMs = 5000;
 
 /** What postgres.js' connection object shows: `reserved` is cleared when the connection closes. */
 interface ConnectionState {

@@ -89,6 +89,8 @@ export function hasSubscribers(app: App, record: RecordModel): boolean {
 /** hasSubscribersTo is hasSubscribers for a record known by its collection and id. */
 export function hasSubscribersTo(app: App, collection: Collection, id: string): boolean {
   const broker = app.realtime().broker;
+  // no subscription at all: no topic names to make (this runs after every record write)
+  if (!broker.hasSubscriptions()) return false;
   return topicsOf(collection, id).some(([topic]) => broker.subscriptionsTo(topic).size > 0);
 }
 

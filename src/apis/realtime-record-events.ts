@@ -14,6 +14,11 @@ import {
 export const realtimeHandlerIdPrefix = "pbRealtime";
 const afterPriority = -99;
 const beforeDeletePriority = 99;
+/**
+ * The handlers that return at once (they only queue or drop state) have no timeout: a timed handler makes its
+ * chain watched, which costs every write some work for a handler that can't hold it.
+ */
+const untimed = 0;
 
 /**
  * FanOut runs record events one after another, outside the writes that caused them: a write's hook only
@@ -75,6 +80,7 @@ export function bindRealtimeEvents(app: App): void {
   app.onRecordAfterUpdateSuccess().bind({
     id: `${realtimeHandlerIdPrefix}AuthRefresh`,
     priority: afterPriority,
+    timeout: untimed,
     func: (e) => {
       if (e.record.collection.type === "auth") realtime.refreshClientsAuth(e.record);
       return e.next();
@@ -83,6 +89,7 @@ export function bindRealtimeEvents(app: App): void {
   app.onRecordAfterDeleteSuccess().bind({
     id: `${realtimeHandlerIdPrefix}AuthDelete`,
     priority: afterPriority,
+    timeout: untimed,
     func: (e) => {
       if (e.record.collection.type === "auth") realtime.unsetClientsAuthByRecord(e.record.collection.id, e.record.id);
       return e.next();
@@ -91,6 +98,7 @@ export function bindRealtimeEvents(app: App): void {
   app.onCollectionAfterUpdateSuccess().bind({
     id: `${realtimeHandlerIdPrefix}AuthCollectionUpdate`,
     priority: afterPriority,
+    timeout: untimed,
     func: (e) => {
       if (e.collection.type === "auth") realtime.unsetClientsAuthByCollection(e.collection, true);
       return e.next();
@@ -99,6 +107,7 @@ export function bindRealtimeEvents(app: App): void {
   app.onCollectionAfterDeleteSuccess().bind({
     id: `${realtimeHandlerIdPrefix}AuthCollectionDelete`,
     priority: afterPriority,
+    timeout: untimed,
     func: (e) => {
       if (e.collection.type === "auth") realtime.unsetClientsAuthByCollection(e.collection);
       return e.next();
@@ -108,6 +117,7 @@ export function bindRealtimeEvents(app: App): void {
   app.onRecordAfterCreateSuccess().bind({
     id: `${realtimeHandlerIdPrefix}Create`,
     priority: afterPriority,
+    timeout: untimed,
     func: (e) => {
       queue("create", e.record);
       return e.next();
@@ -116,6 +126,7 @@ export function bindRealtimeEvents(app: App): void {
   app.onRecordAfterUpdateSuccess().bind({
     id: `${realtimeHandlerIdPrefix}Update`,
     priority: afterPriority,
+    timeout: untimed,
     func: (e) => {
       queue("update", e.record);
       return e.next();
@@ -143,6 +154,7 @@ export function bindRealtimeEvents(app: App): void {
   app.onRecordAfterDeleteSuccess().bind({
     id: `${realtimeHandlerIdPrefix}DeleteSend`,
     priority: afterPriority,
+    timeout: untimed,
     func: (e) => {
       const row = deletedRows.get(e.record);
       deletedRows.delete(e.record);
@@ -156,6 +168,7 @@ export function bindRealtimeEvents(app: App): void {
   app.onRecordAfterDeleteError().bind({
     id: `${realtimeHandlerIdPrefix}DeleteDiscard`,
     priority: afterPriority,
+    timeout: untimed,
     func: (e) => {
       pendingDeletes.delete(e.record);
       deletedRows.delete(e.record);

@@ -443,16 +443,24 @@ export async function recordCreate(e: RequestEvent, step?: BatchStep): Promise<R
   const body = await readRecordBody(e);
   requireRuleNotNull(e, collection.createRule);
   const record = new RecordModel(collection);
-  const data = await recordDataFromRequest(e, record, body);
-  const randomPassword = e.context === "oauth2" && collection.type === "auth" && !("password" in data);
-  if (randomPassword) data.password = data.passwordConfirm = randomString(30);
   const form = new RecordUpsert(e.app, record);
   if (e.isSuperuser()) form.grantSuperuserAccess();
-  form.load(data);
-  if (randomPassword) await hashPendingPassword(record);
   // a base collection has no manage rule: with an empty create rule there is nothing to check
-  if (!e.isSuperuser() && (collection.createRule || collection.type === "auth")) {
-    const info = requestInfoWith(await e.requestInfo(), { body: data });
+  const ruleChecked = !e.isSuperuser() && (!!collection.createRule || collection.type === "auth");
+  let data: Record<string, unknown> | null = null;
+  if (setsBodyOnce(e, collection, body)) {
+    // the body set on the record itself, its `@request.body` view made only for the rule
+    if (ruleChecked) data = record.applyBody(body.data);
+    else record.setBody(body.data);
+  } else {
+    data = await recordDataFromRequest(e, record, body);
+    const randomPassword = e.context === "oauth2" && collection.type === "auth" && !("password" in data);
+    if (randomPassword) data.password = data.passwordConfirm = randomString(30);
+    form.load(data);
+    if (randomPassword) await hashPendingPassword(record);
+  }
+  if (ruleChecked) {
+    const info = requestInfoWith(await e.requestInfo(), { body: data ?? {} });
     // the rule sees the record as it would be stored, never verified by the requester
     const candidate = record.clone();
     if (collection.type === "auth") candidate.set("verified", false);
@@ -465,20 +473,65 @@ export async function recordCreate(e: RequestEvent, step?: BatchStep): Promise<R
   event.collection = collection;
   event.record = record;
   const next = chainedStep(step);
-  await e.app.hooks.get("onRecordCreateRequest").trigger(event, async (ev) => {
+  await e.app.hooks.get("onRecordCreateRequest").trigger(event, (ev) => {
     form.app = ev.app;
     form.record = ev.record ?? record;
+    // promises passed on, not awaited in a frame of their own: a create with nothing to enrich answers as
+    // soon as the save settles
+    let saved: Promise<void>;
     try {
-      await form.submit();
+      saved = form.submit();
     } catch (err) {
-      throw submitFailure(err, "Failed to create record.");
+      return Promise.reject(submitFailure(err, "Failed to create record."));
     }
-    await enrichRecords(ev, [form.record]);
-    const response = ev.json(200, form.record);
-    if (next) await next(response);
+    return saved.then(
+      () => {
+        const created = form.record;
+        const done = enrichRecords(ev, [created]);
+        if (Bun.peek.status(done) !== "fulfilled") return done.then(() => answerWrite(ev, created, next));
+        return answerWrite(ev, created, next);
+      },
+      (err: unknown) => {
+        throw submitFailure(err, "Failed to create record.");
+      },
+    );
   });
   if (next) await next(event.response);
   return event.response;
+}
+
+/** answerWrite answers a create with its record, then runs a batch's next step, if any. */
+function answerWrite(
+  ev: RecordRequestEvent,
+  record: RecordModel,
+  next: ((response: Response | null) => Promise<void>) | null,
+): Promise<void> | undefined {
+  const response = ev.json(200, record);
+  return next ? next(response) : undefined;
+}
+
+/** Per collection version: whether its fields let a create's body be set once (setsBodyOnce). */
+const bodyOnceFields = new WeakMap<Collection, { fit: boolean; hidden: boolean }>();
+
+/**
+ * setsBodyOnce tells whether a create's body can be set on the new record directly, in one pass: what
+ * recordDataFromRequest and the form's load give then (the body applied to a copy, its values read back and
+ * set again) is the same record. So for a base collection (an auth record has the form's password fields),
+ * no uploaded file, no field whose getter differs from its stored value (a password's), and, for a
+ * non-superuser, no hidden field (which the two passes leave unset).
+ */
+function setsBodyOnce(e: RequestEvent, collection: Collection, body: ParsedBody): boolean {
+  let fields = bodyOnceFields.get(collection);
+  if (!fields) {
+    fields = {
+      fit: collection.type === "base" && collection.fields.every((f) => f.findGetter(f.name) === undefined),
+      hidden: collection.fields.some((f) => f.hidden),
+    };
+    bodyOnceFields.set(collection, fields);
+  }
+  if (!fields.fit || (fields.hidden && !e.isSuperuser())) return false;
+  for (const _ in body.files) return false;
+  return true;
 }
 
 /** recordUpdate handles `PATCH /api/collections/{c}/records/{id}` (and a batch's update or upsert). */

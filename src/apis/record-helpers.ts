@@ -64,13 +64,25 @@ export function searchFailure(err: unknown): ApiError {
  * enrichRecords prepares records for a response: onRecordEnrich for each one, then the default flags
  * (superusers see hidden fields and emails; owners and managers see emails) and the `expand` parameter.
  */
-export async function enrichRecords(e: RequestEvent, records: RecordModel[], info?: RequestInfo): Promise<void> {
-  if (records.length === 0) return;
-  // a guest (no flags to set) and nothing to expand: only the onRecordEnrich handlers, if any, to fire
-  if (!(info ?? e).auth && !e.queryParam("expand")) {
-    if (e.app.hooks.onRecordEnrich.length === 0) return;
-    return triggerEnrichHooks(e.app, records.length, (i) => recordEvent(e.app, records, i, e), noAction);
+export function enrichRecords(e: RequestEvent, records: RecordModel[], info?: RequestInfo): Promise<void> {
+  try {
+    if (records.length === 0) return enriched;
+    // a guest (no flags to set) and nothing to expand: only the onRecordEnrich handlers, if any, to fire (and
+    // with none, nothing to wait on)
+    if (!(info ?? e).auth && !e.queryParam("expand")) {
+      if (e.app.hooks.onRecordEnrich.length === 0) return enriched;
+      return triggerEnrichHooks(e.app, records.length, (i) => recordEvent(e.app, records, i, e), noAction);
+    }
+  } catch (err) {
+    return Promise.reject(err);
   }
+  return enrichWithFlags(e, records, info);
+}
+
+const enriched: Promise<void> = Promise.resolve();
+
+/** enrichWithFlags is enrichRecords for a signed-in requester or an `expand`: the hooks, the flags, the expand. */
+async function enrichWithFlags(e: RequestEvent, records: RecordModel[], info?: RequestInfo): Promise<void> {
   const requestInfo = info ?? (await e.requestInfo());
   await triggerEnrichHooks(
     e.app,

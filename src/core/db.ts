@@ -244,10 +244,18 @@ async function saveUnhooked<M extends Model, E extends AppEvent, EE extends E>(
   const type = isNew ? "create" : "update";
   try {
     await kind.around(app, model, type, () =>
-      kind.beforeSave(event, async () => {
-        // a stage may hand the rest an app of its own (a collection's execute, its transaction)
-        if (withValidation) await kind.validate(kind.newEvent(event.app, model, "validate"), noAction);
-        await kind.execute(event, () => kind.writeRow(event.app, model));
+      kind.beforeSave(event, () => {
+        // a stage may hand the rest an app of its own (a collection's execute, its transaction); a validation
+        // settled at once (every check synchronous) goes on without a turn of the queue
+        const execute = () => kind.execute(event, () => kind.writeRow(event.app, model));
+        try {
+          if (!withValidation) return execute();
+          const validated = kind.validate(kind.newEvent(event.app, model, "validate"), noAction);
+          return Bun.peek.status(validated) === "fulfilled" ? execute() : validated.then(execute);
+        } catch (err) {
+          // a stage that throws fails the save as a rejection, as from the async function this was
+          return Promise.reject(err);
+        }
       }),
     );
   } catch (err) {

@@ -3,6 +3,7 @@ import { castString, toBool, toFloat, toUniqueStringList } from "../tools/types/
 import type { Collection } from "./collection-model.ts";
 import type { Model } from "./db-model.ts";
 import type { Field } from "./field.ts";
+import { valuesExporter } from "./record-row-export.ts";
 
 /** Keys of record JSON that are never stored, whatever the body says. */
 const dynamicKeys = new Set(["collectionId", "collectionName", "expand"]);
@@ -263,8 +264,13 @@ export class RecordModel implements Model {
    * Auth records never show password or tokenKey, and show email only when visible to the requester.
    */
   publicExport(): RecordJSON {
-    const out: Record<string, unknown> = {};
     const plain = this.#visibility === null;
+    if (plain && !this.exportCustomData && !this.expand) {
+      // the usual export (no field unhidden, nothing added): the collection's generated exporter
+      const exporter = valuesExporter(this.collection);
+      if (exporter) return exporter(this.#data, this.ignoreEmailVisibility);
+    }
+    const out: Record<string, unknown> = {};
     for (const f of this.collection.fields) {
       if (plain ? f.hidden : !this.#visible(f.name, f.hidden)) continue;
       out[f.name] = f.exportValue(this.#data[f.name]);
@@ -308,16 +314,22 @@ export class RecordModel implements Model {
   /**
    * replaceModifiers applies a request body to a copy of this record and returns the body with every
    * modifier key (`tags+`, `+tags`, `tags-`, `n+`, ...) replaced by the resulting plain field value, as
-   * rules see it in `@request.body`. Shorter keys go first, so `tags` is set before `tags+` appends.
+   * rules see it in `@request.body` (applyBody on a copy).
    */
   replaceModifiers(data: Record<string, unknown>): Record<string, unknown> {
-    const copy = this.clone();
+    return this.clone().applyBody(data);
+  }
+
+  /**
+   * applyBody sets a request body's keys on this record (setBody) and returns the body as rules see it in
+   * `@request.body`: each modifier key replaced by the field's resulting plain value.
+   */
+  applyBody(data: Record<string, unknown>): Record<string, unknown> {
     const keys = Object.keys(data);
-    const sorted = keys.length > 1 ? [...keys].sort((a, b) => a.length - b.length) : keys;
     const claimed = new Set<string>();
     const set: string[] = [];
-    for (const k of sorted) {
-      const field = copy.setIfFieldExists(k, data[k]);
+    for (const k of bodyOrder(keys)) {
+      const field = this.setIfFieldExists(k, data[k]);
       if (!field) continue;
       claimed.add(k);
       if (!set.includes(field.name)) set.push(field.name);
@@ -326,8 +338,13 @@ export class RecordModel implements Model {
     // field claims, in the body's order, then the fields set, in the order they were first set
     const out: Record<string, unknown> = {};
     for (const k of keys) if (!claimed.has(k)) putOwn(out, k, data[k]);
-    for (const name of set) putOwn(out, name, copy.get(name));
+    for (const name of set) putOwn(out, name, this.get(name));
     return out;
+  }
+
+  /** setBody sets a request body's keys on this record through the fields' setters, as applyBody does. */
+  setBody(data: Record<string, unknown>): void {
+    for (const k of bodyOrder(Object.keys(data))) this.setIfFieldExists(k, data[k]);
   }
 
   /** baseFilesPath is the storage folder of the record's files: `<collectionId>/<recordId>` (PocketBase's name). */
@@ -348,6 +365,11 @@ export class RecordModel implements Model {
   verified(): boolean {
     return this.getBool("verified");
   }
+}
+
+/** bodyOrder is the order a body's keys are set in: shorter keys first, so `tags` is set before `tags+` appends. */
+function bodyOrder(keys: string[]): string[] {
+  return keys.length > 1 ? [...keys].sort((a, b) => a.length - b.length) : keys;
 }
 
 /** putOwn sets an own property, `__proto__` included (which an assignment would take as the prototype). */

@@ -33,13 +33,44 @@ export function rowExporter(collection: Collection): RowExporter | null {
 function makeRowExporter(collection: Collection): RowExporter | null {
   const fields: readonly Field[] = [...collection.fields];
   if (fields.some((f) => f.prepareValue.length > 1)) return null;
+  const prepared = (f: Field) => `f[${fields.indexOf(f)}].prepareValue(row[${JSON.stringify(f.name)}], noRecord)`;
+  return makeExporter(collection, prepared, "row") as RowExporter;
+}
+
+/** ValuesExporter makes a record's JSON from its values (RecordModel's, as prepared by the fields). */
+export type ValuesExporter = (values: Record<string, unknown>, ignoreEmailVisibility: boolean) => RecordJSON;
+
+const valuesExporters = new WeakMap<Collection, ValuesExporter | null>();
+
+/**
+ * valuesExporter is rowExporter for a record's values: `RecordModel.publicExport()` with the default
+ * visibility, no custom data and no expand, made by a function generated once per collection version instead
+ * of a loop over the fields. Null for a collection with a field named `__proto__` (a key an object takes as
+ * its prototype, not as a value): such a collection keeps the loop, the reference this export is checked on.
+ */
+export function valuesExporter(collection: Collection): ValuesExporter | null {
+  let exporter = valuesExporters.get(collection);
+  if (exporter === undefined) {
+    exporter = collection.fields.some((f) => f.name === "__proto__")
+      ? null
+      : (makeExporter(collection, (f) => `v[${JSON.stringify(f.name)}]`, "v, ignoreEmailVisibility") as ValuesExporter);
+    valuesExporters.set(collection, exporter);
+  }
+  return exporter;
+}
+
+/**
+ * makeExporter makes the function of rowExporter and valuesExporter: `prepared(f)` is the expression of a
+ * field's value, over the function's `params`.
+ */
+function makeExporter(collection: Collection, prepared: (f: Field) => string, params: string): unknown {
+  const fields: readonly Field[] = [...collection.fields];
   const isAuth = collection.type === "auth";
   // an auth record never shows its password nor its token key, and its email only when made visible
   const shown = fields.filter((f) => !f.hidden && !(isAuth && (f.name === "password" || f.name === "tokenKey")));
   const visibility = isAuth ? fields.find((f) => f.name === "emailVisibility") : undefined;
   // a function made for the collection: one object literal (one shape), one call site per field, each seeing
   // one field type, where a loop over the fields would call every type's methods from the same places
-  const prepared = (f: Field) => `f[${fields.indexOf(f)}].prepareValue(row[${JSON.stringify(f.name)}], noRecord)`;
   const value = (f: Field) => `f[${fields.indexOf(f)}].exportValue(${prepared(f)})`;
   const literal = (withEmail: boolean) =>
     `({${[
@@ -48,16 +79,17 @@ function makeRowExporter(collection: Collection): RowExporter | null {
       "collectionName: name",
     ].join(", ")}})`;
   const emailShown = visibility === undefined ? "false" : `toBool(${prepared(visibility)})`;
+  const override = params.includes("ignoreEmailVisibility") ? "ignoreEmailVisibility || " : "";
   const body =
     isAuth && shown.some((f) => f.name === "email")
-      ? `return (row) => ${emailShown} ? ${literal(true)} : ${literal(false)};`
-      : `return (row) => ${literal(true)};`;
+      ? `return (${params}) => ${override}${emailShown} ? ${literal(true)} : ${literal(false)};`
+      : `return (${params}) => ${literal(true)};`;
   const make = new Function("f", "noRecord", "toBool", "id", "name", body) as (
     f: readonly Field[],
     noRecord: RecordModel,
     toBoolean: typeof toBool,
     id: string,
     name: string,
-  ) => RowExporter;
+  ) => unknown;
   return make(fields, noRecord, toBool, collection.id, collection.name);
 }

@@ -83,6 +83,8 @@ interface WholeTextRun {
   min: number;
   /** -1: unbounded */
   max: number;
+  /** Per ASCII code point, 1 when the item matches it: most texts checked are ASCII, looked up without matchesRune. */
+  ascii: Uint8Array;
 }
 
 function uncaptured(re: Regexp): Regexp {
@@ -105,14 +107,28 @@ function wholeTextRun(re: Regexp): WholeTextRun | null {
     item.op === "anyChar" ||
     item.op === "anyCharNotNL" ||
     (item.op === "literal" && item.runes.length === 1);
-  return singleRune ? { item, min: bounds[0], max: bounds[1] } : null;
+  if (!singleRune) return null;
+  const ascii = new Uint8Array(128);
+  for (let cp = 0; cp < 128; cp++) ascii[cp] = matchesRune(item, cp) ? 1 : 0;
+  return { item, min: bounds[0], max: bounds[1], ascii };
 }
 
 function matchesWholeTextRun(run: WholeTextRun, text: string): boolean {
+  const { ascii, max } = run;
   let count = 0;
-  for (const ch of text) {
+  // code point by code point, as a string's iterator goes (a lone surrogate is one), without its objects
+  for (let i = 0; i < text.length; i++) {
+    let cp = text.charCodeAt(i);
+    if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < text.length) {
+      const low = text.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
+        i++;
+      }
+    }
     count++;
-    if ((run.max >= 0 && count > run.max) || !matchesRune(run.item, ch.codePointAt(0) as number)) return false;
+    if (max >= 0 && count > max) return false;
+    if (cp < 128 ? ascii[cp] === 0 : !matchesRune(run.item, cp)) return false;
   }
   return count >= run.min;
 }

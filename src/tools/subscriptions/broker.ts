@@ -53,6 +53,11 @@ export class Broker {
     return this.#clients.size;
   }
 
+  /** hasSubscriptions tells whether any client subscribed to any topic (on most servers, most of the time, none). */
+  hasSubscriptions(): boolean {
+    return this.#byTopic.size > 0;
+  }
+
   /** subscriptionsTo lists the subscriptions whose topic is exactly `topic` (options aside). */
   subscriptionsTo(topic: string): ReadonlySet<Subscription> {
     return this.#byTopic.get(topic) ?? emptySet;

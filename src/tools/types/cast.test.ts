@@ -100,6 +100,17 @@ test("toUniqueStringList reads lists, JSON array text and single values", () => 
   expect(toUniqueStringList("a")).toEqual(["a"]);
   expect(toUniqueStringList([1, 2])).toEqual(["1", "2"]);
   expect(toUniqueStringList(null)).toEqual([]);
+  // plain texts are a list of themselves (an empty one of nothing), brackets or not
+  expect(toUniqueStringList("")).toEqual([]);
+  expect(toUniqueStringList("[]")).toEqual([]);
+  expect(toUniqueStringList(" ")).toEqual([" "]);
+  expect(toUniqueStringList("a]")).toEqual(["a]"]);
+  expect(toUniqueStringList("a[b")).toEqual(["a[b"]);
+  expect(toUniqueStringList('["a","a",""]')).toEqual(["a"]);
+  expect(toUniqueStringList("[1]")).toEqual(["1"]);
+  const list = toUniqueStringList("x");
+  list.push("y");
+  expect(toUniqueStringList("x")).toEqual(["x"]);
 });
 
 test("formatFloatG writes numbers as Go's FormatFloat(f, 'g', -1, 64)", () => {

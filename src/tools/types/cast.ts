@@ -166,8 +166,10 @@ export function toUniqueStringList(v: unknown): string[] {
   if (v === null || v === undefined) list = [];
   else if (Array.isArray(v)) list = v.map(castString);
   else if (typeof v === "string") {
-    if (v === "" || v === "[]") list = [];
-    else if (v.includes("[")) {
+    // a plain value (a single select's, a relation's id): itself, without the dedupe's set and copies
+    if (!v.includes("[")) return v === "" ? [] : [v];
+    if (v === "[]") list = [];
+    else {
       try {
         const parsed: unknown = JSON.parse(v);
         // the usual value read back from the database is already a list of distinct non-empty strings
@@ -176,7 +178,7 @@ export function toUniqueStringList(v: unknown): string[] {
       } catch {
         list = [v];
       }
-    } else list = [v];
+    }
   } else list = [castString(v)];
   return uniqueNonEmpty(list);
 }

@@ -34,7 +34,7 @@ function makeRowExporter(collection: Collection): RowExporter | null {
   const fields: readonly Field[] = [...collection.fields];
   if (fields.some((f) => f.prepareValue.length > 1)) return null;
   const prepared = (f: Field) => `f[${fields.indexOf(f)}].prepareValue(row[${JSON.stringify(f.name)}], noRecord)`;
-  return makeExporter(collection, prepared, "row") as RowExporter;
+  return makeExporter(collection, prepared, "row", false) as RowExporter;
 }
 
 /** ValuesExporter makes a record's JSON from its values (RecordModel's, as prepared by the fields). */
@@ -53,7 +53,12 @@ export function valuesExporter(collection: Collection): ValuesExporter | null {
   if (exporter === undefined) {
     exporter = collection.fields.some((f) => f.name === "__proto__")
       ? null
-      : (makeExporter(collection, (f) => `v[${JSON.stringify(f.name)}]`, "v, ignoreEmailVisibility") as ValuesExporter);
+      : (makeExporter(
+          collection,
+          (f) => `v[${JSON.stringify(f.name)}]`,
+          "v, ignoreEmailVisibility",
+          true,
+        ) as ValuesExporter);
     valuesExporters.set(collection, exporter);
   }
   return exporter;
@@ -61,9 +66,15 @@ export function valuesExporter(collection: Collection): ValuesExporter | null {
 
 /**
  * makeExporter makes the function of rowExporter and valuesExporter: `prepared(f)` is the expression of a
- * field's value, over the function's `params`.
+ * field's value, over the function's `params`; with `emailOverride`, its `ignoreEmailVisibility` parameter
+ * shows an auth record's email whatever its visibility.
  */
-function makeExporter(collection: Collection, prepared: (f: Field) => string, params: string): unknown {
+function makeExporter(
+  collection: Collection,
+  prepared: (f: Field) => string,
+  params: string,
+  emailOverride: boolean,
+): unknown {
   const fields: readonly Field[] = [...collection.fields];
   const isAuth = collection.type === "auth";
   // an auth record never shows its password nor its token key, and its email only when made visible
@@ -79,7 +90,7 @@ function makeExporter(collection: Collection, prepared: (f: Field) => string, pa
       "collectionName: name",
     ].join(", ")}})`;
   const emailShown = visibility === undefined ? "false" : `toBool(${prepared(visibility)})`;
-  const override = params.includes("ignoreEmailVisibility") ? "ignoreEmailVisibility || " : "";
+  const override = emailOverride ? "ignoreEmailVisibility || " : "";
   const body =
     isAuth && shown.some((f) => f.name === "email")
       ? `return (${params}) => ${override}${emailShown} ? ${literal(true)} : ${literal(false)};`

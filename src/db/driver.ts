@@ -184,9 +184,9 @@ export interface Driver extends Queryable {
    * driver hands a batch of 50 rows or more to a worker thread with a connection of its own, and the rows'
    * buffers with it (the caller can't read them afterwards). Nothing orders it with the driver's other
    * writes: it suits rows nothing else writes at the time (logs). With a transform, the rows inserted are
-   * `transform(rows)`, made where they are written (SQLite's worker thread), not on the caller's. On
-   * PostgreSQL, a row the server refuses for its values costs only itself: the others are written and the
-   * promise rejects with a RowsRefusedError (on SQLite, which checks little of a row, the batch fails whole).
+   * `transform(rows)`, made where they are written (SQLite's worker thread), not on the caller's. A row the
+   * database refuses for its values (a constraint, a type) costs only itself: the others are written and the
+   * promise rejects with a RowsRefusedError; any other failure fails the batch whole.
    */
   insertRowsInBackground(
     table: string,

@@ -23,7 +23,7 @@ import { IsolatedReader, type RunningRead } from "./isolated-reader.ts";
 import { AsyncLock, beginWriteSql, writerLockKey } from "./lock.ts";
 import { columnTypesSql, packedArrays, unnestInsertSql } from "./packed-insert.ts";
 import { PreflightError, preflight } from "./preflight.ts";
-import { type RunningQuery, runStatements } from "./script.ts";
+import { type ClosableConnection, type RunningQuery, runStatements } from "./script.ts";
 import { splitScript } from "./script-split.ts";
 import { StatementCache } from "./statement-cache.ts";
 
@@ -586,7 +586,6 @@ export class PostgresDriver implements Driver {
     const { statements, endsWithStatement } = splitScript(sql);
     const running: RunningQuery = { current: null, stopped: false };
     const started = performance.now();
-    let connection: ClosableConnection | null = null;
     let stuck: ReturnType<typeof setTimeout> | undefined;
     const timer = setTimeout(() => {
       if (running.finished) return;
@@ -595,7 +594,7 @@ export class PostgresDriver implements Driver {
       running.cancelling = query ? cancelQuery(query, () => running.finished === true) : undefined;
       // a statement the cancel didn't end (its connection out of step with the server) ends with its connection
       stuck = setTimeout(() => {
-        if (!running.finished) connection?.terminate();
+        if (!running.finished) running.connection?.terminate();
       }, stuckScriptGraceMs);
     }, this.#scriptTimeoutMs);
     // a cancel request acts on whatever its connection runs when it arrives: the connection is used again (its
@@ -608,18 +607,10 @@ export class PostgresDriver implements Driver {
         await running.cancelling;
       }
     };
-    const withConnection = <T>(fn: (conn: Reserved) => Promise<T>) =>
-      this.#withScriptConnection(
-        (c) => {
-          connection = c;
-        },
-        () => running.stopped,
-        fn,
-      );
     try {
-      if (options.mode === "query") return await withConnection(run);
+      if (options.mode === "query") return await this.#withScriptConnection(running, run);
       return await this.#lock.with(() =>
-        withConnection(async (conn) => {
+        this.#withScriptConnection(running, async (conn) => {
           await conn.unsafe(beginWriteSql).simple();
           try {
             const result = await run(conn);
@@ -643,31 +634,25 @@ export class PostgresDriver implements Driver {
   }
 
   /**
-   * #withScriptConnection runs fn on a connection of the scripts' pool, told to `opened` first. A connection
+   * #withScriptConnection runs fn on a connection of the scripts' pool (`running.connection`). A connection
    * whose script was stopped is closed afterwards instead of reused: a cancel request that crossed the end of
    * its statement can leave postgres.js (3.4) and the server out of step on it, and the next statement there
    * would wait forever for its reply; closing it ends its session on the server, rolling back what was left.
    */
-  async #withScriptConnection<T>(
-    opened: (c: ClosableConnection) => void,
-    stopped: () => boolean,
-    fn: (conn: Reserved) => Promise<T>,
-  ): Promise<T> {
+  async #withScriptConnection<T>(running: RunningQuery, fn: (conn: Reserved) => Promise<T>): Promise<T> {
     // postgres.js 3.4 may never hand out a connection reserved while it opens: open one with a query first
     await this.#runner.simple(this.#scripts, "SELECT 1");
     const conn = await this.#scripts.reserve();
-    let connection: ClosableConnection | null = null;
     try {
       const learn = {
         onexecute: (c: ClosableConnection) => {
-          connection = c;
+          running.connection = c;
         },
       };
       await conn.unsafe("SELECT 1", [], learn as postgres.UnsafeQueryOptions).simple();
-      if (connection) opened(connection);
       return await fn(conn);
     } finally {
-      if (stopped() && connection) (connection as ClosableConnection).terminate();
+      if (running.stopped && running.connection) running.connection.terminate();
       else {
         // what the script left (an open transaction, settings) must not reach the next one
         await conn
@@ -754,11 +739,6 @@ function quoteSchema(name: string): string {
 }
 
 type Reserved = postgres.ReservedSql<Record<string, never>>;
-
-/** postgres.js' connection object (3.4), as a script's cleanup uses it: closed without being reused. */
-interface ClosableConnection {
-  terminate(): void;
-}
 
 /** How long past its cancel a stopped script's statement may take before its connection is closed under it. */
 const stuckScriptGraceMs = 5000;

@@ -102,11 +102,6 @@ class Connection {
   }
 }
 
-/**
- * SqliteDriver owns two connections to one WAL database: a writer, whose statements and transactions are
- * serialized through an async lock, and a reader that sees the last committed state while a transaction
- * is open on the writer. bun:sqlite's own `transaction()` is never used: it commits at the first await.
- */
 /** startBody starts a transaction's body, a synchronous throw becoming a rejection. */
 function startBody<T>(fn: (tx: Tx) => Promise<T>, tx: Tx): Promise<T> {
   try {
@@ -118,6 +113,11 @@ function startBody<T>(fn: (tx: Tx) => Promise<T>, tx: Tx): Promise<T> {
 
 const noRelease = () => {};
 
+/**
+ * SqliteDriver owns two connections to one WAL database: a writer, whose statements and transactions are
+ * serialized through an async lock, and a reader that sees the last committed state while a transaction
+ * is open on the writer. bun:sqlite's own `transaction()` is never used: it commits at the first await.
+ */
 export class SqliteDriver implements Driver {
   readonly dialect = sqliteDialect;
   readonly isTransaction = false;

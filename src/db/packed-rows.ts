@@ -229,28 +229,40 @@ export class PackedRowsWriter {
   }
 
   /**
-   * joinedTexts writes the row's next `lengths.length` text values, given joined (their concatenation) and
-   * each one's length in UTF-16 code units: one UTF-8 write for them all when every character is ASCII (each
-   * then ends where its characters do), one write per value otherwise, as `text` would.
+   * texts writes the row's next `values.length` text values, and says whether they were all ASCII. Their
+   * ASCII characters are copied by this loop: on a request's path, a native UTF-8 write per value (or one of
+   * them joined, and a test of that join) cost more than copying a few dozen characters. A value with any
+   * other character is written as UTF-8 by the buffer, as `text` writes it.
    */
-  joinedTexts(joined: string, lengths: readonly number[]): void {
+  texts(values: readonly string[]): boolean {
     const first = this.#cell;
-    for (let i = 0; i < lengths.length; i++) this.#nextCell(true);
-    if (this.#overflow) return;
-    const text = this.#room(joined);
-    if (text === null) return;
-    const cells = this.#cells as Float64Array;
-    const start = this.#used;
-    const ascii = joined.length === 0 || text.write(joined, start, "utf8") === joined.length;
-    let end = start;
-    for (let i = 0, from = 0; i < lengths.length; i++) {
-      const n = lengths[i] as number;
-      if (ascii) end += n;
-      else if (n > 0) end += text.write(joined.slice(from, from + n), end, "utf8");
-      from += n;
-      cells[first + i] = end;
+    let length = 0;
+    for (let i = 0; i < values.length; i++) {
+      this.#nextCell(true);
+      length += (values[i] as string).length;
     }
-    this.#used = end;
+    if (this.#overflow) return true;
+    const text = this.#roomForAll(values, length);
+    if (text === null) return true;
+    const cells = this.#cells as Float64Array;
+    let ascii = true;
+    let at = this.#used;
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i] as string;
+      const start = at;
+      for (let j = 0; j < value.length; j++) {
+        const c = value.charCodeAt(j);
+        if (c >= 0x80) {
+          ascii = false;
+          at = start + text.write(value, start, "utf8");
+          break;
+        }
+        text[at++] = c;
+      }
+      cells[first + i] = at;
+    }
+    this.#used = at;
+    return ascii;
   }
 
   number(value: number): void {
@@ -341,6 +353,18 @@ export class PackedRowsWriter {
     // UTF-8 takes at most 3 bytes per UTF-16 code unit: only a value that may not fit is measured
     if (this.#used + 3 * value.length <= text.length) return text;
     const needed = this.#used + Buffer.byteLength(value, "utf8");
+    if (needed <= text.length) return text;
+    const grown = this.#grow(needed);
+    if (grown === null) this.#overflow = true;
+    return grown;
+  }
+
+  /** #roomForAll is #room for several values of `length` UTF-16 code units in all. */
+  #roomForAll(values: readonly string[], length: number): Buffer | null {
+    const text = this.#text as Buffer;
+    if (this.#used + 3 * length <= text.length) return text;
+    let needed = this.#used;
+    for (const v of values) needed += Buffer.byteLength(v, "utf8");
     if (needed <= text.length) return text;
     const grown = this.#grow(needed);
     if (grown === null) this.#overflow = true;

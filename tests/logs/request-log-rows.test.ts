@@ -45,8 +45,10 @@ const cases: RequestLog[] = [
   { ...base, remoteIP: "10.0.0.1", userIP: "203.0.113.9" },
   { ...base, url: "/a%20b?c=%27d%27", message: "GET /a b?c='d'" },
   { ...base, method: "", url: "", userAgent: "", remoteIP: "" },
-  // not ASCII, but nothing JSON escapes: the values are written joined, then one by one
+  // not ASCII, but nothing JSON escapes
   { ...base, userAgent: "agent é 日本 😀", referer: "http://x.test/é", auth: "usérs", authId: "id日本" },
+  // a lone surrogate, which JSON.stringify escapes and UTF-8 can't hold
+  { ...base, userAgent: "agent \ud800 x", referer: "\udfff" },
 ];
 
 /** decoded reads expanded rows back as strings and numbers, as the INSERT binds them. */

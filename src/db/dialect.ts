@@ -89,6 +89,13 @@ export interface Dialect {
   tableIndexesSql(table: string): Statement;
   /** Parses a unique-constraint error, or returns null when the error is something else. */
   uniqueViolation(err: unknown): UniqueViolation | null;
+  /**
+   * Whether a statement's error is a row's values refused (a constraint, a value the column or the engine
+   * can't hold), which undoes that statement only: not one of the statement itself, the connection or the
+   * database, after which the other rows of a batch would fail alike (or, on SQLite, the transaction may be
+   * gone).
+   */
+  refusesRow(err: unknown): boolean;
   /** A table-valued expression listing the items of a JSON array column (a scalar counts as one item). */
   jsonEach(column: Sql): Sql;
   /** Reads a JSON path (`$.a[0].b`) from a column, tolerating values that aren't JSON. */

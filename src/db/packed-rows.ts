@@ -1,4 +1,4 @@
-import { DatabaseUnavailableError, type Queryable, RowsRefusedError } from "./driver.ts";
+import { type Queryable, RowsRefusedError } from "./driver.ts";
 
 /** The kind of a packed column's values: UTF-8 text, or a number (a float64: integers up to 2^53 exactly). */
 export type PackedType = "text" | "number";
@@ -124,9 +124,10 @@ export function insertPackedRows(
 
 /**
  * insertChunks runs the INSERTs of decoded packed rows in one transaction (none when there are none). When a
- * chunk's INSERT fails, its rows are inserted one by one (each statement undoes only itself, on both engines'
- * transactions) and those refused are left out: the others are committed, and it rejects with a
- * RowsRefusedError. The database being unavailable fails it whole.
+ * chunk's INSERT is refused for a row's values (Dialect.refusesRow), its rows are inserted one by one (each
+ * statement undoes only itself, on both engines' transactions) and those refused are left out: the others
+ * are committed, and it rejects with a RowsRefusedError. Any other failure (the database unavailable, full
+ * or failing, the statement wrong) fails it whole.
  */
 export async function insertChunks(
   db: Queryable,
@@ -145,7 +146,7 @@ export async function insertChunks(
         await tx.run(insertRowsSql(db.dialect, table, columns, c.rows), c.params);
         continue;
       } catch (err) {
-        if (err instanceof DatabaseUnavailableError) throw err;
+        if (!db.dialect.refusesRow(err)) throw err;
         if (c.rows === 1) {
           refused.push(err);
           continue;
@@ -155,7 +156,7 @@ export async function insertChunks(
         try {
           await tx.run(insertRowsSql(db.dialect, table, columns, 1), c.params.slice(r * width, (r + 1) * width));
         } catch (err) {
-          if (err instanceof DatabaseUnavailableError) throw err;
+          if (!db.dialect.refusesRow(err)) throw err;
           refused.push(err);
         }
       }

@@ -74,6 +74,13 @@ test("a refused row costs only itself: the batch's other rows are written, on th
   expect(failed).toBeInstanceOf(Error);
   expect(failed).not.toBeInstanceOf(RowsRefusedError);
   expect(String(failed)).toMatch(/no such table/);
+  // inline too: no row is tried on its own
+  const small = await d.insertRowsInBackground("missing", columns, rows(range(1, 5))).then(
+    () => null,
+    (err: unknown) => err,
+  );
+  expect(small).not.toBeInstanceOf(RowsRefusedError);
+  expect(String(small)).toMatch(/no such table/);
   await d.close();
 });
 

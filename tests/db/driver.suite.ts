@@ -16,7 +16,7 @@ import {
   type ScriptOptions,
 } from "../../src/db/driver.ts";
 import { parseIndex } from "../../src/db/index-sql.ts";
-import { type PackedRows, PackedRowsWriter } from "../../src/db/packed-rows.ts";
+import { insertPackedRows, type PackedRows, PackedRowsWriter } from "../../src/db/packed-rows.ts";
 import { ident, raw, type Sql, sql } from "../../src/db/sql.ts";
 
 /** The options every driver takes. */
@@ -788,6 +788,39 @@ export function driverConformance(engine: DriverUnderTest): void {
         (err: unknown) => err,
       );
       expect(String(unnamed)).toMatch(/columns/);
+    });
+
+    it("writes packed rows in one transaction: a refused row costs only itself, any other failure all", async () => {
+      const d = await open();
+      await d.exec("CREATE TABLE packed_tx (id TEXT PRIMARY KEY NOT NULL, v TEXT NOT NULL)");
+      await d.exec("INSERT INTO packed_tx (id, v) VALUES ('a3', 'first')");
+      const pack = (ids: readonly string[]): PackedRows => {
+        const w = new PackedRowsWriter(["text", "text"], { maxBytes: 1 << 20 });
+        for (const id of ids) {
+          w.text(id);
+          w.text(`v ${id}`);
+          w.endRow();
+        }
+        return w.take();
+      };
+      const refused = await insertPackedRows(d, "packed_tx", ["id", "v"], pack(["a1", "a2", "a3", "a4", "a5"])).then(
+        () => null,
+        (err: unknown) => err,
+      );
+      expect(refused).toBeInstanceOf(RowsRefusedError);
+      expect((refused as RowsRefusedError).refused).toBe(1);
+      expect(await d.all(sql`SELECT id, v FROM packed_tx ORDER BY id`)).toEqual(
+        ["a1", "a2", "a3", "a4", "a5"].map((id) => ({ id, v: id === "a3" ? "first" : `v ${id}` })),
+      );
+      // a failure of the statement itself (no such table) is no row's: the batch fails whole, as it is
+      const failed = await insertPackedRows(d, "packed_missing", ["id", "v"], pack(["b1", "b2", "b3"])).then(
+        () => null,
+        (err: unknown) => err,
+      );
+      expect(failed).toBeInstanceOf(Error);
+      expect(failed).not.toBeInstanceOf(RowsRefusedError);
+      expect(d.dialect.refusesRow(failed)).toBe(false);
+      expect(d.dialect.refusesRow((refused as RowsRefusedError).cause)).toBe(true);
     });
 
     it("refuses statements once closed", async () => {

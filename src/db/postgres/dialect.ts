@@ -1,4 +1,5 @@
 import type { ColumnInfo, ColumnKind, Dialect, UniqueViolation } from "../dialect.ts";
+import { UnsupportedValueError } from "../driver.ts";
 import { type IndexDef, isValidIndex } from "../index-sql.ts";
 import { ident, join, raw, renderSql, type Sql, type Statement, sql } from "../sql.ts";
 import { compare, comparesPlainly, emptyIfNull, text, typedJsonValues } from "./compare.ts";
@@ -161,6 +162,13 @@ export const postgresDialect: Dialect = {
         AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)`,
     params: [table],
   }),
+  // SQLSTATE classes 22 (data exception) and 23 (integrity constraint violation), and a value PostgreSQL
+  // can't hold at all
+  refusesRow: (err) => {
+    if (err instanceof UnsupportedValueError) return true;
+    const code = (err as PgErrorFields | null)?.code;
+    return typeof code === "string" && (code.startsWith("22") || code.startsWith("23"));
+  },
   uniqueViolation: (err): UniqueViolation | null => {
     if (typeof err !== "object" || err === null) return null;
     const e = err as PgErrorFields;

@@ -248,12 +248,6 @@ interface Refused {
  */
 const maxRefusedStatements = 64;
 
-/** refusesRow tells an error of a row's values (SQLSTATE classes 22 and 23) from one of the statement or server. */
-function refusesRow(err: unknown): boolean {
-  if (err instanceof UnsupportedValueError) return true;
-  return err instanceof postgres.PostgresError && (err.code.startsWith("22") || err.code.startsWith("23"));
-}
-
 function render(query: Sql | string, params: readonly SqlValue[] | undefined): [string, readonly SqlValue[]] {
   if (typeof query === "string") return [query, params ?? []];
   const rendered = postgresDialect.render(query);
@@ -537,7 +531,7 @@ export class PostgresDriver implements Driver {
     try {
       await this.#runner.changes(this.#pool, insert.text, packedArrays(rows, insert.json, from, to));
     } catch (err) {
-      if (!refusesRow(err)) throw err;
+      if (!postgresDialect.refusesRow(err)) throw err;
       refused.statements++;
       if (to - from === 1 || refused.statements > maxRefusedStatements) {
         refused.rows += to - from;

@@ -1,5 +1,6 @@
 import { RowsRefusedError } from "../driver.ts";
 import { maxInsertParams, type PackedRows, type PackedTransform, packedChunks } from "../packed-rows.ts";
+import { sqliteRefusesRow } from "./dialect.ts";
 
 type WriterRequest =
   | { open: string; pragmas: readonly string[] }
@@ -21,11 +22,7 @@ const workerSource = `
 import { Database } from "bun:sqlite";
 const packedChunks = ${packedChunks.toString()};
 let db = null;
-/** refusesRow tells an error of a row's values (a constraint, a type, a value too big) from the database's. */
-const refusesRow = (err) => {
-  const code = String(err?.code ?? "");
-  return code.startsWith("SQLITE_CONSTRAINT") || code === "SQLITE_MISMATCH" || code === "SQLITE_TOOBIG";
-};
+const refusesRow = ${sqliteRefusesRow.toString()};
 const statements = new Map();
 const transforms = new Map();
 const transformOf = (source) => {

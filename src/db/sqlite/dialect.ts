@@ -26,6 +26,15 @@ const sqliteOps: Record<CompareOp, string> = {
 };
 
 /** The SQLite dialect, matching the DDL PocketBase writes so a data directory stays interchangeable. */
+/**
+ * refusesRow is the SQLite dialect's Dialect.refusesRow: a constraint, a value of the wrong type for a strict
+ * column, or one too big. Self-contained: the log writer's worker runs its source text.
+ */
+export function sqliteRefusesRow(err: unknown): boolean {
+  const code = String((err as { code?: unknown } | null)?.code ?? "");
+  return code.startsWith("SQLITE_CONSTRAINT") || code === "SQLITE_MISMATCH" || code === "SQLITE_TOOBIG";
+}
+
 export const sqliteDialect: Dialect = {
   name: "sqlite",
   comparesInMemory: true,
@@ -56,6 +65,7 @@ export const sqliteDialect: Dialect = {
     text: "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
     params: [table],
   }),
+  refusesRow: sqliteRefusesRow,
   uniqueViolation: (err): UniqueViolation | null => {
     const msg = err instanceof Error ? err.message : "";
     const m = /UNIQUE constraint failed: (.+)$/i.exec(msg);

@@ -31,9 +31,8 @@ export function rowExporter(collection: Collection): RowExporter | null {
 }
 
 function makeRowExporter(collection: Collection): RowExporter | null {
-  const fields: readonly Field[] = [...collection.fields];
-  if (fields.some((f) => f.prepareValue.length > 1)) return null;
-  const prepared = (f: Field) => `f[${fields.indexOf(f)}].prepareValue(row[${JSON.stringify(f.name)}], noRecord)`;
+  if (collection.fields.some((f) => f.prepareValue.length > 1)) return null;
+  const prepared = (f: Field, i: number) => `f[${i}].prepareValue(row[${JSON.stringify(f.name)}], noRecord)`;
   return makeExporter(collection, prepared, "row", false) as RowExporter;
 }
 
@@ -65,13 +64,13 @@ export function valuesExporter(collection: Collection): ValuesExporter | null {
 }
 
 /**
- * makeExporter makes the function of rowExporter and valuesExporter: `prepared(f)` is the expression of a
- * field's value, over the function's `params`; with `emailOverride`, its `ignoreEmailVisibility` parameter
+ * makeExporter makes the function of rowExporter and valuesExporter: `prepared(f, i)` is the expression of
+ * field `f`'s value (`f[i]` in the function, i its index among the collection's fields), over its `params`; with `emailOverride`, its `ignoreEmailVisibility` parameter
  * shows an auth record's email whatever its visibility.
  */
 function makeExporter(
   collection: Collection,
-  prepared: (f: Field) => string,
+  prepared: (f: Field, i: number) => string,
   params: string,
   emailOverride: boolean,
 ): unknown {
@@ -82,14 +81,15 @@ function makeExporter(
   const visibility = isAuth ? fields.find((f) => f.name === "emailVisibility") : undefined;
   // a function made for the collection: one object literal (one shape), one call site per field, each seeing
   // one field type, where a loop over the fields would call every type's methods from the same places
-  const value = (f: Field) => `f[${fields.indexOf(f)}].exportValue(${prepared(f)})`;
+  const at = (f: Field) => fields.indexOf(f);
+  const value = (f: Field) => `f[${at(f)}].exportValue(${prepared(f, at(f))})`;
   const literal = (withEmail: boolean) =>
     `({${[
       ...shown.filter((f) => withEmail || f.name !== "email").map((f) => `${JSON.stringify(f.name)}: ${value(f)}`),
       "collectionId: id",
       "collectionName: name",
     ].join(", ")}})`;
-  const emailShown = visibility === undefined ? "false" : `toBool(${prepared(visibility)})`;
+  const emailShown = visibility === undefined ? "false" : `toBool(${prepared(visibility, at(visibility))})`;
   const override = emailOverride ? "ignoreEmailVisibility || " : "";
   const body =
     isAuth && shown.some((f) => f.name === "email")

@@ -142,8 +142,9 @@ export class BackgroundWriter {
 
   /**
    * insert inserts packed rows in one transaction (a row refused for its values is left out, the others
-   * written, and the promise rejected with a RowsRefusedError; any other failure rolls it all back), with INSERTs that start with `insert` (`INSERT INTO table (columns)`, quoted, naming
-   * `columns` columns), of the rows or of `transform(rows)`, made on the worker. The rows' buffers go to the
+   * written, and the promise rejected with a RowsRefusedError; any other failure rolls it all back), with
+   * INSERTs that start with `insert` (`INSERT INTO table (columns)`, quoted, naming `columns` columns), of the
+   * rows or of `transform(rows)`, made on the worker. The rows' buffers go to the
    * worker as they are: the caller can't read them afterwards.
    */
   insert(insert: string, columns: number, rows: PackedRows, transform?: PackedTransform): Promise<void> {

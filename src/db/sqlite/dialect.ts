@@ -25,7 +25,6 @@ const sqliteOps: Record<CompareOp, string> = {
   ">=": ">=",
 };
 
-/** The SQLite dialect, matching the DDL PocketBase writes so a data directory stays interchangeable. */
 /**
  * refusesRow is the SQLite dialect's Dialect.refusesRow: a constraint, a value of the wrong type for a strict
  * column, or one too big. Self-contained: the log writer's worker runs its source text.
@@ -35,6 +34,7 @@ export function sqliteRefusesRow(err: unknown): boolean {
   return code.startsWith("SQLITE_CONSTRAINT") || code === "SQLITE_MISMATCH" || code === "SQLITE_TOOBIG";
 }
 
+/** The SQLite dialect, matching the DDL PocketBase writes so a data directory stays interchangeable. */
 export const sqliteDialect: Dialect = {
   name: "sqlite",
   comparesInMemory: true,

@@ -54,6 +54,7 @@ export function logsTableSql(d: Dialect): string[] {
   const text = d.textType();
   return [
     `CREATE TABLE IF NOT EXISTS ${q("_logs")} (${q("id")} ${text} PRIMARY KEY NOT NULL, ${q("level")} INTEGER DEFAULT 0 NOT NULL, ${q("message")} ${text} DEFAULT '' NOT NULL, ${q("data")} JSON DEFAULT '{}' NOT NULL, ${q("created")} ${text} DEFAULT '' NOT NULL)`,
+    ...d.droppedLogsIndexes.map((name) => d.dropIndexSql(name)),
     ...d.logsIndexesSql(),
   ];
 }

@@ -160,6 +160,11 @@ export interface Dialect {
    * primary key: the indexes this engine's logs queries use, each paid for by every request log written.
    */
   logsIndexesSql(): string[];
+  /**
+   * Indexes of the logs table that PocketBase (or an earlier Satchel) made and this engine doesn't keep: the
+   * aux-init migration drops them when it finds one (a PocketBase data directory, an older database).
+   */
+  readonly droppedLogsIndexes: readonly string[];
   /** Expression counting the items of a JSON array column. */
   jsonArrayLength(expr: string): string;
   /**

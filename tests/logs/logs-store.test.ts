@@ -86,6 +86,32 @@ test("terminate writes the logs still waiting", async () => {
   }
 });
 
+test("PocketBase's index of the logs' messages is dropped when the app opens, and logs go on", async () => {
+  t = await newTestApp();
+  const db = t.app.auxDb;
+  const names = async (app: TestApp["app"]) => {
+    const stmt = app.auxDb.dialect.tableIndexesSql("_logs");
+    const rows = await app.auxDb.all<{ name: string }>(stmt.text, stmt.params);
+    return rows.map((r) => r.name).sort();
+  };
+  const kept = await names(t.app);
+  expect(kept).not.toContain("idx_logs_message");
+  // as a PocketBase data directory has it
+  await db.exec(`CREATE INDEX idx_logs_message ON ${db.dialect.quote("_logs")} (${db.dialect.quote("message")})`);
+  t.app.logger().error("before");
+  await t.app.terminate();
+  const app = createApp({ dataDir: t.dir, openDatabase: reopenDatabases(t.database), migrations: systemMigrations });
+  await app.bootstrap();
+  try {
+    expect(await names(app)).toEqual(kept);
+    app.logger().error("after");
+    await app.logger().flush();
+    expect(await messages(app)).toEqual(["before", "after"]);
+  } finally {
+    await app.terminate();
+  }
+});
+
 sqliteOnly("the background writer and the column types read here are SQLite's")(
   "terminate writes a batch still waiting through the background writer, as text",
   async () => {
@@ -147,7 +173,7 @@ sqliteOnly("auxiliary.db is SQLite's file; on PostgreSQL the logs are a schema o
       const indexes = await app.auxDb.all<{ name: string }>(
         "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = '_logs' AND sql IS NOT NULL ORDER BY name",
       );
-      expect(indexes.map((i) => i.name)).toEqual(["idx_logs_created_hour", "idx_logs_level", "idx_logs_message"]);
+      expect(indexes.map((i) => i.name)).toEqual(["idx_logs_created_hour", "idx_logs_level"]);
     } finally {
       await app.terminate();
     }

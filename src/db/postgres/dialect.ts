@@ -285,6 +285,8 @@ export const postgresDialect: Dialect = {
     'CREATE INDEX IF NOT EXISTS idx_logs_level ON "_logs" ("level")',
     'CREATE INDEX IF NOT EXISTS idx_logs_created ON "_logs" ("created")',
   ],
+  // PocketBase's that a database made before these indexes still has
+  droppedLogsIndexes: ["idx_logs_message", "idx_logs_created_hour"],
   jsonArrayLength: (expr) => `satchel_json_array_length(${expr})`,
   compare,
   comparesPlainly,

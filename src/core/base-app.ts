@@ -50,7 +50,7 @@ import { newMailClient } from "./settings-mail-client.ts";
 import { defaultSettings, type Settings } from "./settings-model.ts";
 import { loadSettings, type SettingsEncryption, saveSettings } from "./settings-query.ts";
 import { validateSettings } from "./settings-validate.ts";
-import { addMissingInsertionKeys } from "./system-tables.ts";
+import { addMissingInsertionKeys, dropUnkeptLogsIndexes } from "./system-tables.ts";
 
 export interface AppOptions {
   /** The data directory (created when missing). */
@@ -208,6 +208,7 @@ export class BaseApp extends HookAccessors implements App {
       if (this.options.strictSchemaVersion) await checkSystemMigrationsKnown(this, this.options.migrations);
       await runMigrations(this, this.options.migrations);
       await addMissingInsertionKeys(this.db);
+      await dropUnkeptLogsIndexes(this.auxDb);
     } finally {
       release();
     }

@@ -1,4 +1,5 @@
 import type { Dialect } from "../db/dialect.ts";
+import type { Queryable } from "../db/driver.ts";
 
 /**
  * The DDL of the tables that belong to no collection, as PocketBase creates them, in the engine's types:
@@ -54,7 +55,20 @@ export function logsTableSql(d: Dialect): string[] {
   const text = d.textType();
   return [
     `CREATE TABLE IF NOT EXISTS ${q("_logs")} (${q("id")} ${text} PRIMARY KEY NOT NULL, ${q("level")} INTEGER DEFAULT 0 NOT NULL, ${q("message")} ${text} DEFAULT '' NOT NULL, ${q("data")} JSON DEFAULT '{}' NOT NULL, ${q("created")} ${text} DEFAULT '' NOT NULL)`,
-    ...d.droppedLogsIndexes.map((name) => d.dropIndexSql(name)),
     ...d.logsIndexesSql(),
   ];
+}
+
+/**
+ * dropUnkeptLogsIndexes drops the logs table's indexes this engine doesn't keep (Dialect.droppedLogsIndexes)
+ * where the table has them: a PocketBase data directory, a PostgreSQL database an earlier version made. Not
+ * a migration: such a directory has every system migration recorded, and opening it records nothing new.
+ */
+export async function dropUnkeptLogsIndexes(db: Queryable): Promise<void> {
+  const d = db.dialect;
+  const unkept = new Set(d.droppedLogsIndexes.map((name) => name.toLowerCase()));
+  const stmt = d.tableIndexesSql("_logs");
+  for (const { name } of await db.all<{ name: string }>(stmt.text, stmt.params)) {
+    if (unkept.has(name.toLowerCase())) await db.exec(d.dropIndexSql(name));
+  }
 }

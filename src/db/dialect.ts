@@ -161,8 +161,8 @@ export interface Dialect {
    */
   logsIndexesSql(): string[];
   /**
-   * Indexes of the logs table that PocketBase (or an earlier Satchel) made and this engine doesn't keep: the
-   * aux-init migration drops them when it finds one (a PocketBase data directory, an older database).
+   * Indexes of the logs table that PocketBase (or an earlier Satchel) made and this engine doesn't keep,
+   * dropped where they are when the app starts (`dropUnkeptLogsIndexes`).
    */
   readonly droppedLogsIndexes: readonly string[];
   /** Expression counting the items of a JSON array column. */

@@ -1,16 +1,12 @@
-import { ident, sql } from "../db/sql.ts";
-import { formatDateTime } from "../tools/types/datetime.ts";
 import type { App } from "./app.ts";
-
-const dayMs = 24 * 60 * 60 * 1000;
+import { deleteLogsWhere, logsOlderThan } from "./log-query.ts";
 
 /**
  * deleteOldLogs deletes the request logs (auxiliary.db's `_logs`) older than `settings.logs.maxDays` days,
  * all of them when it is 0: what PocketBase's `__pbLogsCleanup__` job runs every 6 hours.
  */
 export async function deleteOldLogs(app: App): Promise<void> {
-  const createdBefore = formatDateTime(new Date(Date.now() - app.settings().logs.maxDays * dayMs));
-  await app.auxDb.run(sql`DELETE FROM ${ident("_logs")} WHERE ${ident("created")} <= ${createdBefore}`);
+  await deleteLogsWhere(app.auxDb, logsOlderThan(app.settings().logs.maxDays));
 }
 
 /** registerLogsCleanupJob (re)registers the `__pbLogsCleanup__` job, as PocketBase does on each bootstrap. */

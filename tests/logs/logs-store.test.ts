@@ -1,5 +1,6 @@
 import { afterEach, expect, test } from "bun:test";
 import { createApp } from "../../src/core/base-app.ts";
+import { deleteLogsOutsideSettings, logsDeleteChunk } from "../../src/core/log-query.ts";
 import { insertLogs } from "../../src/core/log-write.ts";
 import { deleteOldLogs } from "../../src/core/logs-cleanup.ts";
 import { cloneSettings } from "../../src/core/settings-model.ts";
@@ -156,6 +157,35 @@ test("deleteOldLogs (the __pbLogsCleanup__ job) deletes what is older than maxDa
   await insertLogs(t.app.auxDb, [at("six days", 6), at("four days", 4), at("today", 0)]);
   await deleteOldLogs(t.app);
   expect(await messages(t.app)).toEqual(["four days", "today"]);
+});
+
+test("old logs go a thousand at a time, other work running between, and the logs kept are all there", async () => {
+  t = await newTestApp();
+  const old = Array.from({ length: 2 * logsDeleteChunk + 500 }, (_, i) => at(`old ${i}`, 6 + (i % 3), i % 2));
+  const kept = Array.from({ length: 20 }, (_, i) => at(`kept ${i}`, i % 4, 8));
+  // old and kept logs written in turns, so that their ids interleave
+  for (let i = 0; i < old.length; i += 125)
+    await insertLogs(t.app.auxDb, [...old.slice(i, i + 125), ...kept.slice(i / 125, i / 125 + 1)]);
+  let turns = 0;
+  let done = false;
+  const spin = () => {
+    if (done) return;
+    turns++;
+    setImmediate(spin);
+  };
+  setImmediate(spin);
+  await deleteOldLogs(t.app);
+  done = true;
+  // SQLite runs each statement on the event loop: a single DELETE let nothing else run until it ended
+  expect(turns).toBeGreaterThanOrEqual(2);
+  expect((await messages(t.app)).sort()).toEqual(kept.map((k) => k.message).sort());
+  // the same through the settings: a higher minLevel deletes the lower levels in chunks too
+  await insertLogs(
+    t.app.auxDb,
+    Array.from({ length: logsDeleteChunk + 10 }, (_, i) => at(`info ${i}`, 0, 0)),
+  );
+  await deleteLogsOutsideSettings(t.app.auxDb, 5, 4);
+  expect((await messages(t.app)).sort()).toEqual(kept.map((k) => k.message).sort());
 });
 
 sqliteOnly("auxiliary.db is SQLite's file; on PostgreSQL the logs are a schema of the database")(

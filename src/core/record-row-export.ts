@@ -65,8 +65,9 @@ export function valuesExporter(collection: Collection): ValuesExporter | null {
 
 /**
  * makeExporter makes the function of rowExporter and valuesExporter: `prepared(f, i)` is the expression of
- * field `f`'s value (`f[i]` in the function, i its index among the collection's fields), over its `params`; with `emailOverride`, its `ignoreEmailVisibility` parameter
- * shows an auth record's email whatever its visibility.
+ * field `f`'s value (`f[i]` in the function, i its index among the collection's fields), over its `params`;
+ * with `emailOverride`, its `ignoreEmailVisibility` parameter shows an auth record's email whatever its
+ * visibility.
  */
 function makeExporter(
   collection: Collection,

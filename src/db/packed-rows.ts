@@ -230,10 +230,11 @@ export class PackedRowsWriter {
   }
 
   /**
-   * texts writes the row's next `values.length` text values, and says whether they were all ASCII. Their
-   * ASCII characters are copied by this loop: on a request's path, a native UTF-8 write per value (or one of
-   * them joined, and a test of that join) cost more than copying a few dozen characters. A value with any
-   * other character is written as UTF-8 by the buffer, as `text` writes it.
+   * texts writes the row's next `values.length` text values, and says whether they were all ASCII (true when
+   * they don't fit under maxBytes: nothing is written, and endRow drops the row). Their ASCII characters are
+   * copied by this loop: on a request's path, a native UTF-8 write per value (or one of them joined, and a
+   * test of that join) cost more than copying a few dozen characters. A value with any other character is
+   * written as UTF-8 by the buffer, as `text` writes it.
    */
   texts(values: readonly string[]): boolean {
     const first = this.#cell;

@@ -163,9 +163,7 @@ test("old logs go a thousand at a time, other work running between, and the logs
   t = await newTestApp();
   const old = Array.from({ length: 2 * logsDeleteChunk + 500 }, (_, i) => at(`old ${i}`, 6 + (i % 3), i % 2));
   const kept = Array.from({ length: 20 }, (_, i) => at(`kept ${i}`, i % 4, 8));
-  // old and kept logs written in turns, so that their ids interleave
-  for (let i = 0; i < old.length; i += 125)
-    await insertLogs(t.app.auxDb, [...old.slice(i, i + 125), ...kept.slice(i / 125, i / 125 + 1)]);
+  await insertLogs(t.app.auxDb, [...old, ...kept]);
   let turns = 0;
   let done = false;
   const spin = () => {
@@ -178,14 +176,16 @@ test("old logs go a thousand at a time, other work running between, and the logs
   done = true;
   // SQLite runs each statement on the event loop: a single DELETE let nothing else run until it ended
   expect(turns).toBeGreaterThanOrEqual(2);
-  expect((await messages(t.app)).sort()).toEqual(kept.map((k) => k.message).sort());
-  // the same through the settings: a higher minLevel deletes the lower levels in chunks too
-  await insertLogs(
-    t.app.auxDb,
-    Array.from({ length: logsDeleteChunk + 10 }, (_, i) => at(`info ${i}`, 0, 0)),
-  );
+  const keptMessages = kept.map((k) => k.message).sort();
+  expect((await messages(t.app)).sort()).toEqual(keptMessages);
+  // through the settings, a higher minLevel: the info logs go, the errors written among them (their ids,
+  // made from their times, in the same windows) stay
+  const span = logsDeleteChunk + 10;
+  const info = Array.from({ length: span }, (_, i) => at(`info ${i}`, (4 * i) / span, 0));
+  const errors = Array.from({ length: 40 }, (_, i) => at(`error ${i}`, (4 * i) / 40 + 0.001, 8));
+  await insertLogs(t.app.auxDb, [...info, ...errors]);
   await deleteLogsOutsideSettings(t.app.auxDb, 5, 4);
-  expect((await messages(t.app)).sort()).toEqual(kept.map((k) => k.message).sort());
+  expect((await messages(t.app)).sort()).toEqual([...keptMessages, ...errors.map((e) => e.message)].sort());
 });
 
 sqliteOnly("auxiliary.db is SQLite's file; on PostgreSQL the logs are a schema of the database")(

@@ -7,8 +7,9 @@
 import { readFileSync } from "node:fs";
 import postgres from "postgres";
 import { expandLogRows, logQueueTypes, packRequestLog } from "../../src/core/log-write.ts";
-import { type PackedRows, PackedRowsWriter } from "../../src/db/packed-rows.ts";
+import { PackedRowsWriter } from "../../src/db/packed-rows.ts";
 import { postgresDialect } from "../../src/db/postgres/dialect.ts";
+import { copyText } from "../../src/db/postgres/packed-copy.ts";
 import { packedArrays, unnestInsertSql } from "../../src/db/postgres/packed-insert.ts";
 import { findPostgresBin, PostgresCluster } from "../../tests/db/postgres-server.ts";
 
@@ -55,7 +56,8 @@ const variants: Variant[] = [
   { name: "no hour index", ddl: [table, level, message] },
   { name: "created index, plain", ddl: [table, level, message, "CREATE INDEX idx_logs_created ON _logs (created)"] },
   { name: "pk only", ddl: [table] },
-  { name: "COPY, as made now", ddl: [table, level, message, created], copy: true },
+  { name: "COPY, as made now (what the driver sends first)", ddl: [collated("C"), level, plainCreated], copy: true },
+  { name: "COPY, before (pk, level, message, hour)", ddl: [table, level, message, created], copy: true },
   {
     name: "COPY, data as text",
     ddl: [table.replace("JSON DEFAULT", "TEXT DEFAULT"), level, message, created],
@@ -88,36 +90,6 @@ function batch(n: number, start: number) {
     );
   }
   return w.take();
-}
-
-/** copyText writes packed rows as COPY's text format: tab-separated, newline-ended, backslash escapes. */
-function copyText(rows: PackedRows): Uint8Array {
-  const { types, count, cells, text: src } = rows;
-  const width = types.length;
-  const out = new Uint8Array(src.byteLength * 2 + count * width * 24 + 16);
-  let at = 0;
-  let start = 0;
-  for (let r = 0, c = 0; r < count; r++) {
-    for (let k = 0; k < width; k++, c++) {
-      if (k > 0) out[at++] = 9;
-      const cell = cells[c] as number;
-      if (types[k] === "text") {
-        for (let i = start; i < cell; i++) {
-          const b = src[i] as number;
-          if (b === 92 || b === 9 || b === 10 || b === 13) {
-            out[at++] = 92;
-            out[at++] = b === 92 ? 92 : b === 9 ? 116 : b === 10 ? 110 : 114;
-          } else out[at++] = b;
-        }
-        start = cell;
-      } else {
-        const x = String(cell);
-        for (let i = 0; i < x.length; i++) out[at++] = x.charCodeAt(i);
-      }
-    }
-    out[at++] = 10;
-  }
-  return out.subarray(0, at);
 }
 
 function backendCpuMs(pid: number): number {
@@ -171,7 +143,7 @@ try {
         const s0 = backendCpuMs(pid);
         if (v.copy) {
           const w = await db.unsafe(`COPY ${t} ${columns} FROM STDIN`).writable();
-          const out = copyText(expandLogRows(rows));
+          const out = copyText(expandLogRows(rows), json);
           await new Promise<void>((resolve, reject) => {
             w.on("error", reject);
             w.on("finish", resolve);

@@ -112,6 +112,53 @@ if (reason) {
       }
     }, 60_000);
 
+    test("a batch goes as one COPY, its texts' tabs, line ends and backslashes kept; a refused one as INSERTs", async () => {
+      const d = await open("bw_copy");
+      try {
+        // a statement trigger keeps the text of each statement that wrote rows (a failed one's is rolled back)
+        await d.exec(`CREATE TABLE written_by (statement TEXT NOT NULL);
+          CREATE FUNCTION keep_statement() RETURNS trigger LANGUAGE plpgsql AS
+            $$ BEGIN INSERT INTO written_by VALUES (split_part(current_query(), ' ', 1)); RETURN NULL; END $$;
+          CREATE TRIGGER bw_t_written AFTER INSERT ON bw_t FOR EACH STATEMENT EXECUTE FUNCTION keep_statement()`);
+        const statements = async () =>
+          (await d.all<{ statement: string }>("SELECT statement FROM written_by")).map((r) => r.statement);
+        const texts = ["a\tb", "line\nend", "cr\rlf\r\n", "\\N", "\\.", "back\\\\slash\\t", "\t", "日本\0é"];
+        const w = new PackedRowsWriter(["text", "number", "text"], { maxBytes: Number.POSITIVE_INFINITY });
+        texts.forEach((text, i) => {
+          w.text(text);
+          w.number(i);
+          w.text(JSON.stringify({ text }));
+          w.endRow();
+        });
+        await d.insertRowsInBackground("bw_t", ["id", "n", "data"], w.take());
+        const stored = await d.all<{ id: string; data: string }>("SELECT id, data::text AS data FROM bw_t ORDER BY n");
+        const kept = texts.map((t) => t.replace("\0", "\ufffd"));
+        expect(stored.map((r) => r.id)).toEqual(kept);
+        expect(stored.map((r) => JSON.parse(r.data).text)).toEqual(kept);
+        expect(await statements()).toEqual(["COPY"]);
+        await d.insertRowsInBackground("bw_t", ["id", "n", "data"], rows(0, 8));
+        expect(await statements()).toEqual(["COPY", "COPY"]);
+        // rows the server refuses: the COPY writes nothing of their batch, the INSERT's halves write the others
+        await d.exec("DELETE FROM written_by");
+        const refused = await d.insertRowsInBackground("bw_t", ["id", "n", "data"], rows(4, 8)).catch((e) => e);
+        expect((refused as RowsRefusedError).refused).toBe(4);
+        const w2 = new PackedRowsWriter(["text", "number", "text"], { maxBytes: Number.POSITIVE_INFINITY });
+        for (let i = 0; i < 4; i++) {
+          w2.text(i === 2 ? "a\tb" : `m${i}`);
+          w2.number(100 + i);
+          w2.text("{}");
+          w2.endRow();
+        }
+        await expect(d.insertRowsInBackground("bw_t", ["id", "n", "data"], w2.take())).rejects.toThrow(
+          /1 of 4 rows refused/,
+        );
+        expect(await count(d)).toBe(texts.length + 12 + 3);
+        expect(new Set(await statements())).toEqual(new Set(["INSERT"]));
+      } finally {
+        await d.close();
+      }
+    }, 60_000);
+
     test("the logs table is indexed on level and created (what the logs API's filters use), once", async () => {
       const d = await openPostgres(cluster.url(), { schema: "bw_logs" });
       try {

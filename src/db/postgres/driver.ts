@@ -21,6 +21,7 @@ import { postgresDialect } from "./dialect.ts";
 import { functionsMarker, functionsSql } from "./functions.ts";
 import { IsolatedReader, type RunningRead } from "./isolated-reader.ts";
 import { AsyncLock, beginWriteSql, writerLockKey } from "./lock.ts";
+import { copyInSql, copyText } from "./packed-copy.ts";
 import { columnTypesSql, packedArrays, unnestInsertSql } from "./packed-insert.ts";
 import { PreflightError, preflight } from "./preflight.ts";
 import { type ClosableConnection, type RunningQuery, runStatements } from "./script.ts";
@@ -505,9 +506,12 @@ export class PostgresDriver implements Driver {
     packed: PackedRows,
     transform?: PackedTransform,
   ): Promise<void> {
-    const insert = await this.#unnestInsert(table, columns);
+    const insert = await this.#packedStatements(table, columns);
     const rows = transform ? transform(packed) : packed;
     checkPackedColumns(columns, rows);
+    // COPY costs both sides less than the INSERT; a batch it didn't write (the server refused a row, or the
+    // COPY couldn't run) goes as the INSERT, which tells the refused rows from the others
+    if (await this.#copyRows(insert.copy, copyText(rows, insert.json))) return;
     const refused: Refused = { rows: 0, first: undefined, statements: 0 };
     await this.#insertRows(insert, rows, 0, rows.count, refused);
     if (refused.rows > 0) throw new RowsRefusedError(refused.rows, rows.count, { cause: refused.first });
@@ -544,15 +548,50 @@ export class PostgresDriver implements Driver {
     }
   }
 
-  readonly #unnestInserts = new Map<string, { text: string; json: boolean[] }>();
+  /**
+   * #copyRows sends COPY's text of a batch (packed-copy.ts) and says whether the server took it; when not,
+   * nothing of it was written. postgres.js (3.4.9) hands the COPY's stream over and ends it at the data's
+   * end, so a refusal the server sends after that reaches neither the stream nor the query's promise, which
+   * resolved with the stream: the query's own `reject`, which it still calls then, is what tells it.
+   */
+  async #copyRows(text: string, data: Uint8Array): Promise<boolean> {
+    const query = this.#pool.unsafe(text) as unknown as postgres.PendingQuery<postgres.Row[]> & {
+      reject: (err: unknown) => void;
+    };
+    const reject = query.reject;
+    let failed = () => {};
+    const refused = new Promise<false>((resolve) => {
+      failed = () => resolve(false);
+    });
+    query.reject = (err) => {
+      failed();
+      reject(err);
+    };
+    try {
+      const stream = await query.writable();
+      const written = new Promise<boolean>((resolve) => {
+        stream.on("finish", () => resolve(true));
+        stream.on("error", () => resolve(false));
+      });
+      stream.end(data);
+      return await Promise.race([written, refused]);
+    } catch {
+      return false;
+    }
+  }
+
+  readonly #packedStatementsMade = new Map<string, { text: string; copy: string; json: boolean[] }>();
 
   /**
-   * #unnestInsert is the INSERT of packed rows into table's columns, and which columns hold JSON, made once
-   * per table and columns.
+   * #packedStatements are the COPY and the INSERT of packed rows into table's columns, and which columns hold
+   * JSON, made once per table and columns.
    */
-  async #unnestInsert(table: string, columns: readonly string[]): Promise<{ text: string; json: boolean[] }> {
+  async #packedStatements(
+    table: string,
+    columns: readonly string[],
+  ): Promise<{ text: string; copy: string; json: boolean[] }> {
     const key = `${table}\0${columns.join("\0")}`;
-    const known = this.#unnestInserts.get(key);
+    const known = this.#packedStatementsMade.get(key);
     if (known !== undefined) return known;
     const found = await this.#runner.rows<{ name: string; type: string }>(this.#pool, columnTypesSql, [
       postgresDialect.quote(table),
@@ -564,9 +603,10 @@ export class PostgresDriver implements Driver {
     });
     const insert = {
       text: unnestInsertSql((n) => postgresDialect.quote(n), table, columns, types),
+      copy: copyInSql((n) => postgresDialect.quote(n), table, columns),
       json: types.map((t) => t === "json" || t === "jsonb"),
     };
-    this.#unnestInserts.set(key, insert);
+    this.#packedStatementsMade.set(key, insert);
     return insert;
   }
 

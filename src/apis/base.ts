@@ -18,6 +18,7 @@ import { bindRecordAuthApi } from "./record-auth.ts";
 import { ResendThrottle } from "./record-auth-throttle.ts";
 import { bindRecordAuthWithOAuth2Api } from "./record-auth-with-oauth2.ts";
 import { bindRecordCrudApi } from "./record-crud.ts";
+import { SegmentRouter } from "./segment-router.ts";
 import { ServeRouter } from "./serve-router.ts";
 import { bindSettingsApi } from "./settings.ts";
 import { bindSqlApi } from "./sql.ts";
@@ -48,7 +49,7 @@ export function serveRouter(router: Hono<RouterEnv>): ServeRouter {
  * headers), every API, the dashboard when given, the JSON error handler and the JSON 404 for unknown paths.
  */
 export function newRouter(app: App, options: RouterOptions = {}): Hono<RouterEnv> {
-  const router = new Hono<RouterEnv>();
+  const router = new Hono<RouterEnv>({ router: new SegmentRouter() });
   const middlewares = newMiddlewaresHook();
   router.use("*", defaultMiddleware(app, options.origins ?? ["*"], middlewares));
   serveRouters.set(router, new ServeRouter(router, middlewares));

@@ -24,7 +24,7 @@ import { AsyncLock, beginWriteSql, writerLockKey } from "./lock.ts";
 import { copyInSql, copyText } from "./packed-copy.ts";
 import { columnTypesSql, packedArrays, unnestInsertSql } from "./packed-insert.ts";
 import { PreflightError, preflight } from "./preflight.ts";
-import { type ClosableConnection, type RunningQuery, runStatements } from "./script.ts";
+import { type RunningQuery, runStatements } from "./script.ts";
 import { splitScript } from "./script-split.ts";
 import { StatementCache } from "./statement-cache.ts";
 
@@ -176,9 +176,6 @@ export function parseUrl(url: string): URL {
 
 /** Runs a statement on a pool or a reserved connection, turning connection failures into one error type. */
 class Runner {
-  /** A statement failed for want of a server since the last reserved connection: see `PostgresDriver.#reserve`. */
-  connectionsLost = false;
-
   constructor(
     readonly target: string,
     readonly statements: StatementCache,
@@ -220,17 +217,13 @@ class Runner {
   }
 
   wrap(err: unknown): unknown {
-    if (err instanceof DatabaseUnavailableError) {
-      this.connectionsLost = true;
-      return err;
-    }
+    if (err instanceof DatabaseUnavailableError) return err;
     // a text with a NUL character (invalid byte sequence): the statement can never run here
     if (err instanceof postgres.PostgresError && err.code === "22021")
       return new UnsupportedValueError(`PostgreSQL text can't hold the NUL character (\\u0000): ${err.message}`, {
         cause: err,
       });
     if (!isUnavailable(err)) return err;
-    this.connectionsLost = true;
     const message = err instanceof Error ? err.message : String(err);
     return new DatabaseUnavailableError(`PostgreSQL at ${this.target}: ${message}`, { cause: err });
   }
@@ -440,8 +433,6 @@ export class PostgresDriver implements Driver {
    */
   async openSnapshot(): Promise<Snapshot> {
     if (this.#closed) throw new Error("the database is closed");
-    // postgres.js 3.4 may never hand out a connection reserved while it opens: open one with a query first
-    await this.#runner.simple(this.#pool, "SELECT 1");
     const conn = await this.#reserve();
     try {
       await this.#runner.simple(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT 1");
@@ -550,31 +541,16 @@ export class PostgresDriver implements Driver {
 
   /**
    * #copyRows sends COPY's text of a batch (packed-copy.ts) and says whether the server took it; when not,
-   * nothing of it was written. postgres.js (3.4.9) hands the COPY's stream over and ends it at the data's
-   * end, so a refusal the server sends after that reaches neither the stream nor the query's promise, which
-   * resolved with the stream: the query's own `reject`, which it still calls then, is what tells it.
+   * nothing of it was written (a COPY is one statement).
    */
   async #copyRows(text: string, data: Uint8Array): Promise<boolean> {
-    const query = this.#pool.unsafe(text) as unknown as postgres.PendingQuery<postgres.Row[]> & {
-      reject: (err: unknown) => void;
-    };
-    const reject = query.reject;
-    let failed = () => {};
-    const refused = new Promise<false>((resolve) => {
-      failed = () => resolve(false);
-    });
-    query.reject = (err) => {
-      failed();
-      reject(err);
-    };
     try {
-      const stream = await query.writable();
-      const written = new Promise<boolean>((resolve) => {
+      const stream = await this.#pool.unsafe(text).writable();
+      return await new Promise<boolean>((resolve) => {
         stream.on("finish", () => resolve(true));
         stream.on("error", () => resolve(false));
+        stream.end(data);
       });
-      stream.end(data);
-      return await Promise.race([written, refused]);
     } catch {
       return false;
     }
@@ -620,16 +596,12 @@ export class PostgresDriver implements Driver {
     const { statements, endsWithStatement } = splitScript(sql);
     const running: RunningQuery = { current: null, stopped: false };
     const started = performance.now();
-    let stuck: ReturnType<typeof setTimeout> | undefined;
+    // a cancel the server doesn't answer (within postgres.js' cancel_timeout) closes the statement's connection
     const timer = setTimeout(() => {
       if (running.finished) return;
       running.stopped = true;
       const query = running.current;
       running.cancelling = query ? cancelQuery(query, () => running.finished === true) : undefined;
-      // a statement the cancel didn't end (its connection out of step with the server) ends with its connection
-      stuck = setTimeout(() => {
-        if (!running.finished) running.connection?.terminate();
-      }, stuckScriptGraceMs);
     }, this.#scriptTimeoutMs);
     // a cancel request acts on whatever its connection runs when it arrives: the connection is used again (its
     // cleanup, the next script) only once the server has acted on it, or a late one would stop that instead
@@ -663,50 +635,35 @@ export class PostgresDriver implements Driver {
       throw scriptFailure(this.#runner.wrap(err), running, this.#scriptTimeoutMs, performance.now() - started);
     } finally {
       clearTimeout(timer);
-      clearTimeout(stuck);
     }
   }
 
   /**
-   * #withScriptConnection runs fn on a connection of the scripts' pool (`running.connection`). A connection
-   * whose script was stopped is closed afterwards instead of reused: a cancel request that crossed the end of
-   * its statement can leave postgres.js (3.4) and the server out of step on it, and the next statement there
-   * would wait forever for its reply; closing it ends its session on the server, rolling back what was left.
+   * #withScriptConnection runs fn on a reserved connection of the scripts' pool, then resets what the script
+   * left on it (an open transaction, settings) before the next one gets it. A stopped script's cancel has been
+   * acted on by then (`running.cancelling`), or postgres.js closed the connection when the server didn't answer.
    */
   async #withScriptConnection<T>(running: RunningQuery, fn: (conn: Reserved) => Promise<T>): Promise<T> {
-    // postgres.js 3.4 may never hand out a connection reserved while it opens: open one with a query first
-    await this.#runner.simple(this.#scripts, "SELECT 1");
     const conn = await this.#scripts.reserve();
     try {
-      const learn = {
-        onexecute: (c: ClosableConnection) => {
-          running.connection = c;
-        },
-      };
-      await conn.unsafe("SELECT 1", [], learn as postgres.UnsafeQueryOptions).simple();
       return await fn(conn);
     } finally {
-      if (running.stopped && running.connection) running.connection.terminate();
-      else {
-        // what the script left (an open transaction, settings) must not reach the next one
-        await conn
-          .unsafe("ROLLBACK")
-          .simple()
-          .then(() => conn.unsafe("DISCARD ALL").simple())
-          .catch(() => {});
-        conn.release();
-      }
+      await running.cancelling;
+      await conn
+        .unsafe("ROLLBACK")
+        .simple()
+        .then(() => conn.unsafe("DISCARD ALL").simple())
+        .catch(() => {});
+      conn.release();
     }
   }
 
   /**
-   * #reserve takes a connection for a transaction. postgres.js (3.4) never hands out a connection reserved
-   * while the pool reopens one its server closed (after the server restarted): once connections were lost,
-   * a query first opens one, and a reserve that still doesn't come within the connect timeout is an error.
+   * #reserve takes a connection for a transaction: one that doesn't come within the connect timeout (the
+   * server gone, every connection busy) is an error.
    */
   async #reserve(): Promise<Reserved> {
     try {
-      if (this.#runner.connectionsLost) await this.#runner.simple(this.#pool, "SELECT 1");
       const timeout = Promise.withResolvers<never>();
       const timer = setTimeout(
         () => timeout.reject(new DatabaseUnavailableError(`PostgreSQL at ${this.#runner.target}: no connection came`)),
@@ -715,7 +672,6 @@ export class PostgresDriver implements Driver {
       const reserving = this.#pool.reserve();
       try {
         const conn = await Promise.race([reserving, timeout.promise]);
-        this.#runner.connectionsLost = false;
         return conn;
       } catch (err) {
         // a connection that comes after all goes back to the pool
@@ -743,7 +699,7 @@ export class PostgresDriver implements Driver {
         return result;
       } catch (err) {
         // a lost connection has rolled back on the server: the error that matters is the first one
-        if (link.alive) await link.simple("ROLLBACK").catch(() => {});
+        await link.simple("ROLLBACK").catch(() => {});
         throw this.#runner.wrap(err);
       } finally {
         tx.close();
@@ -774,50 +730,27 @@ function quoteSchema(name: string): string {
 
 type Reserved = postgres.ReservedSql<Record<string, never>>;
 
-/** How long past its cancel a stopped script's statement may take before its connection is closed under it. */
-const stuckScriptGraceMs = 5000;
-
-/** What postgres.js' connection object shows: `reserved` is cleared when the connection closes. */
-interface ConnectionState {
-  reserved: unknown;
-}
-
 /**
- * ReservedLink is a transaction's connection, guarded: postgres.js (3.4) sends a statement given to a
- * reserved connection whose socket has closed on a timer that then throws where no one can catch it (the
- * process would die), and puts the dead connection back among the open ones when it is released. So every
- * statement first checks that the connection is still there (the check and the send happen before any I/O
- * event can close it), and a lost connection is left to the pool, which reconnects it when needed.
+ * ReservedLink is a transaction's connection. A statement on a connection whose socket has closed fails as
+ * unavailable, and a lost connection released goes back to the pool, which connects again when needed.
  */
 class ReservedLink {
-  #state: ConnectionState | null = null;
-
   constructor(
     readonly reserved: Reserved,
     readonly runner: Runner,
   ) {}
 
-  get alive(): boolean {
-    return this.#state === null || this.#state.reserved != null;
-  }
-
-  /** begin opens the write transaction, learning the connection object on the way. */
+  /** begin opens the write transaction. */
   async begin(): Promise<void> {
-    const options = {
-      onexecute: (c: ConnectionState) => {
-        this.#state = c;
-      },
-    };
     try {
-      await this.reserved.unsafe(beginWriteSql, [], options as postgres.UnsafeQueryOptions).simple();
+      await this.reserved.unsafe(beginWriteSql).simple();
     } catch (err) {
       throw this.runner.wrap(err);
     }
   }
 
-  /** conn is the connection for the next statement, or a DatabaseUnavailableError when it is gone. */
+  /** conn is the connection for the next statement. */
   conn(): Reserved {
-    if (!this.alive) throw new DatabaseUnavailableError(`PostgreSQL at ${this.runner.target}: the connection was lost`);
     return this.reserved;
   }
 
@@ -835,7 +768,7 @@ class ReservedLink {
   }
 
   release(): void {
-    if (this.alive) this.reserved.release();
+    this.reserved.release();
   }
 }
 
@@ -885,11 +818,9 @@ class PostgresTx implements Tx {
       this.#release = link.send(`RELEASE SAVEPOINT ${statementSavepoint}`).catch(() => {});
       return result;
     } catch (err) {
-      if (link.alive) {
-        await link
-          .simple(`ROLLBACK TO SAVEPOINT ${statementSavepoint}; RELEASE SAVEPOINT ${statementSavepoint}`)
-          .catch(() => {});
-      }
+      await link
+        .simple(`ROLLBACK TO SAVEPOINT ${statementSavepoint}; RELEASE SAVEPOINT ${statementSavepoint}`)
+        .catch(() => {});
       throw this.runner.wrap(err);
     }
   }
@@ -939,8 +870,7 @@ class PostgresTx implements Tx {
         await this.link.simple(`RELEASE SAVEPOINT ${name}`);
         return result;
       } catch (err) {
-        if (this.link.alive)
-          await this.link.simple(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`).catch(() => {});
+        await this.link.simple(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`).catch(() => {});
         throw err;
       }
     } finally {

@@ -18,13 +18,6 @@ export interface RunningQuery {
   finished?: boolean;
   /** The cancel request sent at the time limit, settled once the server has acted on it. */
   cancelling?: Promise<unknown>;
-  /** The connection the statements run on (postgres.js' object), closed instead of reused once stopped. */
-  connection?: ClosableConnection;
-}
-
-/** postgres.js' connection object (3.4), as a stopped script's cleanup uses it: closed without being reused. */
-export interface ClosableConnection {
-  terminate(): void;
 }
 
 // type OIDs whose text the result gives as SQLite's driver would: integers, reals, booleans as 1 and 0, bytes

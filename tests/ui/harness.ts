@@ -220,6 +220,20 @@ export async function describedBy(control: Locator): Promise<string> {
 }
 
 /**
+ * describedSoon waits for a control to be described (an error the server's answer brings, a step later on a
+ * loaded machine) and gives the text, or "" after 10 s.
+ */
+export async function describedSoon(control: Locator): Promise<string> {
+  const deadline = performance.now() + 10_000;
+  let text = await describedBy(control);
+  while (text.trim() === "" && performance.now() < deadline) {
+    await Bun.sleep(20);
+    text = await describedBy(control);
+  }
+  return text;
+}
+
+/**
  * addressMatches waits for the page's address to match (the dashboard updates it after the view it belongs to,
  * a step later on a loaded machine) and fails with the address it had after 10 s. A text is matched as the
  * address's end.

@@ -3,6 +3,20 @@ import { Database } from "bun:sqlite";
 import { parseArgs } from "node:util";
 
 /**
+ * The headers Satchel's default middlewares give every JSON answer: `plainHeaders` to a request without an
+ * Origin, `corsHeaders` to one with it (with `--origins=*` the allow-origin header answers any Origin, as
+ * browsers send it). The ceilings answer with them, so that their answers equal Satchel's.
+ */
+export const plainHeaders = {
+  "content-type": "application/json",
+  "x-xss-protection": "1; mode=block",
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "SAMEORIGIN",
+  vary: "Origin",
+} as const;
+export const corsHeaders = { ...plainHeaders, "access-control-allow-origin": "*" } as const;
+
+/**
  * ceilingArgs reads `--dir=<data dir> [--http=127.0.0.1:0] [--db=postgres://...]`, printing the usage and
  * exiting without a dir (or, when `needsDb`, without a database URL).
  */

@@ -7,7 +7,7 @@
  *
  * It prints `Ceiling listening at http://127.0.0.1:<port>` once it is ready and stops on SIGINT/SIGTERM.
  */
-import { ceilingArgs, openLikeSatchel, serveCeiling } from "./ceiling-server.ts";
+import { ceilingArgs, corsHeaders, openLikeSatchel, plainHeaders, serveCeiling } from "./ceiling-server.ts";
 import { collectionName, statusValues } from "./schema.ts";
 
 const args = ceilingArgs("bench/ceiling.ts");
@@ -58,17 +58,6 @@ function listStatement(sort: string, perPage: number) {
   }
   return stmt;
 }
-
-// Satchel's default middlewares add these to every response (with --origins=*, the allow-origin header
-// answers requests that carry an Origin header, as browsers send it)
-const plainHeaders = {
-  "content-type": "application/json",
-  "x-xss-protection": "1; mode=block",
-  "x-content-type-options": "nosniff",
-  "x-frame-options": "SAMEORIGIN",
-  vary: "Origin",
-};
-const corsHeaders = { ...plainHeaders, "access-control-allow-origin": "*" };
 
 function json(req: Request, status: number, body: unknown): Response {
   const headers = req.headers.has("origin") ? corsHeaders : plainHeaders;

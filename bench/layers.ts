@@ -23,6 +23,7 @@ import { defaultMiddleware, type RouterEnv } from "../src/apis/middlewares.ts";
 import { databaseOpener } from "../src/cmd/open-database.ts";
 import { createApp } from "../src/core/base-app.ts";
 import { systemMigrations } from "../src/migrations/index.ts";
+import { corsHeaders } from "./ceiling-server.ts";
 import { median } from "./harness.ts";
 import { collectionName } from "./schema.ts";
 import { copyWithLogsOff, seedDataDir } from "./seed.ts";
@@ -49,15 +50,6 @@ await app.bootstrap();
 const db = new Database(join(dir, "data.db"), { readonly: true });
 const byId = db.query<Record<string, unknown>, [string]>(`SELECT * FROM ${collectionName} WHERE id = ? LIMIT 1`);
 const collectionId = (db.query("SELECT id FROM _collections WHERE name = ?").get(collectionName) as { id: string }).id;
-// the headers Satchel's default middlewares give an answer to a request with an Origin
-const headers = {
-  "content-type": "application/json",
-  "x-xss-protection": "1; mode=block",
-  "x-content-type-options": "nosniff",
-  "x-frame-options": "SAMEORIGIN",
-  vary: "Origin",
-  "access-control-allow-origin": "*",
-};
 function view(id: string): Response {
   const r = byId.get(id) as Record<string, unknown>;
   const record = {
@@ -72,7 +64,7 @@ function view(id: string): Response {
     collectionId,
     collectionName,
   };
-  return new Response(JSON.stringify(record), { status: 200, headers });
+  return new Response(JSON.stringify(record), { status: 200, headers: corsHeaders });
 }
 
 const recordPath = `/api/collections/${collectionName}/records/`;

@@ -12,7 +12,7 @@
  * `postgresCeiling` gives the same handler without the HTTP server (bench/postgres/inprocess.ts).
  */
 import postgres from "postgres";
-import { ceilingArgs, serveCeiling } from "../ceiling-server.ts";
+import { ceilingArgs, corsHeaders, plainHeaders, serveCeiling } from "../ceiling-server.ts";
 import { collectionName, statusValues } from "../schema.ts";
 
 const table = `"${collectionName}"`;
@@ -38,17 +38,6 @@ for (const column of ["num", "created", "title"]) {
   orderBySort.set(column, ` ORDER BY ${column} ASC`);
   orderBySort.set(`-${column}`, ` ORDER BY ${column} DESC`);
 }
-
-// Satchel's default middlewares add these to every response (with --origins=*, the allow-origin header
-// answers requests that carry an Origin header, as browsers send it)
-const plainHeaders = {
-  "content-type": "application/json",
-  "x-xss-protection": "1; mode=block",
-  "x-content-type-options": "nosniff",
-  "x-frame-options": "SAMEORIGIN",
-  vary: "Origin",
-};
-const corsHeaders = { ...plainHeaders, "access-control-allow-origin": "*" };
 
 function json(req: Request, status: number, body: unknown): Response {
   const headers = req.headers.has("origin") ? corsHeaders : plainHeaders;

@@ -9,7 +9,7 @@
  *   bun bench/postgres/query-ceiling.ts --dir=<satchel data dir> --db=postgres://...
  */
 import postgres from "postgres";
-import { ceilingArgs, serveCeiling } from "../ceiling-server.ts";
+import { ceilingArgs, corsHeaders, serveCeiling } from "../ceiling-server.ts";
 import { openCollection, ruledCollection } from "../query/schema.ts";
 
 const args = ceilingArgs("bench/postgres/query-ceiling.ts", true);
@@ -60,15 +60,8 @@ for (const e of [await endpoint(openCollection, false), await endpoint(ruledColl
   endpoints.set(e.collectionId, e);
 }
 
-// Satchel's default middlewares add these to every response (the bench's requests carry an Origin)
-const headers = {
-  "content-type": "application/json",
-  "x-xss-protection": "1; mode=block",
-  "x-content-type-options": "nosniff",
-  "x-frame-options": "SAMEORIGIN",
-  vary: "Origin",
-  "access-control-allow-origin": "*",
-};
+// the bench's requests carry an Origin
+const headers = corsHeaders;
 
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers });
 const badRequest = () =>

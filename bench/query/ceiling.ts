@@ -7,7 +7,7 @@
  *
  *   bun bench/query/ceiling.ts --dir=<satchel data dir>
  */
-import { ceilingArgs, openLikeSatchel, serveCeiling } from "../ceiling-server.ts";
+import { ceilingArgs, corsHeaders, openLikeSatchel, serveCeiling } from "../ceiling-server.ts";
 import { openCollection, ruledCollection } from "./schema.ts";
 
 const args = ceilingArgs("bench/query/ceiling.ts");
@@ -62,15 +62,8 @@ for (const e of [endpoint(openCollection, false), endpoint(ruledCollection, true
   endpoints.set(e.collectionId, e);
 }
 
-// Satchel's default middlewares add these to every response (the bench's requests carry an Origin)
-const headers = {
-  "content-type": "application/json",
-  "x-xss-protection": "1; mode=block",
-  "x-content-type-options": "nosniff",
-  "x-frame-options": "SAMEORIGIN",
-  vary: "Origin",
-  "access-control-allow-origin": "*",
-};
+// the bench's requests carry an Origin
+const headers = corsHeaders;
 
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers });
 const badRequest = () =>

@@ -55,8 +55,8 @@ export class SegmentRouter<T> implements Router<T> {
   readonly #root = new Node<T>();
   /** Routes matching every path (`/*`, what `use` binds without a path). */
   readonly #everywhere: Route<T>[] = [];
-  /** The paths, as their leading texts, whose matches TrieRouter gives (`/_` for `/_/*`); "" for every path. */
-  readonly #delegated: string[] = [];
+  /** The paths, as their leading segments, whose matches TrieRouter gives (`["_"]` for `/_/*`); [] for every path. */
+  readonly #delegated: string[][] = [];
   #order = 0;
 
   add(method: string, path: string, handler: T): void {
@@ -72,7 +72,7 @@ export class SegmentRouter<T> implements Router<T> {
       const parts = path.split("/");
       let lead = 0;
       while (lead + 1 < parts.length && /^[\w.~-]+$/.test(parts[lead + 1] as string)) lead++;
-      this.#delegated.push(parts.slice(0, lead + 1).join("/"));
+      this.#delegated.push(parts.slice(1, lead + 1));
       return;
     }
     let node = this.#root;
@@ -95,22 +95,38 @@ export class SegmentRouter<T> implements Router<T> {
   }
 
   match(method: string, path: string): Result<T> {
-    if (this.#isDelegated(path)) return this.#trie.match(method, path);
     const segments = path.split("/");
+    if (segments[0] !== "" || segments.indexOf("", 1) !== -1 || this.#isDelegated(segments))
+      return this.#trie.match(method, path);
     const found: Route<T>[] = [];
     for (const r of this.#everywhere) if (r.method === method || r.method === "ALL") found.push(r);
     collect(this.#root, segments, 1, method, found);
-    if (found.length > 1) found.sort((a, b) => a.order - b.order);
-    return [found.map((r) => [r.handler, paramsOf(r, segments)])];
+    if (!inOrder(found)) found.sort((a, b) => a.order - b.order);
+    const matches = new Array<[T, Params]>(found.length);
+    for (let i = 0; i < found.length; i++) {
+      const r = found[i] as Route<T>;
+      matches[i] = [r.handler, paramsOf(r, segments)];
+    }
+    return [matches];
   }
 
-  #isDelegated(path: string): boolean {
-    if (path.length < 2 || path.includes("//") || path.endsWith("/")) return true;
+  /** Whether a path (its segments, none empty) lies under a route this router leaves to TrieRouter. */
+  #isDelegated(segments: string[]): boolean {
     for (const lead of this.#delegated) {
-      if (lead === "" || path === lead || (path.startsWith(lead) && path.charCodeAt(lead.length) === 47)) return true;
+      if (lead.length >= segments.length) continue;
+      let under = true;
+      for (let i = 0; under && i < lead.length; i++) under = lead[i] === segments[i + 1];
+      if (under) return true;
     }
     return false;
   }
+}
+
+/** inOrder says whether routes are in the order they were added (most matches are: the sort is then skipped). */
+function inOrder<T>(routes: Route<T>[]): boolean {
+  for (let i = 1; i < routes.length; i++)
+    if ((routes[i - 1] as Route<T>).order > (routes[i] as Route<T>).order) return false;
+  return true;
 }
 
 /** collect adds the routes of node's subtree that segments[i...] and the method match. */

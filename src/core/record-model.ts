@@ -367,9 +367,16 @@ export class RecordModel implements Model {
   }
 }
 
-/** bodyOrder is the order a body's keys are set in: shorter keys first, so `tags` is set before `tags+` appends. */
+/**
+ * bodyOrder is the order a body's keys are set in: shorter keys first, so `tags` is set before `tags+` appends.
+ * Without a modifier (`+tags`, `tags+`, `tags-`) the order changes nothing, and the keys are taken as they are.
+ */
 function bodyOrder(keys: string[]): string[] {
-  return keys.length > 1 ? [...keys].sort((a, b) => a.length - b.length) : keys;
+  return keys.length > 1 && keys.some(isModifier) ? [...keys].sort((a, b) => a.length - b.length) : keys;
+}
+
+function isModifier(key: string): boolean {
+  return key.startsWith("+") || key.endsWith("+") || key.endsWith("-");
 }
 
 /** putOwn sets an own property, `__proto__` included (which an assignment would take as the prototype). */

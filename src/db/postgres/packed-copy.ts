@@ -7,6 +7,7 @@
  * its refused rows from the others.
  */
 import type { PackedRows } from "../packed-rows.ts";
+import { mayEscapeNul, withoutEscapedNul } from "./json-nul.ts";
 
 /** copyInSql is the statement taking rows of table's columns in COPY's text format. */
 export function copyInSql(quote: (name: string) => string, table: string, columns: readonly string[]): string {
@@ -24,7 +25,6 @@ export function copyText(rows: PackedRows, json: readonly boolean[] = []): Uint8
   const width = types.length;
   const isText = types.map((t) => t === "text");
   const backslash = 0x5c;
-  const jsonNul = /(?<!\\)((?:\\\\)*)\\u0000/g;
   // the worst case: every byte of the text escaped (a NUL's 1 byte becoming 3), a number's longest form
   const out = Buffer.allocUnsafe(3 * src.byteLength + count * width * 26 + 1);
   /** Writes bytes[from, to) escaped at `at`; -1 when `isJson` and it may hold `\u0000` (to fix first). */
@@ -33,9 +33,7 @@ export function copyText(rows: PackedRows, json: readonly boolean[] = []): Uint8
       const b = bytes[i] as number;
       if (b > 13 && b !== backslash) out[at++] = b;
       else if (b === backslash) {
-        if (isJson && bytes[i + 1] === 0x75 && i + 6 <= to && bytes[i + 2] === 0x30 && bytes[i + 3] === 0x30) {
-          if (bytes[i + 4] === 0x30 && bytes[i + 5] === 0x30) return -1;
-        }
+        if (isJson && mayEscapeNul(bytes, i, to)) return -1;
         out[at++] = backslash;
         out[at++] = backslash;
       } else if (b === 9 || b === 10 || b === 13) {
@@ -51,8 +49,7 @@ export function copyText(rows: PackedRows, json: readonly boolean[] = []): Uint8
   };
   /** writeJsonWithNul writes JSON holding `\u0000` with U+FFFD's escape instead (as long: it fits the room). */
   const writeJsonWithNul = (at: number, from: number, to: number): number => {
-    const text = Buffer.from(src.buffer, src.byteOffset + from, to - from).toString();
-    const fixed = Buffer.from(text.replace(jsonNul, "$1\\ufffd"));
+    const fixed = withoutEscapedNul(src, from, to);
     return writeText(fixed, at, 0, fixed.length, false);
   };
   /**

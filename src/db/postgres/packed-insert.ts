@@ -6,6 +6,7 @@
  * transaction (so it takes no writer lock) and has one text per table, prepared once.
  */
 import type { PackedRows } from "../packed-rows.ts";
+import { mayEscapeNul, withoutEscapedNul } from "./json-nul.ts";
 
 /**
  * packedArrays turns packed rows into one array literal per column (`{"a","b"}`, `{1,2}`): the parameters
@@ -23,16 +24,13 @@ export function packedArrays(
 ): string[] {
   const backslash = 0x5c;
   const quote = 0x22;
-  const jsonNul = /(?<!\\)((?:\\\\)*)\\u0000/g;
   /** Writes src[from, to) as an element at out[o]; -1 when `isJson` and it holds `\u0000` (to fix first). */
   const writeElement = (out: Uint8Array, o: number, src: Uint8Array, from: number, to: number, isJson: boolean) => {
     out[o++] = quote;
     for (let i = from; i < to; i++) {
       const b = src[i] as number;
       if (b === backslash || b === quote) {
-        if (isJson && b === backslash && src[i + 1] === 0x75 && i + 6 <= to) {
-          if (src[i + 2] === 0x30 && src[i + 3] === 0x30 && src[i + 4] === 0x30 && src[i + 5] === 0x30) return -1;
-        }
+        if (isJson && b === backslash && mayEscapeNul(src, i, to)) return -1;
         out[o++] = backslash;
         out[o++] = b;
       } else if (b === 0) {
@@ -66,8 +64,7 @@ export function packedArrays(
   for (const out of outs) out[0] = 0x7b;
   /** writeJsonWithNul writes JSON holding `\u0000` with U+FFFD's escape instead (as long: it fits the room). */
   const writeJsonWithNul = (out: Buffer, o: number, from: number, to: number): number => {
-    const text = Buffer.from(src.buffer, src.byteOffset + from, to - from).toString();
-    const fixed = Buffer.from(text.replace(jsonNul, "$1\\ufffd"));
+    const fixed = withoutEscapedNul(src, from, to);
     return writeElement(out, o, fixed, 0, fixed.length, false);
   };
   /**

@@ -1,0 +1,28 @@
+/**
+ * JSON's escaped U+0000 (`\u0000`), which JSONB can't hold (the server refuses the whole statement), written by
+ * the packed rows' writers (packed-insert.ts, packed-copy.ts) as U+FFFD's escape, so that the logs' `data`
+ * goes into a JSON or JSONB column alike. A literal backslash before `u0000` (`\\u0000`) is text and stays.
+ */
+
+const escapedNul = /(?<!\\)((?:\\\\)*)\\u0000/g;
+
+/**
+ * mayEscapeNul says whether the backslash at bytes[i] starts `\u0000` within bytes[..., to): maybe an escaped
+ * U+0000, maybe the end of an escaped backslash, which withoutEscapedNul tells apart.
+ */
+export function mayEscapeNul(bytes: Uint8Array, i: number, to: number): boolean {
+  return (
+    i + 6 <= to &&
+    bytes[i + 1] === 0x75 &&
+    bytes[i + 2] === 0x30 &&
+    bytes[i + 3] === 0x30 &&
+    bytes[i + 4] === 0x30 &&
+    bytes[i + 5] === 0x30
+  );
+}
+
+/** withoutEscapedNul is the JSON text bytes[from, to) with each escaped U+0000 as `\ufffd` (as long). */
+export function withoutEscapedNul(bytes: Uint8Array, from: number, to: number): Buffer {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString();
+  return Buffer.from(text.replace(escapedNul, "$1\\ufffd"));
+}

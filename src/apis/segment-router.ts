@@ -47,7 +47,7 @@ const noParams: Params = Object.freeze(Object.create(null));
  * `{name...}` parameter of a route bound by a hook): from the route's first segment that is not a text on,
  * or every path when that is its first. What a match returns is TrieRouter's answer in every case:
  * each route the method and path match (`*` routes everywhere), in the order they were added, each with
- * its parameters (tests/apis/segment-router.test.ts compares the two).
+ * its parameters (tests/api/segment-router.test.ts compares the two).
  */
 export class SegmentRouter<T> implements Router<T> {
   readonly name = "SegmentRouter";

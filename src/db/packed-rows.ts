@@ -165,6 +165,24 @@ export async function insertChunks(
   if (refused.length > 0) throw new RowsRefusedError(refused.length, count, { cause: refused[0] });
 }
 
+/**
+ * packedSlice is rows [from, to) of packed rows, as packed rows of their own: a view of the same text (no
+ * copy), with the rows' cells copied and their text ends counted from the slice's start.
+ */
+export function packedSlice(rows: PackedRows, from: number, to: number): PackedRows {
+  const width = rows.types.length;
+  const isText = rows.types.map((t) => t === "text");
+  const lastTextEnd = (row: number): number => {
+    for (let i = row * width - 1; i >= 0; i--) if (isText[i % width]) return rows.cells[i] as number;
+    return 0;
+  };
+  const start = lastTextEnd(from);
+  const end = lastTextEnd(to);
+  const cells = rows.cells.slice(from * width, to * width);
+  for (let i = 0; i < cells.length; i++) if (isText[i % width]) cells[i] = (cells[i] as number) - start;
+  return { types: rows.types, count: to - from, text: rows.text.subarray(start, end), cells };
+}
+
 /** checkPackedColumns refuses packed rows whose columns aren't the ones named. */
 export function checkPackedColumns(columns: readonly string[], rows: PackedRows): void {
   if (columns.length !== rows.types.length || columns.length === 0) {

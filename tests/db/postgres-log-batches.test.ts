@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { logsTableSql } from "../../src/core/system-tables.ts";
 import { DatabaseUnavailableError, RowsRefusedError } from "../../src/db/driver.ts";
-import { type PackedRows, PackedRowsWriter } from "../../src/db/packed-rows.ts";
+import { type PackedRows, PackedRowsWriter, type PackedTransform } from "../../src/db/packed-rows.ts";
 import { postgresDialect } from "../../src/db/postgres/dialect.ts";
 import { openPostgres, type PostgresDriver } from "../../src/db/postgres/driver.ts";
 import { findPostgresBin, PostgresCluster, skipNote } from "./postgres-server.ts";
@@ -154,6 +154,53 @@ if (reason) {
         );
         expect(await count(d)).toBe(texts.length + 12 + 3);
         expect(new Set(await statements())).toEqual(new Set(["INSERT"]));
+      } finally {
+        await d.close();
+      }
+    }, 60_000);
+
+    test("a batch of many slices goes as one COPY, every slice made by the transform; a row refused in a late slice fails the COPY whole", async () => {
+      const d = await open("bw_slices");
+      try {
+        await d.exec(`CREATE TABLE written_by (statement TEXT NOT NULL);
+          CREATE FUNCTION keep_statement() RETURNS trigger LANGUAGE plpgsql AS
+            $$ BEGIN INSERT INTO written_by VALUES (split_part(current_query(), ' ', 1)); RETURN NULL; END $$;
+          CREATE TRIGGER bw_t_written AFTER INSERT ON bw_t FOR EACH STATEMENT EXECUTE FUNCTION keep_statement()`);
+        const statements = async () =>
+          (await d.all<{ statement: string }>("SELECT statement FROM written_by")).map((r) => r.statement);
+        // the transform sees each row once, whatever slice it is in: n doubled, the texts as they are
+        const doubled: PackedTransform = (r) => {
+          const cells = r.cells.slice();
+          for (let i = 1; i < cells.length; i += 3) cells[i] = (cells[i] as number) * 2;
+          return { ...r, cells };
+        };
+        await d.insertRowsInBackground("bw_t", ["id", "n", "data"], rows(0, 1000), doubled);
+        const stored = await d.all<{ id: string; n: number; data: string }>(
+          "SELECT id, n, data::text AS data FROM bw_t ORDER BY n",
+        );
+        expect(stored).toHaveLength(1000);
+        stored.forEach((r, i) => {
+          expect(r.id).toBe(`r${i}`);
+          expect(r.n).toBe(2 * i);
+          expect(JSON.parse(r.data)).toEqual({ i, q: `"quoted" \\ {a,b} é 日本`, nul: "a\ufffdb", raw: "\\u0000" });
+        });
+        expect(await statements()).toEqual(["COPY"]);
+        // one row of 800 (in the third slice) already written: nothing of the COPY stays, the INSERTs write the rest
+        await d.exec("DELETE FROM written_by");
+        const w = new PackedRowsWriter(["text", "number", "text"], { maxBytes: Number.POSITIVE_INFINITY });
+        for (let i = 0; i < 800; i++) {
+          w.text(i === 700 ? "r5" : `t${i}`);
+          w.number(5000 + i);
+          w.text("{}");
+          w.endRow();
+        }
+        await expect(d.insertRowsInBackground("bw_t", ["id", "n", "data"], w.take(), doubled)).rejects.toThrow(
+          /1 of 800 rows refused/,
+        );
+        expect(await count(d)).toBe(1799);
+        expect(new Set(await statements())).toEqual(new Set(["INSERT"]));
+        const late = await d.all<{ n: number }>("SELECT n FROM bw_t WHERE id = 't799'");
+        expect(late).toEqual([{ n: 2 * 5799 }]);
       } finally {
         await d.close();
       }

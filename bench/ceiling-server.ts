@@ -5,16 +5,19 @@ import { parseArgs } from "node:util";
 /**
  * The headers Satchel's default middlewares give every JSON answer: `plainHeaders` to a request without an
  * Origin, `corsHeaders` to one with it (with `--origins=*` the allow-origin header answers any Origin, as
- * browsers send it). The ceilings answer with them, so that their answers equal Satchel's.
+ * browsers send it). The ceilings answer with them, so that their answers equal Satchel's. Each is one
+ * Headers, made once: Bun copies it into an answer in a third of the time it takes the same headers from a
+ * plain object (as Satchel's JSON answers do, src/tools/router/answer-headers.ts).
  */
-export const plainHeaders = {
+const plain = {
   "content-type": "application/json",
   "x-xss-protection": "1; mode=block",
   "x-content-type-options": "nosniff",
   "x-frame-options": "SAMEORIGIN",
   vary: "Origin",
 } as const;
-export const corsHeaders = { ...plainHeaders, "access-control-allow-origin": "*" } as const;
+export const plainHeaders = new Headers(plain);
+export const corsHeaders = new Headers({ ...plain, "access-control-allow-origin": "*" });
 
 /**
  * ceilingArgs reads `--dir=<data dir> [--http=127.0.0.1:0] [--db=postgres://...]`, printing the usage and

@@ -3,6 +3,7 @@ import type { App } from "../core/app.ts";
 import { findAuthRecordByToken } from "../core/record-tokens.ts";
 import { RequestEvent } from "../core/request-event.ts";
 import { type Handler, Hook } from "../tools/hook/hook.ts";
+import { hasAnswerHeaders, securityHeaders } from "../tools/router/answer-headers.ts";
 import { ApiError, toApiError } from "../tools/router/api-error.ts";
 import { logRequest } from "./middlewares-activity-log.ts";
 import { checkGlobalRateLimit } from "./middlewares-rate-limit.ts";
@@ -53,12 +54,27 @@ export function allowFraming(request: Request): void {
   framingAllowed.add(request);
 }
 
-/** setSecurityHeaders adds the headers PocketBase sends with every answer, unless the handler set them. */
+/**
+ * setSecurityHeaders adds the headers PocketBase sends with every answer, unless the handler set them (an
+ * answer made with them, answer-headers.ts, has them all: X-Frame-Options is taken off it when framing is
+ * allowed, as PocketBase's file handler takes it off before the hooks make the answer).
+ */
 function setSecurityHeaders(res: Response, req: Request): void {
+  if (hasAnswerHeaders(res)) {
+    if (framingAllowed.has(req)) res.headers.delete("X-Frame-Options");
+    return;
+  }
   const h = res.headers;
-  if (!h.has("x-xss-protection")) h.set("X-XSS-Protection", "1; mode=block");
-  if (!h.has("x-content-type-options")) h.set("X-Content-Type-Options", "nosniff");
-  if (!h.has("x-frame-options") && !framingAllowed.has(req)) h.set("X-Frame-Options", "SAMEORIGIN");
+  for (const [name, value] of securityHeaders) {
+    if (h.has(name)) continue;
+    if (name === "X-Frame-Options" && framingAllowed.has(req)) continue;
+    h.set(name, value);
+  }
+}
+
+/** varyByOrigin adds `Vary: Origin` to an answer made without it. */
+function varyByOrigin(res: Response): void {
+  if (!hasAnswerHeaders(res)) res.headers.append("Vary", "Origin");
 }
 
 /**
@@ -169,7 +185,7 @@ export const defaultMiddlewares: readonly Handler<RequestEvent>[] = [
       }
       await e.next();
       if (!e.response) return;
-      e.response.headers.append("Vary", "Origin");
+      varyByOrigin(e.response);
       if (x.allowOrigin !== "") e.response.headers.set("Access-Control-Allow-Origin", x.allowOrigin);
     },
   },
@@ -248,6 +264,7 @@ export function defaultMiddleware(
     if (c.req.method === "OPTIONS") return preflightResponse(c, allowOrigin);
     const startedAt = performance.now();
     const e = newRequestEvent(app, c);
+    e.answerHeadersAhead = true;
     c.set("event", e);
     try {
       const authorization = c.req.header("authorization");
@@ -260,7 +277,7 @@ export function defaultMiddleware(
     }
     logRequest(e, c.res.status, startedAt, c.get("error"));
     setSecurityHeaders(c.res, c.req.raw);
-    c.res.headers.append("Vary", "Origin");
+    varyByOrigin(c.res);
     if (allowOrigin !== "") c.res.headers.set("Access-Control-Allow-Origin", allowOrigin);
     return undefined;
   };

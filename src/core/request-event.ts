@@ -1,5 +1,6 @@
 import type { ReadScope } from "../db/driver.ts";
 import { parseFields, pick } from "../tools/picker/pick.ts";
+import { jsonAnswer } from "../tools/router/answer-headers.ts";
 import { badRequest } from "../tools/router/api-error.ts";
 import { type ParsedBody, parseRequestBody } from "../tools/router/body.ts";
 import type { App } from "./app.ts";
@@ -48,6 +49,11 @@ export class RequestEvent extends AppEvent {
   #remoteIp: string | undefined;
   /** Looks the socket's address up when remoteIp or realIp is first read (many requests never read it). */
   resolveIp: () => string = () => "";
+  /**
+   * Whether a JSON answer is made with the headers every answer carries (answer-headers.ts): set while the
+   * default middlewares, which would add them afterwards, run as they are.
+   */
+  answerHeadersAhead = false;
   /** The limit applied when the body is read (routes with file fields raise it). */
   bodyLimit = defaultBodyLimit;
   context: RequestContext = "default";
@@ -111,6 +117,7 @@ export class RequestEvent extends AppEvent {
     if (this.#realIp !== undefined) d.#realIp = this.#realIp;
     if (this.#remoteIp !== undefined) d.#remoteIp = this.#remoteIp;
     d.resolveIp = this.resolveIp;
+    d.answerHeadersAhead = this.answerHeadersAhead;
     d.bodyLimit = this.bodyLimit;
     d.context = this.context;
     d.#shared = this.#shared;
@@ -136,10 +143,7 @@ export class RequestEvent extends AppEvent {
     const value = hasToJSON(data) ? data.toJSON() : data;
     const fields = this.queryParam("fields");
     const body = fields && status >= 200 && status < 300 ? pickFields(value, fields) : JSON.stringify(value);
-    this.response = new Response(body, {
-      status,
-      headers: { "content-type": "application/json" },
-    });
+    this.response = jsonAnswer(body, status, this.answerHeadersAhead);
     return this.response;
   }
 

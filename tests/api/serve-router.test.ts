@@ -208,6 +208,21 @@ runScenarios("custom routes on e.router", fixture, [
     },
   },
   {
+    name: "without pbSecurityHeaders and pbCors, a JSON answer has neither's headers",
+    url: "/api/health",
+    headers: { origin: "https://example.com" },
+    routes: (r) => {
+      r.unbind("pbSecurityHeaders");
+      r.unbind("pbCors");
+    },
+    expectedStatus: 200,
+    afterTest: (_t, res) => {
+      expect(res.headers.get("content-type")).toBe("application/json");
+      for (const name of ["x-frame-options", "x-content-type-options", "x-xss-protection", "vary"])
+        expect(res.headers.get(name)).toBeNull();
+    },
+  },
+  {
     name: "without pbLoadAuthToken, a token is not read",
     url: "/me",
     auth: user,

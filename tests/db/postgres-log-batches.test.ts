@@ -22,6 +22,18 @@ function rows(from: number, n: number): PackedRows {
   return w.take();
 }
 
+/** idRows packs a row (id, n, `{}`) for each id, n counting from `from`. */
+function idRows(ids: readonly string[], from: number): PackedRows {
+  const w = new PackedRowsWriter(["text", "number", "text"], { maxBytes: Number.POSITIVE_INFINITY });
+  ids.forEach((id, i) => {
+    w.text(id);
+    w.number(from + i);
+    w.text("{}");
+    w.endRow();
+  });
+  return w.take();
+}
+
 /** until polls `check` until it holds, for up to a minute (the machine may be loaded). */
 async function until(check: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + 60_000;
@@ -44,6 +56,17 @@ if (reason) {
     const d = await openPostgres(cluster.url(), { connectTimeoutSeconds: 2, schema });
     await d.exec("CREATE TABLE IF NOT EXISTS bw_t (id TEXT PRIMARY KEY, n INTEGER NOT NULL, data JSON NOT NULL)");
     return d;
+  };
+  /**
+   * writingStatements keeps, with a statement trigger, the first word of each statement that wrote rows into
+   * bw_t (a failed one's is rolled back), and returns how to read them.
+   */
+  const writingStatements = async (d: PostgresDriver): Promise<() => Promise<string[]>> => {
+    await d.exec(`CREATE TABLE written_by (statement TEXT NOT NULL);
+      CREATE FUNCTION keep_statement() RETURNS trigger LANGUAGE plpgsql AS
+        $$ BEGIN INSERT INTO written_by VALUES (split_part(current_query(), ' ', 1)); RETURN NULL; END $$;
+      CREATE TRIGGER bw_t_written AFTER INSERT ON bw_t FOR EACH STATEMENT EXECUTE FUNCTION keep_statement()`);
+    return async () => (await d.all<{ statement: string }>("SELECT statement FROM written_by")).map((r) => r.statement);
   };
   const count = async (d: PostgresDriver): Promise<number> =>
     Number((await d.all<{ n: number }>("SELECT COUNT(*) AS n FROM bw_t"))[0]?.n);
@@ -115,13 +138,7 @@ if (reason) {
     test("a batch goes as one COPY, its texts' tabs, line ends and backslashes kept; a refused one as INSERTs", async () => {
       const d = await open("bw_copy");
       try {
-        // a statement trigger keeps the text of each statement that wrote rows (a failed one's is rolled back)
-        await d.exec(`CREATE TABLE written_by (statement TEXT NOT NULL);
-          CREATE FUNCTION keep_statement() RETURNS trigger LANGUAGE plpgsql AS
-            $$ BEGIN INSERT INTO written_by VALUES (split_part(current_query(), ' ', 1)); RETURN NULL; END $$;
-          CREATE TRIGGER bw_t_written AFTER INSERT ON bw_t FOR EACH STATEMENT EXECUTE FUNCTION keep_statement()`);
-        const statements = async () =>
-          (await d.all<{ statement: string }>("SELECT statement FROM written_by")).map((r) => r.statement);
+        const statements = await writingStatements(d);
         const texts = ["a\tb", "line\nend", "cr\rlf\r\n", "\\N", "\\.", "back\\\\slash\\t", "\t", "日本\0é"];
         const w = new PackedRowsWriter(["text", "number", "text"], { maxBytes: Number.POSITIVE_INFINITY });
         texts.forEach((text, i) => {
@@ -142,14 +159,8 @@ if (reason) {
         await d.exec("DELETE FROM written_by");
         const refused = await d.insertRowsInBackground("bw_t", ["id", "n", "data"], rows(4, 8)).catch((e) => e);
         expect((refused as RowsRefusedError).refused).toBe(4);
-        const w2 = new PackedRowsWriter(["text", "number", "text"], { maxBytes: Number.POSITIVE_INFINITY });
-        for (let i = 0; i < 4; i++) {
-          w2.text(i === 2 ? "a\tb" : `m${i}`);
-          w2.number(100 + i);
-          w2.text("{}");
-          w2.endRow();
-        }
-        await expect(d.insertRowsInBackground("bw_t", ["id", "n", "data"], w2.take())).rejects.toThrow(
+        const tabbed = idRows(["m0", "m1", "a\tb", "m3"], 100);
+        await expect(d.insertRowsInBackground("bw_t", ["id", "n", "data"], tabbed)).rejects.toThrow(
           /1 of 4 rows refused/,
         );
         expect(await count(d)).toBe(texts.length + 12 + 3);
@@ -162,12 +173,7 @@ if (reason) {
     test("a batch of many slices goes as one COPY, every slice made by the transform; a row refused in a late slice fails the COPY whole", async () => {
       const d = await open("bw_slices");
       try {
-        await d.exec(`CREATE TABLE written_by (statement TEXT NOT NULL);
-          CREATE FUNCTION keep_statement() RETURNS trigger LANGUAGE plpgsql AS
-            $$ BEGIN INSERT INTO written_by VALUES (split_part(current_query(), ' ', 1)); RETURN NULL; END $$;
-          CREATE TRIGGER bw_t_written AFTER INSERT ON bw_t FOR EACH STATEMENT EXECUTE FUNCTION keep_statement()`);
-        const statements = async () =>
-          (await d.all<{ statement: string }>("SELECT statement FROM written_by")).map((r) => r.statement);
+        const statements = await writingStatements(d);
         // the transform sees each row once, whatever slice it is in: n doubled, the texts as they are
         const doubled: PackedTransform = (r) => {
           const cells = r.cells.slice();
@@ -187,20 +193,16 @@ if (reason) {
         expect(await statements()).toEqual(["COPY"]);
         // one row of 800 (in the third slice) already written: nothing of the COPY stays, the INSERTs write the rest
         await d.exec("DELETE FROM written_by");
-        const w = new PackedRowsWriter(["text", "number", "text"], { maxBytes: Number.POSITIVE_INFINITY });
-        for (let i = 0; i < 800; i++) {
-          w.text(i === 700 ? "r5" : `t${i}`);
-          w.number(5000 + i);
-          w.text("{}");
-          w.endRow();
-        }
-        await expect(d.insertRowsInBackground("bw_t", ["id", "n", "data"], w.take(), doubled)).rejects.toThrow(
+        const late = idRows(
+          Array.from({ length: 800 }, (_, i) => (i === 700 ? "r5" : `t${i}`)),
+          5000,
+        );
+        await expect(d.insertRowsInBackground("bw_t", ["id", "n", "data"], late, doubled)).rejects.toThrow(
           /1 of 800 rows refused/,
         );
         expect(await count(d)).toBe(1799);
         expect(new Set(await statements())).toEqual(new Set(["INSERT"]));
-        const late = await d.all<{ n: number }>("SELECT n FROM bw_t WHERE id = 't799'");
-        expect(late).toEqual([{ n: 2 * 5799 }]);
+        expect(await d.all<{ n: number }>("SELECT n FROM bw_t WHERE id = 't799'")).toEqual([{ n: 2 * 5799 }]);
       } finally {
         await d.close();
       }

@@ -546,9 +546,9 @@ export class PostgresDriver implements Driver {
   /**
    * #copyRows sends a batch as one COPY (packed-copy.ts) and says whether the server took it; when not,
    * nothing of it was written (a COPY is one statement). The batch goes in slices of copySliceRows rows,
-   * each made (transform) and written on its own: buffers of some 100 kB that the allocator reuses, where
-   * a whole batch's (megabytes for 4000 logs, three times: made, in COPY's format, and postgres.js' copy)
-   * were mapped afresh, faulted in and unmapped at every batch.
+   * each made (transform) and written on its own, so that what a batch holds beside its queued rows is a
+   * slice's worth: made whole, it was there three times (made, in COPY's format, and postgres.js' copy),
+   * 250 MB for 4000 logs of long URLs (bench/README.md).
    */
   async #copyRows(
     insert: { copy: string; json: boolean[] },

@@ -6,12 +6,13 @@
  */
 import { readFileSync } from "node:fs";
 import postgres from "postgres";
-import { expandLogRows, logQueueTypes, packRequestLog } from "../../src/core/log-write.ts";
-import { PackedRowsWriter } from "../../src/db/packed-rows.ts";
+import { expandLogRows } from "../../src/core/log-write.ts";
 import { postgresDialect } from "../../src/db/postgres/dialect.ts";
+import { clientTypes } from "../../src/db/postgres/driver.ts";
 import { copyText } from "../../src/db/postgres/packed-copy.ts";
 import { packedArrays, unnestInsertSql } from "../../src/db/postgres/packed-insert.ts";
 import { findPostgresBin, PostgresCluster } from "../../tests/db/postgres-server.ts";
+import { requestLogBatch } from "./log-batch.ts";
 
 const arg = (name: string, fallback: string): string =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
@@ -71,25 +72,18 @@ const variants: Variant[] = [
 ].filter((v) => only.length === 0 || only.some((o) => v.name.includes(o)));
 
 function batch(n: number, start: number) {
-  const w = new PackedRowsWriter(logQueueTypes, { maxBytes: Number.POSITIVE_INFINITY });
-  for (let i = 0; i < n; i++) {
-    packRequestLog(
-      {
-        time: start + i,
-        status: 200,
-        execTime: 0.41 + (i % 7) / 10,
-        method: "GET",
-        url: `/api/collections/bench/records/r${(start + i).toString(36).padStart(14, "0")}`,
-        message: "",
-        referer: "",
-        userAgent: "oha/1.4.5",
-        auth: "",
-        remoteIP: "127.0.0.1",
-      },
-      w,
-    );
-  }
-  return w.take();
+  return requestLogBatch(n, (i) => ({
+    time: start + i,
+    status: 200,
+    execTime: 0.41 + (i % 7) / 10,
+    method: "GET",
+    url: `/api/collections/bench/records/r${(start + i).toString(36).padStart(14, "0")}`,
+    message: "",
+    referer: "",
+    userAgent: "oha/1.4.5",
+    auth: "",
+    remoteIP: "127.0.0.1",
+  }));
 }
 
 function backendCpuMs(pid: number): number {
@@ -124,7 +118,8 @@ try {
       );
     }
   }
-  const db = postgres(url, { max: 1, onnotice: () => {}, fetch_types: false });
+  // the driver's types: postgres.js' own json type would write each array literal again as a JSON string
+  const db = postgres(url, { max: 1, onnotice: () => {}, fetch_types: false, types: clientTypes });
   const [{ pid }] = (await db`SELECT pg_backend_pid() AS pid`) as unknown as [{ pid: number }];
   const server = variants.map(() => [] as number[]);
   const client = variants.map(() => [] as number[]);

@@ -7,12 +7,12 @@
  *   bun bench/postgres/log-memory.ts [--url=postgres://...] [--runs=2]
  */
 import { readFileSync } from "node:fs";
-import { expandLogRows, logQueueTypes, packRequestLog } from "../../src/core/log-write.ts";
+import { expandLogRows } from "../../src/core/log-write.ts";
 import { logsTableSql } from "../../src/core/system-tables.ts";
-import { PackedRowsWriter } from "../../src/db/packed-rows.ts";
 import { postgresDialect } from "../../src/db/postgres/dialect.ts";
 import { openPostgres } from "../../src/db/postgres/driver.ts";
-import { findPostgresBin, PostgresCluster } from "../../tests/db/postgres-server.ts";
+import { BenchPostgres } from "./database.ts";
+import { requestLogBatch } from "./log-batch.ts";
 
 const arg = (name: string, fallback: string): string =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
@@ -23,27 +23,20 @@ function peakRssMb(): number {
   return Number(match?.[1] ?? 0) / 1024;
 }
 
-/** batch packs n request logs of long texts, as an abusive client's requests would make them. */
+/** batch queues n request logs of long texts, as an abusive client's requests would make them. */
 function batch(n: number, start: number) {
-  const w = new PackedRowsWriter(logQueueTypes, { maxBytes: Number.POSITIVE_INFINITY });
-  for (let i = 0; i < n; i++) {
-    packRequestLog(
-      {
-        time: start + i,
-        status: 200,
-        execTime: 0.4,
-        method: "GET",
-        url: `/api/x/${i}?q=${"a".repeat(2990)}`,
-        message: "",
-        referer: "r".repeat(2000),
-        userAgent: "u".repeat(2000),
-        auth: "",
-        remoteIP: "127.0.0.1",
-      },
-      w,
-    );
-  }
-  return w.take();
+  return requestLogBatch(n, (i) => ({
+    time: start + i,
+    status: 200,
+    execTime: 0.4,
+    method: "GET",
+    url: `/api/x/${i}?q=${"a".repeat(2990)}`,
+    message: "",
+    referer: "r".repeat(2000),
+    userAgent: "u".repeat(2000),
+    auth: "",
+    remoteIP: "127.0.0.1",
+  }));
 }
 
 const child = arg("child", "");
@@ -64,23 +57,19 @@ if (child !== "") {
   await d.exec(`DROP SCHEMA ${postgresDialect.quote(child)} CASCADE`);
   await d.close();
 } else {
-  let cluster: PostgresCluster | null = null;
-  let url = arg("url", process.env.SATCHEL_TEST_POSTGRES_URL ?? "");
-  if (url === "") {
-    const bin = findPostgresBin();
-    if (!bin) throw new Error("no PostgreSQL binaries: give --url");
-    cluster = PostgresCluster.create(bin);
-    url = cluster.url("postgres");
-  }
+  const pg = await BenchPostgres.open(arg("url", "") || undefined, null);
   try {
     for (let r = 0; r < Number(arg("runs", "2")); r++) {
-      const run = Bun.spawn([process.execPath, import.meta.path, `--url=${url}`, `--child=log_memory_${r}`], {
-        stdout: "inherit",
-        stderr: "inherit",
-      });
+      const run = Bun.spawn(
+        [process.execPath, import.meta.path, `--url=${pg.url("postgres")}`, `--child=log_memory_${r}`],
+        {
+          stdout: "inherit",
+          stderr: "inherit",
+        },
+      );
       if ((await run.exited) !== 0) throw new Error("a run failed");
     }
   } finally {
-    cluster?.destroy();
+    await pg.close();
   }
 }

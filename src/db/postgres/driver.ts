@@ -133,7 +133,7 @@ function toParams(values: readonly SqlValue[]): Params {
  * and numeric (counts, sums) as numbers, booleans as 1 and 0. A value sent to a boolean parameter is its
  * text ("1", "t"), never postgres.js' own "anything but true is false".
  */
-const types = {
+export const clientTypes = {
   json: {
     to: 114,
     from: [114],
@@ -315,7 +315,7 @@ export class PostgresDriver implements Driver {
     const searchPath = options.schema ? { search_path: quoteSchema(options.schema) } : {};
     this.#connectTimeoutMs = (options.connectTimeoutSeconds ?? 10) * 1000;
     const common = {
-      types,
+      types: clientTypes,
       onnotice: () => {},
       connect_timeout: options.connectTimeoutSeconds ?? 10,
       max_lifetime: options.maxLifetimeSeconds ?? 600,

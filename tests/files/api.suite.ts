@@ -375,11 +375,21 @@ export function filesApiSuite(name: string, storage: () => StorageUnderTest): vo
             e.response = new Response("swapped", { status: 200 });
             return;
           }
+          if (e.url.searchParams.get("swap") === "json") {
+            e.json(200, { swapped: true });
+            return;
+          }
           await e.next();
         },
       });
       try {
         expect(await (await fetchFile(rec, rec.files[0], { swap: "1" })).text()).toBe("swapped");
+        // a JSON answer made by a hook is still the file route's: framing allowed, the other headers kept
+        const json = await fetchFile(rec, rec.files[0], { swap: "json" });
+        expect(await json.json()).toEqual({ swapped: true });
+        expect(json.headers.get("x-frame-options")).toBeNull();
+        expect(json.headers.get("x-content-type-options")).toBe("nosniff");
+        expect(json.headers.get("vary")).toBe("Origin");
         expect(await (await fetchFile(rec, rec.files[0], { thumb: "100x100" })).text()).toBe("original");
         expect(thumbError).toBe(`the thumb size "100x100" or the original file format are not supported`);
       } finally {

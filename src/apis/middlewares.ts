@@ -3,7 +3,7 @@ import type { App } from "../core/app.ts";
 import { findAuthRecordByToken } from "../core/record-tokens.ts";
 import { RequestEvent } from "../core/request-event.ts";
 import { type Handler, Hook } from "../tools/hook/hook.ts";
-import { hasAnswerHeaders, securityHeaders } from "../tools/router/answer-headers.ts";
+import { answerHeadersFor, securityHeaders } from "../tools/router/answer-headers.ts";
 import { ApiError, toApiError } from "../tools/router/api-error.ts";
 import { logRequest } from "./middlewares-activity-log.ts";
 import { checkGlobalRateLimit } from "./middlewares-rate-limit.ts";
@@ -54,16 +54,8 @@ export function allowFraming(request: Request): void {
   framingAllowed.add(request);
 }
 
-/**
- * setSecurityHeaders adds the headers PocketBase sends with every answer, unless the handler set them (an
- * answer made with them, answer-headers.ts, has them all: X-Frame-Options is taken off it when framing is
- * allowed, as PocketBase's file handler takes it off before the hooks make the answer).
- */
+/** setSecurityHeaders adds the headers PocketBase sends with every answer, unless the handler set them. */
 function setSecurityHeaders(res: Response, req: Request): void {
-  if (hasAnswerHeaders(res)) {
-    if (framingAllowed.has(req)) res.headers.delete("X-Frame-Options");
-    return;
-  }
   const h = res.headers;
   for (const [name, value] of securityHeaders) {
     if (h.has(name)) continue;
@@ -72,9 +64,30 @@ function setSecurityHeaders(res: Response, req: Request): void {
   }
 }
 
-/** varyByOrigin adds `Vary: Origin` to an answer made without it. */
-function varyByOrigin(res: Response): void {
-  if (!hasAnswerHeaders(res)) res.headers.append("Vary", "Origin");
+/**
+ * finishAnswer adds to an answer what every answer carries: the security headers and `Vary: Origin`, and
+ * Access-Control-Allow-Origin when the origin is allowed. An answer made with them (RequestEvent.json, with
+ * answerHeadersFor) has them all but an echoed origin, and X-Frame-Options is taken off it when framing is
+ * allowed, as PocketBase's file handler takes it off before the hooks make the answer.
+ */
+function finishAnswer(e: RequestEvent, res: Response, allowOrigin: string): void {
+  if (e.madeAhead(res)) {
+    if (framingAllowed.has(e.request)) res.headers.delete("X-Frame-Options");
+    if (allowOrigin !== "*") allowOriginOn(res, allowOrigin);
+    return;
+  }
+  setSecurityHeaders(res, e.request);
+  res.headers.append("Vary", "Origin");
+  allowOriginOn(res, allowOrigin);
+}
+
+/**
+ * allowOriginOn sets Access-Control-Allow-Origin on an answer to an allowed origin, unless the handler set it:
+ * PocketBase sets it before the handler runs, which may then change it.
+ */
+function allowOriginOn(res: Response, allowOrigin: string): void {
+  if (allowOrigin !== "" && !res.headers.has("Access-Control-Allow-Origin"))
+    res.headers.set("Access-Control-Allow-Origin", allowOrigin);
 }
 
 /**
@@ -185,8 +198,8 @@ export const defaultMiddlewares: readonly Handler<RequestEvent>[] = [
       }
       await e.next();
       if (!e.response) return;
-      varyByOrigin(e.response);
-      if (x.allowOrigin !== "") e.response.headers.set("Access-Control-Allow-Origin", x.allowOrigin);
+      e.response.headers.append("Vary", "Origin");
+      allowOriginOn(e.response, x.allowOrigin);
     },
   },
   {
@@ -264,7 +277,7 @@ export function defaultMiddleware(
     if (c.req.method === "OPTIONS") return preflightResponse(c, allowOrigin);
     const startedAt = performance.now();
     const e = newRequestEvent(app, c);
-    e.answerHeadersAhead = true;
+    e.answerHeaders = answerHeadersFor(allowOrigin);
     c.set("event", e);
     try {
       const authorization = c.req.header("authorization");
@@ -276,9 +289,7 @@ export function defaultMiddleware(
       c.res = answerError(c, app, err);
     }
     logRequest(e, c.res.status, startedAt, c.get("error"));
-    setSecurityHeaders(c.res, c.req.raw);
-    varyByOrigin(c.res);
-    if (allowOrigin !== "") c.res.headers.set("Access-Control-Allow-Origin", allowOrigin);
+    finishAnswer(e, c.res, allowOrigin);
     return undefined;
   };
 }

@@ -34,6 +34,9 @@ export interface RequestInfo {
   context: RequestContext;
 }
 
+/** The address of a request that came on no socket (one function for all: no closure made per event). */
+const noIp = (): string => "";
+
 /**
  * RequestEvent is one HTTP request as handlers and hooks see it: the request, its route parameters, the
  * authenticated record, and the response once a handler has set it.
@@ -48,17 +51,24 @@ export class RequestEvent extends AppEvent {
   #realIp: string | undefined;
   #remoteIp: string | undefined;
   /** Looks the socket's address up when remoteIp or realIp is first read (many requests never read it). */
-  resolveIp: () => string = () => "";
+  resolveIp: () => string = noIp;
   /**
-   * Whether a JSON answer is made with the headers every answer carries (answer-headers.ts): set while the
-   * default middlewares, which would add them afterwards, run as they are.
+   * The headers every answer carries, a JSON answer is made with (answer-headers.ts): set while the default
+   * middlewares, which would add them afterwards, run as they are; null otherwise.
    */
-  answerHeadersAhead = false;
+  answerHeaders: Headers | null = null;
   /** The limit applied when the body is read (routes with file fields raise it). */
   bodyLimit = defaultBodyLimit;
   context: RequestContext = "default";
   /** Shared by the events derived from this one, so the body is read once. */
-  #shared: { body?: Promise<ParsedBody>; info?: RequestInfo; scope?: ReadScope; startedAt: number } = {
+  #shared: {
+    body?: Promise<ParsedBody>;
+    info?: RequestInfo;
+    scope?: ReadScope;
+    startedAt: number;
+    /** The last answer made with answerHeaders. */
+    madeAhead?: Response;
+  } = {
     startedAt: performance.now(),
   };
 
@@ -117,7 +127,7 @@ export class RequestEvent extends AppEvent {
     if (this.#realIp !== undefined) d.#realIp = this.#realIp;
     if (this.#remoteIp !== undefined) d.#remoteIp = this.#remoteIp;
     d.resolveIp = this.resolveIp;
-    d.answerHeadersAhead = this.answerHeadersAhead;
+    d.answerHeaders = this.answerHeaders;
     d.bodyLimit = this.bodyLimit;
     d.context = this.context;
     d.#shared = this.#shared;
@@ -143,8 +153,15 @@ export class RequestEvent extends AppEvent {
     const value = hasToJSON(data) ? data.toJSON() : data;
     const fields = this.queryParam("fields");
     const body = fields && status >= 200 && status < 300 ? pickFields(value, fields) : JSON.stringify(value);
-    this.response = jsonAnswer(body, status, this.answerHeadersAhead);
-    return this.response;
+    const res = jsonAnswer(body, status, this.answerHeaders);
+    if (this.answerHeaders !== null) this.#shared.madeAhead = res;
+    this.response = res;
+    return res;
+  }
+
+  /** madeAhead says whether res is an answer json made with answerHeaders (the middlewares have nothing to add). */
+  madeAhead(res: Response): boolean {
+    return this.#shared.madeAhead === res;
   }
 
   noContent(status = 204): Response {

@@ -82,6 +82,36 @@ describe("CORS", () => {
     });
   });
 
+  test("an Access-Control-Allow-Origin the handler set is kept, as PocketBase sets it before the handler runs", async () => {
+    const unbind = t.app.onRecordsListRequest().bind({
+      func: async (e) => {
+        await e.next();
+        e.response?.headers.set("Access-Control-Allow-Origin", "https://mine.test");
+      },
+    });
+    try {
+      // `*` (the answer made with the shared headers) and an echoed origin (set after the handler)
+      for (const [router, origin] of [
+        [open, "https://somewhere.test"],
+        [restricted, "https://app.example.com"],
+      ] as const) {
+        const res = await call(router, "/api/collections/users/records", { headers: { Origin: origin } });
+        expect(res.status).toBe(200);
+        expect(headersOf(res, ["access-control-allow-origin", "vary", "x-frame-options"])).toEqual({
+          "access-control-allow-origin": "https://mine.test",
+          vary: "Origin",
+          "x-frame-options": "SAMEORIGIN",
+        });
+      }
+    } finally {
+      t.app.onRecordsListRequest().unbind(unbind);
+    }
+    const res = await call(restricted, "/api/collections/users/records", {
+      headers: { Origin: "https://app.example.com" },
+    });
+    expect(res.headers.get("access-control-allow-origin")).toBe("https://app.example.com");
+  });
+
   test("a list of origins allows exact entries, subdomain wildcards and patterns, and nothing else", async () => {
     const allowed = ["https://app.example.com", "https://a.b.example.org", "http://localhost:3000"];
     for (const origin of allowed) {

@@ -10,27 +10,26 @@ export const securityHeaders: readonly (readonly [name: string, value: string])[
   ["X-Frame-Options", "SAMEORIGIN"],
 ];
 
-const jsonHeaders = new Headers([
+const jsonAnswerHeaders: [string, string][] = [
   ["content-type", "application/json"],
-  ...securityHeaders.map(([name, value]) => [name, value]),
+  ...securityHeaders.map(([name, value]): [string, string] => [name, value]),
   ["Vary", "Origin"],
-]);
-
-/** Answers made with every header of the list (jsonAnswer): the middlewares have nothing to add to them. */
-const withAnswerHeaders = new WeakSet<Response>();
+];
+const jsonHeaders = new Headers(jsonAnswerHeaders);
+/** ... and for a request whose Origin is allowed by `*`, Access-Control-Allow-Origin too. */
+const jsonAnyOriginHeaders = new Headers([...jsonAnswerHeaders, ["Access-Control-Allow-Origin", "*"]]);
 
 /**
- * jsonAnswer is a JSON answer: with its content type, and when `complete`, with the headers every answer
- * carries (when the default middlewares, which add them, are the ones running).
+ * answerHeadersFor is the shared Headers a JSON answer is made with, given the Access-Control-Allow-Origin
+ * value the request gets (allowedOrigin): with it when it is `*` (the default: setting it afterwards on each
+ * answer cost 0.15 µs more, measured in a loop), without it otherwise (the middleware sets an echoed origin
+ * afterwards, and "" means none).
  */
-export function jsonAnswer(body: string, status: number, complete: boolean): Response {
-  if (!complete) return new Response(body, { status, headers: { "content-type": "application/json" } });
-  const res = new Response(body, { status, headers: jsonHeaders });
-  withAnswerHeaders.add(res);
-  return res;
+export function answerHeadersFor(allowOrigin: string): Headers {
+  return allowOrigin === "*" ? jsonAnyOriginHeaders : jsonHeaders;
 }
 
-/** hasAnswerHeaders says whether an answer was made with the headers every answer carries. */
-export function hasAnswerHeaders(res: Response): boolean {
-  return withAnswerHeaders.has(res);
+/** jsonAnswer is a JSON answer: with its content type, or made with `headers` (answerHeadersFor) when given. */
+export function jsonAnswer(body: string, status: number, headers: Headers | null): Response {
+  return new Response(body, { status, headers: headers ?? { "content-type": "application/json" } });
 }

@@ -1,4 +1,5 @@
-import { Hono } from "hono";
+import { type Context, type ErrorHandler, Hono, type Next } from "hono";
+import type { RouterRoute } from "hono/types";
 import type { App } from "../core/app.ts";
 import { notFound } from "../tools/router/api-error.ts";
 import { bindBackupApi } from "./backup.ts";
@@ -19,6 +20,10 @@ import { ResendThrottle } from "./record-auth-throttle.ts";
 import { bindRecordAuthWithOAuth2Api } from "./record-auth-with-oauth2.ts";
 import { bindRecordCrudApi } from "./record-crud.ts";
 import { SegmentRouter } from "./segment-router.ts";
+
+/** A handler as Hono's router holds it: the function and the route it was added with. */
+type RouterHandler = [handler: (c: Context<RouterEnv>, next: Next) => unknown, route: RouterRoute];
+
 import { ServeRouter } from "./serve-router.ts";
 import { bindSettingsApi } from "./settings.ts";
 import { bindSqlApi } from "./sql.ts";
@@ -49,9 +54,14 @@ export function serveRouter(router: Hono<RouterEnv>): ServeRouter {
  * headers), every API, the dashboard when given, the JSON error handler and the JSON 404 for unknown paths.
  */
 export function newRouter(app: App, options: RouterOptions = {}): Hono<RouterEnv> {
-  const router = new Hono<RouterEnv>({ router: new SegmentRouter() });
   const middlewares = newMiddlewaresHook();
-  router.use("*", defaultMiddleware(app, options.origins ?? ["*"], middlewares));
+  const defaults = defaultMiddleware(app, options.origins ?? ["*"], middlewares);
+  const onError: ErrorHandler<RouterEnv> = (err, c) => answerError(c, app, err);
+  // a path matching the default middleware and one route gets one handler doing both (DefaultMiddleware)
+  const pair = (first: RouterHandler, second: RouterHandler): RouterHandler | null =>
+    first[0] === defaults ? [defaults.around({ handler: second[0], onError }), second[1]] : null;
+  const router = new Hono<RouterEnv>({ router: new SegmentRouter<RouterHandler>({ pair }) });
+  router.use("*", defaults);
   serveRouters.set(router, new ServeRouter(router, middlewares));
 
   bindHealthApi(router);
@@ -81,6 +91,6 @@ export function newRouter(app: App, options: RouterOptions = {}): Hono<RouterEnv
     const err = method === "GET" || method === "HEAD" ? notFound("File not found.") : notFound();
     return answerError(c, app, err);
   });
-  router.onError((err, c) => answerError(c, app, err));
+  router.onError(onError);
   return router;
 }

@@ -1,4 +1,4 @@
-import type { Context, MiddlewareHandler, Next } from "hono";
+import type { Context, ErrorHandler, MiddlewareHandler, Next } from "hono";
 import type { App } from "../core/app.ts";
 import { findAuthRecordByToken } from "../core/record-tokens.ts";
 import { RequestEvent } from "../core/request-event.ts";
@@ -267,13 +267,14 @@ export function defaultMiddleware(
   app: App,
   allowedOrigins: readonly string[],
   middlewares: Hook<RequestEvent> = newMiddlewaresHook(),
-): MiddlewareHandler<RouterEnv> {
+): DefaultMiddleware {
   const patterns = allowedOrigins.filter((a) => a !== "*").map(originPattern);
   const defaults = middlewares.handlers();
-  return async (c, next): Promise<Response | undefined> => {
+  const answer = async (c: Context<RouterEnv>, next: Next, route?: PairedRoute): Promise<Response | undefined> => {
     const origin = c.req.header("origin") ?? "";
     const allowOrigin = origin === "" ? "" : allowedOrigin(origin, allowedOrigins, patterns);
-    if (middlewares.handlers() !== defaults) return runMiddlewares(app, middlewares, c, next, allowOrigin);
+    if (middlewares.handlers() !== defaults)
+      return runMiddlewares(app, middlewares, c, route ? () => runRoute(c, next, route) : next, allowOrigin);
     if (c.req.method === "OPTIONS") return preflightResponse(c, allowOrigin);
     const startedAt = performance.now();
     const e = newRequestEvent(app, c);
@@ -284,7 +285,15 @@ export function defaultMiddleware(
       if (authorization) await loadAuthToken(e, authorization);
       checkSuperuserIp(e);
       checkGlobalRateLimit(c, e);
-      await next();
+      if (route === undefined) await next();
+      else {
+        // runRoute's steps, here: a function's frame fewer on every request (0.4 µs in process)
+        try {
+          settleRoute(c, await route.handler(c, next), false);
+        } catch (err) {
+          settleRoute(c, await routeFailed(c, route, err), true);
+        }
+      }
     } catch (err) {
       c.res = answerError(c, app, err);
     }
@@ -292,6 +301,51 @@ export function defaultMiddleware(
     finishAnswer(e, c.res, allowOrigin);
     return undefined;
   };
+  const middleware = (c: Context<RouterEnv>, next: Next) => answer(c, next);
+  return Object.assign(middleware, {
+    around: (route: PairedRoute) => (c: Context<RouterEnv>, next: Next) => answer(c, next, route),
+  });
+}
+
+/**
+ * A route's handler, as the router holds it, and the router's answer to an Error it throws (its `onError`):
+ * what DefaultMiddleware.around runs in place of Hono's compose.
+ */
+export interface PairedRoute {
+  handler: (c: Context<RouterEnv>, next: Next) => unknown;
+  onError: ErrorHandler<RouterEnv>;
+}
+
+/**
+ * The default middleware, and `around`: the same with a route's handler in place of `next`, for a path that
+ * matches these two alone (base.ts pairs them in the router), which Hono then runs as one handler, without
+ * its compose's frames and closures (0.6 µs a view in process, bench/layers.ts). The route runs as compose
+ * runs it: an Error it throws is answered by the router's onError, and what it returns is the answer unless it
+ * set one already.
+ */
+export interface DefaultMiddleware extends MiddlewareHandler<RouterEnv> {
+  around(route: PairedRoute): (c: Context<RouterEnv>, next: Next) => Promise<Response | undefined>;
+}
+
+/** runRoute runs a paired route as compose would (see DefaultMiddleware), for a changed list of middlewares. */
+async function runRoute(c: Context<RouterEnv>, next: Next, route: PairedRoute): Promise<void> {
+  try {
+    settleRoute(c, await route.handler(c, next), false);
+  } catch (err) {
+    settleRoute(c, await routeFailed(c, route, err), true);
+  }
+}
+
+/** routeFailed answers an Error a paired route threw with the router's onError (rethrowing anything else). */
+function routeFailed(c: Context<RouterEnv>, route: PairedRoute, err: unknown): Response | Promise<Response> {
+  if (!(err instanceof Error)) throw err;
+  c.error = err;
+  return route.onError(err, c);
+}
+
+/** settleRoute makes what a paired route returned the answer, unless it set one already (unless it failed). */
+function settleRoute(c: Context<RouterEnv>, res: unknown, failed: boolean): void {
+  if (res instanceof Response && (!c.finalized || failed)) c.res = res;
 }
 
 /** runMiddlewares runs a changed list of middlewares one by one around the route. */

@@ -10,6 +10,16 @@ interface Route<T> {
   order: number;
   /** The `:name` segments: their position in the path (1 for the first segment) and name. */
   params: [number, string][];
+  /** The handler made of a route matched before this one and this one (SegmentRouterOptions.pair). */
+  paired?: { first: Route<T>; handler: T | null };
+}
+
+export interface SegmentRouterOptions<T> {
+  /**
+   * pair makes one handler of two a path matches (say, a middleware of every path and a route), or says
+   * null: a path matching exactly these two gets that one (made once per pair).
+   */
+  pair?: (first: T, second: T) => T | null;
 }
 
 class Node<T> {
@@ -58,6 +68,11 @@ export class SegmentRouter<T> implements Router<T> {
   /** The paths, as their leading segments, whose matches TrieRouter gives (`["_"]` for `/_/*`); [] for every path. */
   readonly #delegated: string[][] = [];
   #order = 0;
+  readonly #pair: SegmentRouterOptions<T>["pair"];
+
+  constructor(options: SegmentRouterOptions<T> = {}) {
+    this.#pair = options.pair;
+  }
 
   add(method: string, path: string, handler: T): void {
     this.#trie.add(method, path, handler);
@@ -102,6 +117,12 @@ export class SegmentRouter<T> implements Router<T> {
     for (const r of this.#everywhere) if (r.method === method || r.method === "ALL") found.push(r);
     collect(this.#root, segments, 1, method, found);
     if (!inOrder(found)) found.sort((a, b) => a.order - b.order);
+    if (found.length === 2 && this.#pair) {
+      const [first, second] = found as [Route<T>, Route<T>];
+      if (second.paired?.first !== first) second.paired = { first, handler: this.#pair(first.handler, second.handler) };
+      const handler = second.paired.handler;
+      if (handler !== null) return [[[handler, paramsOf(second, segments)]]];
+    }
     const matches = new Array<[T, Params]>(found.length);
     for (let i = 0; i < found.length; i++) {
       const r = found[i] as Route<T>;

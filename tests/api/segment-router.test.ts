@@ -91,3 +91,36 @@ test("the order routes were added in decides, whichever of a text and a paramete
     [2, {}],
   ]);
 });
+
+test("a path matching exactly two routes gets the one handler `pair` makes of them (made once), with the second's parameters", () => {
+  const made: string[] = [];
+  const pair = (first: string, second: string): string | null => {
+    made.push(`${first}+${second}`);
+    return first === "every" ? `${first}+${second}` : null;
+  };
+  const segment = new SegmentRouter<string>({ pair });
+  segment.add("ALL", "/*", "every");
+  segment.add("GET", "/api/items/:id", "item");
+  segment.add("GET", "/api/twice/:id", "twice 1");
+  segment.add("GET", "/api/twice/:key", "twice 2");
+  const handlers = (path: string) => segment.match("GET", path)[0].map(([h, p]) => [h, { ...p }]);
+  expect(handlers("/api/items/abc")).toEqual([["every+item", { id: "abc" }]]);
+  expect(handlers("/api/items/xyz")).toEqual([["every+item", { id: "xyz" }]]);
+  expect(made).toEqual(["every+item"]);
+  // three routes, or the middleware alone: as they are
+  expect(handlers("/api/twice/abc")).toEqual([
+    ["every", {}],
+    ["twice 1", { id: "abc" }],
+    ["twice 2", { key: "abc" }],
+  ]);
+  expect(handlers("/api/nothing")).toEqual([["every", {}]]);
+  // a pair `pair` refuses stays two handlers
+  const plain = new SegmentRouter<string>({ pair });
+  plain.add("GET", "/a/:x", "first");
+  plain.add("GET", "/a/:y", "second");
+  expect(plain.match("GET", "/a/1")[0].map(([h, p]) => [h, { ...p }])).toEqual([
+    ["first", { x: "1" }],
+    ["second", { y: "1" }],
+  ]);
+  expect(made).toEqual(["every+item", "first+second"]);
+});

@@ -139,7 +139,23 @@ if (reason) {
       const d = await open("bw_copy");
       try {
         const statements = await writingStatements(d);
-        const texts = ["a\tb", "line\nend", "cr\rlf\r\n", "\\N", "\\.", "back\\\\slash\\t", "\t", "日本\0é"];
+        // short and long ones (a long text before any byte to escape is copied whole), escaped bytes late in a long one
+        const long = "a text long enough to be copied whole, ";
+        const texts = [
+          "a\tb",
+          "line\nend",
+          long,
+          `${long}with a tab near its end\tthere`,
+          "cr\rlf\r\n",
+          `日本語 ${long}`,
+          "\\N",
+          "\\.",
+          `${long}\\`,
+          "back\\\\slash\\t",
+          "\t",
+          "日本\0é",
+          `${long}${long}`,
+        ];
         const w = new PackedRowsWriter(["text", "number", "text"], { maxBytes: Number.POSITIVE_INFINITY });
         texts.forEach((text, i) => {
           w.text(text);

@@ -197,6 +197,7 @@ export function expandLogRows(rows: PackedRows): PackedRows {
    * it: the texts of a row before it are copied without a test per byte (most rows: 0.2 µs a row less).
    */
   const asLatin1 = bytes.toString("latin1");
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are among what JSON escapes
   const escaped = /["\\\x00-\x1f]/g;
   const escapedFrom = (from: number): number => {
     escaped.lastIndex = from;

@@ -20,14 +20,13 @@ import { ResendThrottle } from "./record-auth-throttle.ts";
 import { bindRecordAuthWithOAuth2Api } from "./record-auth-with-oauth2.ts";
 import { bindRecordCrudApi } from "./record-crud.ts";
 import { SegmentRouter } from "./segment-router.ts";
-
-/** A handler as Hono's router holds it: the function and the route it was added with. */
-type RouterHandler = [handler: (c: Context<RouterEnv>, next: Next) => unknown, route: RouterRoute];
-
 import { ServeRouter } from "./serve-router.ts";
 import { bindSettingsApi } from "./settings.ts";
 import { bindSqlApi } from "./sql.ts";
 import { bindTypegenApi } from "./typegen.ts";
+
+/** A handler as Hono's router holds it: the function and the route it was added with. */
+type RouterHandler = [handler: (c: Context<RouterEnv>, next: Next) => unknown, route: RouterRoute];
 
 export interface RouterOptions {
   /** Allowed CORS origins (`*` by default). */

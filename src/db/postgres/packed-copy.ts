@@ -27,7 +27,7 @@ export function copyText(rows: PackedRows, json: readonly boolean[] = []): Uint8
   const backslash = 0x5c;
   // the worst case: every byte of the text escaped (a NUL's 1 byte becoming 3), a number's longest form
   const out = Buffer.allocUnsafe(3 * src.byteLength + count * width * 26 + 1);
-  const bytes = Buffer.from(src.buffer, src.byteOffset, src.byteLength);
+  const srcBuffer = Buffer.from(src.buffer, src.byteOffset, src.byteLength);
   /**
    * Where the next byte COPY escapes (a backslash, a tab, a line end, a carriage return, a NUL) lies at or
    * after a place, per byte, found by the buffer's native search and searched again only once passed: a
@@ -35,21 +35,20 @@ export function copyText(rows: PackedRows, json: readonly boolean[] = []): Uint8
    * against 1 byte by byte, measured).
    */
   const special = [backslash, 9, 10, 13, 0];
-  const nextAt = special.map((b) => bytes.indexOf(b));
-  let clean = 0;
+  const nextAt = special.map((b) => srcBuffer.indexOf(b));
   const cleanUntil = (from: number): number => {
     let end = src.byteLength;
     for (let k = 0; k < special.length; k++) {
       let at = nextAt[k] as number;
       if (at >= 0 && at < from) {
-        at = bytes.indexOf(special[k] as number, from);
+        at = srcBuffer.indexOf(special[k] as number, from);
         nextAt[k] = at;
       }
       if (at >= 0 && at < end) end = at;
     }
     return end;
   };
-  clean = cleanUntil(0);
+  let clean = cleanUntil(0);
   /** Writes bytes[from, to) escaped at `at`; -1 when `isJson` and it may hold `\u0000` (to fix first). */
   const writeText = (bytes: Uint8Array, at: number, from: number, to: number, isJson: boolean): number => {
     for (let i = from; i < to; i++) {
@@ -92,7 +91,7 @@ export function copyText(rows: PackedRows, json: readonly boolean[] = []): Uint8
         for (let i = start; i < cell; i++) out[at++] = src[i] as number;
         return at;
       }
-      return at + bytes.copy(out, at, start, cell);
+      return at + srcBuffer.copy(out, at, start, cell);
     }
     const end = writeText(src, at, start, cell, json[c] === true);
     clean = cleanUntil(cell);

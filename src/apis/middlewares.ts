@@ -233,7 +233,9 @@ export const defaultMiddlewares: readonly Handler<RequestEvent>[] = [
     id: "pbSecurityHeaders",
     priority: -1010,
     func: async (e) => {
-      await e.next();
+      // PocketBase sets them before the rest runs, so that an error of the rest is answered with them too:
+      // that error is answered here, not by pbPanicRecover further out
+      await answerInChain(e);
       if (e.response) setSecurityHeaders(e.response, e.request);
     },
   },

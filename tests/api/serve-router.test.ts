@@ -6,11 +6,12 @@ import {
   requireSuperuserAuth,
   requireSuperuserOrOwnerAuth,
 } from "../../src/apis/router-guards.ts";
+import type { App } from "../../src/core/app.ts";
 import type { Collection } from "../../src/core/collection-model.ts";
 import { RecordModel } from "../../src/core/record-model.ts";
 import type { RequestEvent } from "../../src/core/request-event.ts";
 import type { Router } from "../../src/core/router.ts";
-import { defineFixture, runScenarios } from "../helpers/api-scenario.ts";
+import { defineFixture, runScenarios, type ScenarioResponse } from "../helpers/api-scenario.ts";
 
 const user = { collection: "users", email: "ann@example.com" } as const;
 
@@ -37,6 +38,31 @@ function orderRoutes(router: Router): void {
     .get("/items/{id}", (e) => e.json(200, { id: e.params.id, trail: trails.get(e) }))
     .bind({ id: "early", priority: -10, func: trail("route early") }, trail("route"));
   shop.get("/files/{path...}", (e) => e.json(200, { path: e.params.path, trail: trails.get(e) })).unbind("late");
+}
+
+/** A route one of whose middlewares throws a text, not an Error. */
+function brokenRoute(router: Router, _app?: unknown): void {
+  router
+    .get("/broken", (e) => e.json(200, { ok: true }))
+    .bind({
+      id: "throws",
+      func: () => {
+        throw "not an Error";
+      },
+    });
+}
+
+/** The failure is a JSON answer with the security and CORS headers, and its request log says it failed. */
+async function expectFailureAnswered(t: { app: App }, res: ScenarioResponse): Promise<void> {
+  expect(res.headers.get("content-type")).toBe("application/json");
+  expect(res.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+  expect(res.headers.get("vary")).toBe("Origin");
+  expect(res.headers.get("access-control-allow-origin")).toBe("*");
+  await t.app.logger().flush();
+  const logs = await t.app.auxDb.all<{ level: number; data: string }>("SELECT level, data FROM _logs");
+  const failed = logs.map((l) => ({ level: l.level, data: JSON.parse(l.data) })).find((l) => l.data.url === "/broken");
+  expect(failed?.level).toBe(8);
+  expect(failed?.data.status).toBe(400);
 }
 
 runScenarios("custom routes on e.router", fixture, [
@@ -232,6 +258,25 @@ runScenarios("custom routes on e.router", fixture, [
     },
     expectedStatus: 200,
     expectedContent: ['{"id":null}'],
+  },
+  {
+    name: "a route whose middleware throws what is no Error is a 400 with the headers every answer carries, logged as failed",
+    url: "/broken",
+    headers: { origin: "http://app.test" },
+    routes: brokenRoute,
+    expectedStatus: 400,
+    afterTest: expectFailureAnswered,
+  },
+  {
+    name: "... and so once the default middlewares run one by one (one bound globally)",
+    url: "/broken",
+    headers: { origin: "http://app.test" },
+    routes: (r, app) => {
+      r.bind({ id: "noop", func: (e) => e.next() });
+      brokenRoute(r, app);
+    },
+    expectedStatus: 400,
+    afterTest: expectFailureAnswered,
   },
   {
     name: "an error of a middleware bound globally is answered as the route's would be",

@@ -68,15 +68,16 @@ function setSecurityHeaders(res: Response, req: Request): void {
  * finishAnswer adds to an answer what every answer carries: the security headers and `Vary: Origin`, and
  * Access-Control-Allow-Origin when the origin is allowed. An answer made with them (RequestEvent.json, with
  * answerHeadersFor) has them all but an echoed origin, and X-Frame-Options is taken off it when framing is
- * allowed, as PocketBase's file handler takes it off before the hooks make the answer.
+ * allowed, as PocketBase's file handler takes it off before the hooks make the answer. Without `secured`
+ * (the request failed before pbSecurityHeaders' turn) the security headers are left off, as PocketBase's are.
  */
-function finishAnswer(e: RequestEvent, res: Response, allowOrigin: string): void {
+function finishAnswer(e: RequestEvent, res: Response, allowOrigin: string, secured: boolean): void {
   if (e.madeAhead(res)) {
     if (framingAllowed.has(e.request)) res.headers.delete("X-Frame-Options");
     if (allowOrigin !== "*") allowOriginOn(res, allowOrigin);
     return;
   }
-  setSecurityHeaders(res, e.request);
+  if (secured) setSecurityHeaders(res, e.request);
   res.headers.append("Vary", "Origin");
   allowOriginOn(res, allowOrigin);
 }
@@ -282,10 +283,13 @@ export function defaultMiddleware(
     const e = newRequestEvent(app, c);
     e.answerHeaders = answerHeadersFor(allowOrigin);
     c.set("event", e);
+    // whether pbSecurityHeaders' turn came: a superuser IP refusal comes before it, and has none of its headers
+    let secured = false;
     try {
       const authorization = c.req.header("authorization");
       if (authorization) await loadAuthToken(e, authorization);
       checkSuperuserIp(e);
+      secured = true;
       checkGlobalRateLimit(c, e);
       if (route === undefined) await next();
       else {
@@ -300,7 +304,7 @@ export function defaultMiddleware(
       c.res = answerError(c, app, err);
     }
     logRequest(e, c.res.status, startedAt, c.get("error"));
-    finishAnswer(e, c.res, allowOrigin);
+    finishAnswer(e, c.res, allowOrigin, secured);
     return undefined;
   };
   const middleware = (c: Context<RouterEnv>, next: Next) => answer(c, next);

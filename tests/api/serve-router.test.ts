@@ -65,6 +65,21 @@ async function expectFailureAnswered(t: { app: App }, res: ScenarioResponse): Pr
   expect(failed?.data.status).toBe(400);
 }
 
+/** Settings letting superusers in from that address alone (an in-process request has none). */
+function onlySuperuserIp(ip: string) {
+  return async (t: { app: App }): Promise<void> => {
+    await t.app.saveSettings({ ...t.app.settings(), superuserIPs: [ip] });
+  };
+}
+
+function expectRefusedBeforeSecurityHeaders(_t: unknown, res: ScenarioResponse): void {
+  expect(res.headers.get("content-type")).toBe("application/json");
+  for (const name of ["x-frame-options", "x-content-type-options", "x-xss-protection"])
+    expect(res.headers.get(name)).toBeNull();
+  expect(res.headers.get("vary")).toBe("Origin");
+  expect(res.headers.get("access-control-allow-origin")).toBe("*");
+}
+
 runScenarios("custom routes on e.router", fixture, [
   {
     name: "path parameters; group and route middlewares by priority, then in binding order",
@@ -277,6 +292,25 @@ runScenarios("custom routes on e.router", fixture, [
     },
     expectedStatus: 400,
     afterTest: expectFailureAnswered,
+  },
+  {
+    name: "a superuser refused by superuserIPs gets a 403 without the security headers (PocketBase refuses before setting them), with CORS",
+    url: "/api/collections",
+    auth: "superuser",
+    headers: { origin: "http://app.test" },
+    beforeTest: onlySuperuserIp("10.9.9.9"),
+    expectedStatus: 403,
+    afterTest: expectRefusedBeforeSecurityHeaders,
+  },
+  {
+    name: "... and so once the default middlewares run one by one",
+    url: "/api/collections",
+    auth: "superuser",
+    headers: { origin: "http://app.test" },
+    beforeTest: onlySuperuserIp("10.9.9.9"),
+    routes: (r) => r.bind({ id: "noop", func: (e) => e.next() }),
+    expectedStatus: 403,
+    afterTest: expectRefusedBeforeSecurityHeaders,
   },
   {
     name: "an error of a middleware bound globally is answered as the route's would be",

@@ -33,16 +33,36 @@ const affinity = (o: Operand): Affinity =>
 // SQLite's test for a text that NUMERIC affinity turns into a number: a number literal, blanks around it
 const numericText = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
 
-/** sqliteText writes a number as SQLite's CAST(x AS TEXT) does: integers without a fraction. */
+/**
+ * sqliteText writes a number as SQLite's CAST(x AS TEXT) does with it bound as Satchel binds it: a safe integer
+ * as an INTEGER (its digits), any other number as a REAL (realText).
+ */
 export function sqliteText(n: number): string {
-  if (Number.isInteger(n) && Math.abs(n) < 2 ** 63) return BigInt(n).toString();
-  const s = n.toPrecision(15);
-  // %!.15g: no trailing zeros in the fraction, but at least one digit after the point
-  const [mantissa = "", exponent] = s.split("e");
-  const trimmed = mantissa.includes(".") ? mantissa.replace(/0+$/, "").replace(/\.$/, ".0") : `${mantissa}.0`;
-  if (exponent === undefined) return trimmed;
+  if (Number.isSafeInteger(n)) return String(n);
+  return realText(n);
+}
+
+/**
+ * realText writes a REAL as SQLite (3.43 and later) does, `%!.17g`: 15 significant digits when they read
+ * back as the same number, else 17 (a tie rounded up); an exponent below -4 or from 17 on written `1.0e+20`,
+ * a fraction of at least one digit (`100.0`). SQLite only approximates the 17th digit, which may differ here
+ * (1/3: 0.33333333333333332 there, ...31 here). db/postgres/functions.ts' satchel_real_text is the same in SQL.
+ */
+export function realText(n: number): string {
+  if (Number.isNaN(n)) return "";
+  if (!Number.isFinite(n)) return n > 0 ? "Inf" : "-Inf";
+  const abs = Math.abs(n);
+  let written = abs.toExponential(14);
+  if (Number(written) !== abs) written = abs.toExponential(16);
+  const [mantissa = "", exponent = "0"] = written.split("e");
   const e = Number(exponent);
-  return `${trimmed}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
+  const digits = mantissa.replace(".", "").replace(/0+$/, "") || "0";
+  let text: string;
+  if (e < -4 || e >= 17) {
+    text = `${digits[0]}.${digits.slice(1) || "0"}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
+  } else if (e < 0) text = `0.${"0".repeat(-e - 1)}${digits}`;
+  else text = `${digits.slice(0, e + 1).padEnd(e + 1, "0")}.${digits.slice(e + 1) || "0"}`;
+  return n < 0 ? `-${text}` : text;
 }
 
 const textParam = (v: string): Sql => sql`CAST(${v} AS TEXT)`;
@@ -153,7 +173,8 @@ export function comparesPlainly(left: Operand, right: Operand): boolean {
 /** The comparison's answer when the classes differ (a number is below any text), NULL where an operand is. */
 function acrossClasses(l: Shaped, op: CompareOp, r: Shaped): Sql {
   const nulls = [l, r].filter((s) => s.constant === undefined).map((s) => sql`${s.plain} IS NULL`);
-  const both = nulls.length === 2 ? sql`(${nulls[0] as Sql} AND ${nulls[1] as Sql})` : nulls[0];
+  // IS and IS NOT take NULL as a value of its own: the same only when both are NULL (a constant here never is)
+  const both = nulls.length === 2 ? sql`(${nulls[0] as Sql} AND ${nulls[1] as Sql})` : null;
   if (op === "is") return both ?? raw("FALSE");
   if (op === "isNot") return both ? sql`NOT ${both}` : raw("TRUE");
   const below = l.klass === "number";

@@ -11,8 +11,58 @@
  */
 
 /** Bump when a definition changes: the driver re-installs when the marker function is missing. */
-export const functionsVersion = 7;
+export const functionsVersion = 8;
 export const functionsMarker = `satchel_functions_v${functionsVersion}`;
+
+/**
+ * A REAL as SQLite writes it as text (compare.ts' realText, the same in JS): 15 significant digits when they
+ * read back as the same number, else 17; an exponent below -4 or from 17 on written 1.0e+20, a fraction of at
+ * least one digit (100.0). And a JSON number as json_extract gives it: an integer of 64 bits as written, any
+ * other number as a REAL.
+ */
+const numberFunctions = `
+CREATE OR REPLACE FUNCTION satchel_real_text(d double precision) RETURNS text LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+  s text;
+  digits text;
+  e integer;
+  n numeric;
+BEGIN
+  IF d IS NULL OR d = 'NaN' THEN RETURN NULL; END IF;
+  IF d = 'Infinity' THEN RETURN 'Inf'; END IF;
+  IF d = '-Infinity' THEN RETURN '-Inf'; END IF;
+  s := btrim(to_char(abs(d), '9.99999999999999EEEE'));
+  e := split_part(s, 'e', 2)::integer;
+  -- (15 digits of a number near the largest may read back as beyond it)
+  IF e < 308 AND s::double precision = abs(d) THEN
+    digits := replace(split_part(s, 'e', 1), '.', '');
+  ELSE
+    -- 17 digits of the exact value (40 of them written), a tie rounded up as SQLite rounds it
+    s := btrim(to_char(abs(d), '9.999999999999999999999999999999999999999EEEE'));
+    e := split_part(s, 'e', 2)::integer;
+    s := replace(split_part(s, 'e', 1), '.', '');
+    n := left(s, 17)::numeric + CASE WHEN substr(s, 18, 1) >= '5' THEN 1 ELSE 0 END;
+    IF n >= 100000000000000000 THEN
+      n := div(n, 10);
+      e := e + 1;
+    END IF;
+    digits := n::text;
+  END IF;
+  digits := COALESCE(NULLIF(rtrim(digits, '0'), ''), '0');
+  s := CASE
+    WHEN e < -4 OR e >= 17 THEN left(digits, 1) || '.' || COALESCE(NULLIF(substr(digits, 2), ''), '0') || 'e'
+      || CASE WHEN e < 0 THEN '-' ELSE '+' END || CASE WHEN abs(e) < 10 THEN '0' ELSE '' END || abs(e)::text
+    WHEN e < 0 THEN '0.' || repeat('0', -e - 1) || digits
+    ELSE rpad(left(digits, e + 1), e + 1, '0') || '.' || COALESCE(NULLIF(substr(digits, e + 2), ''), '0')
+  END;
+  RETURN CASE WHEN d < 0 THEN '-' || s ELSE s END;
+END $$;
+
+CREATE OR REPLACE FUNCTION satchel_json_number_text(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN t ~ '^-?\\d{1,19}$' AND t::numeric BETWEEN -9223372036854775808 AND 9223372036854775807 THEN t
+    ELSE satchel_real_text(t::double precision) END
+$$;
+`;
 
 const jsonFunctions = `
 -- text that parses as JSON, else NULL; the cheap prefix check keeps plain words out of the exception block
@@ -77,6 +127,7 @@ CREATE OR REPLACE FUNCTION satchel_json_extract(j jsonb, path text[]) RETURNS te
     WHEN 'boolean' THEN CASE WHEN (j #> path) = 'true'::jsonb THEN '1' ELSE '0' END
     WHEN 'array' THEN satchel_json_compact(j #> path)
     WHEN 'object' THEN satchel_json_compact(j #> path)
+    WHEN 'number' THEN satchel_json_number_text(j #>> path)
     ELSE j #>> path END
 $$;
 CREATE OR REPLACE FUNCTION satchel_json_extract(j json, path text[]) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -133,7 +184,7 @@ CREATE OR REPLACE FUNCTION satchel_text(t text) RETURNS text LANGUAGE sql IMMUTA
   SELECT t
 $$;
 CREATE OR REPLACE FUNCTION satchel_text(d double precision) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT CASE WHEN d = trunc(d) AND abs(d) < 9.2e18 THEN d::bigint::text ELSE d::text END
+  SELECT CASE WHEN d = trunc(d) AND abs(d) < 9.2e18 THEN d::bigint::text ELSE satchel_real_text(d) END
 $$;
 CREATE OR REPLACE FUNCTION satchel_text(i bigint) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT i::text
@@ -157,9 +208,17 @@ $$;
 CREATE OR REPLACE FUNCTION satchel_sv(j jsonb) RETURNS satchel_value LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT satchel_sv(satchel_text(j))
 $$;
+-- a numeral whose exponent has 3 or 4 digits (1.0e+300), as SQLite reads it: infinite beyond the largest double,
+-- 0 below the smallest, where PostgreSQL's cast would fail
+CREATE OR REPLACE FUNCTION satchel_numeral(t text) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN abs(n) > 1.7976931348623157e308 THEN sign(n) * 'Infinity'::double precision
+    WHEN abs(n) < 2.5e-324 THEN 0 ELSE n::double precision END
+  FROM (SELECT t::numeric AS n) AS x
+$$;
 -- a text under NUMERIC affinity: a number when it reads as one
 CREATE OR REPLACE FUNCTION satchel_sv_num(t text) RETURNS satchel_value LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE WHEN t ~ '^\\s*[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d{1,2})?\\s*$' THEN ROW(1, t::double precision, '')::satchel_value
+    WHEN t ~ '^\\s*[+-]?(\\d+\\.?\\d*|\\.\\d+)[eE][+-]?\\d{3,4}\\s*$' THEN ROW(1, satchel_numeral(t), '')::satchel_value
     WHEN t IS NOT NULL THEN ROW(2, 0, t)::satchel_value END
 $$;
 -- a JSON value as SQLite's json_extract types it, to sort by: JSON null or nothing there first (class 0, as
@@ -376,7 +435,8 @@ END $$;
 `;
 
 /** The whole installation script; the marker function goes last, so a failed install is redone. */
-export const functionsSql = `${jsonFunctions}
+export const functionsSql = `${numberFunctions}
+${jsonFunctions}
 ${valueFunctions}
 ${timeFunctions}
 CREATE OR REPLACE FUNCTION ${functionsMarker}() RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT ${functionsVersion} $$;

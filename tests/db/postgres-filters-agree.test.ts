@@ -1,0 +1,209 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { databaseOpener } from "../../src/cmd/open-database.ts";
+import type { App } from "../../src/core/app.ts";
+import { type BaseApp, createApp } from "../../src/core/base-app.ts";
+import { Collection } from "../../src/core/collection-model.ts";
+import { RecordModel } from "../../src/core/record-model.ts";
+import { systemMigrations } from "../../src/migrations/index.ts";
+import { send } from "../helpers/api-scenario.ts";
+import { createTestDatabase, postgresUnavailable, skipNote, type TestDatabase } from "./postgres-server.ts";
+
+// The same records on SQLite and on PostgreSQL, and filters of every operator over fields of every kind,
+// compared across types (a number against a text, a list's items against a boolean): PostgreSQL must give
+// SQLite's rows (SQLite's are PocketBase's). Besides the named cases, a few hundred filters drawn from a seeded
+// generator. Left out, the two differences README.md states: numbers that need 17 digits (SQLite approximates
+// the last one: 0.33333333333333332 for 1/3), and numbers inside a JSON field's objects and lists that JS writes
+// with an exponent (a whole JSON field read as text there is JSONB's: [1e-7] reads [0.0000001]).
+
+const reason = postgresUnavailable();
+
+const texts = [
+  "",
+  "10",
+  "9",
+  "abc",
+  "ABC",
+  "a_c",
+  "a%c",
+  "1e1",
+  " 5",
+  "true",
+  "É",
+  "é",
+  "2024-01-01",
+  "null",
+  "0",
+  "-1",
+  "1.0e-05",
+  "1.5e+300",
+];
+const numbers = [0, 1, -1, 1.5, 10, 9, 1e20, -0.5, 100, 2, 0.1 + 0.2, 1e-7, 1e21, 0.1, 0.00001, 1e16, 0.25, 1.5e300];
+const jsons: unknown[] = [
+  null,
+  10,
+  "10",
+  true,
+  false,
+  1.5,
+  "",
+  [1, "1"],
+  [],
+  { x: 10 },
+  { x: "10", y: { z: true } },
+  { x: [1, 2] },
+  { x: null },
+  { x: false },
+  { x: 1e20 },
+  { x: 0.00001 },
+  { y: "a" },
+];
+const dates = ["", "2024-01-01 00:00:00.000Z", "2024-01-01 10:00:00.000Z", "2030-05-05 05:05:05.000Z"];
+const lists = [[], ["a"], ["b"], ["a", "b"], ["c", "a"], ["b", "c", "a"]];
+const count = 40;
+
+/** seed makes the collection `d` (a field of each kind) and its records, the same on any engine. */
+async function seed(app: App): Promise<void> {
+  const c = Collection.create("base", "d");
+  c.applyJSON({
+    listRule: "",
+    fields: [
+      { name: "t", type: "text" },
+      { name: "t2", type: "text" },
+      { name: "n", type: "number" },
+      { name: "n2", type: "number" },
+      { name: "b", type: "bool" },
+      { name: "j", type: "json" },
+      { name: "dt", type: "date" },
+      { name: "s", type: "select", values: ["a", "b", "c"], maxSelect: 3 },
+      { name: "ss", type: "select", values: ["a", "b", "c"], maxSelect: 1 },
+      { name: "e", type: "email" },
+    ],
+  });
+  await app.saveCollection(c);
+  const saved = app.findCachedCollectionByNameOrId("d") as Collection;
+  for (let i = 0; i < count; i++) {
+    const r = new RecordModel(saved);
+    r.load({
+      id: idOf(i),
+      t: texts[i % texts.length],
+      t2: texts[(i * 7 + 3) % texts.length],
+      n: numbers[i % numbers.length],
+      n2: numbers[(i * 3 + 1) % numbers.length],
+      b: i % 3 === 0,
+      j: jsons[i % jsons.length],
+      dt: dates[i % dates.length],
+      s: lists[i % lists.length],
+      ss: ["", "a", "b", "c"][i % 4],
+      e: i % 5 === 0 ? "" : `u${i % 4}@example.com`,
+    });
+    await app.save(r);
+  }
+}
+
+const idOf = (i: number): string => `rec${String(i).padStart(12, "0")}`;
+
+/** The records a filter lists (their numbers), or its error status. */
+async function rows(app: App, filter: string): Promise<string> {
+  const query = new URLSearchParams({ filter, perPage: "500", sort: "id" });
+  const res = await send(app, { url: `/api/collections/d/records?${query}` });
+  const items = (res.json as { items?: { id: string }[] }).items;
+  if (res.status !== 200 || !items) return `${res.status}`;
+  return items.map((r) => Number(r.id.slice(3))).join(",");
+}
+
+/** A small deterministic generator, so that the filters are the same on every run. */
+function lcg(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648;
+  };
+}
+
+/** randomFilters draws n filters: comparisons of fields, modifiers and literals, some joined by && and ||. */
+function randomFilters(seed: number, n: number): string[] {
+  const next = lcg(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T;
+  const fields = ["t", "t2", "n", "n2", "b", "j", "j.x", "j.y.z", "dt", "s", "ss", "e", "id", "s:length", "s:each"];
+  const ops = ["=", "!=", ">", ">=", "<", "<=", "~", "!~", "?=", "?!=", "?>", "?<", "?~", "?!~"];
+  const literal = (): string =>
+    pick([
+      () => String(pick(numbers)),
+      () => JSON.stringify(pick(texts)),
+      () => pick(["true", "false", "null"]),
+      () => pick(fields),
+      () => `"${pick(["a", "%", "_", "1", "E", "e+", "e-0", ".0", "0000", "é"])}"`,
+    ])();
+  const expression = (depth: number): string =>
+    depth > 0 && next() < 0.25
+      ? `(${expression(depth - 1)} ${pick(["&&", "||"])} ${expression(depth - 1)})`
+      : `${pick(fields)} ${pick(ops)} ${literal()}`;
+  return Array.from({ length: n }, () => expression(2));
+}
+
+if (reason) {
+  skipNote("tests/db/postgres-filters-agree.test.ts", reason);
+  describe.skip(`filters give SQLite's rows on PostgreSQL (skipped: ${reason})`, () => {
+    test("needs a PostgreSQL server", () => {});
+  });
+} else {
+  describe("filters give SQLite's rows on PostgreSQL", () => {
+    const dirs: string[] = [];
+    let db: TestDatabase;
+    let sqlite: BaseApp;
+    let pg: BaseApp;
+
+    async function open(url: string): Promise<BaseApp> {
+      const dir = await mkdtemp(join(tmpdir(), "satchel-filters-agree-"));
+      dirs.push(dir);
+      const app = createApp({ dataDir: dir, openDatabase: databaseOpener({ url }), migrations: systemMigrations });
+      await app.bootstrap();
+      await seed(app);
+      return app;
+    }
+
+    beforeAll(async () => {
+      db = await createTestDatabase();
+      sqlite = await open("");
+      pg = await open(db.url);
+    });
+
+    afterAll(async () => {
+      for (const app of [sqlite, pg]) if (app?.isBootstrapped()) await app.terminate();
+      await db?.drop();
+      for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+    });
+
+    test.each([
+      // a list's items against a number or a boolean: an empty list has none, and IS NOT is true of it
+      ["s:each != 1", "an empty list's record"],
+      ["s:each != true", "an empty list's record"],
+      ["s:each ?!= false", "an empty list's record"],
+      // numbers written as text as SQLite writes a REAL: 1.0e+20, 1.0e-05, 0.30000000000000004
+      ['n ~ ".0e+2"', "1e20, 1e21"],
+      ['n ~ "1.0e-0"', "1e-7, 0.00001"],
+      ['n ~ "0000000000000004"', "0.1 + 0.2"],
+      ['j.x ~ "1.0e"', "a JSON number's text"],
+      ['n = "1.0e+20"', "a number column against a text"],
+      ["t = 0.00001", "a text column against a number"],
+      ["t < n", "a text column against a number column"],
+      ["n >= t", "a text of a 3-digit exponent read as a number"],
+    ])("%s (%s)", async (filter) => {
+      const expected = await rows(sqlite, filter);
+      expect(expected).not.toBe("");
+      expect(await rows(pg, filter)).toBe(expected);
+    });
+
+    test("400 filters drawn at random give the same rows on both", async () => {
+      const differing: string[] = [];
+      for (const filter of randomFilters(21, 400)) {
+        const [a, b] = [await rows(sqlite, filter), await rows(pg, filter)];
+        if (a !== b) differing.push(`${filter}\n  SQLite: ${a}\n  PostgreSQL: ${b}`);
+      }
+      expect(differing).toEqual([]);
+    });
+  });
+}

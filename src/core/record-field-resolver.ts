@@ -684,6 +684,11 @@ class FieldPath {
     }
 
     const result: ResolverResult = { sql: column, type: valueType(field), column: true };
+    // a view's columns may hold NULL whatever their field (its query makes them)
+    if (collection.type !== "view") {
+      if (this.alias === this.r.baseAlias) result.notNull = true;
+      else result.nullWhenMissing = this.alias;
+    }
     if (this.withMultiMatch) {
       this.mm.valueExpr = mmColumn;
       result.multiMatch = this.mm;

@@ -116,7 +116,8 @@ function compileUncached(app: App, s: RecordSearch, superuser: boolean): Compile
       throw new SearchError(`the filter is too long (max ${maxFilterLength} bytes)`);
     conditions.push(wrap("invalid filter", () => buildFilterTree(filter, resolver)));
   }
-  const orderKeys = s.sort && s.sort.length > 0 ? wrap("invalid sort", () => buildSort(resolver, s.sort ?? [])) : [];
+  const orderKeys =
+    s.sort && s.sort.length > 0 ? wrap("invalid sort", () => buildSort(resolver, s.sort ?? [], conditions)) : [];
   const sortKeys = orderKeys.map((k) => k.item);
   const orderBy = sortKeys.length > 0 ? join(sortKeys, ", ") : null;
   const parts = wrap("invalid filter", () => resolver.queryParts());
@@ -291,7 +292,16 @@ function joinsReadBy(d: Dialect, joins: readonly Join[], where: Sql | null): Joi
   return kept;
 }
 
-function buildSort(resolver: RecordFieldResolver, fields: readonly SortField[]): OrderKey[] {
+/**
+ * buildSort writes the ORDER BY keys. A key that may be NULL gets its NULLs where SQLite puts them
+ * (Dialect.orderDirection), unless the conditions keep only rows where it can't be (a joined record's column
+ * with `author.verified = true`): a key known not NULL keeps the order an index walks.
+ */
+function buildSort(
+  resolver: RecordFieldResolver,
+  fields: readonly SortField[],
+  conditions: readonly FilterTree[],
+): OrderKey[] {
   if (fields.length > maxSortFields) throw new SearchError(`too many sort expressions (max ${maxSortFields})`);
   const d = resolver.dialect;
   const parts = fields.map((f): OrderKey => {
@@ -314,8 +324,11 @@ function buildSort(resolver: RecordFieldResolver, fields: readonly SortField[]):
     if ((resolved.params?.length ?? 0) > 0 || resolved.kind === "null" || resolved.kind === "bool") {
       throw new SearchError(`invalid sort field ${JSON.stringify(f.name)}`);
     }
-    const value = d.orderValue(resolved.sql);
-    return { item: sql`${value} ${raw(f.direction)}`, value, direction: f.direction };
+    const value = d.orderValue(resolved.sql, resolved.type);
+    const missing = resolved.nullWhenMissing;
+    const nullable = resolved.notNull !== true && !(missing !== undefined && rejectsNullRow(conditions, missing));
+    const direction = d.orderDirection(f.direction, nullable);
+    return { item: sql`${value} ${raw(direction)}`, value, direction };
   });
   return parts;
 }

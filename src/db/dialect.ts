@@ -35,11 +35,14 @@ export interface Operand {
 /** The comparisons of the filter language: `is`/`isNot` are NULL-safe (NULL equals NULL). */
 export type CompareOp = "=" | "is" | "isNot" | "<" | "<=" | ">" | ">=";
 
-/** One key of an ORDER BY: the item as written (`expr DESC`), and its expression and direction. */
+/**
+ * One key of an ORDER BY: the item as written (`expr DESC`), and its expression and direction as written
+ * (`DESC`, or with where NULLs go on an engine that needs it said: Dialect.orderDirection).
+ */
 export interface OrderKey {
   item: Sql;
   value: Sql;
-  direction: "ASC" | "DESC";
+  direction: string;
 }
 
 /** A column as the engine describes it. */
@@ -101,11 +104,18 @@ export interface Dialect {
   /** Reads a JSON path (`$.a[0].b`) from a column, tolerating values that aren't JSON. */
   jsonExtract(column: Sql, path: string): Sql;
   /**
-   * The key an ORDER BY sorts an expression by, so that rows come in SQLite's order: the expression itself,
-   * except on engines where a jsonExtract value would order otherwise (as text on PostgreSQL, where SQLite
-   * orders NULL first, then numbers and booleans by value, then texts byte by byte).
+   * The key an ORDER BY sorts an expression (of this type, when known) by, so that rows come in SQLite's order:
+   * the expression itself, except on engines where a jsonExtract value or a JSON column would order otherwise
+   * (on PostgreSQL, where SQLite orders a jsonExtract value NULL first, then numbers and booleans by value, then
+   * texts byte by byte, and a JSON column as its text).
    */
-  orderValue(expr: Sql): Sql;
+  orderValue(expr: Sql, type?: ValueType): Sql;
+  /**
+   * An ORDER BY direction as written for a key that may be NULL (nullable) or never is: SQLite puts NULLs first
+   * going up and last going down; an engine that doesn't says so (a key known not NULL keeps the plain
+   * direction, which an index in the default order serves).
+   */
+  orderDirection(direction: "ASC" | "DESC", nullable: boolean): string;
   /** The number of items of a JSON array column ("" and NULL count as none, a scalar as one). */
   jsonLength(column: Sql): Sql;
   /** SQLite-compatible strftime(format, time, modifiers...). */

@@ -1,15 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { databaseOpener } from "../../src/cmd/open-database.ts";
 import type { App } from "../../src/core/app.ts";
-import { type BaseApp, createApp } from "../../src/core/base-app.ts";
 import { Collection } from "../../src/core/collection-model.ts";
 import { RecordModel } from "../../src/core/record-model.ts";
-import { systemMigrations } from "../../src/migrations/index.ts";
-import { send } from "../helpers/api-scenario.ts";
-import { createTestDatabase, postgresUnavailable, skipNote, type TestDatabase } from "./postgres-server.ts";
+import { type EnginePair, lcg, listed, openEnginePair, picker } from "./engine-pair.ts";
+import { postgresUnavailable, skipNote } from "./postgres-server.ts";
 
 // The same records on SQLite and on PostgreSQL, and filters of every operator over fields of every kind,
 // compared across types (a number against a text, a list's items against a boolean): PostgreSQL must give
@@ -105,28 +99,13 @@ async function seed(app: App): Promise<void> {
 
 const idOf = (i: number): string => `rec${String(i).padStart(12, "0")}`;
 
-/** The records a filter lists (their numbers), or its error status. */
-async function rows(app: App, filter: string): Promise<string> {
-  const query = new URLSearchParams({ filter, perPage: "500", sort: "id" });
-  const res = await send(app, { url: `/api/collections/d/records?${query}` });
-  const items = (res.json as { items?: { id: string }[] }).items;
-  if (res.status !== 200 || !items) return `${res.status}`;
-  return items.map((r) => Number(r.id.slice(3))).join(",");
-}
-
-/** A small deterministic generator, so that the filters are the same on every run. */
-function lcg(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648;
-  };
-}
+/** The records a filter lists, or its error status. */
+const rows = (app: App, filter: string): Promise<string> => listed(app, "d", { filter, sort: "id" });
 
 /** randomFilters draws n filters: comparisons of fields, modifiers and literals, some joined by && and ||. */
 function randomFilters(seed: number, n: number): string[] {
   const next = lcg(seed);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T;
+  const pick = picker(next);
   const fields = ["t", "t2", "n", "n2", "b", "j", "j.x", "j.y.z", "dt", "s", "ss", "e", "id", "s:length", "s:each"];
   const ops = ["=", "!=", ">", ">=", "<", "<=", "~", "!~", "?=", "?!=", "?>", "?<", "?~", "?!~"];
   const literal = (): string =>
@@ -151,31 +130,16 @@ if (reason) {
   });
 } else {
   describe("filters give SQLite's rows on PostgreSQL", () => {
-    const dirs: string[] = [];
-    let db: TestDatabase;
-    let sqlite: BaseApp;
-    let pg: BaseApp;
-
-    async function open(url: string): Promise<BaseApp> {
-      const dir = await mkdtemp(join(tmpdir(), "satchel-filters-agree-"));
-      dirs.push(dir);
-      const app = createApp({ dataDir: dir, openDatabase: databaseOpener({ url }), migrations: systemMigrations });
-      await app.bootstrap();
-      await seed(app);
-      return app;
-    }
+    let engines: EnginePair;
+    let sqlite: App;
+    let pg: App;
 
     beforeAll(async () => {
-      db = await createTestDatabase();
-      sqlite = await open("");
-      pg = await open(db.url);
+      engines = await openEnginePair(seed);
+      ({ sqlite, postgres: pg } = engines);
     });
 
-    afterAll(async () => {
-      for (const app of [sqlite, pg]) if (app?.isBootstrapped()) await app.terminate();
-      await db?.drop();
-      for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-    });
+    afterAll(() => engines?.close());
 
     test.each([
       // a list's items against a number or a boolean: an empty list has none, and IS NOT is true of it

@@ -221,7 +221,11 @@ export const postgresDialect: Dialect = {
     typedJsonValues.set(value, sql`NULLIF(${sortKey}, ROW(0, 0, '')::satchel_value)`);
     return value;
   },
-  orderValue: (expr) => jsonSortKeys.get(expr) ?? expr,
+  // a JSON column (a list's, a point's) orders as the text SQLite holds, not by JSONB's order of types and lengths
+  orderValue: (expr, type) =>
+    jsonSortKeys.get(expr) ?? (type === "json" ? sql`satchel_text(${expr}) COLLATE "C"` : expr),
+  orderDirection: (direction, nullable) =>
+    nullable ? `${direction} NULLS ${direction === "ASC" ? "FIRST" : "LAST"}` : direction,
   jsonLength: (c) => sql`satchel_json_length(${c})`,
   strftime: (args) => {
     const [format, time, ...modifiers] = args;

@@ -137,6 +137,7 @@ export const sqliteDialect: Dialect = {
   orderedRows: (select) => sql`(${select} LIMIT -1)`,
   joinInOrder: "CROSS JOIN",
   orderValue: (expr) => expr,
+  orderDirection: (direction) => direction,
   rowid: (table) => `${quoteIdent(table)}.${quoteIdent("_rowid_")}`,
   insertionKeyColumn: () => null,
   addInsertionKeySql: () => null,

@@ -76,6 +76,10 @@ export interface ResolverResult {
   type?: ValueType;
   /** A column of a record table, whose declared type converts the other operand of a comparison. */
   column?: boolean;
+  /** Never NULL: a NOT NULL column of the record itself (not of a joined one, which may be missing). */
+  notNull?: boolean;
+  /** NULL only where the joined row of this alias is missing: a NOT NULL column of a joined record. */
+  nullWhenMissing?: string;
   /** The values bound inside `sql` when it is a literal (text, number, request value): empty ones matter. */
   params?: SqlValue[];
   nullFallback?: NullFallback;

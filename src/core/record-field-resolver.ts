@@ -321,7 +321,7 @@ class FieldPath {
     const [prop, modifier] = splitModifier(last);
     const keys = [...path.slice(0, -1), prop];
     const { found, value: raw0 } = extractNested(this.r.staticInfo, keys);
-    if (modifier === "isset") return { sql: raw(found ? "TRUE" : "FALSE"), kind: "bool" };
+    if (modifier === "isset") return { sql: raw(found ? "TRUE" : "FALSE"), kind: "bool", truth: true };
     let value: unknown = raw0;
     if (typeof value === "string") {
       const field = this.r.base.fields.byName(prop);
@@ -683,10 +683,17 @@ class FieldPath {
       return result;
     }
 
-    const result: ResolverResult = { sql: column, type: valueType(field), column: true };
+    const own = this.alias === this.r.baseAlias;
+    // the values of a record not read from its table (a create's, a realtime event's) are bound ones, which
+    // on SQLite have no column's affinity to convert the other operand
+    const result: ResolverResult = {
+      sql: column,
+      type: valueType(field),
+      column: !own || this.r.options.baseTable === undefined,
+    };
     // a view's columns may hold NULL whatever their field (its query makes them)
     if (collection.type !== "view") {
-      if (this.alias === this.r.baseAlias) result.notNull = true;
+      if (own) result.notNull = true;
       else result.nullWhenMissing = this.alias;
     }
     if (this.withMultiMatch) {

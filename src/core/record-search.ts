@@ -555,7 +555,12 @@ export async function checkRuleOnNewRecord(
   const cte = `${collection.name}${suffix}`;
   const values = record.dbExport();
   if (!values.id) values.id = `__temp_id__${suffix}`;
-  const selects = Object.entries(values).map(([k, v]) => sql`${v as SqlValue} AS ${ident(k)}`);
+  // each value as its column's type (PostgreSQL would read an untyped one as text), with no affinity on SQLite
+  const d = app.db.dialect;
+  const selects = Object.entries(values).map(
+    ([k, v]) =>
+      sql`${d.typedValue(sql`${v as SqlValue}`, collection.fields.byName(k)?.columnKind() ?? "text")} AS ${ident(k)}`,
+  );
   const resolver = new RecordFieldResolver(app, collection, requestInfo, {
     allowHiddenFields: true,
     baseAlias: cte,

@@ -30,6 +30,11 @@ export interface Operand {
   column?: boolean;
   /** The operand is this constant (a bound literal, NULL, or true/false as 1/0). */
   constant?: { value: string | number | null };
+  /**
+   * Written as SQLite's TRUE or FALSE keyword (`:isset`), which on the right of IS or IS NOT is SQLite's test of
+   * the other operand's truth (a number, or a text's leading number, not 0), not a comparison with 1 or 0.
+   */
+  truth?: boolean;
 }
 
 /** The comparisons of the filter language: `is`/`isNot` are NULL-safe (NULL equals NULL). */

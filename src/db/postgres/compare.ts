@@ -214,8 +214,33 @@ function withNul(l: Shaped, op: CompareOp, r: Shaped): Sql | null {
   }
 }
 
+// SQLite's leading number of a text (none: 0), as its test of a value's truth reads it
+const leadingNumber = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/;
+
+/**
+ * truthTest is SQLite's `x IS [NOT] TRUE|FALSE` (the keyword an Operand.truth): whether x is a value (not NULL)
+ * whose number (a text's leading one, else 0) is not 0 (TRUE) or is 0 (FALSE), negated for IS NOT.
+ */
+function truthTest(x: Operand, op: "is" | "isNot", keyword: number): Sql {
+  let holds: Sql;
+  if (x.constant) {
+    const v = x.constant.value;
+    const n = v === null ? null : typeof v === "number" ? v : Number(leadingNumber.exec(v)?.[0] ?? 0);
+    holds = raw(n !== null && (n !== 0) === (keyword !== 0) ? "TRUE" : "FALSE");
+  } else {
+    const number =
+      x.type === "bool"
+        ? sql`(${x.sql})::int`
+        : sql`satchel_float(${x.type === "any" ? sql`(${x.sql})::text` : x.sql})`;
+    holds = sql`(${x.sql} IS NOT NULL AND ${number} ${raw(keyword !== 0 ? "<>" : "=")} 0)`;
+  }
+  return op === "is" ? holds : sql`NOT ${holds}`;
+}
+
 /** compare writes `left op right` with SQLite's answer (see the top of this file). */
 export function compare(left: Operand, op: CompareOp, right: Operand): Sql {
+  // (the keyword on the left is a value compared as any other: FALSE IS NOT '' is 0 IS NOT '')
+  if ((op === "is" || op === "isNot") && right.truth) return truthTest(left, op, Number(right.constant?.value ?? 0));
   const o = raw(pgOps[op]);
   // nothing known of an operand (a system table's column): compared as written
   if (isAny(left) || isAny(right)) return sql`${left.sql} ${o} ${right.sql}`;

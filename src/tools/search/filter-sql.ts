@@ -321,8 +321,9 @@ export function operandOf(r: ResolverResult): Operand {
   if (r.kind === "null") return { sql: r.sql, type: "text", constant: { value: null } };
   if (r.kind === "bool") {
     const text = r.sql.parts.length === 1 ? r.sql.parts[0] : null;
-    if (text === "1" || text === "TRUE") return { sql: r.sql, type: "bool", constant: { value: 1 } };
-    if (text === "0" || text === "FALSE") return { sql: r.sql, type: "bool", constant: { value: 0 } };
+    const truth = r.truth === true ? { truth: true } : {};
+    if (text === "1" || text === "TRUE") return { sql: r.sql, type: "bool", constant: { value: 1 }, ...truth };
+    if (text === "0" || text === "FALSE") return { sql: r.sql, type: "bool", constant: { value: 0 }, ...truth };
   }
   const only = r.sql.parts.length === 1 ? r.sql.parts[0] : null;
   if (r.params?.length === 1 && only !== null && typeof only === "object" && "value" in only) {

@@ -69,6 +69,8 @@ export interface ResolverResult {
   sql: Sql;
   /** Literal NULL, or the 1/0 of true/false: both count for the empty/non-empty comparison rules. */
   kind?: "null" | "bool";
+  /** A bool written as the TRUE or FALSE keyword on every engine (Operand.truth). */
+  truth?: boolean;
   /**
    * What the values are (Dialect.compare): left out for a literal (its value tells) and for what nothing is
    * known of.

@@ -11,7 +11,7 @@
  */
 
 /** Bump when a definition changes: the driver re-installs when the marker function is missing. */
-export const functionsVersion = 8;
+export const functionsVersion = 9;
 export const functionsMarker = `satchel_functions_v${functionsVersion}`;
 
 /**
@@ -248,7 +248,7 @@ $$;
 
 /**
  * SQLite's date and time functions keep a moment as milliseconds; here it is a UTC `timestamp`. The time
- * value may be `now`, `YYYY-MM-DD[( |T)HH:MM[:SS[.SSS]]][Z|±HH:MM]`, `HH:MM[:SS[.SSS]]` (on 2000-01-01) or
+ * value may be `now`, `YYYY-MM-DD[( |T)HH:MM[:SS[.SSS]][Z|±HH:MM]]`, `HH:MM[:SS[.SSS]]` (on 2000-01-01) or
  * a Julian day number; anything else (and an unknown modifier or format letter) gives NULL, as in SQLite.
  * `localtime` and `utc` are no-ops: the server keeps times in UTC.
  */
@@ -262,7 +262,8 @@ BEGIN
   IF lower(tv) = 'now' THEN
     RETURN date_trunc('milliseconds', statement_timestamp() AT TIME ZONE 'UTC');
   END IF;
-  m := regexp_match(tv, '^(\\d{4})-(\\d{2})-(\\d{2})(?:(?:\\s+|T)(\\d{2}):(\\d{2})(?::(\\d{2})(\\.\\d*)?)?)?\\s*(?:([zZ])|([+-])(\\d{2}):(\\d{2}))?$');
+  -- a time zone only after a time, as SQLite reads it (2024-01-01+02:00 is no time value)
+  m := regexp_match(tv, '^(\\d{4})-(\\d{2})-(\\d{2})(?:(?:\\s+|T)(\\d{2}):(\\d{2})(?::(\\d{2})(\\.\\d*)?)?\\s*(?:([zZ])|([+-])(\\d{2}):(\\d{2}))?)?$');
   IF m IS NOT NULL THEN
     IF m[2]::int NOT BETWEEN 1 AND 12 OR m[3]::int NOT BETWEEN 1 AND 31 OR COALESCE(m[4], '0')::int > 24
       OR COALESCE(m[5], '0')::int > 59 OR COALESCE(m[6], '0')::int > 59 THEN
@@ -340,6 +341,8 @@ BEGIN
   m := regexp_match(md, '^([+-]?(?:\\d+\\.?\\d*|\\.\\d+))\\s*(second|minute|hour|day|month|year)s?$');
   IF m IS NOT NULL THEN
     n := m[1]::numeric;
+    -- SQLite can't take a date past 9999 apart into its month and year: adding either gives no time
+    IF m[2] IN ('month', 'year') AND extract(year FROM ts) > 9999 THEN RETURN NULL; END IF;
     RETURN CASE m[2]
       WHEN 'second' THEN ts + round(n * 1000) * interval '1 millisecond'
       WHEN 'minute' THEN ts + round(n * 60000) * interval '1 millisecond'
@@ -376,6 +379,7 @@ DECLARE
   c text;
   jd numeric;
   k int;
+  subsec boolean := false;
 BEGIN
   IF fmt IS NULL THEN RETURN NULL; END IF;
   ts := satchel_time_value(tv);
@@ -386,6 +390,7 @@ BEGIN
   IF modifiers IS NOT NULL THEN
     FOR k IN 1 .. COALESCE(cardinality(modifiers), 0) LOOP
       IF modifiers[k] IS NULL THEN RETURN NULL; END IF;
+      subsec := subsec OR lower(btrim(modifiers[k])) IN ('subsec', 'subsecond');
       ts := satchel_apply_modifier(ts, tv, modifiers[k], k = 1);
     END LOOP;
   END IF;
@@ -415,7 +420,9 @@ BEGIN
       WHEN 'p' THEN to_char(ts, 'AM')
       WHEN 'P' THEN lower(to_char(ts, 'AM'))
       WHEN 'R' THEN to_char(ts, 'HH24:MI')
-      WHEN 's' THEN floor(extract(epoch FROM ts))::bigint::text
+      -- with subsec among the modifiers, to the millisecond
+      WHEN 's' THEN CASE WHEN subsec THEN to_char(extract(epoch FROM ts), 'FM99999999999999990.000')
+        ELSE floor(extract(epoch FROM ts))::bigint::text END
       WHEN 'S' THEN to_char(ts, 'SS')
       WHEN 'T' THEN to_char(ts, 'HH24:MI:SS')
       WHEN 'u' THEN extract(isodow FROM ts)::int::text

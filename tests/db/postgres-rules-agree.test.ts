@@ -1,14 +1,18 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { takeSnapshot } from "../../src/apis/realtime-broadcast.ts";
 import type { App } from "../../src/core/app.ts";
 import type { Collection } from "../../src/core/collection-model.ts";
+import { compileAccessCheck, runAccessCheck } from "../../src/core/realtime-access.ts";
+import type { RequestInfo } from "../../src/core/request-event.ts";
 import { send } from "../helpers/api-scenario.ts";
 import { dates, idOf, numbers, seedBlog, texts } from "./blog-seed.ts";
 import { type EnginePair, lcg, openEnginePair, picker } from "./engine-pair.ts";
 import { postgresUnavailable, skipNote } from "./postgres-server.ts";
 
-// Create and update rules on the same records on SQLite and on PostgreSQL: a create's rule reads the new
-// record's values as bound values (on SQLite without a column's affinity), an update's reads the stored row
-// and the request's body. The same rule and body must be allowed or refused alike, and leave the same record.
+// Rules on the same records on SQLite and on PostgreSQL: a create's rule reads the new record's values as bound
+// values (on SQLite without a column's affinity), an update's reads the stored row and the request's body, a
+// realtime event's the record's snapshot. The same rule and body must be allowed or refused alike and leave the
+// same record, and an event must reach the same subscribers.
 
 const reason = postgresUnavailable();
 
@@ -104,13 +108,48 @@ function randomWrites(
   }));
 }
 
+const guest: RequestInfo = { query: {}, headers: {}, body: {}, method: "GET", auth: null, context: "realtime" };
+
+/** realtimeReaches lists the posts a guest subscribed to posts would be sent an event of, under the rule. */
+async function realtimeReaches(app: App, rule: string): Promise<string> {
+  const posts = app.findCachedCollectionByNameOrId("posts") as Collection;
+  const check = compileAccessCheck(app, posts, rule, guest);
+  const ids = Array.from({ length: 30 }, (_, i) => idOf("po", i));
+  const reached: string[] = [];
+  for (const record of await app.findRecordsByIds(posts, ids)) {
+    const snapshot = takeSnapshot("update", record);
+    if (await runAccessCheck(app, check, snapshot.row, snapshot.values)) reached.push(record.id);
+  }
+  return reached.sort().join(",");
+}
+
+/** randomRules draws n list rules over the posts' own and related fields. */
+function randomRules(seed: number, n: number): string[] {
+  const next = lcg(seed);
+  const pick = picker(next);
+  const fields = [...own, "author.vip", "coauthors.age", "comments_via_post.body", "title:lower", "cat:each"];
+  const ops = ["=", "!=", ">", ">=", "<", "<=", "~", "!~", "?=", "?!=", "?>", "?<", "?~", "?!~"];
+  const operand = (): string =>
+    pick([
+      () => String(pick(numbers)),
+      () => JSON.stringify(pick(texts)),
+      () => pick(["true", "false", "null", "''", '"é"']),
+      () => pick(fields),
+    ])();
+  const rule = (depth: number): string =>
+    depth > 0 && next() < 0.3
+      ? `(${rule(depth - 1)} ${pick(["&&", "||"])} ${rule(depth - 1)})`
+      : `${pick(fields)} ${pick(ops)} ${operand()}`;
+  return Array.from({ length: n }, () => rule(2));
+}
+
 if (reason) {
   skipNote("tests/db/postgres-rules-agree.test.ts", reason);
-  describe.skip(`create and update rules decide alike on PostgreSQL (skipped: ${reason})`, () => {
+  describe.skip(`rules decide alike on PostgreSQL (creates, updates, realtime events) (skipped: ${reason})`, () => {
     test("needs a PostgreSQL server", () => {});
   });
 } else {
-  describe("create and update rules decide alike on PostgreSQL", () => {
+  describe("rules decide alike on PostgreSQL (creates, updates, realtime events)", () => {
     let engines: EnginePair;
 
     beforeAll(async () => {
@@ -129,6 +168,24 @@ if (reason) {
       const expected = await write(engines.sqlite, rule, body, null);
       expect(expected).toStartWith(`${status} `);
       expect(await write(engines.postgres, rule, body, null)).toBe(expected);
+    });
+
+    test.each([
+      ['title:lower ?< "é"', "a text's LOWER folds ASCII only, as on its column"],
+      ["views > 1.5", "a number against a number"],
+    ])("realtime events under the rule %s reach the same posts (%s)", async (rule) => {
+      const expected = await realtimeReaches(engines.sqlite, rule);
+      expect(expected).toMatch(/,/);
+      expect(await realtimeReaches(engines.postgres, rule)).toBe(expected);
+    });
+
+    test("150 rules drawn at random let realtime events reach the same posts", async () => {
+      const differing: string[] = [];
+      for (const rule of randomRules(2, 150)) {
+        const [a, b] = [await realtimeReaches(engines.sqlite, rule), await realtimeReaches(engines.postgres, rule)];
+        if (a !== b) differing.push(`${rule}\n  SQLite: ${a}\n  PostgreSQL: ${b}`);
+      }
+      expect(differing).toEqual([]);
     });
 
     test("150 creates and updates drawn at random are allowed, refused and stored alike", async () => {

@@ -121,7 +121,11 @@ export const postgresDialect: Dialect = {
   placeholder,
   render: (fragment: Sql): Statement => renderSql(fragment, quoteIdent, placeholder),
   columnType: (kind) => columnTypes[kind],
-  typedValue: (value, kind) => sql`CAST(${value} AS ${raw(valueTypes[kind])})`,
+  // a text in the columns' collation: LOWER and comparisons of it then work byte by byte, as on its column
+  typedValue: (value, kind) =>
+    kind === "text" || kind === "primaryKey"
+      ? sql`CAST(${value} AS TEXT) COLLATE "C"`
+      : sql`CAST(${value} AS ${raw(valueTypes[kind])})`,
   listTablesSql: () => ({
     text: `SELECT c.relname AS name, CASE WHEN c.relkind = 'v' THEN 'view' ELSE 'table' END AS type
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -133,7 +133,7 @@ function snapshotQuery(
   }
   const dialect = app.db.dialect;
   const columns = collection.fields.map(
-    (f) => sql`${dialect.typedValue(sql`${null}`, f.columnKind())} AS ${ident(f.name)}`,
+    (f) => sql`${dialect.columnValue(sql`${null}`, f.columnKind())} AS ${ident(f.name)}`,
   );
   const stmt = sql`WITH ${ident(snapshotTable)} AS (SELECT ${join(columns, ", ")}) SELECT 1 AS ${ident("ok")} WHERE ${join(exists, " AND ")}`;
   const rendered = app.db.dialect.render(stmt);

@@ -71,6 +71,11 @@ export interface RecordFieldResolverOptions {
   baseAlias?: string;
   /** The table the base rows come from when it isn't the collection's (the one-row CTE of a create rule). */
   baseTable?: string;
+  /**
+   * The base row's values are bound ones, compared without a column's affinity as SQLite compares them (a
+   * create rule's CTE, as PocketBase writes it; a realtime snapshot's values stand for their columns instead).
+   */
+  boundValues?: boolean;
   /** Appended to join aliases, to keep the joins of a nested rule apart. */
   joinAliasSuffix?: string;
   /** For the rule of a joined collection: how its base row was joined, when through a single back-relation. */
@@ -684,13 +689,8 @@ class FieldPath {
     }
 
     const own = this.alias === this.r.baseAlias;
-    // the values of a record not read from its table (a create's, a realtime event's) are bound ones, which
-    // on SQLite have no column's affinity to convert the other operand
-    const result: ResolverResult = {
-      sql: column,
-      type: valueType(field),
-      column: !own || this.r.options.baseTable === undefined,
-    };
+    // a create's values are bound ones, which on SQLite have no column's affinity to convert the other operand
+    const result: ResolverResult = { sql: column, type: valueType(field), column: !own || !this.r.options.boundValues };
     // a view's columns may hold NULL whatever their field (its query makes them)
     if (collection.type !== "view") {
       if (own) result.notNull = true;

@@ -565,6 +565,7 @@ export async function checkRuleOnNewRecord(
     allowHiddenFields: true,
     baseAlias: cte,
     baseTable: cte,
+    boundValues: true,
   });
   const cond = wrap("invalid rule", () => buildFilter(rule, resolver));
   const parts = resolver.queryParts();

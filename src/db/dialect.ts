@@ -82,10 +82,15 @@ export interface Dialect {
   render(fragment: Sql): Statement;
   columnType(kind: ColumnKind): string;
   /**
-   * A value standing where a column of that kind would (a record's snapshot in a realtime rule check): as
-   * is where any column takes any value, else cast to the column's type, so it compares as the column does.
+   * A bound value of a column of that kind (a new record's, for its create rule): as is where any column takes
+   * any value, else cast to the column's type. It compares as bound values do, without a column's affinity.
    */
   typedValue(value: Sql, kind: ColumnKind): Sql;
+  /**
+   * A value standing where a column of that kind would (a record's snapshot in a realtime rule check), so that
+   * it compares as the column does: on SQLite cast to the column's affinity, on PostgreSQL to its type.
+   */
+  columnValue(value: Sql, kind: ColumnKind): Sql;
   /** SQL listing user tables and views: rows of `{name, type}` with type "table" or "view". */
   listTablesSql(): Statement;
   /** SQL listing the columns of a table or view. */

@@ -126,6 +126,8 @@ export const postgresDialect: Dialect = {
     kind === "text" || kind === "primaryKey"
       ? sql`CAST(${value} AS TEXT) COLLATE "C"`
       : sql`CAST(${value} AS ${raw(valueTypes[kind])})`,
+  // the compiler converts the other operand as a column's affinity would (a resolver's `column` operand)
+  columnValue: (value, kind) => postgresDialect.typedValue(value, kind),
   listTablesSql: () => ({
     text: `SELECT c.relname AS name, CASE WHEN c.relkind = 'v' THEN 'view' ELSE 'table' END AS type
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -43,6 +43,14 @@ export const sqliteDialect: Dialect = {
   render: (fragment: Sql): Statement => renderSql(fragment, quoteIdent, placeholder),
   columnType: (kind) => columnTypes[kind],
   typedValue: (value) => value,
+  // a CAST has its type's affinity, which converts the other operand as the column would; a JSON column's
+  // values are left as they are (their NUMERIC affinity would turn the JSON text into a number)
+  columnValue: (value, kind) =>
+    kind === "text" || kind === "primaryKey"
+      ? sql`CAST(${value} AS TEXT)`
+      : kind === "number" || kind === "bool"
+        ? sql`CAST(${value} AS NUMERIC)`
+        : value,
   listTablesSql: () => ({
     text: "SELECT name, type FROM sqlite_schema WHERE type IN ('table','view') AND name NOT LIKE 'sqlite_%'",
     params: [],

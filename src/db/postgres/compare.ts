@@ -30,8 +30,12 @@ interface Shaped {
 const affinity = (o: Operand): Affinity =>
   !o.column || o.constant ? "none" : o.type === "text" ? "text" : o.type === "any" ? "none" : "numeric";
 
+/** A number as SQLite reads one from a text, after blanks. */
+const numeral = String.raw`\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?`;
 // SQLite's test for a text that NUMERIC affinity turns into a number: a number literal, blanks around it
-const numericText = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+const numericText = new RegExp(`^${numeral}\\s*$`);
+// SQLite's leading number of a text (none: 0), as its test of a value's truth reads it
+const leadingNumber = new RegExp(`^${numeral}`);
 
 /**
  * sqliteText writes a number as SQLite's CAST(x AS TEXT) does with it bound as Satchel binds it: a safe integer
@@ -213,9 +217,6 @@ function withNul(l: Shaped, op: CompareOp, r: Shaped): Sql | null {
       return sql`${x} COLLATE "C" > ${prefix}`;
   }
 }
-
-// SQLite's leading number of a text (none: 0), as its test of a value's truth reads it
-const leadingNumber = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/;
 
 /**
  * truthTest is SQLite's `x IS [NOT] TRUE|FALSE` (the keyword an Operand.truth): whether x is a value (not NULL)

@@ -76,7 +76,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const app of apps) if (app.isBootstrapped()) await app.terminate().catch(() => {});
-  for (const db of databases) await db.drop().catch(() => {});
+  for (const db of databases) db.dropLater();
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 

@@ -64,7 +64,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const db of databases) await db.drop().catch(() => {});
+  for (const db of databases) db.dropLater();
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 

@@ -37,7 +37,7 @@ export async function openEnginePair(seed: (app: App) => Promise<void>): Promise
     postgres,
     async close() {
       for (const app of apps) if (app.isBootstrapped()) await app.terminate();
-      await database.drop();
+      database.dropLater();
       for (const dir of dirs) await rm(dir, { recursive: true, force: true });
     },
   };

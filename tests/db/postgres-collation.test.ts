@@ -83,7 +83,7 @@ if (reason) {
       await app?.terminate();
       await sqlite?.cleanup();
       await rm(dir, { recursive: true, force: true });
-      await db?.drop();
+      db?.dropLater();
     });
 
     test("the database itself orders as the language does (the premise of this test)", async () => {

@@ -13,7 +13,7 @@ if (unavailable) {
   });
 } else {
   const db: TestDatabase = await createTestDatabase();
-  afterAll(() => db.drop());
+  afterAll(() => db.dropLater());
   driverConformance({
     name: "PostgreSQL",
     open: (options) => openPostgres(db.url, options),

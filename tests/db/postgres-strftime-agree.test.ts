@@ -87,7 +87,7 @@ if (reason) {
 
     afterAll(async () => {
       await pg?.end();
-      await database?.drop();
+      database?.dropLater();
       sqlite.close();
     });
 

@@ -207,7 +207,8 @@ export class BaseApp extends HookAccessors implements App {
     try {
       if (this.options.strictSchemaVersion) await checkSystemMigrationsKnown(this, this.options.migrations);
       await runMigrations(this, this.options.migrations);
-      await addMissingInsertionKeys(this.db);
+      await addMissingInsertionKeys(this.db, "data");
+      await addMissingInsertionKeys(this.auxDb, "logs");
       await dropUnkeptLogsIndexes(this.auxDb);
     } finally {
       release();

@@ -7,7 +7,6 @@ import { maxSortFields, randomSortKey, rowidSortKey, type SortField } from "../t
 import { Collection, type CollectionRow, type CollectionType, collectionsTableName } from "./collection-model.ts";
 import { RelationField } from "./field-relation.ts";
 import type { ListResult } from "./request-event.ts";
-import { rowOrder } from "./system-tables.ts";
 
 export const collectionsTable = ident(collectionsTableName);
 
@@ -50,7 +49,7 @@ export class CollectionsCache {
 
 /** loadCollections reads every collection from `_collections`, system ones first as stored. */
 export async function loadCollections(db: Pick<Queryable, "dialect" | "all">): Promise<Collection[]> {
-  const order = raw(rowOrder(db.dialect, collectionsTableName));
+  const order = raw(db.dialect.insertionOrder(collectionsTableName));
   const rows = await db.all<CollectionRow>(sql`SELECT * FROM ${collectionsTable} ORDER BY ${order} ASC`);
   return rows.map((r) => Collection.fromRow(r));
 }
@@ -106,7 +105,7 @@ function collectionsWhere(db: Queryable, filter: string): Sql | null {
 
 /** The ORDER BY of a collections list: the sort, ties (and an unsorted list) in the order of creation. */
 function collectionsOrderBy(db: Queryable, sort: readonly SortField[]): Sql {
-  const created = raw(rowOrder(db.dialect, collectionsTableName));
+  const created = raw(db.dialect.insertionOrder(collectionsTableName));
   if (sort.length === 0) return created;
   if (sort.length > maxSortFields)
     throw new InvalidCollectionListError(`too many sort expressions (max ${maxSortFields})`);
@@ -114,7 +113,7 @@ function collectionsOrderBy(db: Queryable, sort: readonly SortField[]): Sql {
     sort
       .map((f) => {
         if (f.name === randomSortKey) return raw(db.dialect.randomOrder());
-        if (f.name === rowidSortKey) return raw(`${rowOrder(db.dialect, collectionsTableName)} ${f.direction}`);
+        if (f.name === rowidSortKey) return raw(`${db.dialect.insertionOrder(collectionsTableName)} ${f.direction}`);
         if (collectionListColumns.includes(f.name))
           return sql`${collectionsTable}.${ident(f.name)} ${raw(f.direction)}`;
         throw new InvalidCollectionListError(`invalid sort field ${JSON.stringify(f.name)}`);

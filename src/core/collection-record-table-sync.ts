@@ -79,7 +79,7 @@ export async function createRecordTable(tx: Queryable, collection: Collection): 
   const columns = collection.fields
     .map((f): [string, string] => [f.name, d.columnType(f.columnKind())])
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  await tx.exec(d.createTableSql(collection.name, columns));
+  await tx.exec(d.createTableSql(collection.name, columns, true));
 }
 
 /** execOrExplain runs a DDL statement, prefixing a failure with what was being done. */

@@ -14,7 +14,7 @@ import { ValidationErrors } from "../tools/validation/validation.ts";
 import type { Collection } from "./collection-model.ts";
 import { loadCollections } from "./collection-query.ts";
 import { createIndexes, createRecordTable } from "./collection-record-table-sync.ts";
-import { dataTablesSql, logsTableSql, migrationsTableSql, rowOrder } from "./system-tables.ts";
+import { dataTablesSql, logsTableSql, migrationsTableSql } from "./system-tables.ts";
 import { createView } from "./view.ts";
 
 /** What a copy reads: one snapshot of the source. */
@@ -140,6 +140,14 @@ export async function copyDatabase(
   return report;
 }
 
+/** rowOrder orders a table's rows as they were first inserted where the table keeps it, else as they are stored. */
+async function rowOrder(db: Readable, table: string): Promise<string> {
+  const d = db.dialect;
+  const has = d.hasInsertionKeySql(table);
+  if (!has || (await db.all(has.text, has.params)).length > 0) return d.insertionOrder(table);
+  return d.rowid(table);
+}
+
 /** The columns of a table, as the database describes them. */
 async function columnsOf(db: Readable, table: string) {
   const statement = db.dialect.tableColumnsSql(table);
@@ -238,9 +246,9 @@ async function copyRows(
   onProgress(table, 0, total);
   if (total === 0) return 0;
 
-  // in the source's own row order (SQLite's rowid, PostgreSQL's ctid), which the target's then follows: an
-  // unsorted read (a back-relation's expand) comes in the same order on either
-  const select = `SELECT ${names.map((n) => s.quote(n)).join(", ")} FROM ${s.quote(table)} ORDER BY ${rowOrder(s, table)}`;
+  // in the order the source's rows were first inserted (else its ctid's), which the target's then keeps: `@rowid`
+  // and an unsorted read (a back-relation's expand) come in the same order on either
+  const select = `SELECT ${names.map((n) => s.quote(n)).join(", ")} FROM ${s.quote(table)} ORDER BY ${await rowOrder(source, table)}`;
   const perInsert = Math.max(1, Math.min(pageRows, Math.floor(maxInsertParams / Math.max(1, names.length))));
   const insertHead = `INSERT INTO ${d.quote(table)} (${names.map((n) => d.quote(n)).join(", ")}) VALUES `;
   let copied = 0;

@@ -70,7 +70,7 @@ function logsOrderBy(dialect: Dialect, sort: readonly SortField[]): Sql | null {
       if (Buffer.byteLength(f.name) > maxSortFieldLength)
         throw new InvalidLogsQueryError(`sort field ${JSON.stringify(f.name.slice(0, 20))}... is too long`);
       if (f.name === randomSortKey) return raw(dialect.randomOrder());
-      if (f.name === rowidSortKey) return raw(`${dialect.rowid(logsTableName)} ${f.direction}`);
+      if (f.name === rowidSortKey) return raw(`${dialect.insertionOrder(logsTableName)} ${f.direction}`);
       try {
         return sql`${dialect.orderValue(resolver.resolve(f.name).sql)} ${raw(f.direction)}`;
       } catch {

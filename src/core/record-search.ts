@@ -312,7 +312,7 @@ function buildSort(
       return { item: random, value: random, direction: "ASC" };
     }
     if (f.name === rowidSortKey) {
-      const rowid = d.rowid(resolver.baseAlias);
+      const rowid = d.insertionOrder(resolver.baseAlias);
       return { item: raw(`${rowid} ${f.direction}`), value: raw(rowid), direction: f.direction };
     }
     let resolved: ReturnType<RecordFieldResolver["resolve"]>;
@@ -394,7 +394,7 @@ function rendered(app: App, collection: Collection, c: CompiledSearch): Rendered
  */
 function indexedSort(collection: Collection, base: string, key: Sql, d: Dialect): boolean {
   const [head] = key.parts;
-  if (typeof head === "string") return head.startsWith(`${d.rowid(base)} `);
+  if (typeof head === "string") return head.startsWith(`${d.insertionOrder(base)} `);
   if (!(head instanceof Sql)) return false;
   const [alias, dot, column] = head.parts;
   if (!(alias instanceof Identifier) || alias.name !== base || dot !== "." || !(column instanceof Identifier))
@@ -518,7 +518,7 @@ export async function findRecordsByIdsWithRule(
 
 /**
  * findRecordsWhereWithRule loads the records a condition on the collection's table picks (reading it under
- * the collection's name) that the rule lets the requester see, in row order.
+ * the collection's name) that the rule lets the requester see, in the order they were first inserted.
  */
 export async function findRecordsWhereWithRule(
   app: App,
@@ -532,7 +532,7 @@ export async function findRecordsWhereWithRule(
   const key =
     collection.type === "view"
       ? sql`${ident(collection.name)}.${ident("id")}`
-      : raw(app.db.dialect.rowid(collection.name));
+      : raw(app.db.dialect.insertionOrder(collection.name));
   const select = app.db.dialect.render(
     sql`${selectFrom({ ...c, where: c.where ? sql`${where} AND ${c.where}` : where }, sql`${ident(collection.name)}.*`)} ORDER BY ${key}`,
   );

@@ -13,28 +13,25 @@ export function migrationsTableSql(d: Dialect): string {
 }
 
 /**
- * The tables read in the order their rows were first inserted (as SQLite's rowid keeps it): `_collections`,
- * whose unsorted list is in the order the collections were created on either engine.
+ * addMissingInsertionKeys gives the tables of a database made before they kept the order their rows were
+ * first inserted in (PostgreSQL: Dialect.insertionKeyColumn) the column that keeps it: the data database's
+ * `_collections` and every collection's table, or the logs database's `_logs`. Their rows are numbered in
+ * their stored order. One statement for all, each table checked first.
  */
-const insertionOrdered: ReadonlySet<string> = new Set(["_collections"]);
-
-/** rowOrder orders a table's rows as they are stored: by first insertion where the table keeps it, else by rowid. */
-export function rowOrder(d: Dialect, table: string): string {
-  return insertionOrdered.has(table) ? d.insertionOrder(table) : d.rowid(table);
-}
-
-/**
- * addMissingInsertionKeys gives the insertion-ordered tables of a database made before they kept their
- * insertion order (PostgreSQL) the column that keeps it; their rows are numbered in their stored order.
- */
-export async function addMissingInsertionKeys(db: {
-  dialect: Dialect;
-  exec(sql: string): Promise<unknown>;
-}): Promise<void> {
-  for (const table of insertionOrdered) {
-    const statement = db.dialect.addInsertionKeySql(table);
-    if (statement) await db.exec(statement);
-  }
+export async function addMissingInsertionKeys(
+  db: Pick<Queryable, "dialect" | "exec" | "all">,
+  which: "data" | "logs",
+): Promise<void> {
+  const d = db.dialect;
+  const first = d.addInsertionKeySql(which === "data" ? "_collections" : "_logs");
+  if (!first) return;
+  await db.exec(first);
+  if (which === "logs") return;
+  const tables = await db.all<{ name: string }>(
+    `SELECT ${d.quote("name")} AS name FROM ${d.quote("_collections")} WHERE ${d.quote("type")} <> 'view'`,
+  );
+  const statements = tables.flatMap((t) => d.addInsertionKeySql(t.name) ?? []);
+  if (statements.length > 0) await db.exec(statements.join(";\n"));
 }
 
 /** `_params` (the settings) and `_collections` with its index. */
@@ -49,12 +46,17 @@ export function dataTablesSql(d: Dialect): string[] {
   ];
 }
 
-/** `_logs` of the auxiliary database, with its indexes (the engine's: see Dialect.logsIndexesSql). */
+/**
+ * `_logs` of the auxiliary database, with its indexes (the engine's: see Dialect.logsIndexesSql) and the
+ * insertion key where the engine needs one (the logs list's `-@rowid`: PostgreSQL puts new rows in the room
+ * old logs' deletion freed, so their place tells nothing of their order).
+ */
 export function logsTableSql(d: Dialect): string[] {
   const q = d.quote;
   const text = d.textType();
+  const key = d.insertionKeyColumn();
   return [
-    `CREATE TABLE IF NOT EXISTS ${q("_logs")} (${q("id")} ${text} PRIMARY KEY NOT NULL, ${q("level")} INTEGER DEFAULT 0 NOT NULL, ${q("message")} ${text} DEFAULT '' NOT NULL, ${q("data")} JSON DEFAULT '{}' NOT NULL, ${q("created")} ${text} DEFAULT '' NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS ${q("_logs")} (${q("id")} ${text} PRIMARY KEY NOT NULL, ${q("level")} INTEGER DEFAULT 0 NOT NULL, ${q("message")} ${text} DEFAULT '' NOT NULL, ${q("data")} JSON DEFAULT '{}' NOT NULL, ${q("created")} ${text} DEFAULT '' NOT NULL${key ? `, ${key}` : ""})`,
     ...d.logsIndexesSql(),
   ];
 }

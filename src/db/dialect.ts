@@ -158,21 +158,29 @@ export interface Dialect {
   orderedRows(select: Sql): Sql;
   /** The join keyword whose left side is walked first, row by row (SQLite: CROSS JOIN). */
   readonly joinInOrder: string;
-  /** The engine's implicit row number of a table, for `@rowid` sorting. */
+  /**
+   * The engine's own key of a table's row, to pick rows by (an IN list, a distinct count): SQLite's rowid,
+   * PostgreSQL's ctid. Not an order: ctid moves when a row is updated (see insertionOrder).
+   */
   rowid(table: string): string;
   /**
    * The column a table needs so that insertionOrder orders its rows as SQLite's rowid does, where an update
-   * keeps a row's place (null where rowid already does), appended to the table's columns at its creation; the
-   * engine's introspection (tableColumnsSql) leaves it out.
+   * keeps a row's place (null where rowid already does), appended to the columns of `_collections`, `_logs`
+   * and every collection's table at their creation; the engine's introspection (tableColumnsSql) leaves it out.
    */
   insertionKeyColumn(): string | null;
-  /** The rows of a table made with insertionKeyColumn in the order they were first inserted. */
+  /**
+   * The rows of a table made with insertionKeyColumn in the order they were first inserted: `@rowid`'s
+   * order, and an unsorted read's.
+   */
   insertionOrder(table: string): string;
   /**
    * A statement adding insertionKeyColumn to an existing table made without it (a database of an earlier
    * version), doing nothing when the table has it or doesn't exist; null where the engine needs no such column.
    */
   addInsertionKeySql(table: string): string | null;
+  /** A statement giving a row when the table has insertionKeyColumn; null where every table keeps the order. */
+  hasInsertionKeySql(table: string): Statement | null;
   /** Expression truncating a stored datetime to its hour (`YYYY-MM-DD HH:00:00`). */
   hourBucket(expr: string): string;
   /**
@@ -225,7 +233,8 @@ export interface Dialect {
   paramsValueType(): string;
 
   // DDL for record tables and views; every statement is one string without parameters.
-  createTableSql(table: string, columns: readonly [name: string, type: string][]): string;
+  /** `insertionOrdered` adds insertionKeyColumn (a collection's table: its rows' order for `@rowid`). */
+  createTableSql(table: string, columns: readonly [name: string, type: string][], insertionOrdered?: boolean): string;
   renameTableSql(from: string, to: string): string;
   dropTableSql(table: string): string;
   addColumnSql(table: string, column: string, type: string): string;

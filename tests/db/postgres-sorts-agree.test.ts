@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { numbers, seedBlog, texts } from "./blog-seed.ts";
+import type { App } from "../../src/core/app.ts";
+import type { Collection } from "../../src/core/collection-model.ts";
+import { send } from "../helpers/api-scenario.ts";
+import { idOf, numbers, seedBlog, texts } from "./blog-seed.ts";
 import { type EnginePair, lcg, listed, openEnginePair, picker } from "./engine-pair.ts";
 import { postgresUnavailable, skipNote } from "./postgres-server.ts";
 
@@ -120,6 +123,42 @@ if (reason) {
         if (a !== b) differing.push(`${JSON.stringify(query)}\n  SQLite: ${a}\n  PostgreSQL: ${b}`);
       }
       expect(differing).toEqual([]);
+    });
+
+    // last: it changes records. On PostgreSQL an update writes a row anew elsewhere (its ctid moves), which
+    // must move it neither in `@rowid`'s order nor among a back-relation's expanded records
+    test("after updates, @rowid and a back-relation's expand keep the order records were first inserted in", async () => {
+      for (const app of [engines.sqlite, engines.postgres]) {
+        for (const name of ["posts", "comments"]) {
+          const viewable = (app.findCachedCollectionByNameOrId(name) as Collection).clone();
+          viewable.viewRule = "";
+          await app.saveCollection(viewable);
+        }
+        for (const [collection, id, body] of [
+          ["posts", idOf("po", 3), { title: "changed" }],
+          ["posts", idOf("po", 0), { views: 7 }],
+          ["comments", idOf("co", 1), { body: "changed" }],
+          ["comments", idOf("co", 11), { score: 3 }],
+        ] as const) {
+          const record = await app.findRecordById(collection, id);
+          if (!record) throw new Error(`no ${collection} record ${id}`);
+          for (const [field, value] of Object.entries(body)) record.set(field, value);
+          await app.save(record);
+        }
+      }
+      await both("posts", { sort: "@rowid" });
+      await both("posts", { sort: "-@rowid" });
+      await both("comments", { sort: "-@rowid", filter: "score > 0" });
+      const expanded = async (app: App): Promise<string> => {
+        const res = await send(app, {
+          url: `/api/collections/posts/records/${idOf("po", 3)}?expand=comments_via_post`,
+        });
+        const expand = (res.json as { expand?: { comments_via_post?: { id: string }[] } }).expand;
+        return (expand?.comments_via_post ?? []).map((c) => c.id).join(",");
+      };
+      const expected = await expanded(engines.sqlite);
+      expect(expected).toMatch(/,/);
+      expect(await expanded(engines.postgres)).toBe(expected);
     });
   });
 }

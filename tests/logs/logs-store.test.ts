@@ -7,8 +7,9 @@ import { cloneSettings } from "../../src/core/settings-model.ts";
 import { SqliteDriver } from "../../src/db/sqlite/driver.ts";
 import { systemMigrations } from "../../src/migrations/index.ts";
 import { LogLevel } from "../../src/tools/logger/logger.ts";
+import { send } from "../helpers/api-scenario.ts";
 import { newTestApp, type TestApp } from "../helpers/test-app.ts";
-import { reopenDatabases, sqliteOnly } from "../helpers/test-engine.ts";
+import { onPostgres, reopenDatabases, sqliteOnly } from "../helpers/test-engine.ts";
 
 const dayMs = 24 * 60 * 60 * 1000;
 let t: TestApp | null = null;
@@ -21,7 +22,7 @@ afterEach(async () => {
 /** messages lists the stored logs' messages in the order they were written (two may share a millisecond). */
 async function messages(app: TestApp["app"]): Promise<string[]> {
   const rows = await app.auxDb.all<{ message: string }>(
-    `SELECT message FROM _logs ORDER BY created, ${app.auxDb.dialect.rowid("_logs")}`,
+    `SELECT message FROM _logs ORDER BY created, ${app.auxDb.dialect.insertionOrder("_logs")}`,
   );
   return rows.map((r) => r.message);
 }
@@ -186,6 +187,28 @@ test("old logs go a thousand at a time, other work running between, and the logs
   await insertLogs(t.app.auxDb, [...info, ...errors]);
   await deleteLogsOutsideSettings(t.app.auxDb, 5, 4);
   expect((await messages(t.app)).sort()).toEqual([...keptMessages, ...errors.map((e) => e.message)].sort());
+});
+
+test("the logs list's -@rowid is the order logs were written in, also once old logs' room is reused", async () => {
+  t = await newTestApp({ withSuperuser: true });
+  const old = Array.from({ length: 3000 }, (_, i) => at(`old ${i}`, 10));
+  const recent = Array.from({ length: 3 }, (_, i) => at(`recent ${i}`, 1));
+  await insertLogs(t.app.auxDb, [...old, ...recent]);
+  await deleteOldLogs(t.app);
+  // PostgreSQL writes the next rows into the room the deleted ones left, before the recent ones' pages
+  if (onPostgres()) await t.app.auxDb.exec("VACUUM _logs");
+  await insertLogs(
+    t.app.auxDb,
+    Array.from({ length: 3 }, (_, i) => at(`new ${i}`, 0)),
+  );
+  const res = await send(t.app, { url: "/api/logs?sort=-@rowid&perPage=4", auth: "superuser" });
+  expect(res.status).toBe(200);
+  expect((res.json as { items: { message: string }[] }).items.map((l) => l.message)).toEqual([
+    "new 2",
+    "new 1",
+    "new 0",
+    "recent 2",
+  ]);
 });
 
 sqliteOnly("auxiliary.db is SQLite's file; on PostgreSQL the logs are a schema of the database")(

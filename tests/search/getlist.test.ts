@@ -172,12 +172,19 @@ describe("sort", () => {
     expect(some.sort((a, b) => a - b)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
   });
 
-  test("@rowid is the insertion order", async () => {
+  test("@rowid is the insertion order, which an update keeps", async () => {
     const letters = async (sort: string) =>
       (await guest.collection("letters").getFullList({ sort })).map((r) => r.c as string).join("");
     expect(await letters("@rowid")).toBe("dbeac");
     expect(await letters("-@rowid")).toBe("caebd");
     expect(await letters("id")).toBe("abcde");
+    // on PostgreSQL an update writes the row anew elsewhere (its ctid moves): the order must not follow it
+    for (const c of ["d", "e"]) {
+      await pb.collection("letters").update(`letter000000${c}00`, { c: c.toUpperCase() });
+      await pb.collection("letters").update(`letter000000${c}00`, { c });
+    }
+    expect(await letters("@rowid")).toBe("dbeac");
+    expect(await letters("-@rowid")).toBe("caebd");
   });
 
   test("an unknown or malformed sort field is a 400", async () => {

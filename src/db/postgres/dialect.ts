@@ -48,6 +48,7 @@ const jsonSortKeys = new WeakMap<Sql, Sql>();
 
 /** The column insertionKeyColumn adds: the engine's own, never shown as a table's column. */
 const insertionKey = "_satchel_rowid";
+const insertionKeyDefinition = `"${insertionKey}" BIGINT GENERATED ALWAYS AS IDENTITY`;
 
 const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 const quoteLiteral = (value: string): string => `'${value.replaceAll("'", "''")}'`;
@@ -110,9 +111,9 @@ function translateIdentifiers(text: string): string {
 /**
  * The PostgreSQL dialect. Expressions that need SQLite's semantics (JSON over JSONB or text, strftime, a
  * forgiving numeric cast) call the `satchel_*` functions of `functions.ts`, which the driver installs.
- * `@rowid` has no twin in PostgreSQL: `ctid`, the row's physical place, stands in for it. It orders rows as
- * they were inserted until a row is updated (an update writes a new row version at the end) or the table is
- * rewritten (VACUUM FULL, CLUSTER).
+ * `@rowid` has no twin in PostgreSQL: an identity column on every collection's table (insertionKeyColumn)
+ * numbers the rows as they are first inserted, which an update keeps, as SQLite's rowid; `ctid`, the row's
+ * physical place, picks rows by key (rowid) but moves when a row is updated.
  */
 export const postgresDialect: Dialect = {
   name: "postgres",
@@ -182,8 +183,11 @@ export const postgresDialect: Dialect = {
     const columns = keyColumns(typeof e.detail === "string" ? e.detail : "");
     return { table: columns.length > 0 && typeof e.table_name === "string" ? e.table_name : "", columns };
   },
-  createTableSql: (table, columns) =>
-    `CREATE TABLE ${quoteIdent(table)} (${columns.map(([n, t]) => `${quoteIdent(n)} ${t}`).join(", ")})`,
+  createTableSql: (table, columns, insertionOrdered) =>
+    `CREATE TABLE ${quoteIdent(table)} (${[
+      ...columns.map(([n, t]) => `${quoteIdent(n)} ${t}`),
+      ...(insertionOrdered ? [insertionKeyDefinition] : []),
+    ].join(", ")})`,
   renameTableSql: (from, to) => `ALTER TABLE ${quoteIdent(from)} RENAME TO ${quoteIdent(to)}`,
   dropTableSql: (table) => `DROP TABLE IF EXISTS ${quoteIdent(table)}`,
   addColumnSql: (table, column, type) => `ALTER TABLE ${quoteIdent(table)} ADD COLUMN ${quoteIdent(column)} ${type}`,
@@ -271,16 +275,20 @@ export const postgresDialect: Dialect = {
   orderedRows: (select) => sql`(${select})`,
   joinInOrder: "JOIN",
   rowid: (table) => `${quoteIdent(table)}.ctid`,
-  // ctid moves an updated row to the end: an identity column keeps the first insertion's place
-  insertionKeyColumn: () => `${quoteIdent(insertionKey)} BIGINT GENERATED ALWAYS AS IDENTITY`,
+  // ctid moves an updated row elsewhere: an identity column keeps the first insertion's place
+  insertionKeyColumn: () => insertionKeyDefinition,
   insertionOrder: (table) => `${quoteIdent(table)}.${quoteIdent(insertionKey)}`,
   // checked first so that a database already upgraded takes no table lock at start
   addInsertionKeySql: (table) => `DO $$ BEGIN
     IF to_regclass(${quoteLiteral(quoteIdent(table))}) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_attribute
       WHERE attrelid = to_regclass(${quoteLiteral(quoteIdent(table))}) AND attname = ${quoteLiteral(insertionKey)} AND NOT attisdropped) THEN
-      ALTER TABLE ${quoteIdent(table)} ADD COLUMN ${quoteIdent(insertionKey)} BIGINT GENERATED ALWAYS AS IDENTITY;
+      ALTER TABLE ${quoteIdent(table)} ADD COLUMN ${insertionKeyDefinition};
     END IF;
   END $$`,
+  hasInsertionKeySql: (table) => ({
+    text: `SELECT 1 AS has FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = $2 AND NOT attisdropped`,
+    params: [quoteIdent(table), insertionKey],
+  }),
   hourBucket: (expr) =>
     `(CASE WHEN ${expr} ~ '^\\d{4}-\\d{2}-\\d{2}[ T]\\d{2}' THEN substr(${expr}, 1, 10) || ' ' || substr(${expr}, 12, 2) || ':00:00' END)`,
   /*

@@ -149,6 +149,7 @@ export const sqliteDialect: Dialect = {
   rowid: (table) => `${quoteIdent(table)}.${quoteIdent("_rowid_")}`,
   insertionKeyColumn: () => null,
   addInsertionKeySql: () => null,
+  hasInsertionKeySql: () => null,
   insertionOrder: (table) => `${quoteIdent(table)}.${quoteIdent("_rowid_")}`,
   hourBucket: (expr) => `strftime('%Y-%m-%d %H:00:00', ${expr})`,
   // PocketBase's, but for its `message` index: a request's message is its method and URL, so with a record id

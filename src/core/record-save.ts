@@ -1,3 +1,4 @@
+import { UnsupportedValueError } from "../db/driver.ts";
 import { ident, type SqlValue, sql } from "../db/sql.ts";
 import { randomStringByRegex } from "../tools/security/random-by-regex.ts";
 import { ValidationError, ValidationErrors } from "../tools/validation/validation.ts";
@@ -211,7 +212,7 @@ function writeRecordRow(app: App, record: RecordModel): Promise<void> {
   return write.then(
     () => record.markAsNotNew(),
     (err: unknown) => {
-      throw normalizeUniqueError(app, record, err);
+      throw normalizeWriteError(app, record, err);
     },
   );
 }
@@ -226,11 +227,23 @@ function columnValues(record: RecordModel, columns: readonly string[]): SqlValue
   return columns.map((name) => row[name] ?? null);
 }
 
-/** A unique-constraint failure becomes `validation_not_unique` on the fields it names. */
-function normalizeUniqueError(app: App, record: RecordModel, err: unknown): unknown {
-  const v = app.db.dialect.uniqueViolation(err);
-  if (!v) return err;
+/**
+ * A unique-constraint failure becomes `validation_not_unique` on the fields it names, a value the engine
+ * can't store at all (a NUL character on PostgreSQL) `validation_unsupported_value` on the fields holding one.
+ */
+function normalizeWriteError(app: App, record: RecordModel, err: unknown): unknown {
+  const d = app.db.dialect;
   const errs = new ValidationErrors();
+  if (err instanceof UnsupportedValueError) {
+    const values = record.dbValues();
+    for (const [i, field] of record.collection.fields.entries()) {
+      const why = d.refusedValue(values[i] ?? null, field.columnKind());
+      if (why) errs.set(field.name, new ValidationError("validation_unsupported_value", `${why}.`));
+    }
+    return errs.isEmpty ? err : errs;
+  }
+  const v = d.uniqueViolation(err);
+  if (!v) return err;
   for (const col of v.columns) {
     if (record.collection.fields.byName(col))
       errs.set(col, new ValidationError("validation_not_unique", "Value must be unique"));

@@ -1,5 +1,5 @@
 import type { IndexDef } from "./index-sql.ts";
-import type { Sql, Statement } from "./sql.ts";
+import type { Sql, SqlValue, Statement } from "./sql.ts";
 
 /** The column kinds field types ask for; each dialect maps them to its own DDL. */
 export type ColumnKind =
@@ -102,6 +102,12 @@ export interface Dialect {
   tableIndexesSql(table: string): Statement;
   /** Parses a unique-constraint error, or returns null when the error is something else. */
   uniqueViolation(err: unknown): UniqueViolation | null;
+  /**
+   * Why the engine can't store a value in a column of this kind at all (PostgreSQL: a NUL character, raw in a
+   * text or escaped in JSON), or null: asked of a write's values once it failed with an UnsupportedValueError,
+   * to name the fields at fault.
+   */
+  refusedValue(value: SqlValue, kind: ColumnKind): string | null;
   /**
    * Whether a statement's error is a row's values refused (a constraint, a value the column or the engine
    * can't hold), which undoes that statement only: not one of the statement itself, the connection or the

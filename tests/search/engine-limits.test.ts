@@ -70,6 +70,56 @@ describe("a literal with a NUL character", () => {
   });
 });
 
+describe("a record value with a NUL character", () => {
+  test("is stored on SQLite; on PostgreSQL it is a 400 naming each field at fault, and nothing is written", async () => {
+    await t.pb.collections.create({
+      name: "nul_notes",
+      type: "base",
+      createRule: "",
+      updateRule: "",
+      listRule: "",
+      fields: [
+        { name: "title", type: "text" },
+        { name: "meta", type: "json" },
+        { name: "tags", type: "select", values: ["a", "b\u0000"], maxSelect: 2 },
+      ],
+    });
+    const body = { title: "a\u0000b", meta: { k: "x\u0000" }, tags: ["a", "b\u0000"] };
+    const res = await fetch(`${t.url}/api/collections/nul_notes/records`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    const answer = (await res.json()) as Record<string, unknown>;
+    if (onPostgres()) {
+      const refused = (engine: string) => ({
+        code: "validation_unsupported_value",
+        message: `PostgreSQL${engine} can't store the NUL character (\\u0000).`,
+      });
+      expect([res.status, answer.data]).toEqual([
+        400,
+        { title: refused(""), meta: refused("'s JSONB"), tags: refused("'s JSONB") },
+      ]);
+      // an update is refused alike, a JSON text's escaped backslash before `u0000` is no NUL
+      const stored = await t.pb.collection("nul_notes").create({ title: "ok", meta: '"\\\\u0000"' });
+      expect(stored.meta).toBe("\\u0000");
+      const update = await fetch(`${t.url}/api/collections/nul_notes/records/${stored.id}`, {
+        method: "PATCH",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ title: "\u0000" }),
+      });
+      expect([update.status, ((await update.json()) as Record<string, unknown>).data]).toEqual([
+        400,
+        { title: refused("") },
+      ]);
+      expect((await t.pb.collection("nul_notes").getFullList()).map((r) => r.title)).toEqual(["ok"]);
+    } else {
+      expect(res.status).toBe(200);
+      expect([answer.title, answer.meta, answer.tags]).toEqual([body.title, body.meta, body.tags]);
+    }
+  });
+});
+
 describe("a LIKE pattern that ends with its escape character", () => {
   test("matches nothing, as on SQLite (PostgreSQL refuses such a pattern): never an error", async () => {
     // a pattern with its own % is used as it is: `%\` ends with LIKE's escape character, `%\\` doesn't

@@ -3,6 +3,7 @@ import { UnsupportedValueError } from "../driver.ts";
 import { type IndexDef, isValidIndex } from "../index-sql.ts";
 import { ident, join, raw, renderSql, type Sql, type Statement, sql } from "../sql.ts";
 import { compare, comparesPlainly, emptyIfNull, text, typedJsonValues } from "./compare.ts";
+import { hasEscapedNul } from "./json-nul.ts";
 
 /** asciiLower folds the ASCII letters of a text only, as SQLite's LIKE and lower() do. */
 const asciiLower = (s: Sql): Sql => sql`translate(${s}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`;
@@ -175,6 +176,12 @@ export const postgresDialect: Dialect = {
     if (err instanceof UnsupportedValueError) return true;
     const code = (err as PgErrorFields | null)?.code;
     return typeof code === "string" && (code.startsWith("22") || code.startsWith("23"));
+  },
+  refusedValue: (value, kind) => {
+    if (typeof value !== "string") return null;
+    if (value.includes("\0")) return "PostgreSQL can't store the NUL character (\\u0000)";
+    const json = kind === "json" || kind === "jsonArray" || kind === "geoPoint";
+    return json && hasEscapedNul(value) ? "PostgreSQL's JSONB can't store the NUL character (\\u0000)" : null;
   },
   uniqueViolation: (err): UniqueViolation | null => {
     if (typeof err !== "object" || err === null) return null;

@@ -219,8 +219,9 @@ class Runner {
 
   wrap(err: unknown): unknown {
     if (err instanceof DatabaseUnavailableError) return err;
-    // a text with a NUL character (invalid byte sequence): the statement can never run here
-    if (err instanceof postgres.PostgresError && err.code === "22021")
+    // a text with a NUL character (invalid byte sequence), a JSON one with an escaped NUL (unsupported Unicode
+    // escape): the statement can never run here
+    if (err instanceof postgres.PostgresError && (err.code === "22021" || err.code === "22P05"))
       return new UnsupportedValueError(`PostgreSQL text can't hold the NUL character (\\u0000): ${err.message}`, {
         cause: err,
       });

@@ -21,6 +21,12 @@ export function mayEscapeNul(bytes: Uint8Array, i: number, to: number): boolean 
   );
 }
 
+/** hasEscapedNul says whether a JSON text holds an escaped U+0000 (not an escaped backslash before `u0000`). */
+export function hasEscapedNul(json: string): boolean {
+  escapedNul.lastIndex = 0;
+  return escapedNul.test(json);
+}
+
 /** withoutEscapedNul is the JSON text bytes[from, to) with each escaped U+0000 as `\ufffd` (as long). */
 export function withoutEscapedNul(bytes: Uint8Array, from: number, to: number): Buffer {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString();

@@ -74,6 +74,7 @@ export const sqliteDialect: Dialect = {
     params: [table],
   }),
   refusesRow: sqliteRefusesRow,
+  refusedValue: () => null,
   uniqueViolation: (err): UniqueViolation | null => {
     const msg = err instanceof Error ? err.message : "";
     const m = /UNIQUE constraint failed: (.+)$/i.exec(msg);

@@ -26,7 +26,7 @@ import { clusterChannels, registerClusterSync } from "./cluster-sync.ts";
 import { importCollections } from "./collection-import.ts";
 import type { Collection, CollectionType } from "./collection-model.ts";
 import { CollectionsCache, findStoredCollectionByNameOrId, loadCollections } from "./collection-query.ts";
-import { hasTable } from "./collection-record-table-sync.ts";
+import { hasTable, upgradeRecordColumns } from "./collection-record-table-sync.ts";
 import { deleteCollection, saveCollection } from "./collection-save.ts";
 import { BootstrapEvent, TerminateEvent } from "./events.ts";
 import { defaultExpandLimits, type ExpandLimits } from "./expand-limits.ts";
@@ -208,6 +208,7 @@ export class BaseApp extends HookAccessors implements App {
       if (this.options.strictSchemaVersion) await checkSystemMigrationsKnown(this, this.options.migrations);
       await runMigrations(this, this.options.migrations);
       await addMissingInsertionKeys(this.db, "data");
+      await upgradeRecordColumns(this.db);
       await addMissingInsertionKeys(this.auxDb, "logs");
       await dropUnkeptLogsIndexes(this.auxDb);
     } finally {

@@ -3,6 +3,7 @@ import { isValidIndex, parseIndex } from "../db/index-sql.ts";
 import { pseudorandomString } from "../tools/security/random.ts";
 import { ValidationError, ValidationErrors } from "../tools/validation/validation.ts";
 import type { Collection } from "./collection-model.ts";
+import { loadCollections } from "./collection-query.ts";
 
 /** hasTable reports whether a table or view exists (case-insensitively). */
 export async function hasTable(db: Queryable, name: string): Promise<boolean> {
@@ -91,6 +92,35 @@ async function execOrExplain(tx: Queryable, statement: string, doing: string): P
   }
 }
 
+/**
+ * upgradeRecordColumns brings the collections' columns an earlier version made to the types this one makes
+ * (Dialect.columnUpgradeSql: on PostgreSQL a JSON field's, from JSONB to JSON), each collection's in a
+ * transaction with its indexes and the views dropped around the change. Nothing to do once they are.
+ */
+export async function upgradeRecordColumns(db: Queryable): Promise<void> {
+  const d = db.dialect;
+  for (const collection of await loadCollections(db)) {
+    const fields = collection.fields.filter((f) => f.columnKind() === "json");
+    if (collection.type === "view" || fields.length === 0) continue;
+    const statement = d.tableColumnsSql(collection.name);
+    const declared = new Map(
+      d.tableColumns(await db.all(statement.text, statement.params)).map((c) => [c.name, c.type] as const),
+    );
+    const upgrades = fields.flatMap(
+      (f) => d.columnUpgradeSql(collection.name, f.name, f.columnKind(), declared.get(f.name) ?? "") ?? [],
+    );
+    if (upgrades.length === 0) continue;
+    await db.transaction(async (tx) => {
+      const views = await tx.all<{ name: string; sql: string }>(d.listViewsSql().text);
+      for (const v of views) await tx.exec(d.dropViewSql(v.name));
+      await dropIndexes(tx, collection);
+      for (const upgrade of upgrades) await tx.exec(upgrade);
+      await createIndexes(tx, collection);
+      for (const v of views) await tx.exec(v.sql);
+    });
+  }
+}
+
 /** Fields switching between one value and a list get a new column with the values converted. */
 async function convertSingleMultiple(tx: Queryable, next: Collection, old: Collection): Promise<void> {
   const d = tx.dialect;
@@ -125,6 +155,7 @@ export async function dropIndexes(tx: Queryable, collection: Collection): Promis
 export async function createIndexes(tx: Queryable, collection: Collection): Promise<void> {
   if (collection.type === "view") return;
   const errs = new ValidationErrors();
+  const jsonColumns = new Set(collection.fields.filter((f) => f.columnKind() === "json").map((f) => f.name));
   for (const [i, raw] of collection.indexes.entries()) {
     const idx = parseIndex(raw);
     idx.tableName = collection.name;
@@ -136,7 +167,7 @@ export async function createIndexes(tx: Queryable, collection: Collection): Prom
       continue;
     }
     try {
-      await tx.exec(tx.dialect.createIndexSql(idx));
+      await tx.exec(tx.dialect.createIndexSql(idx, jsonColumns));
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       errs.set(

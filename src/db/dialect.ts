@@ -247,8 +247,17 @@ export interface Dialect {
   renameColumnSql(table: string, from: string, to: string): string;
   dropColumnSql(table: string, column: string): string;
   dropIndexSql(index: string): string;
-  /** The engine's statement for an index of a collection's `indexes` list (parsed from SQLite's syntax). */
-  createIndexSql(index: IndexDef): string;
+  /**
+   * The engine's statement for an index of a collection's `indexes` list (parsed from SQLite's syntax);
+   * `jsonColumns` are the collection's JSON fields' columns, which an engine may index by their text.
+   */
+  createIndexSql(index: IndexDef, jsonColumns?: ReadonlySet<string>): string;
+  /**
+   * A statement bringing a column an earlier version made (its declared type as tableColumnsSql gives it) to
+   * the type this version makes for its kind, or null when it has that type already. Run with the table's
+   * indexes and the views dropped around it.
+   */
+  columnUpgradeSql(table: string, column: string, kind: ColumnKind, declaredType: string): string | null;
   createViewSql(view: string, select: string): string;
   /**
    * A query as the source of a FROM: `(query)` on SQLite (as PocketBase writes its views), with an alias on

@@ -49,3 +49,75 @@ afterAll(() => t?.cleanup());
     await app.terminate();
   }
 });
+
+// a PostgreSQL database made before JSON fields kept their text as written has them as JSONB columns
+(onPostgres() ? test : test.skip)(
+  "a JSON field's JSONB column becomes JSON at start, its index and views kept",
+  async () => {
+    const u = await newTestApp({ withSuperuser: true });
+    try {
+      const docs = Collection.create("base", "docs");
+      docs.applyJSON({
+        listRule: "",
+        fields: [{ name: "data", type: "json" }],
+        indexes: ["CREATE UNIQUE INDEX idx_docs_data ON docs (data)"],
+      });
+      await u.app.saveCollection(docs);
+      const view = Collection.create("view", "docs_view");
+      view.applyJSON({ listRule: "", viewQuery: "SELECT id, data FROM docs" });
+      await u.app.saveCollection(view);
+      const r = new RecordModel(u.app.findCachedCollectionByNameOrId("docs") as Collection);
+      r.load({ id: "doc000000000001", data: { b: 1, a: 2 } });
+      await u.app.save(r);
+      const [{ sql: viewSql } = { sql: "" }] = await u.app.db.all<{ sql: string }>(
+        u.app.db.dialect.listViewsSql().text,
+      );
+      await u.app.db.exec(`DROP VIEW "docs_view"; DROP INDEX "idx_docs_data"`);
+      await u.app.db.exec(`ALTER TABLE "docs" ALTER COLUMN "data" TYPE JSONB USING "data"::jsonb`);
+      await u.app.db.exec(`CREATE UNIQUE INDEX "idx_docs_data" ON "docs" ("data"); ${viewSql}`);
+      await u.app.terminate();
+      const app = createApp({
+        dataDir: u.dir,
+        openDatabase: reopenDatabases(u.database),
+        migrations: systemMigrations,
+      });
+      await app.bootstrap();
+      try {
+        const [column] = await app.db.all<{ type: string }>(
+          `SELECT format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = '"docs"'::regclass AND attname = 'data'`,
+        );
+        expect(column?.type).toBe("json");
+        const [index] = await app.db.all<{ def: string }>(
+          `SELECT indexdef AS def FROM pg_indexes WHERE indexname = 'idx_docs_data'`,
+        );
+        expect(index?.def).toContain("::text");
+        const listed = await send(app, { url: "/api/collections/docs_view/records" });
+        expect((listed.json as { items: unknown[] }).items).toEqual([
+          expect.objectContaining({ id: "doc000000000001", data: { a: 2, b: 1 } }),
+        ]);
+        // the unique index still holds (on the text, as SQLite's), and a value written now keeps its keys' order
+        const res = await send(app, {
+          method: "POST",
+          url: "/api/collections/docs/records",
+          body: { data: '{"a":2,"b":1}' },
+          auth: "superuser",
+        });
+        expect([res.status, res.json]).toEqual([
+          400,
+          expect.objectContaining({ data: { data: expect.objectContaining({ code: "validation_not_unique" }) } }),
+        ]);
+        const again = await send(app, {
+          method: "POST",
+          url: "/api/collections/docs/records",
+          body: { data: '{"z":1,"a":2}' },
+          auth: "superuser",
+        });
+        expect(JSON.stringify((again.json as { data: unknown }).data)).toBe('{"z":1,"a":2}');
+      } finally {
+        await app.terminate();
+      }
+    } finally {
+      await u.cleanup();
+    }
+  },
+);

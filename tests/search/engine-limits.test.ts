@@ -71,6 +71,7 @@ describe("a literal with a NUL character", () => {
 });
 
 describe("a record value with a NUL character", () => {
+  // a JSON field's JSON column takes an escaped NUL as written; text and the multi-value fields' JSONB can't
   test("is stored on SQLite; on PostgreSQL it is a 400 naming each field at fault, and nothing is written", async () => {
     await t.pb.collections.create({
       name: "nul_notes",
@@ -96,10 +97,7 @@ describe("a record value with a NUL character", () => {
         code: "validation_unsupported_value",
         message: `PostgreSQL${engine} can't store the NUL character (\\u0000).`,
       });
-      expect([res.status, answer.data]).toEqual([
-        400,
-        { title: refused(""), meta: refused("'s JSONB"), tags: refused("'s JSONB") },
-      ]);
+      expect([res.status, answer.data]).toEqual([400, { title: refused(""), tags: refused("'s JSONB") }]);
       // an update is refused alike, a JSON text's escaped backslash before `u0000` is no NUL
       const stored = await t.pb.collection("nul_notes").create({ title: "ok", meta: '"\\\\u0000"' });
       expect(stored.meta).toBe("\\u0000");

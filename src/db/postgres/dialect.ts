@@ -16,15 +16,16 @@ const asciiLower = (s: Sql): Sql => sql`translate(${s}, 'ABCDEFGHIJKLMNOPQRSTUVW
 const textType = 'TEXT COLLATE "C"';
 
 /**
- * Column types for PostgreSQL: booleans as BOOLEAN, JSON and multi-value fields as JSONB, numbers as DOUBLE
- * PRECISION, text as TEXT. Dates stay TEXT in PocketBase's format (`2006-01-02 15:04:05.000Z`), so they
- * order and travel exactly as on SQLite.
+ * Column types for PostgreSQL: booleans as BOOLEAN, JSON fields as JSON (their text kept as written, its
+ * objects' keys in their order, as SQLite keeps it: JSONB would sort them), multi-value fields as JSONB,
+ * numbers as DOUBLE PRECISION, text as TEXT. Dates stay TEXT in PocketBase's format
+ * (`2006-01-02 15:04:05.000Z`), so they order and travel exactly as on SQLite.
  */
 const columnTypes: Record<ColumnKind, string> = {
   text: `${textType} DEFAULT '' NOT NULL`,
   number: "DOUBLE PRECISION DEFAULT 0 NOT NULL",
   bool: "BOOLEAN DEFAULT FALSE NOT NULL",
-  json: "JSONB DEFAULT NULL",
+  json: "JSON DEFAULT NULL",
   jsonArray: "JSONB DEFAULT '[]' NOT NULL",
   geoPoint: `JSONB DEFAULT '{"lon":0,"lat":0}' NOT NULL`,
   primaryKey: `${textType} PRIMARY KEY NOT NULL`,
@@ -35,7 +36,7 @@ const valueTypes: Record<ColumnKind, string> = {
   text: "TEXT",
   number: "DOUBLE PRECISION",
   bool: "BOOLEAN",
-  json: "JSONB",
+  json: "JSON",
   jsonArray: "JSONB",
   geoPoint: "JSONB",
   primaryKey: "TEXT",
@@ -81,7 +82,8 @@ function keyColumns(detail: string): string[] {
   if (!m?.[1]) return [];
   const columns: string[] = [];
   for (const part of m[1].split(", ")) {
-    const bare = /^(?:lower\()?"?((?:[^"()]|"")+)"?\)?$/.exec(part.trim());
+    // a column, lower(column) (NOCASE), (column::text) (a JSON column), lower(column::text)
+    const bare = /^(?:lower\()?\(?"?((?:[^"()]|"")+?)"?(?:::text)?\)?\)?$/.exec(part.trim());
     if (!bare?.[1]) return [];
     columns.push(bare[1].replaceAll('""', '"'));
   }
@@ -96,8 +98,14 @@ interface PgErrorFields {
 }
 
 /** translateIndexColumn writes one indexed column: NOCASE becomes lower(), SQLite's other collations go. */
-function translateIndexColumn(name: string, collate: string, sort: string): string {
-  const expr = name.includes("(") || name.includes(" ") ? translateIdentifiers(name) : quoteIdent(name);
+function translateIndexColumn(name: string, collate: string, sort: string, jsonColumns: ReadonlySet<string>): string {
+  // a JSON column has no btree order: it is indexed by its text, which is what SQLite compares
+  const expr =
+    name.includes("(") || name.includes(" ")
+      ? translateIdentifiers(name)
+      : jsonColumns.has(name)
+        ? `(${quoteIdent(name)}::text)`
+        : quoteIdent(name);
   const folded = collate.toUpperCase() === "NOCASE" ? `lower(${expr})` : expr;
   return sort ? `${folded} ${sort.toUpperCase()}` : folded;
 }
@@ -180,8 +188,9 @@ export const postgresDialect: Dialect = {
   refusedValue: (value, kind) => {
     if (typeof value !== "string") return null;
     if (value.includes("\0")) return "PostgreSQL can't store the NUL character (\\u0000)";
-    const json = kind === "json" || kind === "jsonArray" || kind === "geoPoint";
-    return json && hasEscapedNul(value) ? "PostgreSQL's JSONB can't store the NUL character (\\u0000)" : null;
+    // a JSON field's JSON column takes the escape as written
+    const jsonb = kind === "jsonArray" || kind === "geoPoint";
+    return jsonb && hasEscapedNul(value) ? "PostgreSQL's JSONB can't store the NUL character (\\u0000)" : null;
   },
   uniqueViolation: (err): UniqueViolation | null => {
     if (typeof err !== "object" || err === null) return null;
@@ -202,15 +211,20 @@ export const postgresDialect: Dialect = {
     `ALTER TABLE ${quoteIdent(table)} RENAME COLUMN ${quoteIdent(from)} TO ${quoteIdent(to)}`,
   dropColumnSql: (table, column) => `ALTER TABLE ${quoteIdent(table)} DROP COLUMN ${quoteIdent(column)}`,
   dropIndexSql: (index) => `DROP INDEX IF EXISTS ${quoteIdent(index)}`,
-  createIndexSql: (idx: IndexDef): string => {
+  createIndexSql: (idx: IndexDef, jsonColumns = new Set<string>()): string => {
     if (!isValidIndex(idx)) return "";
     const columns = idx.columns
       .filter((c) => c.name.trim() !== "")
-      .map((c) => translateIndexColumn(c.name.trim(), c.collate, c.sort));
+      .map((c) => translateIndexColumn(c.name.trim(), c.collate, c.sort, jsonColumns));
     const where = idx.where ? ` WHERE ${translateIdentifiers(idx.where)}` : "";
     const schema = idx.schemaName ? `${quoteIdent(idx.schemaName)}.` : "";
     return `CREATE ${idx.unique ? "UNIQUE " : ""}INDEX ${idx.optional ? "IF NOT EXISTS " : ""}${schema}${quoteIdent(idx.indexName)} ON ${quoteIdent(idx.tableName)} (${columns.join(", ")})${where}`;
   },
+  // a JSON field's column was JSONB before it kept the text as written: its values' keys are in JSONB's order
+  columnUpgradeSql: (table, column, kind, declaredType) =>
+    kind === "json" && declaredType.toLowerCase() === "jsonb"
+      ? `ALTER TABLE ${quoteIdent(table)} ALTER COLUMN ${quoteIdent(column)} TYPE JSON USING satchel_text(${quoteIdent(column)})::json`
+      : null,
   createViewSql: (view, select) => `CREATE VIEW ${quoteIdent(view)} AS ${select}`,
   subquery: (query) => `(${query}) AS "_satchel_view"`,
   dropViewSql: (view) => `DROP VIEW IF EXISTS ${quoteIdent(view)}`,

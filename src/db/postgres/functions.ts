@@ -11,7 +11,7 @@
  */
 
 /** Bump when a definition changes: the driver re-installs when the marker function is missing. */
-export const functionsVersion = 9;
+export const functionsVersion = 10;
 export const functionsMarker = `satchel_functions_v${functionsVersion}`;
 
 /**
@@ -74,10 +74,20 @@ EXCEPTION WHEN others THEN
   RETURN NULL;
 END $$;
 
+-- a JSON field's value (a JSON column: its text as written) as JSONB, which the functions read; an escaped
+-- U+0000, which JSONB can't hold, read as U+FFFD (an escaped backslash before u0000 stays)
+CREATE OR REPLACE FUNCTION satchel_jsonb(j json) RETURNS jsonb LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN strpos(j::text, '\\u0000') = 0 THEN j::jsonb
+    ELSE regexp_replace(j::text, '(?<!\\\\)((?:\\\\\\\\)*)\\\\u0000', '\\1\\\\ufffd', 'g')::jsonb END
+$$;
+
 -- json_each as Satchel uses it: an array's items as text, anything else as one item (NULL included)
 CREATE OR REPLACE FUNCTION satchel_json_each(j jsonb) RETURNS TABLE(value text) LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT e FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(j) = 'array' THEN j END) AS e
   UNION ALL SELECT j::text WHERE jsonb_typeof(j) IS DISTINCT FROM 'array'
+$$;
+CREATE OR REPLACE FUNCTION satchel_json_each(j json) RETURNS TABLE(value text) LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT e.value FROM satchel_json_each(satchel_jsonb(j)) AS e
 $$;
 CREATE OR REPLACE FUNCTION satchel_json_each(t text) RETURNS TABLE(value text) LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT e FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(satchel_try_jsonb(t)) = 'array' THEN satchel_try_jsonb(t) END) AS e
@@ -91,6 +101,9 @@ $$;
 CREATE OR REPLACE FUNCTION satchel_json_length(j jsonb) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE WHEN j IS NULL THEN 0 WHEN jsonb_typeof(j) = 'array' THEN jsonb_array_length(j) ELSE 1 END
 $$;
+CREATE OR REPLACE FUNCTION satchel_json_length(j json) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT satchel_json_length(satchel_jsonb(j))
+$$;
 CREATE OR REPLACE FUNCTION satchel_json_length(t text) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE WHEN t IS NULL OR t = '' THEN 0
     WHEN jsonb_typeof(satchel_try_jsonb(t)) = 'array' THEN jsonb_array_length(satchel_try_jsonb(t)) ELSE 1 END
@@ -102,6 +115,9 @@ $$;
 -- an array's length, 0 for anything else (not JSON, not an array, NULL)
 CREATE OR REPLACE FUNCTION satchel_json_array_length(j jsonb) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE WHEN jsonb_typeof(j) = 'array' THEN jsonb_array_length(j) ELSE 0 END
+$$;
+CREATE OR REPLACE FUNCTION satchel_json_array_length(j json) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT satchel_json_array_length(satchel_jsonb(j))
 $$;
 CREATE OR REPLACE FUNCTION satchel_json_array_length(t text) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT satchel_json_array_length(satchel_try_jsonb(t))
@@ -115,9 +131,17 @@ $$;
 CREATE OR REPLACE FUNCTION satchel_json_compact(j jsonb) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT regexp_replace(j::text, '("(?:[^"\\\\]|\\\\.)*")|([,:]) ', '\\1\\2', 'g')
 $$;
+-- JSON text as written without the blanks between its tokens (a string's own kept), as SQLite's json functions
+-- give a list or an object
+CREATE OR REPLACE FUNCTION satchel_json_minify(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT regexp_replace(t, '("(?:[^"\\\\]|\\\\.)*")|\\s+', '\\1', 'g')
+$$;
 -- a JSON value as SQLite writes it as text
 CREATE OR REPLACE FUNCTION satchel_text(j jsonb) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE WHEN jsonb_typeof(j) IN ('array', 'object') THEN satchel_json_compact(j) ELSE j::text END
+$$;
+CREATE OR REPLACE FUNCTION satchel_text(j json) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT satchel_text(satchel_jsonb(j))
 $$;
 -- a value at a path ({} is the whole value), as text as SQLite's json_extract gives it: strings unquoted,
 -- booleans as 1 and 0, lists compact, JSON null as NULL; text that isn't JSON is its own value at the empty
@@ -130,8 +154,16 @@ CREATE OR REPLACE FUNCTION satchel_json_extract(j jsonb, path text[]) RETURNS te
     WHEN 'number' THEN satchel_json_number_text(j #>> path)
     ELSE j #>> path END
 $$;
+-- read on the JSON text itself (no JSONB made of it, so a filter on a JSON field reads each row once): a list or
+-- an object as written without its blanks, as SQLite gives it; one holding an escaped U+0000 through JSONB
 CREATE OR REPLACE FUNCTION satchel_json_extract(j json, path text[]) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT satchel_json_extract(j::jsonb, path)
+  SELECT CASE WHEN strpos(j::text, '\\u0000') > 0 THEN satchel_json_extract(satchel_jsonb(j), path)
+    ELSE CASE json_typeof(j #> path)
+      WHEN 'boolean' THEN CASE WHEN (j #>> path) = 'true' THEN '1' ELSE '0' END
+      WHEN 'array' THEN satchel_json_minify((j #> path)::text)
+      WHEN 'object' THEN satchel_json_minify((j #> path)::text)
+      WHEN 'number' THEN satchel_json_number_text(j #>> path)
+      ELSE j #>> path END END
 $$;
 CREATE OR REPLACE FUNCTION satchel_json_extract(t text, path text[]) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE WHEN satchel_try_jsonb(t) IS NOT NULL THEN satchel_json_extract(satchel_try_jsonb(t), path)
@@ -145,6 +177,9 @@ $$;
 CREATE OR REPLACE FUNCTION satchel_json_array_contains(j jsonb, v text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE WHEN jsonb_typeof(j) = 'array' THEN j @> jsonb_build_array(v)
     ELSE EXISTS (SELECT 1 FROM satchel_json_each(j) e WHERE e.value = v) END
+$$;
+CREATE OR REPLACE FUNCTION satchel_json_array_contains(j json, v text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT satchel_json_array_contains(satchel_jsonb(j), v)
 $$;
 CREATE OR REPLACE FUNCTION satchel_json_array_contains(t text, v text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT EXISTS (SELECT 1 FROM satchel_json_each(t) e WHERE e.value = v)
@@ -162,6 +197,9 @@ CREATE OR REPLACE FUNCTION satchel_float(d double precision) RETURNS double prec
 $$;
 CREATE OR REPLACE FUNCTION satchel_float(j jsonb) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT satchel_float(j #>> '{}')
+$$;
+CREATE OR REPLACE FUNCTION satchel_float(j json) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT satchel_float(satchel_jsonb(j))
 $$;
 CREATE OR REPLACE FUNCTION satchel_float(b boolean) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE WHEN b THEN 1 WHEN NOT b THEN 0 END::double precision
@@ -208,6 +246,9 @@ $$;
 CREATE OR REPLACE FUNCTION satchel_sv(j jsonb) RETURNS satchel_value LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT satchel_sv(satchel_text(j))
 $$;
+CREATE OR REPLACE FUNCTION satchel_sv(j json) RETURNS satchel_value LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT satchel_sv(satchel_text(j))
+$$;
 -- a numeral whose exponent has 3 or 4 digits (1.0e+300), as SQLite reads it: infinite beyond the largest double,
 -- 0 below the smallest, where PostgreSQL's cast would fail
 CREATE OR REPLACE FUNCTION satchel_numeral(t text) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -233,7 +274,14 @@ CREATE OR REPLACE FUNCTION satchel_json_sort_key(j jsonb, path text[]) RETURNS s
     ELSE ROW(0, 0, '')::satchel_value END
 $$;
 CREATE OR REPLACE FUNCTION satchel_json_sort_key(j json, path text[]) RETURNS satchel_value LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT satchel_json_sort_key(j::jsonb, path)
+  SELECT CASE WHEN strpos(j::text, '\\u0000') > 0 THEN satchel_json_sort_key(satchel_jsonb(j), path)
+    ELSE CASE json_typeof(j #> path)
+      WHEN 'number' THEN ROW(1, (j #>> path)::double precision, '')::satchel_value
+      WHEN 'boolean' THEN ROW(1, CASE WHEN (j #>> path) = 'true' THEN 1 ELSE 0 END, '')::satchel_value
+      WHEN 'string' THEN ROW(2, 0, j #>> path)::satchel_value
+      WHEN 'object' THEN ROW(2, 0, satchel_json_minify((j #> path)::text))::satchel_value
+      WHEN 'array' THEN ROW(2, 0, satchel_json_minify((j #> path)::text))::satchel_value
+      ELSE ROW(0, 0, '')::satchel_value END END
 $$;
 -- text that isn't JSON is a text at the empty path, as satchel_json_extract reads it
 CREATE OR REPLACE FUNCTION satchel_json_sort_key(t text, path text[]) RETURNS satchel_value LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$

@@ -219,8 +219,6 @@ export interface Dialect {
    * (SQLite's), on the text of the left operand whatever its type.
    */
   like(left: Operand, pattern: Sql, not: boolean): Sql;
-  /** Equality where NULL equals NULL (`equal`), or its negation. */
-  nullSafeEqual(left: Sql, right: Sql, equal: boolean): Sql;
   /** Text equality ignoring case, as SQLite's `COLLATE NOCASE`. */
   equalNocase(left: Sql, right: Sql): Sql;
   /** The literal of a boolean (SQLite has none: 1 and 0). */

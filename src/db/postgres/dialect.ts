@@ -341,8 +341,6 @@ export const postgresDialect: Dialect = {
     const matches = sql`(CASE WHEN ${endsWithEscape} THEN FALSE ELSE ${asciiLower(text(left))} LIKE ${p} ESCAPE '\\' END)`;
     return not ? sql`(NOT ${matches})` : matches;
   },
-  nullSafeEqual: (left, right, equal) =>
-    sql`${left} ${raw(equal ? "IS NOT DISTINCT FROM" : "IS DISTINCT FROM")} ${right}`,
   equalNocase: (left, right) => sql`lower(${left}) = lower(${right})`,
   boolLiteral: (value) => (value ? "TRUE" : "FALSE"),
   textType: () => textType,

@@ -171,7 +171,6 @@ export const sqliteDialect: Dialect = {
   emptyIfNull: (o) => ({ sql: sql`COALESCE(${o.sql}, '')`, type: o.type }),
   text: (o) => o.sql,
   like: (left, pattern, not) => sql`${left.sql} ${raw(not ? "NOT LIKE" : "LIKE")} ${pattern} ESCAPE '\\'`,
-  nullSafeEqual: (left, right, equal) => sql`${left} ${raw(equal ? "IS" : "IS NOT")} ${right}`,
   equalNocase: (left, right) => sql`${left} = ${right} COLLATE NOCASE`,
   boolLiteral: (value) => (value ? "1" : "0"),
   textType: () => "TEXT",

@@ -28,6 +28,8 @@ export async function seedQueryDataDir(dir: string, databaseUrl = ""): Promise<v
     migrations: systemMigrations,
   });
   await app.bootstrap();
+  // the copy names the fields' columns: a PostgreSQL table has its insertion key besides, which it numbers itself
+  let columns = "";
   try {
     const authors = Collection.create("base", "authors");
     authors.applyJSON(authorsJson);
@@ -42,6 +44,7 @@ export async function seedQueryDataDir(dir: string, databaseUrl = ""): Promise<v
     }
     const posts = app.findCachedCollectionByNameOrId(openCollection);
     if (!posts) throw new Error("the posts collection was not saved");
+    columns = posts.fields.map((f) => `"${f.name}"`).join(", ");
     await app.runInTransaction(async (txApp) => {
       const authorIds: string[] = [];
       for (const input of authorInputs()) {
@@ -62,7 +65,7 @@ export async function seedQueryDataDir(dir: string, databaseUrl = ""): Promise<v
   if (databaseUrl !== "") {
     const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
     try {
-      await sql.unsafe(`INSERT INTO ${ruledCollection} SELECT * FROM ${openCollection}`);
+      await sql.unsafe(`INSERT INTO ${ruledCollection} (${columns}) SELECT ${columns} FROM ${openCollection}`);
       await sql.unsafe("VACUUM ANALYZE");
     } finally {
       await sql.end();
@@ -70,7 +73,7 @@ export async function seedQueryDataDir(dir: string, databaseUrl = ""): Promise<v
     return;
   }
   const db = new Database(`${dir}/data.db`);
-  db.run(`INSERT INTO ${ruledCollection} SELECT * FROM ${openCollection}`);
+  db.run(`INSERT INTO ${ruledCollection} (${columns}) SELECT ${columns} FROM ${openCollection}`);
   // the statistics `posts` got from the PRAGMA optimize Satchel runs on close; without them SQLite plans the
   // copy's queries differently
   db.run(`ANALYZE ${ruledCollection}`);

@@ -1,3 +1,4 @@
+import type { Dialect } from "../db/dialect.ts";
 import type { Queryable } from "../db/driver.ts";
 import { isValidIndex, parseIndex } from "../db/index-sql.ts";
 import { pseudorandomString } from "../tools/security/random.ts";
@@ -93,6 +94,17 @@ async function execOrExplain(tx: Queryable, statement: string, doing: string): P
 }
 
 /**
+ * indexFailure words why an index couldn't be made; rows that a unique index would find twice as SQLite (so
+ * PocketBase) says it, whatever the engine: `UNIQUE constraint failed: table.column`.
+ */
+function indexFailure(d: Dialect, collection: Collection, err: unknown): string {
+  const v = d.uniqueViolation(err);
+  if (v && v.columns.length > 0)
+    return `UNIQUE constraint failed: ${v.columns.map((c) => `${v.table || collection.name}.${c}`).join(", ")}`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
  * upgradeRecordColumns brings the collections' columns an earlier version made to the types this one makes
  * (Dialect.columnUpgradeSql: on PostgreSQL a JSON field's, from JSONB to JSON), each collection's in a
  * transaction with its indexes and the views dropped around the change. Nothing to do once they are.
@@ -169,7 +181,7 @@ export async function createIndexes(tx: Queryable, collection: Collection): Prom
     try {
       await tx.exec(tx.dialect.createIndexSql(idx, jsonColumns));
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = indexFailure(tx.dialect, collection, err);
       errs.set(
         String(i),
         new ValidationError(

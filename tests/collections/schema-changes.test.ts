@@ -199,7 +199,15 @@ test("a UNIQUE index over duplicates is refused under indexes.N and nothing chan
     status: 400,
     response: {
       message: "Failed to update collection.",
-      data: { indexes: { "1": { code: "validation_invalid_index_expression" } } },
+      data: {
+        indexes: {
+          "1": {
+            code: "validation_invalid_index_expression",
+            // in SQLite's words (PocketBase's) on either engine
+            message: `Failed to create index idx_title_${name} - UNIQUE constraint failed: ${name}_x.title.`,
+          },
+        },
+      },
     },
   });
   expect(await t.pb.collections.getOne(name)).toEqual(before);

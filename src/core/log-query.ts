@@ -1,4 +1,4 @@
-import type { Dialect } from "../db/dialect.ts";
+import type { Dialect, ValueType } from "../db/dialect.ts";
 import type { Queryable, ReadScope } from "../db/driver.ts";
 import { ident, join, raw, type Sql, sql } from "../db/sql.ts";
 import { buildFilter, maxFilterLength } from "../tools/search/filter-sql.ts";
@@ -16,12 +16,23 @@ import type { ListResult } from "./request-event.ts";
 
 const logsTable = ident(logsTableName);
 
-/** The `_logs` columns a filter or sort may name; `data.<path>` reads inside the data JSON. */
-export const logColumns: readonly string[] = ["id", "created", "level", "message", "data"];
 const dataPathPattern = /^data\.[\w.:]*\w$/;
 
 /** InvalidLogsQueryError is a logs filter or sort that can't run (unknown field, bad syntax, too long). */
 export class InvalidLogsQueryError extends Error {}
+
+/**
+ * The `_logs` columns a filter or sort may name (`data.<path>` reads inside the data JSON), and what each
+ * holds, for comparisons across types (Dialect.compare) as SQLite makes them with the
+ * columns' affinities: `level` an INTEGER, `data` JSON text under a JSON declaration (as a record's list).
+ */
+const logColumnTypes: Readonly<Record<string, ValueType>> = {
+  id: "text",
+  created: "text",
+  level: "number",
+  message: "text",
+  data: "json",
+};
 
 /**
  * LogsFieldResolver resolves the identifiers of a logs filter or sort: the columns of `_logs`, and
@@ -31,10 +42,12 @@ class LogsFieldResolver implements FieldResolver {
   constructor(readonly dialect: Dialect) {}
 
   resolve(identifier: string): ResolverResult {
-    if (logColumns.includes(identifier)) return { sql: sql`${logsTable}.${ident(identifier)}` };
+    const type = logColumnTypes[identifier];
+    if (type) return { sql: sql`${logsTable}.${ident(identifier)}`, type, column: true, notNull: true };
     const path = dataPathPattern.test(identifier) ? jsonPath(identifier.split(".").slice(1)) : null;
     if (path === null) throw new Error(`failed to resolve field ${JSON.stringify(identifier)}`);
-    return { sql: this.dialect.jsonExtract(sql`${logsTable}.${ident("data")}`, path), nullFallback: "disabled" };
+    const data = sql`${logsTable}.${ident("data")}`;
+    return { sql: this.dialect.jsonExtract(data, path), nullFallback: "disabled", type: "jsonValue" };
   }
 }
 
@@ -81,7 +94,7 @@ function logsOrderBy(dialect: Dialect, sort: readonly SortField[]): Sql | null {
   );
 }
 
-/** What a logs list asks for: paging, and an optional filter and sort over logColumns and `data.*`. */
+/** What a logs list asks for: paging, and an optional filter and sort over logColumnTypes' columns and `data.*`. */
 export interface LogsListOptions {
   page: number;
   perPage: number;

@@ -90,7 +90,9 @@ class CollectionsFieldResolver implements FieldResolver {
   resolve(identifier: string): ResolverResult {
     if (!collectionListColumns.includes(identifier))
       throw new Error(`failed to resolve field ${JSON.stringify(identifier)}`);
-    return { sql: sql`${collectionsTable}.${ident(identifier)}` };
+    // what the column holds, for comparisons across types as SQLite makes them (Dialect.compare)
+    const type = identifier === "system" ? "bool" : "text";
+    return { sql: sql`${collectionsTable}.${ident(identifier)}`, type, column: true, notNull: true };
   }
 }
 

@@ -4,19 +4,23 @@ import type { App } from "../../src/core/app.ts";
 import { insertLogs } from "../../src/core/log-write.ts";
 import { send } from "../helpers/api-scenario.ts";
 import { superuserEmail, superuserPassword } from "../helpers/test-app.ts";
+import { seedBlog } from "./blog-seed.ts";
 import { type EnginePair, lcg, openEnginePair, picker } from "./engine-pair.ts";
 import { postgresUnavailable, skipNote } from "./postgres-server.ts";
 
-// The same logs on SQLite and on PostgreSQL, and the logs API's filters and sorts over their columns (`level`
-// an INTEGER, `data` JSON) and inside `data`, compared across types: PostgreSQL must list SQLite's logs in
-// SQLite's order (a comparison of a number with a text used to be refused there, or compared otherwise).
+// The same logs and collections on SQLite and on PostgreSQL, and the filters and sorts of the logs API (over
+// the columns of `_logs`, `level` an INTEGER and `data` JSON, and inside `data`) and of the collections API
+// (over `_collections`' columns, `system` a boolean), compared across types: PostgreSQL must list SQLite's
+// logs and collections in SQLite's order (a comparison of a number with a text was refused there, or compared
+// otherwise).
 
 const reason = postgresUnavailable();
 const start = Date.UTC(2026, 11, 1);
 
-/** seed writes 300 logs of every kind of data, the same on any engine. */
+/** seed makes the blog's collections and writes 300 logs of every kind of data, the same on any engine. */
 async function seed(app: App): Promise<void> {
   await upsertSuperuser(app, superuserEmail, superuserPassword);
+  await seedBlog(app);
   const data = (i: number): Record<string, unknown> =>
     [
       { status: 200 + (i % 5) * 100, url: `/api/${i % 7}`, execTime: i * 0.5, auth: i % 3 ? "users" : "" },
@@ -33,23 +37,49 @@ async function seed(app: App): Promise<void> {
   await insertLogs(app.auxDb, entries);
 }
 
-/** The messages of the logs a query lists, in order, or its status and error. */
-async function messages(app: App, query: Record<string, string>): Promise<string> {
-  const res = await send(app, {
-    url: `/api/logs?${new URLSearchParams({ perPage: "500", ...query })}`,
-    auth: "superuser",
-  });
-  const items = (res.json as { items?: { message: string }[] }).items;
-  return res.status === 200 && items ? items.map((l) => l.message).join("|") : `${res.status}`;
+/** What a list of the API at `path` answers to the query: each item's `key` in order, or its status. */
+async function listedBy(app: App, path: string, key: string, query: Record<string, string>): Promise<string> {
+  const url = `${path}?${new URLSearchParams({ perPage: "500", ...query })}`;
+  const res = await send(app, { url, auth: "superuser" });
+  const items = (res.json as { items?: Record<string, unknown>[] }).items;
+  return res.status === 200 && items ? items.map((item) => String(item[key])).join("|") : `${res.status}`;
+}
+
+type Query = Record<string, string>;
+const messages = (app: App, query: Query) => listedBy(app, "/api/logs", "message", query);
+const names = (app: App, query: Query) => listedBy(app, "/api/collections", "name", query);
+
+/** queriesOf draws n filters of a field against a literal or another field, each with a sort. */
+function queriesOf(seed: number, n: number, fields: string[], literals: string[], sorts: string[]): Query[] {
+  const pick = picker(lcg(seed));
+  const ops = ["=", "!=", ">", ">=", "<", "~", "!~", "?=", "?>"];
+  return Array.from({ length: n }, () => ({
+    filter: `${pick(fields)} ${pick(ops)} ${pick([...literals, pick(fields)])}`,
+    sort: pick(sorts),
+  }));
+}
+
+/** differing lists the queries the two apps answer differently, with both answers. */
+async function differing(
+  engines: EnginePair,
+  queries: Query[],
+  answer: (app: App, query: Query) => Promise<string>,
+): Promise<string[]> {
+  const out: string[] = [];
+  for (const query of queries) {
+    const [a, b] = [await answer(engines.sqlite, query), await answer(engines.postgres, query)];
+    if (a !== b) out.push(`${JSON.stringify(query)}\n  SQLite: ${a}\n  PostgreSQL: ${b}`);
+  }
+  return out;
 }
 
 if (reason) {
-  skipNote("tests/db/postgres-logs-agree.test.ts", reason);
-  describe.skip(`the logs API lists SQLite's logs on PostgreSQL (skipped: ${reason})`, () => {
+  skipNote("tests/db/postgres-system-lists-agree.test.ts", reason);
+  describe.skip(`the logs and collections APIs list SQLite's on PostgreSQL (skipped: ${reason})`, () => {
     test("needs a PostgreSQL server", () => {});
   });
 } else {
-  describe("the logs API lists SQLite's logs on PostgreSQL", () => {
+  describe("the logs and collections APIs list SQLite's logs and collections on PostgreSQL", () => {
     let engines: EnginePair;
 
     beforeAll(async () => {
@@ -66,7 +96,7 @@ if (reason) {
       ["data.f > level", "-data.status,created", "a JSON value against the INTEGER column"],
       ["level != 'a'", "-@rowid", "a number column against a word"],
       ["data.n > '/api/1'", "@rowid", "a JSON number against a text"],
-    ])("%s, sorted by %s (%s)", async (filter, sort) => {
+    ])("logs where %s, sorted by %s (%s)", async (filter, sort) => {
       // some list none: still a list, never an error
       const expected = await messages(engines.sqlite, { filter, sort });
       expect(expected).not.toMatch(/^\d{3}$/);
@@ -74,8 +104,6 @@ if (reason) {
     });
 
     test("200 filters and sorts drawn at random list the same logs in the same order, and the stats agree", async () => {
-      const next = lcg(5);
-      const pick = picker(next);
       const fields = ["level", "message", "created", "data", "data.status", "data.url", "data.execTime", "data.auth"];
       fields.push(
         "data.nested.k",
@@ -87,7 +115,6 @@ if (reason) {
         "data.f",
         "data.s",
       );
-      const ops = ["=", "!=", ">", ">=", "<", "~", "!~", "?=", "?>"];
       const literals = ["0", "4", "200", "'200'", "'2'", "1.5", "true", "null", "''", "'/api/1'", "'a'", "'É'", "'%'"];
       literals.push("'2026-12-03'", "@now", "1e-7");
       const sorts = [
@@ -98,21 +125,34 @@ if (reason) {
         "data.execTime,created",
         "-@rowid",
       ];
-      const differing: string[] = [];
-      for (let i = 0; i < 200; i++) {
-        const query = {
-          filter: `${pick(fields)} ${pick(ops)} ${pick([...literals, pick(fields)])}`,
-          sort: pick(sorts),
-        };
-        const [a, b] = [await messages(engines.sqlite, query), await messages(engines.postgres, query)];
-        if (a !== b) differing.push(`${JSON.stringify(query)}\n  SQLite: ${a}\n  PostgreSQL: ${b}`);
-      }
-      expect(differing).toEqual([]);
+      expect(await differing(engines, queriesOf(5, 200, fields, literals, sorts), messages)).toEqual([]);
       for (const filter of ["level >= 0", "data.status >= 400", ""]) {
         const url = `/api/logs/stats?${new URLSearchParams({ filter })}`;
         const [a, b] = [engines.sqlite, engines.postgres].map((app) => send(app, { url, auth: "superuser" }));
         expect((await b)?.json).toEqual((await a)?.json);
       }
+    });
+
+    test("200 filters and sorts drawn at random list the same collections in the same order", async () => {
+      const fields = ["id", "created", "updated", "name", "system", "type"];
+      const literals = [
+        "0",
+        "1",
+        "true",
+        "false",
+        "null",
+        "''",
+        "'base'",
+        "'1'",
+        "'true'",
+        "'_'",
+        "'%s'",
+        "'A'",
+        "@now",
+      ];
+      const sorts = ["name", "-system,name", "-@rowid", "@rowid", "type,-name", "created,name"];
+      const queries = [{ filter: "system = 1", sort: "name" }, ...queriesOf(9, 200, fields, literals, sorts)];
+      expect(await differing(engines, queries, names)).toEqual([]);
     });
   });
 }

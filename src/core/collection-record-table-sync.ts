@@ -1,4 +1,4 @@
-import type { Dialect } from "../db/dialect.ts";
+import type { ColumnKind, Dialect } from "../db/dialect.ts";
 import type { Queryable } from "../db/driver.ts";
 import { isValidIndex, parseIndex } from "../db/index-sql.ts";
 import { pseudorandomString } from "../tools/security/random.ts";
@@ -93,6 +93,9 @@ async function execOrExplain(tx: Queryable, statement: string, doing: string): P
   }
 }
 
+/** The kinds of a JSON field's and a point's columns, which an engine may keep as JSON text (Dialect.columnType). */
+const jsonKinds: ReadonlySet<ColumnKind> = new Set(["json", "geoPoint"]);
+
 /**
  * indexFailure words why an index couldn't be made; rows that a unique index would find twice as SQLite (so
  * PocketBase) says it, whatever the engine: `UNIQUE constraint failed: table.column`.
@@ -112,7 +115,7 @@ function indexFailure(d: Dialect, collection: Collection, err: unknown): string 
 export async function upgradeRecordColumns(db: Queryable): Promise<void> {
   const d = db.dialect;
   for (const collection of await loadCollections(db)) {
-    const fields = collection.fields.filter((f) => f.columnKind() === "json");
+    const fields = collection.fields.filter((f) => jsonKinds.has(f.columnKind()));
     if (collection.type === "view" || fields.length === 0) continue;
     const statement = d.tableColumnsSql(collection.name);
     const declared = new Map(
@@ -167,7 +170,7 @@ export async function dropIndexes(tx: Queryable, collection: Collection): Promis
 export async function createIndexes(tx: Queryable, collection: Collection): Promise<void> {
   if (collection.type === "view") return;
   const errs = new ValidationErrors();
-  const jsonColumns = new Set(collection.fields.filter((f) => f.columnKind() === "json").map((f) => f.name));
+  const jsonColumns = new Set(collection.fields.filter((f) => jsonKinds.has(f.columnKind())).map((f) => f.name));
   for (const [i, raw] of collection.indexes.entries()) {
     const idx = parseIndex(raw);
     idx.tableName = collection.name;

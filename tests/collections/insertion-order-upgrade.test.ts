@@ -59,7 +59,10 @@ afterAll(() => t?.cleanup());
       const docs = Collection.create("base", "docs");
       docs.applyJSON({
         listRule: "",
-        fields: [{ name: "data", type: "json" }],
+        fields: [
+          { name: "data", type: "json" },
+          { name: "at", type: "geoPoint" },
+        ],
         indexes: ["CREATE UNIQUE INDEX idx_docs_data ON docs (data)"],
       });
       await u.app.saveCollection(docs);
@@ -67,13 +70,14 @@ afterAll(() => t?.cleanup());
       view.applyJSON({ listRule: "", viewQuery: "SELECT id, data FROM docs" });
       await u.app.saveCollection(view);
       const r = new RecordModel(u.app.findCachedCollectionByNameOrId("docs") as Collection);
-      r.load({ id: "doc000000000001", data: { b: 1, a: 2 } });
+      r.load({ id: "doc000000000001", data: { b: 1, a: 2 }, at: { lon: 1, lat: 2 } });
       await u.app.save(r);
       const [{ sql: viewSql } = { sql: "" }] = await u.app.db.all<{ sql: string }>(
         u.app.db.dialect.listViewsSql().text,
       );
       await u.app.db.exec(`DROP VIEW "docs_view"; DROP INDEX "idx_docs_data"`);
-      await u.app.db.exec(`ALTER TABLE "docs" ALTER COLUMN "data" TYPE JSONB USING "data"::jsonb`);
+      for (const column of ["data", "at"])
+        await u.app.db.exec(`ALTER TABLE "docs" ALTER COLUMN "${column}" TYPE JSONB USING "${column}"::jsonb`);
       await u.app.db.exec(`CREATE UNIQUE INDEX "idx_docs_data" ON "docs" ("data"); ${viewSql}`);
       await u.app.terminate();
       const app = createApp({
@@ -83,10 +87,13 @@ afterAll(() => t?.cleanup());
       });
       await app.bootstrap();
       try {
-        const [column] = await app.db.all<{ type: string }>(
-          `SELECT format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = '"docs"'::regclass AND attname = 'data'`,
+        const types = await app.db.all<{ type: string }>(
+          `SELECT format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = '"docs"'::regclass AND attname IN ('data', 'at')`,
         );
-        expect(column?.type).toBe("json");
+        expect(types.map((c) => c.type)).toEqual(["json", "json"]);
+        // a point's text is written again longitude first, as SQLite holds it (JSONB put lat first)
+        const [{ at } = { at: "" }] = await app.db.all<{ at: string }>(`SELECT at::text AS at FROM "docs"`);
+        expect(at).toBe('{"lon":1,"lat":2}');
         const [index] = await app.db.all<{ def: string }>(
           `SELECT indexdef AS def FROM pg_indexes WHERE indexname = 'idx_docs_data'`,
         );

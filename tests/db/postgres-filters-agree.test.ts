@@ -56,6 +56,12 @@ const jsons: unknown[] = [
   [1e-7, 0.1],
   '{"y": {"x": 1E2}, "b": [1.50, "e"], "a": 1}',
 ];
+const points = [
+  { lon: 0, lat: 0 },
+  { lon: 13.4, lat: 52.5 },
+  { lon: -180, lat: 90 },
+  { lon: 2.35, lat: 48.85 },
+];
 const dates = ["", "2024-01-01 00:00:00.000Z", "2024-01-01 10:00:00.000Z", "2030-05-05 05:05:05.000Z"];
 const lists = [[], ["a"], ["b"], ["a", "b"], ["c", "a"], ["b", "c", "a"]];
 const count = 40;
@@ -76,6 +82,7 @@ async function seed(app: App): Promise<void> {
       { name: "s", type: "select", values: ["a", "b", "c"], maxSelect: 3 },
       { name: "ss", type: "select", values: ["a", "b", "c"], maxSelect: 1 },
       { name: "e", type: "email" },
+      { name: "g", type: "geoPoint" },
     ],
   });
   await app.saveCollection(c);
@@ -94,6 +101,7 @@ async function seed(app: App): Promise<void> {
       s: lists[i % lists.length],
       ss: ["", "a", "b", "c"][i % 4],
       e: i % 5 === 0 ? "" : `u${i % 4}@example.com`,
+      g: points[i % points.length],
     });
     await app.save(r);
   }
@@ -108,7 +116,24 @@ const rows = (app: App, filter: string): Promise<string> => listed(app, "d", { f
 function randomFilters(seed: number, n: number): string[] {
   const next = lcg(seed);
   const pick = picker(next);
-  const fields = ["t", "t2", "n", "n2", "b", "j", "j.x", "j.y.z", "dt", "s", "ss", "e", "id", "s:length", "s:each"];
+  const fields = [
+    "t",
+    "t2",
+    "n",
+    "n2",
+    "b",
+    "j",
+    "j.x",
+    "j.y.z",
+    "dt",
+    "s",
+    "ss",
+    "e",
+    "id",
+    "s:length",
+    "s:each",
+    "g",
+  ];
   const ops = ["=", "!=", ">", ">=", "<", "<=", "~", "!~", "?=", "?!=", "?>", "?<", "?~", "?!~"];
   const literal = (): string =>
     pick([
@@ -161,6 +186,8 @@ if (reason) {
       ['j ~ "1e-7,"', "a number in a JSON list as written"],
       ['j ~ \'"b":[1.50,"e"],"a"\'', "an object's keys in the order written, without its blanks"],
       ["j.y ~ '1E2'", "an object inside one as written"],
+      ['g = \'{"lon":0,"lat":0}\'', "a point as its text, longitude first"],
+      ["g > '{\"lon\":1'", "points ordered as their text"],
     ])("%s (%s)", async (filter) => {
       const expected = await rows(sqlite, filter);
       expect(expected).not.toBe("");

@@ -16,8 +16,8 @@ const asciiLower = (s: Sql): Sql => sql`translate(${s}, 'ABCDEFGHIJKLMNOPQRSTUVW
 const textType = 'TEXT COLLATE "C"';
 
 /**
- * Column types for PostgreSQL: booleans as BOOLEAN, JSON fields as JSON (their text kept as written, its
- * objects' keys in their order, as SQLite keeps it: JSONB would sort them), multi-value fields as JSONB,
+ * Column types for PostgreSQL: booleans as BOOLEAN, JSON fields and points as JSON (their text kept as
+ * written, its objects' keys in their order, as SQLite keeps it: JSONB would sort them), multi-value fields as JSONB,
  * numbers as DOUBLE PRECISION, text as TEXT. Dates stay TEXT in PocketBase's format
  * (`2006-01-02 15:04:05.000Z`), so they order and travel exactly as on SQLite.
  */
@@ -27,7 +27,7 @@ const columnTypes: Record<ColumnKind, string> = {
   bool: "BOOLEAN DEFAULT FALSE NOT NULL",
   json: "JSON DEFAULT NULL",
   jsonArray: "JSONB DEFAULT '[]' NOT NULL",
-  geoPoint: `JSONB DEFAULT '{"lon":0,"lat":0}' NOT NULL`,
+  geoPoint: `JSON DEFAULT '{"lon":0,"lat":0}' NOT NULL`,
   primaryKey: `${textType} PRIMARY KEY NOT NULL`,
 };
 
@@ -38,7 +38,7 @@ const valueTypes: Record<ColumnKind, string> = {
   bool: "BOOLEAN",
   json: "JSON",
   jsonArray: "JSONB",
-  geoPoint: "JSONB",
+  geoPoint: "JSON",
   primaryKey: "TEXT",
 };
 
@@ -189,8 +189,9 @@ export const postgresDialect: Dialect = {
     if (typeof value !== "string") return null;
     if (value.includes("\0")) return "PostgreSQL can't store the NUL character (\\u0000)";
     // a JSON field's JSON column takes the escape as written
-    const jsonb = kind === "jsonArray" || kind === "geoPoint";
-    return jsonb && hasEscapedNul(value) ? "PostgreSQL's JSONB can't store the NUL character (\\u0000)" : null;
+    return kind === "jsonArray" && hasEscapedNul(value)
+      ? "PostgreSQL's JSONB can't store the NUL character (\\u0000)"
+      : null;
   },
   uniqueViolation: (err): UniqueViolation | null => {
     if (typeof err !== "object" || err === null) return null;
@@ -220,11 +221,17 @@ export const postgresDialect: Dialect = {
     const schema = idx.schemaName ? `${quoteIdent(idx.schemaName)}.` : "";
     return `CREATE ${idx.unique ? "UNIQUE " : ""}INDEX ${idx.optional ? "IF NOT EXISTS " : ""}${schema}${quoteIdent(idx.indexName)} ON ${quoteIdent(idx.tableName)} (${columns.join(", ")})${where}`;
   },
-  // a JSON field's column was JSONB before it kept the text as written: its values' keys are in JSONB's order
-  columnUpgradeSql: (table, column, kind, declaredType) =>
-    kind === "json" && declaredType.toLowerCase() === "jsonb"
-      ? `ALTER TABLE ${quoteIdent(table)} ALTER COLUMN ${quoteIdent(column)} TYPE JSON USING satchel_text(${quoteIdent(column)})::json`
-      : null,
+  // a JSON field's or a point's column was JSONB before it kept the text as written: a JSON value's keys stay
+  // in JSONB's order, a point's are written again as Satchel writes them (lon, lat)
+  columnUpgradeSql: (table, column, kind, declaredType) => {
+    if ((kind !== "json" && kind !== "geoPoint") || declaredType.toLowerCase() !== "jsonb") return null;
+    const c = quoteIdent(column);
+    const text =
+      kind === "geoPoint"
+        ? `satchel_json_minify(json_build_object('lon', ${c} -> 'lon', 'lat', ${c} -> 'lat')::text)`
+        : `satchel_text(${c})`;
+    return `ALTER TABLE ${quoteIdent(table)} ALTER COLUMN ${c} TYPE JSON USING ${text}::json`;
+  },
   createViewSql: (view, select) => `CREATE VIEW ${quoteIdent(view)} AS ${select}`,
   subquery: (query) => `(${query}) AS "_satchel_view"`,
   dropViewSql: (view) => `DROP VIEW IF EXISTS ${quoteIdent(view)}`,

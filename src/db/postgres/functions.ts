@@ -11,7 +11,7 @@
  */
 
 /** Bump when a definition changes: the driver re-installs when the marker function is missing. */
-export const functionsVersion = 10;
+export const functionsVersion = 11;
 export const functionsMarker = `satchel_functions_v${functionsVersion}`;
 
 /**
@@ -140,8 +140,9 @@ $$;
 CREATE OR REPLACE FUNCTION satchel_text(j jsonb) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE WHEN jsonb_typeof(j) IN ('array', 'object') THEN satchel_json_compact(j) ELSE j::text END
 $$;
+-- a JSON column's value as its text reads on SQLite: as written, without blanks
 CREATE OR REPLACE FUNCTION satchel_text(j json) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT satchel_text(satchel_jsonb(j))
+  SELECT satchel_json_minify(j::text)
 $$;
 -- a value at a path ({} is the whole value), as text as SQLite's json_extract gives it: strings unquoted,
 -- booleans as 1 and 0, lists compact, JSON null as NULL; text that isn't JSON is its own value at the empty

@@ -109,8 +109,9 @@ function indexFailure(d: Dialect, collection: Collection, err: unknown): string 
 
 /**
  * upgradeRecordColumns brings the collections' columns an earlier version made to the types this one makes
- * (Dialect.columnUpgradeSql: on PostgreSQL a JSON field's, from JSONB to JSON), each collection's in a
- * transaction with its indexes and the views dropped around the change. Nothing to do once they are.
+ * (Dialect.columnUpgradeSql: on PostgreSQL a JSON field's and a point's, from JSONB to JSON), each
+ * collection's in a transaction with its indexes and the views dropped around the change. Nothing to do once
+ * they are.
  */
 export async function upgradeRecordColumns(db: Queryable): Promise<void> {
   const d = db.dialect;

@@ -17,8 +17,8 @@ const textType = 'TEXT COLLATE "C"';
 
 /**
  * Column types for PostgreSQL: booleans as BOOLEAN, JSON fields and points as JSON (their text kept as
- * written, its objects' keys in their order, as SQLite keeps it: JSONB would sort them), multi-value fields as JSONB,
- * numbers as DOUBLE PRECISION, text as TEXT. Dates stay TEXT in PocketBase's format
+ * written, its objects' keys in their order, as SQLite keeps it: JSONB would sort them), multi-value fields
+ * as JSONB, numbers as DOUBLE PRECISION, text as TEXT. Dates stay TEXT in PocketBase's format
  * (`2006-01-02 15:04:05.000Z`), so they order and travel exactly as on SQLite.
  */
 const columnTypes: Record<ColumnKind, string> = {

@@ -138,18 +138,21 @@ export function richAppRequests(app: App): string[] {
   return urls;
 }
 
-/** answers sends each request (and a view of each listed record) and keeps status and body by URL. */
+/**
+ * answers sends each request (and a view of each listed record) and keeps status and body by URL: the body's
+ * text, so that an object's keys must come in the same order too.
+ */
 export async function answers(app: App): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   for (const url of richAppRequests(app)) {
     const res = await send(app, { url, auth: "superuser" });
-    out[url] = { status: res.status, body: res.json };
+    out[url] = { status: res.status, body: res.text };
     if (!url.includes("/records?perPage=200&sort=id") || url.includes("expand")) continue;
     const items = (res.json as { items?: { id: string }[] }).items ?? [];
     const base = url.slice(0, url.indexOf("?"));
     for (const item of items) {
       const view = await send(app, { url: `${base}/${item.id}`, auth: "superuser" });
-      out[`${base}/${item.id}`] = { status: view.status, body: view.json };
+      out[`${base}/${item.id}`] = { status: view.status, body: view.text };
     }
   }
   return out;

@@ -104,7 +104,7 @@ export interface Dialect {
   uniqueViolation(err: unknown): UniqueViolation | null;
   /**
    * Why the engine can't store a value in a column of this kind at all (PostgreSQL: a NUL character, raw in a
-   * text or escaped in JSON), or null: asked of a write's values once it failed with an UnsupportedValueError,
+   * text or escaped in a multi-value field's JSONB), or null: asked of a write's values once it failed with an UnsupportedValueError,
    * to name the fields at fault.
    */
   refusedValue(value: SqlValue, kind: ColumnKind): string | null;
@@ -247,7 +247,8 @@ export interface Dialect {
   dropIndexSql(index: string): string;
   /**
    * The engine's statement for an index of a collection's `indexes` list (parsed from SQLite's syntax);
-   * `jsonColumns` are the collection's JSON fields' columns, which an engine may index by their text.
+   * `jsonColumns` are the collection's JSON and geoPoint fields' columns, which an engine may index by their
+   * text.
    */
   createIndexSql(index: IndexDef, jsonColumns?: ReadonlySet<string>): string;
   /**

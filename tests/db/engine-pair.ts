@@ -43,13 +43,41 @@ export async function openEnginePair(seed: (app: App) => Promise<void>): Promise
   };
 }
 
-/** listed is what a list of the collection answers to the query: its records' ids in order, or its status. */
-export async function listed(app: App, collection: string, query: Record<string, string>): Promise<string> {
+/**
+ * listedBy is what a list API at `path` answers to the query (as a guest, or the superuser): each item's `key`
+ * in order, or its status.
+ */
+export async function listedBy(
+  app: App,
+  path: string,
+  key: string,
+  query: Record<string, string>,
+  auth?: "superuser",
+): Promise<string> {
   const params = new URLSearchParams({ perPage: "500", ...query });
-  const res = await send(app, { url: `/api/collections/${collection}/records?${params}` });
-  const items = (res.json as { items?: { id: string }[] }).items;
+  const res = await send(app, { url: `${path}?${params}`, auth });
+  const items = (res.json as { items?: Record<string, unknown>[] }).items;
   if (res.status !== 200 || !items) return `${res.status}`;
-  return items.map((r) => r.id).join(",");
+  return items.map((item) => String(item[key])).join(",");
+}
+
+/** listed is what a list of the collection answers to the query: its records' ids in order, or its status. */
+export const listed = (app: App, collection: string, query: Record<string, string>): Promise<string> =>
+  listedBy(app, `/api/collections/${collection}/records`, "id", query);
+
+/** differing lists the queries the two apps answer differently, each with both answers. */
+export async function differing<Q>(
+  engines: EnginePair,
+  queries: readonly Q[],
+  answer: (app: App, query: Q) => Promise<string>,
+): Promise<string[]> {
+  const out: string[] = [];
+  for (const query of queries) {
+    const [a, b] = [await answer(engines.sqlite, query), await answer(engines.postgres, query)];
+    const asked = typeof query === "string" ? query : JSON.stringify(query);
+    if (a !== b) out.push(`${asked}\n  SQLite: ${a}\n  PostgreSQL: ${b}`);
+  }
+  return out;
 }
 
 /** A small deterministic generator: the same draws on every run. */

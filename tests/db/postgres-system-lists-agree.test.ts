@@ -6,7 +6,7 @@ import { cloneSettings } from "../../src/core/settings-model.ts";
 import { send } from "../helpers/api-scenario.ts";
 import { superuserEmail, superuserPassword } from "../helpers/test-app.ts";
 import { seedBlog } from "./blog-seed.ts";
-import { type EnginePair, lcg, openEnginePair, picker } from "./engine-pair.ts";
+import { differing, type EnginePair, lcg, listedBy, openEnginePair, picker } from "./engine-pair.ts";
 import { postgresUnavailable, skipNote } from "./postgres-server.ts";
 
 // The same logs and collections on SQLite and on PostgreSQL, and the filters and sorts of the logs API (over
@@ -42,17 +42,9 @@ async function seed(app: App): Promise<void> {
   await insertLogs(app.auxDb, entries);
 }
 
-/** What a list of the API at `path` answers to the query: each item's `key` in order, or its status. */
-async function listedBy(app: App, path: string, key: string, query: Record<string, string>): Promise<string> {
-  const url = `${path}?${new URLSearchParams({ perPage: "500", ...query })}`;
-  const res = await send(app, { url, auth: "superuser" });
-  const items = (res.json as { items?: Record<string, unknown>[] }).items;
-  return res.status === 200 && items ? items.map((item) => String(item[key])).join("|") : `${res.status}`;
-}
-
 type Query = Record<string, string>;
-const messages = (app: App, query: Query) => listedBy(app, "/api/logs", "message", query);
-const names = (app: App, query: Query) => listedBy(app, "/api/collections", "name", query);
+const messages = (app: App, query: Query) => listedBy(app, "/api/logs", "message", query, "superuser");
+const names = (app: App, query: Query) => listedBy(app, "/api/collections", "name", query, "superuser");
 
 /** queriesOf draws n filters of a field against a literal or another field, each with a sort. */
 function queriesOf(seed: number, n: number, fields: string[], literals: string[], sorts: string[]): Query[] {
@@ -62,20 +54,6 @@ function queriesOf(seed: number, n: number, fields: string[], literals: string[]
     filter: `${pick(fields)} ${pick(ops)} ${pick([...literals, pick(fields)])}`,
     sort: pick(sorts),
   }));
-}
-
-/** differing lists the queries the two apps answer differently, with both answers. */
-async function differing(
-  engines: EnginePair,
-  queries: Query[],
-  answer: (app: App, query: Query) => Promise<string>,
-): Promise<string[]> {
-  const out: string[] = [];
-  for (const query of queries) {
-    const [a, b] = [await answer(engines.sqlite, query), await answer(engines.postgres, query)];
-    if (a !== b) out.push(`${JSON.stringify(query)}\n  SQLite: ${a}\n  PostgreSQL: ${b}`);
-  }
-  return out;
 }
 
 if (reason) {

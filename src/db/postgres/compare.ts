@@ -243,7 +243,7 @@ export function compare(left: Operand, op: CompareOp, right: Operand): Sql {
   // (the keyword on the left is a value compared as any other: FALSE IS NOT '' is 0 IS NOT '')
   if ((op === "is" || op === "isNot") && right.truth) return truthTest(left, op, Number(right.constant?.value ?? 0));
   const o = raw(pgOps[op]);
-  // nothing known of an operand (a system table's column): compared as written
+  // nothing known of an operand (a resolver that says no type): compared as written
   if (isAny(left) || isAny(right)) return sql`${left.sql} ${o} ${right.sql}`;
   const [l, r] = shapes(left, right);
   if (l.constant === null || r.constant === null) {

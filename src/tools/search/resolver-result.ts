@@ -76,9 +76,12 @@ export interface ResolverResult {
    * known of.
    */
   type?: ValueType;
-  /** A column of a record table, whose declared type converts the other operand of a comparison. */
+  /**
+   * A column of a table (a record's, `_logs`', `_collections`'), whose declared type converts the other operand
+   * of a comparison.
+   */
   column?: boolean;
-  /** Never NULL: a NOT NULL column of the record itself (not of a joined one, which may be missing). */
+  /** Never NULL: a NOT NULL column of the searched row itself (not of a joined one, which may be missing). */
   notNull?: boolean;
   /** NULL only where the joined row of this alias is missing: a NOT NULL column of a joined record. */
   nullWhenMissing?: string;

@@ -104,8 +104,8 @@ export interface Dialect {
   uniqueViolation(err: unknown): UniqueViolation | null;
   /**
    * Why the engine can't store a value in a column of this kind at all (PostgreSQL: a NUL character, raw in a
-   * text or escaped in a multi-value field's JSONB), or null: asked of a write's values once it failed with an UnsupportedValueError,
-   * to name the fields at fault.
+   * text or escaped in a multi-value field's JSONB, and there an escaped lone surrogate), or null: asked of a
+   * write's values once it failed with an UnsupportedValueError, to name the fields at fault.
    */
   refusedValue(value: SqlValue, kind: ColumnKind): string | null;
   /**

@@ -3,7 +3,7 @@ import { UnsupportedValueError } from "../driver.ts";
 import { type IndexDef, isValidIndex } from "../index-sql.ts";
 import { ident, join, raw, renderSql, type Sql, type Statement, sql } from "../sql.ts";
 import { compare, comparesPlainly, emptyIfNull, text, typedJsonValues } from "./compare.ts";
-import { hasEscapedNul } from "./json-nul.ts";
+import { hasEscapedLoneSurrogate, hasEscapedNul } from "./json-escapes.ts";
 
 /** asciiLower folds the ASCII letters of a text only, as SQLite's LIKE and lower() do. */
 const asciiLower = (s: Sql): Sql => sql`translate(${s}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`;
@@ -188,10 +188,12 @@ export const postgresDialect: Dialect = {
   refusedValue: (value, kind) => {
     if (typeof value !== "string") return null;
     if (value.includes("\0")) return "PostgreSQL can't store the NUL character (\\u0000)";
-    // a JSON field's JSON column takes the escape as written
-    return kind === "jsonArray" && hasEscapedNul(value)
-      ? "PostgreSQL's JSONB can't store the NUL character (\\u0000)"
-      : null;
+    // a JSON field's JSON column takes the escapes as written
+    if (kind !== "jsonArray") return null;
+    if (hasEscapedNul(value)) return "PostgreSQL's JSONB can't store the NUL character (\\u0000)";
+    if (hasEscapedLoneSurrogate(value))
+      return "PostgreSQL's JSONB can't store half of a surrogate pair without the other (\\ud800)";
+    return null;
   },
   uniqueViolation: (err): UniqueViolation | null => {
     if (typeof err !== "object" || err === null) return null;

@@ -220,11 +220,13 @@ class Runner {
   wrap(err: unknown): unknown {
     if (err instanceof DatabaseUnavailableError) return err;
     // a text with a NUL character (invalid byte sequence), a JSON one with an escaped NUL (unsupported Unicode
-    // escape): the statement can never run here
+    // escape) or an escaped lone surrogate (invalid JSON): the statement can never run here
     if (err instanceof postgres.PostgresError && (err.code === "22021" || err.code === "22P05"))
       return new UnsupportedValueError(`PostgreSQL text can't hold the NUL character (\\u0000): ${err.message}`, {
         cause: err,
       });
+    if (err instanceof postgres.PostgresError && err.code === "22P02" && /surrogate/.test(err.detail ?? ""))
+      return new UnsupportedValueError(`PostgreSQL's JSON can't hold a lone surrogate: ${err.detail}`, { cause: err });
     if (!isUnavailable(err)) return err;
     const message = err instanceof Error ? err.message : String(err);
     return new DatabaseUnavailableError(`PostgreSQL at ${this.target}: ${message}`, { cause: err });

@@ -11,7 +11,7 @@
  */
 
 /** Bump when a definition changes: the driver re-installs when the marker function is missing. */
-export const functionsVersion = 11;
+export const functionsVersion = 12;
 export const functionsMarker = `satchel_functions_v${functionsVersion}`;
 
 /**
@@ -65,20 +65,36 @@ $$;
 `;
 
 const jsonFunctions = `
--- text that parses as JSON, else NULL; the cheap prefix check keeps plain words out of the exception block
+-- JSON text with what PostgreSQL's JSON functions can't read as U+FFFD's escape: an escaped U+0000 (JSONB can't
+-- hold it) and an escaped half of a surrogate pair without the other (they refuse it, where SQLite reads it);
+-- an escaped backslash before such a text stays
+CREATE OR REPLACE FUNCTION satchel_json_mend(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN strpos(t, '\\u') = 0 OR t !~* '\\\\u(0000|d[89a-f])' THEN t
+    ELSE regexp_replace(t, '(?<!\\\\)((?:\\\\\\\\)*)\\\\u(0000|d[89ab][0-9a-f]{2}(?!\\\\ud[c-f][0-9a-f]{2})|(?<!\\\\ud[89ab][0-9a-f]{2}\\\\u)d[c-f][0-9a-f]{2})',
+      '\\1\\\\ufffd', 'gi') END
+$$;
+-- whether JSON text holds what satchel_json_mend mends (a text without escapes is told at once)
+CREATE OR REPLACE FUNCTION satchel_json_unreadable(t text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT strpos(t, '\\u') > 0 AND satchel_json_mend(t) <> t
+$$;
+-- text that parses as JSON (mended when it must be), else NULL; the cheap prefix check keeps plain words out of
+-- the exception block
 CREATE OR REPLACE FUNCTION satchel_try_jsonb(t text) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 BEGIN
   IF t IS NULL OR t !~ '^\\s*([\\[{"tfn0-9-])' THEN RETURN NULL; END IF;
   RETURN t::jsonb;
 EXCEPTION WHEN others THEN
-  RETURN NULL;
+  BEGIN
+    RETURN satchel_json_mend(t)::jsonb;
+  EXCEPTION WHEN others THEN
+    RETURN NULL;
+  END;
 END $$;
 
--- a JSON field's value (a JSON column: its text as written) as JSONB, which the functions read; an escaped
--- U+0000, which JSONB can't hold, read as U+FFFD (an escaped backslash before u0000 stays)
+-- a JSON field's value (a JSON column: its text as written) as JSONB, which the functions read, mended as
+-- satchel_json_mend says (nothing there when even that can't be read)
 CREATE OR REPLACE FUNCTION satchel_jsonb(j json) RETURNS jsonb LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT CASE WHEN strpos(j::text, '\\u0000') = 0 THEN j::jsonb
-    ELSE regexp_replace(j::text, '(?<!\\\\)((?:\\\\\\\\)*)\\\\u0000', '\\1\\\\ufffd', 'g')::jsonb END
+  SELECT CASE WHEN satchel_json_unreadable(j::text) THEN satchel_try_jsonb(j::text) ELSE j::jsonb END
 $$;
 
 -- json_each as Satchel uses it: an array's items as text, anything else as one item (NULL included)
@@ -156,9 +172,12 @@ CREATE OR REPLACE FUNCTION satchel_json_extract(j jsonb, path text[]) RETURNS te
     ELSE j #>> path END
 $$;
 -- read on the JSON text itself (no JSONB made of it, so a filter on a JSON field reads each row once): a list or
--- an object as written without its blanks, as SQLite gives it; one holding an escaped U+0000 through JSONB
+-- an object as written without its blanks, as SQLite gives it; a path into one satchel_json_mend mends through
+-- JSONB (the whole list or object stays its text, escapes and all, as on SQLite)
 CREATE OR REPLACE FUNCTION satchel_json_extract(j json, path text[]) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT CASE WHEN strpos(j::text, '\\u0000') > 0 THEN satchel_json_extract(satchel_jsonb(j), path)
+  SELECT CASE WHEN satchel_json_unreadable(j::text) THEN
+      CASE WHEN cardinality(path) = 0 AND json_typeof(j) IN ('object', 'array') THEN satchel_json_minify(j::text)
+        ELSE satchel_json_extract(satchel_jsonb(j), path) END
     ELSE CASE json_typeof(j #> path)
       WHEN 'boolean' THEN CASE WHEN (j #>> path) = 'true' THEN '1' ELSE '0' END
       WHEN 'array' THEN satchel_json_minify((j #> path)::text)
@@ -275,7 +294,10 @@ CREATE OR REPLACE FUNCTION satchel_json_sort_key(j jsonb, path text[]) RETURNS s
     ELSE ROW(0, 0, '')::satchel_value END
 $$;
 CREATE OR REPLACE FUNCTION satchel_json_sort_key(j json, path text[]) RETURNS satchel_value LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT CASE WHEN strpos(j::text, '\\u0000') > 0 THEN satchel_json_sort_key(satchel_jsonb(j), path)
+  SELECT CASE WHEN satchel_json_unreadable(j::text) THEN
+      CASE WHEN cardinality(path) = 0 AND json_typeof(j) IN ('object', 'array')
+        THEN ROW(2, 0, satchel_json_minify(j::text))::satchel_value
+        ELSE satchel_json_sort_key(satchel_jsonb(j), path) END
     ELSE CASE json_typeof(j #> path)
       WHEN 'number' THEN ROW(1, (j #>> path)::double precision, '')::satchel_value
       WHEN 'boolean' THEN ROW(1, CASE WHEN (j #>> path) = 'true' THEN 1 ELSE 0 END, '')::satchel_value

@@ -7,7 +7,7 @@
  * its refused rows from the others.
  */
 import type { PackedRows } from "../packed-rows.ts";
-import { mayEscapeNul, withoutEscapedNul } from "./json-nul.ts";
+import { mayEscapeNul, withoutEscapedNul } from "./json-escapes.ts";
 
 /** copyInSql is the statement taking rows of table's columns in COPY's text format. */
 export function copyInSql(quote: (name: string) => string, table: string, columns: readonly string[]): string {

@@ -6,7 +6,7 @@
  * transaction (so it takes no writer lock) and has one text per table, prepared once.
  */
 import type { PackedRows } from "../packed-rows.ts";
-import { mayEscapeNul, withoutEscapedNul } from "./json-nul.ts";
+import { mayEscapeNul, withoutEscapedNul } from "./json-escapes.ts";
 
 /**
  * packedArrays turns packed rows into one array literal per column (`{"a","b"}`, `{1,2}`): the parameters

@@ -34,6 +34,10 @@ const texts = [
   "1.0e-05",
   "1.5e+300",
   "1e999",
+  // numerals past any double or numeric's range: infinite or 0 on SQLite, never an error
+  `1${"0".repeat(400)}`,
+  "-1e99999",
+  "0.5e-99999999999",
 ];
 const numbers = [0, 1, -1, 1.5, 10, 9, 1e20, -0.5, 100, 2, 0.1 + 0.2, 1e-7, 1e21, 0.1, 0.00001, 1e16, 0.25, 1.5e300];
 const jsons: unknown[] = [
@@ -56,6 +60,10 @@ const jsons: unknown[] = [
   { y: "a" },
   [1e-7, 0.1],
   '{"y": {"x": 1E2}, "b": [1.50, "e"], "a": 1}',
+  '{"x": 1e400, "y": {"z": -1e-400}}',
+  `[1e99999, 1${"0".repeat(320)}]`,
+  // half of a surrogate pair, escaped: PostgreSQL's JSON functions refuse to read it
+  '{"x": "\\ud800", "y": {"z": "\\udc00a"}}',
 ];
 const points = [
   { lon: 0, lat: 0 },

@@ -7,11 +7,13 @@
  *
  * The driver installs them when it opens a database (CREATE OR REPLACE, under an advisory lock, skipped
  * when this version is already there). They live in the connection's current schema and are named
- * `satchel_*`.
+ * `satchel_*`. One with an EXCEPTION block starts a subtransaction, which no process of a parallel query may:
+ * it is PARALLEL UNSAFE, and so is each function calling it, else a parallel plan (PostgreSQL's choice on a
+ * large table) fails on it.
  */
 
 /** Bump when a definition changes: the driver re-installs when the marker function is missing. */
-export const functionsVersion = 12;
+export const functionsVersion = 13;
 export const functionsMarker = `satchel_functions_v${functionsVersion}`;
 
 /**
@@ -58,9 +60,47 @@ BEGIN
   RETURN CASE WHEN d < 0 THEN '-' || s ELSE s END;
 END $$;
 
+-- a numeral of any length and exponent (JSON allows both) as SQLite reads it as a REAL: infinite beyond the
+-- largest double, 0 below the smallest, where PostgreSQL's casts fail; its first 1000 digits tell
+CREATE OR REPLACE FUNCTION satchel_numeral(t text) RETURNS double precision LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+  m text[] := regexp_match(t, '^\\s*([+-]?)0*(\\d*)\\.?(\\d*)(?:[eE]([+-]?\\d+))?\\s*$');
+  digits text;
+  mag numeric;
+  n numeric;
+  inf double precision;
+BEGIN
+  IF m IS NULL THEN RETURN NULL; END IF;
+  inf := CASE WHEN m[1] = '-' THEN '-Infinity' ELSE 'Infinity' END;
+  -- the number is 0.digits × 10^mag
+  IF m[2] <> '' THEN
+    digits := m[2] || m[3];
+    mag := length(m[2]);
+  ELSE
+    digits := ltrim(m[3], '0');
+    mag := length(digits) - length(m[3]);
+  END IF;
+  IF digits !~ '[1-9]' THEN RETURN 0; END IF;
+  IF m[4] IS NOT NULL THEN
+    IF length(ltrim(m[4], '+-0')) > 9 THEN RETURN CASE WHEN m[4] LIKE '-%' THEN 0 ELSE inf END; END IF;
+    mag := mag + m[4]::numeric;
+  END IF;
+  IF mag > 310 THEN RETURN inf; END IF;
+  IF mag < -330 THEN RETURN 0; END IF;
+  n := ('0.' || left(digits, 1000) || 'e' || mag)::numeric;
+  IF n > 1.7976931348623157e308 THEN RETURN inf; END IF;
+  IF n < 2.5e-324 THEN RETURN 0; END IF;
+  RETURN CASE WHEN m[1] = '-' THEN -n ELSE n END::double precision;
+END $$;
+-- a numeral's double: cast at once when it can't be out of range (short, no exponent), else by satchel_numeral
+CREATE OR REPLACE FUNCTION satchel_real(t text) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN length(t) < 300 AND strpos(t, 'e') = 0 AND strpos(t, 'E') = 0 THEN t::double precision
+    ELSE satchel_numeral(t) END
+$$;
+
 CREATE OR REPLACE FUNCTION satchel_json_number_text(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE WHEN t ~ '^-?\\d{1,19}$' AND t::numeric BETWEEN -9223372036854775808 AND 9223372036854775807 THEN t
-    ELSE satchel_real_text(t::double precision) END
+    ELSE satchel_real_text(satchel_real(t)) END
 $$;
 `;
 
@@ -79,7 +119,7 @@ CREATE OR REPLACE FUNCTION satchel_json_unreadable(t text) RETURNS boolean LANGU
 $$;
 -- text that parses as JSON (mended when it must be), else NULL; the cheap prefix check keeps plain words out of
 -- the exception block
-CREATE OR REPLACE FUNCTION satchel_try_jsonb(t text) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+CREATE OR REPLACE FUNCTION satchel_try_jsonb(t text) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE PARALLEL UNSAFE AS $$
 BEGIN
   IF t IS NULL OR t !~ '^\\s*([\\[{"tfn0-9-])' THEN RETURN NULL; END IF;
   RETURN t::jsonb;
@@ -92,9 +132,9 @@ EXCEPTION WHEN others THEN
 END $$;
 
 -- a JSON field's value (a JSON column: its text as written) as JSONB, which the functions read, mended as
--- satchel_json_mend says (nothing there when even that can't be read)
+-- satchel_json_mend says
 CREATE OR REPLACE FUNCTION satchel_jsonb(j json) RETURNS jsonb LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT CASE WHEN satchel_json_unreadable(j::text) THEN satchel_try_jsonb(j::text) ELSE j::jsonb END
+  SELECT CASE WHEN satchel_json_unreadable(j::text) THEN satchel_json_mend(j::text)::jsonb ELSE j::jsonb END
 $$;
 
 -- json_each as Satchel uses it: an array's items as text, anything else as one item (NULL included)
@@ -105,7 +145,7 @@ $$;
 CREATE OR REPLACE FUNCTION satchel_json_each(j json) RETURNS TABLE(value text) LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT e.value FROM satchel_json_each(satchel_jsonb(j)) AS e
 $$;
-CREATE OR REPLACE FUNCTION satchel_json_each(t text) RETURNS TABLE(value text) LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+CREATE OR REPLACE FUNCTION satchel_json_each(t text) RETURNS TABLE(value text) LANGUAGE sql IMMUTABLE PARALLEL UNSAFE AS $$
   SELECT e FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(satchel_try_jsonb(t)) = 'array' THEN satchel_try_jsonb(t) END) AS e
   UNION ALL SELECT t WHERE jsonb_typeof(satchel_try_jsonb(t)) IS DISTINCT FROM 'array'
 $$;
@@ -120,7 +160,7 @@ $$;
 CREATE OR REPLACE FUNCTION satchel_json_length(j json) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT satchel_json_length(satchel_jsonb(j))
 $$;
-CREATE OR REPLACE FUNCTION satchel_json_length(t text) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+CREATE OR REPLACE FUNCTION satchel_json_length(t text) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL UNSAFE AS $$
   SELECT CASE WHEN t IS NULL OR t = '' THEN 0
     WHEN jsonb_typeof(satchel_try_jsonb(t)) = 'array' THEN jsonb_array_length(satchel_try_jsonb(t)) ELSE 1 END
 $$;
@@ -135,7 +175,7 @@ $$;
 CREATE OR REPLACE FUNCTION satchel_json_array_length(j json) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT satchel_json_array_length(satchel_jsonb(j))
 $$;
-CREATE OR REPLACE FUNCTION satchel_json_array_length(t text) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+CREATE OR REPLACE FUNCTION satchel_json_array_length(t text) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL UNSAFE AS $$
   SELECT satchel_json_array_length(satchel_try_jsonb(t))
 $$;
 CREATE OR REPLACE FUNCTION satchel_json_array_length(v anyelement) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -185,7 +225,7 @@ CREATE OR REPLACE FUNCTION satchel_json_extract(j json, path text[]) RETURNS tex
       WHEN 'number' THEN satchel_json_number_text(j #>> path)
       ELSE j #>> path END END
 $$;
-CREATE OR REPLACE FUNCTION satchel_json_extract(t text, path text[]) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+CREATE OR REPLACE FUNCTION satchel_json_extract(t text, path text[]) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL UNSAFE AS $$
   SELECT CASE WHEN satchel_try_jsonb(t) IS NOT NULL THEN satchel_json_extract(satchel_try_jsonb(t), path)
     WHEN cardinality(path) = 0 THEN t END
 $$;
@@ -201,7 +241,7 @@ $$;
 CREATE OR REPLACE FUNCTION satchel_json_array_contains(j json, v text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT satchel_json_array_contains(satchel_jsonb(j), v)
 $$;
-CREATE OR REPLACE FUNCTION satchel_json_array_contains(t text, v text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+CREATE OR REPLACE FUNCTION satchel_json_array_contains(t text, v text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL UNSAFE AS $$
   SELECT EXISTS (SELECT 1 FROM satchel_json_each(t) e WHERE e.value = v)
 $$;
 CREATE OR REPLACE FUNCTION satchel_json_array_contains(x anyelement, v text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -210,7 +250,7 @@ $$;
 
 -- a number as SQLite reads one from text: the longest numeric prefix, else 0
 CREATE OR REPLACE FUNCTION satchel_float(t text) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT COALESCE((substring(t from '^\\s*([+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?)'))::double precision, 0)
+  SELECT COALESCE(satchel_real(substring(t from '^\\s*([+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?)')), 0)
 $$;
 CREATE OR REPLACE FUNCTION satchel_float(d double precision) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT d
@@ -269,24 +309,16 @@ $$;
 CREATE OR REPLACE FUNCTION satchel_sv(j json) RETURNS satchel_value LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT satchel_sv(satchel_text(j))
 $$;
--- a numeral whose exponent has 3 or 4 digits (1.0e+300), as SQLite reads it: infinite beyond the largest double,
--- 0 below the smallest, where PostgreSQL's cast would fail
-CREATE OR REPLACE FUNCTION satchel_numeral(t text) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT CASE WHEN abs(n) > 1.7976931348623157e308 THEN sign(n) * 'Infinity'::double precision
-    WHEN abs(n) < 2.5e-324 THEN 0 ELSE n::double precision END
-  FROM (SELECT t::numeric AS n) AS x
-$$;
 -- a text under NUMERIC affinity: a number when it reads as one
 CREATE OR REPLACE FUNCTION satchel_sv_num(t text) RETURNS satchel_value LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT CASE WHEN t ~ '^\\s*[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d{1,2})?\\s*$' THEN ROW(1, t::double precision, '')::satchel_value
-    WHEN t ~ '^\\s*[+-]?(\\d+\\.?\\d*|\\.\\d+)[eE][+-]?\\d{3,4}\\s*$' THEN ROW(1, satchel_numeral(t), '')::satchel_value
+  SELECT CASE WHEN t ~ '^\\s*[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?\\s*$' THEN ROW(1, satchel_real(t), '')::satchel_value
     WHEN t IS NOT NULL THEN ROW(2, 0, t)::satchel_value END
 $$;
 -- a JSON value as SQLite's json_extract types it, to sort by: JSON null or nothing there first (class 0, as
 -- SQLite's NULL), numbers and booleans (1 and 0) by value, strings byte by byte, objects and arrays by their text
 CREATE OR REPLACE FUNCTION satchel_json_sort_key(j jsonb, path text[]) RETURNS satchel_value LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE jsonb_typeof(j #> path)
-    WHEN 'number' THEN ROW(1, (j #>> path)::double precision, '')::satchel_value
+    WHEN 'number' THEN ROW(1, satchel_real(j #>> path), '')::satchel_value
     WHEN 'boolean' THEN ROW(1, CASE WHEN (j #> path) = 'true'::jsonb THEN 1 ELSE 0 END, '')::satchel_value
     WHEN 'string' THEN ROW(2, 0, j #>> path)::satchel_value
     WHEN 'object' THEN ROW(2, 0, satchel_json_compact(j #> path))::satchel_value
@@ -299,7 +331,7 @@ CREATE OR REPLACE FUNCTION satchel_json_sort_key(j json, path text[]) RETURNS sa
         THEN ROW(2, 0, satchel_json_minify(j::text))::satchel_value
         ELSE satchel_json_sort_key(satchel_jsonb(j), path) END
     ELSE CASE json_typeof(j #> path)
-      WHEN 'number' THEN ROW(1, (j #>> path)::double precision, '')::satchel_value
+      WHEN 'number' THEN ROW(1, satchel_real(j #>> path), '')::satchel_value
       WHEN 'boolean' THEN ROW(1, CASE WHEN (j #>> path) = 'true' THEN 1 ELSE 0 END, '')::satchel_value
       WHEN 'string' THEN ROW(2, 0, j #>> path)::satchel_value
       WHEN 'object' THEN ROW(2, 0, satchel_json_minify((j #> path)::text))::satchel_value
@@ -307,7 +339,7 @@ CREATE OR REPLACE FUNCTION satchel_json_sort_key(j json, path text[]) RETURNS sa
       ELSE ROW(0, 0, '')::satchel_value END END
 $$;
 -- text that isn't JSON is a text at the empty path, as satchel_json_extract reads it
-CREATE OR REPLACE FUNCTION satchel_json_sort_key(t text, path text[]) RETURNS satchel_value LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+CREATE OR REPLACE FUNCTION satchel_json_sort_key(t text, path text[]) RETURNS satchel_value LANGUAGE sql IMMUTABLE PARALLEL UNSAFE AS $$
   SELECT CASE WHEN satchel_try_jsonb(t) IS NOT NULL THEN satchel_json_sort_key(satchel_try_jsonb(t), path)
     WHEN cardinality(path) = 0 AND t IS NOT NULL THEN ROW(2, 0, t)::satchel_value
     ELSE ROW(0, 0, '')::satchel_value END
@@ -324,7 +356,7 @@ $$;
  * `localtime` and `utc` are no-ops: the server keeps times in UTC.
  */
 const timeFunctions = `
-CREATE OR REPLACE FUNCTION satchel_time_value(tv text) RETURNS timestamp LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+CREATE OR REPLACE FUNCTION satchel_time_value(tv text) RETURNS timestamp LANGUAGE plpgsql STABLE PARALLEL UNSAFE AS $$
 DECLARE
   m text[];
   ts timestamp;
@@ -383,7 +415,7 @@ CREATE OR REPLACE FUNCTION satchel_add_months(ts timestamp, n numeric) RETURNS t
 $$;
 
 CREATE OR REPLACE FUNCTION satchel_apply_modifier(ts timestamp, raw_value text, modifier text, first boolean)
-RETURNS timestamp LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+RETURNS timestamp LANGUAGE plpgsql STABLE PARALLEL UNSAFE AS $$
 DECLARE
   md text := lower(btrim(modifier));
   m text[];
@@ -442,7 +474,7 @@ EXCEPTION WHEN others THEN
 END $$;
 
 CREATE OR REPLACE FUNCTION satchel_strftime(fmt text, tv text, VARIADIC modifiers text[] DEFAULT '{}')
-RETURNS text LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+RETURNS text LANGUAGE plpgsql STABLE PARALLEL UNSAFE AS $$
 DECLARE
   ts timestamp;
   out text := '';

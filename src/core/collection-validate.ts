@@ -73,7 +73,7 @@ export async function validateCollection(app: App, next: Collection, stored: Col
       ],
       name: [
         required,
-        length(1, 255),
+        length(1, Math.min(255, app.db.dialect.maxIdentifierLength)),
         noVia,
         match(namePattern),
         (v) =>
@@ -283,6 +283,16 @@ async function checkIndexes(app: App, next: Collection, original: Collection, is
       if (!isValidIndex(idx)) {
         return new ValidationErrors({
           [i]: new ValidationError("validation_invalid_index_expression", "Invalid CREATE INDEX expression."),
+        });
+      }
+      const longest = app.db.dialect.maxIdentifierLength;
+      if (Buffer.byteLength(idx.indexName) > longest) {
+        return new ValidationErrors({
+          [i]: new ValidationError(
+            "validation_length_out_of_range",
+            "The index name must be no longer than {{.max}} bytes on this database.",
+            { max: longest },
+          ),
         });
       }
       const lower = idx.indexName.toLowerCase();

@@ -98,6 +98,7 @@ export async function copyDatabase(
     if (!entries.some((e) => e.name === "_collections"))
       throw new Error("it has no _collections table: it isn't a PocketBase or Satchel database");
     collections = await loadCollections(source);
+    await refuseLongNames(source, entries, collections, d);
     for (const statement of [migrationsTableSql(d), ...dataTablesSql(d)]) await target.exec(statement);
     for (const name of dataSystemTables) known.add(name.toLowerCase());
     for (const c of collections) {
@@ -138,6 +139,38 @@ export async function copyDatabase(
       report.warnings.push(`view "${e.name}" belongs to no collection: not copied`);
   }
   return report;
+}
+
+/**
+ * refuseLongNames stops a copy whose tables, columns or indexes have names longer than the target keeps
+ * (PostgreSQL's 63 bytes), before anything is written: cut there, two names could become one and a column
+ * would come back under a name no field has. The error lists them, to be renamed on the source first.
+ */
+async function refuseLongNames(
+  source: CopySource,
+  entries: readonly TableEntry[],
+  collections: readonly Collection[],
+  d: Dialect,
+): Promise<void> {
+  const tooLong = (name: string): boolean => Buffer.byteLength(name) > d.maxIdentifierLength;
+  const found: string[] = [];
+  for (const e of entries) {
+    if (tooLong(e.name)) found.push(`${e.type} "${e.name}"`);
+    if (e.type !== "table") continue;
+    for (const column of await columnsOf(source, e.name)) {
+      if (tooLong(column.name)) found.push(`column "${e.name}.${column.name}"`);
+    }
+  }
+  for (const c of collections) {
+    for (const raw of c.indexes) {
+      const name = parseIndex(raw).indexName;
+      if (tooLong(name)) found.push(`index "${name}"`);
+    }
+  }
+  if (found.length > 0)
+    throw new Error(
+      `the target database keeps names of at most ${d.maxIdentifierLength} bytes; rename these first: ${found.join(", ")}`,
+    );
 }
 
 /** rowOrder orders a table's rows as they were first inserted where the table keeps it, else as they are stored. */

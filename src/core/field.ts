@@ -181,7 +181,7 @@ export abstract class Field {
       id: [required, length(1, 100)],
       name: [
         required,
-        length(1, 100),
+        length(1, Math.min(100, ctx.app.db.dialect.maxIdentifierLength)),
         match(fieldNamePattern),
         notIn("null", "true", "false", "_rowid_", ...systemDynamicFieldNames),
         noVia,

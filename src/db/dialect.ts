@@ -76,6 +76,12 @@ export interface Dialect {
    * subscriber's rule is checked in SQL, so that realtime answers what a list would.
    */
   readonly comparesInMemory: boolean;
+  /**
+   * The longest table, column or index name (in bytes) the engine keeps whole: PostgreSQL cuts a longer one to
+   * 63 bytes, so two names alike in their first 63 would be one and a row's column would come back under a
+   * name no field has. Collection, field and index names are checked against it. SQLite keeps any.
+   */
+  readonly maxIdentifierLength: number;
   quote(identifier: string): string;
   /** The text of the n-th (1-based) statement parameter. */
   placeholder(n: number): string;

@@ -163,6 +163,30 @@ describe.skipIf(unavailable !== null)("migrate-data", () => {
     expect(usage.stderr).toContain('"--to" is required');
   });
 
+  test("names longer than PostgreSQL keeps are refused before anything is written, each named", async () => {
+    const dir = join(tmp, "long-names");
+    const collection = `c${"x".repeat(69)}`;
+    const field = `f${"y".repeat(69)}`;
+    await withApp(dir, "", async (app) => {
+      const c = Collection.create("base", collection);
+      c.applyJSON({
+        fields: [{ name: field, type: "text" }],
+        indexes: [`CREATE INDEX idx_${"z".repeat(66)} ON ${collection} (${field})`],
+      });
+      await app.saveCollection(c);
+    });
+    const pg = await newDatabase();
+    const run = await runInProcess(["migrate-data", `--from=${dir}`, `--to=${pg.url}`]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("at most 63 bytes");
+    for (const name of [`table "${collection}"`, `column "${collection}.${field}"`, `index "idx_${"z".repeat(66)}"`])
+      expect(run.stderr).toContain(name);
+    const left = await withApp(join(tmp, "probe-long"), pg.url, async (app) =>
+      (await listTables(app.db)).map((t) => t.name),
+    );
+    expect(left.filter((name) => name.startsWith("cxxx"))).toEqual([]);
+  });
+
   test("a copy that fails half-way (a viewQuery PostgreSQL can't run) leaves the target empty", async () => {
     const dir = join(tmp, "sqlite-only-view");
     await withApp(dir, "", async (app) => {

@@ -271,3 +271,49 @@ test("a failing change in the table leaves the collection and its table as they 
   expect(await columns(name)).toEqual(["body", "id", "title", "views"]);
   expect((await records(name)).map((r) => r.title)).toEqual(["first", "second", "second"]);
 });
+
+test("names longer than the engine keeps (PostgreSQL's 63 bytes) are refused under their keys; SQLite keeps them", async () => {
+  const name = `n${uniqueName("x".repeat(60))}`;
+  const field = `f${"y".repeat(69)}`;
+  const index = `idx_${"z".repeat(66)}`;
+  const body = {
+    name,
+    listRule: "",
+    createRule: "",
+    fields: [{ name: field, type: "text" }],
+    indexes: [`CREATE INDEX ${index} ON ${name} (${field})`],
+  };
+  if (!onPostgres()) {
+    await t.pb.collections.create(body);
+    await t.pb.collection(name).create({ [field]: "kept" });
+    expect((await t.pb.collection(name).getFullList()).map((r) => r[field])).toEqual(["kept"]);
+    return;
+  }
+  const tooLong = (min: number | undefined, max: number) => ({
+    code: "validation_length_out_of_range",
+    params: min === undefined ? { max } : { min, max },
+  });
+  await expect(t.pb.collections.create(body)).rejects.toMatchObject({
+    status: 400,
+    response: {
+      data: {
+        name: tooLong(1, 63),
+        fields: { 1: { name: tooLong(1, 63) } },
+        indexes: { 0: tooLong(undefined, 63) },
+      },
+    },
+  });
+  await expect(t.pb.collections.getOne(name)).rejects.toMatchObject({ status: 404 });
+  // a rename past the limit is refused alike, and a name of 63 bytes works
+  const short = uniqueName("short");
+  await t.pb.collections.create({ name: short, fields: [{ name: "title", type: "text" }] });
+  await expect(t.pb.collections.update(short, { name })).rejects.toMatchObject({
+    status: 400,
+    response: { data: { name: tooLong(1, 63) } },
+  });
+  const longest = `${short}_${"w".repeat(62 - short.length)}`;
+  expect(longest.length).toBe(63);
+  await t.pb.collections.update(short, { name: longest, listRule: "", createRule: "" });
+  await t.pb.collection(longest).create({ title: "fits" });
+  expect((await t.pb.collection(longest).getFullList()).map((r) => r.title)).toEqual(["fits"]);
+});

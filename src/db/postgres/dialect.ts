@@ -127,6 +127,8 @@ function translateIdentifiers(text: string): string {
 export const postgresDialect: Dialect = {
   name: "postgres",
   comparesInMemory: false,
+  // NAMEDATALEN - 1
+  maxIdentifierLength: 63,
   quote: quoteIdent,
   placeholder,
   render: (fragment: Sql): Statement => renderSql(fragment, quoteIdent, placeholder),

@@ -38,6 +38,7 @@ export function sqliteRefusesRow(err: unknown): boolean {
 export const sqliteDialect: Dialect = {
   name: "sqlite",
   comparesInMemory: true,
+  maxIdentifierLength: Number.POSITIVE_INFINITY,
   quote: quoteIdent,
   placeholder,
   render: (fragment: Sql): Statement => renderSql(fragment, quoteIdent, placeholder),

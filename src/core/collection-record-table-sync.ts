@@ -172,6 +172,7 @@ export async function createIndexes(tx: Queryable, collection: Collection): Prom
   if (collection.type === "view") return;
   const errs = new ValidationErrors();
   const jsonColumns = new Set(collection.fields.filter((f) => jsonKinds.has(f.columnKind())).map((f) => f.name));
+  const columnNames = collection.fields.map((f) => f.name);
   for (const [i, raw] of collection.indexes.entries()) {
     const idx = parseIndex(raw);
     idx.tableName = collection.name;
@@ -183,7 +184,7 @@ export async function createIndexes(tx: Queryable, collection: Collection): Prom
       continue;
     }
     try {
-      await tx.exec(tx.dialect.createIndexSql(idx, jsonColumns));
+      await tx.exec(tx.dialect.createIndexSql(idx, jsonColumns, columnNames));
     } catch (err) {
       const message = indexFailure(tx.dialect, collection, err);
       errs.set(

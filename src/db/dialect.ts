@@ -254,9 +254,9 @@ export interface Dialect {
   /**
    * The engine's statement for an index of a collection's `indexes` list (parsed from SQLite's syntax);
    * `jsonColumns` are the collection's JSON and geoPoint fields' columns, which an engine may index by their
-   * text.
+   * text, and `columnNames` all its columns, as spelled: the index may name them in any case, as SQLite allows.
    */
-  createIndexSql(index: IndexDef, jsonColumns?: ReadonlySet<string>): string;
+  createIndexSql(index: IndexDef, jsonColumns?: ReadonlySet<string>, columnNames?: readonly string[]): string;
   /**
    * A statement bringing a column an earlier version made (its declared type as tableColumnsSql gives it) to
    * the type this version makes for its kind, or null when it has that type already. Run with the table's

@@ -317,3 +317,29 @@ test("names longer than the engine keeps (PostgreSQL's 63 bytes) are refused und
   await t.pb.collection(longest).create({ title: "fits" });
   expect((await t.pb.collection(longest).getFullList()).map((r) => r.title)).toEqual(["fits"]);
 });
+
+test("an index may name its columns in any case, as SQLite allows: it is made on both engines and enforced", async () => {
+  const name = uniqueName("Cased");
+  await t.pb.collections.create({
+    name,
+    createRule: "",
+    listRule: "",
+    fields: [
+      { name: "Title", type: "text" },
+      { name: "Meta", type: "json" },
+    ],
+    indexes: [
+      `CREATE UNIQUE INDEX idx_t_${name} ON ${name.toLowerCase()} (title COLLATE NOCASE) WHERE TITLE != ''`,
+      `CREATE INDEX idx_m_${name} ON ${name} (\`meta\`)`,
+    ],
+  });
+  await t.pb.collection(name).create({ Title: "Hello", Meta: { a: 1 } });
+  await expect(t.pb.collection(name).create({ Title: "HELLO" })).rejects.toMatchObject({
+    status: 400,
+    response: { data: { Title: { code: "validation_not_unique" } } },
+  });
+  // the partial index leaves empty titles out
+  await t.pb.collection(name).create({ Title: "" });
+  await t.pb.collection(name).create({ Title: "" });
+  expect((await t.pb.collection(name).getFullList({ sort: "Title" })).map((r) => r.Title)).toEqual(["", "", "Hello"]);
+});

@@ -97,23 +97,56 @@ interface PgErrorFields {
   detail?: unknown;
 }
 
+/**
+ * columnNamer gives a name as the table's column is spelled: SQLite matches names whatever their case, a quoted
+ * name on PostgreSQL only as spelled (`title` in an index of a field `Title`). A name no column has stays.
+ */
+function columnNamer(columns: readonly string[]): (name: string) => string {
+  const byLower = new Map(columns.map((c) => [c.toLowerCase(), c]));
+  return (name) => (columns.includes(name) ? name : (byLower.get(name.toLowerCase()) ?? name));
+}
+
 /** translateIndexColumn writes one indexed column: NOCASE becomes lower(), SQLite's other collations go. */
-function translateIndexColumn(name: string, collate: string, sort: string, jsonColumns: ReadonlySet<string>): string {
+function translateIndexColumn(
+  name: string,
+  collate: string,
+  sort: string,
+  jsonColumns: ReadonlySet<string>,
+  column: (name: string) => string,
+): string {
   // a JSON column has no btree order: it is indexed by its text, which is what SQLite compares
   const expr =
     name.includes("(") || name.includes(" ")
-      ? translateIdentifiers(name)
-      : jsonColumns.has(name)
-        ? `(${quoteIdent(name)}::text)`
-        : quoteIdent(name);
+      ? translateIdentifiers(name, column)
+      : jsonColumns.has(column(name))
+        ? `(${quoteIdent(column(name))}::text)`
+        : quoteIdent(column(name));
   const folded = collate.toUpperCase() === "NOCASE" ? `lower(${expr})` : expr;
   return sort ? `${folded} ${sort.toUpperCase()}` : folded;
 }
 
-/** translateIdentifiers requotes SQLite's backtick and bracket identifiers with double quotes. */
-function translateIdentifiers(text: string): string {
-  return text.replace(/`((?:[^`]|``)*)`|\[([^\]]*)\]/g, (_, tick: string | undefined, bracket: string | undefined) =>
-    quoteIdent(tick !== undefined ? tick.replaceAll("``", "`") : (bracket ?? "")),
+/**
+ * translateIdentifiers requotes an index expression's or condition's identifiers with double quotes, spelled as
+ * their columns: SQLite's backtick, bracket and double-quoted ones, and a bare word naming a column in another
+ * case (PostgreSQL would fold it to lower case). String literals, function names and SQL's words stay.
+ */
+const conditionKeywords = new Set(
+  "and or not is null in like glob between escape case when then else end collate asc desc true false exists cast as distinct from".split(
+    " ",
+  ),
+);
+
+function translateIdentifiers(text: string, column: (name: string) => string): string {
+  return text.replace(
+    /('(?:[^']|'')*')|`((?:[^`]|``)*)`|\[([^\]]*)\]|"((?:[^"]|"")*)"|\b([A-Za-z_]\w*)\b(?!\s*\()/g,
+    (whole, literal: string | undefined, tick?: string, bracket?: string, quoted?: string, bare?: string) => {
+      if (literal !== undefined) return literal;
+      if (bare !== undefined)
+        return conditionKeywords.has(bare.toLowerCase()) || column(bare) === bare ? bare : quoteIdent(column(bare));
+      const name =
+        tick !== undefined ? tick.replaceAll("``", "`") : quoted !== undefined ? quoted.replaceAll('""', '"') : bracket;
+      return name === undefined ? whole : quoteIdent(column(name));
+    },
   );
 }
 
@@ -216,12 +249,13 @@ export const postgresDialect: Dialect = {
     `ALTER TABLE ${quoteIdent(table)} RENAME COLUMN ${quoteIdent(from)} TO ${quoteIdent(to)}`,
   dropColumnSql: (table, column) => `ALTER TABLE ${quoteIdent(table)} DROP COLUMN ${quoteIdent(column)}`,
   dropIndexSql: (index) => `DROP INDEX IF EXISTS ${quoteIdent(index)}`,
-  createIndexSql: (idx: IndexDef, jsonColumns = new Set<string>()): string => {
+  createIndexSql: (idx: IndexDef, jsonColumns = new Set<string>(), columnNames: readonly string[] = []): string => {
     if (!isValidIndex(idx)) return "";
+    const column = columnNamer(columnNames);
     const columns = idx.columns
       .filter((c) => c.name.trim() !== "")
-      .map((c) => translateIndexColumn(c.name.trim(), c.collate, c.sort, jsonColumns));
-    const where = idx.where ? ` WHERE ${translateIdentifiers(idx.where)}` : "";
+      .map((c) => translateIndexColumn(c.name.trim(), c.collate, c.sort, jsonColumns, column));
+    const where = idx.where ? ` WHERE ${translateIdentifiers(idx.where, column)}` : "";
     const schema = idx.schemaName ? `${quoteIdent(idx.schemaName)}.` : "";
     return `CREATE ${idx.unique ? "UNIQUE " : ""}INDEX ${idx.optional ? "IF NOT EXISTS " : ""}${schema}${quoteIdent(idx.indexName)} ON ${quoteIdent(idx.tableName)} (${columns.join(", ")})${where}`;
   },

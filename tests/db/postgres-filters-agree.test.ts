@@ -194,6 +194,11 @@ if (reason) {
       ["j.y ~ '1E2'", "an object inside one as written"],
       ['g = \'{"lon":0,"lat":0}\'', "a point as its text, longitude first"],
       ["g > '{\"lon\":1'", "points ordered as their text"],
+      // SQLite's math functions take a text only when it reads whole as a number (else NULL, as an infinite one),
+      // and a NULL argument makes the distance NULL
+      ["geoDistance(t, n, 0, 0) > 1", "a text read whole as a number, else no distance"],
+      ["geoDistance(j.x, 0, 0, 0) >= 0", "no distance for a missing JSON path"],
+      ["geoDistance(g.lon, g.lat, t2, 0) >= 0", "a point against a text's number"],
     ])("%s (%s)", async (filter) => {
       const expected = await rows(sqlite, filter);
       expect(expected).not.toBe("");

@@ -23,6 +23,7 @@ const calls = [
     `satchel_float(${c}) > 0`,
     `satchel_sv(${c}) IS NOT NULL`,
     `satchel_text(${c}) IS NOT NULL`,
+    `satchel_acos(cos(radians(satchel_math_arg(${c})))) IS NOT NULL`,
   ]),
   "satchel_sv_num(t) IS NOT NULL",
   "satchel_jsonb(j) IS NOT NULL",

@@ -310,9 +310,9 @@ export const postgresDialect: Dialect = {
     return sql`satchel_strftime(${join([...parts, ...modifiers.map(text)], ", ")})`;
   },
   geoDistance: (lonA, latA, lonB, latB) => {
-    const rad = (s: Sql) => sql`radians(satchel_float(${s}))`;
+    const rad = (s: Sql) => sql`radians(satchel_math_arg(${s}))`;
     // rounding can push the cosine a hair past 1 for one point to itself: acos() would fail there
-    return sql`(6371 * acos(LEAST(1, GREATEST(-1, cos(${rad(latA)}) * cos(${rad(latB)}) * cos(${rad(lonB)} - ${rad(lonA)}) + sin(${rad(latA)}) * sin(${rad(latB)})))))`;
+    return sql`(6371 * satchel_acos(cos(${rad(latA)}) * cos(${rad(latB)}) * cos(${rad(lonB)} - ${rad(lonA)}) + sin(${rad(latA)}) * sin(${rad(latB)})))`;
   },
   jsonArrayContains: (column, value) => sql`satchel_json_array_contains(${column}, (${value})::text)`,
   // satchel_json_each lists every item as text (a number item equals its digits): SQLite's text check doesn't

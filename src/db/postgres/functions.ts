@@ -13,7 +13,7 @@
  */
 
 /** Bump when a definition changes: the driver re-installs when the marker function is missing. */
-export const functionsVersion = 13;
+export const functionsVersion = 14;
 export const functionsMarker = `satchel_functions_v${functionsVersion}`;
 
 /**
@@ -96,6 +96,18 @@ END $$;
 CREATE OR REPLACE FUNCTION satchel_real(t text) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE WHEN length(t) < 300 AND strpos(t, 'e') = 0 AND strpos(t, 'E') = 0 THEN t::double precision
     ELSE satchel_numeral(t) END
+$$;
+
+-- a number SQLite's math functions can take: an infinity (a numeral past double's range) or NaN is NULL there
+-- (their NaN), where PostgreSQL's cos() and sin() fail on it
+CREATE OR REPLACE FUNCTION satchel_finite(d double precision) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN d IN ('Infinity', '-Infinity', 'NaN') THEN NULL ELSE d END
+$$;
+
+-- acos of a cosine rounding may have pushed a hair past ±1 (one point to itself), NULL for NULL (LEAST and
+-- GREATEST would pass over a NULL and make it -1)
+CREATE OR REPLACE FUNCTION satchel_acos(x double precision) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT acos(CASE WHEN x > 1 THEN 1 WHEN x < -1 THEN -1 ELSE x END)
 $$;
 
 CREATE OR REPLACE FUNCTION satchel_json_number_text(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -263,6 +275,23 @@ CREATE OR REPLACE FUNCTION satchel_float(j json) RETURNS double precision LANGUA
 $$;
 CREATE OR REPLACE FUNCTION satchel_float(b boolean) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE WHEN b THEN 1 WHEN NOT b THEN 0 END::double precision
+$$;
+-- an argument of SQLite's math functions (radians, cos): a text is a number only when it reads as one whole
+-- (its NUMERIC affinity), else NULL, as is an infinity or NaN (their NaN); never satchel_float's prefix
+CREATE OR REPLACE FUNCTION satchel_math_arg(t text) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN t ~ '^\\s*[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?\\s*$' THEN satchel_finite(satchel_real(t)) END
+$$;
+CREATE OR REPLACE FUNCTION satchel_math_arg(d double precision) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT satchel_finite(d)
+$$;
+CREATE OR REPLACE FUNCTION satchel_math_arg(j jsonb) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT satchel_math_arg(satchel_text(j))
+$$;
+CREATE OR REPLACE FUNCTION satchel_math_arg(j json) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT satchel_math_arg(satchel_text(j))
+$$;
+CREATE OR REPLACE FUNCTION satchel_math_arg(b boolean) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT satchel_float(b)
 $$;
 `;
 

@@ -150,3 +150,30 @@ test("geoPoint values are {lon, lat} objects, read as Go decodes JSON", async ()
   await expectFieldError(points.create({ rg: { lon: 0, lat: 0 } }), "rg", "validation_required");
   await expectFieldError(points.create({}), "rg", "validation_required");
 });
+
+test("JSON nested deeper than PocketBase reads (10,000 levels) is refused, and the collection's lists keep answering", async () => {
+  // JavaScriptCore's JSON.stringify recurses: a value 100,000 deep, once stored, failed every list holding it
+  const nested = (depth: number) => `${"[".repeat(depth)}1${"]".repeat(depth)}`;
+  const fits = await records().create({ ...base, big: nested(10_000) });
+  expect(JSON.stringify(fits.big).length).toBe(20_001);
+  // brackets inside a string (escaped quotes around them) are no nesting
+  const quoted = { s: `\\"${"[".repeat(30_000)}` };
+  expect((await records().create({ ...base, big: JSON.stringify(quoted) })).big).toEqual(quoted);
+  // as a string, too deep is no JSON: kept as a string, as PocketBase keeps one
+  const text = await records().create({ ...base, big: nested(100_000) });
+  expect(text.big).toBe(nested(100_000));
+  // as the body's own value, the body can't be read: the answer of a malformed body
+  const send = async (body: string) => {
+    const res = await fetch(`${t.pb.baseURL}/api/collections/${name}/records`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
+    return [res.status, await res.json()];
+  };
+  const malformed = await send(`{"req":1,"big":[`);
+  expect(malformed[0]).toBe(400);
+  expect(await send(`{"req":1,"big":${nested(100_000)}}`)).toEqual(malformed);
+  const listed = await records().getList(1, 500, { fields: "id" });
+  expect(listed.items.map((r) => r.id)).toContain(text.id);
+});

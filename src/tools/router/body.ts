@@ -1,3 +1,4 @@
+import { exceedsJsonDepth, maxJsonDepth } from "../types/json-raw.ts";
 import { ApiError, badRequest, payloadTooLarge } from "./api-error.ts";
 
 /** The parsed body of a request: data keys, and uploaded files by key (multipart only). */
@@ -147,6 +148,8 @@ function parseJsonObject(text: string): Record<string, unknown> {
   } catch (err) {
     throw unreadableBody(new MalformedBodyError(String(err)));
   }
+  if (exceedsJsonDepth(text))
+    throw unreadableBody(new MalformedBodyError(`the body nests deeper than ${maxJsonDepth} levels`));
   if (v === null) return {};
   if (typeof v !== "object" || Array.isArray(v))
     throw unreadableBody(new MalformedBodyError("the body must be a JSON object"));

@@ -35,14 +35,44 @@ export class JsonRaw {
   }
 }
 
-/** isValidJson reports whether text parses as one JSON value. */
+/**
+ * The deepest nesting of arrays and objects Go's encoding/json reads (PocketBase's): deeper JSON is invalid
+ * there. Here too, and not only to match: JavaScriptCore's JSON.stringify recurses, and a value nested some
+ * 40,000 deep, which JSON.parse takes, would fail every answer (a list) holding it.
+ */
+export const maxJsonDepth = 10_000;
+
+/**
+ * exceedsJsonDepth says whether JSON text nests arrays and objects deeper than maxJsonDepth. Each level costs
+ * at least two characters, so a shorter text is answered without a scan.
+ */
+export function exceedsJsonDepth(text: string): boolean {
+  if (text.length <= 2 * maxJsonDepth) return false;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // a string: to its closing quote, past escaped characters
+      for (i++; i < text.length; i++) {
+        const s = text.charCodeAt(i);
+        if (s === 0x5c) i++;
+        else if (s === 0x22) break;
+      }
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > maxJsonDepth) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
+/** isValidJson reports whether text parses as one JSON value, as Go's json.Valid does (depth included). */
 export function isValidJson(text: string): boolean {
   try {
     JSON.parse(text);
-    return true;
   } catch {
     return false;
   }
+  return !exceedsJsonDepth(text);
 }
 
 const goEscapes: Record<string, string> = {

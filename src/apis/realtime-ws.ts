@@ -4,6 +4,7 @@ import { findAuthRecordByToken } from "../core/record-tokens.ts";
 import { ApiError, badRequest, unauthorized } from "../tools/router/api-error.ts";
 import type { Client, ClientTransport } from "../tools/subscriptions/client.ts";
 import type { Message } from "../tools/subscriptions/message.ts";
+import { exceedsJsonDepth, maxJsonDepth } from "../tools/types/json-raw.ts";
 import { maxSubscriptions, validateTopics } from "./realtime-subscriptions.ts";
 
 /** What Bun keeps for each realtime WebSocket. */
@@ -102,6 +103,8 @@ export function realtimeWebSocketHandler(): WebSocketHandler<RealtimeSocketData>
       let msg: Incoming = {};
       try {
         if (typeof raw !== "string") throw badRequest("Messages must be JSON text.");
+        // the reply echoes the message's id, which JSON.stringify can't write past some 40,000 levels
+        if (exceedsJsonDepth(raw)) throw badRequest(`Messages must not nest deeper than ${maxJsonDepth} levels.`);
         const parsed: unknown = JSON.parse(raw);
         if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
           throw badRequest("Messages must be JSON objects.");

@@ -113,6 +113,18 @@ describe("/api/realtime/ws", () => {
       expect(await ws.request({ type: "subscribe", topics: many })).toMatchObject({ type: "subscriptions" });
       expect(await ws.request({ type: "subscribe", topics: ["one more"] })).toMatchObject({ type: "error" });
       expect(await ws.request({ type: "ping" })).toMatchObject({ type: "pong" });
+      // an id nested past JSON.stringify's reach: the reply that would echo it is a 400 of its own
+      const deep = `${"[".repeat(100_000)}1${"]".repeat(100_000)}`;
+      const errors = ws.inbox.items.filter((m) => m.type === "error").length;
+      ws.socket.send(`{"id":${deep},"type":"ping"}`);
+      await ws.next(() => ws.inbox.items.filter((m) => m.type === "error").length > errors);
+      expect(ws.inbox.items.filter((m) => m.type === "error").at(-1)).toEqual({
+        type: "error",
+        status: 400,
+        message: "Messages must not nest deeper than 10000 levels.",
+        data: {},
+      });
+      expect(await ws.request({ type: "ping" })).toMatchObject({ type: "pong" });
     } finally {
       ws.close();
     }

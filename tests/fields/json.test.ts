@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { marshalGoJson } from "../../src/tools/types/json-raw.ts";
 import {
   createCollection,
   expectFieldError,
@@ -156,6 +157,9 @@ test("JSON nested deeper than PocketBase reads (10,000 levels) is refused, and t
   const nested = (depth: number) => `${"[".repeat(depth)}1${"]".repeat(depth)}`;
   const fits = await records().create({ ...base, big: nested(10_000) });
   expect(JSON.stringify(fits.big).length).toBe(20_001);
+  // and as the body's own value (one level less: the body's object counts), written again as Go writes JSON
+  const asValue = await records().create({ ...base, big: JSON.parse(nested(9_999)) });
+  expect(JSON.stringify(asValue.big)).toBe(nested(9_999));
   // brackets inside a string (escaped quotes around them) are no nesting
   const quoted = { s: `\\"${"[".repeat(30_000)}` };
   expect((await records().create({ ...base, big: JSON.stringify(quoted) })).big).toEqual(quoted);
@@ -176,4 +180,10 @@ test("JSON nested deeper than PocketBase reads (10,000 levels) is refused, and t
   expect(await send(`{"req":1,"big":${nested(100_000)}}`)).toEqual(malformed);
   const listed = await records().getList(1, 500, { fields: "id" });
   expect(listed.items.map((r) => r.id)).toContain(text.id);
+});
+
+test("a value nested 20,000 deep (a hook may set one) is written as Go writes JSON, without overflowing the stack", () => {
+  const depth = 20_000;
+  const value = JSON.parse(`${'{"b":1,"a":['.repeat(depth)}"<&>"${"]}".repeat(depth)}`);
+  expect(marshalGoJson(value)).toBe(`${'{"a":['.repeat(depth)}"\\u003c\\u0026\\u003e"${'],"b":1}'.repeat(depth)}`);
 });

@@ -85,25 +85,59 @@ const goEscapes: Record<string, string> = {
 
 /**
  * marshalGoJson encodes a value as Go's json.Marshal does, which is what PocketBase stores and counts
- * against a json field's maxSize: object keys sorted, `<`, `>`, `&`, U+2028 and U+2029 escaped.
+ * against a json field's maxSize: object keys sorted, `<`, `>`, `&`, U+2028 and U+2029 escaped. It walks the
+ * value with a stack of its own, not by recursion: a body may nest 10,000 deep (maxJsonDepth), which a
+ * recursive walk (two frames a level) overflowed.
  */
 export function marshalGoJson(value: unknown): string {
+  const out: string[] = [];
+  // each open list or object: its items (an object's as sorted [key, value] pairs) and the next to write
+  const open: { items: readonly unknown[]; keyed: boolean; next: number }[] = [];
+  let v = value;
+  for (;;) {
+    while (v instanceof JsonRaw || (typeof v === "object" && v !== null && typeof (v as ToJson).toJSON === "function"))
+      v = v instanceof JsonRaw ? v.value : (v as ToJson).toJSON();
+    if (Array.isArray(v) || (typeof v === "object" && v !== null)) {
+      const keyed = !Array.isArray(v);
+      const items = keyed ? objectEntries(v as object) : (v as unknown[]);
+      out.push(keyed ? "{" : "[");
+      open.push({ items, keyed, next: 0 });
+    } else out.push(scalarGoJson(v));
+    // the next item to write, closing each list or object written to its end
+    let top = open.at(-1);
+    while (top && top.next === top.items.length) {
+      out.push(top.keyed ? "}" : "]");
+      open.pop();
+      top = open.at(-1);
+    }
+    if (!top) return out.join("");
+    if (top.next > 0) out.push(",");
+    const item = top.items[top.next++];
+    if (top.keyed) {
+      const [k, itemValue] = item as [string, unknown];
+      out.push(`${scalarGoJson(k)}:`);
+      v = itemValue;
+    } else v = item;
+  }
+}
+
+type ToJson = { toJSON: () => unknown };
+
+/** objectEntries are an object's keys and values as Go writes a map: sorted, without undefined or functions. */
+function objectEntries(value: object): [string, unknown][] {
+  return Object.entries(value)
+    .filter(([, v]) => v !== undefined && typeof v !== "function")
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** scalarGoJson writes a value that holds no other: a string, a number, a boolean, null (or what has no JSON). */
+function scalarGoJson(value: unknown): string {
   if (value === undefined || value === null) return "null";
-  if (value instanceof JsonRaw) return marshalGoJson(value.value);
   if (typeof value === "string")
     return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => goEscapes[c] as string);
   if (typeof value === "number") return Object.is(value, -0) ? "-0" : (JSON.stringify(value) ?? "null");
   if (typeof value === "boolean") return String(value);
   if (typeof value === "bigint") return String(value);
-  if (Array.isArray(value)) return `[${value.map(marshalGoJson).join(",")}]`;
-  if (typeof value === "object") {
-    const withJson = value as { toJSON?: () => unknown };
-    if (typeof withJson.toJSON === "function") return marshalGoJson(withJson.toJSON());
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined && typeof v !== "function")
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${marshalGoJson(k)}:${marshalGoJson(v)}`).join(",")}}`;
-  }
   return "null";
 }
 

@@ -1,13 +1,10 @@
 /**
  * The same app on both engines, to compare their answers: an app on SQLite files and one on a PostgreSQL
- * database of the test server, each seeded alike, and what a list request answers on each. The PostgreSQL
- * database plans its queries in parallel wherever it can (a parallel plan's cost made nil), as it does on a
- * large table: a function unfit for a parallel worker then fails on a small table too.
+ * database of the test server, each seeded alike, and what a list request answers on each.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import postgresClient from "postgres";
 import { databaseOpener } from "../../src/cmd/open-database.ts";
 import type { App } from "../../src/core/app.ts";
 import { type BaseApp, createApp } from "../../src/core/base-app.ts";
@@ -24,13 +21,6 @@ export interface EnginePair {
 /** openEnginePair bootstraps an app on each engine and runs seed on both. */
 export async function openEnginePair(seed: (app: App) => Promise<void>): Promise<EnginePair> {
   const database = await createTestDatabase();
-  const admin = postgresClient(database.url, { max: 1, onnotice: () => {} });
-  try {
-    for (const setting of ["parallel_setup_cost", "parallel_tuple_cost", "min_parallel_table_scan_size"])
-      await admin.unsafe(`ALTER DATABASE ${database.name} SET ${setting} = 0`);
-  } finally {
-    await admin.end();
-  }
   const dirs: string[] = [];
   const apps: BaseApp[] = [];
   for (const url of ["", database.url]) {

@@ -13,7 +13,7 @@
  */
 
 /** Bump when a definition changes: the driver re-installs when the marker function is missing. */
-export const functionsVersion = 14;
+export const functionsVersion = 15;
 export const functionsMarker = `satchel_functions_v${functionsVersion}`;
 
 /**
@@ -92,11 +92,14 @@ BEGIN
   IF n < 2.5e-324 THEN RETURN 0; END IF;
   RETURN CASE WHEN m[1] = '-' THEN -n ELSE n END::double precision;
 END $$;
--- a numeral's double: cast at once when it can't be out of range (short, no exponent), else by satchel_numeral
-CREATE OR REPLACE FUNCTION satchel_real(t text) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT CASE WHEN length(t) < 300 AND strpos(t, 'e') = 0 AND strpos(t, 'E') = 0 THEN t::double precision
-    ELSE satchel_numeral(t) END
-$$;
+-- a numeral's double: cast at once when it can't be out of range (short, no exponent), else by satchel_numeral.
+-- PL/pgSQL, so that it isn't inlined: inlined, each use of t would evaluate its argument again (a JSON value's
+-- path read three times over)
+CREATE OR REPLACE FUNCTION satchel_real(t text) RETURNS double precision LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+  IF length(t) < 300 AND strpos(t, 'e') = 0 AND strpos(t, 'E') = 0 THEN RETURN t::double precision; END IF;
+  RETURN satchel_numeral(t);
+END $$;
 
 -- a number SQLite's math functions can take: an infinity (a numeral past double's range) or NaN is NULL there
 -- (their NaN), where PostgreSQL's cos() and sin() fail on it

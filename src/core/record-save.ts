@@ -1,4 +1,5 @@
 import { UnsupportedValueError } from "../db/driver.ts";
+import { parseIndex } from "../db/index-sql.ts";
 import { ident, type SqlValue, sql } from "../db/sql.ts";
 import { randomStringByRegex } from "../tools/security/random-by-regex.ts";
 import { ValidationError, ValidationErrors } from "../tools/validation/validation.ts";
@@ -229,7 +230,8 @@ function columnValues(record: RecordModel, columns: readonly string[]): SqlValue
 
 /**
  * A unique-constraint failure becomes `validation_not_unique` on the fields it names, a value the engine
- * can't store at all (a NUL character on PostgreSQL) `validation_unsupported_value` on the fields holding one.
+ * can't store at all (a NUL character on PostgreSQL) or can't index (longer than an index entry holds there)
+ * `validation_unsupported_value` on the fields holding or indexing it.
  */
 function normalizeWriteError(app: App, record: RecordModel, err: unknown): unknown {
   const d = app.db.dialect;
@@ -242,6 +244,12 @@ function normalizeWriteError(app: App, record: RecordModel, err: unknown): unkno
     }
     return errs.isEmpty ? err : errs;
   }
+  const oversized = d.oversizedIndexEntry(err);
+  if (oversized) {
+    for (const name of oversizedFields(record, oversized.index, oversized.maxBytes))
+      errs.set(name, new ValidationError("validation_unsupported_value", `${oversized.why}.`));
+    return errs.isEmpty ? err : errs;
+  }
   const v = d.uniqueViolation(err);
   if (!v) return err;
   for (const col of v.columns) {
@@ -249,6 +257,28 @@ function normalizeWriteError(app: App, record: RecordModel, err: unknown): unkno
       errs.set(col, new ValidationError("validation_not_unique", "Value must be unique"));
   }
   return errs.isEmpty ? err : errs;
+}
+
+/**
+ * oversizedFields names the fields at fault when an index couldn't hold a row's entry: those the named index
+ * reads whole (in any case, as SQLite matches names); with no index named, those of them whose value alone
+ * passes what an entry holds, else the one holding the longest value.
+ */
+function oversizedFields(record: RecordModel, indexName: string | null, maxBytes: number): string[] {
+  const indexes = record.collection.indexes
+    .map(parseIndex)
+    .filter((i) => indexName === null || i.indexName.toLowerCase() === indexName.toLowerCase());
+  // a column indexed by a part of it (substr, left) holds a short entry whatever its value
+  const whole = indexes.flatMap((i) => i.columns.filter((c) => !/\b(substr|substring|left)\s*\(/i.test(c.name)));
+  const words = new Set(whole.flatMap((c) => c.name.match(/[A-Za-z_]\w*/g) ?? []).map((w) => w.toLowerCase()));
+  const indexed = record.collection.fields.filter((f) => words.has(f.name.toLowerCase()));
+  if (indexName !== null) return indexed.map((f) => f.name);
+  const values = record.dbValues();
+  const sizeOf = (f: Field) => Buffer.byteLength(String(values[record.collection.fields.indexOf(f)] ?? ""));
+  const large = indexed.filter((f) => sizeOf(f) > maxBytes);
+  if (large.length > 0) return large.map((f) => f.name);
+  const longest = indexed.reduce<Field | null>((a, f) => (a === null || sizeOf(f) > sizeOf(a) ? f : a), null);
+  return longest ? [longest.name] : [];
 }
 
 /**

@@ -109,6 +109,12 @@ export interface Dialect {
   /** Parses a unique-constraint error, or returns null when the error is something else. */
   uniqueViolation(err: unknown): UniqueViolation | null;
   /**
+   * A row refused as too large for an index entry (PostgreSQL's btree holds at most 2,704 bytes an entry, and
+   * no index row passes 8 KB; SQLite's any): the index when the engine names it, the most an entry holds, and
+   * why; null for any other error.
+   */
+  oversizedIndexEntry(err: unknown): { index: string | null; maxBytes: number; why: string } | null;
+  /**
    * Why the engine can't store a value in a column of this kind at all (PostgreSQL: a NUL character, raw in a
    * text or escaped in a multi-value field's JSONB, and there an escaped lone surrogate), or null: asked of a
    * write's values once it failed with an UnsupportedValueError, to name the fields at fault.

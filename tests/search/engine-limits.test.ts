@@ -200,6 +200,47 @@ describe("a record value with half of a surrogate pair", () => {
   });
 });
 
+describe("a value longer than an index entry holds", () => {
+  // PostgreSQL's btree entry holds at most 2,704 bytes (and no index row passes 8 KB): a longer indexed value
+  // is refused there, which SQLite stores; an index on a part of the column takes any
+  test("is stored on SQLite; on PostgreSQL it is a 400 naming the field, and an index on a part takes it", async () => {
+    await t.pb.collections.create({
+      name: "long_notes",
+      type: "base",
+      createRule: "",
+      listRule: "",
+      fields: [
+        { name: "Title", type: "text", max: 100_000 },
+        { name: "body", type: "text", max: 100_000 },
+      ],
+      indexes: [
+        "CREATE INDEX idx_long_title ON long_notes (title)",
+        "CREATE INDEX idx_long_body ON long_notes (substr(body, 1, 500))",
+      ],
+    });
+    const random = (bytes: number) => Buffer.from(crypto.getRandomValues(new Uint8Array(bytes / 2))).toString("hex");
+    for (const size of [3000, 20_000]) {
+      const res = await fetch(`${t.url}/api/collections/long_notes/records`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ Title: random(size), body: random(size) }),
+      });
+      const answer = (await res.json()) as Record<string, unknown>;
+      if (onPostgres()) {
+        expect([size, res.status, answer.data]).toEqual([
+          size,
+          400,
+          { Title: { code: "validation_unsupported_value", message: expect.stringContaining("2,704 bytes") } },
+        ]);
+      } else expect([size, res.status]).toEqual([size, 200]);
+    }
+    const body = random(20_000);
+    await t.pb.collection("long_notes").create({ Title: "short", body });
+    const found = await t.pb.collection("long_notes").getFullList({ filter: `Title = "short"` });
+    expect(found.map((r) => r.body)).toEqual([body]);
+  });
+});
+
 describe("a LIKE pattern that ends with its escape character", () => {
   test("matches nothing, as on SQLite (PostgreSQL refuses such a pattern): never an error", async () => {
     // a pattern with its own % is used as it is: `%\` ends with LIKE's escape character, `%\\` doesn't

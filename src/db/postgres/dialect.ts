@@ -230,6 +230,18 @@ export const postgresDialect: Dialect = {
       return "PostgreSQL's JSONB can't store half of a surrogate pair without the other (\\ud800)";
     return null;
   },
+  // program_limit_exceeded: "index row size 3000 exceeds btree version 4 maximum 2704 for index "idx"", or past
+  // 8 KB even compressed "index row requires 10776 bytes, maximum size is 8191" (no index named)
+  oversizedIndexEntry: (err) => {
+    if (!(err instanceof Error) || (err as PgErrorFields).code !== "54000" || !/^index row /.test(err.message))
+      return null;
+    const m = /for index "((?:[^"]|"")+)"/.exec(err.message);
+    return {
+      index: m ? (m[1] as string).replaceAll('""', '"') : null,
+      maxBytes: 2704,
+      why: "PostgreSQL can't index a value this long (an index entry holds at most 2,704 bytes): shorten it, or index a part of it, substr(column, 1, 500)",
+    };
+  },
   uniqueViolation: (err): UniqueViolation | null => {
     if (typeof err !== "object" || err === null) return null;
     const e = err as PgErrorFields;

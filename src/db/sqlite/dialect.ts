@@ -76,6 +76,7 @@ export const sqliteDialect: Dialect = {
   }),
   refusesRow: sqliteRefusesRow,
   refusedValue: () => null,
+  oversizedIndexEntry: () => null,
   uniqueViolation: (err): UniqueViolation | null => {
     const msg = err instanceof Error ? err.message : "";
     const m = /UNIQUE constraint failed: (.+)$/i.exec(msg);

@@ -13,7 +13,7 @@
  */
 
 /** Bump when a definition changes: the driver re-installs when the marker function is missing. */
-export const functionsVersion = 15;
+export const functionsVersion = 16;
 export const functionsMarker = `satchel_functions_v${functionsVersion}`;
 
 /**
@@ -124,13 +124,14 @@ const jsonFunctions = `
 -- hold it) and an escaped half of a surrogate pair without the other (they refuse it, where SQLite reads it);
 -- an escaped backslash before such a text stays
 CREATE OR REPLACE FUNCTION satchel_json_mend(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT CASE WHEN strpos(t, '\\u') = 0 OR t !~* '\\\\u(0000|d[89a-f])' THEN t
+  SELECT CASE WHEN strpos(t, '\\') = 0 OR strpos(t, '\\u') = 0 OR t !~* '\\\\u(0000|d[89a-f])' THEN t
     ELSE regexp_replace(t, '(?<!\\\\)((?:\\\\\\\\)*)\\\\u(0000|d[89ab][0-9a-f]{2}(?!\\\\ud[c-f][0-9a-f]{2})|(?<!\\\\ud[89ab][0-9a-f]{2}\\\\u)d[c-f][0-9a-f]{2})',
       '\\1\\\\ufffd', 'gi') END
 $$;
--- whether JSON text holds what satchel_json_mend mends (a text without escapes is told at once)
+-- whether JSON text holds what satchel_json_mend mends: a text without a backslash (most JSON) is told by one
+-- byte search, faster than one for a longer needle
 CREATE OR REPLACE FUNCTION satchel_json_unreadable(t text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT strpos(t, '\\u') > 0 AND satchel_json_mend(t) <> t
+  SELECT strpos(t, '\\') > 0 AND satchel_json_mend(t) <> t
 $$;
 -- text that parses as JSON (mended when it must be), else NULL; the cheap prefix check keeps plain words out of
 -- the exception block

@@ -64,6 +64,8 @@ uiTest(
 
     // nothing found says so; Escape closes and gives the focus back
     await page.goto(`${server.dashboardUrl}#/settings/crons`);
+    // the hash changes at once: the records screen (its own Refresh, the record's panel) may still be up
+    await page.getByRole("heading", { name: "Crons", level: 1 }).waitFor();
     await page.getByRole("button", { name: "Refresh" }).focus();
     await page.keyboard.press("Control+k");
     await input.fill("zzzz-nothing");

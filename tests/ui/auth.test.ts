@@ -134,8 +134,12 @@ uiTest(
       expect(pb.authStore.isValid).toBe(true);
 
       // the link is spent: the server's answer shows on the form
+      // each hash change shows its screen before the next: under load the two came as one, and the reset
+      // screen kept its "changed" state
       await page.goto(`${server.dashboardUrl}#/login`);
+      await page.getByRole("link", { name: "Forgotten password?" }).waitFor();
       await page.goto(`${server.dashboardUrl}#/auth/confirm-password-reset/${token}`);
+      await page.getByText(`Choose a new password for ${superuserEmail}.`).waitFor();
       await page.getByLabel("New password", { exact: true }).fill("Another-pass-12");
       await page.getByLabel("New password confirm").fill("Another-pass-12");
       await page.getByRole("button", { name: "Set the new password" }).click();

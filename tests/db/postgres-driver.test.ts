@@ -91,6 +91,23 @@ if (unavailable) {
     });
   });
 
+  describe("PostgreSQL prepared statements", () => {
+    test("a client making up statement texts can't have more than a window's admissions prepared", async () => {
+      // each of 600 texts run twice (as a client sending each made-up filter twice would): 250 are prepared
+      // on the connection, the rest run unnamed
+      const d = await openPostgres(db.url, { maxConnections: 1 });
+      try {
+        for (let i = 0; i < 600; i++)
+          for (let k = 0; k < 2; k++) await d.all(`SELECT ${i} AS n WHERE $1::int > 0`, [1]);
+        const [row] = await d.all<{ n: string }>("SELECT count(*)::text AS n FROM pg_prepared_statements");
+        expect(Number(row?.n)).toBeGreaterThanOrEqual(250);
+        expect(Number(row?.n)).toBeLessThanOrEqual(252);
+      } finally {
+        await d.close();
+      }
+    });
+  });
+
   describe("PostgreSQL cancel requests", () => {
     // A statement stopped at its deadline is cancelled by a request on another connection, which names the
     // session and not the statement. Deadlines here fall around the moment the statement ends, so that many

@@ -356,7 +356,9 @@ export class PostgresDriver implements Driver {
         ...searchPath,
       },
     }) as unknown as Pool;
-    this.#runner = new Runner(target, new StatementCache(500));
+    // 250 statements prepared a window, about the texts a large app runs over and over
+    const lifetimeMs = (options.maxLifetimeSeconds ?? 600) * 1000;
+    this.#runner = new Runner(target, new StatementCache(500, 250, lifetimeMs));
     this.#isolated = new IsolatedReader(
       (text, params) => this.#startRead(text, params),
       this.queryTimeoutMs,

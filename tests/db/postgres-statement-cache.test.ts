@@ -16,7 +16,11 @@ test("a text runs prepared from its second run, while it is among the most recen
 test("past a window's admissions, new texts run unnamed until the window has passed; admitted ones stay", () => {
   let now = 0;
   const cache = new StatementCache(100, 2, 1000, () => now);
-  const twice = (t: string) => (cache.prepare(t), cache.prepare(t));
+  // a text's second run says whether it runs prepared
+  const twice = (t: string) => {
+    cache.prepare(t);
+    return cache.prepare(t);
+  };
   expect([twice("a"), twice("b"), twice("c"), twice("d")]).toEqual([true, true, false, false]);
   expect(cache.prepare("a")).toBe(true);
   now = 999;

@@ -261,8 +261,8 @@ function normalizeWriteError(app: App, record: RecordModel, err: unknown): unkno
 
 /**
  * oversizedFields names the fields at fault when an index couldn't hold a row's entry: those the named index
- * reads whole (in any case, as SQLite matches names); with no index named, those of them whose value alone
- * passes what an entry holds, else the one holding the longest value.
+ * reads whole (in any case, as SQLite matches names); with no index named, those of all the indexes whose
+ * value alone passes what an entry holds, else all of them.
  */
 function oversizedFields(record: RecordModel, indexName: string | null, maxBytes: number): string[] {
   const indexes = record.collection.indexes
@@ -276,9 +276,7 @@ function oversizedFields(record: RecordModel, indexName: string | null, maxBytes
   const values = record.dbValues();
   const sizeOf = (f: Field) => Buffer.byteLength(String(values[record.collection.fields.indexOf(f)] ?? ""));
   const large = indexed.filter((f) => sizeOf(f) > maxBytes);
-  if (large.length > 0) return large.map((f) => f.name);
-  const longest = indexed.reduce<Field | null>((a, f) => (a === null || sizeOf(f) > sizeOf(a) ? f : a), null);
-  return longest ? [longest.name] : [];
+  return (large.length > 0 ? large : indexed).map((f) => f.name);
 }
 
 /**

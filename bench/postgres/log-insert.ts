@@ -47,6 +47,8 @@ const created = `CREATE INDEX idx_logs_created_hour ON _logs (${hour})`;
 const plainCreated = "CREATE INDEX idx_logs_created ON _logs (created)";
 /** The table with its text columns in a collation of their own (the database's default otherwise). */
 const collated = (collation: string): string => table.replaceAll("TEXT ", `TEXT COLLATE "${collation}" `);
+const withKey = collated("C").replace(/\)$/, ", _satchel_rowid BIGINT GENERATED ALWAYS AS IDENTITY)");
+const keyIndex = "CREATE INDEX idx_logs_key ON _logs (_satchel_rowid)";
 const variants: Variant[] = [
   // the dialect's text type is `TEXT COLLATE "C"` (byte order, as SQLite's): the others are for comparison
   { name: 'as made now (pk, level, created; COLLATE "C")', ddl: [collated("C"), level, plainCreated] },
@@ -65,6 +67,8 @@ const variants: Variant[] = [
     copy: true,
   },
   { name: "COPY, pk only", ddl: [table], copy: true },
+  { name: "COPY, as made now + identity", ddl: [withKey, level, plainCreated], copy: true },
+  { name: "COPY, as made now + identity + its index", ddl: [withKey, level, plainCreated, keyIndex], copy: true },
   {
     name: "unlogged, as made now",
     ddl: [table.replace("CREATE TABLE", "CREATE UNLOGGED TABLE"), level, message, created],

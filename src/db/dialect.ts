@@ -193,8 +193,9 @@ export interface Dialect {
    */
   insertionOrder(table: string): string;
   /**
-   * A statement adding insertionKeyColumn to an existing table made without it (a database of an earlier
-   * version), doing nothing when the table has it or doesn't exist; null where the engine needs no such column.
+   * A statement adding insertionKeyColumn, or the index it comes with, to an existing table made without it (a
+   * database of an earlier version), doing nothing when the table has both or doesn't exist; null where the
+   * engine needs no such column.
    */
   addInsertionKeySql(table: string): string | null;
   /** A statement giving a row when the table has insertionKeyColumn; null where every table keeps the order. */

@@ -2,6 +2,7 @@ import { afterAll, expect, test } from "bun:test";
 import { createApp } from "../../src/core/base-app.ts";
 import { Collection } from "../../src/core/collection-model.ts";
 import { RecordModel } from "../../src/core/record-model.ts";
+import type { Queryable } from "../../src/db/driver.ts";
 import { systemMigrations } from "../../src/migrations/index.ts";
 import { send } from "../helpers/api-scenario.ts";
 import { newTestApp, type TestApp } from "../helpers/test-app.ts";
@@ -9,6 +10,16 @@ import { onPostgres, reopenDatabases } from "../helpers/test-engine.ts";
 
 let t: TestApp | undefined;
 afterAll(() => t?.cleanup());
+
+/** keyIndexed says whether an index of `table` starts with its insertion key. */
+async function keyIndexed(db: Queryable, table: string, column: string): Promise<boolean> {
+  const rows = await db.all(
+    `SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+      WHERE i.indrelid = to_regclass($1) AND a.attname = $2`,
+    [`"${table}"`, column.replaceAll('"', "")],
+  );
+  return rows.length > 0;
+}
 
 // a PostgreSQL database made before `_collections` and the collections' tables kept their insertion order
 // has no such column
@@ -24,7 +35,10 @@ afterAll(() => t?.cleanup());
   }
   const before = t.app.findAllCollections().map((c) => c.name);
   const column = t.app.db.dialect.insertionOrder("_collections").split(".")[1] ?? "";
-  for (const table of ["_collections", "letters"]) await t.app.db.exec(`ALTER TABLE "${table}" DROP COLUMN ${column}`);
+  await t.app.db.exec(`ALTER TABLE "letters" DROP COLUMN ${column}`);
+  // a table given the column before the column came with its index
+  await t.app.db.exec(`ALTER TABLE "_collections" DROP CONSTRAINT "_collections_${column.replaceAll('"', "")}_key"`);
+  expect(await keyIndexed(t.app.db, "_collections", column)).toBe(false);
   t.app.logger().error("logged before");
   await t.app.logger().flush();
   await t.app.auxDb.exec(`ALTER TABLE "_logs" DROP COLUMN ${column}`);
@@ -42,6 +56,13 @@ afterAll(() => t?.cleanup());
     }
     const logs = await app.auxDb.all<{ n: number }>(`SELECT count(${column}) AS n FROM "_logs"`);
     expect(Number(logs[0]?.n)).toBeGreaterThan(0);
+    // each with the index a newest-first page reads from its end, as a new collection's table
+    const numbers = Collection.create("base", "numbers");
+    numbers.applyJSON({ fields: [{ name: "n", type: "number" }] });
+    await app.saveCollection(numbers);
+    for (const table of ["_collections", "letters", "numbers"])
+      expect([table, await keyIndexed(app.db, table, column)]).toEqual([table, true]);
+    expect(await keyIndexed(app.auxDb, "_logs", column)).toBe(true);
     // numbered in their stored order, which no update has moved yet
     const res = await send(app, { url: "/api/collections/letters/records?sort=-@rowid" });
     expect((res.json as { items: { c: string }[] }).items.map((r) => r.c).join("")).toBe("caebd");

@@ -224,7 +224,7 @@ if (reason) {
       }
     }, 60_000);
 
-    test("the logs table is indexed on level and created (what the logs API's filters use), once", async () => {
+    test("the logs table is indexed on level and created (what the logs API's filters use) and its insertion key, once", async () => {
       const d = await openPostgres(cluster.url(), { schema: "bw_logs" });
       try {
         // made twice, as a restarted app's migration check may: the statements are idempotent
@@ -232,9 +232,16 @@ if (reason) {
         const indexes = await d.all<{ name: string; def: string }>(
           "SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE schemaname = 'bw_logs' AND tablename = '_logs' ORDER BY indexname",
         );
-        expect(indexes.map((i) => i.name)).toEqual(["_logs_pkey", "idx_logs_created", "idx_logs_level"]);
-        expect(indexes[1]?.def).toContain("(created)");
-        expect(indexes[2]?.def).toContain("(level)");
+        // and on the insertion key, whose end the logs list's newest-first pages read
+        expect(indexes.map((i) => i.name)).toEqual([
+          "_logs__satchel_rowid_key",
+          "_logs_pkey",
+          "idx_logs_created",
+          "idx_logs_level",
+        ]);
+        expect(indexes[0]?.def).toContain("(_satchel_rowid)");
+        expect(indexes[2]?.def).toContain("(created)");
+        expect(indexes[3]?.def).toContain("(level)");
       } finally {
         await d.close();
       }

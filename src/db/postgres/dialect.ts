@@ -50,7 +50,13 @@ const jsonSortKeys = new WeakMap<Sql, Sql>();
 
 /** The column insertionKeyColumn adds: the engine's own, never shown as a table's column. */
 const insertionKey = "_satchel_rowid";
-const insertionKeyDefinition = `"${insertionKey}" BIGINT GENERATED ALWAYS AS IDENTITY`;
+/*
+ * Its unique index serves `@rowid`'s order with a LIMIT (the dashboard's newest-first records and logs) by
+ * reading the index's end, where a million rows were otherwise sorted for every page (about 140 ms); it costs
+ * an insert about 1 µs of the database's CPU. Behind a constraint, so that no listing of a user's indexes
+ * shows it.
+ */
+const insertionKeyDefinition = `"${insertionKey}" BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE`;
 
 const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 const quoteLiteral = (value: string): string => `'${value.replaceAll("'", "''")}'`;
@@ -356,13 +362,19 @@ export const postgresDialect: Dialect = {
   // ctid moves an updated row elsewhere: an identity column keeps the first insertion's place
   insertionKeyColumn: () => insertionKeyDefinition,
   insertionOrder: (table) => `${quoteIdent(table)}.${quoteIdent(insertionKey)}`,
-  // checked first so that a database already upgraded takes no table lock at start
-  addInsertionKeySql: (table) => `DO $$ BEGIN
-    IF to_regclass(${quoteLiteral(quoteIdent(table))}) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_attribute
-      WHERE attrelid = to_regclass(${quoteLiteral(quoteIdent(table))}) AND attname = ${quoteLiteral(insertionKey)} AND NOT attisdropped) THEN
+  // checked first so that a database already upgraded takes no table lock at start; a table given the column
+  // before it had an index gets the index
+  addInsertionKeySql: (table) => {
+    const regclass = `to_regclass(${quoteLiteral(quoteIdent(table))})`;
+    const column = `(SELECT attnum FROM pg_attribute WHERE attrelid = ${regclass} AND attname = ${quoteLiteral(insertionKey)} AND NOT attisdropped)`;
+    return `DO $$ BEGIN
+    IF ${regclass} IS NOT NULL AND ${column} IS NULL THEN
       ALTER TABLE ${quoteIdent(table)} ADD COLUMN ${insertionKeyDefinition};
+    ELSIF ${regclass} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_index WHERE indrelid = ${regclass} AND indkey[0] = ${column}) THEN
+      ALTER TABLE ${quoteIdent(table)} ADD UNIQUE (${quoteIdent(insertionKey)});
     END IF;
-  END $$`,
+  END $$`;
+  },
   hasInsertionKeySql: (table) => ({
     text: `SELECT 1 AS has FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = $2 AND NOT attisdropped`,
     params: [quoteIdent(table), insertionKey],

@@ -1,8 +1,7 @@
-import type { Dirent } from "node:fs";
-import { readdir } from "node:fs/promises";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { importBundledDefaults } from "../../tools/bundle/import-bundled.ts";
+import { dirFiles } from "../../tools/filesystem/dir-files.ts";
 import { embeddedTypeScript } from "../../tools/typescript/embedded.ts";
 import { type TypeCheckResult, type TypeDiagnostic, typeCheck } from "../../tools/typescript/type-check.ts";
 import * as api from "./api.ts";
@@ -72,18 +71,8 @@ function isHookFile(name: string): boolean {
 }
 
 /** listHookFiles returns the hook files of a directory in name order (none when it doesn't exist). */
-export async function listHookFiles(dir: string): Promise<string[]> {
-  let entries: Dirent[];
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw err;
-  }
-  return entries
-    .filter((e) => e.isFile() && isHookFile(e.name))
-    .map((e) => e.name)
-    .sort();
+export function listHookFiles(dir: string): Promise<string[]> {
+  return dirFiles(dir, isHookFile);
 }
 
 /**

@@ -1,6 +1,6 @@
-import type { Dirent } from "node:fs";
-import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { dirFiles } from "../../tools/filesystem/dir-files.ts";
 
 /** isMigrationFile tells the files of a migrations directory that are migrations (.ts and .js, not .d.ts). */
 export function isMigrationFile(name: string): boolean {
@@ -8,18 +8,8 @@ export function isMigrationFile(name: string): boolean {
 }
 
 /** listMigrationFiles returns the migration files of a directory in name order (none when it doesn't exist). */
-export async function listMigrationFiles(dir: string): Promise<string[]> {
-  let entries: Dirent[];
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw err;
-  }
-  return entries
-    .filter((e) => e.isFile() && isMigrationFile(e.name))
-    .map((e) => e.name)
-    .sort();
+export function listMigrationFiles(dir: string): Promise<string[]> {
+  return dirFiles(dir, isMigrationFile);
 }
 
 /** A timestamp prefix as PocketBase writes it: Unix seconds, ten digits until the year 2286. */

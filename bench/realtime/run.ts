@@ -5,31 +5,39 @@
  * the database. See bench/realtime/README.md.
  *
  *   bun bench/realtime/run.ts [--counts=1000,10000] [--transports=sse,ws] [--events=5]
+ *                             [--engine=sqlite|postgres] [--url=postgres://...]
+ *
+ * On PostgreSQL the app lives in a database of its own on the server `--url` (or SATCHEL_TEST_POSTGRES_URL)
+ * names, or on a throwaway cluster started from the local binaries (bench/postgres/database.ts).
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { databaseOpener } from "../../src/cmd/open-database.ts";
 import { upsertSuperuser } from "../../src/cmd/superuser.ts";
 import { createApp } from "../../src/core/base-app.ts";
 import { Collection } from "../../src/core/collection-model.ts";
 import { RecordModel } from "../../src/core/record-model.ts";
 import { newAuthToken } from "../../src/core/record-tokens.ts";
-import { SqliteDriver } from "../../src/db/sqlite/driver.ts";
 import { systemMigrations } from "../../src/migrations/index.ts";
+import { BenchPostgres } from "../postgres/database.ts";
 
 const { values: opts } = parseArgs({
   options: {
     counts: { type: "string", default: "1000,10000" },
     transports: { type: "string", default: "sse,ws" },
     events: { type: "string", default: "5" },
+    engine: { type: "string", default: "sqlite" },
+    url: { type: "string" },
   },
 });
 const counts = (opts.counts ?? "").split(",").map(Number);
 const transports = (opts.transports ?? "").split(",") as ("sse" | "ws")[];
 const eventsPerRule = Number(opts.events);
 const maxCount = Math.max(...counts);
+if (opts.engine !== "sqlite" && opts.engine !== "postgres") throw new Error('--engine takes "sqlite" or "postgres"');
 
 const rules = {
   public: "",
@@ -43,8 +51,8 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 const now = () => performance.timeOrigin + performance.now();
 
 /** setup prepares a data directory: a superuser, `maxCount` users (with an `org`) and tokens, and `posts`. */
-async function setup(dir: string): Promise<{ suToken: string; userTokens: string[] }> {
-  const app = createApp({ dataDir: dir, openDatabase: (p) => new SqliteDriver(p), migrations: systemMigrations });
+async function setup(dir: string, url: string): Promise<{ suToken: string; userTokens: string[] }> {
+  const app = createApp({ dataDir: dir, openDatabase: databaseOpener({ url }), migrations: systemMigrations });
   await app.bootstrap();
   await upsertSuperuser(app, "root@example.com", "S3cret-pass-123");
   const su = (await app.findAuthRecordByEmail("_superusers", "root@example.com")) as RecordModel;
@@ -70,7 +78,8 @@ async function setup(dir: string): Promise<{ suToken: string; userTokens: string
   const rows: Record<string, unknown>[] = [template];
   const names = Object.keys(template);
   const q = app.db.dialect.quote;
-  const insert = `INSERT INTO ${q("users")} (${names.map(q).join(",")}) VALUES (${names.map(() => "?").join(",")})`;
+  const p = app.db.dialect.placeholder;
+  const insert = `INSERT INTO ${q("users")} (${names.map(q).join(",")}) VALUES (${names.map((_, i) => p(i + 1)).join(",")})`;
   await app.runInTransaction(async (tx) => {
     for (let i = 1; i < maxCount; i++) {
       const row: Record<string, unknown> = {
@@ -165,11 +174,14 @@ function rssOf(pid: number): number {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "satchel-rt-bench-"));
+  const pg = opts.engine === "postgres" ? await BenchPostgres.open(opts.url, null) : null;
+  const database = pg ? await pg.create("rtbench") : "";
+  const url = pg ? pg.url(database) : "";
   try {
-    log(`setup: ${maxCount} users...`);
-    const { suToken, userTokens } = await setup(dir);
+    log(`setup: ${maxCount} users on ${opts.engine}...`);
+    const { suToken, userTokens } = await setup(dir, url);
     const port = 20000 + Math.floor(Math.random() * 20000);
-    const server = Bun.spawn([process.execPath, join(import.meta.dir, "server.ts"), dir, String(port)], {
+    const server = Bun.spawn([process.execPath, join(import.meta.dir, "server.ts"), dir, String(port), url], {
       stdout: "pipe",
       stderr: "inherit",
       env: { ...process.env, NODE_ENV: "production" },
@@ -250,6 +262,10 @@ async function main(): Promise<void> {
     await server.exited;
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    if (pg) {
+      await pg.drop(database);
+      await pg.close();
+    }
   }
 }
 

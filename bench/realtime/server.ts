@@ -2,16 +2,16 @@
  * The server side of the realtime bench: Satchel serving a prepared data directory, plus two bench-only
  * routes: the wall-clock time (sub-millisecond) each record committed (`/bench/commit/:id`) and a forced GC (`/bench/gc`).
  *
- *   bun bench/realtime/server.ts <dataDir> <port>
+ *   bun bench/realtime/server.ts <dataDir> <port> [postgres://...]
  */
 import { realtimeIdle } from "../../src/apis/realtime-record-events.ts";
+import { databaseOpener } from "../../src/cmd/open-database.ts";
 import { serve } from "../../src/cmd/serve.ts";
 import { createApp } from "../../src/core/base-app.ts";
-import { SqliteDriver } from "../../src/db/sqlite/driver.ts";
 import { systemMigrations } from "../../src/migrations/index.ts";
 
-const [dataDir = "", port = "0"] = process.argv.slice(2);
-const app = createApp({ dataDir, openDatabase: (p) => new SqliteDriver(p), migrations: systemMigrations });
+const [dataDir = "", port = "0", url = ""] = process.argv.slice(2);
+const app = createApp({ dataDir, openDatabase: databaseOpener({ url }), migrations: systemMigrations });
 await app.bootstrap();
 
 const commits = new Map<string, number>();

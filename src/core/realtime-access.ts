@@ -75,8 +75,6 @@ function memoryPredicate(
   filter: string,
   info: RequestInfo,
 ): RowPredicate | null {
-  // the evaluator compares as SQLite does: on an engine that compares otherwise, the database decides
-  if (!app.db.dialect.comparesInMemory) return null;
   const parts: RowPredicate[] = [];
   if (ruleText !== "") {
     const p = compileRowPredicate(

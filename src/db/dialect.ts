@@ -71,12 +71,6 @@ export interface UniqueViolation {
 export interface Dialect {
   readonly name: "sqlite" | "postgres";
   /**
-   * Whether this engine compares as the realtime rules' in-memory evaluator does (core/realtime-rule-memory.ts:
-   * SQLite's type affinities, text in byte order, LIKE folding ASCII letters only). Where it doesn't, each
-   * subscriber's rule is checked in SQL, so that realtime answers what a list would.
-   */
-  readonly comparesInMemory: boolean;
-  /**
    * The longest table, column or index name (in bytes) the engine keeps whole: PostgreSQL cuts a longer one to
    * 63 bytes, so two names alike in their first 63 would be one and a row's column would come back under a
    * name no field has. Collection, field and index names are checked against it. SQLite keeps any.

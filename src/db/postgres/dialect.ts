@@ -165,7 +165,6 @@ function translateIdentifiers(text: string, column: (name: string) => string): s
  */
 export const postgresDialect: Dialect = {
   name: "postgres",
-  comparesInMemory: false,
   // NAMEDATALEN - 1
   maxIdentifierLength: 63,
   quote: quoteIdent,

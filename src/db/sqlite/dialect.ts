@@ -37,7 +37,6 @@ export function sqliteRefusesRow(err: unknown): boolean {
 /** The SQLite dialect, matching the DDL PocketBase writes so a data directory stays interchangeable. */
 export const sqliteDialect: Dialect = {
   name: "sqlite",
-  comparesInMemory: true,
   maxIdentifierLength: Number.POSITIVE_INFINITY,
   quote: quoteIdent,
   placeholder,

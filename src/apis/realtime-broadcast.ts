@@ -3,7 +3,13 @@ import type { Collection } from "../core/collection-model.ts";
 import { RecordEnrichEvent } from "../core/events.ts";
 import { newReadScope, requesterKey } from "../core/read-scope.ts";
 import { realtimeClientRequestKey } from "../core/realtime.ts";
-import { type AccessCheck, compileAccessCheck, runAccessCheck, snapshotValues } from "../core/realtime-access.ts";
+import {
+  type AccessCheck,
+  compileAccessCheck,
+  runAccessCheck,
+  runAccessChecks,
+  snapshotValues,
+} from "../core/realtime-access.ts";
 import { RecordModel } from "../core/record-model.ts";
 import { expandRecords } from "../core/record-query-expand.ts";
 import { RequestEvent, type RequestInfo } from "../core/request-event.ts";
@@ -157,10 +163,10 @@ export async function prepareDeliveries(app: App, snap: Snapshot): Promise<Deliv
   const c = snap.collection;
   const payloads = new Map<string, string | null>();
   const out: Delivery[] = [];
-  for (const g of groups) {
-    const rule = g.kind === "list" ? c.listRule : c.viewRule;
-    const check = accessCheck(app, c, g.kind, rule, g);
-    if (!(await runAccessCheck(app, check, snap.row, snap.values))) continue;
+  const checks = groups.map((g) => accessCheck(app, c, g.kind, g.kind === "list" ? c.listRule : c.viewRule, g));
+  const allowed = await runAccessChecks(app, c, checks, snap.row, snap.values);
+  for (const [i, g] of groups.entries()) {
+    if (!allowed[i]) continue;
     const data = await payloadFor(app, snap, g, payloads);
     if (data === null) continue;
     for (const sub of g.subs) out.push({ client: sub.client, message: { name: sub.name, data } });

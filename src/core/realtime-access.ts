@@ -1,4 +1,4 @@
-import { ident, join, type Sql, type SqlValue, sql } from "../db/sql.ts";
+import { ident, join, raw, type Sql, type SqlValue, sql } from "../db/sql.ts";
 import { buildFilter, maxFilterLength } from "../tools/search/filter-sql.ts";
 import { renderFilterTree } from "../tools/search/filter-tree.ts";
 import { identifierMacros } from "../tools/search/identifier-macros.ts";
@@ -14,6 +14,8 @@ export interface SnapshotQuery {
   text: string;
   params: SqlValue[];
   fieldCount: number;
+  /** What `text` asks of the snapshot, its request values bound: batchQuery puts several in one statement. */
+  condition: Sql;
 }
 
 /**
@@ -129,13 +131,19 @@ function snapshotQuery(
       sql`EXISTS (SELECT 1 FROM ${ident(snapshotTable)} ${ident(collection.name)}${joinClauses(qp.joins)} WHERE ${where})`,
     );
   }
+  const condition = join(exists, " AND ");
+  const stmt = sql`${snapshotWith(app, collection)} SELECT 1 AS ${ident("ok")} WHERE ${condition}`;
+  const rendered = app.db.dialect.render(stmt);
+  return { text: rendered.text, params: rendered.params, fieldCount: collection.fields.length, condition };
+}
+
+/** snapshotWith is the `WITH` of the snapshot, its values' placeholders in field order. */
+function snapshotWith(app: App, collection: Collection): Sql {
   const dialect = app.db.dialect;
   const columns = collection.fields.map(
     (f) => sql`${dialect.columnValue(sql`${null}`, f.columnKind())} AS ${ident(f.name)}`,
   );
-  const stmt = sql`WITH ${ident(snapshotTable)} AS (SELECT ${join(columns, ", ")}) SELECT 1 AS ${ident("ok")} WHERE ${join(exists, " AND ")}`;
-  const rendered = app.db.dialect.render(stmt);
-  return { text: rendered.text, params: rendered.params, fieldCount: collection.fields.length };
+  return sql`WITH ${ident(snapshotTable)} AS (SELECT ${join(columns, ", ")})`;
 }
 
 /** snapshotValues lists a record's stored values in field order, as the snapshot query binds them. */
@@ -156,11 +164,116 @@ export async function runAccessCheck(
   if (check.kind === "fixed") return check.allowed;
   const inMemory = check.memory?.(row);
   if (inMemory !== undefined) return inMemory;
-  const params = [...values, ...check.query.params.slice(check.query.fieldCount)];
+  return queryAccessCheck(app, check.query, values);
+}
+
+async function queryAccessCheck(app: App, query: SnapshotQuery, values: readonly SqlValue[]): Promise<boolean> {
+  const params = [...values, ...query.params.slice(query.fieldCount)];
   try {
-    return (await app.db.get(check.query.text, params)) !== undefined;
+    return (await app.db.get(query.text, params)) !== undefined;
   } catch (err) {
     app.logger().debug("realtime access check failed", { error: String(err) });
     return false;
   }
+}
+
+/** The most checks one batched statement asks, and the most request values it binds beside the snapshot's. */
+const batchChecks = 32;
+const batchParams = 4000;
+
+/**
+ * runAccessChecks decides many checks of one record snapshot (one per subscriber group): in memory where
+ * possible; the checks that need the database and share their SQL (one rule, each group's own auth values)
+ * go several to a statement, `SELECT i WHERE <check i> UNION ALL ...` over one snapshot, instead of a query
+ * each. A batch the database refuses is asked again check by check, so that one failing check (a refused
+ * value) refuses only its own group.
+ */
+export async function runAccessChecks(
+  app: App,
+  collection: Collection,
+  checks: readonly AccessCheck[],
+  row: Readonly<Record<string, SqlValue>>,
+  values: readonly SqlValue[],
+): Promise<boolean[]> {
+  const allowed = new Array<boolean>(checks.length).fill(false);
+  const byText = new Map<string, number[]>();
+  for (const [i, check] of checks.entries()) {
+    if (check.kind === "fixed") {
+      allowed[i] = check.allowed;
+      continue;
+    }
+    const inMemory = check.memory?.(row);
+    if (inMemory !== undefined) {
+      allowed[i] = inMemory;
+      continue;
+    }
+    const same = byText.get(check.query.text);
+    if (same) same.push(i);
+    else byText.set(check.query.text, [i]);
+  }
+  const queryOf = (i: number): SnapshotQuery => (checks[i] as Extract<AccessCheck, { kind: "check" }>).query;
+  for (const indexes of byText.values()) {
+    for (const chunk of batches(indexes, (i) => queryOf(i).params.length - queryOf(i).fieldCount)) {
+      if (chunk.length === 1) {
+        const i = chunk[0] as number;
+        allowed[i] = await queryAccessCheck(app, queryOf(i), values);
+        continue;
+      }
+      const text = batchText(app, collection, chunk.map(queryOf));
+      const params = [...values];
+      for (const i of chunk) {
+        const q = queryOf(i);
+        for (let p = q.fieldCount; p < q.params.length; p++) params.push(q.params[p] as SqlValue);
+      }
+      try {
+        for (const r of await app.db.all<{ i: number }>(text, params)) {
+          const i = chunk[Number(r.i)];
+          if (i !== undefined) allowed[i] = true;
+        }
+      } catch {
+        for (const i of chunk) allowed[i] = await queryAccessCheck(app, queryOf(i), values);
+      }
+    }
+  }
+  return allowed;
+}
+
+/** The text of a batch, by the text of its checks and their number: rendering it for each event cost more than its run. */
+const batchTexts = new Map<string, string>();
+const batchTextsLimit = 1000;
+
+/**
+ * batchText is the statement asking `queries` (checks of one text) at once: the snapshot's values bound first,
+ * then each check's request values in turn, as each single check's follow its snapshot's.
+ */
+function batchText(app: App, collection: Collection, queries: readonly SnapshotQuery[]): string {
+  const key = `${queries.length}\u0000${queries[0]?.text}`;
+  const known = batchTexts.get(key);
+  if (known !== undefined) return known;
+  const branches = queries.map((q, n) => sql`SELECT ${raw(String(n))} AS ${ident("i")} WHERE ${q.condition}`);
+  const { text } = app.db.dialect.render(
+    sql`${snapshotWith(app, collection)} SELECT ${ident("i")} FROM (${join(branches, " UNION ALL ")}) ${ident("__rt_batch")}`,
+  );
+  if (batchTexts.size >= batchTextsLimit) batchTexts.clear();
+  batchTexts.set(key, text);
+  return text;
+}
+
+/** batches cuts a list of checks into runs of at most batchChecks checks and batchParams request values. */
+function batches(indexes: readonly number[], paramsOf: (i: number) => number): number[][] {
+  const out: number[][] = [];
+  let current: number[] = [];
+  let params = 0;
+  for (const i of indexes) {
+    const n = paramsOf(i);
+    if (current.length > 0 && (current.length >= batchChecks || params + n > batchParams)) {
+      out.push(current);
+      current = [];
+      params = 0;
+    }
+    current.push(i);
+    params += n;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
 }

@@ -240,7 +240,7 @@ export async function runAccessChecks(
 
 /** The text of a batch, by the text of its checks and their number: rendering it for each event cost more than its run. */
 const batchTexts = new Map<string, string>();
-const batchTextsLimit = 1000;
+const batchTextsLimit = 200;
 
 /**
  * batchText is the statement asking `queries` (checks of one text) at once: the snapshot's values bound first,

@@ -21,22 +21,45 @@ const beforeDeletePriority = 99;
 const untimed = 0;
 
 /**
+ * How many record events, and how many bytes of their records, may wait for their fan-out before a write
+ * waits for the backlog to shrink: a flood of writes to a collection with many subscribers would otherwise
+ * queue snapshots without bound (README's "Limits").
+ */
+export const fanOutBacklog = { events: 1000, bytes: 64 * 1024 * 1024 };
+
+/**
  * FanOut runs record events one after another, outside the writes that caused them: a write's hook only
- * queues its event, so the write never waits for subscribers, and events reach each client in commit order.
+ * queues its event, so the write doesn't wait for subscribers while the backlog is small, and events reach
+ * each client in commit order. Past the backlog's bound, push gives the writer a promise of room.
  */
 class FanOut {
   #tail: Promise<void> = Promise.resolve();
+  #events = 0;
+  #bytes = 0;
+  #waiting: (() => void)[] = [];
 
   constructor(readonly app: App) {}
 
-  push(task: () => Promise<Delivery[]>): void {
+  /** push queues an event's task; the promise, when the backlog is past its bound, settles once it is under. */
+  push(task: () => Promise<Delivery[]>, bytes = 0): Promise<void> | null {
+    this.#events++;
+    this.#bytes += bytes;
     this.#tail = this.#tail.then(async () => {
       try {
         this.#deliver(await task());
       } catch (err) {
         this.app.logger().error("realtime fan-out failed", { error: String(err) });
+      } finally {
+        this.#events--;
+        this.#bytes -= bytes;
+        if (this.#waiting.length > 0 && !this.#full()) for (const wake of this.#waiting.splice(0)) wake();
       }
     });
+    return this.#full() ? new Promise((resolve) => this.#waiting.push(resolve)) : null;
+  }
+
+  #full(): boolean {
+    return this.#events > fanOutBacklog.events || this.#bytes > fanOutBacklog.bytes;
   }
 
   #deliver(deliveries: readonly Delivery[]): void {
@@ -70,11 +93,12 @@ export function bindRealtimeEvents(app: App): void {
   const realtime = app.realtime();
   const bus = app.cluster();
   bindRemoteRecordEvents(app, fanOut);
-  const queue = (action: RecordAction, record: RecordModel) => {
+  // a write's event, and when the backlog is full the wait for room, which holds the write's answer back
+  const queue = (action: RecordAction, record: RecordModel): Promise<void> | null => {
     if (bus.peers() > 0) publishRecordEvent(app, action, record.collection.id, record.dbExport());
-    if (!hasSubscribers(app, record)) return;
+    if (!hasSubscribers(app, record)) return null;
     const snap = takeSnapshot(action, record);
-    fanOut.push(() => prepareDeliveries(app, snap));
+    return fanOut.push(() => prepareDeliveries(app, snap), snapshotBytes(snap.row));
   };
 
   app.onRecordAfterUpdateSuccess().bind({
@@ -119,8 +143,8 @@ export function bindRealtimeEvents(app: App): void {
     priority: afterPriority,
     timeout: untimed,
     func: (e) => {
-      queue("create", e.record);
-      return e.next();
+      const room = queue("create", e.record);
+      return room ? room.then(() => e.next()) : e.next();
     },
   });
   app.onRecordAfterUpdateSuccess().bind({
@@ -128,8 +152,8 @@ export function bindRealtimeEvents(app: App): void {
     priority: afterPriority,
     timeout: untimed,
     func: (e) => {
-      queue("update", e.record);
-      return e.next();
+      const room = queue("update", e.record);
+      return room ? room.then(() => e.next()) : e.next();
     },
   });
 
@@ -161,8 +185,8 @@ export function bindRealtimeEvents(app: App): void {
       if (row) publishRecordEvent(app, "delete", e.record.collection.id, row);
       const prepared = pendingDeletes.get(e.record);
       pendingDeletes.delete(e.record);
-      if (prepared) fanOut.push(() => prepared);
-      return e.next();
+      const room = prepared ? fanOut.push(() => prepared) : null;
+      return room ? room.then(() => e.next()) : e.next();
     },
   });
   app.onRecordAfterDeleteError().bind({
@@ -231,7 +255,15 @@ function bindRemoteRecordEvents(app: App, fanOut: FanOut): void {
     const id = typeof data.row.id === "string" ? data.row.id : "";
     if (id === "" || !hasSubscribersTo(app, collection, id)) return;
     const snap = takeSnapshot(data.action, RecordModel.fromRow(collection, data.row));
-    fanOut.push(() => prepareDeliveries(app, snap));
+    // counted in the backlog; the writer that waits for it is the other process's
+    void fanOut.push(() => prepareDeliveries(app, snap), snapshotBytes(snap.row));
   });
   remoteBindings.set(app, unsubscribe);
+}
+
+/** snapshotBytes estimates what a queued snapshot holds: its texts' characters, 8 bytes for anything else. */
+function snapshotBytes(row: Readonly<Record<string, SqlValue>>): number {
+  let n = 0;
+  for (const v of Object.values(row)) n += typeof v === "string" ? v.length : 8;
+  return n;
 }

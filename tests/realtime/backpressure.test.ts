@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import net from "node:net";
+import { fanOutBacklog } from "../../src/apis/realtime-record-events.ts";
 import { SseTransport, sseMaxQueuedBytes } from "../../src/apis/realtime-sse.ts";
 import { startTestServer, type TestServer } from "../helpers/test-app.ts";
 import { SseReader } from "./helpers.ts";
@@ -106,3 +107,59 @@ test("a WebSocket client that stops reading is closed at the backpressure limit"
     socket.destroy();
   }
 }, 30_000);
+
+test("record events past the fan-out's backlog hold their writes' answers back until there is room; none is lost", async () => {
+  const bound = fanOutBacklog.events;
+  fanOutBacklog.events = 3;
+  let release = () => {};
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  // the fan-out's payloads (made for the client's own request) wait; the creates' own answers don't
+  const enrich = t.app.onRecordEnrich(async (e) => {
+    if (e.request?.url.pathname === "/api/realtime") await gate;
+    return e.next();
+  }, "backlog");
+  const reader = await SseReader.open(t.url);
+  try {
+    await t.pb.collections.create({
+      name: "backlog",
+      listRule: "",
+      createRule: "",
+      fields: [{ name: "n", type: "number" }],
+    });
+    const clientId = await reader.clientId();
+    const sub = await fetch(`${t.url}/api/realtime`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ clientId, subscriptions: ["backlog/*"] }),
+    });
+    expect(sub.status).toBe(204);
+    const create = (n: number) =>
+      fetch(`${t.url}/api/collections/backlog/records`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ n }),
+      }).then((r) => r.status);
+    // the first event's fan-out waits at the gate; three events are within the bound, the fourth is past it
+    for (const n of [1, 2, 3]) expect(await create(n)).toBe(200);
+    let answered = false;
+    const fourth = create(4).then((status) => {
+      answered = true;
+      return status;
+    });
+    await Bun.sleep(500);
+    expect(answered).toBe(false);
+    release();
+    expect(await fourth).toBe(200);
+    const frames = await reader.frames.waitFor(5);
+    expect(frames.slice(1).map((f) => (JSON.parse(f.data) as { record: { n: number } }).record.n)).toEqual([
+      1, 2, 3, 4,
+    ]);
+  } finally {
+    release();
+    enrich.unbind();
+    fanOutBacklog.events = bound;
+    reader.close();
+  }
+});

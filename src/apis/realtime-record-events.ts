@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { App } from "../core/app.ts";
 import { RecordModel } from "../core/record-model.ts";
 import type { SqlValue } from "../db/sql.ts";
@@ -33,6 +34,8 @@ export const fanOutBacklog = { events: 1000, bytes: 64 * 1024 * 1024 };
  * each client in commit order. Past the backlog's bound, push gives the writer a promise of room.
  */
 class FanOut {
+  /** Set while a task runs: a write its hooks make (an enrich handler's save) must not wait for its own task. */
+  static readonly #running = new AsyncLocalStorage<true>();
   #tail: Promise<void> = Promise.resolve();
   #events = 0;
   #bytes = 0;
@@ -46,7 +49,7 @@ class FanOut {
     this.#bytes += bytes;
     this.#tail = this.#tail.then(async () => {
       try {
-        this.#deliver(await task());
+        this.#deliver(await FanOut.#running.run(true, task));
       } catch (err) {
         this.app.logger().error("realtime fan-out failed", { error: String(err) });
       } finally {
@@ -55,7 +58,8 @@ class FanOut {
         if (this.#waiting.length > 0 && !this.#full()) for (const wake of this.#waiting.splice(0)) wake();
       }
     });
-    return this.#full() ? new Promise((resolve) => this.#waiting.push(resolve)) : null;
+    if (!this.#full() || FanOut.#running.getStore()) return null;
+    return new Promise((resolve) => this.#waiting.push(resolve));
   }
 
   #full(): boolean {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import net from "node:net";
 import { fanOutBacklog } from "../../src/apis/realtime-record-events.ts";
 import { SseTransport, sseMaxQueuedBytes } from "../../src/apis/realtime-sse.ts";
+import { RecordModel } from "../../src/core/record-model.ts";
 import { startTestServer, type TestServer } from "../helpers/test-app.ts";
 import { SseReader } from "./helpers.ts";
 
@@ -158,6 +159,48 @@ test("record events past the fan-out's backlog hold their writes' answers back u
     ]);
   } finally {
     release();
+    enrich.unbind();
+    fanOutBacklog.events = bound;
+    reader.close();
+  }
+});
+
+test("a write made while an event fans out (an enrich handler's save) doesn't wait for the backlog it is part of", async () => {
+  const bound = fanOutBacklog.events;
+  // every write's answer waits until the backlog is empty: one made by the fan-out itself must not
+  fanOutBacklog.events = 0;
+  const enrich = t.app.onRecordEnrich(async (e) => {
+    if (e.request?.url.pathname === "/api/realtime" && e.record.get("n") === 1) {
+      const echo = new RecordModel(e.record.collection);
+      echo.load({ n: 2 });
+      await e.app.save(echo);
+    }
+    return e.next();
+  }, "echoes");
+  const reader = await SseReader.open(t.url);
+  try {
+    await t.pb.collections.create({
+      name: "echoes",
+      listRule: "",
+      createRule: "",
+      fields: [{ name: "n", type: "number" }],
+    });
+    const clientId = await reader.clientId();
+    await fetch(`${t.url}/api/realtime`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ clientId, subscriptions: ["echoes/*"] }),
+    });
+    const res = await fetch(`${t.url}/api/collections/echoes/records`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ n: 1 }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    expect(res.status).toBe(200);
+    const frames = await reader.frames.waitFor(3);
+    expect(frames.slice(1).map((f) => (JSON.parse(f.data) as { record: { n: number } }).record.n)).toEqual([1, 2]);
+  } finally {
     enrich.unbind();
     fanOutBacklog.events = bound;
     reader.close();

@@ -164,7 +164,7 @@ export async function prepareDeliveries(app: App, snap: Snapshot): Promise<Deliv
   const payloads = new Map<string, string | null>();
   const out: Delivery[] = [];
   const checks = groups.map((g) => accessCheck(app, c, g.kind, g.kind === "list" ? c.listRule : c.viewRule, g));
-  const allowed = await runAccessChecks(app, c, checks, snap.row, snap.values);
+  const allowed = await runAccessChecks(app, c, checks, snap.row, snap.values, (i) => groupRequester(app, groups[i]));
   for (const [i, g] of groups.entries()) {
     if (!allowed[i]) continue;
     const data = await payloadFor(app, snap, g, payloads);
@@ -172,6 +172,11 @@ export async function prepareDeliveries(app: App, snap: Snapshot): Promise<Deliv
     for (const sub of g.subs) out.push({ client: sub.client, message: { name: sub.name, data } });
   }
   return out;
+}
+
+/** groupRequester names a group's subscriber for its risky checks' budget: its auth record, else its IP. */
+function groupRequester(app: App, g: Group | undefined): string {
+  return requesterKey(g?.auth ?? null, requestFor(app, g?.subs[0]?.client).realIp);
 }
 
 /**

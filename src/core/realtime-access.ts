@@ -1,10 +1,12 @@
+import type { ReadScope } from "../db/driver.ts";
 import { ident, join, raw, type Sql, type SqlValue, sql } from "../db/sql.ts";
-import { buildFilter, maxFilterLength } from "../tools/search/filter-sql.ts";
-import { renderFilterTree } from "../tools/search/filter-tree.ts";
+import { buildFilterTree, maxFilterLength } from "../tools/search/filter-sql.ts";
+import { comparesPairwise, renderFilterTree } from "../tools/search/filter-tree.ts";
 import { identifierMacros } from "../tools/search/identifier-macros.ts";
 import { joinClauses } from "../tools/search/resolver-result.ts";
 import type { App } from "./app.ts";
 import type { Collection } from "./collection-model.ts";
+import { newReadScope } from "./read-scope.ts";
 import { compileRowPredicate, type RowPredicate } from "./realtime-rule-memory.ts";
 import { RecordFieldResolver } from "./record-field-resolver.ts";
 import type { RequestInfo } from "./request-event.ts";
@@ -16,7 +18,20 @@ export interface SnapshotQuery {
   fieldCount: number;
   /** What `text` asks of the snapshot, its request values bound: batchQuery puts several in one statement. */
   condition: Sql;
+  /**
+   * Joins that can multiply rows without bound (a back-relation, `@collection`, two multi-valued paths compared
+   * item by item), as a list's filter that runs isolated: the check runs off the main thread, within a budget.
+   */
+  risky: boolean;
 }
+
+/**
+ * The time the risky checks of one subscriber (its auth record, else its IP) may take together for one record
+ * event (never more than the query timeout): past it, the event isn't sent to the subscriptions that needed
+ * them (README's "Limits"). A subscription's filter is the client's own, and the checks of an event run one
+ * after another: without a budget one slow filter would hold every subscriber's events back.
+ */
+export const realtimeRiskyChecks = { budgetMs: 1000 };
 
 /**
  * AccessCheck is a compiled decision for one requester: fixed (no rule to run, or one that can never pass),
@@ -119,10 +134,13 @@ function snapshotQuery(
   const parts: [string, boolean][] = [];
   if (ruleText !== "") parts.push([ruleText, true]);
   if (filter !== "") parts.push([filter, false]);
+  let risky = false;
   for (const [text, allowHiddenFields] of parts) {
     const resolver = new RecordFieldResolver(app, collection, info, { allowHiddenFields, baseTable: snapshotTable });
-    const cond = buildFilter(text, resolver);
+    const tree = buildFilterTree(text, resolver);
+    const cond = renderFilterTree(tree);
     const qp = resolver.queryParts();
+    risky ||= resolver.risky || resolver.indexedBackRelations.size > 1 || comparesPairwise(tree);
     const where = join(
       [cond, ...qp.conditions.map(renderFilterTree)].map((c) => sql`(${c})`),
       " AND ",
@@ -134,7 +152,7 @@ function snapshotQuery(
   const condition = join(exists, " AND ");
   const stmt = sql`${snapshotWith(app, collection)} SELECT 1 AS ${ident("ok")} WHERE ${condition}`;
   const rendered = app.db.dialect.render(stmt);
-  return { text: rendered.text, params: rendered.params, fieldCount: collection.fields.length, condition };
+  return { text: rendered.text, params: rendered.params, fieldCount: collection.fields.length, condition, risky };
 }
 
 /** snapshotWith is the `WITH` of the snapshot, its values' placeholders in field order. */
@@ -167,9 +185,25 @@ export async function runAccessCheck(
   return queryAccessCheck(app, check.query, values);
 }
 
-async function queryAccessCheck(app: App, query: SnapshotQuery, values: readonly SqlValue[]): Promise<boolean> {
+/** riskyScope is the budget of one requester's risky checks for one event. */
+function riskyScope(app: App, requester: string): ReadScope {
+  const scope = newReadScope(app, () => requester);
+  return { deadline: Math.min(scope.deadline, performance.now() + realtimeRiskyChecks.budgetMs), requester };
+}
+
+/** queryAccessCheck asks the database; a risky check runs isolated, within its requester's budget (its own when not given). */
+async function queryAccessCheck(
+  app: App,
+  query: SnapshotQuery,
+  values: readonly SqlValue[],
+  scope?: ReadScope,
+): Promise<boolean> {
   const params = [...values, ...query.params.slice(query.fieldCount)];
   try {
+    if (query.risky) {
+      const options = { isolate: true, scope: scope ?? riskyScope(app, "realtime") };
+      return (await app.db.all(query.text, params, options)).length > 0;
+    }
     return (await app.db.get(query.text, params)) !== undefined;
   } catch (err) {
     app.logger().debug("realtime access check failed", { error: String(err) });
@@ -194,9 +228,11 @@ export async function runAccessChecks(
   checks: readonly AccessCheck[],
   row: Readonly<Record<string, SqlValue>>,
   values: readonly SqlValue[],
+  requesterOf: (i: number) => string,
 ): Promise<boolean[]> {
   const allowed = new Array<boolean>(checks.length).fill(false);
   const byText = new Map<string, number[]>();
+  const risky: number[] = [];
   for (const [i, check] of checks.entries()) {
     if (check.kind === "fixed") {
       allowed[i] = check.allowed;
@@ -207,11 +243,26 @@ export async function runAccessChecks(
       allowed[i] = inMemory;
       continue;
     }
+    if (check.query.risky) {
+      risky.push(i);
+      continue;
+    }
     const same = byText.get(check.query.text);
     if (same) same.push(i);
     else byText.set(check.query.text, [i]);
   }
   const queryOf = (i: number): SnapshotQuery => (checks[i] as Extract<AccessCheck, { kind: "check" }>).query;
+  // one by one, isolated, each requester's within one budget for the event
+  const scopes = new Map<string, ReadScope>();
+  for (const i of risky) {
+    const requester = requesterOf(i);
+    let scope = scopes.get(requester);
+    if (!scope) {
+      scope = riskyScope(app, requester);
+      scopes.set(requester, scope);
+    }
+    allowed[i] = await queryAccessCheck(app, queryOf(i), values, scope);
+  }
   for (const indexes of byText.values()) {
     for (const chunk of batches(indexes, (i) => queryOf(i).params.length - queryOf(i).fieldCount)) {
       if (chunk.length === 1) {

@@ -4,7 +4,7 @@ import { findIndexLedBy } from "../db/index-sql.ts";
 import { Identifier, ident, join, raw, Sql, type SqlValue, type Statement, sql } from "../db/sql.ts";
 import { aliasesRead, type PlacedQuery, placeConditions, rejectsNullRow } from "../tools/search/condition-placement.ts";
 import { buildFilter, buildFilterTree, maxFilterLength } from "../tools/search/filter-sql.ts";
-import { type FilterTree, renderFilterTree } from "../tools/search/filter-tree.ts";
+import { comparesPairwise, type FilterTree, renderFilterTree } from "../tools/search/filter-tree.ts";
 import { type Join, joinClauses } from "../tools/search/resolver-result.ts";
 import {
   maxSortFieldLength,
@@ -168,10 +168,6 @@ function compileUncached(app: App, s: RecordSearch, superuser: boolean): Compile
     fewRows: { joins: joinClauses(few.joins), where: few.where, distinct: few.distinct, isolate: risky },
     isolate: risky && (perRow(placed) || perRow(counted)),
   };
-}
-
-function comparesPairwise(t: FilterTree): boolean {
-  return t.kind === "atom" ? t.pairwise === true : t.items.some(comparesPairwise);
 }
 
 /**

@@ -77,7 +77,7 @@ test("150 subscribers' checks of one rule, in batches, give each subscriber's ow
     ),
   );
   for (const check of checks) expect(check.kind === "check" && check.memory === null).toBe(true);
-  const batched = await runAccessChecks(t.app, c, checks, row, values);
+  const batched = await runAccessChecks(t.app, c, checks, row, values, () => "test");
   const single: boolean[] = [];
   for (const check of checks) single.push(await runAccessCheck(t.app, check, row, values));
   expect(batched).toEqual(single);
@@ -91,5 +91,12 @@ test("150 subscribers' checks of one rule, in batches, give each subscriber's ow
     compileAccessCheck(t.app, c, 'org = "o1"', info(users[0] as RecordModel, "y")),
     ...checks.slice(0, 3),
   ];
-  expect(await runAccessChecks(t.app, c, mixed, row, values)).toEqual([true, false, true, false, true, false]);
+  expect(await runAccessChecks(t.app, c, mixed, row, values, () => "test")).toEqual([
+    true,
+    false,
+    true,
+    false,
+    true,
+    false,
+  ]);
 });

@@ -43,3 +43,8 @@ export function renderFilterTree(t: FilterTree): Sql {
   if (t.items.length === 1) return renderFilterTree(t.items[0] as FilterTree);
   return sql`(${join(t.items.map(renderFilterTree), t.kind === "and" ? " AND " : " OR ")})`;
 }
+
+/** comparesPairwise tells a tree holding a comparison of two multi-valued operands item by item. */
+export function comparesPairwise(t: FilterTree): boolean {
+  return t.kind === "atom" ? t.pairwise === true : t.items.some(comparesPairwise);
+}

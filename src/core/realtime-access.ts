@@ -39,7 +39,13 @@ export const realtimeRiskyChecks = { budgetMs: 1000 };
  */
 export type AccessCheck =
   | { kind: "fixed"; allowed: boolean }
-  | { kind: "check"; memory: RowPredicate | null; query: SnapshotQuery; cacheable: boolean };
+  | {
+      kind: "check";
+      memory: RowPredicate | null;
+      /** The SQL form, made when first read (a check settled in memory may never need it); null: it can't be made. */
+      readonly query: SnapshotQuery | null;
+      cacheable: boolean;
+    };
 
 const snapshotTable = "__rt_snapshot";
 const superuserOnlyFilterFields = ["@collection.", "@request."];
@@ -75,14 +81,30 @@ export function compileAccessCheck(
   }
   if (ruleText === "" && filter === "") return { kind: "fixed", allowed: true };
 
-  let query: SnapshotQuery;
-  try {
-    query = snapshotQuery(app, collection, ruleText, filter, info);
-  } catch {
-    return { kind: "fixed", allowed: false };
-  }
   const cacheable = !macroNames.some((m) => ruleText.includes(m) || filter.includes(m));
-  return { kind: "check", memory: memoryPredicate(app, collection, ruleText, filter, info), query, cacheable };
+  const sqlForm = (): SnapshotQuery | null => {
+    try {
+      return snapshotQuery(app, collection, ruleText, filter, info);
+    } catch {
+      return null;
+    }
+  };
+  const memory = memoryPredicate(app, collection, ruleText, filter, info);
+  if (memory === null) {
+    const query = sqlForm();
+    return query ? { kind: "check", memory, query, cacheable } : { kind: "fixed", allowed: false };
+  }
+  // compiling both forms for each of 10,000 subscribers took the first event after a rule change twice as long
+  let made: SnapshotQuery | null | undefined;
+  return {
+    kind: "check",
+    memory,
+    cacheable,
+    get query() {
+      if (made === undefined) made = sqlForm();
+      return made;
+    },
+  };
 }
 
 function memoryPredicate(
@@ -182,7 +204,7 @@ export async function runAccessCheck(
   if (check.kind === "fixed") return check.allowed;
   const inMemory = check.memory?.(row);
   if (inMemory !== undefined) return inMemory;
-  return queryAccessCheck(app, check.query, values);
+  return check.query ? queryAccessCheck(app, check.query, values) : false;
 }
 
 /** riskyScope is the budget of one requester's risky checks for one event. */
@@ -243,15 +265,18 @@ export async function runAccessChecks(
       allowed[i] = inMemory;
       continue;
     }
-    if (check.query.risky) {
+    const query = check.query;
+    if (query === null) continue;
+    if (query.risky) {
       risky.push(i);
       continue;
     }
-    const same = byText.get(check.query.text);
+    const same = byText.get(query.text);
     if (same) same.push(i);
-    else byText.set(check.query.text, [i]);
+    else byText.set(query.text, [i]);
   }
-  const queryOf = (i: number): SnapshotQuery => (checks[i] as Extract<AccessCheck, { kind: "check" }>).query;
+  // every check listed above has its SQL form
+  const queryOf = (i: number) => (checks[i] as Extract<AccessCheck, { kind: "check" }>).query as SnapshotQuery;
   // one by one, isolated, each requester's within one budget for the event
   const scopes = new Map<string, ReadScope>();
   for (const i of risky) {

@@ -67,7 +67,7 @@ test("a subscription filter whose joins run away is checked off the main thread 
     context: "realtime",
   };
   const check = compileAccessCheck(t.app, posts, "", info);
-  expect(check.kind === "check" && check.query.risky).toBe(true);
+  expect(check.kind === "check" && check.query?.risky).toBe(true);
   const budget = realtimeRiskyChecks.budgetMs;
   realtimeRiskyChecks.budgetMs = 300;
   try {

@@ -11,10 +11,12 @@ import {
   snapshotValues,
 } from "../core/realtime-access.ts";
 import { RecordModel } from "../core/record-model.ts";
-import { expandRecords } from "../core/record-query-expand.ts";
+import { type ExpandTally, expandRecords } from "../core/record-query-expand.ts";
 import { RequestEvent, type RequestInfo } from "../core/request-event.ts";
+import { QueryTimeoutError, type ReadScope } from "../db/driver.ts";
 import type { SqlValue } from "../db/sql.ts";
 import { parseFields, pick } from "../tools/picker/pick.ts";
+import { ApiError } from "../tools/router/api-error.ts";
 import type { Client, Subscription } from "../tools/subscriptions/client.ts";
 import type { Message } from "../tools/subscriptions/message.ts";
 import { expandFetch } from "./record-helpers.ts";
@@ -163,18 +165,44 @@ export async function prepareDeliveries(app: App, snap: Snapshot): Promise<Deliv
   const c = snap.collection;
   const payloads = new Map<string, string | null>();
   const out: Delivery[] = [];
+  const requesters: string[] = [];
+  const requesterOf = (i: number): string => {
+    requesters[i] ??= groupRequester(app, groups[i]);
+    return requesters[i];
+  };
   const checks = groups.map((g) => accessCheck(app, c, g.kind, g.kind === "list" ? c.listRule : c.viewRule, g));
-  const allowed = await runAccessChecks(app, c, checks, snap.row, snap.values, (i) => groupRequester(app, groups[i]));
+  const allowed = await runAccessChecks(app, c, checks, snap.row, snap.values, requesterOf);
+  const budgets = new Map<string, PayloadBudget>();
+  const budgetOf = (i: number): PayloadBudget => {
+    const requester = requesterOf(i);
+    let budget = budgets.get(requester);
+    if (!budget) {
+      budget = { scope: newReadScope(app, () => requester), tally: { records: 0, bytes: 0 } };
+      budgets.set(requester, budget);
+    }
+    return budget;
+  };
   for (const [i, g] of groups.entries()) {
     if (!allowed[i]) continue;
-    const data = await payloadFor(app, snap, g, payloads);
+    const data = await payloadFor(app, snap, g, payloads, () => budgetOf(i));
     if (data === null) continue;
     for (const sub of g.subs) out.push({ client: sub.client, message: { name: sub.name, data } });
   }
   return out;
 }
 
-/** groupRequester names a group's subscriber for its risky checks' budget: its auth record, else its IP. */
+/**
+ * What one subscriber's (its auth record's, else its IP's) messages of one record event share, whatever
+ * number of subscriptions and options it has: their expands' reads, one deadline, and the expand limits,
+ * as one response's (with a thousand subscriptions each expanding a thousand records, one client made every
+ * event build a million, on the main thread).
+ */
+interface PayloadBudget {
+  scope: ReadScope;
+  tally: ExpandTally;
+}
+
+/** groupRequester names a group's subscriber for the budgets of its checks and messages: its auth record, else its IP. */
 function groupRequester(app: App, g: Group | undefined): string {
   return requesterKey(g?.auth ?? null, requestFor(app, g?.subs[0]?.client).realIp);
 }
@@ -189,6 +217,7 @@ async function payloadFor(
   snap: Snapshot,
   g: Group,
   payloads: Map<string, string | null>,
+  budget: () => PayloadBudget,
 ): Promise<string | null> {
   const c = snap.collection;
   const superuser = isSuperuser(g.auth);
@@ -200,7 +229,7 @@ async function payloadFor(
   if (payloads.has(key)) return payloads.get(key) ?? null;
   let data: string | null;
   try {
-    data = await buildPayload(app, snap, g, superuser, showEmail, expand, fields);
+    data = await buildPayload(app, snap, g, superuser, showEmail, expand, fields, budget);
   } catch (err) {
     app.logger().debug("realtime record payload failed", { collection: c.name, error: String(err) });
     data = null;
@@ -225,6 +254,7 @@ async function buildPayload(
   showEmail: boolean,
   expand: string,
   fields: string,
+  budget: () => PayloadBudget,
 ): Promise<string> {
   const record = RecordModel.fromRow(snap.collection, snap.row);
   if (superuser) record.unhide(...snap.collection.fields.map((f) => f.name));
@@ -232,12 +262,20 @@ async function buildPayload(
   const request = requestFor(app, g.subs[0]?.client);
   const finish = async () => {
     if (expand === "") return;
-    // each message's reads get their own budget (the stored request is as old as the connection)
-    const scope = newReadScope(app, () => requesterKey(g.auth, request.realIp));
-    const failed = await expandRecords(app, [record], expand.split(","), expandFetch(request, g.info, scope), {
-      limits: app.expandLimits,
-    });
-    for (const [path, err] of failed) app.logger().debug("realtime expand failed", { path, error: err.message });
+    // the event's budget, not the stored request's (which is as old as the connection)
+    const { scope, tally } = budget();
+    try {
+      const failed = await expandRecords(app, [record], expand.split(","), expandFetch(request, g.info, scope), {
+        limits: app.expandLimits,
+        tally,
+      });
+      for (const [path, err] of failed) app.logger().debug("realtime expand failed", { path, error: err.message });
+    } catch (err) {
+      // past the limits or the deadline: the record goes with what expanded before, as PocketBase sends a
+      // record whose expand failed
+      if (!(err instanceof ApiError || err instanceof QueryTimeoutError)) throw err;
+      app.logger().debug("realtime expand stopped", { expand, error: err.message });
+    }
   };
   const hook = app.hooks.get("onRecordEnrich");
   if (hook.length > 0) await hook.trigger(new RecordEnrichEvent(app, record, request), finish);

@@ -20,6 +20,19 @@ export type ExpandFetch = (collection: Collection, selection: ExpandSelection) =
 
 export interface ExpandOptions {
   limits?: ExpandLimits;
+  /**
+   * The records and bytes expanded so far by other expands the limits hold together with this one (a
+   * realtime subscriber's messages of one record event); this expand adds to it. Its own count otherwise.
+   */
+  tally?: ExpandTally;
+}
+
+/** What expands held to one set of limits have written so far. */
+export interface ExpandTally {
+  records: number;
+  bytes: number;
+  /** Set when one of them passed the limits: the others then fail before loading anything. */
+  passed?: ApiError;
 }
 
 const maxExpandDepth = 6;
@@ -39,17 +52,23 @@ export function normalizeExpands(paths: readonly string[]): string[] {
 
 /** What the paths of one response have expanded so far, against its limits. */
 class ExpandBudget {
-  records = 0;
-  bytes = 0;
   /** Path prefixes already counted (`a.b` and `a.c` write the `a` records once). */
   readonly counted = new Set<string>();
   readonly sizes = new WeakMap<RecordModel, number>();
 
-  constructor(readonly limits: ExpandLimits) {}
+  constructor(
+    readonly limits: ExpandLimits,
+    readonly tally: ExpandTally,
+  ) {}
 
   /** checkIds refuses a level before it is loaded when its distinct records alone pass the limit. */
   checkIds(n: number): void {
-    if (n > this.limits.maxRecords) throw this.#tooMany();
+    if (this.tally.records + n > this.limits.maxRecords) throw this.#tooMany();
+  }
+
+  /** passedError is the error of the expand that passed the limits first. */
+  passedError(): ApiError {
+    return this.tally.passed ?? this.#tooMany();
   }
 
   /** add counts a level's records, each as often as it will be written. */
@@ -58,28 +77,30 @@ class ExpandBudget {
     this.counted.add(prefix);
     for (const r of related) {
       const times = multiplicity.get(r) ?? 0;
-      this.records += times;
-      if (this.records > this.limits.maxRecords) throw this.#tooMany();
+      this.tally.records += times;
+      if (this.tally.records > this.limits.maxRecords) throw this.#tooMany();
       let size = this.sizes.get(r);
       if (size === undefined) {
         size = estimatedJsonSize(r);
         this.sizes.set(r, size);
       }
-      this.bytes += times * size;
-      if (this.bytes > this.limits.maxBytes) {
-        throw badRequest(
+      this.tally.bytes += times * size;
+      if (this.tally.bytes > this.limits.maxBytes) {
+        this.tally.passed = badRequest(
           `The expanded records would take more than ${formatBytes(this.limits.maxBytes)}; ` +
             "expand fewer or shorter paths, or ask for fewer records per page.",
         );
+        throw this.tally.passed;
       }
     }
   }
 
   #tooMany(): ApiError {
-    return badRequest(
+    this.tally.passed = badRequest(
       `The expand would return more than ${this.limits.maxRecords} records; ` +
         "expand fewer or shorter paths, or ask for fewer records per page.",
     );
+    return this.tally.passed;
   }
 }
 
@@ -122,7 +143,7 @@ export async function expandRecords(
   options: ExpandOptions = {},
 ): Promise<Map<string, Error>> {
   const failed = new Map<string, Error>();
-  const budget = new ExpandBudget(options.limits ?? defaultExpandLimits);
+  const budget = new ExpandBudget(options.limits ?? defaultExpandLimits, options.tally ?? { records: 0, bytes: 0 });
   const multiplicity = new Map(records.map((r) => [r, 1]));
   for (const path of normalizeExpands(paths)) {
     try {
@@ -205,6 +226,8 @@ async function expandPath(
   const part = dot < 0 ? path : path.slice(0, dot);
   const rest = dot < 0 ? "" : path.slice(dot + 1);
   const rel = resolveRelation(app, main, part);
+  // nothing more is loaded once an expand held to the same limits has passed them
+  if (budget.tally.passed) throw budget.passedError();
 
   const foundOf = new Map<RecordModel, RecordModel[]>();
   const related: RecordModel[] = [];

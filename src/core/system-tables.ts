@@ -23,7 +23,7 @@ export async function addMissingInsertionKeys(
   which: "data" | "logs",
 ): Promise<void> {
   const d = db.dialect;
-  const first = d.addInsertionKeySql(which === "data" ? "_collections" : "_logs");
+  const first = which === "data" ? d.addInsertionKeySql("_collections") : d.addInsertionKeySql("_logs", true);
   if (!first) return;
   await db.exec(first);
   if (which === "logs") return;
@@ -54,7 +54,7 @@ export function dataTablesSql(d: Dialect): string[] {
 export function logsTableSql(d: Dialect): string[] {
   const q = d.quote;
   const text = d.textType();
-  const key = d.insertionKeyColumn();
+  const key = d.insertionKeyColumn(true);
   return [
     `CREATE TABLE IF NOT EXISTS ${q("_logs")} (${q("id")} ${text} PRIMARY KEY NOT NULL, ${q("level")} INTEGER DEFAULT 0 NOT NULL, ${q("message")} ${text} DEFAULT '' NOT NULL, ${q("data")} JSON DEFAULT '{}' NOT NULL, ${q("created")} ${text} DEFAULT '' NOT NULL${key ? `, ${key}` : ""})`,
     ...d.logsIndexesSql(),

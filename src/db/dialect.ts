@@ -180,18 +180,18 @@ export interface Dialect {
    * keeps a row's place (null where rowid already does), appended to the columns of `_collections`, `_logs`
    * and every collection's table at their creation; the engine's introspection (tableColumnsSql) leaves it out.
    */
-  insertionKeyColumn(): string | null;
+  insertionKeyColumn(indexed?: boolean): string | null;
   /**
    * The rows of a table made with insertionKeyColumn in the order they were first inserted: `@rowid`'s
    * order, and an unsorted read's.
    */
   insertionOrder(table: string): string;
   /**
-   * A statement adding insertionKeyColumn, or the index it comes with, to an existing table made without it (a
-   * database of an earlier version), doing nothing when the table has both or doesn't exist; null where the
-   * engine needs no such column.
+   * A statement adding insertionKeyColumn (`indexed`: with the index that serves `@rowid`'s order with a
+   * LIMIT, the logs list's) to an existing table made without it or its index (a database of an earlier
+   * version), doing nothing when the table has them or doesn't exist; null where the engine needs no such column.
    */
-  addInsertionKeySql(table: string): string | null;
+  addInsertionKeySql(table: string, indexed?: boolean): string | null;
   /** A statement giving a row when the table has insertionKeyColumn; null where every table keeps the order. */
   hasInsertionKeySql(table: string): Statement | null;
   /** Expression truncating a stored datetime to its hour (`YYYY-MM-DD HH:00:00`). */

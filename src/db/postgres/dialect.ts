@@ -51,12 +51,14 @@ const jsonSortKeys = new WeakMap<Sql, Sql>();
 /** The column insertionKeyColumn adds: the engine's own, never shown as a table's column. */
 const insertionKey = "_satchel_rowid";
 /*
- * Its unique index serves `@rowid`'s order with a LIMIT (the dashboard's newest-first records and logs) by
- * reading the index's end, where a million rows were otherwise sorted for every page (about 140 ms); it costs
- * an insert about 1 µs of the database's CPU. Behind a constraint, so that no listing of a user's indexes
- * shows it.
+ * Indexed (`_logs`), it serves `@rowid`'s order with a LIMIT (the dashboard's newest-first logs) by reading the
+ * index's end, where a million logs were otherwise sorted for every page (140 ms; 6 s at 40 million). A log row
+ * written by COPY costs the database 0.4 µs more; a collection's single-row insert 1-3 µs (of some 110 a create
+ * costs with its log), which the records bench would feel, so collections' tables go without. The index is a
+ * constraint's, so that no listing of a user's indexes shows it.
  */
-const insertionKeyDefinition = `"${insertionKey}" BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE`;
+const insertionKeyDefinition = (indexed: boolean): string =>
+  `"${insertionKey}" BIGINT GENERATED ALWAYS AS IDENTITY${indexed ? " UNIQUE" : ""}`;
 
 const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 const quoteLiteral = (value: string): string => `'${value.replaceAll("'", "''")}'`;
@@ -257,7 +259,7 @@ export const postgresDialect: Dialect = {
   createTableSql: (table, columns, insertionOrdered) =>
     `CREATE TABLE ${quoteIdent(table)} (${[
       ...columns.map(([n, t]) => `${quoteIdent(n)} ${t}`),
-      ...(insertionOrdered ? [insertionKeyDefinition] : []),
+      ...(insertionOrdered ? [insertionKeyDefinition(false)] : []),
     ].join(", ")})`,
   renameTableSql: (from, to) => `ALTER TABLE ${quoteIdent(from)} RENAME TO ${quoteIdent(to)}`,
   dropTableSql: (table) => `DROP TABLE IF EXISTS ${quoteIdent(table)}`,
@@ -359,18 +361,21 @@ export const postgresDialect: Dialect = {
   joinInOrder: "JOIN",
   rowid: (table) => `${quoteIdent(table)}.ctid`,
   // ctid moves an updated row elsewhere: an identity column keeps the first insertion's place
-  insertionKeyColumn: () => insertionKeyDefinition,
+  insertionKeyColumn: (indexed = false) => insertionKeyDefinition(indexed),
   insertionOrder: (table) => `${quoteIdent(table)}.${quoteIdent(insertionKey)}`,
-  // checked first so that a database already upgraded takes no table lock at start; a table given the column
-  // before it had an index gets the index
-  addInsertionKeySql: (table) => {
+  // checked first so that a database already upgraded takes no table lock at start; a table to index that has
+  // the column without its index (made before the index was) gets the index
+  addInsertionKeySql: (table, indexed = false) => {
     const regclass = `to_regclass(${quoteLiteral(quoteIdent(table))})`;
     const column = `(SELECT attnum FROM pg_attribute WHERE attrelid = ${regclass} AND attname = ${quoteLiteral(insertionKey)} AND NOT attisdropped)`;
+    const addIndex = indexed
+      ? `
+    ELSIF ${regclass} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_index WHERE indrelid = ${regclass} AND indkey[0] = ${column}) THEN
+      ALTER TABLE ${quoteIdent(table)} ADD UNIQUE (${quoteIdent(insertionKey)});`
+      : "";
     return `DO $$ BEGIN
     IF ${regclass} IS NOT NULL AND ${column} IS NULL THEN
-      ALTER TABLE ${quoteIdent(table)} ADD COLUMN ${insertionKeyDefinition};
-    ELSIF ${regclass} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_index WHERE indrelid = ${regclass} AND indkey[0] = ${column}) THEN
-      ALTER TABLE ${quoteIdent(table)} ADD UNIQUE (${quoteIdent(insertionKey)});
+      ALTER TABLE ${quoteIdent(table)} ADD COLUMN ${insertionKeyDefinition(indexed)};${addIndex}
     END IF;
   END $$`;
   },

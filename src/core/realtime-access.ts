@@ -26,10 +26,11 @@ export interface SnapshotQuery {
 }
 
 /**
- * The time the risky checks of one subscriber (its auth record, else its IP) may take together for one record
- * event (never more than the query timeout): past it, the event isn't sent to the subscriptions that needed
- * them (README's "Limits"). A subscription's filter is the client's own, and the checks of an event run one
- * after another: without a budget one slow filter would hold every subscriber's events back.
+ * The time the database checks of one subscriber (its auth record, else its IP) may take together for one
+ * record event (never more than the query timeout), but those asked in a batch with other subscribers': past
+ * it, the event isn't sent to the subscriptions that needed them (README's "Limits"). A subscription's filter
+ * is the client's own, and the checks of an event run one after another: without a budget one slow filter, or
+ * a thousand subscriptions with filters of their own, would hold every subscriber's events back.
  */
 export const realtimeRiskyChecks = { budgetMs: 1000 };
 
@@ -207,13 +208,16 @@ export async function runAccessCheck(
   return check.query ? queryAccessCheck(app, check.query, values) : false;
 }
 
-/** riskyScope is the budget of one requester's risky checks for one event. */
+/** riskyScope is the budget of one requester's database checks for one event. */
 function riskyScope(app: App, requester: string): ReadScope {
   const scope = newReadScope(app, () => requester);
   return { deadline: Math.min(scope.deadline, performance.now() + realtimeRiskyChecks.budgetMs), requester };
 }
 
-/** queryAccessCheck asks the database; a risky check runs isolated, within its requester's budget (its own when not given). */
+/**
+ * queryAccessCheck asks the database, within the requester's budget when given; a risky check runs isolated,
+ * within a budget of its own when not given one.
+ */
 async function queryAccessCheck(
   app: App,
   query: SnapshotQuery,
@@ -226,6 +230,7 @@ async function queryAccessCheck(
       const options = { isolate: true, scope: scope ?? riskyScope(app, "realtime") };
       return (await app.db.all(query.text, params, options)).length > 0;
     }
+    if (scope) return (await app.db.all(query.text, params, { scope })).length > 0;
     return (await app.db.get(query.text, params)) !== undefined;
   } catch (err) {
     app.logger().debug("realtime access check failed", { error: String(err) });
@@ -277,22 +282,23 @@ export async function runAccessChecks(
   }
   // every check listed above has its SQL form
   const queryOf = (i: number) => (checks[i] as Extract<AccessCheck, { kind: "check" }>).query as SnapshotQuery;
-  // one by one, isolated, each requester's within one budget for the event
+  // each requester's checks asked on their own share one budget for the event; risky ones run isolated
   const scopes = new Map<string, ReadScope>();
-  for (const i of risky) {
+  const scopeOf = (i: number): ReadScope => {
     const requester = requesterOf(i);
     let scope = scopes.get(requester);
     if (!scope) {
       scope = riskyScope(app, requester);
       scopes.set(requester, scope);
     }
-    allowed[i] = await queryAccessCheck(app, queryOf(i), values, scope);
-  }
+    return scope;
+  };
+  for (const i of risky) allowed[i] = await queryAccessCheck(app, queryOf(i), values, scopeOf(i));
   for (const indexes of byText.values()) {
     for (const chunk of batches(indexes, (i) => queryOf(i).params.length - queryOf(i).fieldCount)) {
       if (chunk.length === 1) {
         const i = chunk[0] as number;
-        allowed[i] = await queryAccessCheck(app, queryOf(i), values);
+        allowed[i] = await queryAccessCheck(app, queryOf(i), values, scopeOf(i));
         continue;
       }
       const text = batchText(app, collection, chunk.map(queryOf));
@@ -307,7 +313,7 @@ export async function runAccessChecks(
           if (i !== undefined) allowed[i] = true;
         }
       } catch {
-        for (const i of chunk) allowed[i] = await queryAccessCheck(app, queryOf(i), values);
+        for (const i of chunk) allowed[i] = await queryAccessCheck(app, queryOf(i), values, scopeOf(i));
       }
     }
   }

@@ -95,8 +95,11 @@ test("a subscription filter whose joins run away is checked off the main thread 
   }
 }, 60_000);
 
-test("one subscriber's budget is spent by its own checks only: another's runs in full", async () => {
+test("one subscriber's database checks share its budget; another's run in full", async () => {
   const posts = t.app.findCachedCollectionByNameOrId("posts") as Collection;
+  const user = new RecordModel(t.app.findCachedCollectionByNameOrId("users") as Collection);
+  user.load({ email: "reader@example.com", password: "reader-pass-1", name: "reader" });
+  await t.app.save(user);
   const guest = (filter: string): RequestInfo => ({
     query: { filter },
     headers: {},
@@ -108,16 +111,20 @@ test("one subscriber's budget is spent by its own checks only: another's runs in
   const checks = [
     compileAccessCheck(t.app, posts, "", guest(runaway)),
     compileAccessCheck(t.app, posts, "", guest("comments_via_post.text ?= comments_via_post.text")),
+    // not risky (the auth record's own row), asked on its own: the same budget holds it
+    compileAccessCheck(t.app, posts, "@request.auth.name != title", { ...guest(""), auth: user }),
   ];
+  const plain = checks[2];
+  expect(plain?.kind === "check" && plain.memory === null && plain.query?.risky === false).toBe(true);
   const budget = realtimeRiskyChecks.budgetMs;
   realtimeRiskyChecks.budgetMs = 300;
   try {
     const row = RecordModel.fromRow(posts, { id: "post00000000big", title: "big" }).dbExport();
     const values = snapshotValues(posts, row);
-    // the same requester: its first check spends the budget, its second isn't asked
-    expect(await runAccessChecks(t.app, posts, checks, row, values, () => "one")).toEqual([false, false]);
-    // two requesters: the second's check is its own
-    expect(await runAccessChecks(t.app, posts, checks, row, values, (i) => `guest${i}`)).toEqual([false, true]);
+    // the same requester: its first check spends the budget, the others aren't asked
+    expect(await runAccessChecks(t.app, posts, checks, row, values, () => "one")).toEqual([false, false, false]);
+    // each its own requester: the others' checks are their own
+    expect(await runAccessChecks(t.app, posts, checks, row, values, (i) => `guest${i}`)).toEqual([false, true, true]);
   } finally {
     realtimeRiskyChecks.budgetMs = budget;
   }

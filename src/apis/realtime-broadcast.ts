@@ -1,7 +1,7 @@
 import type { App } from "../core/app.ts";
 import type { Collection } from "../core/collection-model.ts";
 import { RecordEnrichEvent } from "../core/events.ts";
-import { newReadScope, requesterKey } from "../core/read-scope.ts";
+import { requesterKey } from "../core/read-scope.ts";
 import { realtimeClientRequestKey } from "../core/realtime.ts";
 import {
   type AccessCheck,
@@ -9,6 +9,7 @@ import {
   runAccessCheck,
   runAccessChecks,
   snapshotValues,
+  subscriberScope,
 } from "../core/realtime-access.ts";
 import { RecordModel } from "../core/record-model.ts";
 import { type ExpandTally, expandRecords } from "../core/record-query-expand.ts";
@@ -177,7 +178,7 @@ export async function prepareDeliveries(app: App, snap: Snapshot): Promise<Deliv
     const requester = requesterOf(i);
     let budget = budgets.get(requester);
     if (!budget) {
-      budget = { scope: newReadScope(app, () => requester), tally: { records: 0, bytes: 0 } };
+      budget = { scope: subscriberScope(app, requester), tally: { records: 0, bytes: 0 } };
       budgets.set(requester, budget);
     }
     return budget;
@@ -193,9 +194,9 @@ export async function prepareDeliveries(app: App, snap: Snapshot): Promise<Deliv
 
 /**
  * What one subscriber's (its auth record's, else its IP's) messages of one record event share, whatever
- * number of subscriptions and options it has: their expands' reads, one deadline, and the expand limits,
- * as one response's (with a thousand subscriptions each expanding a thousand records, one client made every
- * event build a million, on the main thread).
+ * number of subscriptions and options it has: one deadline (realtimeSubscriberBudget), for their making and
+ * their expands' reads, and the expand limits, as one response's (with a thousand subscriptions each expanding
+ * a thousand records, one client made every event build a million, on the main thread).
  */
 interface PayloadBudget {
   scope: ReadScope;
@@ -227,6 +228,8 @@ async function payloadFor(
   const perGroup = expand !== "" || app.hooks.get("onRecordEnrich").length > 0;
   const key = perGroup ? `g\u0000${g.key}` : `s\u0000${superuser}\u0000${showEmail}\u0000${fields}`;
   if (payloads.has(key)) return payloads.get(key) ?? null;
+  // past the subscriber's budget, its other messages of this event aren't made (nor kept: another's may be)
+  if (performance.now() >= budget().scope.deadline) return null;
   let data: string | null;
   try {
     data = await buildPayload(app, snap, g, superuser, showEmail, expand, fields, budget);

@@ -26,13 +26,14 @@ export interface SnapshotQuery {
 }
 
 /**
- * The time the database checks of one subscriber (its auth record, else its IP) may take together for one
- * record event (never more than the query timeout), but those asked in a batch with other subscribers': past
- * it, the event isn't sent to the subscriptions that needed them (README's "Limits"). A subscription's filter
- * is the client's own, and the checks of an event run one after another: without a budget one slow filter, or
- * a thousand subscriptions with filters of their own, would hold every subscriber's events back.
+ * The time one subscriber (its auth record, else its IP) may take for one record event, never more than the
+ * query timeout: once for its database checks (but those asked in a batch with other subscribers'), once for
+ * its messages. Past it, the event isn't sent to the subscriptions still waiting (README's "Limits"). A
+ * subscription's filter and options are the client's own, and an event's subscribers are served one after
+ * another: without a budget one slow filter, or a thousand subscriptions with options of their own, would
+ * hold every subscriber's events back.
  */
-export const realtimeRiskyChecks = { budgetMs: 1000 };
+export const realtimeSubscriberBudget = { ms: 1000 };
 
 /**
  * AccessCheck is a compiled decision for one requester: fixed (no rule to run, or one that can never pass),
@@ -208,10 +209,10 @@ export async function runAccessCheck(
   return check.query ? queryAccessCheck(app, check.query, values) : false;
 }
 
-/** riskyScope is the budget of one requester's database checks for one event. */
-function riskyScope(app: App, requester: string): ReadScope {
+/** subscriberScope starts one requester's budget (realtimeSubscriberBudget) for one event. */
+export function subscriberScope(app: App, requester: string): ReadScope {
   const scope = newReadScope(app, () => requester);
-  return { deadline: Math.min(scope.deadline, performance.now() + realtimeRiskyChecks.budgetMs), requester };
+  return { deadline: Math.min(scope.deadline, performance.now() + realtimeSubscriberBudget.ms), requester };
 }
 
 /**
@@ -227,7 +228,7 @@ async function queryAccessCheck(
   const params = [...values, ...query.params.slice(query.fieldCount)];
   try {
     if (query.risky) {
-      const options = { isolate: true, scope: scope ?? riskyScope(app, "realtime") };
+      const options = { isolate: true, scope: scope ?? subscriberScope(app, "realtime") };
       return (await app.db.all(query.text, params, options)).length > 0;
     }
     if (scope) return (await app.db.all(query.text, params, { scope })).length > 0;
@@ -288,7 +289,7 @@ export async function runAccessChecks(
     const requester = requesterOf(i);
     let scope = scopes.get(requester);
     if (!scope) {
-      scope = riskyScope(app, requester);
+      scope = subscriberScope(app, requester);
       scopes.set(requester, scope);
     }
     return scope;

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { realtimeSubscriberBudget } from "../../src/core/realtime-access.ts";
 import { startTestServer, type TestServer } from "../helpers/test-app.ts";
-import { SseReader } from "./helpers.ts";
+import { SseReader, settle } from "./helpers.ts";
 
 /**
- * A client's subscriptions share one expand budget per record event, the limits of one response: a thousand
- * subscriptions each expanding a thousand records made every event build a million on the main thread.
+ * A client's subscriptions share one budget per record event: the expand limits of one response (a thousand
+ * subscriptions each expanding a thousand records made every event build a million on the main thread) and
+ * a time for making its messages.
  */
 
 let t: TestServer;
@@ -78,6 +80,47 @@ test("a client's subscriptions expand together up to one response's limits; past
     expect(expandedCounts(superuser)).toEqual([10, 10]);
   } finally {
     limits.maxRecords = max;
+    guest.close();
+    superuser.close();
+  }
+});
+
+test("past a subscriber's time for one event, its other messages aren't made; another subscriber's are", async () => {
+  await t.pb.collections.create({ name: "notes", listRule: "", fields: [{ name: "body", type: "editor" }] });
+  const guest = await SseReader.open(t.url);
+  const superuser = await SseReader.open(t.url);
+  const budget = realtimeSubscriberBudget.ms;
+  try {
+    const guestId = await guest.clientId();
+    // twenty subscriptions whose messages differ (each its own excerpt length): twenty to make
+    const subscriptions = Array.from(
+      { length: 20 },
+      (_, i) =>
+        `notes/*?options=${encodeURIComponent(JSON.stringify({ query: { fields: `id,body:excerpt(${100_000 + i})` } }))}`,
+    );
+    const sub = await fetch(`${t.url}/api/realtime`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ clientId: guestId, subscriptions }),
+    });
+    expect(sub.status).toBe(204);
+    const suId = await superuser.clientId();
+    const suSub = await fetch(`${t.url}/api/realtime`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: t.pb.authStore.token },
+      body: JSON.stringify({ clientId: suId, subscriptions: ["notes/*"] }),
+    });
+    expect(suSub.status).toBe(204);
+    // a millisecond: making one excerpt of a megabyte takes longer
+    realtimeSubscriberBudget.ms = 1;
+    await t.pb.collection("notes").create({ body: `<p>${"word ".repeat(200_000)}</p>` });
+    await superuser.frames.waitFor(2);
+    await settle(t.app);
+    const made = guest.frames.items.length - 1;
+    expect(made).toBeGreaterThanOrEqual(1);
+    expect(made).toBeLessThan(20);
+  } finally {
+    realtimeSubscriberBudget.ms = budget;
     guest.close();
     superuser.close();
   }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Collection } from "../../src/core/collection-model.ts";
 import {
   compileAccessCheck,
-  realtimeRiskyChecks,
+  realtimeSubscriberBudget,
   runAccessChecks,
   snapshotValues,
 } from "../../src/core/realtime-access.ts";
@@ -68,8 +68,8 @@ test("a subscription filter whose joins run away is checked off the main thread 
   };
   const check = compileAccessCheck(t.app, posts, "", info);
   expect(check.kind === "check" && check.query?.risky).toBe(true);
-  const budget = realtimeRiskyChecks.budgetMs;
-  realtimeRiskyChecks.budgetMs = 300;
+  const budget = realtimeSubscriberBudget.ms;
+  realtimeSubscriberBudget.ms = 300;
   try {
     for (const [id, expected] of [
       ["post0000000tiny", true],
@@ -91,7 +91,7 @@ test("a subscription filter whose joins run away is checked off the main thread 
       }
     }
   } finally {
-    realtimeRiskyChecks.budgetMs = budget;
+    realtimeSubscriberBudget.ms = budget;
   }
 }, 60_000);
 
@@ -116,8 +116,8 @@ test("one subscriber's database checks share its budget; another's run in full",
   ];
   const plain = checks[2];
   expect(plain?.kind === "check" && plain.memory === null && plain.query?.risky === false).toBe(true);
-  const budget = realtimeRiskyChecks.budgetMs;
-  realtimeRiskyChecks.budgetMs = 300;
+  const budget = realtimeSubscriberBudget.ms;
+  realtimeSubscriberBudget.ms = 300;
   try {
     const row = RecordModel.fromRow(posts, { id: "post00000000big", title: "big" }).dbExport();
     const values = snapshotValues(posts, row);
@@ -126,6 +126,6 @@ test("one subscriber's database checks share its budget; another's run in full",
     // each its own requester: the others' checks are their own
     expect(await runAccessChecks(t.app, posts, checks, row, values, (i) => `guest${i}`)).toEqual([false, true, true]);
   } finally {
-    realtimeRiskyChecks.budgetMs = budget;
+    realtimeSubscriberBudget.ms = budget;
   }
 }, 60_000);

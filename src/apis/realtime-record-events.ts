@@ -147,8 +147,7 @@ export function bindRealtimeEvents(app: App): void {
     priority: afterPriority,
     timeout: untimed,
     func: (e) => {
-      const room = queue("create", e.record);
-      return room ? room.then(() => e.next()) : e.next();
+      return nextWhenRoom(queue("create", e.record), e);
     },
   });
   app.onRecordAfterUpdateSuccess().bind({
@@ -156,8 +155,7 @@ export function bindRealtimeEvents(app: App): void {
     priority: afterPriority,
     timeout: untimed,
     func: (e) => {
-      const room = queue("update", e.record);
-      return room ? room.then(() => e.next()) : e.next();
+      return nextWhenRoom(queue("update", e.record), e);
     },
   });
 
@@ -189,8 +187,7 @@ export function bindRealtimeEvents(app: App): void {
       if (row) publishRecordEvent(app, "delete", e.record.collection.id, row);
       const prepared = pendingDeletes.get(e.record);
       pendingDeletes.delete(e.record);
-      const room = prepared ? fanOut.push(() => prepared) : null;
-      return room ? room.then(() => e.next()) : e.next();
+      return nextWhenRoom(prepared ? fanOut.push(() => prepared) : null, e);
     },
   });
   app.onRecordAfterDeleteError().bind({
@@ -263,6 +260,11 @@ function bindRemoteRecordEvents(app: App, fanOut: FanOut): void {
     void fanOut.push(() => prepareDeliveries(app, snap), snapshotBytes(snap.row));
   });
   remoteBindings.set(app, unsubscribe);
+}
+
+/** nextWhenRoom goes on with a write's hook chain at once, or once the backlog has room (push's promise). */
+function nextWhenRoom(room: Promise<void> | null, e: { next(): Promise<void> }): Promise<void> {
+  return room ? room.then(() => e.next()) : e.next();
 }
 
 /** snapshotBytes estimates what a queued snapshot holds: its texts' characters, 8 bytes for anything else. */

@@ -1,7 +1,7 @@
 import type { ReadScope } from "../db/driver.ts";
 import { ident, join, raw, type Sql, type SqlValue, sql } from "../db/sql.ts";
 import { buildFilterTree, maxFilterLength } from "../tools/search/filter-sql.ts";
-import { comparesPairwise, renderFilterTree } from "../tools/search/filter-tree.ts";
+import { renderFilterTree } from "../tools/search/filter-tree.ts";
 import { identifierMacros } from "../tools/search/identifier-macros.ts";
 import { joinClauses } from "../tools/search/resolver-result.ts";
 import type { App } from "./app.ts";
@@ -164,7 +164,7 @@ function snapshotQuery(
     const tree = buildFilterTree(text, resolver);
     const cond = renderFilterTree(tree);
     const qp = resolver.queryParts();
-    risky ||= resolver.risky || resolver.indexedBackRelations.size > 1 || comparesPairwise(tree);
+    risky ||= resolver.mayRunAway([tree, ...qp.conditions]);
     const where = join(
       [cond, ...qp.conditions.map(renderFilterTree)].map((c) => sql`(${c})`),
       " AND ",
@@ -179,7 +179,7 @@ function snapshotQuery(
   return { text: rendered.text, params: rendered.params, fieldCount: collection.fields.length, condition, risky };
 }
 
-/** snapshotWith is the `WITH` of the snapshot, its values' placeholders in field order. */
+/** snapshotWith is the `WITH` of the snapshot: one column per field, each a bound parameter, in field order. */
 function snapshotWith(app: App, collection: Collection): Sql {
   const dialect = app.db.dialect;
   const columns = collection.fields.map(

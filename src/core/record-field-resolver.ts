@@ -2,7 +2,7 @@ import type { Dialect, ValueType } from "../db/dialect.ts";
 import { findIndexLedBy, findSingleColumnUniqueIndex } from "../db/index-sql.ts";
 import { ident, join, raw, type Sql, type SqlValue, sql } from "../db/sql.ts";
 import { buildFilter, buildFilterTree } from "../tools/search/filter-sql.ts";
-import type { FilterTree } from "../tools/search/filter-tree.ts";
+import { comparesPairwise, type FilterTree } from "../tools/search/filter-tree.ts";
 import {
   type FieldResolver,
   type Join,
@@ -107,6 +107,15 @@ export class RecordFieldResolver implements FieldResolver {
    * (RecordSearch's isolation).
    */
   readonly indexedBackRelations = new Set<string>();
+
+  /**
+   * mayRunAway tells a query over `conditions` (built by this resolver) whose joins can multiply rows without
+   * bound: a risky join, two indexed back-relations, or two multi-valued paths compared item by item. Such a
+   * read runs isolated, within a deadline (a list's filter, a realtime subscriber's check).
+   */
+  mayRunAway(conditions: readonly FilterTree[]): boolean {
+    return this.risky || this.indexedBackRelations.size > 1 || conditions.some(comparesPairwise);
+  }
 
   constructor(
     readonly app: App,

@@ -66,11 +66,6 @@ class ExpandBudget {
     if (this.tally.records + n > this.limits.maxRecords) throw this.#tooMany();
   }
 
-  /** passedError is the error of the expand that passed the limits first. */
-  passedError(): ApiError {
-    return this.tally.passed ?? this.#tooMany();
-  }
-
   /** add counts a level's records, each as often as it will be written. */
   add(prefix: string, related: readonly RecordModel[], multiplicity: ReadonlyMap<RecordModel, number>): void {
     if (this.counted.has(prefix)) return;
@@ -227,7 +222,7 @@ async function expandPath(
   const rest = dot < 0 ? "" : path.slice(dot + 1);
   const rel = resolveRelation(app, main, part);
   // nothing more is loaded once an expand held to the same limits has passed them
-  if (budget.tally.passed) throw budget.passedError();
+  if (budget.tally.passed) throw budget.tally.passed;
 
   const foundOf = new Map<RecordModel, RecordModel[]>();
   const related: RecordModel[] = [];

@@ -4,7 +4,7 @@ import { findIndexLedBy } from "../db/index-sql.ts";
 import { Identifier, ident, join, raw, Sql, type SqlValue, type Statement, sql } from "../db/sql.ts";
 import { aliasesRead, type PlacedQuery, placeConditions, rejectsNullRow } from "../tools/search/condition-placement.ts";
 import { buildFilter, buildFilterTree, maxFilterLength } from "../tools/search/filter-sql.ts";
-import { comparesPairwise, type FilterTree, renderFilterTree } from "../tools/search/filter-tree.ts";
+import { type FilterTree, renderFilterTree } from "../tools/search/filter-tree.ts";
 import { type Join, joinClauses } from "../tools/search/resolver-result.ts";
 import {
   maxSortFieldLength,
@@ -149,7 +149,7 @@ function compileUncached(app: App, s: RecordSearch, superuser: boolean): Compile
   // once, and no subquery left that runs per row, the query reads each table at most once like any other.
   // So does one looking the searched row's rows up through an indexed back-relation (indexedBackRelations),
   // unless two multi-valued paths are compared item by item
-  const risky = resolver.risky || resolver.indexedBackRelations.size > 1 || conditions.some((c) => comparesPairwise(c));
+  const risky = resolver.mayRunAway(conditions);
   const perRow = (q: PlacedQuery) => q.distinct || (q.where !== null && d.render(q.where).text.includes("EXISTS"));
   const listJoins = fromJoins(d, placed, base, { count: false, unindexed: true });
   return {

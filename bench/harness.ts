@@ -103,6 +103,8 @@ let sessions = 0;
 export interface PostgresTemplate {
   server: BenchPostgres;
   database: string;
+  /** The connections of each server's pool (`?pool=` in its URL; left out: their defaults, 10 each). */
+  pool?: number;
 }
 
 /**
@@ -122,7 +124,8 @@ export async function withServer<T>(
   const pg = options.postgres;
   const database = pg ? await pg.server.create(kind, pg.database) : null;
   try {
-    const dbArgs = pg && database ? [`--db=${pg.server.url(database)}`] : [];
+    const pool = pg?.pool ? `?pool=${pg.pool}` : "";
+    const dbArgs = pg && database ? [`--db=${pg.server.url(database)}${pool}`] : [];
     const server = await startServer(kind, dir, {
       cpus: cpus.server,
       ...options,

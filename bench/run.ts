@@ -6,10 +6,12 @@
  * Satchel runs with request logging on (the default) and, in the same run, off (`--logs=on,off`).
  * `--engine=postgres` runs the same on PostgreSQL (Satchel with `--db=`, against bench/postgres/ceiling.ts), on
  * a throwaway cluster started from the local binaries or on the server at `--url`; `--engine=sqlite,postgres`
- * runs both, one after the other.
+ * runs both, one after the other. `--pool=N` gives both servers' PostgreSQL pools N connections (`?pool=N`;
+ * left out, 10 each).
  *
  *   bun bench/run.ts [--seconds=3] [--warmup=2] [--repeats=3] [--connections=16] [--workloads=list,view,create]
- *                    [--logs=on,off] [--engine=sqlite|postgres|sqlite,postgres] [--url=postgres://...] [--json=<file>]
+ *                    [--logs=on,off] [--engine=sqlite|postgres|sqlite,postgres] [--url=postgres://...] [--pool=N]
+ *                    [--json=<file>]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -43,6 +45,7 @@ const { values: opts } = parseArgs({
     logs: { type: "string", default: "on,off" },
     engine: { type: "string", default: "sqlite" },
     url: { type: "string" },
+    pool: { type: "string" },
     json: { type: "string" },
   },
 });
@@ -92,7 +95,7 @@ async function benchEngine(engine: Engine) {
   const pg = engine === "postgres" ? pgServer : null;
   log(
     `satchel bench on ${engine}: ${chosen.join(", ")}; ${connections} connections, ${warmup}s warmup + ${seconds}s, ` +
-      `${repeats} repeats; ${cpus.server === null ? "no CPU pinning (needs taskset and 2 CPUs)" : `server${pg?.cluster ? " and PostgreSQL" : ""} on CPU 1, load generator on CPU 0`}; ` +
+      `${repeats} repeats${pg && opts.pool ? `, pools of ${opts.pool} connections` : ""}; ${cpus.server === null ? "no CPU pinning (needs taskset and 2 CPUs)" : `server${pg?.cluster ? " and PostgreSQL" : ""} on CPU 1, load generator on CPU 0`}; ` +
       `load average ${loadavg()
         .map((n) => n.toFixed(2))
         .join(" ")}`,
@@ -109,7 +112,8 @@ async function benchEngine(engine: Engine) {
     // the statistics Satchel's optimize leaves on SQLite; autovacuum would get there in its own time
     await pg.analyze(on);
     await pg.analyze(off);
-    pgTemplates = { on: { server: pg, database: on }, off: { server: pg, database: off } };
+    const pool = opts.pool === undefined ? {} : { pool: Number(opts.pool) };
+    pgTemplates = { on: { server: pg, database: on, ...pool }, off: { server: pg, database: off, ...pool } };
   } else {
     ids = await seedDataDir(template);
     if (variants.includes("satchel-logs-off")) await copyWithLogsOff(template, templateLogsOff);

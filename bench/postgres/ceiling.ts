@@ -62,11 +62,17 @@ function newId(): string {
   return id;
 }
 
-/** postgresCeiling connects to the database at `db` and returns the ceiling's handler and how to close it. */
+/**
+ * postgresCeiling connects to the database at `db` and returns the ceiling's handler and how to close it.
+ * Its pool holds 10 connections, as Satchel's, or as many as the URL's `?pool=` says (as Satchel reads it).
+ */
 export async function postgresCeiling(
   db: string,
 ): Promise<{ fetch: (req: Request) => Promise<Response>; close: () => Promise<void> }> {
-  const sql = postgres(db, { max: 10, onnotice: () => {}, fetch_types: false });
+  const url = new URL(db);
+  const pool = Number(url.searchParams.get("pool") ?? 10);
+  url.searchParams.delete("pool");
+  const sql = postgres(url.toString(), { max: pool, onnotice: () => {}, fetch_types: false });
   const [collection] = await sql<{ id: string }[]>`SELECT id FROM _collections WHERE name = ${collectionName}`;
   if (!collection) throw new Error(`no ${collectionName} collection in ${db}`);
   const collectionId = collection.id;

@@ -122,10 +122,33 @@ if (reason) {
       );
     });
 
+    test("?pool= sizes the pool requests' reads share, and a bad one is refused, naming it", async () => {
+      // reads that each hold their connection a while: how many connections answer them
+      const connectionsFor = async (url: string) => {
+        const driver = await openPostgres(url);
+        try {
+          const reads = Array.from({ length: 12 }, () =>
+            driver.all<{ pid: number }>("SELECT pg_backend_pid() AS pid, pg_sleep(0.1)"),
+          );
+          return new Set((await Promise.all(reads)).map(([row]) => row?.pid)).size;
+        } finally {
+          await driver.close();
+        }
+      };
+      expect(await connectionsFor(`${db.url}?pool=3`)).toBe(3);
+      expect(await connectionsFor(`${db.url}?schema=pooled&pool=2`)).toBe(2);
+      expect(await connectionsFor(db.url)).toBe(10);
+      for (const pool of ["1", "0", "-4", "2.5", "ten", ""])
+        await expect(openPostgres(`${db.url}?pool=${pool}`)).rejects.toThrow(
+          `invalid PostgreSQL URL: ?pool= takes a whole number of connections, 2 or more, not "${pool}"`,
+        );
+    }, 60_000);
+
     test("satchel serve --db starts on PostgreSQL; a refused connection or a bad URL stops it with the reason", async () => {
       const dir = await mkdtemp(join(tmpdir(), "satchel-pg-serve-"));
       try {
-        const url = `${db.url}?schema=served`;
+        // the cluster bus and both databases' drivers take the URL's own parameters
+        const url = `${db.url}?schema=served&pool=4`;
         const server = await ServeProcess.start(dir, { args: [`--db=${url}`] });
         try {
           const res = await fetch(`${server.url}/api/collections/users/records`);
@@ -154,6 +177,12 @@ if (reason) {
         });
         expect(bad.code).toBe(1);
         expect(bad.stderr).toContain("invalid PostgreSQL URL: the scheme must be postgres:// or postgresql://");
+
+        const badPool = await runSatchel(["serve", "--http=127.0.0.1:0", `--dir=${dir}`, `--db=${db.url}?pool=1`], {
+          timeoutMs: 20_000,
+        });
+        expect(badPool.code).toBe(1);
+        expect(badPool.stderr).toContain('?pool= takes a whole number of connections, 2 or more, not "1"');
       } finally {
         await rm(dir, { recursive: true, force: true });
       }

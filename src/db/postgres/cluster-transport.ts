@@ -1,6 +1,6 @@
 import postgres from "postgres";
 import { DatabaseUnavailableError } from "../driver.ts";
-import { describeTarget, isUnavailable, parseUrl, schemaOf } from "./driver.ts";
+import { describeTarget, isUnavailable, parseUrl, urlParams } from "./driver.ts";
 
 /**
  * PostgresClusterTransport carries the cluster bus between Satchel nodes sharing one PostgreSQL database
@@ -94,10 +94,10 @@ export class PostgresClusterTransport {
     this.#report = options.report ?? ((m) => console.error(m));
     const parsed = parseUrl(url);
     this.#target = describeTarget(parsed);
-    // Satchel's `?schema=` is no server setting: postgres.js would send it as one
-    const { url: withoutSchema, schema } = schemaOf(parsed);
-    this.#schemaOfUrl = schema;
-    url = withoutSchema;
+    // Satchel's `?schema=` and `?pool=` are no server settings: postgres.js would send them as such
+    const ours = urlParams(parsed);
+    this.#schemaOfUrl = ours.schema;
+    url = ours.url;
     const common = {
       max: 1,
       idle_timeout: 0,

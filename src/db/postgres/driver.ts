@@ -255,14 +255,55 @@ function render(query: Sql | string, params: readonly SqlValue[] | undefined): [
   return [rendered.text, rendered.params];
 }
 
-/** schemaOf takes Satchel's `?schema=` out of a URL (postgres.js would send it to the server as a setting). */
-export function schemaOf(parsed: URL): { url: string; schema: string | null } {
+/** The sizes of a driver's pools when the URL leaves them be: requests, isolated reads, scripts. */
+const defaultPoolSizes = { maxConnections: 10, maxReaders: 8, maxScripts: 2 } as const;
+
+/**
+ * The least `?pool=` takes: writes and transactions hold one connection at a time (lock.ts), so one more
+ * keeps reads going beside them.
+ */
+const minPoolSize = 2;
+
+/** Satchel's own parameters of a PostgreSQL URL, and the URL without them. */
+export interface UrlParams {
+  /** The URL postgres.js gets: without Satchel's parameters, which it would send to the server as settings. */
+  url: string;
+  /** `?schema=`: the schema of the app's tables (null: the connection's current one). */
+  schema: string | null;
+  /** `?pool=`: the size of the requests' pool, and the most of every other pool (null: the defaults). */
+  pool: number | null;
+}
+
+/** urlParams takes Satchel's `?schema=` and `?pool=` out of a URL, checked. */
+export function urlParams(parsed: URL): UrlParams {
   const schema = parsed.searchParams.get("schema");
-  if (schema === null) return { url: parsed.toString(), schema: null };
   if (schema === "") throw new Error("invalid PostgreSQL URL: ?schema= names no schema");
+  const poolText = parsed.searchParams.get("pool");
+  let pool: number | null = null;
+  if (poolText !== null) {
+    pool = /^[0-9]{1,6}$/.test(poolText) ? Number(poolText) : Number.NaN;
+    if (!(pool >= minPoolSize))
+      throw new Error(
+        `invalid PostgreSQL URL: ?pool= takes a whole number of connections, ${minPoolSize} or more, not "${poolText}"`,
+      );
+  }
   const rest = new URL(parsed.toString());
   rest.searchParams.delete("schema");
-  return { url: rest.toString(), schema };
+  rest.searchParams.delete("pool");
+  return { url: rest.toString(), schema, pool };
+}
+
+/**
+ * poolSizes is what `?pool=N` makes of the pools: N connections for requests (the default 10, more or
+ * fewer), and at most N for the isolated reads and the scripts.
+ */
+function poolSizes(pool: number | null): Pick<PostgresOptions, "maxConnections" | "maxReaders" | "maxScripts"> {
+  if (pool === null) return {};
+  return {
+    maxConnections: pool,
+    maxReaders: Math.min(pool, defaultPoolSizes.maxReaders),
+    maxScripts: Math.min(pool, defaultPoolSizes.maxScripts),
+  };
 }
 
 /**
@@ -274,10 +315,14 @@ export function schemaOf(parsed: URL): { url: string; schema: string | null } {
  */
 export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<PostgresDriver> {
   const parsed = parseUrl(url);
-  const fromUrl = schemaOf(parsed);
+  const fromUrl = urlParams(parsed);
   const schema = options.schema ?? fromUrl.schema;
   const target = describeTarget(parsed);
-  const driver = new PostgresDriver(fromUrl.url, target, { ...options, ...(schema !== null ? { schema } : {}) });
+  const driver = new PostgresDriver(fromUrl.url, target, {
+    ...poolSizes(fromUrl.pool),
+    ...options,
+    ...(schema !== null ? { schema } : {}),
+  });
   try {
     await driver.preflight({ schema, ownerTable: options.ownerTable ?? null, target });
     await driver.installFunctions();
@@ -313,7 +358,7 @@ export class PostgresDriver implements Driver {
 
   constructor(url: string, target: string, options: PostgresOptions = {}) {
     this.queryTimeoutMs = options.queryTimeoutMs ?? defaultQueryTimeoutMs;
-    const maxReaders = options.maxReaders ?? 8;
+    const maxReaders = options.maxReaders ?? defaultPoolSizes.maxReaders;
     // every connection looks up tables and the dialect's functions in Satchel's schema first
     const searchPath = options.schema ? { search_path: quoteSchema(options.schema) } : {};
     // no JIT compiling for the app's statements: a short statement whose plan looks costly (joins over a JSON
@@ -331,7 +376,7 @@ export class PostgresDriver implements Driver {
     };
     this.#pool = postgres(url, {
       ...common,
-      max: options.maxConnections ?? 10,
+      max: options.maxConnections ?? defaultPoolSizes.maxConnections,
       connection: { application_name: "satchel", ...noJit, ...searchPath },
     }) as unknown as Pool;
     // the server stops a risky read at the query timeout by itself, whatever happens to the cancel request
@@ -349,7 +394,7 @@ export class PostgresDriver implements Driver {
     this.#scriptTimeoutMs = options.scriptTimeoutMs ?? defaultScriptTimeoutMs;
     this.#scripts = postgres(url, {
       ...common,
-      max: options.maxScripts ?? 2,
+      max: options.maxScripts ?? defaultPoolSizes.maxScripts,
       connection: {
         application_name: "satchel-script",
         statement_timeout: this.#scriptTimeoutMs,

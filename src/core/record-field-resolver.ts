@@ -1,6 +1,7 @@
 import type { Dialect, ValueType } from "../db/dialect.ts";
 import { findIndexLedBy, findSingleColumnUniqueIndex } from "../db/index-sql.ts";
-import { ident, join, raw, type Sql, type SqlValue, sql } from "../db/sql.ts";
+import { ident, raw, type Sql, type SqlValue, sql } from "../db/sql.ts";
+import { textIn } from "../db/text-in.ts";
 import { buildFilter, buildFilterTree } from "../tools/search/filter-sql.ts";
 import { comparesPairwise, type FilterTree } from "../tools/search/filter-tree.ts";
 import {
@@ -452,11 +453,7 @@ class FieldPath {
     const target = this.r.loadCollection(field.collectionId);
     const ids = toUniqueStringList(this.bodyValue(field));
     if (ids.length === 0) return nullResult();
-    const inIds = (alias: string) =>
-      sql`${this.col(alias, "id")} IN (${join(
-        ids.map((id) => sql`${id}`),
-        ", ",
-      )})`;
+    const inIds = (alias: string) => textIn(this.r.dialect, this.col(alias, "id"), ids);
     this.collectionName = target.name;
     this.alias = `__data_${target.name}_${field.name}${this.r.suffix}`;
     this.r.registerJoin(

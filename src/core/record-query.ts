@@ -1,6 +1,7 @@
 import type { Queryable } from "../db/driver.ts";
 import { findSingleColumnUniqueIndex } from "../db/index-sql.ts";
-import { ident, join, sql } from "../db/sql.ts";
+import { ident, sql } from "../db/sql.ts";
+import { textIn } from "../db/text-in.ts";
 import type { Collection } from "./collection-model.ts";
 import { RecordModel } from "./record-model.ts";
 
@@ -47,10 +48,7 @@ export async function findRecordById(db: Queryable, c: Collection, id: string): 
 export async function findRecordsByIds(db: Queryable, c: Collection, ids: readonly string[]): Promise<RecordModel[]> {
   if (ids.length === 0) return [];
   const rows = await db.all<Record<string, unknown>>(
-    sql`SELECT * FROM ${ident(c.name)} WHERE ${ident("id")} IN (${join(
-      ids.map((i) => sql`${i}`),
-      ", ",
-    )})`,
+    sql`SELECT * FROM ${ident(c.name)} WHERE ${textIn(db.dialect, sql`${ident("id")}`, ids)}`,
   );
   return rows.map((r) => new RecordModel(c, r));
 }
@@ -58,10 +56,7 @@ export async function findRecordsByIds(db: Queryable, c: Collection, ids: readon
 export async function countRecordsByIds(db: Queryable, c: Collection, ids: readonly string[]): Promise<number> {
   if (ids.length === 0) return 0;
   const row = await db.get<{ n: number }>(
-    sql`SELECT COUNT(*) AS n FROM ${ident(c.name)} WHERE ${ident("id")} IN (${join(
-      ids.map((i) => sql`${i}`),
-      ", ",
-    )})`,
+    sql`SELECT COUNT(*) AS n FROM ${ident(c.name)} WHERE ${textIn(db.dialect, sql`${ident("id")}`, ids)}`,
   );
   return Number(row?.n ?? 0);
 }

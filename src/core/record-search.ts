@@ -2,6 +2,7 @@ import type { Dialect, OrderKey } from "../db/dialect.ts";
 import type { ReadScope } from "../db/driver.ts";
 import { findIndexLedBy } from "../db/index-sql.ts";
 import { Identifier, ident, join, raw, Sql, type SqlValue, type Statement, sql } from "../db/sql.ts";
+import { textIn } from "../db/text-in.ts";
 import { aliasesRead, type PlacedQuery, placeConditions, rejectsNullRow } from "../tools/search/condition-placement.ts";
 import { buildFilter, buildFilterTree, maxFilterLength } from "../tools/search/filter-sql.ts";
 import { type FilterTree, renderFilterTree } from "../tools/search/filter-tree.ts";
@@ -503,10 +504,7 @@ export async function findRecordsByIdsWithRule(
 ): Promise<RecordModel[]> {
   if (ids.length === 0) return [];
   const c = compileSearch(app, { collection, requestInfo, rule });
-  const idCond = sql`${ident(collection.name)}.${ident("id")} IN (${join(
-    ids.map((id) => sql`${id}`),
-    ", ",
-  )})`;
+  const idCond = textIn(app.db.dialect, sql`${ident(collection.name)}.${ident("id")}`, ids);
   const few = forFewRows(c);
   const compiled = { ...few, where: few.where ? sql`${idCond} AND ${few.where}` : idCond };
   return findRecords(app, collection, compiled, ids.length, 0, scope);

@@ -123,6 +123,11 @@ export interface Dialect {
   refusesRow(err: unknown): boolean;
   /** A table-valued expression listing the items of a JSON array column (a scalar counts as one item). */
   jsonEach(column: Sql): Sql;
+  /**
+   * `expr IN (values)` with the texts as one parameter: what a list takes past the parameters a statement may
+   * hold (PostgreSQL 65,535, SQLite 250,000 here); textIn chooses between it and a parameter each.
+   */
+  inTextList(expr: Sql, values: readonly string[]): Sql;
   /** Reads a JSON path (`$.a[0].b`) from a column, tolerating values that aren't JSON. */
   jsonExtract(column: Sql, path: string): Sql;
   /**

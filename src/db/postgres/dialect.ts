@@ -307,6 +307,8 @@ export const postgresDialect: Dialect = {
     const j = `satchel_try_jsonb(${s}::text)`;
     return `UPDATE ${quoteIdent(table)} SET ${t} = (CASE WHEN ${s} IS NULL OR jsonb_typeof(${j}) = 'array' AND jsonb_array_length(${j}) = 0 THEN '' WHEN jsonb_typeof(${j}) = 'array' THEN COALESCE(${j} ->> -1, '') ELSE COALESCE(${j} #>> '{}', ${s}::text) END)`;
   },
+  // a text holding NUL equals nothing stored (PostgreSQL keeps no NUL in a text), and can't be in an array
+  inTextList: (expr, values) => sql`${expr} = ANY(${arrayLiteral(values.filter((v) => !v.includes("\0")))}::text[])`,
   jsonEach: (c) => sql`satchel_json_each(${c})`,
   jsonExtract: (c, path) => {
     const keys = arrayLiteral(jsonPathKeys(path));

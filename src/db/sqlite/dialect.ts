@@ -112,7 +112,9 @@ export const sqliteDialect: Dialect = {
     const [t, s] = [quoteIdent(target), quoteIdent(source)];
     return `UPDATE ${quoteIdent(table)} SET ${t} = (CASE WHEN COALESCE(${s}, '[]') = '[]' THEN '' ELSE (CASE WHEN json_valid(${s}) AND json_type(${s}) = 'array' THEN COALESCE(json_extract(${s}, '$[#-1]'), '') ELSE ${s} END) END)`;
   },
-  inTextList: (expr, values) => sql`${expr} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`,
+  // a lone surrogate made U+FFFD, as binding it alone would: JSON would keep its escape, which SQLite reads otherwise
+  inTextList: (expr, values) =>
+    sql`${expr} IN (SELECT value FROM json_each(${JSON.stringify(values.map((v) => v.toWellFormed()))}))`,
   jsonEach: (c) =>
     sql`json_each(CASE WHEN iif(json_valid(${c}), json_type(${c}) = 'array', FALSE) THEN ${c} ELSE json_array(${c}) END)`,
   jsonExtract: (c, path) =>

@@ -53,9 +53,9 @@ const insertionKey = "_satchel_rowid";
 /*
  * Indexed (`_logs`), it serves `@rowid`'s order with a LIMIT (the dashboard's newest-first logs) by reading the
  * index's end, where a million logs were otherwise sorted for every page (140 ms; 6 s at 40 million). A log row
- * written by COPY costs the database 0.4 µs more; a collection's single-row insert 1-3 µs (of some 110 a create
- * costs with its log), which the records bench would feel, so collections' tables go without. The index is a
- * constraint's, so that no listing of a user's indexes shows it.
+ * written by COPY costs the database 0.4-1.0 µs more (two runs of bench/postgres/log-insert.ts); a collection's
+ * single-row insert 1-3 µs (of some 110 a create costs with its log), which the records bench would feel, so
+ * collections' tables go without. The index is a constraint's, so that no listing of a user's indexes shows it.
  */
 const insertionKeyDefinition = (indexed: boolean): string =>
   `"${insertionKey}" BIGINT GENERATED ALWAYS AS IDENTITY${indexed ? " UNIQUE" : ""}`;

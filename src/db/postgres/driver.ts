@@ -365,12 +365,14 @@ export class PostgresDriver implements Driver {
     // list's items, estimated at a thousand rows each) took half a second compiling for 2 ms of work. The SQL
     // console's scripts keep the server's setting.
     const noJit = { jit: "off" };
-    this.#connectTimeoutMs = (options.connectTimeoutSeconds ?? 10) * 1000;
+    const connectTimeoutSeconds = options.connectTimeoutSeconds ?? 10;
+    const lifetimeSeconds = options.maxLifetimeSeconds ?? 600;
+    this.#connectTimeoutMs = connectTimeoutSeconds * 1000;
     const common = {
       types: clientTypes,
       onnotice: () => {},
-      connect_timeout: options.connectTimeoutSeconds ?? 10,
-      max_lifetime: options.maxLifetimeSeconds ?? 600,
+      connect_timeout: connectTimeoutSeconds,
+      max_lifetime: lifetimeSeconds,
       idle_timeout: 60,
       fetch_types: false,
     };
@@ -402,8 +404,7 @@ export class PostgresDriver implements Driver {
       },
     }) as unknown as Pool;
     // 250 statements prepared a window, about the texts a large app runs over and over
-    const lifetimeMs = (options.maxLifetimeSeconds ?? 600) * 1000;
-    this.#runner = new Runner(target, new StatementCache(500, 250, lifetimeMs));
+    this.#runner = new Runner(target, new StatementCache(500, 250, lifetimeSeconds * 1000));
     this.#isolated = new IsolatedReader(
       (text, params) => this.#startRead(text, params),
       this.queryTimeoutMs,
